@@ -86,7 +86,7 @@ export function datasetJsonRow(row: Cell[], cols: DatasetJsonColumn[]): unknown[
       case 'decimal':
         return String(v);
       case 'boolean':
-        return v === true || v === 'true' || v === 1;
+        return v === 'true' || v === 1;
       default:
         return typeof v === 'string' ? v : String(v);
     }

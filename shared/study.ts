@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+// The study definition: what SDTM does not carry. Read from an optional `study.json` beside the
+// domain files; what is missing is derived (dose levels from EX) or asked for in the UI.
+
+export const DoseLevel = z.object({
+  /** 1-based level number in escalation order. */
+  level: z.number().int().positive(),
+  /** Planned dose in `doseUnit` (mg/kg for IBB0979). */
+  dose: z.number().positive(),
+  label: z.string().optional(),
+});
+export type DoseLevel = z.infer<typeof DoseLevel>;
+
+export const EscalationDesign = z.object({
+  /** The protocol's rule: 3+3, accelerated titration (handing over to 3+3), BOIN or mTPI-2. */
+  design: z.enum(['3+3', 'atd', 'boin', 'mtpi2']).default('3+3'),
+  /** Accelerated titration design number (Simon et al. 1997): 2, 3 or 4. */
+  atdDesign: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+  /** 3+3: allow de-escalation to a lower level when a level exceeds the MTD. */
+  deescalation: z.boolean().default(true),
+  /** 3+3 "6 at the MTD" variant: the declared MTD must have 6 evaluable patients. */
+  sixAtMtd: z.boolean().default(true),
+  /** Target DLT rate for BOIN / mTPI-2. */
+  targetToxicity: z.number().min(0.05).max(0.5).default(0.3),
+  /** Size of the expansion cohort at the RP2D. */
+  expansionSize: z.number().int().positive().default(6),
+});
+export type EscalationDesign = z.infer<typeof EscalationDesign>;
+
+export const PkDosing = z.object({
+  route: z.enum(['extravascular', 'iv-bolus', 'iv-infusion']).default('iv-infusion'),
+  /** Infusion duration in hours (IV infusion). */
+  infusionDurationH: z.number().positive().optional(),
+  /** Dosing interval in hours for steady-state parameters (21-day cycle = 504 h). */
+  tauH: z.number().positive().optional(),
+  /** PCTESTCD of the analyte shown by default. */
+  analyte: z.string().optional(),
+});
+
+export const StudyDefinition = z.object({
+  studyId: z.string().min(1),
+  title: z.string().optional(),
+  /** Data cut-off date, ISO 8601 (YYYY-MM-DD). */
+  dataCutoff: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  doseUnit: z.string().default('mg/kg'),
+  doseLevels: z.array(DoseLevel).default([]),
+  /** DLT observation window in days from first dose (day 1 .. day N). */
+  dltWindowDays: z.number().int().positive().default(21),
+  cycleLengthDays: z.number().int().positive().default(21),
+  /** Minimum number of doses received inside the DLT window to be DLT-evaluable without a DLT. */
+  minDosesForEvaluability: z.number().int().positive().default(1),
+  escalation: EscalationDesign.default({} as never),
+  pk: PkDosing.default({} as never),
+  /** RECIST: minimum interval for confirmation of CR/PR (days) and minimum SD duration from first dose (days). */
+  recist: z
+    .object({ confirmationDays: z.number().int().positive().default(28), minSdDays: z.number().int().positive().default(42) })
+    .default({} as never),
+  /** Immunogenicity: fold rise in titre that makes a baseline-positive subject treatment-boosted. */
+  ada: z.object({ boostFold: z.number().positive().default(4) }).default({} as never),
+});
+export type StudyDefinition = z.infer<typeof StudyDefinition>;

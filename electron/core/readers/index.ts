@@ -1,0 +1,41 @@
+// Entry point of the snapshot readers: format detection by file extension, reader construction,
+// and a streaming file source.
+import { createReadStream } from 'node:fs';
+import { createCsvReader } from './csv.js';
+import { createDatasetJsonReader, createNdjsonReader } from './datasetjson.js';
+import type { ByteSource, DatasetReader, ReaderFormat } from './types.js';
+import { createXptReader } from './xpt.js';
+
+export type * from './types.js';
+
+const EXTENSIONS: Record<string, ReaderFormat> = { csv: 'csv', json: 'json', ndjson: 'ndjson', xpt: 'xpt' };
+
+/** Format of a snapshot file by its extension (case-insensitive), or undefined if not a dataset. */
+export function detectFormat(fileName: string): ReaderFormat | undefined {
+  const m = /\.([A-Za-z]+)$/.exec(fileName);
+  return m ? EXTENSIONS[m[1]!.toLowerCase()] : undefined;
+}
+
+/** The reader for one file of the given format. `file` names the file in error messages. */
+export function createReader(format: ReaderFormat, file: string, source: ByteSource): DatasetReader {
+  switch (format) {
+    case 'csv':
+      return createCsvReader(file, source);
+    case 'json':
+      return createDatasetJsonReader(file, source);
+    case 'ndjson':
+      return createNdjsonReader(file, source);
+    case 'xpt':
+      return createXptReader(file, source);
+  }
+}
+
+/** A file on disk as a ByteSource, read in 1 MiB chunks. */
+export function fileSource(path: string): ByteSource {
+  return createReadStream(path, { highWaterMark: 1 << 20 });
+}
+
+/** A byte array as a ByteSource in chunks of `chunkSize` bytes (tests, zip entries in memory). */
+export async function* bytesSource(bytes: Uint8Array, chunkSize = 1 << 20): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+}

@@ -1,0 +1,12 @@
+export * from './types';
+export { nca, buildParameters, getParameter } from './nca';
+export { accumulationRatio } from './accumulation';
+export { doseProportionality } from './doseProportionality';
+export type { DosePoint, DoseProportionalityResult, DoseProportionalityOptions } from './doseProportionality';
+export { DEFAULT_BLQ, cleanConcentrations } from './blq';
+export { aucSegment, aumcSegment, interpolateConc, isLogSegment } from './auc';
+export { PP_TERMS } from './cdisc';
+export type { PpTestCd } from './cdisc';
+export { deriveUnits } from './units';
+export type { UnitKind, DerivedUnit, UnitTable } from './units';
+export * from './parameters';

@@ -1,0 +1,10 @@
+// Dose-escalation rule engine: pure functions (reference/escalation/escalation_rules.md).
+export * from './vocabulary.js';
+export * from './history.js';
+export * from './probability.js';
+export * from './completion.js';
+export * from './threePlusThree.js';
+export * from './atd.js';
+export * from './boin.js';
+export * from './mtpi2.js';
+export * from './recommend.js';

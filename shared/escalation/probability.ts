@@ -1,0 +1,69 @@
+// Small exact probability helpers for the beta-binomial models of BOIN and mTPI-2.
+// Pure functions; no dependencies.
+
+/** ln(k!) by summation (k is small in dose finding: n <= a few hundred). */
+function logFactorial(k: number): number {
+  let s = 0;
+  for (let i = 2; i <= k; i++) s += Math.log(i);
+  return s;
+}
+
+/** Binomial probability mass P(X = k), X ~ Bin(n, p). */
+export function binomialPmf(k: number, n: number, p: number): number {
+  if (k < 0 || k > n) return 0;
+  if (p <= 0) return k === 0 ? 1 : 0;
+  if (p >= 1) return k === n ? 1 : 0;
+  const logC = logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+  return Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
+}
+
+/** Binomial CDF P(X <= k), X ~ Bin(n, p). */
+export function binomialCdf(k: number, n: number, p: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  let s = 0;
+  for (let i = 0; i <= k; i++) s += binomialPmf(i, n, p);
+  return Math.min(1, s);
+}
+
+/**
+ * Beta CDF I_x(a, b) for positive INTEGER shape parameters, exact:
+ *   I_x(a, b) = P(Bin(a + b - 1, x) >= a)
+ * (the order-statistic identity; Abramowitz & Stegun 26.5.24 / 6.6.4).
+ * With a Beta(1,1) prior and y DLTs in n patients the posterior is Beta(y + 1, n - y + 1).
+ */
+export function betaCdfInteger(x: number, a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 1 || b < 1) {
+    throw new RangeError(`betaCdfInteger needs positive integer shapes, got a=${a}, b=${b}`);
+  }
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  return 1 - binomialCdf(a - 1, a + b - 1, x);
+}
+
+/**
+ * Posterior probability that the DLT rate exceeds `threshold` given y DLTs in n patients,
+ * Beta(1,1) prior: Pr(p > threshold | y, n) = 1 - I_threshold(y + 1, n - y + 1)
+ * (BOIN `get.boundary` elimination rule, S9; mTPI-2 exclusion rule, S12).
+ */
+export function posteriorProbAbove(threshold: number, y: number, n: number): number {
+  return 1 - betaCdfInteger(threshold, y + 1, n - y + 1);
+}
+
+/**
+ * Pool-adjacent-violators isotonic (non-decreasing) regression with weights
+ * (Barlow et al. 1972), as used by BOIN `select.mtd` (S9).
+ */
+export function pava(x: readonly number[], w: readonly number[] = x.map(() => 1)): number[] {
+  const blocks: { value: number; weight: number; count: number }[] = [];
+  for (let i = 0; i < x.length; i++) {
+    blocks.push({ value: x[i]!, weight: w[i]!, count: 1 });
+    while (blocks.length > 1 && blocks[blocks.length - 2]!.value > blocks[blocks.length - 1]!.value) {
+      const b = blocks.pop()!;
+      const a = blocks.pop()!;
+      const weight = a.weight + b.weight;
+      blocks.push({ value: (a.value * a.weight + b.value * b.weight) / weight, weight, count: a.count + b.count });
+    }
+  }
+  return blocks.flatMap((b) => Array<number>(b.count).fill(b.value));
+}

@@ -1,0 +1,105 @@
+// One entry point for the dose-escalation rule engine (DESIGN.md §6 "Rule engine").
+import type { EscalationDesign } from '../study.js';
+import { acceleratedTitration, intrapatientEscalation, type AtdDesign, type AtdHandoff } from './atd.js';
+import { boin } from './boin.js';
+import { toParsedHistory, type ParsedHistory } from './history.js';
+import { mtpi2 } from './mtpi2.js';
+import { threePlusThree } from './threePlusThree.js';
+import type { DesignName, Recommendation } from './vocabulary.js';
+
+export interface RecommendInput {
+  design: DesignName;
+  /** Number of planned dose levels. */
+  levels: number;
+  /** The whole per-level history in the notation of history.ts, or parsed. */
+  history: string | ParsedHistory;
+  /** 3+3 / ATD: de-escalation (Korn; default true as in the study definition). */
+  deescalation?: boolean;
+  /** 3+3 / ATD: "6 at the MTD" (S15; default true as in the study definition). */
+  sixAtMtd?: boolean;
+  /** ATD: design number 2, 3 or 4 (required for design 'atd'). */
+  atdDesign?: AtdDesign;
+  /** ATD: hand-off after a grade-2 trigger (default 'expand-trigger-level'). */
+  atdHandoff?: AtdHandoff;
+  /** ATD: grade-2 patients that end the accelerated phase (default 2, S8). */
+  atdGrade2Trigger?: number;
+  /** ATD: planned dose per level, to size the accelerated step (40% / 100%). */
+  doses?: number[];
+  /** ATD: accelerated step in planned levels (overrides `doses`). */
+  acceleratedStepLevels?: number;
+  /** Level of the first cohort (default 1). */
+  startLevel?: number;
+  /** BOIN / mTPI-2 target DLT rate (default 0.3, the study definition's default). */
+  target?: number;
+  /** BOIN / mTPI-2 cohort size (default 3). */
+  cohortSize?: number;
+  /** BOIN / mTPI-2: maximum sample size; reaching it stops the trial and selects the MTD. */
+  maxPatients?: number;
+  /** BOIN options (S9). */
+  pSaf?: number;
+  pTox?: number;
+  cutoffEli?: number;
+  extrasafe?: boolean;
+  offset?: number;
+  nEarlyStop?: number;
+  /** mTPI-2 options (S12). */
+  epsilon1?: number;
+  epsilon2?: number;
+  xi?: number;
+  /** ATD: ask for one patient's intrapatient escalation instead of the trial decision. */
+  intrapatient?: { patientLevel: number; worstGradePreviousCourse: number; maxLevel?: number };
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The engine's recommendation for the current state of the trial. */
+export function recommend(input: RecommendInput): Recommendation {
+  if (!Number.isInteger(input.levels) || input.levels < 1) throw new RangeError(`levels must be a positive integer, got ${input.levels}`);
+  const history = toParsedHistory(input.history, { levels: input.levels });
+  const deescalation = input.deescalation ?? true;
+  const sixAtMtd = input.sixAtMtd ?? true;
+  switch (input.design) {
+    case '3+3':
+      return threePlusThree(history, { levels: input.levels, deescalation, sixAtMtd, ...defined({ startLevel: input.startLevel }) });
+    case 'atd': {
+      if (input.atdDesign === undefined) throw new RangeError("design 'atd' needs atdDesign (2, 3 or 4)");
+      if (input.intrapatient) {
+        const d = intrapatientEscalation({ atdDesign: input.atdDesign, levels: input.levels, history, ...input.intrapatient });
+        return { design: 'atd', ...d, determined: false, openSlots: 0, pending: 0, warnings: [] };
+      }
+      return acceleratedTitration(history, {
+        levels: input.levels, deescalation, sixAtMtd, atdDesign: input.atdDesign,
+        ...defined({ startLevel: input.startLevel, handoff: input.atdHandoff, grade2Trigger: input.atdGrade2Trigger, doses: input.doses, acceleratedStepLevels: input.acceleratedStepLevels }),
+      });
+    }
+    case 'boin':
+      return boin(history, {
+        levels: input.levels, target: input.target ?? 0.3,
+        ...defined({ pSaf: input.pSaf, pTox: input.pTox, cutoffEli: input.cutoffEli, extrasafe: input.extrasafe, offset: input.offset, nEarlyStop: input.nEarlyStop, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
+      });
+    case 'mtpi2':
+      return mtpi2(history, {
+        levels: input.levels, target: input.target ?? 0.3,
+        ...defined({ epsilon1: input.epsilon1, epsilon2: input.epsilon2, xi: input.xi, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
+      });
+    default:
+      throw new RangeError(`unknown design ${String((input as { design: unknown }).design)}`);
+  }
+}
+
+/** Recommendation from the study definition's escalation design (shared/study.ts). */
+export function recommendForStudy(
+  design: EscalationDesign,
+  input: Omit<RecommendInput, 'design' | 'deescalation' | 'sixAtMtd' | 'atdDesign' | 'target'>,
+): Recommendation {
+  return recommend({
+    ...input,
+    design: design.design,
+    deescalation: design.deescalation,
+    sixAtMtd: design.sixAtMtd,
+    target: design.targetToxicity,
+    ...(design.atdDesign !== undefined ? { atdDesign: design.atdDesign } : {}),
+  });
+}

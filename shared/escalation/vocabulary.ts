@@ -1,0 +1,67 @@
+// Decision vocabulary of reference/escalation/escalation_rules.md, section
+// "Decision vocabulary and history notation".
+
+export const ESCALATION_ACTIONS = [
+  'ESCALATE',
+  'STAY', // BOIN / mTPI-2
+  'STAY_EXPAND_TO_6',
+  'CONTINUE_COHORT',
+  'DEESCALATE',
+  'DEESCALATE_EXPAND_LOWER',
+  'DEESCALATE_ELIMINATE', // BOIN elimination / mTPI-2 DU
+  'STOP_MTD',
+  'STOP_MAX_DOSE',
+  'STOP_NO_MTD',
+  'ESCALATE_SINGLE',
+  'SWITCH_TO_3P3',
+  'SWITCH_TO_COHORTS',
+  'INTRAPATIENT_ESCALATE',
+  'INTRAPATIENT_NO_ESCALATION',
+  'DEESCALATE_FILL_LOWER',
+] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+/** How certain a rule is (escalation_rules.md, last paragraph). */
+export type RuleCertainty = 'source-explicit' | 'source-implied' | 'package-behaviour' | 'protocol-choice';
+
+export type DesignName = '3+3' | 'atd' | 'boin' | 'mtpi2';
+
+/** The decision of a rule for the current state of the trial. */
+export interface Decision {
+  action: EscalationAction;
+  /** Level for the next patient(s); null when the trial (or the escalation part) stops. */
+  nextLevel: number | null;
+  /** Whether dose escalation continues. */
+  continues: boolean;
+  /**
+   * The level the rule recommends now, as the `escalation` package's `recommended_dose` (S5):
+   * the next level while the trial continues; the MTD (or top level) when it stops; null when no
+   * level is acceptable.
+   */
+  recommendedLevel: number | null;
+  /** Short id of the rule applied, e.g. "3+3/expand-1-of-3". */
+  rule: string;
+  certainty: RuleCertainty;
+  /** Source codes of the reference file (S1..S17) or "ATD-13"-style case ids. */
+  sources: string[];
+  /** One paragraph naming the rule applied, with the counts. */
+  explanation: string;
+}
+
+export interface Recommendation extends Decision {
+  design: DesignName;
+  /**
+   * True when the current cohort is incomplete (patients still to enrol or pending) but every
+   * possible outcome of the missing patients leads to the same decision (e.g. 2 DLTs among the
+   * first 2 of 3 in 3+3). The action is still CONTINUE_COHORT; `whenComplete` gives the outcome.
+   */
+  determined: boolean;
+  /** For an incomplete but determined cohort: the decision that applies once it is complete. */
+  whenComplete?: Decision;
+  /** Patients still to enrol in the current cohort (0 when the cohort is full). */
+  openSlots: number;
+  /** Patients inside their DLT window at the current level. */
+  pending: number;
+  /** Path problems that do not stop the engine (e.g. more than 6 patients at a 3+3 level). */
+  warnings: string[];
+}

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { createCsvReader } from './csv.js';
 import { createDatasetJsonReader, createNdjsonReader } from './datasetjson.js';
-import type { ByteSource, DatasetReader, ReaderFormat } from './types.js';
+import type { ByteSource, Cell, DatasetHeader, DatasetReader, ReaderFormat } from './types.js';
 import { createXptReader } from './xpt.js';
 
 export type * from './types.js';
@@ -38,4 +38,15 @@ export function fileSource(path: string): ByteSource {
 /** A byte array as a ByteSource in chunks of `chunkSize` bytes (tests, zip entries in memory). */
 export async function* bytesSource(bytes: Uint8Array, chunkSize = 1 << 20): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+}
+
+/** Reads a whole dataset into memory (tests, small files); checks batch numbering as it goes. */
+export async function readAll(reader: DatasetReader): Promise<{ header: DatasetHeader; rows: Cell[][] }> {
+  const header = await reader.header();
+  const rows: Cell[][] = [];
+  for await (const b of reader.batches()) {
+    if (b.firstRow !== rows.length + 1) throw new Error(`batch firstRow ${b.firstRow}, expected ${rows.length + 1}`);
+    for (const r of b.rows) rows.push(r);
+  }
+  return { header, rows };
 }

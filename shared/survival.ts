@@ -181,8 +181,15 @@ function lastIndexAtOrBefore(time: readonly number[], t: number): number {
 
 /**
  * Number at risk at time t: subjects with time >= t (summary.survfit's n.risk, "at risk at t − 0").
+ * Takes a fitted curve (O(log n)) or the raw follow-up times (O(n)).
  */
-export function atRisk(curve: KaplanMeierCurve, t: number): number {
+export function atRisk(curveOrTimes: KaplanMeierCurve | readonly number[], t: number): number {
+  if (Array.isArray(curveOrTimes)) {
+    let k = 0;
+    for (const time of curveOrTimes as readonly number[]) if (time >= t) k++;
+    return k;
+  }
+  const curve = curveOrTimes as KaplanMeierCurve;
   const j = lastIndexAtOrBefore(curve.time, t);
   if (j >= 0 && curve.time[j] === t) return curve.nRisk[j]!;
   const next = j + 1;

@@ -85,7 +85,7 @@ describe.each(GROUPS)('Kaplan–Meier vs R survfit: %s', (key, keep) => {
     table.forEach((row, i) => {
       check(`${key}.number_at_risk.${i}.time`, computed[i]!.time);
       check(`${key}.number_at_risk.${i}.n_risk_summary_survfit`, computed[i]!.nRisk);
-      check(`${key}.number_at_risk.${i}.n_with_time_ge_t`, times.filter((t) => t >= row.time).length);
+      check(`${key}.number_at_risk.${i}.n_with_time_ge_t`, atRisk(times, row.time));
     });
   });
 
@@ -182,6 +182,31 @@ describe('hand-computed cases (Kaplan & Meier 1958 product limit; R quantile.sur
   it('rejects mismatched inputs', () => {
     expect(() => kaplanMeier([1, 2], [1])).toThrow(RangeError);
     expect(() => kaplanMeier([1, NaN], [1, 0])).toThrow(RangeError);
+  });
+});
+
+describe('log-rank with more than two groups (survdiff definition)', () => {
+  // lung split by ECOG performance status 0 / 1 / 2+ (rows with missing ph.ecog dropped).
+  const rows = readFileSync(path.join(REF_DIR, 'lung.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  const byEcog = (keep: (e: number) => boolean, label: string) => {
+    const sel = rows.filter((r) => r[5] !== 'NA' && r[5] !== '' && keep(Number(r[5])));
+    return { label, times: sel.map((r) => Number(r[1])), events: sel.map((r) => (r[2] === '2' ? 1 : 0) as EventFlag) };
+  };
+  const groups = [byEcog((e) => e === 0, '0'), byEcog((e) => e === 1, '1'), byEcog((e) => e >= 2, '2+')];
+  it('Σ(O − E) = 0, df = groups − 1, and χ² does not depend on which group is dropped from V', () => {
+    const a = logRank(groups);
+    const b = logRank([groups[2]!, groups[0]!, groups[1]!]);
+    expect(a.df).toBe(2);
+    expect(Math.abs(a.groups.reduce((s, g) => s + g.observed - g.expected, 0))).toBeLessThan(1e-9);
+    expect(Math.abs(a.chisq - b.chisq)).toBeLessThan(1e-9);
+    expect(a.pValue).toBeGreaterThan(0);
+    expect(a.pValue).toBeLessThan(0.05);
+  });
+  it('two identical groups give χ² = 0 and p = 1', () => {
+    const g = groups[0]!;
+    const r = logRank([g, { ...g, label: 'copy' }]);
+    expect(r.chisq).toBeCloseTo(0, 12);
+    expect(r.pValue).toBeCloseTo(1, 12);
   });
 });
 

@@ -103,7 +103,8 @@ function buildUnitTable(units: NcaUnits): UnitTable {
     const c = parseConcUnit(C);
     const d = parseDoseUnit(D);
     if (c && d) {
-      const factor = (d.massG * c.volumeL) / c.massG;
+      // Rounded to 12 significant digits: the factors are powers of ten (1e-3·1e-3/1e-9 = 1000, not 1000.0000000000001).
+      const factor = Number(((d.massG * c.volumeL) / c.massG).toPrecision(12));
       const perKg = d.perKg ? '/kg' : '';
       clearance = { unit: `L/${T}${perKg}`, factor, expression: clExpr };
       volume = { unit: `L${perKg}`, factor, expression: vExpr };

@@ -1,0 +1,286 @@
+// Hand-worked NCA cases with exact answers. Sources are named per test:
+//  - Gabrielsson & Weiner, Pharmacokinetic and Pharmacodynamic Data Analysis (one-compartment IV bolus:
+//    AUC = C0/k, AUMC = C0/k², MRT = 1/k, CL = Dose/AUC, Vz = Vss = Dose/C0; IV infusion MRT = AUMC/AUC − Tinf/2);
+//  - nca_rules.md §3 (λz best fit, log trapezoid), §4 (interval parameters);
+//  - PKNCA clean.conc.blq for the BLQ positions (first / middle / last).
+import { describe, expect, it } from 'vitest';
+import { accumulationRatio } from '../../shared/nca/accumulation';
+import { doseProportionality } from '../../shared/nca/doseProportionality';
+import { getParameter, nca } from '../../shared/nca/nca';
+import type { NcaResult } from '../../shared/nca/types';
+import { deriveUnits } from '../../shared/nca/units';
+
+const val = (r: NcaResult, code: string) => {
+  const p = getParameter(r, code);
+  if (!p) throw new Error(`${code} not reported`);
+  return p.value;
+};
+
+describe('IV bolus, exact one-compartment profile C = 100·e^(−0.2 t), dose 1000 mg (Gabrielsson & Weiner)', () => {
+  const k = 0.2;
+  const time = [1, 2, 4, 8];
+  const conc = time.map((t) => 100 * Math.exp(-k * t));
+  const r = nca(
+    { time, conc, dose: 1000, route: 'iv-bolus' },
+    { aucMethod: 'lin-up-log-down', units: { time: 'h', conc: 'mg/L', dose: 'mg' } },
+  );
+  it('C0 back-extrapolated from the first two samples = 100 (PKNCA c0 "logslope")', () => {
+    expect(r.c0).toBeCloseTo(100, 10);
+    expect(r.addedDosePoint).toEqual({ time: 0, conc: r.c0, reason: 'c0' });
+    expect(val(r, 'C0')).toBeCloseTo(100, 10);
+  });
+  it('λz uses all 4 points including Tmax (bolus), λz = 0.2, R² = 1', () => {
+    expect(r.lambdaZ!.nPoints).toBe(4);
+    expect(r.lambdaZ!.lower).toBe(1);
+    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(k, 12);
+    expect(r.lambdaZ!.r2).toBeCloseTo(1, 12);
+    expect(r.halfLife).toBeCloseTo(Math.LN2 / k, 10);
+  });
+  it('AUC, AUMC, MRT, CL, Vz, Vss are the exact model values (log trapezoid is exact for an exponential)', () => {
+    expect(r.auclast).toBeCloseTo(500 * (1 - Math.exp(-1.6)), 9);
+    expect(val(r, 'AUCIFO')).toBeCloseTo(500, 9);
+    expect(val(r, 'AUMCIFO')).toBeCloseTo(2500, 8);
+    expect(val(r, 'MRTIVIFO')).toBeCloseTo(5, 10);
+    expect(val(r, 'CLO')).toBeCloseTo(2, 10);
+    expect(val(r, 'VZO')).toBeCloseTo(10, 10);
+    expect(val(r, 'VSSO')).toBeCloseTo(10, 10);
+    // Back-extrapolated part: ∫0..1 = 500(1 − e^(−0.2)) of AUCINF = 500.
+    expect(val(r, 'AUCPBEO')).toBeCloseTo(100 * (1 - Math.exp(-0.2)), 9);
+  });
+  it('IV codes are reported, extravascular ones are not', () => {
+    const codes = r.parameters.map((p) => p.PPTESTCD);
+    expect(codes).toEqual(expect.arrayContaining(['CLO', 'VZO', 'VSSO', 'MRTIVIFO', 'MRTIVLST', 'C0']));
+    expect(codes).not.toContain('CLFO');
+    expect(codes).not.toContain('TLAG');
+  });
+  it('units: mg/L, h, mg → AUC h*mg/L, AUMC h^2*mg/L, λz 1/h, CL L/h, V L', () => {
+    const u = (code: string) => getParameter(r, code)!.unit;
+    expect([u('AUCIFO'), u('AUMCIFO'), u('LAMZ'), u('CLO'), u('VZO'), u('LAMZHL'), u('AUCPEO')]).toEqual([
+      'h*mg/L',
+      'h^2*mg/L',
+      '1/h',
+      'L/h',
+      'L',
+      'h',
+      '%',
+    ]);
+  });
+  it('units: the same numbers in ng/mL give CL = 2 mg/(h*ng/mL) = 2000 L/h', () => {
+    const r2 = nca(
+      { time, conc, dose: 1000, route: 'iv-bolus' },
+      { aucMethod: 'lin-up-log-down', units: { time: 'h', conc: 'ng/mL', dose: 'mg' } },
+    );
+    const cl = getParameter(r2, 'CLO')!;
+    expect(cl.unit).toBe('L/h');
+    expect(cl.value).toBeCloseTo(2000, 7);
+    expect(cl.rawValue).toBeCloseTo(2, 10);
+    expect(cl.rawUnit).toBe('mg/(h*ng/mL)');
+  });
+});
+
+describe('unit algebra (units.ts)', () => {
+  it('ug/mL with mg dose: factor 1 (1e-3·1e-3/1e-6) → L/h and L', () => {
+    const t = deriveUnits({ time: 'h', conc: 'ug/mL', dose: 'mg' });
+    expect(t.clearance).toEqual({ unit: 'L/h', factor: 1, expression: 'mg/(h*ug/mL)' });
+    expect(t.volume.unit).toBe('L');
+    expect(t.auc.unit).toBe('h*ug/mL');
+    expect(t.concPerDose.unit).toBe('(ug/mL)/mg');
+  });
+  it('dose per kg → L/h/kg', () => {
+    expect(deriveUnits({ time: 'h', conc: 'ng/mL', dose: 'mg/kg' }).clearance).toEqual({
+      unit: 'L/h/kg',
+      factor: 1000,
+      expression: 'mg/kg/(h*ng/mL)',
+    });
+  });
+  it('molar concentration with a mass dose: no conversion, the expression is kept', () => {
+    expect(deriveUnits({ time: 'h', conc: 'nmol/L', dose: 'mg' }).clearance).toEqual({
+      unit: 'mg/(h*nmol/L)',
+      factor: 1,
+      expression: 'mg/(h*nmol/L)',
+    });
+  });
+});
+
+describe('reviewer λz choice (nca_rules.md §3; reported as manual)', () => {
+  // Extravascular; after Tmax (2 h) C = 50·e^(−0.1 t) exactly, except the 8 h sample (×1.5, an outlier).
+  const time = [0, 1, 2, 4, 6, 8, 12, 24];
+  const conc = time.map((t) => (t === 0 ? 0 : t === 1 ? 30 : 50 * Math.exp(-0.1 * t) * (t === 8 ? 1.5 : 1)));
+  conc[2] = 60; // Tmax at 2 h
+  const profile = { time, conc, dose: 100, route: 'extravascular' as const };
+  it('auto fit is disturbed by the outlier', () => {
+    const r = nca(profile);
+    expect(r.lambdaZMethod).toBe('auto');
+    expect(Math.abs(r.lambdaZ!.lambdaZ - 0.1)).toBeGreaterThan(1e-3);
+  });
+  it('excluding 8 h recovers λz = 0.1 exactly from the remaining 4 post-Tmax points', () => {
+    const r = nca(profile, { lambdaZ: { kind: 'exclude', times: [8] } });
+    expect(r.lambdaZMethod).toBe('manual-exclusion');
+    expect(r.lambdaZ!.method).toBe('manual-exclusion');
+    expect(r.lambdaZ!.excludedTimes).toEqual([8]);
+    expect(r.lambdaZ!.times).toEqual([4, 6, 12, 24]);
+    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(0.1, 12);
+    expect(r.lambdaZ!.adjR2).toBeCloseTo(1, 12);
+    // AUCINF_obs = AUClast + Clast/λz (nca_rules.md §3).
+    expect(r.aucinfObs!).toBeCloseTo(r.auclast + conc[7]! / 0.1, 9);
+  });
+  it('a range of 12–24 h uses exactly those 2 points (adjusted R² undefined)', () => {
+    const r = nca(profile, { lambdaZ: { kind: 'range', start: 12, end: 24 } });
+    expect(r.lambdaZMethod).toBe('manual-range');
+    expect(r.lambdaZ!.nPoints).toBe(2);
+    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(0.1, 12);
+    expect(Number.isNaN(r.lambdaZ!.adjR2)).toBe(true);
+    expect(val(r, 'R2ADJ')).toBeNull();
+  });
+  it('a range may include Tmax when the reviewer asks', () => {
+    const r = nca(profile, { lambdaZ: { kind: 'range', start: 2, end: 24 } });
+    expect(r.lambdaZ!.lower).toBe(2);
+    expect(r.lambdaZ!.nPoints).toBe(6);
+  });
+  it('a range with fewer than 2 points gives no λz and says why', () => {
+    const r = nca(profile, { lambdaZ: { kind: 'range', start: 13, end: 20 } });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toMatch(/2 needed/);
+    expect(r.aucinfObs).toBeNull();
+  });
+});
+
+describe('BLQ handling by position (PKNCA clean.conc.blq positions; defaults first=0, middle/last dropped)', () => {
+  const time = [0, 1, 2, 3, 4, 5];
+  const conc = [null, 5, null, 4, null, null];
+  const blq = [true, false, true, false, true, true];
+  const base = { time, conc, blq, dose: 10, route: 'extravascular' as const };
+  it('default: (0,0), (1,5), (3,4) → AUClast = AUCall = 0.5·5 + 2·4.5 = 11.5', () => {
+    const r = nca(base);
+    expect(r.nSamples).toBe(3);
+    expect(r.auclast).toBeCloseTo(11.5, 12);
+    expect(r.aucall).toBeCloseTo(11.5, 12);
+    expect(r.tlast).toBe(3);
+  });
+  it("last: 'zero' keeps trailing zeros for AUCall only: AUCall = 11.5 + 1·(4+0)/2 = 13.5", () => {
+    const r = nca(base, { blq: { last: 'zero' } });
+    expect(r.auclast).toBeCloseTo(11.5, 12);
+    expect(r.aucall).toBeCloseTo(13.5, 12);
+    expect(r.tlast).toBe(3);
+  });
+  it("middle: 'lloq/2' with LLOQ 1 puts 0.5 at 2 h: AUClast = 2.5 + 2.75 + 2.25 = 7.5", () => {
+    const r = nca(base, { blq: { middle: 'lloq/2', lloq: 1 } });
+    expect(r.auclast).toBeCloseTo(7.5, 12);
+  });
+  it("first: 'drop' removes the pre-dose BLQ sample; a (0, 0) point is then added at dose time", () => {
+    const r = nca(base, { blq: { first: 'drop' } });
+    expect(r.nSamples).toBe(2);
+    expect(r.addedDosePoint).toEqual({ time: 0, conc: 0, reason: 'zero' });
+    expect(r.auclast).toBeCloseTo(11.5, 12);
+  });
+  it("'lloq/2' without an LLOQ is an error; a null without a BLQ flag is missing and dropped", () => {
+    expect(() => nca(base, { blq: { middle: 'lloq/2' } })).toThrow(/lloq/);
+    const r = nca({ time: [0, 1, 2, 3], conc: [0, 5, null, 4], dose: 10, route: 'extravascular' });
+    expect(r.nSamples).toBe(3);
+    expect(r.auclast).toBeCloseTo(11.5, 12);
+  });
+});
+
+describe('IV infusion: MRT corrected by Tinf/2 (Gabrielsson & Weiner; PKNCA pk.calc.mrt.iv)', () => {
+  // One compartment, k = 0.2 1/h, V = 10 L, 100 mg infused over 1 h: true MRT = 1/k = 5 h, CL = 2 L/h,
+  // Vss = 10 L. Dense sampling during the infusion makes the linear-up trapezoid error negligible;
+  // after the infusion the decline is exactly exponential (log trapezoid and λz exact).
+  const k = 0.2;
+  const V = 10;
+  const dose = 100;
+  const tinf = 1;
+  const r0 = dose / tinf;
+  const cEnd = (r0 / (k * V)) * (1 - Math.exp(-k * tinf));
+  const time: number[] = [];
+  for (let i = 0; i <= 200; i++) time.push(i / 200);
+  time.push(1.5, 2, 3, 4, 6, 8, 12, 24, 48);
+  const conc = time.map((t) => (t <= tinf ? (r0 / (k * V)) * (1 - Math.exp(-k * t)) : cEnd * Math.exp(-k * (t - tinf))));
+  const r = nca({ time, conc, dose, route: 'iv-infusion', duration: tinf }, { aucMethod: 'lin-up-log-down' });
+  it('λz = k from the post-infusion samples', () => {
+    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(k, 10);
+  });
+  it('MRTINF = AUMCINF/AUCINF − Tinf/2 ≈ 1/k = 5 h; CL ≈ 2 L/h; Vss ≈ 10 L', () => {
+    expect(r.mrtinfObs!).toBeCloseTo(r.aumcinfObs! / r.aucinfObs! - tinf / 2, 12);
+    expect(Math.abs(r.mrtinfObs! - 1 / k) / 5).toBeLessThan(1e-5);
+    expect(Math.abs(r.clObs! - k * V) / 2).toBeLessThan(1e-5);
+    expect(Math.abs(val(r, 'VSSO')! - V) / V).toBeLessThan(1e-5);
+    expect(getParameter(r, 'MRTIVIFO')!.value).toBe(r.mrtinfObs);
+  });
+  it('needs a duration', () => {
+    expect(() => nca({ time, conc, dose, route: 'iv-infusion' })).toThrow(/duration/);
+  });
+});
+
+describe('dosing interval: exact IV bolus superposition (nca_rules.md §4 formulas)', () => {
+  // C1(t) = 100·e^(−kt) after the first dose; at steady state Css(t) = C1(t)/(1 − e^(−kτ)).
+  const k = 0.15;
+  const tau = 12;
+  const time = [0.5, 1, 2, 4, 8, 12];
+  const acc = 1 / (1 - Math.exp(-k * tau));
+  const first = nca(
+    { time, conc: time.map((t) => 100 * Math.exp(-k * t)), dose: 50, route: 'iv-bolus', tau, steadyState: false },
+    { aucMethod: 'lin-up-log-down' },
+  );
+  const ss = nca(
+    { time, conc: time.map((t) => 100 * acc * Math.exp(-k * t)), dose: 50, route: 'iv-bolus', tau },
+    { aucMethod: 'lin-up-log-down' },
+  );
+  it('AUCtau(ss) = Dose/CL = AUCINF(first dose) and accumulation index = 1/(1 − e^(−λz·τ))', () => {
+    expect(ss.interval!.auctau!).toBeCloseTo(first.aucinfObs!, 8);
+    expect(val(ss, 'AILAMZ')).toBeCloseTo(acc, 10);
+  });
+  it('observed accumulation ratio AUCtau(ss)/AUCtau(first) equals the index for linear PK', () => {
+    const ar = accumulationRatio(ss, first);
+    expect(ar.PPTESTCD).toBe('ARAUC');
+    expect(ar.value!).toBeCloseTo(acc, 10);
+  });
+  it('Cavg, fluctuation, swing, Ctau from their definitions', () => {
+    const iv = ss.interval!;
+    const cmax = ss.cmax!;
+    const cmin = 100 * acc * Math.exp(-k * 12);
+    expect(iv.cavg!).toBeCloseTo(iv.auctau! / tau, 12);
+    expect(iv.cmin!).toBeCloseTo(cmin, 10);
+    expect(iv.ctau!).toBeCloseTo(cmin, 10);
+    expect(iv.fluctuationPct!).toBeCloseTo((100 * (cmax - cmin)) / iv.cavg!, 10);
+    expect(iv.swing!).toBeCloseTo((cmax - cmin) / cmin, 10);
+    expect(val(ss, 'CLTAU')).toBeCloseTo(50 / iv.auctau!, 10);
+    expect(getParameter(ss, 'CLO')).toBeUndefined();
+  });
+});
+
+describe('input validation', () => {
+  it('rejects unsorted times and mismatched lengths', () => {
+    expect(() => nca({ time: [0, 2, 1], conc: [0, 1, 2], dose: 1, route: 'extravascular' })).toThrow(/increasing/);
+    expect(() => nca({ time: [0, 1], conc: [0], dose: 1, route: 'extravascular' })).toThrow(/length/);
+  });
+  it('an all-zero profile gives AUC 0 and no λz', () => {
+    const r = nca({ time: [0, 1, 2], conc: [0, 0, 0], dose: 1, route: 'extravascular' });
+    expect(r.auclast).toBe(0);
+    expect(r.lambdaZ).toBeNull();
+    expect(r.tlast).toBeNull();
+  });
+});
+
+describe('dose proportionality, power model (Smith et al. 2000), hand-worked', () => {
+  // ln y = 1 + 0.9·ln d ± 0.1 at d = 1 and 10 (two points each): b = 0.9 exactly, RSS = 4·0.01,
+  // df = 2, s² = 0.02, Sxx = (ln 10)², SE(b) = √0.02/ln 10; 90% CI = b ± qt(0.95, 2)·SE, qt = 2.919986.
+  const pts = [1, 1, 10, 10].map((d, i) => ({ dose: d, value: Math.exp(1 + 0.9 * Math.log(d) + (i % 2 ? 0.1 : -0.1)) }));
+  const r = doseProportionality(pts);
+  it('b, SE and 90% CI', () => {
+    const se = Math.sqrt(0.02) / Math.LN10;
+    expect(r.slope).toBeCloseTo(0.9, 12);
+    expect(r.intercept).toBeCloseTo(1, 12);
+    expect(r.seSlope).toBeCloseTo(se, 12);
+    expect(r.ciLower).toBeCloseTo(0.9 - 2.919986 * se, 5);
+    expect(r.ciUpper).toBeCloseTo(0.9 + 2.919986 * se, 5);
+  });
+  it('Smith criterion over a 10-fold range: [1 + ln 0.8/ln 10, 1 + ln 1.25/ln 10]', () => {
+    expect(r.criterion!.lower).toBeCloseTo(0.903090, 6);
+    expect(r.criterion!.upper).toBeCloseTo(1.096910, 6);
+    expect(r.criterion!.proportional).toBe(false);
+  });
+  it('skips non-positive values and needs 3 points', () => {
+    expect(doseProportionality([...pts, { dose: 5, value: 0 }]).nExcluded).toBe(1);
+    expect(() => doseProportionality(pts.slice(0, 2))).toThrow();
+  });
+});

@@ -178,7 +178,8 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
   }
 
   function syntax(e: JsonSyntaxError, row?: number): LocatedError {
-    return new LocatedError({ file, row, offset: offsetAt(e.index), expected: e.expected, found: e.found });
+    const where = row === undefined ? { file } : { file, row };
+    return new LocatedError({ ...where, offset: offsetAt(e.index), expected: e.expected, found: e.found });
   }
 
   function acceptRow(value: unknown, offset: number): void {
@@ -385,7 +386,7 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
       return JSON.parse(text);
     } catch {
       // Locate the error with the incremental scanner (exact index and token).
-      const where = { file, line: lineNo, row: lineNo > 1 ? lineNo - 1 : undefined };
+      const where = lineNo > 1 ? { file, row: lineNo - 1, line: lineNo } : { file, line: lineNo };
       try {
         const sc = new JsonScanner();
         const end = sc.value(text, 0, true);

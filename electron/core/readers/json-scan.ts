@@ -19,12 +19,13 @@ export class JsonSyntaxError extends Error {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-/** Human rendering of the character at `i` (or end of input) for error messages. */
+/** Human rendering of the character at `i` (or end of input) for error messages; one character,
+ *  so that the message does not depend on how the input was chunked. */
 export function describeAt(s: string, i: number): string {
   if (i >= s.length) return 'end of file';
-  const c = s[i]!;
-  if (c.charCodeAt(0) < 0x20 || c === ' ') return `character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return `"${s.slice(i, i + 12).split(/[\s,\]}]/)[0] || c}"`;
+  const cp = s.codePointAt(i)!;
+  if (cp <= 0x20) return `character U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `'${String.fromCodePoint(cp)}'`;
 }
 
 /** Characters that can appear in a JSON number: 0-9 + - . e E. */

@@ -8,11 +8,13 @@
 // 'lloq/2' replaces the sample by LLOQ/2 (Beal 2001, method M6-like substitution).
 // A null concentration that is not flagged BLQ is missing and is dropped (PKNCA conc.na = "drop").
 
+import { f64Buffer, Slot } from './scratch';
 import type { BlqOptions, BlqRule } from './types';
 
 export const DEFAULT_BLQ: BlqOptions = { first: 'zero', middle: 'drop', last: 'drop' };
 
 export interface CleanProfile {
+  /** Times (sample clock) and concentrations of the first `n` entries (the arrays may be longer). */
   time: Float64Array;
   conc: Float64Array;
   n: number;
@@ -28,6 +30,7 @@ function blqValue(rule: BlqRule, lloq: number | undefined): number | null {
 /**
  * Apply BLQ rules and drop missing values and samples before `doseTime`.
  * Throws when times are not strictly increasing or lengths differ.
+ * `reuseBuffers` (internal, used by nca()) writes into shared work buffers instead of new arrays.
  */
 export function cleanConcentrations(
   time: readonly number[],
@@ -35,6 +38,7 @@ export function cleanConcentrations(
   blq: readonly boolean[] | undefined,
   doseTime: number,
   rules: BlqOptions,
+  reuseBuffers = false,
 ): CleanProfile {
   const n = time.length;
   if (conc.length !== n) throw new RangeError('time and conc must have the same length');
@@ -53,8 +57,8 @@ export function cleanConcentrations(
   const vFirst = blqValue(rules.first, rules.lloq);
   const vMiddle = blqValue(rules.middle, rules.lloq);
   const vLast = blqValue(rules.last, rules.lloq);
-  const outT = new Float64Array(n);
-  const outC = new Float64Array(n);
+  const outT = reuseBuffers ? f64Buffer(Slot.CleanTime, n) : new Float64Array(n);
+  const outC = reuseBuffers ? f64Buffer(Slot.CleanConc, n) : new Float64Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) {
     const t = time[i]!;

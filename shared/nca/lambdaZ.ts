@@ -9,6 +9,7 @@
 // O(n); the chosen fit is then recomputed with a two-pass regression for the reported values.
 
 import { linearRegression } from '../stats/linearRegression';
+import { f64Buffer, Slot } from './scratch';
 import type { LambdaZFit, LambdaZMethod } from './types';
 
 export interface LambdaZSelection {
@@ -16,27 +17,28 @@ export interface LambdaZSelection {
   adjRSquaredFactor: number;
 }
 
-/** Regression of ln C on t over the given sample indices (ascending). */
+/** Regression of ln C on t over the sample indices indices[from .. from+count) (ascending). */
 export function fitLogLinear(
   time: ArrayLike<number>,
   conc: ArrayLike<number>,
   indices: ArrayLike<number>,
+  from: number,
   count: number,
   method: LambdaZMethod,
   excludedTimes: number[] = [],
 ): LambdaZFit {
-  const x = new Float64Array(count);
-  const y = new Float64Array(count);
+  const x = f64Buffer(Slot.FitX, count);
+  const y = f64Buffer(Slot.FitY, count);
   const times: number[] = new Array(count);
   const concs: number[] = new Array(count);
   for (let k = 0; k < count; k++) {
-    const i = indices[k]!;
+    const i = indices[from + k]!;
     x[k] = time[i]!;
     y[k] = Math.log(conc[i]!);
     times[k] = time[i]!;
     concs[k] = conc[i]!;
   }
-  const fit = linearRegression(x, y);
+  const fit = linearRegression(x, y, 0, count);
   return {
     method,
     lambdaZ: -fit.slope,
@@ -66,7 +68,7 @@ export function selectBestFitCount(
 ): number {
   const minPts = Math.max(2, sel.minHlPoints);
   if (nCand < minPts) return 0;
-  const adj = new Float64Array(nCand + 1); // adj[n] = R²adj of the last-n fit, NaN if not eligible
+  const adj = f64Buffer(Slot.AdjR2, nCand + 1); // adj[n] = R²adj of the last-n fit, NaN if not eligible
   let best = -Infinity;
   let n = 0;
   let mx = 0;

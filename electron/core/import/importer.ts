@@ -1,0 +1,550 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { CoreEvent, ImportIssue, ImportResult } from '../../../shared/contract';
+import { parseIsoDate } from '../../../shared/dates';
+import { StudyDefinition } from '../../../shared/study';
+import { createReader, detectFormat } from '../readers/index';
+import type { Cell, DatasetHeader, ReaderFormat } from '../readers/types';
+import { openDb, type Db } from '../store/db';
+import { DOMAIN_BY_NAME, type DomainSpec } from '../store/domains';
+import { LocatedError, formatLocation, type Location } from './errors';
+import { openSnapshotSource, type SourceFile } from './sources';
+import { deriveDefinition } from './derive';
+
+// Snapshot import: hash every file, refuse an identical snapshot, then read, check and store every
+// domain in ONE transaction on a connection of its own. Any error — in the first file or the last
+// check — rolls the transaction back, so the database is exactly as it was before.
+
+export interface ImportOptions {
+  importId?: string;
+  label?: string;
+  user?: string;
+  onProgress?: (e: CoreEvent) => void;
+  signal?: AbortSignal;
+}
+
+const MAX_ERRORS = 100;
+
+interface PlannedFile {
+  src: SourceFile;
+  format: ReaderFormat;
+  domain: string | null;
+  sha256: string;
+  size: number;
+}
+
+/** Warnings are grouped per file × column × code so a systematic problem is one line with a count. */
+class IssueLog {
+  readonly errors: ImportIssue[] = [];
+  private readonly warnings = new Map<string, ImportIssue>();
+
+  error(loc: Location, code: string): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push(toIssue('error', code, loc));
+  }
+
+  warn(loc: Location, code: string): void {
+    const k = `${loc.file}\u0000${loc.column ?? ''}\u0000${code}`;
+    const w = this.warnings.get(k);
+    if (w) w.count++;
+    else this.warnings.set(k, toIssue('warning', code, loc));
+  }
+
+  get full(): boolean {
+    return this.errors.length >= MAX_ERRORS;
+  }
+
+  warningList(): ImportIssue[] {
+    return [...this.warnings.values()];
+  }
+}
+
+function toIssue(severity: 'warning' | 'error', code: string, l: Location): ImportIssue {
+  return {
+    severity,
+    code,
+    file: l.file,
+    row: l.row ?? null,
+    line: l.line ?? null,
+    column: l.column ?? null,
+    expected: l.expected,
+    found: l.found,
+    count: 1,
+    message: formatLocation(l),
+  };
+}
+
+class Cancelled extends Error {}
+
+const DOMAIN_NAME = /^(SUPP[A-Z]{2}|[A-Z]{2})$/;
+
+function domainFromName(fileName: string): string | null {
+  const base = path.basename(fileName).replace(/\.[^.]+$/, '').toUpperCase();
+  return DOMAIN_NAME.test(base) ? base : null;
+}
+
+async function sha256Of(src: SourceFile): Promise<{ sha256: string; size: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of src.open()) {
+    h.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
+/** SHA-256 over the sorted SHA-256 of the files: the same files give the same hash, whatever their order or container. */
+export function contentHash(fileHashes: string[]): string {
+  return createHash('sha256').update([...fileHashes].sort().join('\n')).digest('hex');
+}
+
+function emptyResult(status: ImportResult['status'], started: number): ImportResult {
+  return {
+    ok: false,
+    status,
+    snapshotId: null,
+    studyId: null,
+    contentHash: null,
+    domains: {},
+    warnings: [],
+    errors: [],
+    needsConfirmation: [],
+    elapsedMs: Date.now() - started,
+  };
+}
+
+export async function importSnapshot(dbFile: string, sourcePath: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const started = Date.now();
+  const importId = opts.importId ?? 'import';
+  const issues = new IssueLog();
+  const result = emptyResult('failed', started);
+  let filesTotal = 0;
+  let bytesTotal = 0;
+  let bytesDone = 0;
+  let rowsDone = 0;
+  let lastEmit = 0;
+  const progress = (phase: Extract<CoreEvent, { type: 'import.progress' }>['phase'], file: string | null, filesDone: number, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastEmit < 100) return;
+    lastEmit = now;
+    opts.onProgress?.({ type: 'import.progress', importId, phase, file, filesDone, filesTotal, bytesDone, bytesTotal, rows: rowsDone });
+  };
+  const checkCancel = () => {
+    if (opts.signal?.aborted) throw new Cancelled();
+  };
+
+  const fail = (e: unknown): ImportResult => {
+    if (e instanceof Cancelled) return { ...result, status: 'cancelled', errors: [], warnings: issues.warningList(), elapsedMs: Date.now() - started };
+    if (e instanceof LocatedError) issues.error(e.location, 'invalid-file');
+    else if (!(e instanceof TooManyErrors)) issues.error({ file: sourcePath, expected: 'a readable snapshot', found: String((e as Error)?.message ?? e) }, 'internal');
+    return { ...result, status: 'failed', errors: issues.errors, warnings: issues.warningList(), elapsedMs: Date.now() - started };
+  };
+
+  // 1. Enumerate and hash.
+  let planned: PlannedFile[];
+  let studyJson: SourceFile | undefined;
+  try {
+    const source = await openSnapshotSource(sourcePath);
+    planned = [];
+    for (const src of source.files) {
+      const base = path.basename(src.name);
+      if (base.toLowerCase() === 'study.json') {
+        studyJson = src;
+        continue;
+      }
+      const format = detectFormat(base);
+      if (!format) {
+        issues.warn({ file: src.name, expected: 'a domain file (.csv, .json, .ndjson, .xpt) or study.json', found: 'another file: not imported' }, 'ignored-file');
+        continue;
+      }
+      planned.push({ src, format, domain: domainFromName(base), sha256: '', size: 0 });
+    }
+    if (planned.length === 0) throw new LocatedError({ file: sourcePath, expected: 'at least one SDTM domain file', found: 'none' });
+    filesTotal = planned.length;
+    const hashed = [...planned.map((p) => p.src), ...(studyJson ? [studyJson] : [])];
+    const hashes: string[] = [];
+    for (const [i, src] of hashed.entries()) {
+      checkCancel();
+      progress('hashing', src.name, i);
+      const { sha256, size } = await sha256Of(src);
+      hashes.push(sha256);
+      const p = planned.find((x) => x.src === src);
+      if (p) Object.assign(p, { sha256, size });
+      bytesTotal += size;
+    }
+    result.contentHash = contentHash(hashes);
+  } catch (e) {
+    return fail(e);
+  }
+
+  const db = openDb(dbFile);
+  try {
+    // 2. Identical files already imported: report, write nothing.
+    const dup = db.prepare('SELECT snapshot_id, study_id FROM snapshot WHERE content_hash = ?').get(result.contentHash) as
+      | { snapshot_id: number; study_id: string }
+      | undefined;
+    if (dup) {
+      return { ...result, ok: true, status: 'duplicate', snapshotId: dup.snapshot_id, studyId: dup.study_id, warnings: issues.warningList(), elapsedMs: Date.now() - started };
+    }
+
+    // 3. study.json (optional).
+    let definition: StudyDefinition | undefined;
+    if (studyJson) definition = await readStudyJson(studyJson);
+
+    // 4. Which domain each file holds: its name (ae.csv) or, failing that, the dataset name inside it.
+    const readers = new Map<PlannedFile, { header: DatasetHeader; batches: AsyncIterable<{ firstRow: number; rows: Cell[][] }> }>();
+    for (const p of planned) {
+      const reader = createReader(p.format, p.src.name, p.src.open());
+      const header = await reader.header();
+      readers.set(p, { header, batches: reader.batches() });
+      const declared = header.datasetName?.toUpperCase();
+      if (!p.domain) p.domain = declared && DOMAIN_NAME.test(declared) ? declared : null;
+      else if (declared && declared !== p.domain) {
+        issues.warn({ file: p.src.name, expected: `dataset name ${p.domain} (from the file name)`, found: declared }, 'dataset-name');
+      }
+      if (!p.domain) throw new LocatedError({ file: p.src.name, expected: 'a file named after its SDTM domain (ae.csv) or a dataset name inside it', found: `neither (${declared ?? 'no dataset name'})` });
+    }
+    const seen = new Map<string, string>();
+    for (const p of planned) {
+      const other = seen.get(p.domain!);
+      if (other) throw new LocatedError({ file: p.src.name, expected: `one file per domain`, found: `${p.domain} also in ${other}` });
+      seen.set(p.domain!, p.src.name);
+    }
+
+    // 5. One transaction for everything.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const studyId = definition?.studyId ?? (await firstStudyId(planned, readers)) ?? 'UNKNOWN';
+      const nowIso = new Date().toISOString();
+      const user = opts.user ?? safeUser();
+      const label = opts.label ?? (definition?.dataCutoff ? `Data cut ${definition.dataCutoff}` : path.basename(sourcePath));
+      const placeholder = JSON.stringify(definition ?? { studyId });
+      const studyRow = db.prepare('SELECT study_id FROM study WHERE study_id = ?').get(studyId);
+      if (!studyRow) {
+        db.prepare('INSERT INTO study (study_id, title, definition, definition_source, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+          studyId,
+          definition?.title ?? null,
+          placeholder,
+          definition ? 'study.json' : 'derived',
+          nowIso,
+        );
+      }
+      const snapshotId = Number(
+        db
+          .prepare(
+            `INSERT INTO snapshot (study_id, content_hash, label, data_cutoff, imported_at, imported_by, source_path, definition, definition_source)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(studyId, result.contentHash, label, definition?.dataCutoff ?? null, nowIso, user, path.resolve(sourcePath), placeholder, definition ? 'study.json' : 'derived')
+          .lastInsertRowid,
+      );
+      if (studyJson) {
+        const { sha256, size } = await sha256Of(studyJson);
+        db.prepare(
+          `INSERT INTO snapshot_file (snapshot_id, file_name, domain, format, size, sha256, row_count, subject_count, columns, notes) VALUES (?, ?, NULL, 'json', ?, ?, 0, 0, '[]', '[]')`,
+        ).run(snapshotId, studyJson.name, size, sha256);
+      }
+
+      let filesDone = 0;
+      for (const p of planned) {
+        checkCancel();
+        const { header, batches } = readers.get(p)!;
+        const spec = DOMAIN_BY_NAME.get(p.domain!);
+        const fileId = Number(
+          db
+            .prepare(
+              `INSERT INTO snapshot_file (snapshot_id, file_name, domain, format, size, sha256, row_count, subject_count, columns, notes) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)`,
+            )
+            .run(snapshotId, p.src.name, p.domain, p.format, p.size, p.sha256, JSON.stringify(header.columns.map((c) => c.name.toUpperCase())), JSON.stringify(header.notes))
+            .lastInsertRowid,
+        );
+        const writer = spec ? domainWriter(db, spec, p.src.name, header, issues, studyId) : genericWriter(db, p.domain!, header);
+        let rows = 0;
+        const bytesBefore = bytesDone;
+        try {
+          for await (const batch of batches) {
+            checkCancel();
+            for (let i = 0; i < batch.rows.length; i++) {
+              writer(snapshotId, fileId, batch.firstRow + i, batch.rows[i]!);
+              if (issues.full) throw new TooManyErrors();
+            }
+            rows += batch.rows.length;
+            rowsDone += batch.rows.length;
+            progress('reading', p.src.name, filesDone);
+          }
+        } catch (e) {
+          if (e instanceof LocatedError) issues.error(e.location, 'invalid-file');
+          else throw e;
+        }
+        bytesDone = bytesBefore + p.size;
+        filesDone++;
+        const table = spec?.table ?? 'rec_generic';
+        const subjects = spec?.subjectLevel
+          ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM ${table} WHERE file_id = ?`).get(fileId) as { n: number }).n
+          : table === 'rec_generic'
+            ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM rec_generic WHERE file_id = ?`).get(fileId) as { n: number }).n
+            : 0;
+        db.prepare('UPDATE snapshot_file SET row_count = ?, subject_count = ? WHERE file_id = ?').run(rows, subjects, fileId);
+        result.domains[p.domain!] = { rows, subjects, columns: header.columns.length };
+        progress('reading', p.src.name, filesDone, true);
+      }
+      if (issues.errors.length) throw new TooManyErrors();
+
+      // 6. Checks across domains, in SQL over what was just written.
+      progress('checking', null, filesDone, true);
+      checkSubjectsInDm(db, snapshotId, planned, issues);
+      checkDuplicateKeys(db, snapshotId, issues);
+      if (issues.errors.length) throw new TooManyErrors();
+
+      // 7. The study definition: study.json, else derived from the data (and marked for confirmation).
+      const derived = deriveDefinition(db, snapshotId, studyId, definition);
+      result.needsConfirmation = derived.needsConfirmation;
+      const defJson = JSON.stringify(derived.definition);
+      db.prepare('UPDATE snapshot SET definition = ?, definition_source = ?, data_cutoff = ? WHERE snapshot_id = ?').run(
+        defJson,
+        derived.source,
+        derived.definition.dataCutoff ?? null,
+        snapshotId,
+      );
+      // A study.json updates the study's definition; a derived one fills it only if the study had none confirmed.
+      db.prepare(
+        `UPDATE study SET definition = ?, definition_source = ?, title = coalesce(?, title), updated_at = ?
+         WHERE study_id = ? AND (? = 'study.json' OR definition_source = 'derived')`,
+      ).run(defJson, derived.source, derived.definition.title ?? null, nowIso, studyId, derived.source);
+
+      const insIssue = db.prepare(
+        'INSERT INTO import_issue (snapshot_id, severity, code, file, row_no, column_name, expected, found, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const w of issues.warningList()) insIssue.run(snapshotId, 'warning', w.code, w.file, w.row, w.column, w.expected, w.found, w.count);
+      checkCancel();
+      progress('committing', null, filesDone, true);
+      db.exec('COMMIT');
+      progress('done', null, filesDone, true);
+      return {
+        ...result,
+        ok: true,
+        status: 'imported',
+        snapshotId,
+        studyId,
+        warnings: issues.warningList(),
+        errors: [],
+        elapsedMs: Date.now() - started,
+      };
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  } catch (e) {
+    return fail(e);
+  } finally {
+    db.close();
+  }
+}
+
+class TooManyErrors extends Error {}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+async function readStudyJson(src: SourceFile): Promise<StudyDefinition> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of src.open()) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new LocatedError({ file: src.name, expected: 'valid JSON', found: (e as Error).message });
+  }
+  const parsed = StudyDefinition.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LocatedError({
+      file: src.name,
+      column: issue.path.join('.') || '(root)',
+      expected: issue.message,
+      found: JSON.stringify(issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], raw)) ?? 'nothing',
+    });
+  }
+  return parsed.data;
+}
+
+/** STUDYID of the first DM row when there is no study.json. */
+async function firstStudyId(planned: PlannedFile[], readers: Map<PlannedFile, { header: DatasetHeader }>): Promise<string | undefined> {
+  const dm = planned.find((p) => p.domain === 'DM') ?? planned[0];
+  if (!dm) return undefined;
+  const reader = createReader(dm.format, dm.src.name, dm.src.open());
+  const header = await reader.header();
+  const idx = header.columns.findIndex((c) => c.name.toUpperCase() === 'STUDYID');
+  if (idx < 0) return undefined;
+  for await (const b of reader.batches()) {
+    const v = b.rows[0]?.[idx];
+    if (v !== null && v !== undefined && String(v).trim()) return String(v).trim();
+    break;
+  }
+  void readers;
+  return undefined;
+}
+
+type RowWriter = (snapshotId: number, fileId: number, rowNo: number, row: Cell[]) => void;
+
+const ISO_DTC = /DTC$/;
+
+/**
+ * Builds the row writer of one known domain: maps the file's columns onto the typed columns,
+ * checks required variables, types, dates and code lists, and inserts each row with its lineage.
+ */
+function domainWriter(db: Db, spec: DomainSpec, file: string, header: DatasetHeader, issues: IssueLog, studyId: string): RowWriter {
+  const names = header.columns.map((c) => c.name.toUpperCase());
+  for (const req of spec.required) {
+    if (!names.includes(req)) {
+      throw new LocatedError({ file, row: 0, column: req, expected: `required variable ${req} of ${spec.domain}`, found: `columns ${names.join(', ')}` });
+    }
+  }
+  const typedIndex = spec.variables.map((v) => names.indexOf(v.name));
+  const typedSet = new Set(spec.variables.map((v) => v.name));
+  const extraIdx = names.map((n, i) => (typedSet.has(n) ? -1 : i)).filter((i) => i >= 0);
+  const keyIdx = spec.naturalKey.map((k) => names.indexOf(k));
+  const isReal = spec.variables.map((v) => v.type === 'REAL');
+  const isDate = spec.variables.map((v) => ISO_DTC.test(v.name));
+  const codelists = spec.variables.map((v) => (spec.codelists?.[v.name] ? new Set(spec.codelists[v.name]) : null));
+  const studyIdx = names.indexOf('STUDYID');
+  const cols = ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'rec_hash', 'extra', ...spec.variables.map((v) => v.name.toLowerCase())];
+  const stmt = db.prepare(`INSERT INTO ${spec.table} (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
+  const values: (string | number | null)[] = new Array(cols.length).fill(null);
+  const nVars = spec.variables.length;
+
+  return (snapshotId, fileId, rowNo, row) => {
+    values[0] = snapshotId;
+    values[1] = fileId;
+    values[2] = rowNo;
+    for (let j = 0; j < nVars; j++) {
+      const i = typedIndex[j]!;
+      let v: Cell = i < 0 ? null : row[i] ?? null;
+      if (typeof v === 'string') {
+        v = v.trim();
+        if (v === '') v = null;
+      }
+      if (v !== null) {
+        if (isReal[j]) {
+          if (typeof v === 'string') {
+            const n = Number(v);
+            if (!Number.isFinite(n)) {
+              issues.error({ file, row: rowNo, column: spec.variables[j]!.name, expected: 'a number', found: JSON.stringify(v) }, 'type');
+              v = null;
+            } else v = n;
+          }
+        } else if (typeof v === 'number') {
+          // A character variable stored as a number (e.g. PP results as numerics in XPT): keep its text.
+          v = String(v);
+        }
+        if (typeof v === 'string') {
+          if (isDate[j]) {
+            const d = parseIsoDate(v);
+            if (!d) issues.error({ file, row: rowNo, column: spec.variables[j]!.name, expected: 'an ISO 8601 date (YYYY-MM-DD[Thh:mm[:ss]], or truncated)', found: JSON.stringify(v) }, 'date');
+            else if (d.partial) issues.warn({ file, row: rowNo, column: spec.variables[j]!.name, expected: 'a complete date', found: `partial date ${v}` }, 'partial-date');
+          }
+          const cl = codelists[j];
+          if (cl && !cl.has(v)) {
+            issues.warn({ file, row: rowNo, column: spec.variables[j]!.name, expected: `one of ${[...cl].join(', ')}`, found: JSON.stringify(v) }, 'codelist');
+          }
+        }
+      }
+      values[6 + j] = v;
+    }
+    if (studyIdx >= 0 && row[studyIdx] !== studyId && row[studyIdx] !== null && String(row[studyIdx]).trim() !== studyId) {
+      issues.warn({ file, row: rowNo, column: 'STUDYID', expected: studyId, found: JSON.stringify(row[studyIdx]) }, 'studyid');
+    }
+    let key = '';
+    for (const k of keyIdx) key += (k < 0 ? '' : cellText(row[k])) + '\u001f';
+    values[3] = key;
+    values[4] = rowHash(row);
+    if (extraIdx.length) {
+      const extra: Record<string, Cell> = {};
+      for (const i of extraIdx) extra[names[i]!] = row[i] ?? null;
+      values[5] = JSON.stringify(extra);
+    } else values[5] = null;
+    stmt.run(values);
+  };
+}
+
+function genericWriter(db: Db, domain: string, header: DatasetHeader): RowWriter {
+  const names = header.columns.map((c) => c.name.toUpperCase());
+  const usubjidIdx = names.indexOf('USUBJID');
+  const seqIdx = names.findIndex((n) => n === `${domain}SEQ`);
+  const stmt = db.prepare('INSERT INTO rec_generic (snapshot_id, file_id, row_no, rec_key, rec_hash, extra, domain, usubjid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  return (snapshotId, fileId, rowNo, row) => {
+    const extra: Record<string, Cell> = {};
+    for (let i = 0; i < names.length; i++) extra[names[i]!] = row[i] ?? null;
+    const usubjid = usubjidIdx >= 0 ? cellText(row[usubjidIdx]) || null : null;
+    const key = `${usubjid ?? ''}\u001f${seqIdx >= 0 ? cellText(row[seqIdx]) : rowNo}`;
+    stmt.run(snapshotId, fileId, rowNo, key, rowHash(row), JSON.stringify(extra), domain, usubjid);
+  };
+}
+
+function cellText(v: Cell | undefined): string {
+  return v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v);
+}
+
+/** A record's content fingerprint: two snapshots' records with the same key and hash are unchanged. */
+function rowHash(row: Cell[]): string {
+  let s = '';
+  for (const v of row) s += cellText(v) + '\u001f';
+  return createHash('sha1').update(s).digest('base64');
+}
+
+function checkSubjectsInDm(db: Db, snapshotId: number, planned: PlannedFile[], issues: IssueLog): void {
+  const subjectDomains = planned.filter((p) => DOMAIN_BY_NAME.get(p.domain!)?.subjectLevel && p.domain !== 'DM');
+  if (subjectDomains.length === 0) return;
+  if (!planned.some((p) => p.domain === 'DM')) {
+    issues.error({ file: subjectDomains[0]!.src.name, expected: 'a DM domain listing every subject', found: 'no DM file in the snapshot' }, 'no-dm');
+    return;
+  }
+  for (const p of subjectDomains) {
+    const spec = DOMAIN_BY_NAME.get(p.domain!)!;
+    const bad = db
+      .prepare(
+        `SELECT r.row_no, r.usubjid FROM ${spec.table} r JOIN snapshot_file f ON f.file_id = r.file_id
+         WHERE r.snapshot_id = ? AND f.file_name = ? AND (r.usubjid IS NULL OR r.usubjid NOT IN (SELECT usubjid FROM rec_dm WHERE snapshot_id = ? AND usubjid IS NOT NULL))
+         ORDER BY r.row_no LIMIT 5`,
+      )
+      .all(snapshotId, p.src.name, snapshotId) as { row_no: number; usubjid: string | null }[];
+    for (const b of bad) {
+      issues.error({ file: p.src.name, row: b.row_no, column: 'USUBJID', expected: 'a subject listed in DM', found: JSON.stringify(b.usubjid ?? '') }, 'unknown-subject');
+    }
+  }
+}
+
+function checkDuplicateKeys(db: Db, snapshotId: number, issues: IssueLog): void {
+  const files = db.prepare('SELECT file_id, file_name, domain FROM snapshot_file WHERE snapshot_id = ? AND domain IS NOT NULL').all(snapshotId) as {
+    file_id: number;
+    file_name: string;
+    domain: string;
+  }[];
+  for (const f of files) {
+    const spec = DOMAIN_BY_NAME.get(f.domain);
+    if (!spec) continue;
+    const dups = db
+      .prepare(`SELECT rec_key, min(row_no) first_row, count(*) n FROM ${spec.table} WHERE file_id = ? GROUP BY rec_key HAVING n > 1 ORDER BY first_row`)
+      .all(f.file_id) as { rec_key: string; first_row: number; n: number }[];
+    for (const d of dups) {
+      // A subject listed twice in DM makes every per-subject number ambiguous: that stops the import.
+      const report = spec.domain === 'DM' ? issues.error.bind(issues) : issues.warn.bind(issues);
+      report(
+        {
+          file: f.file_name,
+          row: d.first_row,
+          column: spec.naturalKey.join('+'),
+          expected: 'one record per natural key',
+          found: `${d.n} records with ${d.rec_key.split('\u001f').slice(0, spec.naturalKey.length).join(' / ')}`,
+        },
+        'duplicate-key',
+      );
+    }
+  }
+}

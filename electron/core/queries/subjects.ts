@@ -1,0 +1,158 @@
+import { toDayNumber } from '../../../shared/dates';
+import type { AeFacts, SubjectFacts } from '../../../shared/model';
+import type { Db } from '../store/db';
+
+// The review queries every view starts from: one row per subject with what the clinical rules
+// need, and every AE with its DLT flag resolved from SUPPAE. SQL lives here, the rules in shared/.
+
+// Part of the study: IBB0979 marks its expansion cohort in ARM/ARMCD; other sponsors use SUPPDM.
+const EXPANSION = /EXP/i;
+
+export function loadSubjects(db: Db, snapshotId: number): SubjectFacts[] {
+  const dm = db
+    .prepare(
+      `SELECT usubjid, siteid, age, sex, coalesce(actarm, arm) arm, coalesce(actarmcd, armcd) armcd, arm arm0, armcd armcd0, rfxstdtc, rfxendtc, dthdtc
+       FROM rec_dm WHERE snapshot_id = ? ORDER BY usubjid`,
+    )
+    .all(snapshotId) as {
+    usubjid: string;
+    siteid: string | null;
+    age: number | null;
+    sex: string | null;
+    arm: string | null;
+    armcd: string | null;
+    arm0: string | null;
+    armcd0: string | null;
+    rfxstdtc: string | null;
+    rfxendtc: string | null;
+    dthdtc: string | null;
+  }[];
+  const suppPart = new Map(
+    (
+      db
+        .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? AND qnam IN ('PART', 'PHASE', 'COHORT', 'COHORTP', 'STUDYPRT')`)
+        .all(snapshotId) as { usubjid: string; qval: string }[]
+    ).map((r) => [r.usubjid, r.qval]),
+  );
+  const doses = new Map<string, { dtc: string; dose: number | null; unit: string | null }[]>();
+  for (const e of db
+    .prepare(`SELECT usubjid, exstdtc, exdose, exdosu FROM rec_ex WHERE snapshot_id = ? AND exstdtc IS NOT NULL ORDER BY usubjid, exstdtc, row_no`)
+    .all(snapshotId) as { usubjid: string; exstdtc: string; exdose: number | null; exdosu: string | null }[]) {
+    let list = doses.get(e.usubjid);
+    if (!list) doses.set(e.usubjid, (list = []));
+    list.push({ dtc: e.exstdtc, dose: e.exdose, unit: e.exdosu });
+  }
+  // The disposition event that ends treatment: the earliest DS disposition record.
+  const eot = new Map<string, { dtc: string | null; reason: string }>();
+  for (const d of db
+    .prepare(
+      `SELECT usubjid, dsstdtc, dsdecod FROM rec_ds WHERE snapshot_id = ? AND (dscat IS NULL OR upper(dscat) = 'DISPOSITION EVENT')
+       AND upper(dsdecod) NOT IN ('INFORMED CONSENT OBTAINED', 'RANDOMIZED', 'ENROLLED') ORDER BY usubjid, dsstdtc`,
+    )
+    .all(snapshotId) as { usubjid: string; dsstdtc: string | null; dsdecod: string }[]) {
+    if (!eot.has(d.usubjid)) eot.set(d.usubjid, { dtc: d.dsstdtc, reason: d.dsdecod });
+  }
+  return dm.map((s) => {
+    const ds = doses.get(s.usubjid) ?? [];
+    const dosed = ds.filter((d) => (d.dose ?? 0) > 0);
+    const first = dosed[0] ?? ds[0];
+    const partText = [s.arm, s.armcd, s.arm0, s.armcd0, suppPart.get(s.usubjid)].filter(Boolean).join(' ');
+    const end = eot.get(s.usubjid);
+    return {
+      usubjid: s.usubjid,
+      siteid: s.siteid,
+      age: s.age,
+      sex: s.sex,
+      arm: s.arm,
+      part: EXPANSION.test(partText) ? 'expansion' : 'escalation',
+      firstDoseDtc: first?.dtc ?? s.rfxstdtc,
+      firstDose: first?.dose ?? null,
+      doseUnit: first?.unit ?? null,
+      doseDtcs: dosed.map((d) => d.dtc),
+      lastDoseDtc: dosed[dosed.length - 1]?.dtc ?? s.rfxendtc,
+      deathDtc: s.dthdtc,
+      endOfTreatmentDtc: end?.dtc ?? (s.dthdtc ? s.dthdtc : null),
+      endOfTreatmentReason: end?.reason ?? (s.dthdtc ? 'DEATH' : null),
+    };
+  });
+}
+
+/** Every AE with CTCAE grade as a number and the DLT flag from SUPPAE (QNAM AEDLT or DLTFL) or an AE column of that name. */
+export function loadAes(db: Db, snapshotId: number): AeFacts[] {
+  const rows = db
+    .prepare(
+      `SELECT a.usubjid, a.aeseq, a.aeterm, a.aedecod, coalesce(a.aebodsys, a.aesoc) aebodsys, a.aetoxgr, a.aesev, a.aeser, a.aerel, a.aeacn, a.aeout,
+              a.aestdtc, a.aeendtc, a.row_no,
+              (EXISTS (SELECT 1 FROM rec_suppae s WHERE s.snapshot_id = a.snapshot_id AND s.usubjid = a.usubjid
+                         AND upper(s.qnam) IN ('AEDLT', 'DLTFL', 'AEDLTFL') AND upper(s.qval) IN ('Y', 'YES')
+                         AND ((upper(s.idvar) = 'AESEQ' AND CAST(s.idvarval AS REAL) = a.aeseq) OR (upper(s.idvar) = 'AESPID' AND s.idvarval = a.aespid)))
+               OR upper(coalesce(json_extract(a.extra, '$.AEDLT'), json_extract(a.extra, '$.DLTFL'), '')) IN ('Y', 'YES')) dlt
+       FROM rec_ae a WHERE a.snapshot_id = ? ORDER BY a.usubjid, a.aestdtc, a.row_no`,
+    )
+    .all(snapshotId) as {
+    usubjid: string;
+    aeseq: number | null;
+    aeterm: string;
+    aedecod: string | null;
+    aebodsys: string | null;
+    aetoxgr: string | null;
+    aesev: string | null;
+    aeser: string | null;
+    aerel: string | null;
+    aeacn: string | null;
+    aeout: string | null;
+    aestdtc: string | null;
+    aeendtc: string | null;
+    row_no: number;
+    dlt: number;
+  }[];
+  return rows.map((r) => ({
+    usubjid: r.usubjid,
+    aeseq: r.aeseq,
+    aeterm: r.aeterm,
+    aedecod: r.aedecod,
+    aebodsys: r.aebodsys,
+    grade: gradeOf(r.aetoxgr, r.aesev),
+    serious: r.aeser === 'Y',
+    related: isRelated(r.aerel),
+    dlt: r.dlt === 1,
+    aeacn: r.aeacn,
+    aeout: r.aeout,
+    aestdtc: r.aestdtc,
+    aeendtc: r.aeendtc,
+    rowNo: r.row_no,
+  }));
+}
+
+/** CTCAE grade from AETOXGR ("3", "GRADE 3"); without it, none (AESEV is not a CTCAE grade). */
+function gradeOf(toxgr: string | null, _sev: string | null): number | null {
+  const m = toxgr ? /([1-5])/.exec(toxgr) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** AEREL is sponsor-defined: Y/N, RELATED/NOT RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED. */
+export function isRelated(aerel: string | null): boolean {
+  if (!aerel) return false;
+  const v = aerel.trim().toUpperCase();
+  if (v === 'Y' || v === 'YES') return true;
+  if (v.startsWith('NOT') || v === 'N' || v === 'NO' || v.startsWith('UNLIKELY') || v === 'UNRELATED') return false;
+  return v.includes('RELATED') || v === 'POSSIBLE' || v === 'PROBABLE' || v === 'DEFINITE';
+}
+
+/**
+ * The data cut-off of a snapshot: the study definition's, else the latest complete date in the
+ * exposure, AE, disposition and response data.
+ */
+export function cutoffOf(db: Db, snapshotId: number, declared: string | null): string | null {
+  if (declared) return declared;
+  const r = db
+    .prepare(
+      `SELECT max(d) d FROM (
+         SELECT max(substr(exstdtc, 1, 10)) d FROM rec_ex WHERE snapshot_id = @id
+         UNION ALL SELECT max(substr(aestdtc, 1, 10)) FROM rec_ae WHERE snapshot_id = @id
+         UNION ALL SELECT max(substr(dsstdtc, 1, 10)) FROM rec_ds WHERE snapshot_id = @id
+         UNION ALL SELECT max(substr(rsdtc, 1, 10)) FROM rec_rs WHERE snapshot_id = @id)`,
+    )
+    .get({ id: snapshotId }) as { d: string | null };
+  return r.d && toDayNumber(r.d) !== null ? r.d : null;
+}

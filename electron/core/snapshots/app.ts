@@ -1,0 +1,198 @@
+import type { ImportIssue, Output, SnapshotInfo, StudyInfo } from '../../../shared/contract';
+import { StudyDefinition } from '../../../shared/study';
+import { CallError, type App, type CoreContext } from '../app';
+import { formatLocation } from '../import/errors';
+import { importSnapshot } from '../import/importer';
+import { DOMAINS } from '../store/domains';
+
+// Studies and snapshots: import, provenance, listing, comparison.
+
+export function registerSnapshots(app: App): void {
+  app.method('studies.list', (_input, ctx) => listStudies(ctx));
+  app.method('study.saveDefinition', saveDefinition);
+  app.method('snapshots.list', ({ studyId }, ctx) => listSnapshots(ctx, studyId));
+  app.method('snapshot.get', getSnapshot);
+  app.method('snapshot.import', runImport);
+  app.method('import.cancel', ({ importId }, ctx) => {
+    const c = ctx.imports.get(importId);
+    c?.abort();
+    return { cancelled: !!c };
+  });
+  app.method('snapshot.diff', diffSnapshots);
+}
+
+interface StudyRow {
+  study_id: string;
+  title: string | null;
+  definition: string;
+  definition_source: StudyInfo['definitionSource'];
+  snapshots: number;
+}
+
+function toStudyInfo(r: StudyRow): StudyInfo {
+  return {
+    studyId: r.study_id,
+    title: r.title,
+    definition: StudyDefinition.parse(JSON.parse(r.definition)),
+    definitionSource: r.definition_source,
+    snapshots: r.snapshots,
+  };
+}
+
+const STUDY_SQL = `SELECT s.*, (SELECT count(*) FROM snapshot n WHERE n.study_id = s.study_id) snapshots FROM study s`;
+
+function listStudies(ctx: CoreContext): StudyInfo[] {
+  return (ctx.db.prepare(`${STUDY_SQL} ORDER BY s.study_id`).all() as StudyRow[]).map(toStudyInfo);
+}
+
+function saveDefinition({ studyId, definition }: { studyId: string; definition: StudyDefinition }, ctx: CoreContext): StudyInfo {
+  if (definition.studyId !== studyId) throw new CallError('invalid-input', `definition.studyId ${definition.studyId} does not match ${studyId}`);
+  const res = ctx.db
+    .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
+    .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
+  if (res.changes === 0) throw new CallError('not-found', `no study ${studyId}`);
+  return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
+}
+
+const SNAPSHOT_SQL = `SELECT s.*, (SELECT count(*) FROM rec_dm d WHERE d.snapshot_id = s.snapshot_id) subjects FROM snapshot s`;
+
+interface SnapshotRow {
+  snapshot_id: number;
+  study_id: string;
+  label: string;
+  content_hash: string;
+  data_cutoff: string | null;
+  imported_at: string;
+  imported_by: string;
+  source_path: string;
+  definition_source: string;
+  subjects: number;
+}
+
+function toSnapshotInfo(r: SnapshotRow): SnapshotInfo {
+  return {
+    snapshotId: r.snapshot_id,
+    studyId: r.study_id,
+    label: r.label,
+    contentHash: r.content_hash,
+    dataCutoff: r.data_cutoff,
+    importedAt: r.imported_at,
+    importedBy: r.imported_by,
+    sourcePath: r.source_path,
+    definitionSource: r.definition_source,
+    subjects: r.subjects,
+  };
+}
+
+export function listSnapshots(ctx: CoreContext, studyId?: string): SnapshotInfo[] {
+  const rows = studyId
+    ? ctx.db.prepare(`${SNAPSHOT_SQL} WHERE s.study_id = ? ORDER BY s.data_cutoff DESC, s.snapshot_id DESC`).all(studyId)
+    : ctx.db.prepare(`${SNAPSHOT_SQL} ORDER BY s.study_id, s.data_cutoff DESC, s.snapshot_id DESC`).all();
+  return (rows as SnapshotRow[]).map(toSnapshotInfo);
+}
+
+export function snapshotInfo(ctx: CoreContext, snapshotId: number): SnapshotInfo {
+  const r = ctx.db.prepare(`${SNAPSHOT_SQL} WHERE s.snapshot_id = ?`).get(snapshotId) as SnapshotRow | undefined;
+  if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
+  return toSnapshotInfo(r);
+}
+
+function getSnapshot({ snapshotId }: { snapshotId: number }, ctx: CoreContext): Output<'snapshot.get'> {
+  const info = snapshotInfo(ctx, snapshotId);
+  const files = (
+    ctx.db.prepare('SELECT * FROM snapshot_file WHERE snapshot_id = ? ORDER BY file_name').all(snapshotId) as {
+      file_name: string;
+      domain: string | null;
+      format: string;
+      size: number;
+      sha256: string;
+      row_count: number;
+      subject_count: number;
+      columns: string;
+      notes: string;
+    }[]
+  ).map((f) => ({
+    fileName: f.file_name,
+    domain: f.domain,
+    format: f.format,
+    size: f.size,
+    sha256: f.sha256,
+    rows: f.row_count,
+    subjects: f.subject_count,
+    columns: JSON.parse(f.columns) as string[],
+    notes: JSON.parse(f.notes) as string[],
+  }));
+  const issues = (
+    ctx.db.prepare('SELECT * FROM import_issue WHERE snapshot_id = ? ORDER BY issue_id').all(snapshotId) as {
+      severity: 'warning' | 'error';
+      code: string;
+      file: string;
+      row_no: number | null;
+      column_name: string | null;
+      expected: string;
+      found: string;
+      count: number;
+    }[]
+  ).map(
+    (i): ImportIssue => ({
+      severity: i.severity,
+      code: i.code,
+      file: i.file,
+      row: i.row_no,
+      column: i.column_name,
+      expected: i.expected,
+      found: i.found,
+      count: i.count,
+      message: formatLocation({ file: i.file, row: i.row_no ?? undefined, column: i.column_name ?? undefined, expected: i.expected, found: i.found }),
+    }),
+  );
+  const domains = files
+    .filter((f) => f.domain)
+    .map((f) => ({ domain: f.domain!, file: f.fileName, format: f.format, rows: f.rows, subjects: f.subjects, columns: f.columns.length }));
+  return { info, files, domains, issues };
+}
+
+async function runImport(input: { path: string; importId?: string; label?: string }, ctx: CoreContext): Promise<Output<'snapshot.import'>> {
+  const importId = input.importId ?? `import-${Date.now()}`;
+  if (ctx.imports.has(importId)) throw new CallError('conflict', `import ${importId} is already running`);
+  const controller = new AbortController();
+  ctx.imports.set(importId, controller);
+  try {
+    return await importSnapshot(ctx.dbPath, input.path, {
+      importId,
+      label: input.label,
+      user: ctx.user,
+      signal: controller.signal,
+      onProgress: ctx.emit,
+    });
+  } finally {
+    ctx.imports.delete(importId);
+  }
+}
+
+/**
+ * Added, changed and removed records per domain, matched by natural key (store/domains.ts).
+ * A key present in both with different content is "changed".
+ */
+function diffSnapshots({ base, target }: { base: number; target: number }, ctx: CoreContext): Output<'snapshot.diff'> {
+  const a = snapshotInfo(ctx, base);
+  const b = snapshotInfo(ctx, target);
+  if (a.studyId !== b.studyId) throw new CallError('conflict', `snapshots ${base} (${a.studyId}) and ${target} (${b.studyId}) belong to different studies`);
+  const domains = [];
+  for (const d of DOMAINS) {
+    const r = ctx.db
+      .prepare(
+        `WITH a AS (SELECT rec_key, count(*) || min(rec_hash) || max(rec_hash) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key),
+              b AS (SELECT rec_key, count(*) || min(rec_hash) || max(rec_hash) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key)
+         SELECT
+           coalesce(sum(a.rec_key IS NULL), 0) added,
+           coalesce(sum(b.rec_key IS NULL), 0) removed,
+           coalesce(sum(a.rec_key IS NOT NULL AND b.rec_key IS NOT NULL AND a.h <> b.h), 0) changed,
+           coalesce(sum(a.rec_key IS NOT NULL AND b.rec_key IS NOT NULL AND a.h = b.h), 0) unchanged
+         FROM a FULL OUTER JOIN b ON a.rec_key = b.rec_key`,
+      )
+      .get(base, target) as { added: number; removed: number; changed: number; unchanged: number };
+    if (r.added + r.removed + r.changed + r.unchanged > 0) domains.push({ domain: d.domain, ...r });
+  }
+  return { base, target, domains };
+}

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Core } from '../app';
+
+// First start: an empty database gets the two shipped data cuts of the demo study, so that a new
+// user sees a real study at once (DESIGN: "the embedded default").
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEMO_DIR = process.env.DOSEDESK_RESOURCES ? path.join(process.env.DOSEDESK_RESOURCES, 'demo') : path.resolve(here, '../../../resources/demo');
+
+export async function seedDemoIfEmpty(core: Core): Promise<number[]> {
+  const { n } = core.ctx.db.prepare('SELECT count(*) n FROM snapshot').get() as { n: number };
+  if (n > 0 || process.env.DOSEDESK_NO_DEMO) return [];
+  const ids: number[] = [];
+  for (const cut of ['cut1', 'cut2']) {
+    const dir = path.join(DEMO_DIR, cut);
+    if (!fs.existsSync(dir)) continue;
+    const r = await core.call('snapshot.import', { path: dir });
+    if (r.snapshotId) ids.push(r.snapshotId);
+    else throw new Error(`the shipped demo snapshot ${dir} did not import: ${r.errors.map((e) => e.message).join('; ')}`);
+  }
+  return ids;
+}

@@ -336,22 +336,53 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
     interval,
     parameters: [],
   };
-  if (!process.env.NOP) result.parameters = buildParameters(result, deriveUnits(options.units));
+  result.parameters = buildParameters(result, deriveUnits(options.units));
   return result;
 }
 
-function param(code: PpTestCd, value: number | null, units: UnitTable): NcaParameter {
-  const term = PP_TERMS[code];
-  const u = units[term.kind];
+interface ParamTemplate {
+  code: PpTestCd;
+  name: string;
+  unit: string;
+  factor: number;
+  rawUnit: string;
+  converted: boolean;
+}
+
+const templateCache = new WeakMap<UnitTable, Map<PpTestCd, ParamTemplate>>();
+
+/** Code, name and unit of every parameter for one unit table (built once per unit table). */
+function templatesFor(units: UnitTable): Map<PpTestCd, ParamTemplate> {
+  let map = templateCache.get(units);
+  if (!map) {
+    map = new Map();
+    for (const code of Object.keys(PP_TERMS) as PpTestCd[]) {
+      const term = PP_TERMS[code];
+      const u = units[term.kind];
+      map.set(code, {
+        code,
+        name: term.name,
+        unit: u.unit,
+        factor: u.factor,
+        rawUnit: u.expression,
+        converted: u.factor !== 1 || u.unit !== u.expression,
+      });
+    }
+    templateCache.set(units, map);
+  }
+  return map;
+}
+
+function param(tpl: ParamTemplate, value: number | null): NcaParameter {
   const v = value === null || !Number.isFinite(value) ? null : value;
-  if (u.factor === 1 && u.unit === u.expression) return { PPTESTCD: code, name: term.name, value: v, unit: u.unit };
+  if (!tpl.converted) return { PPTESTCD: tpl.code, name: tpl.name, value: v, unit: tpl.unit };
   return {
-    PPTESTCD: code,
-    name: term.name,
-    value: v === null ? null : v * u.factor,
-    unit: u.unit,
+    PPTESTCD: tpl.code,
+    name: tpl.name,
+    value: v === null ? null : v * tpl.factor,
+    unit: tpl.unit,
     rawValue: v,
-    rawUnit: u.expression,
+    rawUnit: tpl.rawUnit,
   };
 }
 
@@ -363,7 +394,8 @@ export function buildParameters(r: NcaResult, units: UnitTable): NcaParameter[] 
   const ss = r.interval?.steadyState === true;
   const f = r.lambdaZ;
   const out: NcaParameter[] = [];
-  const p = (code: PpTestCd, value: number | null) => out.push(param(code, value, units));
+  const tpl = templatesFor(units);
+  const p = (code: PpTestCd, value: number | null) => out.push(param(tpl.get(code)!, value));
   p('CMAX', r.cmax);
   p('TMAX', r.tmax);
   p('CMIN', r.interval ? r.interval.cmin : r.cmin);

@@ -1,3 +1,9 @@
+// Non-compartmental analysis (NCA) — public API.
+//   nca(profile, options) → NcaResult: one profile (extravascular, IV bolus, IV infusion; single dose or
+//     dosing interval tau), typed fields plus `parameters` (CDISC PPTESTCD, name, value, unit).
+//   accumulationRatio(ssResult, firstDoseResult) → ARAUC.
+//   doseProportionality(points) → power-model slope b with its 90% CI.
+// Rules and sources: nca.ts (conventions), lambdaZ.ts (best fit), auc.ts, blq.ts, parameters.ts, units.ts.
 export * from './types';
 export { nca, buildParameters, getParameter } from './nca';
 export { accumulationRatio } from './accumulation';

@@ -7,7 +7,8 @@
 //    Cmin of [doseTime, doseTime + tau] at steady state (WinNonlin), C0 for an IV bolus.
 //  - AUC/AUMC integrate on time since dose; Tmax, Tlast, λz limits, Tmin are on the sample clock;
 //    Tlag is a time since dose. λz is fitted on the sample clock (its intercept is WinNonlin's).
-//  - Cmax/Tmax: first maximum of the observed samples. Tlast/Clast: last observed C > 0.
+//  - Cmax/Tmax: first maximum of the observed samples (an added C0 never counts; at steady state Cmax
+//    is taken over all post-dose samples, as WinNonlin prints it). Tlast/Clast: last observed C > 0.
 //    Cmin/Tmin: first minimum of the observed samples (within the interval when tau is given).
 //  - AUClast stops at Tlast; AUCall includes trailing zeros.
 //  - λz: see lambdaZ.ts. Beyond Tlast the profile is extrapolated as Clast·e^(−λz(t − Tlast)).

@@ -284,3 +284,34 @@ describe('dose proportionality, power model (Smith et al. 2000), hand-worked', (
     expect(() => doseProportionality(pts.slice(0, 2))).toThrow();
   });
 });
+
+describe('dosing interval ending after Tlast: λz extrapolation (exponentialTail in auc.ts)', () => {
+  // C = 100·e^(−0.2 t) sampled to 8 h, tau = 12 h: AUCtau = ∫0..12 = 500(1 − e^(−2.4)) exactly under
+  // lin-up/log-down; the part after Tlast is ∫8..12 = 500(e^(−1.6) − e^(−2.4)); Ctau = 100·e^(−2.4).
+  const time = [1, 2, 4, 8];
+  const r = nca(
+    { time, conc: time.map((t) => 100 * Math.exp(-0.2 * t)), dose: 1000, route: 'iv-bolus', tau: 12, steadyState: false },
+    { aucMethod: 'lin-up-log-down' },
+  );
+  it('AUCtau, Ctau and % extrapolated', () => {
+    const auctau = 500 * (1 - Math.exp(-2.4));
+    expect(r.interval!.auctau!).toBeCloseTo(auctau, 9);
+    expect(r.interval!.ctau!).toBeCloseTo(100 * Math.exp(-2.4), 10);
+    expect(r.interval!.auctauPctExtrap!).toBeCloseTo((100 * 500 * (Math.exp(-1.6) - Math.exp(-2.4))) / auctau, 9);
+    // First dose (steadyState: false): single-dose CL is reported, not CLss.
+    expect(getParameter(r, 'CLO')!.value).toBeCloseTo(2, 9);
+    expect(getParameter(r, 'CLTAU')).toBeUndefined();
+  });
+  it('an IV bolus sample of 0 at dose time is replaced by the back-extrapolated C0', () => {
+    const r0 = nca(
+      { time: [0, ...time], conc: [0, ...time.map((t) => 100 * Math.exp(-0.2 * t))], dose: 1000, route: 'iv-bolus' },
+      { aucMethod: 'lin-up-log-down' },
+    );
+    expect(r0.c0).toBeCloseTo(100, 10);
+    expect(r0.aucinfObs!).toBeCloseTo(500, 9);
+  });
+  it('parameter codes are unique within a result', () => {
+    const codes = r.parameters.map((p) => p.PPTESTCD);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});

@@ -80,4 +80,5 @@ export const STREAM = {
   vitals: 6,
   ada: 7,
   times: 8,
+  pkSamples: 9,
 } as const;

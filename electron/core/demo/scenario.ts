@@ -367,11 +367,11 @@ function backgroundAes(rng: Rng, n: number, lastOffset: number, windowEnd: numbe
   for (let i = 0; i < n; i++) {
     const t = rng.weighted(BACKGROUND_TERMS, BACKGROUND_WEIGHTS);
     const start = rng.int(0, Math.max(0, lastOffset));
-    let grade = rng.weighted([1, 2, 3] as const, [60, 32, 8]) as 1 | 2 | 3;
+    let grade = rng.weighted([1, 2, 3] as const, [62, 33, 5]) as 1 | 2 | 3;
     let related = rng.chance(t.pRelated);
     const durDraw = rng.int(1, 28);
     const unresolved = rng.chance(0.06);
-    const serious3 = rng.chance(0.3);
+    const serious3 = rng.chance(0.25);
     if (start < windowEnd && grade === 3) grade = 2; // no unscripted grade >= 3 inside the DLT window
     if (atd === 'all' || (atd === 'course1' && start < windowEnd)) grade = 1; // ATD: grade 0-1 keeps titration going
     if (t.decod === 'Infusion related reaction' && start >= endTreatment) continue;
@@ -465,7 +465,6 @@ function buildPlan(spec: Spec & { startDay?: number; index?: number }, index: nu
       const t = aeTerm(a.decod);
       let duration = a.duration;
       if (deathOffset !== null && duration !== null && a.start + duration > deathOffset) duration = deathOffset - a.start;
-      if (deathOffset !== null && duration === null && !a.fatal) duration = null;
       return {
         ...a,
         duration,

@@ -182,13 +182,21 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
     return new LocatedError({ ...where, offset: offsetAt(e.index), expected: e.expected, found: e.found });
   }
 
-  function acceptRow(value: unknown, offset: number): void {
+  /** Takes one element of `rows` that starts at index `at` of the text. The byte offset is only
+   *  computed for an error (computing it for every row would rescan the text). */
+  function acceptRow(value: unknown, at: number): void {
     rowCount++;
     if (!cols) {
-      rawRows.push({ value, offset });
+      rawRows.push({ value, offset: offsetAt(at) });
       return;
     }
-    pending.push(convertRow(value, cols, { file, row: rowCount, offset, expected: '', found: '' }));
+    try {
+      pending.push(convertRow(value, cols, { file, row: rowCount, expected: '', found: '' }));
+    } catch (e) {
+      if (!(e instanceof LocatedError)) throw e;
+      const { file: f, row, column, expected, found } = e.location;
+      throw new LocatedError(column === undefined ? { file: f, row, offset: offsetAt(at), expected, found } : { file: f, row, offset: offsetAt(at), column, expected, found });
+    }
   }
 
   function onColumns(value: unknown, offset: number): void {
@@ -282,7 +290,7 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
         }
         if (end === INCOMPLETE) return false;
         i = end;
-        acceptRow(scanner.result, offsetAt(at));
+        acceptRow(scanner.result, at);
         phase = 'rowNext';
         return true;
       }

@@ -34,8 +34,15 @@ export interface XptVariable {
   position: number;
 }
 
+let asciiSource: Uint8Array | undefined;
+let asciiView: Buffer | undefined;
+/** Bytes [start, end) of `b` as Latin-1 (used for 7-bit ASCII), through a cached Buffer view. */
 function ascii(b: Uint8Array, start: number, end: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+  if (b !== asciiSource) {
+    asciiSource = b;
+    asciiView = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return asciiView!.toString('latin1', start, end);
 }
 
 /** Printable rendering of header bytes for an error message. */

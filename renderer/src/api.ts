@@ -1,0 +1,91 @@
+import type { CoreEvent, Input, MethodName, Output } from '../../shared/contract';
+
+// The renderer's only way to the core: one typed `invoke`, over Electron IPC (the preload's bridge)
+// or, in the browser host, over HTTP with the per-run token.
+
+interface Bridge {
+  invoke(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { error: string; kind: string } }>;
+  onEvent(listener: (e: CoreEvent) => void): () => void;
+  pickSnapshot(kind: 'file' | 'folder'): Promise<string | null>;
+}
+
+declare global {
+  interface Window {
+    dosedesk?: Bridge;
+  }
+}
+
+export class ApiCallError extends Error {
+  constructor(
+    message: string,
+    readonly kind: string,
+  ) {
+    super(message);
+  }
+}
+
+function token(): string {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('dosedesk-token', fromUrl);
+    // Keep the token out of the address bar (and out of screenshots).
+    history.replaceState(null, '', location.pathname + location.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('dosedesk-token') ?? '';
+}
+const TOKEN = window.dosedesk ? '' : token();
+
+export const isElectron = !!window.dosedesk;
+
+export async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
+  if (window.dosedesk) {
+    const r = await window.dosedesk.invoke(method, input);
+    if (!r.ok) throw new ApiCallError(r.error.error, r.error.kind);
+    return r.result as Output<M>;
+  }
+  const res = await fetch(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-dosedesk-token': TOKEN },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { error: string; kind: string } };
+  if (!body.ok) throw new ApiCallError(body.error?.error ?? `HTTP ${res.status}`, body.error?.kind ?? 'internal');
+  return body.result as Output<M>;
+}
+
+/** Core events (import progress) from either transport. */
+export function onCoreEvent(listener: (e: CoreEvent) => void): () => void {
+  if (window.dosedesk) return window.dosedesk.onEvent(listener);
+  const es = new EventSource(`/api/events?token=${encodeURIComponent(TOKEN)}`);
+  es.onmessage = (m) => listener(JSON.parse(m.data) as CoreEvent);
+  return () => es.close();
+}
+
+/**
+ * Puts files the user chose somewhere the core can read them: in Electron the native dialog gives
+ * a path; in the browser the files are uploaded to the host's staging folder. Returns the path to import.
+ */
+export async function stageFiles(files: File[]): Promise<string> {
+  const res = await fetch('/api/stage', { method: 'POST', headers: { 'x-dosedesk-token': TOKEN } });
+  const stage = (await res.json()) as { result: { stageId: string; path: string } };
+  let importPath = stage.result.path;
+  for (const f of files) {
+    const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+    // A picked folder arrives as "folder/file": keep the file name inside the staging folder.
+    const name = rel.includes('/') ? rel.split('/').slice(1).join('/') : rel;
+    const put = await fetch(`/api/stage/${stage.result.stageId}/${encodeURIComponent(name)}`, {
+      method: 'PUT',
+      headers: { 'x-dosedesk-token': TOKEN },
+      body: f,
+    });
+    const r = (await put.json()) as { ok: boolean; result?: { path: string }; error?: { error: string } };
+    if (!r.ok) throw new ApiCallError(r.error?.error ?? 'upload failed', 'invalid-input');
+    if (files.length === 1) importPath = r.result!.path;
+  }
+  return importPath;
+}
+
+export async function pickNative(kind: 'file' | 'folder'): Promise<string | null> {
+  return window.dosedesk ? window.dosedesk.pickSnapshot(kind) : null;
+}

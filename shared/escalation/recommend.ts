@@ -54,8 +54,52 @@ function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** The engine's recommendation for the current state of the trial. */
+/**
+ * A cohort that was not where the rule pointed when it started (escalation_rules.md (a) edge
+ * case 7, "strict mode": skipped levels, extra patients at a level the rule had left, a cohort
+ * opened while another was still in progress, enrolment after the rule had stopped). The engine
+ * still advises on such paths (edge case 8); the committee's rationale should cover the departure.
+ */
+export interface PathDeparture {
+  /** 0-based index of the cohort in the history. */
+  cohortIndex: number;
+  level: number;
+  /** What the rule recommended on the history before this cohort. */
+  expectedAction: Recommendation['action'];
+  expectedLevel: number | null;
+  message: string;
+}
+
+/** Replay the history cohort by cohort and list departures from the rule. */
+export function ruleDepartures(input: RecommendInput): PathDeparture[] {
+  const history = toParsedHistory(input.history, { levels: input.levels });
+  const out: PathDeparture[] = [];
+  for (let i = 0; i < history.cohorts.length; i++) {
+    const c = history.cohorts[i]!;
+    const before = recommendCore({ ...input, history: { cohorts: history.cohorts.slice(0, i) } });
+    if (!before.continues) {
+      out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel,
+        message: `cohort ${i + 1} at level ${c.level} was treated after the rule had stopped the trial (${before.action}${before.recommendedLevel === null ? '' : `, level ${before.recommendedLevel}`}).` });
+    } else if (before.nextLevel !== c.level) {
+      const inProgress = before.action === 'CONTINUE_COHORT' && i > 0;
+      out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel,
+        message: inProgress
+          ? `cohort ${i + 1} at level ${c.level} was started while the cohort at level ${before.nextLevel} was still in progress.`
+          : `cohort ${i + 1} was treated at level ${c.level}; the rule recommended ${before.action} to level ${before.nextLevel}.` });
+    }
+  }
+  return out;
+}
+
+/** The engine's recommendation for the current state of the trial, with the departures of the path from the rule. */
 export function recommend(input: RecommendInput): Recommendation {
+  const rec = recommendCore(input);
+  if (input.intrapatient) return rec;
+  const departures = ruleDepartures(input);
+  return departures.length === 0 ? rec : { ...rec, departures, warnings: [...rec.warnings, ...departures.map((d) => `Departure from the rule: ${d.message}`)] };
+}
+
+function recommendCore(input: RecommendInput): Recommendation {
   if (!Number.isInteger(input.levels) || input.levels < 1) throw new RangeError(`levels must be a positive integer, got ${input.levels}`);
   const history = toParsedHistory(input.history, { levels: input.levels });
   const deescalation = input.deescalation ?? true;

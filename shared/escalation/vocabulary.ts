@@ -64,4 +64,6 @@ export interface Recommendation extends Decision {
   pending: number;
   /** Path problems that do not stop the engine (e.g. more than 6 patients at a 3+3 level). */
   warnings: string[];
+  /** Cohorts that were not where the rule pointed (see ruleDepartures); absent when none. */
+  departures?: { cohortIndex: number; level: number; expectedAction: EscalationAction; expectedLevel: number | null; message: string }[];
 }

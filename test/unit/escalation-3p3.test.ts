@@ -238,3 +238,25 @@ describe('recommend() input checks', () => {
     expect(() => recommend({ design: '3+3', levels: 0, history: '' })).toThrow(/levels/);
   });
 });
+
+describe('(a) edge case 7: paths that break 3+3 are reported as departures (S5 strict mode)', () => {
+  it('S5 strict-mode errors: more than 3 at a 0-DLT level, skipped level, enrolment after the stop', () => {
+    for (const h of ['1NNN 1N', '1NNN 1NNN', '1NNN 2NNT 2NNN 4N', '1NNN 2TTT 1N']) {
+      const x = storer(h);
+      expect([h, (x.departures ?? []).length]).toEqual([h, 1]);
+      expect(x.warnings.some((w) => w.startsWith('Departure from the rule'))).toBe(true);
+    }
+    expect(storer('1NNN 2NNT 2NNN 4N').departures![0]).toMatchObject({ cohortIndex: 3, level: 4, expectedAction: 'ESCALATE', expectedLevel: 3 });
+  });
+  it("the S5 TODO gaps '1NTT 1N' and '1NNN 1T' are reported too", () => {
+    expect(storer('1NTT 1N').departures![0]!.expectedAction).toBe('STOP_NO_MTD');
+    expect(storer('1NNN 1T').departures![0]!.expectedAction).toBe('ESCALATE');
+  });
+  it('a second cohort opened while one is in progress is reported', () => {
+    expect(korn('1NNN 2N 3NNN').departures![0]!.message).toContain('still in progress');
+  });
+  it('rule-following paths (expansion written as a second token, a de-escalation cascade) have no departures', () => {
+    expect(storer('1NNN 2NNT 2NNN').departures).toBeUndefined();
+    expect(korn('1NNN 2NNN 3NNN 4NNN 5NNT 5TTT 4NTT 3TTT 2NTT 1NTT').departures).toBeUndefined();
+  });
+});

@@ -49,3 +49,10 @@ describe(`demo study path '${DEMO}' — (b) ATD design 2 -> (a) 3+3`, () => {
     expect([x.action, x.nextLevel, x.openSlots]).toEqual(['SWITCH_TO_3P3', 3, 2]);
   });
 });
+
+describe('the demo path follows the rule', () => {
+  it('no departures along the demo path', () => {
+    expect(run(DEMO).departures).toBeUndefined();
+    expect(run(DEMO).warnings).toEqual([]);
+  });
+});

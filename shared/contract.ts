@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { StudyDefinition } from './study';
+import { method } from './api/method';
+import { pkApi } from './api/pk';
+import { efficacyApi } from './api/efficacy';
+import { safetyApi } from './api/safety';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -112,8 +116,6 @@ export const StudyInfo = z.object({
 });
 export type StudyInfo = z.infer<typeof StudyInfo>;
 
-const method = <I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O) => ({ description, input, output });
-
 export const contract = {
   'studies.list': method('Studies in the database, with their definitions.', z.object({}), z.array(StudyInfo)),
   'study.saveDefinition': method(
@@ -147,6 +149,9 @@ export const contract = {
     z.object({ snapshotId: SnapshotId }),
     z.object({ snapshotId: SnapshotId, dataCutoff: z.string().nullable(), dltWindowDays: z.number().int(), rows: z.array(CohortRow) }),
   ),
+  ...pkApi,
+  ...efficacyApi,
+  ...safetyApi,
 } as const;
 
 export type Contract = typeof contract;

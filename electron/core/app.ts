@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { openDb, type Db } from './store/db';
 import { registerSnapshots } from './snapshots/app';
 import { registerCohorts } from './cohorts/app';
+import { registerPk } from './pk/app';
+import { registerEfficacy } from './efficacy/app';
+import { registerSafety } from './safety/app';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -66,6 +69,9 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   };
   registerSnapshots(app);
   registerCohorts(app);
+  registerPk(app);
+  registerEfficacy(app);
+  registerSafety(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown): Promise<unknown> => {

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { createCore, CallError, type Core } from './app';
 import { defaultDbPath } from './store/db';
+import { pkCommands } from './pk/cli';
+import { efficacyCommands } from './efficacy/cli';
+import { safetyCommands } from './safety/cli';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
@@ -36,21 +39,21 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { positional, flags };
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-function str(args: ParsedArgs, name: string): string | undefined {
+export function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   if (v === true) throw new UsageError(`--${name} needs a value`);
   return v;
 }
 
-function snapshotArg(v: string | undefined, what: string): number {
+export function snapshotArg(v: string | undefined, what: string): number {
   const n = Number(v);
   if (!v || !Number.isInteger(n) || n <= 0) throw new UsageError(`${what}: expected a snapshot id (a positive whole number), found ${JSON.stringify(v ?? '')}`);
   return n;
 }
 
-type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
+export type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
 
 // Boolean flags that take no value (so that `--json path` is not read as --json=path).
 const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation']);
@@ -89,6 +92,9 @@ export const COMMANDS: Record<string, Command> = {
     const target = snapshotArg(args.positional[2], 'diff (second snapshot)');
     return { ok: true, output: await core.call('snapshot.diff', { base, target }) };
   },
+  ...pkCommands,
+  ...efficacyCommands,
+  ...safetyCommands,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,4 @@
+import type { Command } from '../cli';
+
+// CLI commands of the pk feature.
+export const pkCommands: Record<string, Command> = {};

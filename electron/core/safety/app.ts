@@ -1,0 +1,6 @@
+import type { App } from '../app';
+
+// Handlers of the safety feature.
+export function registerSafety(app: App): void {
+  void app;
+}

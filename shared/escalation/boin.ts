@@ -136,6 +136,13 @@ export interface BoinTrialOptions extends BoinOptions {
   /** Maximum sample size (ncohort x cohortsize): stop and select the MTD when reached. */
   maxPatients?: number;
   startLevel?: number;
+  /**
+   * BOIN's own accelerated titration (S13, `get.oc(titration = TRUE)`): single patients, escalating
+   * while no DLT is seen; the first DLT completes the titration and cohorts of `cohortSize` follow,
+   * the trigger level getting cohortSize - 1 more. Titration patients stay in the tallies. DLT only
+   * (no grade-2 trigger).
+   */
+  titration?: boolean;
 }
 
 function fmt(x: number, digits = 3): string {
@@ -237,6 +244,7 @@ export function cohortDesignRecommendation(
   cohortSize: number,
   startLevel: number,
   decide: (tallies: LevelTally[], d: number) => Decision,
+  lastCohortSize: number = cohortSize,
 ): Recommendation {
   const tallies = tallyByLevel(history, levels);
   const d = currentLevel(history);
@@ -251,13 +259,13 @@ export function cohortDesignRecommendation(
   }
   const t = tallies[d - 1]!;
   const last = history.cohorts[history.cohorts.length - 1]!;
-  const openSlots = Math.max(0, cohortSize - last.patients.length);
+  const openSlots = Math.max(0, lastCohortSize - last.patients.length);
   const unknown = openSlots + t.pending;
   if (unknown === 0) return { ...base, ...decide(tallies, d), determined: false, openSlots: 0, pending: 0 };
   const check = checkCompletion(tallies, d, unknown, (c) => decide(c, d));
   const status = `the cohort at level ${d} is incomplete: ${t.dlt} of ${t.n} evaluable patients had a DLT` +
     (t.pending > 0 ? `, ${t.pending} still inside the DLT window` : '') +
-    (openSlots > 0 ? `, ${openSlots} still to enrol (cohort of ${cohortSize})` : '') + `; continue the cohort at level ${d}`;
+    (openSlots > 0 ? `, ${openSlots} still to enrol (cohort of ${lastCohortSize})` : '') + `; continue the cohort at level ${d}`;
   const det = check.determined ? ` The outcome is already determined: ${check.decision!.explanation.replace(/^[^:]*: /, '')}` : '';
   return {
     ...base, action: 'CONTINUE_COHORT', nextLevel: d, continues: true, recommendedLevel: d,
@@ -271,6 +279,46 @@ export function cohortDesignRecommendation(
 /** BOIN recommendation from the whole history. */
 export function boin(history: ParsedHistory, o: BoinTrialOptions): Recommendation {
   checkBoinOptions(o);
-  return cohortDesignRecommendation('boin', `BOIN (Liu & Yuan 2015), target ${fmt(o.target)}`, history, o.levels, o.cohortSize ?? 3, o.startLevel ?? 1,
-    (tallies, d) => boinDecideComplete(tallies, d, o));
+  const name = `BOIN (Liu & Yuan 2015), target ${fmt(o.target)}`;
+  const cohortSize = o.cohortSize ?? 3;
+  const decide = (tallies: LevelTally[], d: number) => boinDecideComplete(tallies, d, o);
+  if (!o.titration) return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide);
+  if (history.cohorts.length === 0) {
+    const start = o.startLevel ?? 1;
+    return { design: 'boin', action: 'CONTINUE_COHORT', nextLevel: start, continues: true, recommendedLevel: start, rule: 'boin/titration-start',
+      certainty: 'source-explicit', sources: ['S13'], explanation: `${name} with accelerated titration (S13): no patients yet; treat a single patient at level ${start}.`,
+      determined: false, openSlots: 1, pending: 0, warnings: [] };
+  }
+  // Titration phase (S13): single-patient cohorts until the first DLT.
+  const cohorts = history.cohorts;
+  let trigger = -1;
+  for (let i = 0; i < cohorts.length && trigger < 0; i++) {
+    if (cohorts[i]!.patients.some((p) => p.outcome === 'T')) trigger = i;
+    else if (cohorts[i]!.patients.length > 1) trigger = i - 1; // cohorts started without a DLT (e.g. top reached)
+  }
+  const base = { design: 'boin' as const, determined: false, warnings: [] as string[] };
+  const tname = `${name} with accelerated titration (S13)`;
+  if (trigger === -1 || trigger === cohorts.length - 1) {
+    const last = cohorts[cohorts.length - 1]!;
+    const d = last.level;
+    const pendingHere = last.patients.filter((p) => p.outcome === 'P').length;
+    if (pendingHere > 0) {
+      return { ...base, action: 'CONTINUE_COHORT', nextLevel: d, continues: true, recommendedLevel: d, rule: 'boin/titration-await', certainty: 'source-implied', sources: ['S13'],
+        explanation: `${tname}: the titration patient at level ${d} is still inside the DLT window; wait for the DLT evaluation.`, openSlots: 0, pending: pendingHere };
+    }
+    if (trigger === -1 && d < o.levels) {
+      return { ...base, action: 'ESCALATE_SINGLE', nextLevel: d + 1, continues: true, recommendedLevel: d + 1, rule: 'boin/titration-escalate', certainty: 'source-explicit', sources: ['S13'],
+        explanation: `${tname}: no DLT so far; treat one patient at level ${d + 1}.`, openSlots: 1, pending: 0 };
+    }
+    const t = tallyByLevel(history, o.levels)[d - 1]!;
+    const add = Math.max(0, cohortSize - (t.n + t.pending));
+    return { ...base, action: 'SWITCH_TO_COHORTS', nextLevel: d, continues: true, recommendedLevel: d, rule: 'boin/titration-switch', certainty: 'source-explicit', sources: ['S13'],
+      explanation: `${tname}: ${trigger === -1 ? `the titration reached the highest planned level ${d} without a DLT` : `a DLT at level ${d} completes the titration`}; switch to cohorts of ${cohortSize}: add ${add} patient${add === 1 ? '' : 's'} at level ${d}.`,
+      openSlots: add, pending: 0 };
+  }
+  // After the switch: the fill cohort at the trigger level has cohortSize - (titration patients there).
+  const trig = cohorts[trigger]!;
+  const fillIsLast = trigger === cohorts.length - 2 && cohorts[cohorts.length - 1]!.level === trig.level;
+  const lastSize = fillIsLast ? Math.max(1, cohortSize - trig.patients.length) : cohortSize;
+  return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide, lastSize);
 }

@@ -42,6 +42,8 @@ export interface RecommendInput {
   extrasafe?: boolean;
   offset?: number;
   nEarlyStop?: number;
+  /** BOIN's own accelerated titration (S13). */
+  boinTitration?: boolean;
   /** mTPI-2 options (S12). */
   epsilon1?: number;
   epsilon2?: number;
@@ -121,7 +123,7 @@ function recommendCore(input: RecommendInput): Recommendation {
     case 'boin':
       return boin(history, {
         levels: input.levels, target: input.target ?? 0.3,
-        ...defined({ pSaf: input.pSaf, pTox: input.pTox, cutoffEli: input.cutoffEli, extrasafe: input.extrasafe, offset: input.offset, nEarlyStop: input.nEarlyStop, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
+        ...defined({ pSaf: input.pSaf, pTox: input.pTox, cutoffEli: input.cutoffEli, extrasafe: input.extrasafe, offset: input.offset, nEarlyStop: input.nEarlyStop, titration: input.boinTitration, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
       });
     case 'mtpi2':
       return mtpi2(history, {

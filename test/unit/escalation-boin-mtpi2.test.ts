@@ -107,3 +107,21 @@ describe('mTPI-2 conduct (d) S12, with the dose caps of S5', () => {
     );
   });
 });
+
+describe("BOIN's own accelerated titration (b) S13, get.oc(titration = TRUE)", () => {
+  const bt = (history: string) => boin(history, 0.3, { boinTitration: true });
+  it('(b) S13: single patients escalate while no DLT is seen', () => {
+    expect([bt('').action, bt('').openSlots]).toEqual(['CONTINUE_COHORT', 1]);
+    expect([bt('1N 2N').action, bt('1N 2N').nextLevel]).toEqual(['ESCALATE_SINGLE', 3]);
+  });
+  it('(b) S13: the first DLT completes the titration; the trigger level gets cohortsize - 1 more (DLT only, grade 2 does not trigger)', () => {
+    const x = bt('1N 2T');
+    expect([x.action, x.nextLevel, x.openSlots]).toEqual(['SWITCH_TO_COHORTS', 2, 2]);
+    expect(bt('1N 2G').action).toBe('ESCALATE_SINGLE');
+    expect([bt('1N 2T 2N').action, bt('1N 2T 2N').openSlots]).toEqual(['CONTINUE_COHORT', 1]);
+    // Titration patients stay in the tallies: 1/3 at level 2 at target 0.30 -> stay.
+    const y = bt('1N 2T 2NN');
+    expect([y.action, y.nextLevel]).toEqual(['STAY', 2]);
+    expect(y.explanation).toContain('1 of 3 patients at level 2 had a DLT');
+  });
+});

@@ -37,6 +37,8 @@ describe('snapshot import', () => {
     const sha = Object.fromEntries(snap.files.map((f) => [f.fileName, f.sha256]));
     expect(sha['dm.xpt']).toBe('7327baea97fd532d02385248da0c7240402e770099507e2c3a88e2ac706c02a6');
     expect(sha['ts.xpt']).toBe('517ceea43a3c363ed1542df370f84a50bbcba00c7ca35973e93631edc0855afc');
+    // ts.xpt holds Windows-1252 bytes (PROFILE.md): the file's notes say so.
+    expect(snap.files.find((f) => f.fileName === 'ts.xpt')!.notes.join(' ')).toMatch(/Windows-1252/);
     // Partial AE start dates in the pilot are kept and reported once, with a count.
     const partial = snap.issues.find((i) => i.code === 'partial-date' && i.column === 'AESTDTC');
     expect(partial?.count).toBeGreaterThan(0);

@@ -284,7 +284,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
           : table === 'rec_generic'
             ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM rec_generic WHERE file_id = ?`).get(fileId) as { n: number }).n
             : 0;
-        db.prepare('UPDATE snapshot_file SET row_count = ?, subject_count = ? WHERE file_id = ?').run(rows, subjects, fileId);
+        // Readers may add notes while reading rows (e.g. Windows-1252 text found in an XPT row).
+        db.prepare('UPDATE snapshot_file SET row_count = ?, subject_count = ?, notes = ? WHERE file_id = ?').run(rows, subjects, JSON.stringify(header.notes), fileId);
         result.domains[p.domain!] = { rows, subjects, columns: header.columns.length };
         progress('reading', p.src.name, filesDone, true);
       }

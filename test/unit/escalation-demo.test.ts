@@ -3,7 +3,8 @@
 // accelerated phase, then 3+3 ((a), S1/S2/S3): level 4 0/3, level 5 0/3, level 6 1/3 -> 6 (1/6),
 // level 7 2/3 -> MTD = level 6.
 import { describe, expect, it } from 'vitest';
-import { recommend, type EscalationAction } from '../../shared/escalation/index.js';
+import { recommend, recommendForStudy, type EscalationAction } from '../../shared/escalation/index.js';
+import { EscalationDesign } from '../../shared/study.js';
 
 const DEMO = '1N 2G 3G 4NNN 5NNN 6NNT 6NNN 7NTT';
 const run = (history: string) =>
@@ -54,5 +55,15 @@ describe('the demo path follows the rule', () => {
   it('no departures along the demo path', () => {
     expect(run(DEMO).departures).toBeUndefined();
     expect(run(DEMO).warnings).toEqual([]);
+  });
+});
+
+describe('recommendForStudy maps the study definition (shared/study.ts EscalationDesign)', () => {
+  it('ATD design 2 with the schema defaults (de-escalation, 6 at the MTD) gives MTD = level 6 on the demo path', () => {
+    const design = EscalationDesign.parse({ design: 'atd', atdDesign: 2 });
+    const x = recommendForStudy(design, { levels: 8, history: DEMO, atdHandoff: 'next-level' });
+    expect([x.design, x.action, x.recommendedLevel]).toEqual(['atd', 'STOP_MTD', 6]);
+    expect(x.explanation).toContain('with de-escalation');
+    expect(x.explanation).toContain('6 at the MTD');
   });
 });

@@ -17,6 +17,12 @@ export const EscalationDesign = z.object({
   design: z.enum(['3+3', 'atd', 'boin', 'mtpi2']).default('3+3'),
   /** Accelerated titration design number (Simon et al. 1997): 2, 3 or 4. */
   atdDesign: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+  /**
+   * Accelerated titration hand-off to 3+3 after the grade-2 trigger: 'expand-trigger-level' adds
+   * patients at the trigger level (Simon et al. 1997, the reference's default); 'next-level' starts the
+   * first 3+3 cohort at the next level (a protocol choice).
+   */
+  atdHandoff: z.enum(['expand-trigger-level', 'next-level']).default('expand-trigger-level'),
   /** 3+3: allow de-escalation to a lower level when a level exceeds the MTD. */
   deescalation: z.boolean().default(true),
   /** 3+3 "6 at the MTD" variant: the declared MTD must have 6 evaluable patients. */

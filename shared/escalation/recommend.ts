@@ -138,7 +138,7 @@ function recommendCore(input: RecommendInput): Recommendation {
 /** Recommendation from the study definition's escalation design (shared/study.ts). */
 export function recommendForStudy(
   design: EscalationDesign,
-  input: Omit<RecommendInput, 'design' | 'deescalation' | 'sixAtMtd' | 'atdDesign' | 'target'>,
+  input: Omit<RecommendInput, 'design' | 'deescalation' | 'sixAtMtd' | 'atdDesign' | 'target' | 'atdHandoff'>,
 ): Recommendation {
   return recommend({
     ...input,
@@ -146,6 +146,7 @@ export function recommendForStudy(
     deescalation: design.deescalation,
     sixAtMtd: design.sixAtMtd,
     target: design.targetToxicity,
+    atdHandoff: design.atdHandoff,
     ...(design.atdDesign !== undefined ? { atdDesign: design.atdDesign } : {}),
   });
 }

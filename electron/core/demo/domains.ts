@@ -401,10 +401,9 @@ export function buildDs(plans: SubjectPlan[], cutDay: number): Domain {
     if (eotVisible(p, cutDay)) {
       const day = p.firstDoseDay + p.eot!.offset;
       d.rows.push([STUDYID, 'DS', p.usubjid, ++seq, TERMS[p.eot!.reason] ?? p.eot!.reason, p.eot!.reason, 'DISPOSITION EVENT', 'END OF TREATMENT', 8000, 'END OF TREATMENT', isoDate(day), studyDay(day, p.firstDoseDay)]);
-      if (p.eot!.reason === 'WITHDRAWAL BY SUBJECT')
-        d.rows.push([STUDYID, 'DS', p.usubjid, ++seq, 'Patient withdrew consent', 'WITHDRAWAL BY SUBJECT', 'DISPOSITION EVENT', 'END OF STUDY', 8000, 'END OF TREATMENT', isoDate(day), studyDay(day, p.firstDoseDay)]);
     }
-    if (deathVisible(p, cutDay)) {
+    // death: END OF STUDY record, unless the end-of-treatment record already says DEATH that day
+    if (deathVisible(p, cutDay) && p.eot?.reason !== 'DEATH') {
       const day = p.firstDoseDay + p.deathOffset!;
       d.rows.push([STUDYID, 'DS', p.usubjid, ++seq, 'Death', 'DEATH', 'DISPOSITION EVENT', 'END OF STUDY', null, null, isoDate(day), studyDay(day, p.firstDoseDay)]);
     }

@@ -459,8 +459,15 @@ function buildPlan(spec: Spec & { startDay?: number; index?: number }, index: nu
   if (deathOffset !== null) aeLimit = Math.min(aeLimit, deathOffset - 1);
   if (eot?.reason === 'WITHDRAWAL BY SUBJECT') aeLimit = Math.min(aeLimit, eot.offset);
   const specs = [...(spec.aes ?? []), ...backgroundAes(arng, nBackground, aeLimit, DLT_WINDOW_DAYS, spec.atd, treatmentEnd + 1)];
+  const seen = new Set<string>();
   const aes: PlannedAe[] = specs
-    .filter((a) => a.start <= horizonOff)
+    .filter((a) => {
+      // one record per term and onset day (a second identical record would be a duplicate key)
+      const k = `${a.decod}|${a.start}`;
+      if (a.start > horizonOff || seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
     .map((a) => {
       const t = aeTerm(a.decod);
       let duration = a.duration;

@@ -293,3 +293,21 @@ describe('read-back of every written file with the snapshot readers', () => {
     expect(big.truth.subjects.length).toBe(400);
   });
 });
+
+describe('progression by new lesion and by non-target lesion (RECIST 1.1 Table 1: any new lesion or unequivocal non-target progression = PD)', () => {
+  it('102-003: NEW lesion in TU and TR, time point PD although the target sum is below +20% of nadir', () => {
+    const tu = recs(study.domains.TU).filter((r) => r.USUBJID === 'IBB0979-102-003' && r.TUSTRESC === 'NEW');
+    expect(tu).toHaveLength(1);
+    const rs = recs(study.domains.RS).find((r) => r.USUBJID === 'IBB0979-102-003' && r.RSDTC === tu[0]!.TUDTC)!;
+    expect(rs.RSSTRESC).toBe('PD');
+    const tr = recs(study.domains.TR).filter((r) => r.USUBJID === 'IBB0979-102-003' && r.TRTESTCD === 'SUMDIAM').map((r) => r.TRSTRESN as number);
+    expect(tr[tr.length - 1]!).toBeLessThan(1.2 * Math.min(...tr.slice(0, -1)));
+  });
+
+  it('101-010: a non-target lesion in UNEQUIVOCAL PROGRESSION gives PD (full data)', () => {
+    const tr = recs(study.domains.TR).filter((r) => r.USUBJID === 'IBB0979-101-010' && r.TRSTRESC === 'UNEQUIVOCAL PROGRESSION');
+    expect(tr.length).toBeGreaterThanOrEqual(1);
+    const rs = recs(study.domains.RS).find((r) => r.USUBJID === 'IBB0979-101-010' && r.RSDTC === tr[0]!.TRDTC)!;
+    expect(rs.RSSTRESC).toBe('PD');
+  });
+});

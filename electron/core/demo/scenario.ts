@@ -150,6 +150,8 @@ interface Spec {
   /** Target-lesion sum as a fraction of baseline at each 6-weekly assessment (0 = complete response). */
   traj: number[];
   newAt?: number;
+  /** Assessment (1-based k) at which a non-target lesion shows unequivocal progression. */
+  ntAt?: number;
   eot?: Eot;
   death?: string;
   mods?: DoseMod[];
@@ -200,7 +202,7 @@ const DESIGN: Spec[] = [
     second: [{ k: 1, fraction: 0.76 }] },
   { site: '101', level: 5, part: ESC, cohort: '3+3-L5', start: '2025-05-29', sex: 'M', age: 60, traj: [1.0, 1.05, 1.4],
     aes: [ae('Lymphocyte count decreased', 3, 7, 10, { related: true })] },
-  { site: '102', level: 5, part: ESC, cohort: '3+3-L5', start: '2025-06-02', sex: 'F', age: 45, traj: [1.08, 1.32] },
+  { site: '102', level: 5, part: ESC, cohort: '3+3-L5', start: '2025-06-02', sex: 'F', age: 45, traj: [1.08, 1.05], newAt: 2 },
   // --- 3+3 at 3 mg/kg: 1 DLT in 3 -> 3 more ---
   { site: '101', level: 6, part: ESC, cohort: '3+3-L6', start: '2025-06-30', sex: 'F', age: 57, traj: [0.55, 0.35, 0, 0], ada: 'INDUCED',
     second: [{ k: 3, fraction: 0 }], aes: [ae('Hypothyroidism', 2, 90, null, { related: true })] },
@@ -231,7 +233,7 @@ const DESIGN: Spec[] = [
   { site: '201', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-10-16', sex: 'M', age: 62, traj: [1.35],
     aes: [ae('Pyrexia', 2, 8, 3, { serious: true })] },
   { site: '102', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-10-20', sex: 'F', age: 51, traj: [0.94, 0.9, 0.85] },
-  { site: '101', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-10-27', sex: 'M', age: 73, traj: [1.1, 1.4] },
+  { site: '101', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-10-27', sex: 'M', age: 73, traj: [1.1, 1.12], ntAt: 2 },
   { site: '201', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-11-03', sex: 'F', age: 44, traj: [0.6, 0.55] },
   { site: '102', level: 6, part: EXP, cohort: 'EXP-L6', start: '2025-11-10', sex: 'M', age: 56, traj: [0.95] },
 ];
@@ -327,7 +329,7 @@ export function overallResponse(target: Response, nt: Reading['ntStatus'], newLe
   return target;
 }
 
-function makeLesions(rng: Rng): Lesion[] {
+function makeLesions(rng: Rng, minNonTargets: number): Lesion[] {
   const n = rng.int(2, 4);
   const out: Lesion[] = [];
   for (let i = 0; i < n; i++) {
@@ -337,7 +339,7 @@ function makeLesions(rng: Rng): Lesion[] {
   }
   const sum = out.reduce((a, l) => a + l.base, 0);
   if (sum < 35) out[0]!.base += 35 - sum;
-  const nnt = rng.int(0, 2);
+  const nnt = Math.max(minNonTargets, rng.int(0, 2));
   for (let i = 0; i < nnt; i++) {
     const loc = rng.pick(NONTARGET_LOCS);
     out.push({ linkId: `NT${String(i + 1).padStart(2, '0')}`, kind: 'NON-TARGET', loc, nodal: loc === 'LYMPH NODE', base: 0 });
@@ -397,7 +399,7 @@ function buildPlan(spec: Spec & { startDay?: number; index?: number }, index: nu
 
   // Lesions and assessments every 6 weeks, until progression, end of treatment or the horizon.
   const lrng = Rng.stream(seed, index, STREAM.lesions);
-  const lesions = makeLesions(lrng);
+  const lesions = makeLesions(lrng, spec.ntAt !== undefined ? 1 : 0);
   const newLesionLoc = lrng.pick(['LIVER', 'LUNG', 'BONE', 'BRAIN']);
   const baseSum = lesions.reduce((a, l) => a + l.base, 0);
   const assessments: Assessment[] = [];
@@ -411,12 +413,13 @@ function buildPlan(spec: Spec & { startDay?: number; index?: number }, index: nu
     if (explicitDeath !== null && offset >= explicitDeath) break;
     const f = k <= spec.traj.length ? spec.traj[k - 1]! : spec.traj[spec.traj.length - 1]!;
     const newLesion = spec.newAt === k;
-    const inv = read(lrng, lesions, 'INVESTIGATOR', f, baseSum, nadir, newLesion, false);
+    const ntProgress = spec.ntAt === k;
+    const inv = read(lrng, lesions, 'INVESTIGATOR', f, baseSum, nadir, newLesion, ntProgress);
     const readings = [inv];
     const second = spec.second?.find((s) => s.k === k);
-    if (second) readings.push(read(lrng, lesions, 'INDEPENDENT ASSESSOR', second.fraction, baseSum, nadir, newLesion, false));
+    if (second) readings.push(read(lrng, lesions, 'INDEPENDENT ASSESSOR', second.fraction, baseSum, nadir, newLesion, ntProgress));
     const accepted: Evaluator = second ? 'INDEPENDENT ASSESSOR' : 'INVESTIGATOR';
-    assessments.push({ k, offset, fraction: f, newLesion, ntProgress: false, readings, accepted });
+    assessments.push({ k, offset, fraction: f, newLesion, ntProgress, readings, accepted });
     nadir = Math.min(nadir, inv.sum);
     const acc = readings.find((r) => r.evaluator === accepted)!;
     if (acc.resp === 'PD' || inv.resp === 'PD') {

@@ -147,7 +147,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     ],
     required: ['STUDYID', 'USUBJID', 'TRTESTCD'],
     naturalKey: ['USUBJID', 'TREVAL', 'TREVALID', 'TRLNKID', 'TRTESTCD', 'TRDTC'],
-    codelists: { TRACPTFL: ['Y'] },
+    codelists: { TRACPTFL: NY },
     subjectLevel: true,
   },
   {
@@ -161,7 +161,7 @@ export const DOMAINS: readonly DomainSpec[] = [
     ],
     required: ['STUDYID', 'USUBJID', 'RSTESTCD'],
     naturalKey: ['USUBJID', 'RSEVAL', 'RSEVALID', 'RSTESTCD', 'RSDTC'],
-    codelists: { RSACPTFL: ['Y'] },
+    codelists: { RSACPTFL: NY },
     subjectLevel: true,
   },
   {

@@ -1,0 +1,82 @@
+// `npm run bench`: speed as ratios and throughputs measured in one run on this machine (never as
+// timed assertions in tests). Prints `name=value` lines; the headline figures come last.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore } from '../../electron/core/app';
+import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
+
+const results: [string, string | number][] = [];
+const report = (name: string, value: string | number) => {
+  results.push([name, value]);
+  console.log(`${name}=${value}`);
+};
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-bench-'));
+
+/** Import of a generated 2,000-subject CSV snapshot: DoseDesk (validation + lineage) vs the sqlite3 shell's .import --csv. */
+async function importBench(subjects = 2000): Promise<void> {
+  const dir = path.join(tmp, `csv-${subjects}`);
+  const study = generateStudy({ subjects });
+  await writeSnapshot(dir, study, { format: 'csv' });
+  const csvFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.csv'));
+  // Data rows per file (header excluded), as both tools see them.
+  const rows = csvFiles.reduce((n, f) => n + (study.domains[f.replace(/\.csv$/, '').toUpperCase()]?.rows.length ?? 0), 0);
+  report('import_subjects', subjects);
+  report('import_rows', rows);
+
+  const sqlite = spawnSync('sqlite3', ['-version']);
+  if (sqlite.status !== 0) {
+    console.log('sqlite3 shell not found: apt-get install sqlite3 to compare');
+  }
+  const runs = 3;
+  let best = Infinity;
+  let bestSqlite = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const db = path.join(tmp, `dd-${i}.sqlite`);
+    const core = createCore({ dbPath: db });
+    const t0 = performance.now();
+    const r = await core.call('snapshot.import', { path: dir });
+    const ms = performance.now() - t0;
+    core.close();
+    if (r.status !== 'imported') throw new Error(`bench import failed: ${JSON.stringify(r.errors.slice(0, 3))}`);
+    best = Math.min(best, ms);
+    if (sqlite.status === 0) {
+      const sdb = path.join(tmp, `sq-${i}.sqlite`);
+      const script = csvFiles.map((f) => `.import --csv ${JSON.stringify(path.join(dir, f))} ${f.replace(/\.csv$/, '')}`).join('\n') + '\n';
+      const s0 = performance.now();
+      const out = spawnSync('sqlite3', [sdb], { input: script });
+      const sms = performance.now() - s0;
+      if (out.status !== 0) throw new Error(`sqlite3 .import failed: ${out.stderr}`);
+      bestSqlite = Math.min(bestSqlite, sms);
+    }
+  }
+  const ddRate = rows / (best / 1000);
+  report('import_ms', Math.round(best));
+  report('import_rows_per_s', Math.round(ddRate));
+  if (Number.isFinite(bestSqlite)) {
+    const sqRate = rows / (bestSqlite / 1000);
+    report('sqlite3_import_ms', Math.round(bestSqlite));
+    report('sqlite3_import_rows_per_s', Math.round(sqRate));
+    report('import_vs_sqlite3_ratio', (ddRate / sqRate).toFixed(3));
+  }
+}
+
+/** Optional sections, added by later features: each module exports `bench(report)`. */
+async function optional(modulePath: string): Promise<void> {
+  const full = path.resolve(import.meta.dirname, modulePath);
+  if (!fs.existsSync(full)) return;
+  const mod = (await import(full)) as { bench?: (report: (n: string, v: string | number) => void, tmp: string) => Promise<void> | void };
+  await mod.bench?.(report, tmp);
+}
+
+try {
+  await importBench();
+  await optional('../../electron/core/pk/bench.ts');
+  await optional('../../electron/core/efficacy/bench.ts');
+  await optional('./views.bench.ts');
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+console.log('\n# summary');
+for (const [k, v] of results) if (/ratio|per_s|_ms_|_ms$/.test(k)) console.log(`${k}=${v}`);

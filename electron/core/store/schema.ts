@@ -11,12 +11,10 @@ function domainTableSql(d: DomainSpec): string {
   file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
   row_no INTEGER NOT NULL,
   rec_key TEXT NOT NULL,
-  rec_hash TEXT NOT NULL,
   extra TEXT,
 ${cols}
 ) STRICT;
-CREATE INDEX ${d.table}_key ON ${d.table}(snapshot_id, rec_key);
-${d.subjectLevel ? `CREATE INDEX ${d.table}_subject ON ${d.table}(snapshot_id, usubjid);` : ''}`;
+${d.subjectLevel ? `CREATE INDEX ${d.table}_subject ON ${d.table}(snapshot_id, usubjid);` : `CREATE INDEX ${d.table}_snapshot ON ${d.table}(snapshot_id);`}`;
 }
 
 export const MIGRATIONS: readonly { version: number; name: string; up: (db: Database) => void }[] = [
@@ -83,14 +81,43 @@ CREATE TABLE rec_generic (
   file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
   row_no INTEGER NOT NULL,
   rec_key TEXT NOT NULL,
-  rec_hash TEXT NOT NULL,
   extra TEXT,
   domain TEXT NOT NULL,
   usubjid TEXT
 ) STRICT;
-CREATE INDEX rec_generic_key ON rec_generic(snapshot_id, domain, rec_key);
+CREATE INDEX rec_generic_snapshot ON rec_generic(snapshot_id, domain);
 `);
       for (const d of DOMAINS) db.exec(domainTableSql(d));
+    },
+  },
+  {
+    version: 2,
+    name: "PK: reviewers' lambda_z choices (append-only)",
+    up: (db) => {
+      db.exec(`
+-- A reviewer's choice of the terminal-slope (lambda_z) points for one NCA profile. Append-only: a new
+-- choice is a new row and the latest row (highest choice_id) for a profile is the one in force.
+CREATE TABLE pk_lambda_z_choice (
+  choice_id INTEGER PRIMARY KEY,
+  study_id TEXT NOT NULL REFERENCES study(study_id),
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  usubjid TEXT NOT NULL,
+  analyte TEXT NOT NULL,
+  interval TEXT NOT NULL CHECK (interval IN ('single', 'steady')),
+  -- the clock the choice's times refer to
+  time_basis TEXT NOT NULL CHECK (time_basis IN ('actual', 'nominal')),
+  -- {"kind":"auto"} | {"kind":"range","start":..,"end":..} | {"kind":"exclude","times":[..]}
+  choice TEXT NOT NULL,
+  reason TEXT,
+  made_by TEXT NOT NULL,
+  made_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX pk_lambda_z_choice_profile ON pk_lambda_z_choice(snapshot_id, usubjid, analyte, interval);
+CREATE TRIGGER pk_lambda_z_choice_no_update BEFORE UPDATE ON pk_lambda_z_choice
+BEGIN SELECT RAISE(ABORT, 'pk_lambda_z_choice is append-only'); END;
+CREATE TRIGGER pk_lambda_z_choice_no_delete BEFORE DELETE ON pk_lambda_z_choice
+BEGIN SELECT RAISE(ABORT, 'pk_lambda_z_choice is append-only'); END;
+`);
     },
   },
 ];

@@ -1,0 +1,346 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CoreEvent, ImportResult, StudyInfo } from '../../../shared/contract';
+import { invoke, isElectron, onCoreEvent, pickNative, stageFiles } from '../api';
+import { count, shortHash } from '../format';
+import { IssueTable } from './IssueTable';
+import { StudyDefinitionForm } from './StudyDefinitionForm';
+
+// The import dialog: choose a file, a folder or a path; watch the progress; cancel; read the result
+// (DESIGN §3: atomic import, located errors, warnings kept with the snapshot).
+
+type Source = { kind: 'files'; files: File[]; name: string } | { kind: 'path'; path: string };
+
+type Stage =
+  | { step: 'choose' }
+  | { step: 'running'; importId: string; progress: CoreEvent | null; uploading: boolean; cancelling: boolean }
+  | { step: 'result'; result: ImportResult }
+  | { step: 'call-failed'; message: string };
+
+const PHASES: Record<CoreEvent['phase'], string> = {
+  hashing: 'Computing file hashes',
+  reading: 'Reading',
+  checking: 'Checking',
+  committing: 'Writing to the database',
+  done: 'Finishing',
+};
+
+function newImportId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `imp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose(): void; onImported(result: ImportResult): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [stage, setStage] = useState<Stage>({ step: 'choose' });
+  const [source, setSource] = useState<Source | null>(null);
+  const [typedPath, setTypedPath] = useState('');
+  const [label, setLabel] = useState('');
+  const [study, setStudy] = useState<StudyInfo | null>(null);
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      setStage({ step: 'choose' });
+      setSource(null);
+      setTypedPath('');
+      setLabel('');
+      setStudy(null);
+      d.showModal();
+    } else if (!open && d.open) d.close();
+  }, [open]);
+
+  const running = stage.step === 'running';
+
+  const start = async () => {
+    const chosen: Source | null = typedPath.trim() ? { kind: 'path', path: typedPath.trim() } : source;
+    if (!chosen) return;
+    const importId = newImportId();
+    setStage({ step: 'running', importId, progress: null, uploading: chosen.kind === 'files', cancelling: false });
+    const off = onCoreEvent((e) => {
+      if (e.importId !== importId) return;
+      setStage((s) => (s.step === 'running' && s.importId === importId ? { ...s, progress: e } : s));
+    });
+    try {
+      const path = chosen.kind === 'path' ? chosen.path : await stageFiles(chosen.files);
+      setStage((s) => (s.step === 'running' ? { ...s, uploading: false } : s));
+      const result = await invoke('snapshot.import', { path, importId, ...(label.trim() ? { label: label.trim() } : {}) });
+      setStage({ step: 'result', result });
+      if (result.snapshotId && (result.status === 'imported' || result.status === 'duplicate')) {
+        onImported(result);
+        if (result.needsConfirmation.length > 0 && result.studyId) {
+          const studies = await invoke('studies.list', {});
+          setStudy(studies.find((s) => s.studyId === result.studyId) ?? null);
+        }
+      }
+    } catch (e) {
+      setStage({ step: 'call-failed', message: (e as Error).message });
+    } finally {
+      off();
+    }
+  };
+
+  const cancel = async () => {
+    if (stage.step !== 'running') return;
+    setStage({ ...stage, cancelling: true });
+    try {
+      await invoke('import.cancel', { importId: stage.importId });
+    } catch {
+      // The import may have finished in the meantime: its result will show.
+    }
+  };
+
+  const chooseNative = async (kind: 'file' | 'folder') => {
+    const p = await pickNative(kind);
+    if (p) {
+      setTypedPath(p);
+      setSource(null);
+    }
+  };
+
+  const canStart = !!typedPath.trim() || !!source;
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog import-dialog"
+      aria-labelledby="import-title"
+      onCancel={(e) => {
+        // Escape closes the dialog, except while an import runs (cancel it first).
+        e.preventDefault();
+        if (!running) onClose();
+      }}
+    >
+      <header className="dialog-header">
+        <h2 id="import-title">Import snapshot</h2>
+        <button type="button" className="btn btn-quiet btn-small" onClick={onClose} disabled={running} aria-label="Close">
+          Close
+        </button>
+      </header>
+      <div className="dialog-body">
+        {stage.step === 'choose' && (
+          <div className="import-choose">
+            <p className="muted">
+              A snapshot is one data cut: a folder or a .zip of SDTM domain files (CSV, Dataset-JSON, SAS transport .xpt), optionally with a{' '}
+              <span className="mono">study.json</span>. It is imported in one transaction: if anything is wrong, nothing is written.
+            </p>
+            <div className="source-options">
+              {isElectron ? (
+                <>
+                  <button type="button" className="btn" onClick={() => chooseNative('file')}>
+                    Choose file…
+                  </button>
+                  <button type="button" className="btn" onClick={() => chooseNative('folder')}>
+                    Choose folder…
+                  </button>
+                </>
+              ) : (
+                <>
+                  <label className="btn file-btn">
+                    Choose file (.zip or domain file)…
+                    <input
+                      type="file"
+                      className="visually-hidden-input"
+                      accept=".zip,.csv,.json,.ndjson,.xpt"
+                      data-testid="file-input"
+                      onChange={(e) => {
+                        const files = [...(e.target.files ?? [])];
+                        if (files.length) {
+                          setSource({ kind: 'files', files, name: files[0]!.name });
+                          setTypedPath('');
+                        }
+                      }}
+                    />
+                  </label>
+                  <label className="btn file-btn">
+                    Choose folder…
+                    <input
+                      type="file"
+                      className="visually-hidden-input"
+                      data-testid="folder-input"
+                      // @ts-expect-error: non-standard attribute supported by Chromium and Electron
+                      webkitdirectory=""
+                      multiple
+                      onChange={(e) => {
+                        const files = [...(e.target.files ?? [])];
+                        if (files.length) {
+                          const first = (files[0] as File & { webkitRelativePath?: string }).webkitRelativePath ?? files[0]!.name;
+                          setSource({ kind: 'files', files, name: `${first.split('/')[0]}/ (${files.length} files)` });
+                          setTypedPath('');
+                        }
+                      }}
+                    />
+                  </label>
+                </>
+              )}
+            </div>
+            {source?.kind === 'files' && (
+              <p className="chosen" data-testid="chosen-source">
+                Chosen: <span className="mono">{source.name}</span>
+              </p>
+            )}
+            <div className="form-grid">
+              <label className="span-2">
+                <span>…or a path on this computer</span>
+                <input
+                  className="input mono"
+                  placeholder="/path/to/snapshot-folder or snapshot.zip"
+                  value={typedPath}
+                  onChange={(e) => {
+                    setTypedPath(e.target.value);
+                    if (e.target.value) setSource(null);
+                  }}
+                  data-testid="path-input"
+                />
+              </label>
+              <label className="span-2">
+                <span>Label (optional)</span>
+                <input className="input" placeholder="e.g. Cut 3 — SRC meeting 12" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200} />
+              </label>
+            </div>
+          </div>
+        )}
+
+        {stage.step === 'running' && <Progress stage={stage} />}
+
+        {stage.step === 'call-failed' && (
+          <div className="banner banner-danger" role="alert" data-testid="import-status" data-status="failed">
+            <strong>Import failed — nothing was written.</strong>
+            <div>{stage.message}</div>
+          </div>
+        )}
+
+        {stage.step === 'result' && <ResultPanel result={stage.result} />}
+
+        {stage.step === 'result' && study && stage.result.needsConfirmation.length > 0 && (
+          <StudyDefinitionForm study={study} needs={stage.result.needsConfirmation} onSaved={() => onImported(stage.result)} />
+        )}
+      </div>
+      <footer className="dialog-footer">
+        {stage.step === 'choose' && (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-primary" disabled={!canStart} onClick={start}>
+              Import
+            </button>
+          </>
+        )}
+        {stage.step === 'running' && (
+          <button type="button" className="btn btn-danger-outline" onClick={cancel} disabled={stage.cancelling || stage.uploading}>
+            {stage.cancelling ? 'Cancelling…' : 'Cancel import'}
+          </button>
+        )}
+        {(stage.step === 'result' || stage.step === 'call-failed') && (
+          <>
+            <button type="button" className="btn" onClick={() => setStage({ step: 'choose' })}>
+              Import another
+            </button>
+            <button type="button" className="btn btn-primary" onClick={onClose}>
+              Done
+            </button>
+          </>
+        )}
+      </footer>
+    </dialog>
+  );
+}
+
+function Progress({ stage }: { stage: Extract<Stage, { step: 'running' }> }) {
+  const p = stage.progress;
+  const fraction = p ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0) : 0;
+  const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+  const what = stage.uploading ? 'Uploading the chosen files' : p ? `${PHASES[p.phase]}${p.file ? ` ${p.file}` : ''}` : 'Starting';
+  return (
+    <div className="progress-block" data-testid="import-progress">
+      <div className="progress-label" aria-live="polite">
+        {stage.cancelling ? 'Cancelling — rolling back…' : what}
+      </div>
+      <div className="progress-track" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <div className="progress-meta">
+        <span>{pct}%</span>
+        {p && (
+          <span>
+            {count(p.filesDone)} of {count(p.filesTotal)} files · {count(p.rows)} rows read
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const STATUS_TEXT: Record<ImportResult['status'], { tone: string; title: string; body: string }> = {
+  imported: { tone: 'success', title: 'Snapshot imported', body: 'All files were read and checked, and the snapshot was written in one transaction.' },
+  duplicate: {
+    tone: 'info',
+    title: 'Identical snapshot already imported',
+    body: 'These files have the same content hash as a snapshot already in the database. Nothing was written; that snapshot is selected.',
+  },
+  failed: { tone: 'danger', title: 'Import failed — nothing was written', body: 'Fix the errors below in the source files and import again. Earlier snapshots are unchanged.' },
+  cancelled: { tone: 'neutral', title: 'Import cancelled — nothing was written', body: 'The import was rolled back. Earlier snapshots are unchanged.' },
+};
+
+function ResultPanel({ result }: { result: ImportResult }) {
+  const s = STATUS_TEXT[result.status];
+  const domains = Object.entries(result.domains).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <div className="import-result">
+      <div className={`banner banner-${s.tone}`} role={result.status === 'failed' ? 'alert' : 'status'} data-testid="import-status" data-status={result.status}>
+        <strong>{s.title}</strong>
+        {result.status === 'failed' && (
+          <span className="banner-count">
+            {count(result.errors.length)} {result.errors.length === 1 ? 'error' : 'errors'}
+          </span>
+        )}
+        <div>{s.body}</div>
+        {result.contentHash && (
+          <div className="banner-meta">
+            {result.studyId && <>Study {result.studyId} · </>}
+            {result.snapshotId && <>snapshot #{result.snapshotId} · </>}
+            hash <span className="mono">{shortHash(result.contentHash)}</span> · {(result.elapsedMs / 1000).toFixed(1)} s
+          </div>
+        )}
+      </div>
+
+      {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${result.errors.length}) — the import stopped`} />}
+
+      {domains.length > 0 && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Domains read">
+          <table className="data-table domains-table" data-testid="domains-table">
+            <caption>Domains read</caption>
+            <thead>
+              <tr>
+                <th scope="col">Domain</th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
+                <th scope="col" className="num">
+                  Subjects
+                </th>
+                <th scope="col" className="num">
+                  Columns
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {domains.map(([d, c]) => (
+                <tr key={d}>
+                  <th scope="row">{d}</th>
+                  <td className="num">{count(c.rows)}</td>
+                  <td className="num">{count(c.subjects)}</td>
+                  <td className="num">{count(c.columns)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {result.warnings.length > 0 && (
+        <IssueTable issues={result.warnings} kind="warning" caption={`Warnings (${result.warnings.length}) — stored with the snapshot`} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { ComponentType } from 'react';
+import { CohortsView } from './CohortsView';
+import { SnapshotView } from './SnapshotView';
+import type { ViewProps } from './types';
+
+// The views of the left navigation, in the order a committee reads them. Only views that exist are
+// listed (no dead links); later views join the 'review' group in this order: Swimmer, Spider,
+// Waterfall, PK, AEs, Efficacy, Immunogenicity, Profile, then Meeting in 'meeting'.
+
+export interface ViewDef {
+  id: string;
+  label: string;
+  group: 'review' | 'meeting' | 'data';
+  component: ComponentType<ViewProps>;
+}
+
+export const VIEW_GROUPS: Record<ViewDef['group'], string> = { review: 'Review', meeting: 'Meeting', data: 'Data' };
+
+export const VIEWS: ViewDef[] = [
+  { id: 'cohorts', label: 'Cohorts', group: 'review', component: CohortsView },
+  { id: 'snapshot', label: 'Snapshot provenance', group: 'data', component: SnapshotView },
+];
+
+export function findView(id: string): ViewDef {
+  return VIEWS.find((v) => v.id === id) ?? VIEWS[0]!;
+}

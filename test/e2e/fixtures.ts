@@ -1,0 +1,62 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, type Core } from '../../electron/core/app';
+import { startHost } from '../../electron/core/host/server';
+import { DEMO_DIR, seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
+
+// One fresh DoseDesk per test: a temporary SQLite file, the real core, the browser host serving the
+// built renderer. The page is pointed at the host's URL (with its per-run token).
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
+export { DEMO_DIR };
+
+export interface DoseDeskApp {
+  core: Core;
+  url: string;
+  /** A temporary folder of this test (deleted afterwards). */
+  tmp: string;
+  /** Snapshots the demo seeding imported (cut1, cut2), empty when `seedDemo` is false. */
+  snapshotIds: number[];
+}
+
+export const test = base.extend<{ seedDemo: boolean; app: DoseDeskApp }>({
+  seedDemo: [true, { option: true }],
+  app: async ({ seedDemo }, use) => {
+    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR} has no build: run \`npx electron-vite build\` first`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-e2e-'));
+    const core = createCore({ dbPath: path.join(tmp, 'dosedesk.sqlite'), user: 'e2e-tester' });
+    const snapshotIds = seedDemo ? await seedDemoIfEmpty(core) : [];
+    const host = await startHost({ core, rendererDir: RENDERER_DIR });
+    try {
+      await use({ core, url: host.url, tmp, snapshotIds });
+    } finally {
+      await host.close();
+      core.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect };
+
+/** A full-page screenshot in test-results/screenshots/<name>.png (looked at by a person after the run). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** axe-core scan (WCAG 2 A/AA rules) of the page or a part of it; returns the serious and critical violations. */
+export async function seriousViolations(page: Page, include?: string) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
+  if (include) builder = builder.include(include);
+  const r = await builder.analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}

@@ -3,7 +3,7 @@ import { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
-import { DOMAINS } from '../store/domains';
+import { contentSql, DOMAINS } from '../store/domains';
 
 // Studies and snapshots: import, provenance, listing, comparison.
 
@@ -182,8 +182,8 @@ function diffSnapshots({ base, target }: { base: number; target: number }, ctx: 
   for (const d of DOMAINS) {
     const r = ctx.db
       .prepare(
-        `WITH a AS (SELECT rec_key, count(*) || min(rec_hash) || max(rec_hash) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key),
-              b AS (SELECT rec_key, count(*) || min(rec_hash) || max(rec_hash) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key)
+        `WITH a AS (SELECT rec_key, count(*) || min(${contentSql(d)}) || max(${contentSql(d)}) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key),
+              b AS (SELECT rec_key, count(*) || min(${contentSql(d)}) || max(${contentSql(d)}) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key)
          SELECT
            coalesce(sum(a.rec_key IS NULL), 0) added,
            coalesce(sum(b.rec_key IS NULL), 0) removed,

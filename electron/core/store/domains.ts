@@ -229,4 +229,13 @@ export const DOMAINS: readonly DomainSpec[] = [
 export const DOMAIN_BY_NAME: ReadonlyMap<string, DomainSpec> = new Map(DOMAINS.map((d) => [d.domain, d]));
 
 /** Columns every domain table carries besides its variables: snapshot, lineage, and identity across snapshots. */
-export const LINEAGE_COLUMNS = ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'rec_hash', 'extra'] as const;
+export const LINEAGE_COLUMNS = ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'extra'] as const;
+
+/**
+ * SQL for a record's content (every typed variable and the extra bag), so that two snapshots'
+ * records with the same natural key can be compared without hashing every row at import.
+ */
+export function contentSql(d: DomainSpec, alias = ''): string {
+  const p = alias ? `${alias}.` : '';
+  return [...d.variables.map((v) => `quote(${p}${v.name.toLowerCase()})`), `quote(${p}extra)`].join(" || '|' || ");
+}

@@ -14,6 +14,10 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk snapshots [--study ID]                      list snapshots (JSON)
   dosedesk summary <snapshot>                          provenance, domains, warnings and the cohort table (JSON)
   dosedesk diff <a> <b>                                records added / changed / removed per domain (JSON)
+  dosedesk nca --input FILE.csv --subject COL --time COL --conc COL (--dose N | --dose-col COL)
+              --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
+              [--tau N --dose-time N] [--format json|csv]  NCA per subject of a CSV, parameters by PPTESTCD
+  dosedesk nca --snapshot ID [--interval single|steady] [--format json|csv]   NCA of a snapshot, summary by dose level
   dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.

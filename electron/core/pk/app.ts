@@ -1,6 +1,436 @@
-import type { App } from '../app';
+import type { z } from 'zod';
+import type { contract, Output } from '../../../shared/contract';
+import type { LambdaZChoice, NcaRow } from '../../../shared/api/pk';
+import { doseLevelOf } from '../../../shared/dlt';
+import { accumulationRatio, doseProportionality, nca, type BlqOptions, type NcaParameter, type NcaResult } from '../../../shared/nca';
+import {
+  buildProfiles,
+  describe,
+  DOSE_DEPENDENT_CODES,
+  seedParameters,
+  tauOf,
+  toNcaInput,
+  type NcaInput,
+  type PkDosingDefaults,
+  type PkInterval,
+  type PkProfile,
+  type TimeBasis,
+} from '../../../shared/pk';
+import { CallError, type App, type CoreContext } from '../app';
+import { snapshotContext } from '../cohorts/app';
+import { loadSubjects } from '../queries/subjects';
+import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
+import { ncaFile } from './ncafile';
+import { loadEx, loadPc, loadPp, loadWeights } from './queries';
 
-// Handlers of the pk feature.
+// Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
+// choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
+
+type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input']>;
+type AucMethod = 'linear' | 'lin-up-log-down';
+
 export function registerPk(app: App): void {
-  void app;
+  app.method('pk.profiles', (input, ctx) => profilesOf(ctx, input));
+  app.method('pk.nca', (input, ctx) => ncaOf(ctx, input));
+  app.method('pk.setLambdaZ', (input, ctx) => setLambdaZ(ctx, input));
+  app.method('pk.lambdaZHistory', ({ snapshotId, usubjid }, ctx) => {
+    studyOf(ctx, snapshotId);
+    return choiceHistory(ctx.db, snapshotId, usubjid).map((c) => ({ ...c }));
+  });
+  app.method('pk.compareReported', (input, ctx) => compareReported(ctx, input));
+  app.method('pk.doseProportionality', (input, ctx) => doseProportionalityOf(ctx, input));
+  app.method('pk.ncaFile', (input) => ncaFile(input));
+}
+
+// ---- gathering -------------------------------------------------------------------------------
+
+interface StudyPk {
+  studyId: string;
+  analytes: string[];
+  analyte: string | null;
+  profiles: PkProfile[];
+  tauH: number | null;
+  doseLevel: Map<string, { level: number; label: string } | null>;
+  notes: string[];
+}
+
+function studyOf(ctx: CoreContext, snapshotId: number): string {
+  const r = ctx.db.prepare(`SELECT study_id FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { study_id: string } | undefined;
+  if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
+  return r.study_id;
+}
+
+function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; cycle?: number; usubjids?: readonly string[] }): StudyPk {
+  const studyId = studyOf(ctx, snapshotId);
+  const { definition } = snapshotContext(ctx, snapshotId);
+  const pc = loadPc(ctx.db, snapshotId, opts.usubjids);
+  const analytes = [...new Set(pc.map((r) => r.pctestcd))].sort();
+  const notes: string[] = [];
+  let analyte = opts.analyte ?? null;
+  if (analyte !== null && !analytes.includes(analyte)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(analyte)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
+  if (analyte === null) analyte = definition.pk.analyte && analytes.includes(definition.pk.analyte) ? definition.pk.analyte : (analytes[0] ?? null);
+  if (pc.length === 0) notes.push('the snapshot has no PC records');
+  const defaults: PkDosingDefaults = {
+    route: definition.pk.route,
+    infusionDurationH: definition.pk.infusionDurationH,
+    tauH: definition.pk.tauH,
+    cycleLengthDays: definition.cycleLengthDays,
+  };
+  const built = analyte === null ? { profiles: [], unplaced: [] } : buildProfiles(pc, loadEx(ctx.db, snapshotId), loadWeights(ctx.db, snapshotId), defaults, { analyte, steadyCycle: opts.cycle });
+  for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
+  const doseLevel = new Map<string, { level: number; label: string } | null>();
+  for (const s of loadSubjects(ctx.db, snapshotId)) {
+    const l = doseLevelOf(s.firstDose, definition.doseLevels);
+    doseLevel.set(s.usubjid, l ? { level: l.level, label: l.label ?? `${l.dose} ${definition.doseUnit}` } : null);
+  }
+  return { studyId, analytes, analyte, profiles: built.profiles, tauH: tauOf(defaults), doseLevel, notes };
+}
+
+function head(p: PkProfile, g: StudyPk) {
+  const lvl = g.doseLevel.get(p.usubjid) ?? null;
+  const { index: _i, notes: _n, ...dose } = p.dose;
+  void _i;
+  void _n;
+  return {
+    usubjid: p.usubjid,
+    analyte: p.analyte,
+    doseLevel: lvl?.level ?? null,
+    doseLevelLabel: lvl?.label ?? null,
+    dose,
+    weightKg: p.weightKg,
+    weightSource: p.weightSource,
+    notes: p.notes,
+  };
+}
+
+function unitsOf(profiles: readonly PkProfile[]) {
+  return { time: 'h', conc: profiles.find((p) => p.concUnit)?.concUnit ?? '', dose: 'mg' };
+}
+
+// ---- pk.profiles -----------------------------------------------------------------------------
+
+function profilesOf(ctx: CoreContext, input: In<'pk.profiles'>): Output<'pk.profiles'> {
+  const g = gather(ctx, input.snapshotId, input);
+  const profiles = g.profiles.filter((p) => p.interval === input.interval);
+  return {
+    snapshotId: input.snapshotId,
+    analyte: g.analyte,
+    analytes: g.analytes,
+    interval: input.interval,
+    timeBasis: input.timeBasis,
+    tauH: g.tauH,
+    units: unitsOf(profiles),
+    profiles: profiles.map((p) => {
+      const used = toNcaInput(p, input.timeBasis).used;
+      return {
+        ...head(p, g),
+        points: p.points.map((pt, i) => {
+          const u = used[i]!;
+          return {
+            time: input.timeBasis === 'actual' ? (pt.actualH ?? pt.nominalH) : (pt.nominalH ?? pt.actualH),
+            actualH: pt.actualH,
+            nominalH: pt.nominalH,
+            conc: pt.conc,
+            blq: pt.blq,
+            lloq: pt.lloq,
+            pcdtc: pt.pcdtc,
+            timeSource: pt.timeSource,
+            ncaTime: 'time' in u ? u.time : null,
+            ncaNote: 'dropped' in u ? u.dropped : null,
+          };
+        }),
+      };
+    }),
+    notes: g.notes,
+  };
+}
+
+// ---- NCA of one profile ------------------------------------------------------------------------
+
+interface Computed {
+  row: NcaRow;
+  result: NcaResult | null;
+}
+
+/** A choice made on one time basis, expressed on the other through the samples both bases place. */
+export function translateChoice(choice: LambdaZChoice, from: NcaInput, to: NcaInput): LambdaZChoice {
+  if (choice.kind === 'auto') return choice;
+  const pairs: { a: number; b: number }[] = [];
+  from.used.forEach((u, i) => {
+    const v = to.used[i]!;
+    if ('time' in u && 'time' in v) pairs.push({ a: u.time, b: v.time });
+  });
+  const near = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x));
+  if (choice.kind === 'exclude') return { kind: 'exclude', times: choice.times.map((t) => pairs.find((p) => near(p.a, t))?.b ?? t) };
+  const inRange = pairs.filter((p) => p.a >= choice.start - 1e-9 && p.a <= choice.end + 1e-9).map((p) => p.b);
+  return inRange.length ? { kind: 'range', start: Math.min(...inRange), end: Math.max(...inRange) } : choice;
+}
+
+function computeRow(
+  p: PkProfile,
+  g: StudyPk,
+  basis: TimeBasis,
+  aucMethod: AucMethod,
+  blq: Partial<BlqOptions> | undefined,
+  stored: StoredChoice | null,
+): Computed {
+  const input = toNcaInput(p, basis);
+  let lambdaZ: LambdaZChoice = { kind: 'auto' };
+  if (stored) lambdaZ = stored.timeBasis === basis ? stored.choice : translateChoice(stored.choice, toNcaInput(p, stored.timeBasis), input);
+  const base = { ...head(p, g), choice: stored ? { choice: stored.choice, timeBasis: stored.timeBasis, reason: stored.reason, by: stored.by, at: stored.at } : null };
+  if (!input.profile) {
+    return { row: { ...base, parameters: [], lambdaZ: null, lambdaZNote: 'no sample with a time on this basis' }, result: null };
+  }
+  let result: NcaResult;
+  try {
+    result = nca(input.profile, {
+      aucMethod,
+      lambdaZ,
+      blq: { ...blq, ...(input.lloq !== null ? { lloq: input.lloq } : {}) },
+      units: { time: 'h', conc: p.concUnit, dose: 'mg' },
+    });
+  } catch (e) {
+    return { row: { ...base, parameters: [], lambdaZ: null, lambdaZNote: `NCA not possible: ${(e as Error).message}` }, result: null };
+  }
+  const parameters = result.parameters.map((q) => toParam(q, input.doseUnknown));
+  const f = result.lambdaZ;
+  return {
+    row: {
+      ...base,
+      parameters,
+      lambdaZ: f
+        ? {
+            method: f.method,
+            points: f.times.map((t, i) => ({ time: t, conc: f.concs[i]! })),
+            excludedTimes: f.excludedTimes,
+            lower: f.lower,
+            upper: f.upper,
+            nPoints: f.nPoints,
+            r2: Number.isFinite(f.r2) ? f.r2 : null,
+            adjR2: Number.isFinite(f.adjR2) ? f.adjR2 : null,
+          }
+        : null,
+      lambdaZNote: result.lambdaZNote,
+    },
+    result,
+  };
+}
+
+function toParam(q: NcaParameter, doseUnknown: boolean) {
+  return { PPTESTCD: q.PPTESTCD, name: q.name, value: doseUnknown && DOSE_DEPENDENT_CODES.has(q.PPTESTCD) ? null : q.value, unit: q.unit };
+}
+
+/** NCA rows of one interval; steady-state rows get the observed accumulation ratio R (ARAUC). */
+function ncaRows(
+  ctx: CoreContext,
+  snapshotId: number,
+  g: StudyPk,
+  interval: PkInterval,
+  basis: TimeBasis,
+  aucMethod: AucMethod,
+  blq: Partial<BlqOptions> | undefined,
+  only?: ReadonlySet<string>,
+): Computed[] {
+  if (g.analyte === null) return [];
+  const choices = latestChoices(ctx.db, snapshotId, g.analyte, interval);
+  const keep = (p: PkProfile) => p.interval === interval && (!only || only.has(p.usubjid));
+  const rows = g.profiles.filter(keep).map((p) => computeRow(p, g, basis, aucMethod, blq, choices.get(p.usubjid) ?? null));
+  if (interval === 'steady') {
+    const firstChoices = latestChoices(ctx.db, snapshotId, g.analyte, 'single');
+    const firsts = new Map(g.profiles.filter((p) => p.interval === 'single').map((p) => [p.usubjid, p]));
+    for (const c of rows) {
+      const first = firsts.get(c.row.usubjid);
+      let value: number | null = null;
+      if (first && c.result?.interval) {
+        const r1 = computeRow(first, g, basis, aucMethod, blq, firstChoices.get(first.usubjid) ?? null).result;
+        if (r1?.interval && Math.abs(r1.interval.tau - c.result.interval.tau) < 1e-9) value = accumulationRatio(c.result, r1).value;
+      }
+      c.row.parameters.push({ PPTESTCD: 'ARAUC', name: 'Accumulation Ratio AUC', value, unit: '' });
+    }
+  }
+  return rows;
+}
+
+function summarise(rows: readonly NcaRow[], interval: PkInterval) {
+  const groups = new Map<string, NcaRow[]>();
+  for (const r of rows) {
+    const k = r.doseLevel === null ? '' : String(r.doseLevel);
+    let l = groups.get(k);
+    if (!l) groups.set(k, (l = []));
+    l.push(r);
+  }
+  const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : Number(a) - Number(b)));
+  return keys.map((k) => {
+    const list = groups.get(k)!;
+    const byLabel = new Map<string, { code: string; logNormal: boolean; unit: string; values: (number | null)[] }>();
+    for (const r of list) {
+      for (const sp of seedParameters(interval, r.dose.route)) {
+        const p = r.parameters.find((q) => q.PPTESTCD === sp.code);
+        let e = byLabel.get(sp.label);
+        if (!e) byLabel.set(sp.label, (e = { code: sp.code, logNormal: sp.logNormal, unit: '', values: [] }));
+        if (!e.unit && p?.unit) e.unit = p.unit;
+        e.values.push(p?.value ?? null);
+      }
+    }
+    return {
+      doseLevel: list[0]!.doseLevel,
+      doseLevelLabel: list[0]!.doseLevelLabel,
+      n: list.length,
+      parameters: [...byLabel].map(([label, e]) => ({
+        label,
+        PPTESTCD: e.code,
+        unit: e.unit,
+        ...describe(e.values),
+        cvKind: e.logNormal ? ('geometric' as const) : ('arithmetic' as const),
+      })),
+    };
+  });
+}
+
+function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
+  const g = gather(ctx, input.snapshotId, input);
+  const only = input.usubjids ? new Set(input.usubjids) : undefined;
+  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, only).map((c) => c.row);
+  return {
+    snapshotId: input.snapshotId,
+    analyte: g.analyte,
+    analytes: g.analytes,
+    interval: input.interval,
+    timeBasis: input.timeBasis,
+    aucMethod: input.aucMethod,
+    tauH: g.tauH,
+    units: unitsOf(g.profiles),
+    rows,
+    summary: summarise(rows, input.interval),
+    notes: g.notes,
+  };
+}
+
+// ---- pk.setLambdaZ ---------------------------------------------------------------------------
+
+function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.setLambdaZ'> {
+  const g = gather(ctx, input.snapshotId, { analyte: input.analyte, usubjids: [input.usubjid] });
+  const p = g.profiles.find((x) => x.usubjid === input.usubjid && x.interval === input.interval);
+  if (!p) throw new CallError('not-found', `no ${input.interval} profile of ${input.analyte} for ${input.usubjid} in snapshot ${input.snapshotId}`);
+  const now = new Date().toISOString();
+  const trial: StoredChoice = { id: 0, usubjid: p.usubjid, analyte: p.analyte, interval: input.interval, timeBasis: input.timeBasis, choice: input.choice, reason: input.reason ?? null, by: ctx.user, at: now };
+  const check = computeRow(p, g, input.timeBasis, input.aucMethod, undefined, trial);
+  if (input.choice.kind !== 'auto') {
+    if (input.choice.kind === 'exclude') {
+      const times = new Set(toNcaInput(p, input.timeBasis).used.flatMap((u) => ('time' in u ? [u.time] : [])));
+      const unknown = input.choice.times.filter((t) => ![...times].some((x) => Math.abs(x - t) <= 1e-9 * Math.max(1, Math.abs(t))));
+      if (unknown.length) throw new CallError('invalid-input', `excluded time(s) ${unknown.join(', ')} h match no sample of the profile`);
+    }
+    if (!check.row.lambdaZ) throw new CallError('invalid-input', `the choice gives no lambda_z fit: ${check.row.lambdaZNote ?? 'no fit'}`);
+  }
+  insertChoice(ctx.db, {
+    studyId: g.studyId,
+    snapshotId: input.snapshotId,
+    usubjid: p.usubjid,
+    analyte: p.analyte,
+    interval: input.interval,
+    timeBasis: input.timeBasis,
+    choice: input.choice,
+    reason: input.reason ?? null,
+    by: ctx.user,
+    at: now,
+  });
+  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, undefined, new Set([p.usubjid]));
+  return rows[0]!.row;
+}
+
+// ---- pk.compareReported ------------------------------------------------------------------------
+
+const normUnit = (u: string | null) => (u ?? '').replace(/\s+/g, '').replace(/[·.]/g, '*').replace(/[µμ]/g, 'u').toLowerCase();
+
+function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Output<'pk.compareReported'> {
+  const pp = loadPp(ctx.db, input.snapshotId);
+  const notes: string[] = [];
+  if (pp.length === 0) return { snapshotId: input.snapshotId, rows: [], notes: ['the snapshot has no PP domain'] };
+  const g = gather(ctx, input.snapshotId, { analyte: input.analyte });
+  const byInterval = new Map<PkInterval, Map<string, NcaRow>>();
+  for (const iv of ['single', 'steady'] as const) {
+    byInterval.set(iv, new Map(ncaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined).map((c) => [c.row.usubjid, c.row])));
+  }
+  const rows: Output<'pk.compareReported'>['rows'] = [];
+  let otherAnalyte = 0;
+  for (const r of pp) {
+    const analyte = r.ppcat && g.analytes.includes(r.ppcat) ? r.ppcat : g.analytes.length === 1 ? g.analytes[0]! : null;
+    if (analyte !== g.analyte) {
+      otherAnalyte++;
+      continue;
+    }
+    const steadyRow = byInterval.get('steady')!.get(r.usubjid);
+    const sameTime = (a: string | null, b: string | null) => !!a && !!b && a.slice(0, 16) === b.slice(0, 16);
+    const interval: PkInterval = steadyRow && sameTime(r.pprftdtc, steadyRow.dose.exstdtc) ? 'steady' : 'single';
+    const row = byInterval.get(interval)!.get(r.usubjid);
+    const p = row?.parameters.find((q) => q.PPTESTCD === r.pptestcd) ?? null;
+    const computed = p?.value ?? null;
+    const reported = r.ppstresn;
+    const difference = computed !== null && reported !== null ? computed - reported : null;
+    rows.push({
+      usubjid: r.usubjid,
+      analyte: g.analyte!,
+      interval,
+      PPTESTCD: r.pptestcd,
+      reported,
+      reportedUnit: r.ppstresu,
+      computed,
+      computedUnit: p?.unit ?? null,
+      difference,
+      pctDifference: difference !== null && reported !== null && reported !== 0 ? (100 * difference) / reported : null,
+      unitsMatch: p !== null && normUnit(p.unit) === normUnit(r.ppstresu),
+    });
+  }
+  if (otherAnalyte) notes.push(`${otherAnalyte} PP record(s) of another analyte than ${g.analyte} were not compared`);
+  return { snapshotId: input.snapshotId, rows, notes: [...g.notes, ...notes] };
+}
+
+// ---- pk.doseProportionality --------------------------------------------------------------------
+
+function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionality'>): Output<'pk.doseProportionality'> {
+  const g = gather(ctx, input.snapshotId, input);
+  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq).map((c) => c.row);
+  const doseUnit = rows.find((r) => r.dose.exdosu)?.dose.exdosu ?? '';
+  const codes =
+    input.interval === 'single'
+      ? [
+          { code: 'CMAX', label: 'Cmax' },
+          { code: 'AUCLST', label: 'AUC0-t' },
+          { code: 'AUCIFO', label: 'AUC0-inf' },
+        ]
+      : [
+          { code: 'CMAX', label: 'Css,max' },
+          { code: 'AUCTAU', label: 'AUCtau' },
+        ];
+  return {
+    snapshotId: input.snapshotId,
+    interval: input.interval,
+    doseUnit,
+    parameters: codes.map(({ code, label }) => {
+      const points: { usubjid: string; dose: number; value: number }[] = [];
+      let unit = '';
+      for (const r of rows) {
+        const p = r.parameters.find((q) => q.PPTESTCD === code);
+        if (p?.unit && !unit) unit = p.unit;
+        // Dose as given (EXDOSE in EXDOSU, e.g. mg/kg): the planned dose scale of the escalation.
+        if (p && p.value !== null && p.value > 0 && r.dose.exdose !== null && r.dose.exdose > 0 && r.dose.exdosu === doseUnit) {
+          points.push({ usubjid: r.usubjid, dose: r.dose.exdose, value: p.value });
+        }
+      }
+      try {
+        const f = doseProportionality(points, { level: input.level });
+        return {
+          PPTESTCD: code,
+          label,
+          unit,
+          points,
+          fit: { n: f.n, intercept: f.intercept, slope: f.slope, seSlope: f.seSlope, ciLower: f.ciLower, ciUpper: f.ciUpper, level: f.level, r2: f.r2, criterion: f.criterion },
+          note: null,
+        };
+      } catch (e) {
+        return { PPTESTCD: code, label, unit, points, fit: null, note: (e as Error).message };
+      }
+    }),
+  };
 }

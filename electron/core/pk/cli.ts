@@ -1,4 +1,94 @@
-import type { Command } from '../cli';
+import path from 'node:path';
+import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
 
-// CLI commands of the pk feature.
-export const pkCommands: Record<string, Command> = {};
+// CLI commands of the pk feature. `dosedesk nca` runs pk.ncaFile (a CSV) or pk.nca (a snapshot):
+// the same handlers as the UI. JSON by default; `--format csv` prints one row per subject.
+
+function oneOf<T extends string>(args: ParsedArgs, name: string, values: readonly T[], fallback?: T): T | undefined {
+  const v = str(args, name);
+  if (v === undefined) return fallback;
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`--${name}: expected ${values.join(' or ')}, found ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+function number(args: ParsedArgs, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: expected a number, found ${JSON.stringify(v)}`);
+  return n;
+}
+
+function required(args: ParsedArgs, name: string): string {
+  const v = str(args, name);
+  if (v === undefined) throw new UsageError(`nca: --${name} is required`);
+  return v;
+}
+
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+export const pkCommands: Record<string, Command> = {
+  async nca(core, args) {
+    const format = oneOf(args, 'format', ['json', 'csv'] as const, 'json');
+    const auc = oneOf(args, 'auc', ['linear', 'lin-up-log-down'] as const, 'linear')!;
+    if (args.flags.has('snapshot')) {
+      const snapshotId = snapshotArg(str(args, 'snapshot'), 'nca --snapshot');
+      const interval = oneOf(args, 'interval', ['single', 'steady'] as const, 'single')!;
+      const timeBasis = oneOf(args, 'time', ['actual', 'nominal'] as const, 'actual')!;
+      const r = await core.call('pk.nca', { snapshotId, interval, timeBasis, aucMethod: auc, analyte: str(args, 'analyte') });
+      if (format === 'json') return { ok: true, output: r };
+      const codes: string[] = [];
+      for (const row of r.rows) for (const p of row.parameters) if (!codes.includes(p.PPTESTCD)) codes.push(p.PPTESTCD);
+      const lines = r.rows.map((row) => [
+        row.usubjid,
+        row.analyte,
+        row.doseLevel,
+        row.dose.exdose,
+        row.dose.exdosu,
+        row.dose.doseMg,
+        row.lambdaZ?.method ?? '',
+        ...codes.map((c) => row.parameters.find((p) => p.PPTESTCD === c)?.value ?? null),
+      ]);
+      return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'DOSE_LEVEL', 'EXDOSE', 'EXDOSU', 'DOSE_MG', 'LAMZ_METHOD', ...codes], lines) };
+    }
+    const input = str(args, 'input');
+    if (!input) throw new UsageError('nca: give --input FILE.csv (with --subject, --time, --conc, --dose or --dose-col, --route) or --snapshot ID');
+    const doseN = number(args, 'dose');
+    const doseCol = str(args, 'dose-col');
+    if ((doseN === undefined) === (doseCol === undefined)) throw new UsageError('nca: give exactly one of --dose N or --dose-col COL');
+    const route = oneOf(args, 'route', ['extravascular', 'iv-bolus', 'iv-infusion'] as const);
+    if (!route) throw new UsageError('nca: --route is required (extravascular, iv-bolus or iv-infusion)');
+    const durText = str(args, 'duration');
+    const duration = durText === undefined ? undefined : Number.isFinite(Number(durText)) && durText.trim() !== '' ? Number(durText) : durText;
+    if (route === 'iv-infusion' && duration === undefined) throw new UsageError('nca: --route iv-infusion needs --duration N|COL');
+    const tau = number(args, 'tau');
+    const doseTime = number(args, 'dose-time');
+    const units = { time: str(args, 'time-unit'), conc: str(args, 'conc-unit'), dose: str(args, 'dose-unit') };
+    const r = await core.call('pk.ncaFile', {
+      path: path.resolve(input),
+      subject: required(args, 'subject'),
+      time: required(args, 'time'),
+      conc: required(args, 'conc'),
+      dose: doseN ?? doseCol!,
+      route,
+      ...(duration !== undefined ? { duration } : {}),
+      aucMethod: auc,
+      ...(tau !== undefined ? { tau } : {}),
+      ...(doseTime !== undefined ? { doseTime } : {}),
+      ...(units.time || units.conc || units.dose ? { units } : {}),
+    });
+    const ok = r.rows.every((row) => Object.keys(row.values).length > 0);
+    if (format === 'json') {
+      return { ok, output: { file: r.file, units: r.units, rows: r.rows.map((row) => ({ subject: row.subject, dose: row.dose, note: row.note, ...row.values })) } };
+    }
+    return { ok, output: toCsv(['subject', 'dose', ...r.codes], r.rows.map((row) => [row.subject, row.dose, ...r.codes.map((c) => row.values[c] ?? null)])) };
+  },
+};

@@ -1,4 +1,121 @@
-import type { Command } from '../cli';
+import path from 'node:path';
+import { str, snapshotArg, UsageError, type Command, type ParsedArgs } from '../cli';
 
-// CLI commands of the efficacy feature.
-export const efficacyCommands: Record<string, Command> = {};
+// CLI commands of the efficacy feature: km (of a CSV file), ci (exact binomial CI), bor (best
+// overall response per subject of a snapshot). Each goes through a contract method.
+
+const CONF_TYPES = ['log', 'log-log', 'plain'] as const;
+
+function numberList(v: string | undefined, what: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  return v.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (s.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${what}: expected comma-separated non-negative numbers, found ${JSON.stringify(v)}`);
+    return n;
+  });
+}
+
+function confType(args: ParsedArgs): (typeof CONF_TYPES)[number] | undefined {
+  const v = str(args, 'conf-type');
+  if (v === undefined) return undefined;
+  if (!(CONF_TYPES as readonly string[]).includes(v)) throw new UsageError(`--conf-type: expected log, log-log or plain, found ${JSON.stringify(v)}`);
+  return v as (typeof CONF_TYPES)[number];
+}
+
+function level(args: ParsedArgs): number | undefined {
+  const v = str(args, 'level');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new UsageError(`--level: expected a number between 0 and 1, found ${JSON.stringify(v)}`);
+  return n;
+}
+
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+const toCsv = (rows: unknown[][]): string => rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+const wantsCsv = (args: ParsedArgs): boolean => {
+  const f = str(args, 'format');
+  if (f !== undefined && f !== 'json' && f !== 'csv') throw new UsageError(`--format: expected json or csv, found ${JSON.stringify(f)}`);
+  return f === 'csv';
+};
+
+export const efficacyCommands: Record<string, Command> = {
+  async km(core, args) {
+    const input = str(args, 'input');
+    const time = str(args, 'time');
+    const event = str(args, 'event');
+    if (!input || !time || !event) throw new UsageError('km: needs --input FILE.csv --time COL --event COL');
+    const r = await core.call('efficacy.kmFile', {
+      path: path.resolve(input),
+      time,
+      event,
+      eventValue: str(args, 'event-value'),
+      group: str(args, 'group'),
+      confType: confType(args),
+      level: level(args),
+      at: numberList(str(args, 'at'), '--at'),
+    });
+    if (wantsCsv(args)) {
+      const rows: unknown[][] = [['group', 'n', 'events', 'median', 'median_lower', 'median_upper', 'time', 'surv', 'std_err', 'lower', 'upper', 'n_risk']];
+      for (const g of r.groups) {
+        const base = [g.label, g.n, g.events, g.median.estimate, g.median.lower, g.median.upper];
+        if (g.at.length === 0) rows.push([...base, '', '', '', '', '', '']);
+        for (const a of g.at) rows.push([...base, a.time, a.surv, a.stdErr, a.lower, a.upper, a.nRisk]);
+      }
+      return { ok: true, output: toCsv(rows) };
+    }
+    return {
+      ok: true,
+      output: {
+        file: r.file,
+        n: r.n,
+        dropped: r.dropped,
+        eventCoding: r.eventCoding,
+        confType: r.confType,
+        level: r.level,
+        groups: r.groups.map((g) => ({ group: g.label, n: g.n, events: g.events, censored: g.censored, median: g.median, at: g.at })),
+        logRank: r.logRank,
+      },
+    };
+  },
+
+  async ci(core, args) {
+    const [x, n] = [args.positional[1], args.positional[2]].map((v) => Number(v));
+    if (args.positional.length < 3 || !Number.isInteger(x) || !Number.isInteger(n) || x! < 0 || n! < 0 || x! > n!)
+      throw new UsageError(`ci: expected two whole numbers X N with 0 <= X <= N, found ${JSON.stringify(args.positional.slice(1).join(' '))}`);
+    return { ok: true, output: await core.call('efficacy.binomialCi', { x: x!, n: n!, level: level(args) }) };
+  },
+
+  async bor(core, args) {
+    const snapshotId = snapshotArg(str(args, 'snapshot') ?? args.positional[1], 'bor --snapshot');
+    const confirm = args.flags.has('confirm') && args.flags.get('confirm') !== 'false';
+    const series = await core.call('efficacy.tumourSeries', { snapshotId });
+    const summary = await core.call('efficacy.responseSummary', { snapshotId, confirm, by: 'level' });
+    const subjects = series.subjects.map((s) => {
+      const b = confirm ? s.bor.confirmed : s.bor.unconfirmed;
+      return {
+        usubjid: s.usubjid, level: s.level, dose: s.dose, part: s.part, bor: b.response, borDtc: b.dtc,
+        firstResponseDtc: b.firstResponseDtc, dorDays: b.dor?.days ?? null, dorEvent: b.dor?.event ?? null,
+        bestPctChange: s.bestPctChange, assessments: s.points.filter((p) => !p.baseline).length,
+      };
+    });
+    if (wantsCsv(args)) {
+      const cols = ['usubjid', 'level', 'dose', 'part', 'bor', 'borDtc', 'firstResponseDtc', 'dorDays', 'dorEvent', 'bestPctChange', 'assessments'] as const;
+      return { ok: true, output: toCsv([[...cols], ...subjects.map((s) => cols.map((c) => s[c]))]) };
+    }
+    return {
+      ok: true,
+      output: {
+        snapshotId,
+        confirmed: confirm,
+        confirmationDays: series.confirmationDays,
+        minSdDays: series.minSdDays,
+        subjects,
+        byLevel: summary.groups,
+        overall: summary.overall,
+      },
+    };
+  },
+};

@@ -1,7 +1,251 @@
 import { z } from 'zod';
 import { method } from './method';
 
-// Contract methods of the safety feature (merged into shared/contract.ts).
-export const safetyApi = {} as const;
-void z;
-void method;
+// Contract methods of the safety feature (merged into shared/contract.ts): AE listing, incidence
+// tables, safety listings, the DLT table with the escalation recommendation, immunogenicity (ADA),
+// and the rule engine on a typed-in history. The rules are in shared/safety/, shared/ada.ts and
+// shared/escalation/.
+
+const SnapshotId = z.number().int().positive();
+const Part = z.enum(['escalation', 'expansion']);
+const Design = z.enum(['3+3', 'atd', 'boin', 'mtpi2']);
+
+export const AeListingRow = z.object({
+  usubjid: z.string(),
+  level: z.number().int().nullable(),
+  dose: z.number().nullable(),
+  part: Part,
+  aeseq: z.number().nullable(),
+  studyDay: z.number().int().nullable(),
+  aeterm: z.string(),
+  aedecod: z.string().nullable(),
+  aebodsys: z.string().nullable(),
+  grade: z.number().int().nullable(),
+  serious: z.boolean(),
+  related: z.boolean(),
+  dlt: z.boolean(),
+  aeout: z.string().nullable(),
+  aeacn: z.string().nullable(),
+  teae: z.boolean(),
+  aestdtc: z.string().nullable(),
+  aeendtc: z.string().nullable(),
+});
+export type AeListingRow = z.infer<typeof AeListingRow>;
+
+const IncidenceCell = z.object({
+  subjects: z.number().int(),
+  percent: z.number().nullable(),
+  events: z.number().int(),
+  byWorstGrade: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
+  worstGradeMissing: z.number().int(),
+});
+
+export const IncidenceTable = z.object({
+  minGrade: z.union([z.literal(1), z.literal(3)]),
+  groups: z.array(z.object({ key: z.string(), label: z.string(), n: z.number().int() })),
+  totalN: z.number().int(),
+  rows: z.array(
+    z.object({
+      kind: z.enum(['any', 'soc', 'pt']),
+      soc: z.string().nullable(),
+      pt: z.string().nullable(),
+      cells: z.record(z.string(), IncidenceCell),
+      total: IncidenceCell,
+    }),
+  ),
+});
+export type IncidenceTable = z.infer<typeof IncidenceTable>;
+
+const AeBrief = z.object({
+  aeseq: z.number().nullable(),
+  aeterm: z.string(),
+  aedecod: z.string().nullable(),
+  grade: z.number().int().nullable(),
+  aestdtc: z.string().nullable(),
+  studyDay: z.number().int().nullable(),
+});
+
+const Decision = z.object({ action: z.string(), nextLevel: z.number().int().nullable(), recommendedLevel: z.number().int().nullable(), explanation: z.string() });
+
+export const RuleSummary = z.object({
+  design: Design,
+  error: z.string().nullable(),
+  action: z.string().nullable(),
+  nextLevel: z.number().int().nullable(),
+  continues: z.boolean().nullable(),
+  recommendedLevel: z.number().int().nullable(),
+  explanation: z.string(),
+  determined: z.boolean(),
+  rule: z.string().nullable(),
+  whenComplete: Decision.nullable(),
+  pending: z.number().int(),
+  openSlots: z.number().int(),
+  warnings: z.array(z.string()),
+});
+export type RuleSummary = z.infer<typeof RuleSummary>;
+
+export const DltTableResult = z.object({
+  snapshotId: SnapshotId,
+  dataCutoff: z.string().nullable(),
+  dltWindowDays: z.number().int(),
+  design: z.object({ design: Design, atdDesign: z.number().int().nullable(), deescalation: z.boolean(), sixAtMtd: z.boolean(), targetToxicity: z.number(), levels: z.number().int() }),
+  levels: z.array(
+    z.object({
+      level: z.number().int(),
+      dose: z.number(),
+      part: Part,
+      treated: z.number().int(),
+      evaluable: z.number().int(),
+      withDlt: z.number().int(),
+      pending: z.number().int(),
+      notEvaluable: z.number().int(),
+      possibleDltsNotFlagged: z.number().int(),
+      subjects: z.array(
+        z.object({
+          usubjid: z.string(),
+          firstDoseDtc: z.string(),
+          windowEndDtc: z.string(),
+          daysLeft: z.number().int().nullable(),
+          status: z.enum(['dlt', 'completed', 'in-window', 'not-evaluable']),
+          evaluable: z.boolean(),
+          reason: z.string(),
+          dlts: z.array(AeBrief),
+          possibleDlts: z.array(AeBrief),
+          historyLetter: z.string().nullable(),
+          cohortId: z.string().nullable(),
+          ongoing: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  /** The escalation history in the reference notation (escalation part only). */
+  history: z.string(),
+  excluded: z.array(z.object({ usubjid: z.string(), level: z.number().int(), firstDoseDtc: z.string(), reason: z.string() })),
+  unplanned: z.array(z.string()),
+  /** The protocol rule (study definition `escalation`). */
+  recommendation: RuleSummary,
+  /** BOIN and mTPI-2 at the definition's target, for context only. */
+  boin: RuleSummary,
+  mtpi2: RuleSummary,
+  notes: z.array(z.string()),
+});
+export type DltTableResult = z.infer<typeof DltTableResult>;
+
+const AdaSample = z.object({
+  dtc: z.string().nullable(),
+  visit: z.string().nullable(),
+  visitnum: z.number().nullable(),
+  studyDay: z.number().int().nullable(),
+  result: z.enum(['POSITIVE', 'NEGATIVE']).nullable(),
+  titre: z.number().nullable(),
+  nab: z.enum(['POSITIVE', 'NEGATIVE']).nullable(),
+  baselineFlag: z.boolean(),
+});
+
+export const AdaResult = z.object({
+  snapshotId: SnapshotId,
+  boostFold: z.number(),
+  /** False when the snapshot has no ADA records (no IS domain or no ADA test codes). */
+  present: z.boolean(),
+  subjects: z.array(
+    z.object({
+      usubjid: z.string(),
+      level: z.number().int().nullable(),
+      part: Part,
+      baselineStatus: z.enum(['positive', 'negative', 'missing']),
+      baselineTitre: z.number().nullable(),
+      postBaselineSamples: z.number().int(),
+      treatmentInduced: z.boolean(),
+      treatmentBoosted: z.boolean(),
+      treatmentEmergent: z.boolean(),
+      evaluable: z.boolean(),
+      category: z.enum(['treatment-induced', 'treatment-boosted', 'baseline-positive', 'negative', 'no-post-baseline-sample']),
+      persistence: z.enum(['persistent', 'transient']).nullable(),
+      maxPostTitre: z.number().nullable(),
+      maxFoldRise: z.number().nullable(),
+      nabPositive: z.boolean().nullable(),
+      samples: z.array(AdaSample),
+      notes: z.array(z.string()),
+    }),
+  ),
+  incidence: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      sampled: z.number().int(),
+      evaluable: z.number().int(),
+      baselinePositive: z.number().int(),
+      treatmentInduced: z.number().int(),
+      treatmentBoosted: z.number().int(),
+      treatmentEmergent: z.number().int(),
+      treatmentEmergentPercent: z.number().nullable(),
+      persistent: z.number().int(),
+      transient: z.number().int(),
+      nabPositive: z.number().int(),
+    }),
+  ),
+});
+export type AdaResult = z.infer<typeof AdaResult>;
+
+export const RecommendInput = z.object({
+  design: Design,
+  levels: z.number().int().positive().max(100),
+  history: z.string().max(10000),
+  deescalation: z.boolean().optional(),
+  sixAtMtd: z.boolean().optional(),
+  atdDesign: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+  atdHandoff: z.enum(['expand-trigger-level', 'next-level']).optional(),
+  target: z.number().min(0.05).max(0.5).optional(),
+});
+
+export const safetyApi = {
+  'safety.aeListing': method(
+    'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag.',
+    z.object({ snapshotId: SnapshotId }),
+    z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
+  ),
+  'safety.incidence': method(
+    'TEAE incidence (subjects and events, % of treated subjects) by dose level or part, per SOC and PT sorted by frequency; any grade or grade >= 3.',
+    z.object({ snapshotId: SnapshotId, by: z.enum(['level', 'part']).default('level'), minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
+  ),
+  'safety.listings': method(
+    'SAEs, DLTs, possible DLTs not flagged, AEs leading to discontinuation (AEACN = DRUG WITHDRAWN) and deaths (DM, DS, fatal AEs).',
+    z.object({ snapshotId: SnapshotId }),
+    z.object({
+      snapshotId: SnapshotId,
+      saes: z.array(AeListingRow),
+      dlts: z.array(AeListingRow),
+      possibleDltsNotFlagged: z.array(AeListingRow),
+      discontinuations: z.array(AeListingRow),
+      deaths: z.array(
+        z.object({
+          usubjid: z.string(),
+          level: z.number().int().nullable(),
+          dose: z.number().nullable(),
+          part: Part,
+          deathDtc: z.string().nullable(),
+          studyDay: z.number().int().nullable(),
+          sources: z.array(z.enum(['DM', 'DS', 'AE'])),
+          causes: z.array(z.string()),
+          onTreatmentOrAfter: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+  'safety.dltTable': method(
+    'Per dose level the subjects and their DLT-window status, the escalation history, the protocol rule recommendation and BOIN / mTPI-2 beside it.',
+    z.object({ snapshotId: SnapshotId }),
+    DltTableResult,
+  ),
+  'safety.ada': method(
+    'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level.',
+    z.object({ snapshotId: SnapshotId }),
+    AdaResult,
+  ),
+  'safety.recommend': method(
+    'The escalation rule on a history in the reference notation ("1NNN 2NNT"): action, next level, whether the trial continues, recommended level, explanation.',
+    RecommendInput,
+    RuleSummary.extend({ history: z.string() }),
+  ),
+} as const;

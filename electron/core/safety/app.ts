@@ -1,6 +1,211 @@
-import type { App } from '../app';
+import { adaIncidence, adaSubjectStatus, type IsRecord } from '../../../shared/ada';
+import { isTreatmentEmergent } from '../../../shared/cohorts';
+import { doseLevelOf } from '../../../shared/dlt';
+import { HistoryParseError } from '../../../shared/escalation/history';
+import { recommend } from '../../../shared/escalation/index';
+import type { SubjectFacts } from '../../../shared/model';
+import {
+  aeListing,
+  deathListing,
+  dltTable,
+  incidenceTable,
+  isFatalAe,
+  ledToDiscontinuation,
+  summarizeRecommendation,
+  type DsDeath,
+} from '../../../shared/safety/index';
+import type { StudyDefinition } from '../../../shared/study';
+import { CallError, type App, type CoreContext } from '../app';
+import { snapshotContext } from '../cohorts/app';
+import { loadAes, loadSubjects } from '../queries/subjects';
+import type { Db } from '../store/db';
 
-// Handlers of the safety feature.
+// Handlers of the safety feature. Queries gather the data; the rules are in shared/safety/,
+// shared/ada.ts and shared/escalation/.
+
 export function registerSafety(app: App): void {
-  void app;
+  app.method('safety.aeListing', ({ snapshotId }, ctx) => {
+    const { definition } = snapshotContext(ctx, snapshotId);
+    return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition) };
+  });
+  app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
+  app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));
+  app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
+  app.method('safety.ada', ({ snapshotId }, ctx) => ada(ctx, snapshotId));
+  app.method('safety.recommend', (input) => recommendOnHistory(input));
+}
+
+/** Subjects dosed on or before the cut-off (all dosed subjects when the cut-off is unknown): the denominators. */
+function treatedSubjects(subjects: SubjectFacts[], cutoff: string | null): SubjectFacts[] {
+  return subjects.filter((s) => s.firstDoseDtc && (!cutoff || s.firstDoseDtc.slice(0, 10) <= cutoff));
+}
+
+function levelGroups(treated: SubjectFacts[], def: StudyDefinition): { groups: { key: string; label: string }[]; groupOf: Map<string, string> } {
+  const groupOf = new Map<string, string>();
+  const used = new Set<string>();
+  for (const s of treated) {
+    const l = doseLevelOf(s.firstDose, def.doseLevels);
+    const key = l ? `L${l.level}` : 'unplanned';
+    groupOf.set(s.usubjid, key);
+    used.add(key);
+  }
+  const groups = [...def.doseLevels]
+    .sort((a, b) => a.level - b.level)
+    .filter((l) => used.has(`L${l.level}`))
+    .map((l) => ({ key: `L${l.level}`, label: `Level ${l.level}: ${l.label ?? `${l.dose} ${def.doseUnit}`}` }));
+  if (used.has('unplanned')) groups.push({ key: 'unplanned', label: 'First dose not in the dose plan' });
+  return { groups, groupOf };
+}
+
+function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
+  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const treated = treatedSubjects(loadSubjects(ctx.db, snapshotId), cutoff);
+  const firstDose = new Map(treated.map((s) => [s.usubjid, s.firstDoseDtc]));
+  const teaes = loadAes(ctx.db, snapshotId).filter((a) => firstDose.has(a.usubjid) && isTreatmentEmergent(a, firstDose.get(a.usubjid) ?? null));
+  let groups: { key: string; label: string }[];
+  let groupOf: Map<string, string>;
+  if (by === 'part') {
+    groupOf = new Map(treated.map((s) => [s.usubjid, s.part]));
+    groups = (['escalation', 'expansion'] as const).filter((p) => treated.some((s) => s.part === p)).map((p) => ({ key: p, label: p === 'escalation' ? 'Escalation' : 'Expansion' }));
+  } else ({ groups, groupOf } = levelGroups(treated, definition));
+  const table = incidenceTable(
+    groups,
+    treated.map((s) => ({ usubjid: s.usubjid, group: groupOf.get(s.usubjid)! })),
+    teaes,
+    minGrade,
+  );
+  return { snapshotId, by, dataCutoff: cutoff, ...table };
+}
+
+function listings(ctx: CoreContext, snapshotId: number) {
+  const { definition } = snapshotContext(ctx, snapshotId);
+  const subjects = loadSubjects(ctx.db, snapshotId);
+  const aes = loadAes(ctx.db, snapshotId);
+  const rows = aeListing(subjects, aes, definition);
+  const dt = dltTableOf(ctx, snapshotId);
+  const possible = new Set<string>();
+  for (const l of dt.levels) for (const s of l.subjects) for (const a of s.possibleDlts) possible.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+  return {
+    snapshotId,
+    saes: rows.filter((r) => r.serious),
+    dlts: rows.filter((r) => r.dlt),
+    possibleDltsNotFlagged: rows.filter((r) => possible.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
+    discontinuations: rows.filter((r) => ledToDiscontinuation(r.aeacn)),
+    deaths: deathListing(subjects, aes.filter(isFatalAe), dsDeaths(ctx.db, snapshotId), definition),
+  };
+}
+
+/** DS records of death (DSDECOD = DEATH, CDISC CT C66727). */
+function dsDeaths(db: Db, snapshotId: number): DsDeath[] {
+  return db
+    .prepare(`SELECT usubjid, dsstdtc, dsterm FROM rec_ds WHERE snapshot_id = ? AND upper(dsdecod) = 'DEATH' ORDER BY usubjid, dsstdtc`)
+    .all(snapshotId) as DsDeath[];
+}
+
+/** Cohort of each subject from SUPPDM (QNAM COHORT / COHORTID). */
+function cohortsOf(db: Db, snapshotId: number): Map<string, string> {
+  const rows = db
+    .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? AND upper(qnam) IN ('COHORT', 'COHORTID', 'COHORTN') AND qval IS NOT NULL AND qval <> '' ORDER BY usubjid, row_no`)
+    .all(snapshotId) as { usubjid: string; qval: string }[];
+  const m = new Map<string, string>();
+  for (const r of rows) if (!m.has(r.usubjid)) m.set(r.usubjid, r.qval);
+  return m;
+}
+
+function dltTableOf(ctx: CoreContext, snapshotId: number) {
+  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const esc = definition.escalation;
+  const design = {
+    design: esc.design,
+    atdDesign: esc.atdDesign ?? null,
+    deescalation: esc.deescalation,
+    sixAtMtd: esc.sixAtMtd,
+    targetToxicity: esc.targetToxicity,
+    levels: definition.doseLevels.length,
+  };
+  const notes: string[] = [];
+  if (!cutoff) {
+    notes.push('No data cut-off is known for this snapshot (none declared and no complete dates): the DLT windows cannot be assessed.');
+    const empty = { design: esc.design, error: 'no data cut-off', action: null, nextLevel: null, continues: null, recommendedLevel: null, explanation: notes[0]!, determined: false, rule: null, whenComplete: null, pending: 0, openSlots: 0, warnings: [] };
+    return { snapshotId, dataCutoff: null, dltWindowDays: definition.dltWindowDays, design, levels: [], history: '', excluded: [], unplanned: [], recommendation: empty, boin: { ...empty, design: 'boin' as const }, mtpi2: { ...empty, design: 'mtpi2' as const }, notes };
+  }
+  if (definition.doseLevels.length === 0) notes.push('The study definition has no dose levels: subjects cannot be placed on a level.');
+  if (esc.design === 'atd') notes.push('Accelerated titration: G marks a subject whose worst related toxicity in the DLT window was grade >= 2 without a DLT, during the accelerated phase only (protocol choice, shared/safety/escalationHistory.ts).');
+  const t = dltTable(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) });
+  if (t.unplanned.length) notes.push(`${t.unplanned.length} subject(s) had a first dose that is not a planned level and are not in the table: ${t.unplanned.join(', ')}.`);
+  return {
+    snapshotId,
+    dataCutoff: t.dataCutoff,
+    dltWindowDays: t.dltWindowDays,
+    design,
+    levels: t.levels,
+    history: t.history,
+    excluded: t.excluded,
+    unplanned: t.unplanned,
+    recommendation: t.recommendation,
+    boin: t.boin,
+    mtpi2: t.mtpi2,
+    notes,
+  };
+}
+
+function ada(ctx: CoreContext, snapshotId: number) {
+  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const boostFold = definition.ada.boostFold;
+  const subjects = loadSubjects(ctx.db, snapshotId);
+  const records = ctx.db
+    .prepare(
+      `SELECT usubjid, istestcd, isstresc, isstresn, isdtc, visit, visitnum, json_extract(extra, '$.ISBLFL') isblfl
+       FROM rec_is WHERE snapshot_id = ? ORDER BY usubjid, isdtc, row_no`,
+    )
+    .all(snapshotId) as IsRecord[];
+  const bySubject = new Map<string, IsRecord[]>();
+  for (const r of records) {
+    let l = bySubject.get(r.usubjid);
+    if (!l) bySubject.set(r.usubjid, (l = []));
+    l.push(r);
+  }
+  const treated = treatedSubjects(subjects, cutoff);
+  const { groups, groupOf } = levelGroups(treated, definition);
+  const statuses = treated.filter((s) => bySubject.has(s.usubjid)).map((s) => adaSubjectStatus(s.usubjid, bySubject.get(s.usubjid)!, s.firstDoseDtc, boostFold));
+  const info = new Map(subjects.map((s) => [s.usubjid, s]));
+  return {
+    snapshotId,
+    boostFold,
+    present: statuses.some((s) => s.samples.length > 0),
+    subjects: statuses.map((s) => {
+      const sub = info.get(s.usubjid)!;
+      return { ...s, level: doseLevelOf(sub.firstDose, definition.doseLevels)?.level ?? null, part: sub.part };
+    }),
+    incidence: adaIncidence(statuses, groups, groupOf),
+  };
+}
+
+function recommendOnHistory(input: {
+  design: '3+3' | 'atd' | 'boin' | 'mtpi2';
+  levels: number;
+  history: string;
+  deescalation?: boolean | undefined;
+  sixAtMtd?: boolean | undefined;
+  atdDesign?: 2 | 3 | 4 | undefined;
+  atdHandoff?: 'expand-trigger-level' | 'next-level' | undefined;
+  target?: number | undefined;
+}) {
+  if (input.design === 'atd' && input.atdDesign === undefined) throw new CallError('invalid-input', "design 'atd' needs atdDesign (2, 3 or 4)");
+  try {
+    const r = recommend({
+      design: input.design,
+      levels: input.levels,
+      history: input.history,
+      ...(input.deescalation !== undefined ? { deescalation: input.deescalation } : {}),
+      ...(input.sixAtMtd !== undefined ? { sixAtMtd: input.sixAtMtd } : {}),
+      ...(input.atdDesign !== undefined ? { atdDesign: input.atdDesign } : {}),
+      ...(input.atdHandoff !== undefined ? { atdHandoff: input.atdHandoff } : {}),
+      ...(input.target !== undefined ? { target: input.target } : {}),
+    });
+    return { ...summarizeRecommendation(r), history: input.history };
+  } catch (e) {
+    if (e instanceof HistoryParseError || e instanceof RangeError) throw new CallError('invalid-input', e.message, e instanceof HistoryParseError ? { position: e.position, character: e.character } : undefined);
+    throw e;
+  }
 }

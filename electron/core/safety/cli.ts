@@ -1,4 +1,235 @@
-import type { Command } from '../cli';
+import { contract } from '../../../shared/contract';
+import type { Output } from '../../../shared/contract';
+import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
 
-// CLI commands of the safety feature.
-export const safetyCommands: Record<string, Command> = {};
+// CLI commands of the safety feature. Every command goes through the contract (core.call).
+//   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation]
+//                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
+//   dosedesk recommend --snapshot ID
+//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|discontinuation|deaths|dlt-table|ada]
+
+const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
+
+function num(args: ParsedArgs, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: expected a number, found ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** The six fields of the recommend command's output. */
+function decisionOf(r: { action: string | null; nextLevel: number | null; continues: boolean | null; recommendedLevel: number | null; explanation: string; determined: boolean }) {
+  return { action: r.action, nextLevel: r.nextLevel, continues: r.continues, recommendedLevel: r.recommendedLevel, explanation: r.explanation, determined: r.determined };
+}
+
+const recommendCmd: Command = async (core, args) => {
+  const snap = str(args, 'snapshot');
+  if (snap !== undefined) {
+    const snapshotId = snapshotArg(snap, 'recommend --snapshot');
+    const t = await core.call('safety.dltTable', { snapshotId });
+    return {
+      ok: t.recommendation.error === null,
+      output: {
+        snapshotId,
+        dataCutoff: t.dataCutoff,
+        design: t.design,
+        history: t.history,
+        ...decisionOf(t.recommendation),
+        rule: t.recommendation.rule,
+        whenComplete: t.recommendation.whenComplete,
+        warnings: t.recommendation.warnings,
+        excluded: t.excluded,
+        context: { boin: decisionOf(t.boin), mtpi2: decisionOf(t.mtpi2) },
+        notes: t.notes,
+      },
+    };
+  }
+  const design = str(args, 'design');
+  if (!design || !(DESIGNS as readonly string[]).includes(design)) throw new UsageError(`recommend: --design must be one of ${DESIGNS.join(', ')} (or give --snapshot ID)`);
+  const levels = num(args, 'levels');
+  if (levels === undefined || !Number.isInteger(levels) || levels < 1) throw new UsageError('recommend: --levels K (the number of planned dose levels, a positive whole number) is required');
+  const history = str(args, 'history');
+  if (history === undefined) throw new UsageError('recommend: --history "1NNN 2NNT" is required (use "" for no patient yet)');
+  const atd = num(args, 'atd-design');
+  if (atd !== undefined && atd !== 2 && atd !== 3 && atd !== 4) throw new UsageError('recommend: --atd-design must be 2, 3 or 4');
+  if (design === 'atd' && atd === undefined) throw new UsageError('recommend: --design atd needs --atd-design 2|3|4');
+  const handoff = str(args, 'atd-handoff');
+  if (handoff !== undefined && handoff !== 'expand-trigger-level' && handoff !== 'next-level') throw new UsageError('recommend: --atd-handoff must be expand-trigger-level or next-level');
+  const target = num(args, 'target');
+  const r = await core.call('safety.recommend', {
+    design: design as (typeof DESIGNS)[number],
+    levels,
+    history,
+    ...(args.flags.has('no-deescalation') ? { deescalation: false } : {}),
+    ...(atd !== undefined ? { atdDesign: atd as 2 | 3 | 4 } : {}),
+    ...(handoff !== undefined ? { atdHandoff: handoff } : {}),
+    ...(target !== undefined ? { target } : {}),
+  });
+  return { ok: true, output: decisionOf(r) };
+};
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = Array.isArray(v) ? v.join('; ') : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: readonly Record<string, unknown>[], columns?: string[]): string {
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+/** Incidence tables in long form: one line per table × row × group (the group "Total" included). */
+function incidenceLong(tables: { name: string; t: Output<'safety.incidence'> }[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const { name, t } of tables)
+    for (const r of t.rows)
+      for (const g of [...t.groups, { key: 'total', label: 'Total', n: t.totalN }]) {
+        const c = g.key === 'total' ? r.total : r.cells[g.key]!;
+        out.push({
+          table: name,
+          row: r.kind,
+          soc: r.soc ?? 'Any TEAE',
+          pt: r.pt ?? '',
+          group: g.label,
+          N: g.n,
+          subjects: c.subjects,
+          percent: c.percent,
+          events: c.events,
+          worst_grade_1: c.byWorstGrade[0],
+          worst_grade_2: c.byWorstGrade[1],
+          worst_grade_3: c.byWorstGrade[2],
+          worst_grade_4: c.byWorstGrade[3],
+          worst_grade_5: c.byWorstGrade[4],
+          worst_grade_missing: c.worstGradeMissing,
+        });
+      }
+  return out;
+}
+
+const AE_COLUMNS = ['usubjid', 'level', 'dose', 'part', 'aeseq', 'studyDay', 'aeterm', 'aedecod', 'aebodsys', 'grade', 'serious', 'related', 'dlt', 'aeout', 'aeacn', 'teae', 'aestdtc', 'aeendtc'];
+
+const tablesCmd: Command = async (core, args) => {
+  const snapshotId = snapshotArg(str(args, 'snapshot') ?? args.positional[1], 'tables --snapshot');
+  const format = str(args, 'format') ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
+  const which = str(args, 'table');
+  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response'];
+  if (which !== undefined && !TABLES.includes(which)) throw new UsageError(`tables: --table must be one of ${TABLES.join(', ')}`);
+
+  const incidence = [
+    { name: 'TEAE by dose level, any grade', t: await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 1 }) },
+    { name: 'TEAE by dose level, grade >= 3', t: await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 3 }) },
+    { name: 'TEAE by part, any grade', t: await core.call('safety.incidence', { snapshotId, by: 'part', minGrade: 1 }) },
+    { name: 'TEAE by part, grade >= 3', t: await core.call('safety.incidence', { snapshotId, by: 'part', minGrade: 3 }) },
+  ];
+  const listings = await core.call('safety.listings', { snapshotId });
+  const dlt = await core.call('safety.dltTable', { snapshotId });
+  const ada = await core.call('safety.ada', { snapshotId });
+  // Response tables come from the efficacy feature when its contract method exists.
+  let response: unknown = null;
+  let responseNote: string | null = null;
+  if ('efficacy.responseSummary' in contract) {
+    try {
+      response = await core.callRaw('efficacy.responseSummary', { snapshotId });
+    } catch (e) {
+      responseNote = `efficacy.responseSummary failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  } else responseNote = 'Response tables are not available: the contract has no efficacy.responseSummary method yet; only safety tables are given.';
+
+  const dltRows = dlt.levels.flatMap((l) =>
+    l.subjects.map((s) => ({
+      part: l.part,
+      level: l.level,
+      dose: l.dose,
+      usubjid: s.usubjid,
+      firstDoseDtc: s.firstDoseDtc,
+      windowEndDtc: s.windowEndDtc,
+      daysLeft: s.daysLeft,
+      status: s.status,
+      evaluable: s.evaluable,
+      reason: s.reason,
+      dlts: s.dlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
+      possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
+      historyLetter: s.historyLetter,
+    })),
+  );
+
+  if (format === 'csv') {
+    const t = which ?? 'incidence';
+    const ae = (rows: typeof listings.saes) => toCsv(rows, AE_COLUMNS);
+    let text: string;
+    switch (t) {
+      case 'incidence':
+        text = toCsv(incidenceLong(incidence));
+        break;
+      case 'ae':
+        text = ae((await core.call('safety.aeListing', { snapshotId })).rows);
+        break;
+      case 'sae':
+        text = ae(listings.saes);
+        break;
+      case 'dlt':
+        text = ae(listings.dlts);
+        break;
+      case 'possible-dlt':
+        text = ae(listings.possibleDltsNotFlagged);
+        break;
+      case 'discontinuation':
+        text = ae(listings.discontinuations);
+        break;
+      case 'deaths':
+        text = toCsv(listings.deaths, ['usubjid', 'level', 'dose', 'part', 'deathDtc', 'studyDay', 'sources', 'causes', 'onTreatmentOrAfter']);
+        break;
+      case 'dlt-table':
+        text = toCsv(dltRows);
+        break;
+      case 'ada':
+        text = toCsv(ada.incidence);
+        break;
+      default: {
+        if (response === null) throw new UsageError(responseNote ?? 'no response tables');
+        const rows = Array.isArray(response) ? response : ((response as { rows?: unknown[] }).rows ?? [response]);
+        text = toCsv(rows as Record<string, unknown>[]);
+      }
+    }
+    return { ok: true, output: text };
+  }
+
+  const all = {
+    snapshotId,
+    dataCutoff: dlt.dataCutoff,
+    incidence: Object.fromEntries(incidence.map(({ name, t }) => [name, t])),
+    listings,
+    dltTable: {
+      history: dlt.history,
+      recommendation: decisionOf(dlt.recommendation),
+      boin: decisionOf(dlt.boin),
+      mtpi2: decisionOf(dlt.mtpi2),
+      excluded: dlt.excluded,
+      subjects: dltRows,
+    },
+    ada: { boostFold: ada.boostFold, present: ada.present, incidence: ada.incidence },
+    response,
+    notes: [...dlt.notes, ...(responseNote ? [responseNote] : [])],
+  };
+  const pick: Record<string, unknown> = {
+    incidence: all.incidence,
+    sae: listings.saes,
+    dlt: listings.dlts,
+    'possible-dlt': listings.possibleDltsNotFlagged,
+    discontinuation: listings.discontinuations,
+    deaths: listings.deaths,
+    'dlt-table': all.dltTable,
+    ada: all.ada,
+    response: all.response,
+  };
+  if (which === 'ae') return { ok: true, output: await core.call('safety.aeListing', { snapshotId }) };
+  return { ok: true, output: which ? pick[which] : all };
+};
+
+export const safetyCommands: Record<string, Command> = {
+  recommend: recommendCmd,
+  tables: tablesCmd,
+};

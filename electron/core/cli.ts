@@ -18,6 +18,12 @@ const USAGE = `dosedesk — the DoseDesk command line
               --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
               [--tau N --dose-time N] [--format json|csv]  NCA per subject of a CSV, parameters by PPTESTCD
   dosedesk nca --snapshot ID [--interval single|steady] [--format json|csv]   NCA of a snapshot, summary by dose level
+  dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation]
+              [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
+                                                       the escalation rule's decision (JSON: action, nextLevel, continues, ...)
+  dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
+  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+                                                       safety tables (TEAE incidence, listings, DLT table, ADA) and response tables
   dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.

@@ -144,6 +144,19 @@ export const contract = {
     z.object({ base: SnapshotId, target: SnapshotId }),
     z.object({ base: SnapshotId, target: SnapshotId, domains: z.array(DiffCount) }),
   ),
+  'snapshot.changes': method(
+    'What is new or changed in the target snapshot since the base: per subject, and per record (domain, row number in the target, natural key), for the "new since" marks of every view.',
+    z.object({ base: SnapshotId, target: SnapshotId }),
+    z.object({
+      base: SnapshotId,
+      target: SnapshotId,
+      /** Subjects absent from the base snapshot's DM. */
+      newSubjects: z.array(z.string()),
+      /** Subjects with at least one added or changed record in any domain. */
+      changedSubjects: z.array(z.string()),
+      records: z.array(z.object({ domain: z.string(), usubjid: z.string().nullable(), rowNo: z.number().int(), key: z.array(z.string()), status: z.enum(['added', 'changed']) })),
+    }),
+  ),
   'cohorts.summary': method(
     'Per dose level: subjects treated, DLT-window status, grade >= 3 AEs, SAEs, DLT-flagged AEs, subjects ongoing.',
     z.object({ snapshotId: SnapshotId }),

@@ -189,6 +189,13 @@ describe('snapshot import', () => {
     const d = await core.call('snapshot.diff', { base: a.snapshotId!, target: b.snapshotId! });
     expect(d.domains.find((x) => x.domain === 'AE')).toEqual({ domain: 'AE', added: 1, changed: 1, removed: 1, unchanged: 0 });
     expect(d.domains.find((x) => x.domain === 'DM')).toEqual({ domain: 'DM', added: 0, changed: 0, removed: 0, unchanged: 3 });
+    const c = await core.call('snapshot.changes', { base: a.snapshotId!, target: b.snapshotId! });
+    expect(c.newSubjects).toEqual([]);
+    expect(c.changedSubjects).toEqual(['S1-001', 'S1-003']);
+    expect(c.records).toEqual([
+      { domain: 'AE', usubjid: 'S1-001', rowNo: 1, key: ['S1-001', 'Nausea', '2025-01-08'], status: 'changed' },
+      { domain: 'AE', usubjid: 'S1-003', rowNo: 2, key: ['S1-003', 'Fatigue', '2025-03-05'], status: 'added' },
+    ]);
   });
 
   it('cancels: the import rolls back', async () => {

@@ -19,6 +19,7 @@ export function registerSnapshots(app: App): void {
     return { cancelled: !!c };
   });
   app.method('snapshot.diff', diffSnapshots);
+  app.method('snapshot.changes', snapshotChanges);
 }
 
 interface StudyRow {
@@ -195,4 +196,33 @@ function diffSnapshots({ base, target }: { base: number; target: number }, ctx: 
     if (r.added + r.removed + r.changed + r.unchanged > 0) domains.push({ domain: d.domain, ...r });
   }
   return { base, target, domains };
+}
+
+/** Records of the target that are new (key absent from the base) or changed (same key, other content). */
+function snapshotChanges({ base, target }: { base: number; target: number }, ctx: CoreContext): Output<'snapshot.changes'> {
+  const a = snapshotInfo(ctx, base);
+  const b = snapshotInfo(ctx, target);
+  if (a.studyId !== b.studyId) throw new CallError('conflict', `snapshots ${base} (${a.studyId}) and ${target} (${b.studyId}) belong to different studies`);
+  const records: Output<'snapshot.changes'>['records'] = [];
+  for (const d of DOMAINS) {
+    const usub = d.subjectLevel ? 't.usubjid' : 'NULL';
+    // The subject narrows the lookup to the (snapshot_id, usubjid) index: records never move between subjects.
+    const same = d.subjectLevel ? 'AND o.usubjid IS t.usubjid' : '';
+    const rows = ctx.db
+      .prepare(
+        `SELECT ${usub} usubjid, t.row_no, t.rec_key,
+                CASE WHEN NOT EXISTS (SELECT 1 FROM ${d.table} o WHERE o.snapshot_id = @base ${same} AND o.rec_key = t.rec_key) THEN 'added' ELSE 'changed' END status
+         FROM ${d.table} t
+         WHERE t.snapshot_id = @target
+           AND NOT EXISTS (SELECT 1 FROM ${d.table} o WHERE o.snapshot_id = @base ${same} AND o.rec_key = t.rec_key AND ${contentSql(d, 'o')} = ${contentSql(d, 't')})
+         ORDER BY t.row_no`,
+      )
+      .all({ base, target }) as { usubjid: string | null; row_no: number; rec_key: string; status: 'added' | 'changed' }[];
+    for (const r of rows) {
+      records.push({ domain: d.domain, usubjid: r.usubjid, rowNo: r.row_no, key: r.rec_key.split('\u001f').slice(0, d.naturalKey.length), status: r.status });
+    }
+  }
+  const newSubjects = records.filter((r) => r.domain === 'DM' && r.status === 'added').map((r) => r.usubjid!);
+  const changedSubjects = [...new Set(records.filter((r) => r.usubjid).map((r) => r.usubjid!))].sort();
+  return { base, target, newSubjects, changedSubjects, records };
 }

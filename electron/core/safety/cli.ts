@@ -75,6 +75,16 @@ function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Nested objects as dotted columns (orr.estimate, counts.CR) for CSV. */
+function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+
 export function toCsv(rows: readonly Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
@@ -132,7 +142,10 @@ const tablesCmd: Command = async (core, args) => {
   let responseNote: string | null = null;
   if ('efficacy.responseSummary' in contract) {
     try {
-      response = await core.callRaw('efficacy.responseSummary', { snapshotId });
+      response = {
+        byLevel: await core.callRaw('efficacy.responseSummary', { snapshotId, by: 'level' }),
+        byPart: await core.callRaw('efficacy.responseSummary', { snapshotId, by: 'part' }),
+      };
     } catch (e) {
       responseNote = `efficacy.responseSummary failed: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -190,8 +203,12 @@ const tablesCmd: Command = async (core, args) => {
         break;
       default: {
         if (response === null) throw new UsageError(responseNote ?? 'no response tables');
-        const rows = Array.isArray(response) ? response : ((response as { rows?: unknown[] }).rows ?? [response]);
-        text = toCsv(rows as Record<string, unknown>[]);
+        type Summary = { groups?: Record<string, unknown>[]; overall?: Record<string, unknown> };
+        const { byLevel, byPart } = response as { byLevel: Summary; byPart: Summary };
+        const rows = [byLevel, byPart].flatMap((r, i) =>
+          [...(r.groups ?? []), ...(r.overall ? [r.overall] : [])].map((g) => ({ table: i === 0 ? 'response by dose level' : 'response by part', ...flatten(g) })),
+        );
+        text = toCsv(rows);
       }
     }
     return { ok: true, output: text };

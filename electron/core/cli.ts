@@ -18,7 +18,7 @@ const USAGE = `dosedesk — the DoseDesk command line
               --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
               [--tau N --dose-time N] [--format json|csv]  NCA per subject of a CSV, parameters by PPTESTCD
   dosedesk nca --snapshot ID [--interval single|steady] [--format json|csv]   NCA of a snapshot, summary by dose level
-  dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation]
+  dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
               [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
                                                        the escalation rule's decision (JSON: action, nextLevel, continues, ...)
   dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
@@ -66,7 +66,7 @@ export function snapshotArg(v: string | undefined, what: string): number {
 export type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
 
 // Boolean flags that take no value (so that `--json path` is not read as --json=path).
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation', 'no-six-at-mtd']);
 
 export const COMMANDS: Record<string, Command> = {
   async import(core, args) {

@@ -3,10 +3,11 @@ import type { Output } from '../../../shared/contract';
 import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
-//   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation]
+//   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
 //   dosedesk recommend --snapshot ID
-//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|discontinuation|deaths|dlt-table|ada]
+//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+//     (CSV gives one table, the TEAE incidence tables in long form by default)
 
 const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
 
@@ -62,6 +63,7 @@ const recommendCmd: Command = async (core, args) => {
     levels,
     history,
     ...(args.flags.has('no-deescalation') ? { deescalation: false } : {}),
+    ...(args.flags.has('no-six-at-mtd') ? { sixAtMtd: false } : {}),
     ...(atd !== undefined ? { atdDesign: atd as 2 | 3 | 4 } : {}),
     ...(handoff !== undefined ? { atdHandoff: handoff } : {}),
     ...(target !== undefined ? { target } : {}),

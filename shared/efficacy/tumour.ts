@@ -262,7 +262,8 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
     const rsNonTarget = normalizeResponse(rs.find((r) => r.testcd.toUpperCase() === 'NTRGRESP')?.response ?? null);
     let target: TargetResponse | null = null;
     if (rsTarget && rsTarget !== 'NON-CR/NON-PD' && rsTarget !== 'ND') target = rsTarget;
-    else if (targets.length > 0) {
+    else if (targets.length > 0 || baselineSum !== null) {
+      // Target disease: baseline target lesions in TU/TR, or a baseline sum (SUMDIAM without lesion detail).
       const ms = measurementsAt[k] ?? undefined;
       if (baselineSum === null || s.nadir === null) target = 'NE';
       else {

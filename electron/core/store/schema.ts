@@ -120,6 +120,161 @@ BEGIN SELECT RAISE(ABORT, 'pk_lambda_z_choice is append-only'); END;
 `);
     },
   },
+  {
+    version: 3,
+    name: 'users, sessions, settings, hash-chained audit trail, meetings and signatures (21 CFR Part 11)',
+    up: (db) => {
+      db.exec(`
+-- Settings (JSON values), e.g. password rules, lock-out, inactivity, quorum, signature meanings.
+CREATE TABLE setting (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL
+) STRICT;
+
+-- Named local accounts. Never deleted (deactivated instead), user ids never re-issued (11.100(a)).
+CREATE TABLE app_user (
+  user_id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  printed_name TEXT NOT NULL,
+  title TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('administrator', 'chair', 'voting-member', 'non-voting-attendee', 'secretary')),
+  active INTEGER NOT NULL DEFAULT 1,
+  -- scrypt: {"N":..,"r":..,"p":..,"salt":base64,"hash":base64}
+  password TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  locked_at TEXT,
+  identity_verification TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user
+BEGIN SELECT RAISE(ABORT, 'accounts are never deleted: deactivate them'); END;
+CREATE TRIGGER app_user_no_rename BEFORE UPDATE OF username, user_id ON app_user
+BEGIN SELECT RAISE(ABORT, 'user ids are never changed or re-issued'); END;
+
+-- Each user's Ed25519 key pairs; the private key is encrypted with a key derived from the password.
+-- A password reset by an administrator retires the key (it cannot be decrypted) and issues a new one;
+-- retired public keys stay to verify earlier signatures.
+CREATE TABLE user_key (
+  key_id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  public_key TEXT NOT NULL,
+  private_key TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT
+) STRICT;
+CREATE INDEX user_key_user ON user_key(user_id);
+CREATE TRIGGER user_key_no_delete BEFORE DELETE ON user_key
+BEGIN SELECT RAISE(ABORT, 'keys are never deleted'); END;
+CREATE TRIGGER user_key_public_fixed BEFORE UPDATE OF public_key, user_id ON user_key
+BEGIN SELECT RAISE(ABORT, 'a public key never changes'); END;
+
+-- Sessions: the token is returned by auth.login and passed as "session" in inputs; only its SHA-256 is stored.
+CREATE TABLE session (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  created_at TEXT NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  ended_at TEXT,
+  end_reason TEXT
+) STRICT;
+
+-- The audit trail (11.10(e)): written by the core only, append-only, each entry hash-chained to the last.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id TEXT,
+  old_value TEXT,
+  new_value TEXT,
+  reason TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+CREATE TABLE meeting (
+  meeting_id INTEGER PRIMARY KEY,
+  study_id TEXT NOT NULL REFERENCES study(study_id),
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER meeting_no_delete BEFORE DELETE ON meeting
+BEGIN SELECT RAISE(ABORT, 'meetings are never deleted'); END;
+
+-- Versions of a meeting record. content = the record version (shared/meeting.ts RecordVersion, JSON);
+-- record_hash = SHA-256 of its canonical JSON, set when locked.
+CREATE TABLE meeting_version (
+  meeting_id INTEGER NOT NULL REFERENCES meeting(meeting_id),
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft', 'final', 'signed', 'distributed')),
+  record TEXT NOT NULL,
+  record_hash TEXT,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  distribution TEXT,
+  PRIMARY KEY (meeting_id, version)
+) STRICT;
+CREATE TRIGGER meeting_version_no_delete BEFORE DELETE ON meeting_version
+BEGIN SELECT RAISE(ABORT, 'meeting record versions are never deleted'); END;
+CREATE TRIGGER meeting_version_locked BEFORE UPDATE OF record, record_hash, meeting_id, version ON meeting_version
+WHEN OLD.status <> 'draft'
+BEGIN SELECT RAISE(ABORT, 'a locked meeting record version cannot be edited: amend it'); END;
+CREATE TRIGGER meeting_version_sequence BEFORE UPDATE OF status ON meeting_version
+WHEN NOT (OLD.status = NEW.status
+  OR (OLD.status = 'draft' AND NEW.status = 'final')
+  OR (OLD.status = 'final' AND NEW.status = 'signed')
+  OR (OLD.status = 'signed' AND NEW.status = 'distributed'))
+BEGIN SELECT RAISE(ABORT, 'meeting status can only move draft -> final -> signed -> distributed'); END;
+
+CREATE TABLE meeting_signature (
+  signature_id INTEGER PRIMARY KEY,
+  meeting_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  key_id INTEGER NOT NULL REFERENCES user_key(key_id),
+  username TEXT NOT NULL,
+  printed_name TEXT NOT NULL,
+  title TEXT NOT NULL,
+  role TEXT NOT NULL,
+  meaning TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  record_hash TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  FOREIGN KEY (meeting_id, version) REFERENCES meeting_version(meeting_id, version),
+  UNIQUE (meeting_id, version, user_id)
+) STRICT;
+CREATE TRIGGER meeting_signature_no_update BEFORE UPDATE ON meeting_signature
+BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
+CREATE TRIGGER meeting_signature_no_delete BEFORE DELETE ON meeting_signature
+BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
+
+-- Figures and tables captured as shown (PNG or SVG), addressed by their SHA-256.
+CREATE TABLE meeting_figure (
+  sha256 TEXT PRIMARY KEY,
+  mime TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER meeting_figure_no_update BEFORE UPDATE ON meeting_figure
+BEGIN SELECT RAISE(ABORT, 'captured figures are immutable'); END;
+CREATE TRIGGER meeting_figure_no_delete BEFORE DELETE ON meeting_figure
+BEGIN SELECT RAISE(ABORT, 'captured figures are immutable'); END;
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -18,6 +18,10 @@ const USAGE = `dosedesk — the DoseDesk command line
               --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
               [--tau N --dose-time N] [--format json|csv]  NCA per subject of a CSV, parameters by PPTESTCD
   dosedesk nca --snapshot ID [--interval single|steady] [--format json|csv]   NCA of a snapshot, summary by dose level
+  dosedesk km --input FILE.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain]
+              [--at T1,T2,...] [--level 0.95] [--format json|csv]   Kaplan-Meier: n, events, median with CI, S(t), at risk, log-rank
+  dosedesk ci X N [--level 0.95]                       exact Clopper-Pearson CI for X responders of N (JSON)
+  dosedesk bor --snapshot ID [--confirm] [--format json|csv]   best overall response per subject (RECIST 1.1), ORR/DCR by level
   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
               [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
                                                        the escalation rule's decision (JSON: action, nextLevel, continues, ...)
@@ -66,7 +70,7 @@ export function snapshotArg(v: string | undefined, what: string): number {
 export type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
 
 // Boolean flags that take no value (so that `--json path` is not read as --json=path).
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation', 'no-six-at-mtd']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation', 'no-six-at-mtd', 'confirm']);
 
 export const COMMANDS: Record<string, Command> = {
   async import(core, args) {

@@ -96,6 +96,8 @@ export const KmLogRank = z.object({
 });
 
 const AtTimes = z.array(z.number().nonnegative()).max(200);
+/** Only these subjects (the review selection's filters); absent = every treated subject. */
+const Usubjids = z.array(z.string()).max(1_000_000).optional();
 
 export const efficacyApi = {
   'efficacy.tumourSeries': method(
@@ -111,7 +113,7 @@ export const efficacyApi = {
   ),
   'efficacy.responseSummary': method(
     'Per dose level (or part) and overall: n treated, n evaluable, BOR counts, ORR and DCR with exact 95% CIs. Confirmation of CR/PR required by default (non-randomised trial, RECIST 1.1).',
-    z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95) }),
+    z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
     z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), groups: z.array(ResponseGroup), overall: ResponseGroup }),
   ),
   'efficacy.km': method(
@@ -125,6 +127,7 @@ export const efficacyApi = {
       /** Time unit of the curves and of `at`: months (days / 30.4375) by default. */
       unit: z.enum(['days', 'months']).default('months'),
       at: AtTimes.optional(),
+      usubjids: Usubjids,
     }),
     z.object({
       snapshotId: SnapshotId,

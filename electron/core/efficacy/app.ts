@@ -158,7 +158,7 @@ function responseGroup(group: Omit<Group, 'order'>, members: TreatedSubject[], c
 }
 
 function responseSummary(ctx: CoreContext, input: In<'efficacy.responseSummary'>) {
-  const { definition, subjects } = loadEfficacy(ctx, input.snapshotId);
+  const { definition, subjects } = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
   return {
     snapshotId: input.snapshotId,
     confirmed: input.confirm,
@@ -168,8 +168,15 @@ function responseSummary(ctx: CoreContext, input: In<'efficacy.responseSummary'>
   };
 }
 
+/** The review selection: only the listed subjects when a list is given. */
+function onlySubjects(data: EfficacyData, usubjids: string[] | undefined): EfficacyData {
+  if (!usubjids) return data;
+  const keep = new Set(usubjids);
+  return { ...data, subjects: data.subjects.filter((s) => keep.has(s.facts.usubjid)) };
+}
+
 function km(ctx: CoreContext, input: In<'efficacy.km'>) {
-  const { definition, cutoff, subjects } = loadEfficacy(ctx, input.snapshotId);
+  const { definition, cutoff, subjects } = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
   const deaths = loadDeaths(ctx.db, input.snapshotId);
   const lastDates = loadLastRecordDates(ctx.db, input.snapshotId, cutoff);
   const tte = new Map<string, TimeToEvent>();

@@ -1,0 +1,157 @@
+import type { Output } from '../../../shared/contract';
+
+// The spider plot's figure (DESIGN §5): % change of the sum of target-lesion diameters from
+// baseline over time, one line per subject, coloured by dose level, with the RECIST 1.1 thresholds
+// (+20 % progression, −30 % partial response; Eisenhauer 2009 §4.3.1) drawn as labelled reference
+// lines. Pure: data in, plotly traces and layout out. The values come from efficacy.tumourSeries;
+// nothing clinical is computed here.
+
+export type TumourSubject = Output<'efficacy.tumourSeries'>['subjects'][number];
+export type PlotTrace = Record<string, unknown>;
+export type PlotLayout = Record<string, unknown>;
+
+/** RECIST 1.1 thresholds of the sum of diameters (Eisenhauer 2009 §4.3.1): PD at +20 % from nadir, PR at −30 % from baseline. */
+export const RECIST_LINES = [
+  { value: 20, label: '+20% (progression threshold)' },
+  { value: -30, label: '−30% (partial response threshold)' },
+] as const;
+
+/** WebGL traces above this many points (plotly's SVG scatter slows down beyond a few thousand). */
+export const WEBGL_POINTS = 2000;
+
+export type TimeUnit = 'days' | 'weeks';
+
+/** A subject has a spider line when at least one post-baseline assessment has a % change from baseline. */
+export function hasSpiderLine(s: TumourSubject): boolean {
+  return s.points.some((p) => !p.baseline && p.pctFromBaseline !== null);
+}
+
+/** The plotted points of one subject: baseline and post-baseline points with a % change, by study day. */
+export function spiderPoints(s: TumourSubject): TumourSubject['points'] {
+  return s.points.filter((p) => p.pctFromBaseline !== null).sort((a, b) => a.studyDay - b.studyDay);
+}
+
+export function timeValue(studyDay: number, unit: TimeUnit): number {
+  return unit === 'weeks' ? Math.round((studyDay / 7) * 100) / 100 : studyDay;
+}
+
+/** Horizontal dashed reference lines with their labels at the right end (plot-wide, y in data units). */
+export function referenceLines(): { shapes: PlotLayout[]; annotations: PlotLayout[] } {
+  const shapes = RECIST_LINES.map((r) => ({
+    type: 'line',
+    xref: 'paper',
+    x0: 0,
+    x1: 1,
+    yref: 'y',
+    y0: r.value,
+    y1: r.value,
+    line: { color: r.value > 0 ? '#b42318' : '#1e7a46', width: 1.5, dash: 'dash' },
+    name: `ref${r.value}`,
+  }));
+  const annotations = RECIST_LINES.map((r) => ({
+    xref: 'paper',
+    x: 1,
+    xanchor: 'right',
+    yref: 'y',
+    y: r.value,
+    yanchor: r.value > 0 ? 'bottom' : 'top',
+    text: r.label,
+    showarrow: false,
+    font: { size: 11, color: r.value > 0 ? '#b42318' : '#1e7a46' },
+    bgcolor: 'rgba(255,255,255,0.8)',
+    name: `ref${r.value}`,
+  }));
+  return { shapes, annotations };
+}
+
+export interface SpiderOptions {
+  unit: TimeUnit;
+  doseColor(level: number): string;
+  doseLabel(level: number): string;
+  /** New or changed since the "new since" snapshot: said in the hover. */
+  isNew?(usubjid: string): boolean;
+}
+
+/** Colour and legend label of a subject's dose level; subjects whose dose is not in the plan are grey. */
+function levelKey(level: number | null): number {
+  return level ?? 0;
+}
+
+/**
+ * One trace per dose level holding all its subjects' lines (separated by gaps), so that the figure
+ * stays a handful of traces at 10,000 subjects; each point carries [usubjid, level label, scan
+ * date, response] for the hover and the click. New lesions are a separate trace of open stars.
+ */
+export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { data: PlotTrace[]; layout: PlotLayout; lines: number; points: number } {
+  const withLines = subjects.filter(hasSpiderLine);
+  const byLevel = new Map<number, TumourSubject[]>();
+  for (const s of withLines) {
+    const k = levelKey(s.level);
+    byLevel.set(k, [...(byLevel.get(k) ?? []), s]);
+  }
+  let points = 0;
+  for (const s of withLines) points += spiderPoints(s).length;
+  const type = points > WEBGL_POINTS ? 'scattergl' : 'scatter';
+  const data: PlotTrace[] = [];
+  for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+    const x: (number | null)[] = [];
+    const y: (number | null)[] = [];
+    const customdata: (string[] | null)[] = [];
+    for (const s of byLevel.get(level)!) {
+      for (const p of spiderPoints(s)) {
+        x.push(timeValue(p.studyDay, o.unit));
+        y.push(Math.round(p.pctFromBaseline! * 10) / 10);
+        const extra = [p.newLesion ? '· new lesion' : '', o.isNew?.(s.usubjid) ? '<br><i>new or changed since the comparison snapshot</i>' : ''].join(' ');
+        customdata.push([s.usubjid, level ? o.doseLabel(level) : 'dose not in plan', p.dtc, p.baseline ? 'baseline' : (p.response ?? 'not assessed'), extra]);
+      }
+      x.push(null);
+      y.push(null);
+      customdata.push(null);
+    }
+    data.push({
+      type,
+      mode: 'lines+markers',
+      name: level ? o.doseLabel(level) : 'Dose not in plan',
+      legendgroup: `L${level}`,
+      x,
+      y,
+      customdata,
+      connectgaps: false,
+      line: { color: level ? o.doseColor(level) : '#7f8c8d', width: 2 },
+      marker: { color: level ? o.doseColor(level) : '#7f8c8d', size: 6 },
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Scan %{customdata[2]} (${o.unit === 'weeks' ? 'week' : 'day'} %{x})<br>%{y:.1f}% from baseline<br>Response: %{customdata[3]} %{customdata[4]}<extra></extra>`,
+    });
+  }
+  const nx: number[] = [];
+  const ny: number[] = [];
+  const ncd: string[][] = [];
+  for (const s of withLines)
+    for (const p of spiderPoints(s))
+      if (p.newLesion) {
+        nx.push(timeValue(p.studyDay, o.unit));
+        ny.push(Math.round(p.pctFromBaseline! * 10) / 10);
+        ncd.push([s.usubjid, p.dtc, p.response ?? 'not assessed']);
+      }
+  data.push({
+    type,
+    mode: 'markers',
+    name: 'New lesion',
+    x: nx,
+    y: ny,
+    customdata: ncd,
+    marker: { symbol: 'star-open', size: 15, color: '#1d2430', line: { width: 2, color: '#1d2430' } },
+    hovertemplate: '<b>%{customdata[0]}</b><br>New lesion on the scan of %{customdata[1]}<br>Response: %{customdata[2]}<extra></extra>',
+    showlegend: true,
+    visible: nx.length ? true : 'legendonly',
+  });
+  const ref = referenceLines();
+  const layout: PlotLayout = {
+    xaxis: { title: { text: o.unit === 'weeks' ? 'Weeks since first dose (study day / 7)' : 'Study day (day 1 = first dose)' }, zeroline: false },
+    yaxis: { title: { text: 'Change in sum of diameters from baseline (%)' }, zeroline: true, zerolinecolor: '#9aa3ad', ticksuffix: '%' },
+    shapes: ref.shapes,
+    annotations: ref.annotations,
+    hovermode: 'closest',
+    legend: { title: { text: 'Dose level' } },
+  };
+  return { data, layout, lines: withLines.length, points };
+}

@@ -1,0 +1,96 @@
+import { RESPONSE_COLORS } from '../theme';
+import { referenceLines, type PlotLayout, type PlotTrace, type TumourSubject } from './SpiderFigure';
+
+// The waterfall plot's figure (DESIGN §5): one bar per subject, the best (smallest) % change of the
+// sum of diameters from baseline (efficacy.tumourSeries `bestPctChange`), sorted from the largest
+// increase to the largest decrease, coloured by dose level or by best overall response, with the
+// RECIST 1.1 +20 % / −30 % reference lines. Pure: data in, plotly traces and layout out.
+
+export type ColourBy = 'level' | 'bor';
+export type BorKind = 'confirmed' | 'unconfirmed';
+
+export interface WaterfallBar {
+  usubjid: string;
+  level: number | null;
+  best: number;
+  bor: string;
+}
+
+/** Text labels on the bars only while they stay readable. */
+export const MAX_LABELLED_BARS = 60;
+
+/** Bars of the subjects with a post-baseline sum, sorted by best % change descending (ties by subject id, for a stable order). */
+export function waterfallBars(subjects: TumourSubject[], kind: BorKind): WaterfallBar[] {
+  return subjects
+    .filter((s) => s.bestPctChange !== null)
+    .map((s) => ({ usubjid: s.usubjid, level: s.level, best: Math.round(s.bestPctChange! * 10) / 10, bor: s.bor[kind].response }))
+    .sort((a, b) => b.best - a.best || a.usubjid.localeCompare(b.usubjid));
+}
+
+/** BOR as a short label: NON-CR/NON-PD → "NN", missing → "—". */
+export function borLabel(bor: string): string {
+  if (bor === 'NON-CR/NON-PD') return 'NN';
+  if (bor === 'MISSING' || bor === 'ND') return '—';
+  return bor;
+}
+
+export function borColor(bor: string): string {
+  if (bor in RESPONSE_COLORS) return RESPONSE_COLORS[bor as keyof typeof RESPONSE_COLORS];
+  if (bor === 'NON-CR/NON-PD') return RESPONSE_COLORS.SD;
+  return RESPONSE_COLORS.NE;
+}
+
+const BOR_ORDER = ['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING'];
+
+export interface WaterfallOptions {
+  colourBy: ColourBy;
+  kind: BorKind;
+  doseColor(level: number | null): string;
+  doseLabel(level: number | null): string;
+}
+
+export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { data: PlotTrace[]; layout: PlotLayout } {
+  const groupOf = (b: WaterfallBar) => (o.colourBy === 'level' ? String(b.level ?? 0) : b.bor);
+  const groups = [...new Set(bars.map(groupOf))].sort((a, b) => (o.colourBy === 'level' ? Number(a) - Number(b) : BOR_ORDER.indexOf(a) - BOR_ORDER.indexOf(b)));
+  const labelled = bars.length <= MAX_LABELLED_BARS;
+  const data: PlotTrace[] = groups.map((g) => {
+    const mine = bars.filter((b) => groupOf(b) === g);
+    const level = o.colourBy === 'level' ? (Number(g) || null) : null;
+    return {
+      type: 'bar',
+      name: o.colourBy === 'level' ? o.doseLabel(level) : g === 'NON-CR/NON-PD' ? 'Non-CR/non-PD' : g === 'MISSING' ? 'Not evaluable yet' : g,
+      x: mine.map((b) => b.usubjid),
+      y: mine.map((b) => b.best),
+      customdata: mine.map((b) => [b.usubjid, o.doseLabel(b.level), b.bor]),
+      marker: { color: o.colourBy === 'level' ? o.doseColor(level) : borColor(g), line: { width: 0 } },
+      text: labelled ? mine.map((b) => borLabel(b.bor)) : undefined,
+      textposition: labelled ? 'outside' : 'none',
+      cliponaxis: false,
+      textfont: { size: 11, color: '#1d2430' },
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{y:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
+    };
+  });
+  const ref = referenceLines();
+  const minY = Math.min(-35, ...bars.map((b) => b.best)) - 12;
+  const maxY = Math.max(25, ...bars.map((b) => b.best)) + 12;
+  return {
+    data,
+    layout: {
+      barmode: 'overlay',
+      bargap: bars.length > 200 ? 0 : 0.15,
+      xaxis: {
+        type: 'category',
+        categoryorder: 'array',
+        categoryarray: bars.map((b) => b.usubjid),
+        showticklabels: bars.length <= 40,
+        tickangle: -60,
+        title: { text: `Subjects (n = ${bars.length}), sorted by best change` },
+      },
+      yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472', range: [minY, maxY] },
+      shapes: ref.shapes,
+      annotations: ref.annotations,
+      legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },
+      hovermode: 'closest',
+    },
+  };
+}

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ImportResult, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
+import { FilterBar } from './components/FilterBar';
 import { ImportDialog } from './components/ImportDialog';
 import { ErrorState, LoadingState } from './components/States';
 import { isoDate, shortHash } from './format';
+import { ReviewProvider, useReview } from './review';
 import { loadSelection, saveSelection, type Selection } from './selection';
 import { findView, VIEW_GROUPS, VIEWS } from './views';
 
@@ -69,8 +71,12 @@ export function App() {
     document.title = `${view.label} — ${study ? `${study.studyId} — ` : ''}DoseDesk`;
   }, [view.label, study]);
 
+  const reviewViews = useMemo(() => VIEWS.filter((v) => v.group === 'review'), []);
+
   return (
-    <div className="app">
+    <ReviewProvider selection={selection} select={select} snapshot={snapshot} study={study} snapshots={loaded.status === 'ok' ? loaded.snapshots : []}>
+    <Keyboard views={VIEWS} current={view.id} />
+    <div className={`app${selection.presentation ? ' presentation' : ''}`}>
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -147,6 +153,8 @@ export function App() {
           </div>
         </nav>
         <main className="main" id="main">
+          {view.group === 'review' && snapshot && <FilterBar />}
+          {selection.presentation && <PresentationBar views={reviewViews} current={view.id} />}
           {loaded.status === 'loading' ? (
             <LoadingState what="studies and snapshots" />
           ) : loaded.status === 'error' ? (
@@ -159,5 +167,73 @@ export function App() {
 
       <ImportDialog open={importOpen} onClose={() => setImportOpen(false)} onImported={onImported} />
     </div>
+    </ReviewProvider>
+  );
+}
+
+/** True when a key press belongs to a text field, a select or a grid cell editor (keyboard shortcuts leave those alone). */
+function typingIn(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable || !!el.closest('[role=dialog]');
+}
+
+/**
+ * Keyboard navigation: Alt+1…9 opens the n-th view, [ and ] the previous / next view, P toggles
+ * presentation mode (Escape leaves it), Alt+← goes back. J/K (previous/next subject) belong to the profile view.
+ */
+function Keyboard({ views, current }: { views: { id: string }[]; current: string }) {
+  const r = useReview();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || typingIn(e.target)) return;
+      const i = views.findIndex((v) => v.id === current);
+      if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
+        const v = views[Number(e.code.slice(5)) - 1];
+        if (v) {
+          e.preventDefault();
+          r.goToView(v.id);
+        }
+      } else if (e.altKey && e.key === 'ArrowLeft') {
+        if (r.canGoBack) {
+          e.preventDefault();
+          r.back();
+        }
+      } else if (e.altKey) {
+        return;
+      } else if (e.key === '[' || e.key === ']') {
+        const v = views[(i + (e.key === ']' ? 1 : -1) + views.length) % views.length];
+        if (v) r.goToView(v.id);
+      } else if (e.key === 'p' || e.key === 'P') {
+        r.setPresentation(!r.presentation);
+      } else if (e.key === 'Escape' && r.presentation) {
+        r.setPresentation(false);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [views, current, r]);
+  return null;
+}
+
+/** In presentation mode the chrome is hidden: a small bar keeps Back, the review views and the way out. */
+function PresentationBar({ views, current }: { views: { id: string; label: string }[]; current: string }) {
+  const r = useReview();
+  return (
+    <nav className="present-bar" aria-label="Presentation">
+      {r.canGoBack && (
+        <button type="button" className="btn btn-small" onClick={r.back}>
+          ← Back
+        </button>
+      )}
+      {views.map((v) => (
+        <button key={v.id} type="button" className="btn btn-small btn-quiet" aria-current={v.id === current ? 'page' : undefined} onClick={() => r.goToView(v.id)}>
+          {v.label}
+        </button>
+      ))}
+      <button type="button" className="btn btn-small" onClick={() => r.setPresentation(false)} data-testid="presentation-exit">
+        Exit presentation <kbd>P</kbd>
+      </button>
+    </nav>
   );
 }

@@ -1,0 +1,256 @@
+import { AllCommunityModule, ModuleRegistry, themeQuartz, type ColDef, type GridApi, type ICellRendererParams, type IRowNode, type RowClassParams } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { shortHash } from '../format';
+import { useReview } from '../review';
+import { FONT_FAMILY } from './Plot';
+
+// A table over AG Grid (community): sorting, floating filters, a quick-filter box, a column chooser,
+// CSV export that starts with the title and ends with the footnote lines, a click on a row opens
+// the subject, a "new" badge on rows whose subject or record is new or changed since the chosen
+// snapshot. Grouping (the community edition has no row grouping): the rows are sorted by the group
+// column first (the user's sort applies inside each group) and a pinned "group" column names the
+// group and its row count on the group's first row, which also gets a rule above it.
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+export type Row = Record<string, unknown>;
+
+export interface DataGridProps<T extends Row = Row> {
+  title: string;
+  footnote: string;
+  rows: T[];
+  columnDefs: ColDef<T>[];
+  testId: string;
+  /** CSV file name stem; the snapshot hash prefix is appended. */
+  exportName: string;
+  onSubjectClick?(usubjid: string): void;
+  subjectField?: string;
+  /** Columns the user may group by. */
+  groupable?: { field: string; headerName: string }[];
+  /** The SDTM domain of the rows and the field holding the row number, for the record-level "new" badge. */
+  recordDomain?: string;
+  rowNoField?: string;
+  /** Grid height in pixels, or 'auto' (the grid grows with its rows: small tables only). */
+  height?: number | 'auto';
+}
+
+const GROUP_COL = '__group';
+
+export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height = 520 }: DataGridProps<T>) {
+  const review = useReview();
+  const { presentation, snapshot, subjectStatus, isChangedRecord, newSince } = review;
+  const api = useRef<GridApi<T> | null>(null);
+  const drawn = useRef(false);
+  const [quick, setQuick] = useState('');
+  const [groupBy, setGroupBy] = useState<string>('');
+  const [chooserOpen, setChooserOpen] = useState(false);
+  const [hidden, setHidden] = useState<Set<string>>(new Set(columnDefs.filter((c) => c.hide).map((c) => String(c.field ?? c.colId))));
+  const groupCounts = useRef(new Map<string, number>());
+
+  const theme = useMemo(
+    () =>
+      themeQuartz.withParams({
+        fontFamily: FONT_FAMILY,
+        fontSize: presentation ? 17 : 13,
+        headerFontSize: presentation ? 17 : 13,
+        rowHeight: presentation ? 40 : 32,
+        headerHeight: presentation ? 44 : 36,
+        foregroundColor: presentation ? '#000000' : '#1d2430',
+        headerTextColor: presentation ? '#000000' : '#3b4452',
+        borderColor: presentation ? '#8a939f' : '#d9dde3',
+        accentColor: '#1f5fae',
+      }),
+    [presentation],
+  );
+
+  const groupKey = useCallback((data: Row | undefined) => (data && groupBy ? String(data[groupBy] ?? '(missing)') : ''), [groupBy]);
+
+  const cols = useMemo<ColDef<T>[]>(() => {
+    const withBadge = columnDefs.map((c) => {
+      const id = String(c.field ?? c.colId);
+      const base: ColDef<T> = { ...c, hide: hidden.has(id) };
+      if (c.field === subjectField && newSince.changes) {
+        base.cellRenderer = (p: ICellRendererParams<T>) => {
+          const u = String(p.value ?? '');
+          const rowNo = p.data && recordDomain ? Number((p.data as Row)[rowNoField]) : NaN;
+          const recChanged = recordDomain && Number.isFinite(rowNo) && isChangedRecord(recordDomain, rowNo);
+          const st = subjectStatus(u);
+          const badge = st === 'new' ? 'new' : recChanged ? 'changed' : st === 'changed' && !recordDomain ? 'changed' : null;
+          return (
+            <span>
+              {u}
+              {badge && <span className={`badge badge-${badge}`} data-badge={badge}>{badge}</span>}
+            </span>
+          );
+        };
+      }
+      return base;
+    });
+    if (!groupBy) return withBadge;
+    const g = groupable?.find((x) => x.field === groupBy);
+    const groupCol: ColDef<T> = {
+      colId: GROUP_COL,
+      headerName: g?.headerName ?? groupBy,
+      pinned: 'left',
+      sortable: false,
+      filter: false,
+      width: 260,
+      valueGetter: (p) => groupKey(p.data as Row | undefined),
+      cellRenderer: (p: ICellRendererParams<T>) => {
+        const i = p.node.rowIndex ?? 0;
+        const prev = i > 0 ? p.api.getDisplayedRowAtIndex(i - 1) : undefined;
+        const k = groupKey(p.data as Row | undefined);
+        if (prev && groupKey(prev.data as Row | undefined) === k) return null;
+        return (
+          <span className="group-label">
+            {k} <span className="muted">({groupCounts.current.get(k) ?? ''})</span>
+          </span>
+        );
+      },
+    };
+    return [groupCol, ...withBadge];
+  }, [columnDefs, hidden, groupBy, groupable, groupKey, subjectField, newSince.changes, subjectStatus, isChangedRecord, recordDomain, rowNoField]);
+
+  const postSortRows = useCallback(
+    (params: { nodes: IRowNode<T>[] }) => {
+      if (!groupBy) return;
+      const order = new Map<string, IRowNode<T>[]>();
+      for (const n of params.nodes) {
+        const k = groupKey(n.data as Row | undefined);
+        let l = order.get(k);
+        if (!l) order.set(k, (l = []));
+        l.push(n);
+      }
+      const keys = [...order.keys()].sort((a, b) => a.localeCompare(b));
+      params.nodes.length = 0;
+      for (const k of keys) params.nodes.push(...order.get(k)!);
+    },
+    [groupBy, groupKey],
+  );
+
+  const rowClassRules = useMemo(
+    () => ({
+      'group-start': (p: RowClassParams<T>) => {
+        if (!groupBy) return false;
+        const i = p.node.rowIndex ?? 0;
+        if (i === 0) return false;
+        const prev = p.api.getDisplayedRowAtIndex(i - 1);
+        return groupKey(prev?.data as Row | undefined) !== groupKey(p.data as Row | undefined);
+      },
+    }),
+    [groupBy, groupKey],
+  );
+
+  const onModelUpdated = useCallback(() => {
+    const a = api.current;
+    if (!a || !groupBy) return;
+    const m = new Map<string, number>();
+    a.forEachNodeAfterFilter((n) => {
+      const k = groupKey(n.data as Row | undefined);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    });
+    groupCounts.current = m;
+    a.refreshCells({ columns: [GROUP_COL], force: true });
+  }, [groupBy, groupKey]);
+
+  useEffect(() => {
+    api.current?.onSortChanged();
+  }, [groupBy]);
+
+  const exportCsv = () => {
+    const lines = footnote.split('\n');
+    api.current?.exportDataAsCsv({
+      fileName: `${exportName}-${shortHash(snapshot?.contentHash)}.csv`,
+      prependContent: `"${title.replace(/"/g, '""')}"`,
+      appendContent: lines.map((l) => `"${l.replace(/"/g, '""')}"`).join('\n'),
+      columnKeys: api.current.getAllGridColumns().filter((c) => c.isVisible() && c.getColId() !== GROUP_COL).map((c) => c.getColId()),
+    });
+  };
+
+  const choosable = columnDefs.map((c) => ({ id: String(c.field ?? c.colId), name: c.headerName ?? String(c.field ?? c.colId) }));
+
+  return (
+    <section className={`grid-card${presentation ? ' grid-presentation' : ''}`} data-testid={testId} aria-label={title}>
+      <header className="grid-head">
+        <h2 className="grid-title">{title}</h2>
+        <div className="grid-tools">
+          <label className="grid-quick">
+            <span className="sr-only">Search {title}</span>
+            <input className="input" type="search" placeholder="Search…" value={quick} onChange={(e) => setQuick(e.target.value)} data-testid={`${testId}-search`} />
+          </label>
+          {groupable && groupable.length > 0 && (
+            <label className="picker">
+              <span className="picker-label">Group by</span>
+              <select className="input" value={groupBy} onChange={(e) => setGroupBy(e.target.value)} data-testid={`${testId}-groupby`}>
+                <option value="">None</option>
+                {groupable.map((g) => (
+                  <option key={g.field} value={g.field}>
+                    {g.headerName}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <div className="menu-wrap">
+            <button type="button" className="btn btn-small" aria-expanded={chooserOpen} onClick={() => setChooserOpen((o) => !o)} data-testid={`${testId}-columns`}>
+              Columns
+            </button>
+            {chooserOpen && (
+              <fieldset className="menu" aria-label="Columns shown">
+                <legend className="sr-only">Columns shown</legend>
+                {choosable.map((c) => (
+                  <label key={c.id} className="menu-check">
+                    <input
+                      type="checkbox"
+                      checked={!hidden.has(c.id)}
+                      onChange={(e) =>
+                        setHidden((h) => {
+                          const n = new Set(h);
+                          if (e.target.checked) n.delete(c.id);
+                          else n.add(c.id);
+                          return n;
+                        })
+                      }
+                    />
+                    {c.name}
+                  </label>
+                ))}
+              </fieldset>
+            )}
+          </div>
+          <button type="button" className="btn btn-small" onClick={exportCsv} data-testid={`${testId}-export-csv`}>
+            CSV
+          </button>
+        </div>
+      </header>
+      <div className="grid-body" style={height === 'auto' ? undefined : { height }}>
+        <AgGridReact<T>
+          theme={theme}
+          rowData={rows}
+          columnDefs={cols}
+          defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, minWidth: 80 }}
+          quickFilterText={quick}
+          domLayout={height === 'auto' ? 'autoHeight' : 'normal'}
+          postSortRows={groupBy ? postSortRows : undefined}
+          rowClassRules={rowClassRules}
+          onModelUpdated={onModelUpdated}
+          onGridReady={(e) => (api.current = e.api)}
+          onFirstDataRendered={() => {
+            if (!drawn.current) {
+              drawn.current = true;
+              performance.mark(`view:${testId}:drawn`);
+            }
+          }}
+          onRowClicked={(e) => {
+            const u = e.data ? (e.data as Row)[subjectField] : undefined;
+            if (typeof u === 'string' && onSubjectClick) onSubjectClick(u);
+          }}
+          rowClass={onSubjectClick ? 'row-clickable' : undefined}
+          animateRows={false}
+        />
+      </div>
+      <p className="plot-footnote">{footnote}</p>
+    </section>
+  );
+}

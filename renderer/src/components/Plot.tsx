@@ -1,0 +1,237 @@
+import Plotly from 'plotly.js-dist-min';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { shortHash } from '../format';
+import { useReview } from '../review';
+import { palette } from '../theme';
+
+// A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
+// a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
+// and "PNG" / "SVG" export with the title and the footnote drawn into the image.
+// The first draw sets performance.mark('view:<testId>:drawn') (the bench reads it).
+
+type Layout = Record<string, unknown>;
+type Trace = Record<string, unknown>;
+
+export interface PlotProps {
+  title: string;
+  footnote: string;
+  data: Trace[];
+  layout?: Layout;
+  config?: Record<string, unknown>;
+  /** Plot height in CSS pixels (the width follows the container). */
+  height?: number;
+  testId: string;
+  /** File name stem of exports (default: testId); the snapshot hash prefix is appended. */
+  exportName?: string;
+  onSubjectClick?(usubjid: string): void;
+  /** A short note under the plot (e.g. what a marker means when the legend cannot say it). */
+  legendNote?: ReactNode;
+  /** Extra content under the plot (a custom legend). */
+  children?: ReactNode;
+  /** Accessible description of the figure (screen readers cannot read the canvas/SVG). */
+  description?: string;
+}
+
+export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
+
+/** The theme's fonts, axis and grid colours for plotly; presentation mode is larger and darker. */
+export function themeLayout(presentation: boolean): Layout {
+  const size = presentation ? 17 : 12;
+  const axis = { gridcolor: presentation ? '#c9ced6' : '#e6e9ed', linecolor: presentation ? '#1d2430' : '#aab2bd', zerolinecolor: '#aab2bd', tickfont: { size }, title: { font: { size: size + 1 } }, automargin: true };
+  return {
+    font: { family: FONT_FAMILY, size, color: presentation ? '#000000' : palette.text },
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    margin: { l: 60, r: 24, t: 16, b: 48 },
+    hoverlabel: { font: { family: FONT_FAMILY, size: size + 1 } },
+    legend: { font: { size } },
+    xaxis: axis,
+    yaxis: axis,
+  };
+}
+
+/** Deep-merges b into a (plain objects only; arrays and values of b win). */
+export function mergeLayout(a: Layout, b: Layout): Layout {
+  const out: Layout = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && av && typeof av === 'object' && !Array.isArray(av) ? mergeLayout(av as Layout, v as Layout) : v;
+  }
+  return out;
+}
+
+/** The subject of a clicked point: customdata as a string, or the first element of an array. */
+export function subjectOfPoint(customdata: unknown): string | null {
+  if (typeof customdata === 'string') return customdata;
+  if (Array.isArray(customdata) && typeof customdata[0] === 'string') return customdata[0];
+  return null;
+}
+
+/** Breaks a long footnote into lines of at most `width` characters at " · " or spaces (plotly text uses <br>). */
+export function wrapText(text: string, width = 150): string[] {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The figure as exported: the on-screen layout plus the title at the top and the footnote lines at the bottom. */
+export function exportFigure(data: Trace[], layout: Layout, title: string, footnote: string, width: number, height: number): { data: Trace[]; layout: Layout } {
+  const margin = { l: 60, r: 24, t: 16, b: 48, ...((layout.margin as Layout | undefined) ?? {}) } as { l: number; r: number; t: number; b: number };
+  const lines = wrapText(footnote, Math.max(60, Math.floor(width / 7)));
+  const footH = 16 * lines.length + 12;
+  const t = margin.t + 44;
+  const b = margin.b + footH;
+  const plotH = Math.max(50, height - t - b);
+  const annotations = [
+    ...(((layout.annotations as Layout[] | undefined) ?? []) as Layout[]),
+    {
+      xref: 'paper',
+      yref: 'paper',
+      x: 0,
+      y: -(margin.b + 4) / plotH,
+      xanchor: 'left',
+      yanchor: 'top',
+      align: 'left',
+      showarrow: false,
+      text: lines.map(escapeHtml).join('<br>'),
+      font: { size: 11, color: palette.textMuted },
+    },
+  ];
+  return {
+    data,
+    layout: {
+      ...layout,
+      width,
+      height,
+      autosize: false,
+      margin: { ...margin, t, b },
+      title: { text: escapeHtml(title), x: 0, xref: 'paper', xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 14 }, font: { size: 17 } },
+      annotations,
+    },
+  };
+}
+
+/** Saves a data: URL (or text) as a file through an object URL (so that it is a real download). */
+export function downloadUrl(dataUrl: string, fileName: string): void {
+  let blob: Blob;
+  if (dataUrl.startsWith('data:image/svg+xml,')) blob = new Blob([decodeURIComponent(dataUrl.slice('data:image/svg+xml,'.length))], { type: 'image/svg+xml' });
+  else {
+    const [head, b64] = dataUrl.split(',');
+    const bin = atob(b64 ?? '');
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    blob = new Blob([bytes], { type: /data:([^;]+)/.exec(head ?? '')?.[1] ?? 'application/octet-stream' });
+  }
+  downloadBlob(blob, fileName);
+}
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function Plot({ title, footnote, data, layout, config, height = 420, testId, exportName, onSubjectClick, legendNote, children, description }: PlotProps) {
+  const { presentation, snapshot } = useReview();
+  const el = useRef<HTMLDivElement>(null);
+  const drawn = useRef(false);
+  const clickRef = useRef(onSubjectClick);
+  clickRef.current = onSubjectClick;
+  const [exporting, setExporting] = useState<null | 'png' | 'svg'>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const h = presentation ? Math.round(height * 1.15) : height;
+  const fullLayout = mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true });
+
+  useEffect(() => {
+    const node = el.current;
+    if (!node) return;
+    let live = true;
+    Plotly.react(node, data, fullLayout, { displaylogo: false, responsive: true, displayModeBar: false, ...config }).then(() => {
+      if (!live) return;
+      if (!drawn.current) {
+        drawn.current = true;
+        performance.mark(`view:${testId}:drawn`);
+        const gd = node as HTMLElement & { on?(ev: string, fn: (e: { points?: { customdata?: unknown }[] }) => void): void };
+        gd.on?.('plotly_click', (ev) => {
+          const u = subjectOfPoint(ev.points?.[0]?.customdata);
+          if (u && clickRef.current) clickRef.current(u);
+        });
+      }
+      node.dataset.drawn = 'true';
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data, JSON.stringify(fullLayout), config]);
+
+  useEffect(() => {
+    const node = el.current;
+    if (!node) return;
+    const ro = new ResizeObserver(() => {
+      if (drawn.current) void Plotly.Plots.resize(node);
+    });
+    ro.observe(node);
+    return () => {
+      ro.disconnect();
+      Plotly.purge(node);
+      drawn.current = false;
+    };
+  }, []);
+
+  const doExport = async (format: 'png' | 'svg') => {
+    setExporting(format);
+    setExportError(null);
+    try {
+      const width = Math.max(900, el.current?.clientWidth ?? 1100);
+      const fig = exportFigure(data, mergeLayout(themeLayout(false), layout ?? {}), title, footnote, width, height + 120);
+      const url = await Plotly.toImage(fig, { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
+      downloadUrl(url, `${exportName ?? testId}-${shortHash(snapshot?.contentHash)}.${format}`);
+    } catch (e) {
+      setExportError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setExporting(null);
+    }
+  };
+
+  return (
+    <figure className="plot" data-testid={testId} aria-label={title}>
+      <figcaption className="plot-head">
+        <h2 className="plot-title">{title}</h2>
+        <div className="plot-tools" role="group" aria-label={`Export ${title}`}>
+          <button type="button" className="btn btn-small" onClick={() => void doExport('png')} disabled={exporting !== null} data-testid={`${testId}-export-png`}>
+            PNG
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void doExport('svg')} disabled={exporting !== null} data-testid={`${testId}-export-svg`}>
+            SVG
+          </button>
+        </div>
+      </figcaption>
+      {description && <p className="sr-only">{description}</p>}
+      <div ref={el} className="plot-area" style={{ minHeight: h }} />
+      {children}
+      {legendNote && <div className="plot-note">{legendNote}</div>}
+      <p className="plot-footnote">{footnote}</p>
+      {exportError && (
+        <p className="form-problem" role="alert">
+          The export failed: {exportError}
+        </p>
+      )}
+    </figure>
+  );
+}

@@ -47,7 +47,15 @@ async function electronSqliteBinding(electronVersion) {
   return binding;
 }
 
-const electron = browser ? null : electronBinary();
+/** Electron's own install step (skipped by allowScripts at `npm ci`) downloads the binary; try it once. */
+function tryInstallElectron() {
+  const install = path.join(root, 'node_modules/electron/install.js');
+  if (!fs.existsSync(install) || process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return null;
+  spawnSync(process.execPath, [install], { cwd: path.dirname(install), stdio: 'ignore', timeout: 180_000 });
+  return electronBinary();
+}
+
+const electron = browser ? null : electronBinary() ?? tryInstallElectron();
 ensureBuilt();
 if (!electron) {
   if (!browser) console.log("Electron's binary is not installed here (its download is blocked or was skipped): serving the same UI in the browser instead.");

@@ -12,6 +12,8 @@ import { dayNumberFromParts, parseIsoDate } from '../dates';
 export interface ClockTime {
   /** Hours since 1970-01-01T00:00 (time zones ignored: all values of a study are taken on one clock). */
   hours: number;
+  /** The same instant in minutes (whole for minute-resolution values, so differences are exact). */
+  minutes: number;
   /** false when the value had a complete date but no time of day (hours is then midnight). */
   hasTime: boolean;
 }
@@ -22,14 +24,14 @@ export function dtcToClock(dtc: string | null | undefined): ClockTime | null {
   if (!p || p.partial || p.month === undefined || p.day === undefined) return null;
   const day = dayNumberFromParts(p.year, p.month, p.day);
   const hasTime = p.hour !== undefined;
-  const hours = day * 24 + (p.hour ?? 0) + (p.minute ?? 0) / 60 + (p.second ?? 0) / 3600;
-  return { hours, hasTime };
+  const minutes = day * 1440 + (p.hour ?? 0) * 60 + (p.minute ?? 0) + (p.second ?? 0) / 60;
+  return { hours: minutes / 60, minutes, hasTime };
 }
 
 /** Hours from `from` to `to` (to − from) when both carry a time of day, else null. */
 export function hoursBetween(from: ClockTime | null, to: ClockTime | null): number | null {
   if (!from || !to || !from.hasTime || !to.hasTime) return null;
-  return to.hours - from.hours;
+  return (to.minutes - from.minutes) / 60;
 }
 
 const DURATION_RE = /^([+-])?P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;

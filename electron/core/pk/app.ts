@@ -241,7 +241,12 @@ function ncaRows(
     for (const c of rows) {
       const first = firsts.get(c.row.usubjid);
       let value: number | null = null;
-      if (first && c.result?.interval) {
+      const d1 = first?.dose.exdose ?? null;
+      const dn = c.row.dose.exdose;
+      if (first && d1 !== null && dn !== null && Math.abs(d1 - dn) > 0.005 * Math.abs(d1)) {
+        // R compares the same dose at steady state and after the first dose; with a dose change it would mix dose and accumulation.
+        c.row.notes = [...c.row.notes, `R not computed: dose changed from ${d1} to ${dn} ${c.row.dose.exdosu ?? ''} between cycle 1 and cycle ${c.row.dose.cycle}`];
+      } else if (first && c.result?.interval) {
         const r1 = computeRow(first, g, basis, aucMethod, blq, firstChoices.get(first.usubjid) ?? null).result;
         if (r1?.interval && Math.abs(r1.interval.tau - c.result.interval.tau) < 1e-9) value = accumulationRatio(c.result, r1).value;
       }

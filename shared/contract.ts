@@ -4,6 +4,7 @@ import { method } from './api/method';
 import { pkApi } from './api/pk';
 import { efficacyApi } from './api/efficacy';
 import { safetyApi } from './api/safety';
+import { meetingsApi } from './api/meetings';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -165,6 +166,7 @@ export const contract = {
   ...pkApi,
   ...efficacyApi,
   ...safetyApi,
+  ...meetingsApi,
 } as const;
 
 export type Contract = typeof contract;

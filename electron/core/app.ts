@@ -7,6 +7,9 @@ import { registerCohorts } from './cohorts/app';
 import { registerPk } from './pk/app';
 import { registerEfficacy } from './efficacy/app';
 import { registerSafety } from './safety/app';
+import { registerUsers } from './users/app';
+import { registerAudit } from './audit/app';
+import { registerMeetings } from './meetings/app';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -72,6 +75,9 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerPk(app);
   registerEfficacy(app);
   registerSafety(app);
+  registerUsers(app);
+  registerAudit(app);
+  registerMeetings(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown): Promise<unknown> => {

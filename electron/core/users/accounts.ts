@@ -1,0 +1,233 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { UserInfo } from '../../../shared/api/meetings';
+import type { Role, Settings } from '../../../shared/meeting';
+import { CallError, type CoreContext } from '../app';
+import { clockOf, stamp, stampAt } from '../audit/clock';
+import { appendAudit } from '../audit/log';
+import type { Db } from '../store/db';
+import { encryptPrivateKey, hashPassword, newSigningKeyPair, passwordProblems, verifyPassword, type EncryptedKey, type PasswordHash } from './crypto';
+import { getSettings } from './settings';
+
+// Accounts, authentication with lock-out, sessions with an inactivity limit (21 CFR 11.10(d), (g),
+// 11.100, 11.300). Every outcome that matters is audited: login, login-failed, lockout, logout,
+// session-expired.
+//
+// Session mechanism: auth.login returns a random 256-bit token; the client passes it as `session`
+// in the input of every method that changes something (IPC, browser host and CLI alike). Only the
+// token's SHA-256 is stored (table session). A session ends at logout, when the account is locked or
+// deactivated, or after `inactivityMinutes` without a call; each authenticated call counts as activity.
+
+export interface UserRow {
+  user_id: number;
+  username: string;
+  printed_name: string;
+  title: string;
+  role: Role;
+  active: number;
+  password: string;
+  password_changed_at: string;
+  must_change_password: number;
+  failed_attempts: number;
+  locked_at: string | null;
+  identity_verification: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface KeyRow {
+  key_id: number;
+  user_id: number;
+  public_key: string;
+  private_key: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export function findUser(db: Db, idOrName: number | string): UserRow | undefined {
+  return (typeof idOrName === 'number' ? db.prepare('SELECT * FROM app_user WHERE user_id = ?').get(idOrName) : db.prepare('SELECT * FROM app_user WHERE username = ?').get(idOrName)) as UserRow | undefined;
+}
+
+export function getUser(db: Db, userId: number): UserRow {
+  const u = findUser(db, userId);
+  if (!u) throw new CallError('not-found', `no user ${userId}`);
+  return u;
+}
+
+export function currentKey(db: Db, userId: number): KeyRow | undefined {
+  return db.prepare('SELECT * FROM user_key WHERE user_id = ? AND retired_at IS NULL ORDER BY key_id DESC LIMIT 1').get(userId) as KeyRow | undefined;
+}
+
+export function userCount(db: Db): number {
+  return (db.prepare('SELECT count(*) n FROM app_user').get() as { n: number }).n;
+}
+
+/** When the password expires (ISO) or null when passwords do not expire. */
+function expiresAt(u: UserRow, s: Settings): string | null {
+  if (s.passwordExpiryDays === 0) return null;
+  return new Date(Date.parse(u.password_changed_at) + s.passwordExpiryDays * 86_400_000).toISOString();
+}
+
+export function toUserInfo(db: Db, u: UserRow, s: Settings = getSettings(db)): UserInfo {
+  const k = currentKey(db, u.user_id);
+  return {
+    userId: u.user_id,
+    username: u.username,
+    printedName: u.printed_name,
+    title: u.title,
+    role: u.role,
+    active: u.active === 1,
+    locked: u.locked_at !== null,
+    mustChangePassword: u.must_change_password === 1,
+    passwordExpiresAt: expiresAt(u, s),
+    createdAt: u.created_at,
+    createdBy: u.created_by,
+    keyId: k?.key_id ?? null,
+    publicKey: k?.public_key ?? null,
+  };
+}
+
+/** Public view of an account for audit old/new values (no password material). */
+export function auditView(u: UserRow) {
+  return { userId: u.user_id, username: u.username, printedName: u.printed_name, title: u.title, role: u.role, active: u.active === 1, locked: u.locked_at !== null };
+}
+
+export function checkPasswordRules(db: Db, password: string, username: string): void {
+  const problems = passwordProblems(password, getSettings(db), username);
+  if (problems.length) throw new CallError('invalid-input', `the password does not meet the rules: ${problems.join('; ')}`);
+}
+
+export interface NewAccount {
+  username: string;
+  printedName: string;
+  title: string;
+  role: Role;
+  password: string;
+  identityVerification: string;
+  mustChangePassword: boolean;
+}
+
+/** Creates an account and its first signing key (hashing outside the write transaction). */
+export async function createAccount(ctx: CoreContext, a: NewAccount, by: string, opts: { onlyIfNoUsers?: boolean } = {}): Promise<UserRow> {
+  checkPasswordRules(ctx.db, a.password, a.username);
+  if (findUser(ctx.db, a.username)) throw new CallError('conflict', `user name ${a.username} is taken (user names are never re-issued)`);
+  const pw = await hashPassword(a.password);
+  const keys = newSigningKeyPair();
+  const enc = await encryptPrivateKey(keys.privateKey, a.password);
+  const now = stamp(ctx).iso;
+  return ctx.db.transaction(() => {
+    if (opts.onlyIfNoUsers && userCount(ctx.db) > 0) throw new CallError('conflict', 'users.bootstrap is only allowed while there are no users');
+    if (findUser(ctx.db, a.username)) throw new CallError('conflict', `user name ${a.username} is taken`);
+    const id = Number(
+      ctx.db
+        .prepare(
+          `INSERT INTO app_user (username, printed_name, title, role, active, password, password_changed_at, must_change_password, identity_verification, created_at, created_by)
+           VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(a.username, a.printedName, a.title, a.role, JSON.stringify(pw), now, a.mustChangePassword ? 1 : 0, a.identityVerification, now, by).lastInsertRowid,
+    );
+    const keyId = Number(ctx.db.prepare('INSERT INTO user_key (user_id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)').run(id, keys.publicKeyPem, JSON.stringify(enc), now).lastInsertRowid);
+    const u = getUser(ctx.db, id);
+    appendAudit(ctx, { user: opts.onlyIfNoUsers ? a.username : by, action: opts.onlyIfNoUsers ? 'bootstrap' : 'create', entity: 'user', entityId: id, new: { ...auditView(u), keyId, identityVerification: a.identityVerification } });
+    return u;
+  }).immediate();
+}
+
+export type AuthPurpose = 'login' | 'sign' | 'change-password';
+
+const WRONG = 'wrong user id or password';
+
+/**
+ * Re-authentication with both components (11.200(a)): user id and password. A wrong password counts
+ * towards lock-out (11.300(d)) whatever the purpose; reaching `lockoutAttempts` locks the account
+ * and writes a lockout entry. Unknown user names, locked and deactivated accounts fail without
+ * checking the password. Returns the account on success (failed attempts reset).
+ */
+export async function authenticate(ctx: CoreContext, idOrName: number | string, password: string, purpose: AuthPurpose): Promise<UserRow> {
+  const db = ctx.db;
+  const u = findUser(db, idOrName);
+  const who = u?.username ?? String(idOrName);
+  const failed = (reason: string, kind: CallError['kind'] = 'invalid-input', msg = WRONG): never => {
+    appendAudit(ctx, { user: who, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u?.user_id ?? null, reason: `${purpose}: ${reason}` });
+    throw new CallError(kind, msg);
+  };
+  if (!u) return failed('unknown user');
+  if (u.active !== 1) return failed('account deactivated', 'conflict', `account ${u.username} is deactivated`);
+  if (u.locked_at) return failed('account locked', 'conflict', `account ${u.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  const ok = await verifyPassword(password, JSON.parse(u.password) as PasswordHash);
+  if (!ok) {
+    const s = getSettings(db);
+    const locked = db.transaction(() => {
+      db.prepare('UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE user_id = ?').run(u.user_id);
+      const n = (db.prepare('SELECT failed_attempts n FROM app_user WHERE user_id = ?').get(u.user_id) as { n: number }).n;
+      appendAudit(ctx, { user: u.username, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u.user_id, reason: `${purpose}: wrong password (${n} of ${s.lockoutAttempts})` });
+      if (n >= s.lockoutAttempts) {
+        db.prepare('UPDATE app_user SET locked_at = ? WHERE user_id = ?').run(stamp(ctx).iso, u.user_id);
+        db.prepare("UPDATE session SET ended_at = ?, end_reason = 'lockout' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, u.user_id);
+        appendAudit(ctx, { user: u.username, action: 'lockout', entity: 'user', entityId: u.user_id, old: { locked: false }, new: { locked: true }, reason: `${n} failed attempts (limit ${s.lockoutAttempts})` });
+        return true;
+      }
+      return false;
+    }).immediate();
+    throw new CallError(locked ? 'conflict' : 'invalid-input', locked ? `${WRONG}; account ${u.username} is now locked after ${s.lockoutAttempts} failed attempts` : WRONG);
+  }
+  if (u.failed_attempts > 0) db.prepare('UPDATE app_user SET failed_attempts = 0 WHERE user_id = ?').run(u.user_id);
+  if (purpose !== 'change-password') {
+    const exp = expiresAt(u, getSettings(db));
+    if (u.must_change_password === 1) return failed('password must be changed', 'conflict', `the password of ${u.username} must be changed first (auth.changePassword)`);
+    if (exp !== null && clockOf(ctx).nowMs() >= Date.parse(exp)) return failed('password expired', 'conflict', `the password of ${u.username} expired on ${exp}: change it (auth.changePassword)`);
+  }
+  return getUser(db, u.user_id);
+}
+
+const tokenHash = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
+
+export function startSession(ctx: CoreContext, u: UserRow): string {
+  const token = randomBytes(32).toString('base64url');
+  const now = clockOf(ctx).nowMs();
+  ctx.db.transaction(() => {
+    ctx.db.prepare('INSERT INTO session (token_hash, user_id, created_at, last_seen_ms) VALUES (?, ?, ?, ?)').run(tokenHash(token), u.user_id, stampAt(now).iso, now);
+    appendAudit(ctx, { user: u.username, action: 'login', entity: 'user', entityId: u.user_id });
+  }).immediate();
+  return token;
+}
+
+export function endSession(ctx: CoreContext, token: string): boolean {
+  const s = ctx.db.prepare('SELECT s.user_id, u.username FROM session s JOIN app_user u USING (user_id) WHERE token_hash = ? AND ended_at IS NULL').get(tokenHash(token)) as { user_id: number; username: string } | undefined;
+  if (!s) return false;
+  ctx.db.transaction(() => {
+    ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'logout' WHERE token_hash = ?").run(stamp(ctx).iso, tokenHash(token));
+    appendAudit(ctx, { user: s.username, action: 'logout', entity: 'user', entityId: s.user_id });
+  }).immediate();
+  return true;
+}
+
+/**
+ * The account behind a live session; the call counts as activity. A session idle for more than
+ * `inactivityMinutes` ends (audited) and the caller must log in again.
+ */
+export function requireSession(ctx: CoreContext, token: string): UserRow {
+  const h = tokenHash(token);
+  const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(h) as { user_id: number; last_seen_ms: number; ended_at: string | null; end_reason: string | null } | undefined;
+  if (!s) throw new CallError('conflict', 'not logged in (unknown session): log in with auth.login', { auth: 'no-session' });
+  if (s.ended_at) throw new CallError('conflict', `session ended (${s.end_reason}): log in again`, { auth: 'ended' });
+  const now = clockOf(ctx).nowMs();
+  const limit = getSettings(ctx.db).inactivityMinutes * 60_000;
+  const u = getUser(ctx.db, s.user_id);
+  if (now - s.last_seen_ms > limit) {
+    ctx.db.transaction(() => {
+      ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'inactivity' WHERE token_hash = ?").run(stampAt(now).iso, h);
+      appendAudit(ctx, { user: u.username, action: 'session-expired', entity: 'user', entityId: u.user_id, reason: `no activity for more than ${limit / 60_000} minutes` });
+    }).immediate();
+    throw new CallError('conflict', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
+  }
+  if (u.active !== 1 || u.locked_at) throw new CallError('conflict', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
+  ctx.db.prepare('UPDATE session SET last_seen_ms = ? WHERE token_hash = ?').run(now, h);
+  return u;
+}
+
+/** Authority check (11.10(g)). */
+export function requireRole(u: UserRow, roles: readonly Role[], what: string): void {
+  if (!roles.includes(u.role)) throw new CallError('conflict', `${u.username} (${u.role}) may not ${what}: needs ${roles.join(' or ')}`, { auth: 'role' });
+}
+
+export type { EncryptedKey };

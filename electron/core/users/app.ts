@@ -1,0 +1,171 @@
+import type { z } from 'zod';
+import type { contract, Output } from '../../../shared/contract';
+import { Settings } from '../../../shared/meeting';
+import { CallError, type App, type CoreContext } from '../app';
+import { stamp } from '../audit/clock';
+import { appendAudit } from '../audit/log';
+import {
+  auditView,
+  authenticate,
+  checkPasswordRules,
+  createAccount,
+  currentKey,
+  endSession,
+  getUser,
+  requireRole,
+  requireSession,
+  startSession,
+  toUserInfo,
+  userCount,
+  type UserRow,
+} from './accounts';
+import { decryptPrivateKey, encryptPrivateKey, hashPassword, newSigningKeyPair, type EncryptedKey } from './crypto';
+import { getSettings, putSettings } from './settings';
+
+// Handlers of users, authentication and settings (issue 5 "Users"; 21 CFR 11.10(d)(g), 11.100, 11.300).
+
+type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input']>;
+
+export function registerUsers(app: App): void {
+  app.method('auth.status', (_i, ctx) => ({ needsBootstrap: userCount(ctx.db) === 0, users: userCount(ctx.db), inactivityMinutes: getSettings(ctx.db).inactivityMinutes }));
+  app.method('users.bootstrap', (input, ctx) => bootstrap(ctx, input));
+  app.method('auth.login', (input, ctx) => login(ctx, input));
+  app.method('auth.logout', ({ session }, ctx) => ({ ended: endSession(ctx, session) }));
+  app.method('auth.whoami', ({ session }, ctx) => toUserInfo(ctx.db, requireSession(ctx, session)));
+  app.method('auth.changePassword', (input, ctx) => changePassword(ctx, input));
+  app.method('users.list', (_i, ctx) => {
+    const s = getSettings(ctx.db);
+    return (ctx.db.prepare('SELECT * FROM app_user ORDER BY user_id').all() as UserRow[]).map((u) => toUserInfo(ctx.db, u, s));
+  });
+  app.method('users.create', (input, ctx) => createUser(ctx, input));
+  app.method('users.update', (input, ctx) => updateUser(ctx, input));
+  app.method('users.setActive', (input, ctx) => setActive(ctx, input));
+  app.method('users.unlock', (input, ctx) => unlock(ctx, input));
+  app.method('users.resetPassword', (input, ctx) => resetPassword(ctx, input));
+  app.method('settings.get', (_i, ctx) => getSettings(ctx.db));
+  app.method('settings.set', (input, ctx) => setSettings(ctx, input));
+}
+
+function admin(ctx: CoreContext, session: string, what: string): UserRow {
+  const u = requireSession(ctx, session);
+  requireRole(u, ['administrator'], what);
+  return u;
+}
+
+async function bootstrap(ctx: CoreContext, input: In<'users.bootstrap'>): Promise<Output<'users.bootstrap'>> {
+  if (userCount(ctx.db) > 0) throw new CallError('conflict', 'users.bootstrap is only allowed while there are no users');
+  const u = await createAccount(
+    ctx,
+    { username: input.username, printedName: input.printedName, title: input.title, role: 'administrator', password: input.password, identityVerification: input.identityVerification, mustChangePassword: false },
+    input.username,
+    { onlyIfNoUsers: true },
+  );
+  return toUserInfo(ctx.db, u);
+}
+
+async function login(ctx: CoreContext, input: In<'auth.login'>): Promise<Output<'auth.login'>> {
+  const u = await authenticate(ctx, input.username, input.password, 'login');
+  const session = startSession(ctx, u);
+  return { session, user: toUserInfo(ctx.db, u), inactivityMinutes: getSettings(ctx.db).inactivityMinutes };
+}
+
+/** Own password change with the current password: new hash and salt, the signing key re-encrypted. */
+async function changePassword(ctx: CoreContext, input: In<'auth.changePassword'>): Promise<Output<'auth.changePassword'>> {
+  const u = await authenticate(ctx, input.username, input.oldPassword, 'change-password');
+  if (input.newPassword === input.oldPassword) throw new CallError('invalid-input', 'the new password must differ from the current one');
+  checkPasswordRules(ctx.db, input.newPassword, u.username);
+  const key = currentKey(ctx.db, u.user_id);
+  const pw = await hashPassword(input.newPassword);
+  let reEncrypted: EncryptedKey | null = null;
+  if (key) reEncrypted = await encryptPrivateKey(await decryptPrivateKey(JSON.parse(key.private_key) as EncryptedKey, input.oldPassword), input.newPassword);
+  const now = stamp(ctx).iso;
+  ctx.db.transaction(() => {
+    ctx.db.prepare('UPDATE app_user SET password = ?, password_changed_at = ?, must_change_password = 0, failed_attempts = 0 WHERE user_id = ?').run(JSON.stringify(pw), now, u.user_id);
+    if (key && reEncrypted) ctx.db.prepare('UPDATE user_key SET private_key = ? WHERE key_id = ?').run(JSON.stringify(reEncrypted), key.key_id);
+    appendAudit(ctx, { user: u.username, action: 'password-change', entity: 'user', entityId: u.user_id, reason: u.must_change_password ? 'first login / after reset' : null });
+  }).immediate();
+  return toUserInfo(ctx.db, getUser(ctx.db, u.user_id));
+}
+
+async function createUser(ctx: CoreContext, input: In<'users.create'>): Promise<Output<'users.create'>> {
+  const a = admin(ctx, input.session, 'create accounts');
+  const u = await createAccount(
+    ctx,
+    { username: input.username, printedName: input.printedName, title: input.title, role: input.role, password: input.password, identityVerification: input.identityVerification, mustChangePassword: true },
+    a.username,
+  );
+  return toUserInfo(ctx.db, u);
+}
+
+function updateUser(ctx: CoreContext, input: In<'users.update'>): Output<'users.update'> {
+  const a = admin(ctx, input.session, 'change accounts');
+  const before = getUser(ctx.db, input.userId);
+  ctx.db.transaction(() => {
+    ctx.db
+      .prepare('UPDATE app_user SET printed_name = ?, title = ?, role = ? WHERE user_id = ?')
+      .run(input.printedName ?? before.printed_name, input.title ?? before.title, input.role ?? before.role, before.user_id);
+    const after = getUser(ctx.db, before.user_id);
+    appendAudit(ctx, { user: a.username, action: 'change', entity: 'user', entityId: before.user_id, old: auditView(before), new: auditView(after), reason: input.reason });
+  }).immediate();
+  return toUserInfo(ctx.db, getUser(ctx.db, input.userId));
+}
+
+function setActive(ctx: CoreContext, input: In<'users.setActive'>): Output<'users.setActive'> {
+  const a = admin(ctx, input.session, 'deactivate accounts');
+  const before = getUser(ctx.db, input.userId);
+  if (before.user_id === a.user_id && !input.active) throw new CallError('conflict', 'an administrator cannot deactivate their own account');
+  ctx.db.transaction(() => {
+    ctx.db.prepare('UPDATE app_user SET active = ? WHERE user_id = ?').run(input.active ? 1 : 0, before.user_id);
+    if (!input.active) ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'deactivated' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, before.user_id);
+    appendAudit(ctx, { user: a.username, action: input.active ? 'reactivate' : 'deactivate', entity: 'user', entityId: before.user_id, old: { active: before.active === 1 }, new: { active: input.active }, reason: input.reason });
+  }).immediate();
+  return toUserInfo(ctx.db, getUser(ctx.db, input.userId));
+}
+
+function unlock(ctx: CoreContext, input: In<'users.unlock'>): Output<'users.unlock'> {
+  const a = admin(ctx, input.session, 'unlock accounts');
+  const before = getUser(ctx.db, input.userId);
+  ctx.db.transaction(() => {
+    ctx.db.prepare('UPDATE app_user SET locked_at = NULL, failed_attempts = 0 WHERE user_id = ?').run(before.user_id);
+    appendAudit(ctx, { user: a.username, action: 'unlock', entity: 'user', entityId: before.user_id, old: { locked: before.locked_at !== null, failedAttempts: before.failed_attempts }, new: { locked: false, failedAttempts: 0 }, reason: input.reason });
+  }).immediate();
+  return toUserInfo(ctx.db, getUser(ctx.db, input.userId));
+}
+
+/**
+ * An administrator sets a temporary password (the user must change it at next login: 11.200(a)(3),
+ * the administrator never knows the password in use). The private key cannot be decrypted without
+ * the old password, so it is retired (its public key stays to verify earlier signatures) and a new
+ * pair is issued.
+ */
+async function resetPassword(ctx: CoreContext, input: In<'users.resetPassword'>): Promise<Output<'users.resetPassword'>> {
+  const a = admin(ctx, input.session, 'reset passwords');
+  const u = getUser(ctx.db, input.userId);
+  checkPasswordRules(ctx.db, input.temporaryPassword, u.username);
+  const pw = await hashPassword(input.temporaryPassword);
+  const keys = newSigningKeyPair();
+  const enc = await encryptPrivateKey(keys.privateKey, input.temporaryPassword);
+  const now = stamp(ctx).iso;
+  ctx.db.transaction(() => {
+    const old = currentKey(ctx.db, u.user_id);
+    if (old) ctx.db.prepare('UPDATE user_key SET retired_at = ? WHERE key_id = ?').run(now, old.key_id);
+    const keyId = Number(ctx.db.prepare('INSERT INTO user_key (user_id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)').run(u.user_id, keys.publicKeyPem, JSON.stringify(enc), now).lastInsertRowid);
+    ctx.db.prepare('UPDATE app_user SET password = ?, password_changed_at = ?, must_change_password = 1, failed_attempts = 0, locked_at = NULL WHERE user_id = ?').run(JSON.stringify(pw), now, u.user_id);
+    ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'password-reset' WHERE user_id = ? AND ended_at IS NULL").run(now, u.user_id);
+    appendAudit(ctx, { user: a.username, action: 'password-reset', entity: 'user', entityId: u.user_id, old: { keyId: old?.key_id ?? null }, new: { keyId, mustChangePassword: true }, reason: input.reason });
+  }).immediate();
+  return toUserInfo(ctx.db, getUser(ctx.db, u.user_id));
+}
+
+function setSettings(ctx: CoreContext, input: In<'settings.set'>): Output<'settings.set'> {
+  const a = admin(ctx, input.session, 'change settings');
+  const before = getSettings(ctx.db);
+  const after = Settings.parse({ ...before, ...input.settings });
+  const changed = Object.fromEntries(Object.entries(input.settings).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
+  if (Object.keys(changed).length === 0) return before;
+  ctx.db.transaction(() => {
+    putSettings(ctx.db, changed, stamp(ctx).iso, a.username);
+    appendAudit(ctx, { user: a.username, action: 'change', entity: 'settings', entityId: null, old: Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof typeof before]])), new: changed, reason: input.reason });
+  }).immediate();
+  return after;
+}

@@ -4,6 +4,7 @@ import { defaultDbPath } from './store/db';
 import { pkCommands } from './pk/cli';
 import { efficacyCommands } from './efficacy/cli';
 import { safetyCommands } from './safety/cli';
+import { auditCommands } from './audit/cli';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
@@ -28,6 +29,9 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables
+  dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken
+  dosedesk audit list [--user U] [--action A] [--entity E] [--entity-id ID] [--from ISO] [--to ISO] [--format json|csv]
+                                                       audit trail entries, oldest first
   dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.
@@ -109,6 +113,7 @@ export const COMMANDS: Record<string, Command> = {
   ...pkCommands,
   ...efficacyCommands,
   ...safetyCommands,
+  ...auditCommands,
 };
 
 export async function main(argv: string[]): Promise<number> {

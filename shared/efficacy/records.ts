@@ -44,6 +44,18 @@ export interface RsRecord {
   /** RSACPTFL. */
   accepted: string | null;
   dtc: string | null;
+  /** RSCAT (e.g. "RECIST 1.1"); records of other criteria (iRECIST, mRECIST, ECOG, …) are not used. */
+  category?: string | null;
+}
+
+/** RS test codes of a RECIST time point (overall, target, non-target response, new lesion indicator). */
+export const TIME_POINT_TESTS = new Set(['OVRLRESP', 'TRGRESP', 'NTRGRESP', 'NEWLIND', 'NEWLPROG']);
+
+/** An RS record of a RECIST 1.1 time point: a time-point test code, and RSCAT empty or RECIST (not iRECIST / mRECIST). */
+export function isRecistTimePoint(r: Pick<RsRecord, 'testcd' | 'category'>): boolean {
+  if (!TIME_POINT_TESTS.has(r.testcd.trim().toUpperCase())) return false;
+  const cat = (r.category ?? '').trim().toUpperCase();
+  return cat === '' || (/RECIST/.test(cat) && !/(I|M)RECIST/.test(cat));
 }
 
 export type LesionRole = 'TARGET' | 'NON-TARGET' | 'NEW';

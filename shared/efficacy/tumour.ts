@@ -9,7 +9,7 @@ import {
   type AssessmentResponse, type BestResponse, type NonTargetResponse, type TargetLesionMeasurement, type TargetResponse,
 } from '../recist';
 import {
-  acceptedEvaluator, completeDate, evaluatorLabel, isNodalLocation, lesionRole, LONGEST_DIAMETER_TESTS, measurementValue,
+  acceptedEvaluator, completeDate, evaluatorLabel, isNodalLocation, isRecistTimePoint, lesionRole, LONGEST_DIAMETER_TESTS, measurementValue,
   normalizeResponse, SHORT_AXIS_TESTS, type LesionRole, type RsRecord, type TrRecord, type TuRecord,
 } from './records';
 
@@ -164,6 +164,7 @@ function groupByDate<T extends { dtc: string | null }>(recs: readonly T[], notes
  *
  * Rules (DESIGN §4, recist_rules.md):
  * - Assessment = subject × complete date (partial TRDTC / RSDTC cannot be ordered: not used, noted).
+ * - RS: RECIST time-point records only (isRecistTimePoint: OVRLRESP, TRGRESP, NTRGRESP, NEWLIND).
  * - Evaluator: acceptedEvaluator() over the TR and RS records of that date; only its records are used.
  * - Sum of diameters: TR SUMDIAM when present, else sumOfDiameters() over the baseline target lesions.
  * - Baseline: the last assessment on or before the first dose date; post-baseline: after the first dose.
@@ -189,7 +190,7 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
   const newIds = new Set([...lesions].filter(([, l]) => l.role === 'NEW').map(([id]) => id));
 
   const trByDate = groupByDate(input.tr, notes, 'TR');
-  const rsByDate = groupByDate(input.rs, notes, 'RS');
+  const rsByDate = groupByDate(input.rs.filter(isRecistTimePoint), notes, 'RS');
   const tuNewDates = new Set(input.tu.filter((t) => lesionRole(t.result) === 'NEW').map((t) => completeDate(t.dtc)).filter((d): d is string => d !== null));
   const dates = [...new Set([...trByDate.keys(), ...rsByDate.keys()])].sort();
 

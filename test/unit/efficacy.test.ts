@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CENSORING_RULES, DAYS_PER_MONTH, deriveOs, derivePfs, type EndpointInput } from '../../shared/efficacy/endpoints';
 import { kmByGroup } from '../../shared/efficacy/km';
-import { acceptedEvaluator, normalizeResponse, type RsRecord, type TrRecord, type TuRecord } from '../../shared/efficacy/records';
+import { acceptedEvaluator, isRecistTimePoint, normalizeResponse, type RsRecord, type TrRecord, type TuRecord } from '../../shared/efficacy/records';
 import { deriveSubjectTumour, lesionsOf, nonTargetResponse } from '../../shared/efficacy/tumour';
 
 // Hand-worked cases. Rules: RECIST 1.1 (Eisenhauer 2009) as summarised in
@@ -163,6 +163,23 @@ describe('codes', () => {
     expect(nonTargetResponse(['NT01', 'NT02', 'NT03'], recs)).toBe('NE');
     expect(nonTargetResponse(['NT01'], [state('2025-01-01', 'NT01', 'UNEQUIVOCAL PROGRESSION')])).toBe('PD');
     expect(nonTargetResponse([], recs)).toBeNull();
+  });
+
+  it('uses RECIST 1.1 time-point records of RS only (not BESTRSP, iRECIST or ECOG)', () => {
+    expect(isRecistTimePoint({ testcd: 'OVRLRESP', category: 'RECIST 1.1' })).toBe(true);
+    expect(isRecistTimePoint({ testcd: 'OVRLRESP', category: null })).toBe(true);
+    expect(isRecistTimePoint({ testcd: 'OVRLRESP', category: 'iRECIST' })).toBe(false);
+    expect(isRecistTimePoint({ testcd: 'BESTRSP', category: 'RECIST 1.1' })).toBe(false);
+    expect(isRecistTimePoint({ testcd: 'ECOG', category: 'ECOG' })).toBe(false);
+    const r = deriveSubjectTumour(
+      {
+        firstDoseDtc: '2025-01-10', tu: [],
+        tr: [tr('2025-01-05', null, 'SUMDIAM', 50), tr('2025-02-21', null, 'SUMDIAM', 30)],
+        rs: [rs('2025-02-21', 'SD', { category: 'iRECIST' }), rs('2025-06-30', 'PR', { testcd: 'BESTRSP' })],
+      },
+      RECIST,
+    );
+    expect(r.points.map((p) => [p.dtc, p.response, p.responseSource])).toEqual([['2025-01-05', null, null], ['2025-02-21', 'PR', 'computed']]);
   });
 });
 

@@ -34,10 +34,11 @@ export function loadTumourRecords(db: Db, snapshotId: number): Map<string, Tumou
   for (const [u, linkId, testcd, value, text, evaluator, evaluatorId, accepted, dtc] of tr)
     bucket(by, u).tr.push({ linkId, testcd, value, text, evaluator, evaluatorId, accepted, dtc });
   const rs = db
-    .prepare(`SELECT usubjid, rstestcd, coalesce(rsstresc, rsorres), rseval, rsevalid, rsacptfl, rsdtc FROM rec_rs WHERE snapshot_id = ? ORDER BY usubjid, row_no`)
+    .prepare(`SELECT usubjid, rstestcd, coalesce(rsstresc, rsorres), rseval, rsevalid, rsacptfl, rsdtc, rscat FROM rec_rs WHERE snapshot_id = ? ORDER BY usubjid, row_no`)
     .raw()
-    .all(snapshotId) as [string, string, string | null, string | null, string | null, string | null, string | null][];
-  for (const [u, testcd, response, evaluator, evaluatorId, accepted, dtc] of rs) bucket(by, u).rs.push({ testcd, response, evaluator, evaluatorId, accepted, dtc });
+    .all(snapshotId) as [string, string, string | null, string | null, string | null, string | null, string | null, string | null][];
+  for (const [u, testcd, response, evaluator, evaluatorId, accepted, dtc, category] of rs)
+    bucket(by, u).rs.push({ testcd, response, evaluator, evaluatorId, accepted, dtc, category });
   return by;
 }
 

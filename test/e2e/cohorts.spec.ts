@@ -110,7 +110,7 @@ test('fresh database: the demo cuts are imported and the Cohorts table shows the
   await screenshot(page, 'cohorts-cut1');
 
   // The selection survives a restart of the UI.
-  await page.getByRole('button', { name: 'Snapshot provenance' }).click();
+  await page.getByRole('button', { name: 'Provenance', exact: true }).click();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Snapshot provenance' })).toBeVisible();
   await expect(page.getByTestId('snapshot-picker')).toHaveValue(String(snapshots[1]!.snapshotId));
@@ -118,7 +118,7 @@ test('fresh database: the demo cuts are imported and the Cohorts table shows the
 
 test('snapshot provenance: files with SHA-256, the full content hash and the stored warnings', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('button', { name: 'Snapshot provenance' }).click();
+  await page.getByRole('button', { name: 'Provenance', exact: true }).click();
   const [newest] = await app.core.call('snapshots.list', {});
   const details = await app.core.call('snapshot.get', { snapshotId: newest!.snapshotId });
   await expect(page.getByTestId('content-hash')).toHaveText(newest!.contentHash);

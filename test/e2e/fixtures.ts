@@ -45,10 +45,10 @@ export const test = base.extend<{ seedDemo: boolean; app: DoseDeskApp }>({
 
 export { expect };
 
-/** A full-page screenshot in test-results/screenshots/<name>.png (looked at by a person after the run). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot in test-results/screenshots/<name>.png (looked at by a person after the run): the full page, or the viewport when a modal dialog is open. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: opts.fullPage ?? true, animations: 'disabled' });
 }
 
 /** axe-core scan (WCAG 2 A/AA rules) of the page or a part of it; returns the serious and critical violations. */

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CoreEvent, ImportResult, StudyInfo } from '../../../shared/contract';
 import { invoke, isElectron, onCoreEvent, pickNative, stageFiles } from '../api';
 import { count, shortHash } from '../format';
@@ -209,10 +209,12 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
           </div>
         )}
 
-        {stage.step === 'result' && <ResultPanel result={stage.result} />}
-
-        {stage.step === 'result' && study && stage.result.needsConfirmation.length > 0 && (
-          <StudyDefinitionForm study={study} needs={stage.result.needsConfirmation} onSaved={() => onImported(stage.result)} />
+        {stage.step === 'result' && (
+          <ResultPanel result={stage.result}>
+            {study && stage.result.needsConfirmation.length > 0 && (
+              <StudyDefinitionForm study={study} needs={stage.result.needsConfirmation} onSaved={() => onImported(stage.result)} />
+            )}
+          </ResultPanel>
         )}
       </div>
       <footer className="dialog-footer">
@@ -282,7 +284,7 @@ const STATUS_TEXT: Record<ImportResult['status'], { tone: string; title: string;
   cancelled: { tone: 'neutral', title: 'Import cancelled — nothing was written', body: 'The import was rolled back. Earlier snapshots are unchanged.' },
 };
 
-function ResultPanel({ result }: { result: ImportResult }) {
+function ResultPanel({ result, children }: { result: ImportResult; children?: ReactNode }) {
   const s = STATUS_TEXT[result.status];
   const domains = Object.entries(result.domains).sort(([a], [b]) => a.localeCompare(b));
   return (
@@ -304,12 +306,14 @@ function ResultPanel({ result }: { result: ImportResult }) {
         )}
       </div>
 
+      {children}
+
       {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${result.errors.length}) — the import stopped`} />}
 
       {domains.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Domains read">
           <table className="data-table domains-table" data-testid="domains-table">
-            <caption>Domains read</caption>
+            <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read before the import stopped'}</caption>
             <thead>
               <tr>
                 <th scope="col">Domain</th>

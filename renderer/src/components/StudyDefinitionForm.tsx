@@ -83,6 +83,7 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
           ))}
         </ul>
       )}
+      <div className="definition-layout">
       <fieldset>
         <legend>Dose levels</legend>
         <table className="data-table levels-table">
@@ -134,8 +135,8 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
           <input className="input" inputMode="numeric" value={windowDays} onChange={(e) => setWindowDays(e.target.value)} />
         </label>
         <label>
-          <span>Data cut-off</span>
-          <input className="input" type="date" value={cutoff} onChange={(e) => setCutoff(e.target.value)} />
+          <span>Data cut-off (YYYY-MM-DD)</span>
+          <input className="input mono-nums" placeholder="YYYY-MM-DD" inputMode="numeric" maxLength={10} value={cutoff} onChange={(e) => setCutoff(e.target.value)} />
         </label>
         <label>
           <span>Escalation design</span>
@@ -147,6 +148,7 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
             ))}
           </select>
         </label>
+      </div>
       </div>
       {problem && (
         <p className="form-problem" role="alert">

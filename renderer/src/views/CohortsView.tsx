@@ -245,6 +245,11 @@ function Kpi({ label, value, tone }: { label: string; value: number; tone?: 'war
   );
 }
 
+/** A count cell's content: zeros are drawn muted so that the non-zero counts stand out. */
+function n(v: number) {
+  return v === 0 ? <span className="zero">0</span> : count(v);
+}
+
 function CohortTableRow({ r }: { r: CohortRow }) {
   const ne = notEvaluable(r);
   return (
@@ -260,10 +265,10 @@ function CohortTableRow({ r }: { r: CohortRow }) {
         {count(r.treated)}
       </td>
       <td className="num" data-col="windowComplete">
-        {count(r.windowComplete)}
+        {n(r.windowComplete)}
       </td>
       <td className="num window-open-col" data-col="windowOpen">
-        <span className={`cell-value${r.windowOpen > 0 ? ' pill pill-warning' : ''}`}>{count(r.windowOpen)}</span>
+        <span className={`cell-value${r.windowOpen > 0 ? ' pill pill-warning' : ' zero'}`}>{count(r.windowOpen)}</span>
         {r.windowEnds.length > 0 && (
           <ul className="window-ends" aria-label={`Open DLT windows at DL${r.level}`}>
             {[...r.windowEnds]
@@ -280,25 +285,25 @@ function CohortTableRow({ r }: { r: CohortRow }) {
         )}
       </td>
       <td className="num" data-col="notEvaluable">
-        {ne > 0 ? count(ne) : <span className="muted">0</span>}
+        {n(ne)}
       </td>
       <td className="num" data-col="subjectsGrade3">
-        {count(r.subjectsGrade3)}
+        {n(r.subjectsGrade3)}
       </td>
       <td className="num" data-col="saes">
-        {count(r.saes)}
+        {n(r.saes)}
       </td>
       <td className="num" data-col="subjectsWithSae">
-        {count(r.subjectsWithSae)}
+        {n(r.subjectsWithSae)}
       </td>
       <td className="num" data-col="dltAes">
-        {r.dltAes > 0 ? <span className="pill pill-danger">{count(r.dltAes)}</span> : count(r.dltAes)}
+        {r.dltAes > 0 ? <span className="pill pill-danger">{count(r.dltAes)}</span> : n(r.dltAes)}
       </td>
       <td className="num" data-col="subjectsWithDlt">
-        {count(r.subjectsWithDlt)}
+        {n(r.subjectsWithDlt)}
       </td>
       <td className="num" data-col="ongoing">
-        {count(r.ongoing)}
+        {n(r.ongoing)}
       </td>
     </tr>
   );

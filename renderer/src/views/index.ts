@@ -18,7 +18,7 @@ export const VIEW_GROUPS: Record<ViewDef['group'], string> = { review: 'Review',
 
 export const VIEWS: ViewDef[] = [
   { id: 'cohorts', label: 'Cohorts', group: 'review', component: CohortsView },
-  { id: 'snapshot', label: 'Snapshot provenance', group: 'data', component: SnapshotView },
+  { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },
 ];
 
 export function findView(id: string): ViewDef {

@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { cutSnapshot, generateStudy, HORIZON, writeSnapshot } from '../../electron/core/demo/generate';
+import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixtures';
+
+// The import dialog on real files. DESIGN §3: a failed import names file, row and column with what
+// was expected and what was found, and leaves the database exactly as it was.
+
+/** Copies a shipped demo cut into `dest` and replaces one CSV cell; returns the 1-based data row that was changed. */
+function corruptCsvCell(src: string, dest: string, file: string, column: string, dataRow: number, value: string): void {
+  fs.cpSync(src, dest, { recursive: true });
+  const p = path.join(dest, file);
+  const lines = fs.readFileSync(p, 'utf8').split('\n');
+  const header = lines[0]!.split(',');
+  const col = header.indexOf(column);
+  expect(col, `${file} has a ${column} column`).toBeGreaterThanOrEqual(0);
+  const line = lines[dataRow]!;
+  expect(line.includes('"'), 'the row to corrupt has no quoted fields (plain split is exact)').toBe(false);
+  const cells = line.split(',');
+  cells[col] = value;
+  lines[dataRow] = cells.join(',');
+  fs.writeFileSync(p, lines.join('\n'));
+}
+
+async function visibleState(page: Page) {
+  const options = await page.getByTestId('snapshot-picker').locator('option').allTextContents();
+  const table = await page.getByTestId('cohorts-table').innerText();
+  return { options, table };
+}
+
+test('a broken snapshot shows the located error and leaves the earlier data unchanged', async ({ page, app }) => {
+  const broken = path.join(app.tmp, 'broken-cut');
+  // DM data row 5: AGE must be numeric (SDTMIG DM.AGE is Num).
+  corruptCsvCell(path.join(DEMO_DIR, 'cut2'), broken, 'dm.csv', 'AGE', 5, 'abc');
+
+  await page.goto(app.url);
+  await expect(page.getByTestId('cohort-row').first()).toBeVisible();
+  const before = await visibleState(page);
+  const listBefore = await app.core.call('snapshots.list', {});
+  const summaryBefore = await app.core.call('cohorts.summary', { snapshotId: listBefore[0]!.snapshotId });
+
+  await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+  await expect(dialog).toBeVisible();
+  await screenshot(page, 'import-dialog-choose', { fullPage: false });
+  expect(await seriousViolations(page, 'dialog'), 'axe: import dialog').toEqual([]);
+
+  await dialog.getByTestId('path-input').fill(broken);
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+
+  const status = dialog.getByTestId('import-status');
+  await expect(status).toHaveAttribute('data-status', 'failed');
+  await expect(status).toContainText('Import failed — nothing was written');
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  const err = dialog.getByTestId('error-table').locator('tbody tr').first();
+  await expect(err.locator('[data-col=file]')).toHaveText('dm.csv');
+  await expect(err.locator('[data-col=row]')).toHaveText('5');
+  await expect(err.locator('[data-col=column]')).toHaveText('AGE');
+  await expect(err.locator('[data-col=found]')).toContainText('abc');
+  await screenshot(page, 'import-dialog-failed', { fullPage: false });
+  expect(await seriousViolations(page, 'dialog'), 'axe: import dialog with errors').toEqual([]);
+
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+
+  // Nothing changed: the same snapshots, the same cohort numbers, in the UI and in the database.
+  await expect(page.getByTestId('cohort-row').first()).toBeVisible();
+  expect(await visibleState(page)).toEqual(before);
+  expect(await app.core.call('snapshots.list', {})).toEqual(listBefore);
+  expect(await app.core.call('cohorts.summary', { snapshotId: listBefore[0]!.snapshotId })).toEqual(summaryBefore);
+});
+
+test('a ragged CSV row chosen as a folder is reported with its location', async ({ page, app }) => {
+  const broken = path.join(app.tmp, 'ragged-cut');
+  fs.cpSync(path.join(DEMO_DIR, 'cut2'), broken, { recursive: true });
+  // AE is XPT in the demo; make the ragged row in a CSV domain (TU): drop the last field of data row 3.
+  const p = path.join(broken, 'tu.csv');
+  const lines = fs.readFileSync(p, 'utf8').split('\n');
+  lines[3] = lines[3]!.slice(0, lines[3]!.lastIndexOf(','));
+  fs.writeFileSync(p, lines.join('\n'));
+
+  await page.goto(app.url);
+  await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+  // The browser's folder chooser uploads the files to the host's staging folder.
+  await dialog.getByTestId('folder-input').setInputFiles(broken);
+  await expect(dialog.getByTestId('chosen-source')).toContainText('files');
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'failed');
+  const err = dialog.getByTestId('error-table').locator('tbody tr').first();
+  await expect(err.locator('[data-col=file]')).toHaveText('tu.csv');
+  await expect(err.locator('[data-col=row]')).toHaveText('3');
+  expect(await app.core.call('snapshots.list', {})).toHaveLength(2);
+});
+
+test.describe('snapshot without study.json', () => {
+  test.use({ seedDemo: false });
+  test('imports with progress, then asks to confirm the study definition', async ({ page, app }) => {
+    const src = path.join(app.tmp, 'no-definition');
+    fs.cpSync(path.join(DEMO_DIR, 'cut1'), src, { recursive: true });
+    fs.rmSync(path.join(src, 'study.json'));
+    const expectedDoses = (JSON.parse(fs.readFileSync(path.join(DEMO_DIR, 'cut1', 'study.json'), 'utf8')) as { doseLevels: { dose: number }[] }).doseLevels;
+
+    await page.goto(app.url);
+    await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('path-input').fill(src);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported');
+    // Per-domain counts: DM rows = the number of subject lines in dm.csv.
+    const dmRows = fs.readFileSync(path.join(src, 'dm.csv'), 'utf8').trim().split('\n').length - 1;
+    await expect(dialog.getByTestId('domains-table').locator('tr', { hasText: /^DM/ })).toContainText(String(dmRows));
+
+    const form = dialog.getByTestId('definition-form');
+    await expect(form.getByRole('heading', { name: 'Confirm study definition' })).toBeVisible();
+    // Dose levels derived from EX: the distinct first doses given (only levels that were dosed at cut 1).
+    const derived = await form.getByRole('textbox', { name: /Dose of level/ }).evaluateAll((els) => els.map((e) => Number((e as HTMLInputElement).value)));
+    for (const d of derived) expect(expectedDoses.map((l) => l.dose)).toContain(d);
+    await form.getByLabel('Data cut-off').fill('2025-08-22');
+    await form.getByLabel('Escalation design').selectOption('atd');
+    await screenshot(page, 'import-dialog-confirm-definition', { fullPage: false });
+    expect(await seriousViolations(page, 'dialog'), 'axe: definition form').toEqual([]);
+    await form.getByRole('button', { name: 'Save study definition' }).click();
+    await expect(form.getByRole('status')).toContainText('Saved');
+    const [study] = await app.core.call('studies.list', {});
+    expect(study!.definitionSource).toBe('user');
+    expect(study!.definition.dataCutoff).toBe('2025-08-22');
+    expect(study!.definition.escalation.design).toBe('atd');
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(page.getByTestId('cohorts-cutoff')).toHaveText('2025-08-22');
+  });
+});
+
+test('a long import shows its progress and can be cancelled: nothing is written', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  // A larger study from the same generator (600 subjects, all CSV), so that the import takes seconds.
+  const big = path.join(app.tmp, 'big-cut');
+  await writeSnapshot(big, cutSnapshot(generateStudy({ subjects: 600 }), HORIZON), { format: 'csv' });
+  const listBefore = await app.core.call('snapshots.list', {});
+
+  await page.goto(app.url);
+  await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+  await dialog.getByTestId('path-input').fill(big);
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+
+  // Progress from import.progress events: the bar moves and names the file being read.
+  const bar = dialog.getByRole('progressbar', { name: 'Import progress' });
+  await expect(bar).toBeVisible();
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(dialog.getByTestId('import-progress')).toContainText(/of \d+ files/);
+  await screenshot(page, 'import-dialog-progress', { fullPage: false });
+
+  await dialog.getByRole('button', { name: 'Cancel import' }).click();
+  const status = dialog.getByTestId('import-status');
+  await expect(status).toHaveAttribute('data-status', /cancelled|imported/, { timeout: 60_000 });
+  // The cancel reached the core before the commit (the import of 600 subjects takes seconds).
+  await expect(status).toHaveAttribute('data-status', 'cancelled');
+  await expect(status).toContainText('nothing was written');
+  await screenshot(page, 'import-dialog-cancelled', { fullPage: false });
+  expect(await app.core.call('snapshots.list', {})).toEqual(listBefore);
+});

@@ -4,6 +4,7 @@ import { method } from './api/method';
 import { pkApi } from './api/pk';
 import { efficacyApi } from './api/efficacy';
 import { safetyApi } from './api/safety';
+import { subjectsApi } from './api/subjects';
 import { meetingsApi } from './api/meetings';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
@@ -166,6 +167,7 @@ export const contract = {
   ...pkApi,
   ...efficacyApi,
   ...safetyApi,
+  ...subjectsApi,
   ...meetingsApi,
 } as const;
 

@@ -7,6 +7,7 @@ import { registerCohorts } from './cohorts/app';
 import { registerPk } from './pk/app';
 import { registerEfficacy } from './efficacy/app';
 import { registerSafety } from './safety/app';
+import { registerSubjects } from './subjects/app';
 import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
@@ -75,6 +76,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerPk(app);
   registerEfficacy(app);
   registerSafety(app);
+  registerSubjects(app);
   registerUsers(app);
   registerAudit(app);
   registerMeetings(app);

@@ -1,0 +1,114 @@
+import { dayNumberToIso, studyDayFromIso, toDayNumber } from '../../../shared/dates';
+import { doseLevelOf } from '../../../shared/dlt';
+import { exposureSegments, laneEndDtc, type Administration } from '../../../shared/exposure';
+import type { App, CoreContext } from '../app';
+import { snapshotContext } from '../cohorts/app';
+import { loadSubjects } from '../queries/subjects';
+
+// Handlers of the subjects feature: the timeline behind the swimmer and the profile header, and a
+// subject's labs. Queries gather the rows; the exposure rule is shared/exposure.ts.
+
+export function registerSubjects(app: App): void {
+  app.method('subjects.timeline', ({ snapshotId }, ctx) => timeline(ctx, snapshotId));
+  app.method('subjects.labs', ({ snapshotId, usubjid }, ctx) => labs(ctx, snapshotId, usubjid));
+}
+
+const DOMAIN_TABLES = ['dm', 'ex', 'ae', 'ds', 'rs', 'tr', 'tu', 'pc', 'pp', 'is', 'lb', 'vs'] as const;
+
+function domainsPresent(ctx: CoreContext, snapshotId: number): string[] {
+  return DOMAIN_TABLES.filter((t) => ctx.db.prepare(`SELECT 1 FROM rec_${t} WHERE snapshot_id = ? LIMIT 1`).get(snapshotId)).map((t) => t.toUpperCase());
+}
+
+function timeline(ctx: CoreContext, snapshotId: number) {
+  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const facts = loadSubjects(ctx.db, snapshotId);
+  const dm = new Map(
+    (ctx.db.prepare(`SELECT usubjid, race, country FROM rec_dm WHERE snapshot_id = ?`).all(snapshotId) as { usubjid: string; race: string | null; country: string | null }[]).map((r) => [r.usubjid, r]),
+  );
+  const admins = new Map<string, Administration[]>();
+  for (const e of ctx.db
+    .prepare(`SELECT usubjid, exstdtc, exendtc, exdose, exdosu FROM rec_ex WHERE snapshot_id = ? AND exstdtc IS NOT NULL ORDER BY usubjid, exstdtc, row_no`)
+    .all(snapshotId) as { usubjid: string; exstdtc: string; exendtc: string | null; exdose: number | null; exdosu: string | null }[]) {
+    if (cutoff && e.exstdtc.slice(0, 10) > cutoff) continue;
+    let l = admins.get(e.usubjid);
+    if (!l) admins.set(e.usubjid, (l = []));
+    l.push({ startDtc: e.exstdtc, endDtc: e.exendtc, dose: e.exdose, unit: e.exdosu });
+  }
+  const disposition = new Map<string, { dsdecod: string; dsterm: string | null; dscat: string | null; dsstdtc: string | null }[]>();
+  for (const d of ctx.db
+    .prepare(`SELECT usubjid, dsdecod, dsterm, dscat, dsstdtc FROM rec_ds WHERE snapshot_id = ? ORDER BY usubjid, dsstdtc, row_no`)
+    .all(snapshotId) as { usubjid: string; dsdecod: string; dsterm: string | null; dscat: string | null; dsstdtc: string | null }[]) {
+    let l = disposition.get(d.usubjid);
+    if (!l) disposition.set(d.usubjid, (l = []));
+    l.push(d);
+  }
+
+  const subjects = [];
+  const notTreated: string[] = [];
+  for (const s of facts) {
+    const first = s.firstDoseDtc;
+    if (!first || (cutoff && first.slice(0, 10) > cutoff)) {
+      notTreated.push(s.usubjid);
+      continue;
+    }
+    const lvl = doseLevelOf(s.firstDose, definition.doseLevels);
+    const a = admins.get(s.usubjid) ?? [];
+    const beforeCut = (d: string | null) => (d && (!cutoff || d.slice(0, 10) <= cutoff) ? d : null);
+    const eotDtc = beforeCut(s.endOfTreatmentDtc);
+    const deathDtc = beforeCut(s.deathDtc);
+    const lastAdmin = a.map((x) => x.endDtc ?? x.startDtc).filter((d) => toDayNumber(d) !== null).sort().pop() ?? null;
+    const ongoing = !eotDtc && !deathDtc;
+    const end = laneEndDtc({ endOfTreatmentDtc: eotDtc, deathDtc, cutoffDtc: cutoff, lastAdministrationDtc: lastAdmin });
+    const firstDay = toDayNumber(first);
+    const windowEnd = firstDay === null ? null : dayNumberToIso(firstDay + definition.dltWindowDays - 1);
+    const d = dm.get(s.usubjid);
+    subjects.push({
+      usubjid: s.usubjid,
+      siteid: s.siteid,
+      age: s.age,
+      sex: s.sex,
+      race: d?.race ?? null,
+      country: d?.country ?? null,
+      arm: s.arm,
+      level: lvl?.level ?? null,
+      dose: lvl?.dose ?? s.firstDose,
+      doseUnit: lvl ? definition.doseUnit : s.doseUnit,
+      part: s.part,
+      firstDoseDtc: first,
+      lastDoseDtc: s.lastDoseDtc,
+      segments: end ? exposureSegments(a, first, end, definition.doseLevels) : [],
+      doseDays: a.map((x) => studyDayFromIso(x.startDtc, first)).filter((x): x is number => x !== null),
+      laneEndDtc: end,
+      laneEndDay: studyDayFromIso(end, first),
+      ongoing,
+      endOfTreatment: ongoing ? null : { dtc: eotDtc ?? deathDtc, day: studyDayFromIso(eotDtc ?? deathDtc, first), reason: eotDtc ? (s.endOfTreatmentReason ?? 'END OF TREATMENT') : 'DEATH' },
+      death: deathDtc ? { dtc: deathDtc, day: studyDayFromIso(deathDtc, first) } : null,
+      dltWindowEndDtc: windowEnd,
+      disposition: (disposition.get(s.usubjid) ?? []).map((r) => ({ ...r, day: studyDayFromIso(r.dsstdtc, first) })),
+    });
+  }
+  return {
+    snapshotId,
+    dataCutoff: cutoff,
+    dltWindowDays: definition.dltWindowDays,
+    cycleLengthDays: definition.cycleLengthDays,
+    domains: domainsPresent(ctx, snapshotId),
+    subjects,
+    notTreated,
+  };
+}
+
+function labs(ctx: CoreContext, snapshotId: number, usubjid: string) {
+  const present = !!ctx.db.prepare(`SELECT 1 FROM rec_lb WHERE snapshot_id = ? LIMIT 1`).get(snapshotId);
+  const first = loadSubjects(ctx.db, snapshotId).find((s) => s.usubjid === usubjid)?.firstDoseDtc ?? null;
+  const rows = ctx.db
+    .prepare(`SELECT lbtestcd, lbtest, lbstresn, lbstresc, lbstresu, lbnrind, lbtoxgr, lbdtc, row_no FROM rec_lb WHERE snapshot_id = ? AND usubjid = ? ORDER BY lbtestcd, lbdtc, row_no`)
+    .all(snapshotId, usubjid) as { lbtestcd: string; lbtest: string | null; lbstresn: number | null; lbstresc: string | null; lbstresu: string | null; lbnrind: string | null; lbtoxgr: string | null; lbdtc: string | null; row_no: number }[];
+  const tests = new Map<string, { testcd: string; test: string | null; unit: string | null; points: { dtc: string | null; day: number | null; value: number | null; text: string | null; nrind: string | null; toxgr: string | null; rowNo: number }[] }>();
+  for (const r of rows) {
+    let t = tests.get(r.lbtestcd);
+    if (!t) tests.set(r.lbtestcd, (t = { testcd: r.lbtestcd, test: r.lbtest, unit: r.lbstresu, points: [] }));
+    t.points.push({ dtc: r.lbdtc, day: first ? studyDayFromIso(r.lbdtc, first) : null, value: r.lbstresn, text: r.lbstresc, nrind: r.lbnrind, toxgr: r.lbtoxgr, rowNo: r.row_no });
+  }
+  return { snapshotId, usubjid, present, tests: [...tests.values()] };
+}

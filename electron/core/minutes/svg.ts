@@ -1,0 +1,44 @@
+/**
+ * SVG figures drawn as vectors: @cantoo/pdf-lib (a pdf-lib fork with an SVG renderer) draws
+ * the SVG onto a one-page PDF, which the minutes then embed as a form XObject (pdf-lib
+ * `embedPdf`), so the figure stays vector and text stays in the standard fonts.
+ */
+import { PDFDocument as CantooDocument, StandardFonts as CantooFonts } from '@cantoo/pdf-lib';
+import { toWinAnsi } from './text.js';
+
+/** Width and height of an SVG from its width/height attributes or its viewBox (CSS px = pt here). */
+export function svgSize(svg: string): { width: number; height: number } | null {
+  const root = /<svg\b[^>]*>/i.exec(svg)?.[0];
+  if (!root) return null;
+  const num = (name: string): number | null => {
+    const m = new RegExp(`\\s${name}\\s*=\\s*["']\\s*([0-9.]+)\\s*(px|pt)?\\s*["']`, 'i').exec(root);
+    return m ? Number(m[1]) : null;
+  };
+  const vb = /viewBox\s*=\s*["']\s*([-0-9.]+)[\s,]+([-0-9.]+)[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*["']/i.exec(root);
+  const width = num('width') ?? (vb ? Number(vb[3]) : null);
+  const height = num('height') ?? (vb ? Number(vb[4]) : null);
+  if (!width || !height || !Number.isFinite(width) || !Number.isFinite(height)) return null;
+  return { width, height };
+}
+
+/** A one-page PDF holding the SVG at its natural size, or null when it cannot be drawn. */
+export async function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
+  const size = svgSize(svg);
+  if (!size) return null;
+  try {
+    const doc = await CantooDocument.create();
+    const helvetica = await doc.embedFont(CantooFonts.Helvetica);
+    const bold = await doc.embedFont(CantooFonts.HelveticaBold);
+    const page = doc.addPage([size.width, size.height]);
+    page.drawSvg(toWinAnsi(svg), {
+      x: 0,
+      y: size.height,
+      width: size.width,
+      height: size.height,
+      fonts: { Helvetica: helvetica, 'Helvetica-Bold': bold, Arial: helvetica, 'sans-serif': helvetica, 'Open Sans': helvetica },
+    });
+    return await doc.save({ useObjectStreams: false });
+  } catch {
+    return null;
+  }
+}

@@ -15,6 +15,16 @@ export interface ScryptParams {
 
 export const SCRYPT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 
+let params: ScryptParams = SCRYPT_PARAMS;
+
+/**
+ * Tests only: cheaper parameters for new hashes so that suites creating many accounts stay fast on a
+ * loaded machine. Each stored hash and key carries its own parameters, so verification is unaffected.
+ */
+export function useScryptParamsForTests(p: ScryptParams | null): void {
+  params = p ?? SCRYPT_PARAMS;
+}
+
 function scryptAsync(secret: string, salt: Buffer, keyLen: number, prm: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(secret.normalize('NFC'), salt, keyLen, { N: prm.N, r: prm.r, p: prm.p, maxmem: 256 * prm.N * prm.r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
@@ -26,7 +36,7 @@ export interface PasswordHash extends ScryptParams {
   hash: string;
 }
 
-export async function hashPassword(password: string, prm: ScryptParams = SCRYPT_PARAMS): Promise<PasswordHash> {
+export async function hashPassword(password: string, prm: ScryptParams = params): Promise<PasswordHash> {
   const salt = randomBytes(16);
   const hash = await scryptAsync(password, salt, 32, prm);
   return { ...prm, salt: salt.toString('base64'), hash: hash.toString('base64') };
@@ -48,7 +58,7 @@ export interface EncryptedKey extends ScryptParams {
   data: string;
 }
 
-export async function encryptPrivateKey(privateKey: KeyObject, password: string, prm: ScryptParams = SCRYPT_PARAMS): Promise<EncryptedKey> {
+export async function encryptPrivateKey(privateKey: KeyObject, password: string, prm: ScryptParams = params): Promise<EncryptedKey> {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await scryptAsync(password, salt, 32, prm);

@@ -6,7 +6,7 @@ export interface ToggleOption<T extends string> {
   label: string;
 }
 
-export function ViewToggle<T extends string>({ label, value, options, onChange, testId }: { label: string; value: T; options: ToggleOption<T>[]; onChange(v: T): void; testId?: string }) {
+export function ViewToggle<T extends string>({ label, value, options, onChange, testId }: { label: string; value: T; options: ToggleOption<NoInfer<T>>[]; onChange(v: NoInfer<T>): void; testId?: string }) {
   return (
     <div className="view-toggle" role="group" aria-label={label} data-testid={testId}>
       <span className="view-toggle-label" aria-hidden="true">

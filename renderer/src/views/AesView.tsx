@@ -1,0 +1,293 @@
+import type { CellStyle, ColDef } from 'ag-grid-community';
+import { useCallback, useMemo } from 'react';
+import type { Output } from '../../../shared/contract';
+import { invoke } from '../api';
+import { gradeCellStyle, groupLevel, IncidenceBySocTable, WorstGradeTable, type Incidence } from '../components/AesTables';
+import { DataGrid } from '../components/DataGrid';
+import '../components/EfficacyViews.css';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { shortHash } from '../format';
+import { useReview } from '../review';
+import { useCall } from '../useCall';
+import type { ViewProps } from './types';
+
+// Adverse events (DESIGN §5): every AE in an AG Grid (filter, sort, group by SOC/PT, column
+// chooser, CSV), TEAE incidence by dose level × worst grade, SAE and DLT listings, AEs leading to
+// discontinuation, deaths. Data: safety.aeListing, safety.incidence, safety.listings.
+
+type Listing = Output<'safety.aeListing'>;
+type AeRow = Listing['rows'][number];
+type Listings = Output<'safety.listings'>;
+
+/** One grid row: flat values, booleans as Y/N (what the floating text filters and the CSV show). */
+export interface AeGridRow {
+  [k: string]: unknown;
+  usubjid: string;
+  level: number | null;
+  part: string;
+  studyDay: number | null;
+  aeterm: string;
+  aedecod: string | null;
+  aebodsys: string | null;
+  grade: number | null;
+  serious: 'Y' | 'N';
+  related: 'Y' | 'N';
+  dlt: 'Y' | 'N';
+  aeout: string | null;
+  aeacn: string | null;
+  teae: 'Y' | 'N';
+  aestdtc: string | null;
+  aeendtc: string | null;
+}
+
+const yn = (b: boolean): 'Y' | 'N' => (b ? 'Y' : 'N');
+
+export function toGridRow(r: AeRow): AeGridRow {
+  return {
+    usubjid: r.usubjid,
+    level: r.level,
+    part: r.part,
+    studyDay: r.studyDay,
+    aeterm: r.aeterm,
+    aedecod: r.aedecod,
+    aebodsys: r.aebodsys,
+    grade: r.grade,
+    serious: yn(r.serious),
+    related: yn(r.related),
+    dlt: yn(r.dlt),
+    aeout: r.aeout,
+    aeacn: r.aeacn,
+    teae: yn(r.teae),
+    aestdtc: r.aestdtc,
+    aeendtc: r.aeendtc,
+  };
+}
+
+const levelText = (p: { value?: unknown }) => (typeof p.value === 'number' ? `DL${p.value}` : 'not in plan');
+const FLAG_Y: CellStyle = { fontWeight: '700' };
+const FLAG_N: CellStyle = { color: '#5b6472' };
+const flagStyle = (p: { value?: unknown }): CellStyle => (p.value === 'Y' ? FLAG_Y : FLAG_N);
+
+export const AE_COLUMNS: ColDef<AeGridRow>[] = [
+  { field: 'usubjid', headerName: 'Subject', pinned: 'left', width: 170 },
+  { field: 'level', headerName: 'Dose level', width: 110, valueFormatter: levelText, filter: 'agNumberColumnFilter' },
+  { field: 'part', headerName: 'Part', width: 115, hide: true },
+  { field: 'studyDay', headerName: 'Onset day', width: 110, type: 'numericColumn', filter: 'agNumberColumnFilter' },
+  { field: 'aeterm', headerName: 'Reported term', width: 200 },
+  { field: 'aedecod', headerName: 'Preferred term', width: 190 },
+  { field: 'aebodsys', headerName: 'System organ class', width: 230 },
+  { field: 'grade', headerName: 'Grade', width: 95, cellStyle: gradeCellStyle, filter: 'agNumberColumnFilter' },
+  { field: 'serious', headerName: 'Serious', width: 100, cellStyle: flagStyle },
+  { field: 'related', headerName: 'Related', width: 100, cellStyle: flagStyle },
+  { field: 'dlt', headerName: 'DLT', width: 85, cellStyle: flagStyle },
+  { field: 'aeout', headerName: 'Outcome', width: 200 },
+  { field: 'aeacn', headerName: 'Action taken', width: 180 },
+  { field: 'teae', headerName: 'TEAE', width: 90, hide: true },
+  { field: 'aestdtc', headerName: 'Start', width: 120, hide: true },
+  { field: 'aeendtc', headerName: 'End', width: 120, hide: true },
+];
+
+const GROUPABLE = [
+  { field: 'aebodsys', headerName: 'System organ class' },
+  { field: 'aedecod', headerName: 'Preferred term' },
+  { field: 'usubjid', headerName: 'Subject' },
+  { field: 'level', headerName: 'Dose level' },
+];
+
+const LISTING_COLUMNS: ColDef<AeGridRow>[] = AE_COLUMNS.filter((c) => ['usubjid', 'level', 'studyDay', 'aeterm', 'aedecod', 'grade', 'serious', 'related', 'dlt', 'aeout', 'aeacn'].includes(String(c.field))).map((c) => ({
+  ...c,
+  hide: false,
+  pinned: undefined,
+  flex: c.field === 'aeterm' || c.field === 'aedecod' ? 1 : undefined,
+}));
+
+export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
+  const id = snapshot?.snapshotId;
+  const deps = [id, dataVersion];
+  const [listing, retry] = useCall<Listing>(id ? () => invoke('safety.aeListing', { snapshotId: id }) : null, deps);
+  const [any, retryAny] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 1 }) : null, deps);
+  const [g3, retryG3] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 3 }) : null, deps);
+  const [listings, retryListings] = useCall<Listings>(id ? () => invoke('safety.listings', { snapshotId: id }) : null, deps);
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <header className="view-header">
+        <h1 id="view-title">Adverse events</h1>
+        <p className="view-sub">Every adverse event, TEAE incidence by dose level and worst grade, and the SAE, DLT, discontinuation and death listings.</p>
+      </header>
+      {!snapshot ? (
+        <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
+          <p>Import a snapshot with an AE domain to see the adverse events.</p>
+        </EmptyState>
+      ) : listing.status === 'loading' || listing.status === 'idle' ? (
+        <LoadingState what="the adverse events" />
+      ) : listing.status === 'error' ? (
+        <ErrorState title="The adverse events could not be loaded" error={listing.error} onRetry={retry} />
+      ) : (
+        <AesBody
+          listing={listing.data}
+          incidence={any.status === 'ok' && g3.status === 'ok' ? { any: any.data, g3: g3.data } : any.status === 'error' || g3.status === 'error' ? { error: any.status === 'error' ? any.error : (g3 as { error: unknown }).error, retry: () => (retryAny(), retryG3()) } : null}
+          listings={listings.status === 'ok' ? listings.data : listings.status === 'error' ? { error: listings.error, retry: retryListings } : null}
+          hash={snapshot.contentHash}
+        />
+      )}
+    </section>
+  );
+}
+
+type Loadable<T> = T | { error: unknown; retry(): void } | null;
+const failed = <T extends object>(v: Loadable<T>): v is { error: unknown; retry(): void } => !!v && 'error' in v && 'retry' in v;
+
+function AesBody({ listing, incidence, listings, hash }: { listing: Listing; incidence: Loadable<{ any: Incidence; g3: Incidence }>; listings: Loadable<Listings>; hash: string }) {
+  const review = useReview();
+  const rows = useMemo(() => {
+    const out: AeGridRow[] = [];
+    for (const r of listing.rows) if (review.inFilter(r)) out.push(toGridRow(r));
+    return out;
+  }, [listing, review.inFilter]);
+
+  // The bench times the quick filter: from typing in the grid's search box to the filtered rows
+  // drawn. AG Grid applies the filter while React commits the keystroke; the mark is set after that
+  // frame's callbacks have run.
+  const onInput = useCallback((e: React.FormEvent<HTMLDivElement>) => {
+    if ((e.target as HTMLInputElement).type !== 'search') return;
+    requestAnimationFrame(() => setTimeout(() => performance.mark('view:aes:filtered'), 0));
+  }, []);
+
+  if (listing.rows.length === 0)
+    return (
+      <EmptyState title="No adverse events in this snapshot">
+        <p>The snapshot has no AE records (no AE domain, or no events recorded up to the data cut-off). If events are expected, check that ae.* was part of the export.</p>
+      </EmptyState>
+    );
+
+  const subjectsFiltered = review.filters.doseLevels || review.filters.part !== 'all' || review.filters.usubjids || (review.newSince.newOnly && review.newSince.changes);
+  return (
+    <>
+      <div onInput={onInput}>
+        <DataGrid<AeGridRow>
+          title="All adverse events"
+          footnote={review.footnote(`${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records · grade: CTCAE (AETOXGR) · TEAE: onset on or after the first dose`)}
+          rows={rows}
+          columnDefs={AE_COLUMNS}
+          testId="aes"
+          exportName="adverse-events"
+          onSubjectClick={review.openSubject}
+          groupable={GROUPABLE}
+          height={review.presentation ? 620 : 540}
+        />
+      </div>
+
+      <h2 className="section-title">TEAE incidence by dose level</h2>
+      {incidence === null ? (
+        <LoadingState what="the incidence tables" />
+      ) : failed(incidence) ? (
+        <ErrorState title="The incidence tables could not be loaded" error={incidence.error} onRetry={incidence.retry} />
+      ) : (
+        <IncidenceSection any={incidence.any} g3={incidence.g3} hash={hash} partial={!!subjectsFiltered} />
+      )}
+
+      <h2 className="section-title">Listings</h2>
+      {listings === null ? (
+        <LoadingState what="the safety listings" />
+      ) : failed(listings) ? (
+        <ErrorState title="The safety listings could not be loaded" error={listings.error} onRetry={listings.retry} />
+      ) : (
+        <ListingsSection listings={listings} />
+      )}
+    </>
+  );
+}
+
+function IncidenceSection({ any, g3, hash, partial }: { any: Incidence; g3: Incidence; hash: string; partial: boolean }) {
+  const review = useReview();
+  const groups = any.groups.filter((g) => {
+    const level = groupLevel(g.key);
+    return !review.filters.doseLevels || (level !== null && review.filters.doseLevels.includes(level));
+  });
+  const groupLabel = (g: Incidence['groups'][number]) => {
+    const level = groupLevel(g.key);
+    return level !== null ? review.doseLabel(level) : g.label;
+  };
+  const note = `Treatment-emergent AEs; a subject counts once per row at the worst grade; % of the treated subjects of the column (N).${partial ? ' The dose-level filter selects columns; the tables count all treated subjects of each level (both parts).' : ''}`;
+  const footnote = review.footnote(note);
+  if (any.totalN === 0)
+    return (
+      <EmptyState title="No treated subjects">
+        <p>No subject of this snapshot received a dose on or before the data cut-off, so no incidence can be computed.</p>
+      </EmptyState>
+    );
+  return (
+    <>
+      <WorstGradeTable any={any} g3={g3} groups={groups} groupLabel={groupLabel} footnote={footnote} fileStem={`ae-worst-grade-${shortHash(hash)}`} />
+      <div style={{ height: 18 }} />
+      <IncidenceBySocTable any={any} g3={g3} groups={groups} groupLabel={groupLabel} footnote={footnote} fileStem={`ae-incidence-${shortHash(hash)}`} />
+    </>
+  );
+}
+
+function ListingsSection({ listings }: { listings: Listings }) {
+  const review = useReview();
+  const pick = useCallback((rows: AeRow[]) => rows.filter((r) => review.inFilter(r)).map(toGridRow), [review.inFilter]);
+  const saes = useMemo(() => pick(listings.saes), [listings, pick]);
+  const dlts = useMemo(() => pick(listings.dlts), [listings, pick]);
+  const disc = useMemo(() => pick(listings.discontinuations), [listings, pick]);
+  const possible = useMemo(() => pick(listings.possibleDltsNotFlagged), [listings, pick]);
+  const deaths = useMemo(() => listings.deaths.filter((d) => review.inFilter(d)), [listings, review.inFilter]);
+  const h = (n: number): number | 'auto' => (n <= 12 ? 'auto' : 420);
+  const deathCols = useMemo<ColDef<(typeof deaths)[number]>[]>(
+    () => [
+      { field: 'usubjid', headerName: 'Subject', width: 170 },
+      { field: 'level', headerName: 'Dose level', width: 110, valueFormatter: levelText },
+      { field: 'deathDtc', headerName: 'Date of death', width: 140 },
+      { field: 'studyDay', headerName: 'Study day', width: 110, type: 'numericColumn' },
+      { field: 'causes', headerName: 'Cause(s)', flex: 1, minWidth: 220, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join('; ') },
+      { field: 'sources', headerName: 'Recorded in', width: 130, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join(', ') },
+    ],
+    [],
+  );
+  return (
+    <div className="listing-section">
+      {[
+        { rows: saes, title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
+        { rows: dlts, title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
+        { rows: disc, title: 'AEs leading to discontinuation', id: 'ae-discontinuations', file: 'ae-discontinuation-listing', note: 'AEACN = DRUG WITHDRAWN' },
+        { rows: possible, title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'grade ≥ 3, related, onset inside the DLT window, not flagged as DLT: for the investigator to confirm' },
+      ].map((l) =>
+        l.rows.length === 0 ? (
+          <p key={l.id} className="note-box" data-testid={`${l.id}-empty`}>
+            <strong>{l.title}:</strong> none in the selection ({l.note}).
+          </p>
+        ) : (
+          <div key={l.id} style={{ marginBottom: 18 }}>
+            <DataGrid<AeGridRow>
+              title={`${l.title} (${l.rows.length})`}
+              footnote={review.footnote(l.note)}
+              rows={l.rows}
+              columnDefs={LISTING_COLUMNS}
+              testId={l.id}
+              exportName={l.file}
+              onSubjectClick={review.openSubject}
+              height={h(l.rows.length)}
+            />
+          </div>
+        ),
+      )}
+      {deaths.length === 0 ? (
+        <p className="note-box" data-testid="ae-deaths-empty">
+          <strong>Deaths:</strong> none in the selection (DM DTHFL/DTHDTC, DS death, fatal AEs).
+        </p>
+      ) : (
+        <DataGrid
+          title={`Deaths (${deaths.length})`}
+          footnote={review.footnote('from DM (DTHFL/DTHDTC), DS (death) and AEs with a fatal outcome')}
+          rows={deaths}
+          columnDefs={deathCols}
+          testId="ae-deaths"
+          exportName="death-listing"
+          onSubjectClick={review.openSubject}
+          height={h(deaths.length)}
+        />
+      )}
+    </div>
+  );
+}

@@ -3,6 +3,7 @@ import { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
+import { auditImport } from '../audit/hooks';
 import { contentSql, DOMAINS } from '../store/domains';
 
 // Studies and snapshots: import, provenance, listing, comparison.
@@ -159,13 +160,13 @@ async function runImport(input: { path: string; importId?: string; label?: strin
   const controller = new AbortController();
   ctx.imports.set(importId, controller);
   try {
-    return await importSnapshot(ctx.dbPath, input.path, {
+    return auditImport(ctx, input.path, await importSnapshot(ctx.dbPath, input.path, {
       importId,
       label: input.label,
       user: ctx.user,
       signal: controller.signal,
       onProgress: ctx.emit,
-    });
+    }));
   } finally {
     ctx.imports.delete(importId);
   }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { cutSnapshot, generateStudy, HORIZON, writeSnapshot } from '../../electron/core/demo/generate';
-import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixtures';
+import { createCore } from '../../electron/core/app';
+import { DEMO_DIR, expect, screenshot, serveInChildProcess, seriousViolations, test } from './fixtures';
 
 // The import dialog on real files. DESIGN §3: a failed import names file, row and column with what
 // was expected and what was found, and leaves the database exactly as it was.
@@ -138,27 +139,43 @@ test('a long import shows its progress and can be cancelled: nothing is written'
   // A larger study from the same generator (600 subjects, all CSV), so that the import takes seconds.
   const big = path.join(app.tmp, 'big-cut');
   await writeSnapshot(big, cutSnapshot(generateStudy({ subjects: 600 }), HORIZON), { format: 'csv' });
-  const listBefore = await app.core.call('snapshots.list', {});
+  // The host runs in its own process here (see serveInChildProcess), on its own fresh database.
+  const dbPath = path.join(app.tmp, 'served.sqlite');
+  const server = await serveInChildProcess(dbPath);
+  try {
+    await page.goto(server.url);
+    const options = page.getByTestId('snapshot-picker').locator('option');
+    await expect(options).toHaveCount(2);
+    const before = await options.allTextContents();
 
-  await page.goto(app.url);
-  await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
-  await dialog.getByTestId('path-input').fill(big);
-  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('path-input').fill(big);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 
-  // Progress from import.progress events: the bar moves and names the file being read.
-  const bar = dialog.getByRole('progressbar', { name: 'Import progress' });
-  await expect(bar).toBeVisible();
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
-  await expect(dialog.getByTestId('import-progress')).toContainText(/of \d+ files/);
-  await screenshot(page, 'import-dialog-progress', { fullPage: false });
+    // Progress from import.progress events: the bar moves and names the file being read.
+    const bar = dialog.getByRole('progressbar', { name: 'Import progress' });
+    await expect(bar).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect(dialog.getByTestId('import-progress')).toContainText(/of \d+ files/);
+    await screenshot(page, 'import-dialog-progress', { fullPage: false });
 
-  await dialog.getByRole('button', { name: 'Cancel import' }).click();
-  const status = dialog.getByTestId('import-status');
-  await expect(status).toHaveAttribute('data-status', /cancelled|imported/, { timeout: 60_000 });
-  // The cancel reached the core before the commit (the import of 600 subjects takes seconds).
-  await expect(status).toHaveAttribute('data-status', 'cancelled');
-  await expect(status).toContainText('nothing was written');
-  await screenshot(page, 'import-dialog-cancelled', { fullPage: false });
-  expect(await app.core.call('snapshots.list', {})).toEqual(listBefore);
+    await dialog.getByRole('button', { name: 'Cancel import' }).click();
+    const status = dialog.getByTestId('import-status');
+    await expect(status).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+    await expect(status).toContainText('nothing was written');
+    await screenshot(page, 'import-dialog-cancelled', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(options).toHaveText(before);
+  } finally {
+    await server.close();
+  }
+  // The database holds the two demo snapshots and nothing of the cancelled import.
+  const core = createCore({ dbPath });
+  try {
+    const list = await core.call('snapshots.list', {});
+    expect(list.map((s) => s.sourcePath)).toEqual([path.join(DEMO_DIR, 'cut2'), path.join(DEMO_DIR, 'cut1')]);
+  } finally {
+    core.close();
+  }
 });

@@ -311,7 +311,7 @@ function ResultPanel({ result, children }: { result: ImportResult; children?: Re
       {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${result.errors.length}) — the import stopped`} />}
 
       {domains.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Domains read">
+        <div className="table-wrap table-wrap-fit" tabIndex={0} role="region" aria-label="Domains read">
           <table className="data-table domains-table" data-testid="domains-table">
             <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read before the import stopped'}</caption>
             <thead>
@@ -343,7 +343,7 @@ function ResultPanel({ result, children }: { result: ImportResult; children?: Re
       )}
 
       {result.warnings.length > 0 && (
-        <IssueTable issues={result.warnings} kind="warning" caption={`Warnings (${result.warnings.length}) — stored with the snapshot`} />
+        <IssueTable issues={result.warnings} kind="warning" caption={`Warnings (${result.warnings.length}) — ${result.ok ? 'stored with the snapshot' : 'found before the import stopped; not stored'}`} />
       )}
     </div>
   );

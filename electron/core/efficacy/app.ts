@@ -14,7 +14,7 @@ import { CallError, type App, type CoreContext } from '../app';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { readKmCsv } from './csvTable';
-import { loadDeaths, loadLastRecordDates, loadTumourRecords, type TumourRecords } from './queries';
+import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, type TumourRecords } from './queries';
 
 // Handlers of the efficacy feature: tumour response, ORR/DCR, Kaplan–Meier for PFS and OS, and
 // the validation entry points used by the CLI (KM of a CSV file, binomial CI).
@@ -35,13 +35,15 @@ interface TreatedSubject {
   level: number | null;
   dose: number | null;
   tumour: SubjectTumourResult;
-  records: TumourRecords;
 }
 
 interface EfficacyData {
   definition: StudyDefinition;
   cutoff: string | null;
   subjects: TreatedSubject[];
+  deaths: Map<string, DeathFacts>;
+  /** Latest non-death record date per subject (computed on first use: it scans every domain). */
+  lastDates(): Map<string, string>;
 }
 
 const afterCutoff = (dtc: string | null, cutoff: string | null): boolean => {
@@ -49,9 +51,27 @@ const afterCutoff = (dtc: string | null, cutoff: string | null): boolean => {
   return cutoff !== null && d !== null && d > cutoff;
 };
 
+// Snapshots are immutable once imported (DESIGN §3), so the derivation is cached per connection,
+// keyed by the snapshot's content hash and import time, the study definition in force and the cut-off.
+const CACHE_SIZE = 4;
+const cache = new WeakMap<object, Map<string, EfficacyData>>();
+
 /** Treated subjects (a complete first-dose date on or before the cut-off) with their tumour-response derivation. */
 function loadEfficacy(ctx: CoreContext, snapshotId: number): EfficacyData {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const snap = ctx.db.prepare(`SELECT content_hash, imported_at FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { content_hash: string; imported_at: string };
+  const key = JSON.stringify([snapshotId, snap.content_hash, snap.imported_at, cutoff, definition]);
+  let perDb = cache.get(ctx.db);
+  if (!perDb) cache.set(ctx.db, (perDb = new Map()));
+  const hit = perDb.get(key);
+  if (hit) return hit;
+  const data = deriveEfficacy(ctx, snapshotId, definition, cutoff);
+  perDb.set(key, data);
+  if (perDb.size > CACHE_SIZE) perDb.delete(perDb.keys().next().value!);
+  return data;
+}
+
+function deriveEfficacy(ctx: CoreContext, snapshotId: number, definition: StudyDefinition, cutoff: string | null): EfficacyData {
   const records = loadTumourRecords(ctx.db, snapshotId);
   const deaths = loadDeaths(ctx.db, snapshotId);
   const subjects: TreatedSubject[] = [];
@@ -70,9 +90,10 @@ function loadEfficacy(ctx: CoreContext, snapshotId: number): EfficacyData {
       definition.recist,
     );
     const lvl = doseLevelOf(facts.firstDose, definition.doseLevels);
-    subjects.push({ facts, firstDoseDtc, level: lvl?.level ?? null, dose: lvl?.dose ?? facts.firstDose, tumour, records: rec });
+    subjects.push({ facts, firstDoseDtc, level: lvl?.level ?? null, dose: lvl?.dose ?? facts.firstDose, tumour });
   }
-  return { definition, cutoff, subjects };
+  let lastDates: Map<string, string> | null = null;
+  return { definition, cutoff, subjects, deaths, lastDates: () => (lastDates ??= loadLastRecordDates(ctx.db, snapshotId, cutoff)) };
 }
 
 function subjectKey(s: TreatedSubject, def: StudyDefinition) {
@@ -176,9 +197,9 @@ function onlySubjects(data: EfficacyData, usubjids: string[] | undefined): Effic
 }
 
 function km(ctx: CoreContext, input: In<'efficacy.km'>) {
-  const { definition, cutoff, subjects } = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
-  const deaths = loadDeaths(ctx.db, input.snapshotId);
-  const lastDates = loadLastRecordDates(ctx.db, input.snapshotId, cutoff);
+  const data = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
+  const { definition, cutoff, subjects, deaths } = data;
+  const lastDates = data.lastDates();
   const tte = new Map<string, TimeToEvent>();
   for (const s of subjects) {
     const death = deaths.get(s.facts.usubjid);

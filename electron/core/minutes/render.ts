@@ -223,7 +223,7 @@ class Writer {
     const valueW = CONTENT_W - labelWidth;
     for (const [k, v, font] of rows) {
       const vf = font ?? this.f.regular;
-      const size = vf === this.f.mono ? 9 : BODY;
+      const size = vf === this.f.mono ? 8 : BODY;
       const lines = wrapText(v, vf, size, valueW);
       const klines = wrapText(k, this.f.bold, 9, labelWidth - 10);
       const h = Math.max(lines.length, klines.length) * LEADING + 4;
@@ -241,7 +241,7 @@ class Writer {
    * A table with booktabs rules: heavy top and bottom rule, light rule under the header,
    * hairlines between rows. Rows wrap inside their cells; on a page break the header repeats.
    */
-  table(t: MinutesTable, opts: { size?: number; widths?: number[]; caption?: string } = {}): void {
+  table(t: MinutesTable, opts: { size?: number; widths?: number[]; caption?: string; label?: string } = {}): void {
     const size = opts.size ?? SMALL + 0.5;
     const lead = size * 1.3;
     const padX = 5;
@@ -266,8 +266,15 @@ class Writer {
     };
 
     const rows = t.rows.map((r) => t.columns.map((_, i) => wrapText(r[i] ?? '', this.f.regular, size, widths[i]! - 2 * padX)));
-    const firstRowH = rows.length > 0 ? Math.max(1, ...rows[0]!.map((c) => c.length)) * lead + 2 * padY : 0;
-    this.ensure(headerH + firstRowH + 4);
+    const rowHeights = rows.map((cells) => Math.max(1, ...cells.map((c) => c.length)) * lead + 2 * padY);
+    const wholeH = headerH + rowHeights.reduce((a, b) => a + b, 0) + 4;
+    // Short tables stay on one page; long ones start with the header and at least three rows.
+    const keep = rows.length <= 4 && wholeH <= A4[1] - TOP - BOTTOM ? wholeH : headerH + rowHeights.slice(0, 3).reduce((a, b) => a + b, 0) + 4;
+    if (opts.label) {
+      this.label(opts.label, keep); // the label moves with the table
+    } else {
+      this.ensure(keep);
+    }
     drawHeader(false);
     if (rows.length === 0) {
       this.y -= lead + 2 * padY;
@@ -305,7 +312,7 @@ class Writer {
    * Kept on one page when it fits; otherwise flows as plain lines.
    */
   callout(title: string, rows: [string, string][], accent: RGB = ACCENT): void {
-    const labelW = 118;
+    const labelW = 150;
     const valueW = CONTENT_W - labelW - 24;
     const blocks = rows.map(([k, v]) => ({
       k: wrapText(k, this.f.bold, 9, labelW - 8),
@@ -336,44 +343,31 @@ class Writer {
 }
 
 /**
- * Column widths that fit `total`: each column wants its natural width (longest cell, capped)
- * but not less than its longest word; columns that want little get it, the rest share the
- * remainder in proportion to what they want.
+ * Column widths that fit `total` (the auto table layout of CSS 2.1 §17.5.2.2, simplified): every
+ * column first gets its minimum (its longest word, so ids and dates never break), the spare
+ * width then goes to the columns that want more, in proportion to what they still want
+ * (natural width = longest cell line), and any remainder in proportion to the natural widths.
  */
 export function columnWidths(t: MinutesTable, f: Pick<Fonts, 'regular' | 'bold'>, size: number, total: number, padX: number): number[] {
-  const n = t.columns.length;
-  const natural = t.columns.map((c, i) => {
-    const cells = t.rows.map((r) => toWinAnsi(r[i] ?? ''));
-    const widest = Math.max(f.bold.widthOfTextAtSize(toWinAnsi(c), size), ...cells.map((s) => Math.max(0, ...s.split('\n').map((l) => f.regular.widthOfTextAtSize(l, size)))));
-    return Math.min(widest, total * 0.6) + 2 * padX;
-  });
-  const minimum = t.columns.map((c, i) => {
-    const words = [toWinAnsi(c), ...t.rows.map((r) => toWinAnsi(r[i] ?? ''))].flatMap((s) => s.split(/\s+/));
-    const longest = Math.max(0, ...words.map((w) => f.regular.widthOfTextAtSize(w, size)));
-    return Math.min(longest, total / n) + 2 * padX;
-  });
+  const cellsOf = (i: number): { text: string; font: PDFFont }[] => [
+    { text: toWinAnsi(t.columns[i] ?? ''), font: f.bold },
+    ...t.rows.map((r) => ({ text: toWinAnsi(r[i] ?? ''), font: f.regular })),
+  ];
+  const natural = t.columns.map((_, i) =>
+    Math.min(total * 0.6, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split('\n').map((l) => c.font.widthOfTextAtSize(l, size))))) + 2 * padX,
+  );
+  const minimum = t.columns.map((_, i) =>
+    Math.min(total * 0.4, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split(/\s+/).map((w) => c.font.widthOfTextAtSize(w, size))))) + 2 * padX,
+  );
+  const sumMin = minimum.reduce((a, b) => a + b, 0);
+  if (sumMin >= total) return minimum.map((w) => (w * total) / sumMin);
+  const spare = total - sumMin;
+  const want = natural.map((n, i) => Math.max(0, n - minimum[i]!));
+  const sumWant = want.reduce((a, b) => a + b, 0);
+  if (sumWant >= spare) return minimum.map((m, i) => m + (spare * want[i]!) / sumWant);
+  const rest = spare - sumWant;
   const sumNatural = natural.reduce((a, b) => a + b, 0);
-  if (sumNatural <= total) {
-    // Spread the spare width in proportion to the natural widths.
-    return natural.map((w) => (w * total) / sumNatural);
-  }
-  const widths = new Array<number>(n).fill(0);
-  let fixed = new Set<number>();
-  for (;;) {
-    const free = [...Array(n).keys()].filter((i) => !fixed.has(i));
-    const remaining = total - [...fixed].reduce((s, i) => s + widths[i]!, 0);
-    const wantFree = free.reduce((s, i) => s + natural[i]!, 0);
-    const newlyFixed = free.filter((i) => natural[i]! <= (remaining * natural[i]!) / wantFree && natural[i]! <= remaining / free.length);
-    if (newlyFixed.length === 0) {
-      for (const i of free) widths[i] = Math.max(minimum[i]!, (remaining * natural[i]!) / wantFree);
-      break;
-    }
-    for (const i of newlyFixed) widths[i] = natural[i]!;
-    fixed = new Set([...fixed, ...newlyFixed]);
-    if (fixed.size === n) break;
-  }
-  const sum = widths.reduce((a, b) => a + b, 0);
-  return widths.map((w) => (w * total) / sum);
+  return natural.map((n) => n + (rest * n) / sumNatural);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,7 +383,7 @@ function titlePage(w: Writer, doc: MinutesDocument): void {
   const f = w.f;
   let y = A4[1] - 150;
   const committee = doc.committee ?? 'Dose Escalation Committee';
-  const kicker = `${committee}${doc.meetingNumber !== undefined ? ` - Meeting ${doc.meetingNumber}` : ''}`.toUpperCase();
+  const kicker = `${committee}${doc.meetingNumber !== undefined ? ` \u2013 Meeting ${doc.meetingNumber}` : ''}`.toUpperCase();
   w.text(kicker, MARGIN_X, y, f.bold, 9, ACCENT);
   y -= 34;
   for (const ln of wrapText(doc.title, f.bold, 24, CONTENT_W)) {
@@ -397,7 +391,7 @@ function titlePage(w: Writer, doc: MinutesDocument): void {
     y -= 30;
   }
   y -= 2;
-  for (const ln of wrapText(`${doc.studyId} - ${doc.studyTitle}`, f.regular, 13, CONTENT_W)) {
+  for (const ln of wrapText(`${doc.studyId} \u2013 ${doc.studyTitle}`, f.regular, 13, CONTENT_W)) {
     w.text(ln, MARGIN_X, y, f.regular, 13, INK);
     y -= 18;
   }
@@ -413,13 +407,13 @@ function titlePage(w: Writer, doc: MinutesDocument): void {
     ['Time', `${doc.meeting.time} (${doc.meeting.timezone})`],
   ];
   if (doc.meeting.location) rows.push(['Location / format', doc.meeting.location]);
-  rows.push(['Minutes version', `${doc.version.number} - ${status}`]);
+  rows.push(['Minutes version', `${doc.version.number} (${status})`]);
   if (doc.version.amends !== undefined) rows.push(['Amends version', String(doc.version.amends)]);
   if (doc.version.reason) rows.push(['Reason for amendment', doc.version.reason]);
   rows.push(['Data snapshot', doc.snapshot.label]);
   rows.push(['Data cut-off', formatDate(doc.snapshot.dataCutoff)]);
   rows.push(['Snapshot content hash (SHA-256)', doc.snapshot.contentHash, f.mono]);
-  w.keyValues(rows, 170);
+  w.keyValues(rows, 150);
 
   // Document-control note at the foot of the title page.
   const notes = [
@@ -478,10 +472,9 @@ function voteTally(votes: { vote: string }[]): string {
 }
 
 function doseLevelSection(w: Writer, dl: MinutesDoseLevel, index: number): void {
-  w.subheading(`3.${index + 1}  ${dl.level} - ${dl.dose} ${dl.unit}`, 120);
+  w.subheading(`3.${index + 1}  ${dl.level} \u2013 ${dl.dose} ${dl.unit}`, 120);
   if (dl.summary) w.paragraph(dl.summary, { after: 2 });
-  w.label('DLT summary per subject', 60);
-  w.table(dl.dltTable);
+  w.table(dl.dltTable, { label: 'DLT summary per subject' });
 
   const recRows: [string, string][] = [
     ['Rule', dl.recommendation.rule],
@@ -496,16 +489,19 @@ function doseLevelSection(w: Writer, dl: MinutesDoseLevel, index: number): void 
     ['Decision', decisionLabel(d.decision)],
     ['Next dose', d.nextDose || 'Not applicable'],
     ['Next cohort size', d.cohortSize === null ? 'Not applicable' : `${d.cohortSize} subject${d.cohortSize === 1 ? '' : 's'}`],
-    ['Departs from the rule', d.departsFromRule ? 'Yes - rationale recorded below' : 'No'],
+    ['Departs from the rule', d.departsFromRule ? 'Yes \u2013 rationale recorded below' : 'No'],
     ['Rationale', d.rationale || (d.departsFromRule ? 'MISSING (required when the decision departs from the rule)' : 'As recommended by the rule.')],
   ];
   if (d.conditions) decRows.push(['Conditions', d.conditions]);
   w.callout("Committee's decision", decRows, d.departsFromRule ? WARN : ACCENT);
 
-  w.label('Votes of the voting members', 50);
   w.table(
     { columns: ['Voting member', 'Vote'], rows: dl.votes.map((v) => [v.name, v.vote.charAt(0).toUpperCase() + v.vote.slice(1)]) },
-    { widths: [CONTENT_W * 0.7, CONTENT_W * 0.3], caption: dl.votes.length > 0 ? `Tally - ${voteTally(dl.votes)}` : undefined },
+    {
+      label: 'Votes of the voting members',
+      widths: [CONTENT_W * 0.7, CONTENT_W * 0.3],
+      caption: dl.votes.length > 0 ? `Tally \u2013 ${voteTally(dl.votes)}` : undefined,
+    },
   );
 }
 
@@ -586,20 +582,21 @@ function signatureBlock(w: Writer, s: MinutesSignatureManifestation, index: numb
     ['Date and time signed', formatSignedAt(s.signedAt, s.timezone), w.f.regular],
   ];
   if (s.recordHash) rows.push(['Signed record hash', s.recordHash, w.f.mono]);
-  const labelW = 140;
-  const valueW = CONTENT_W - labelW - 28;
-  const wrapped = rows.map(([k, v, font]) => ({ k, font, lines: wrapText(v, font, font === w.f.mono ? 8 : BODY, valueW) }));
+  const labelW = 122;
+  const valueW = CONTENT_W - labelW - 24;
+  const monoSize = 7.5;
+  const wrapped = rows.map(([k, v, font]) => ({ k, font, lines: wrapText(v, font, font === w.f.mono ? monoSize : BODY, valueW) }));
   const h = 26 + wrapped.reduce((sum, r) => sum + r.lines.length * LEADING + 2, 0) + 8;
   w.ensure(h + 12);
   const top = w.y;
-  w.page.drawRectangle({ x: MARGIN_X, y: top - h, width: CONTENT_W, height: h, borderColor: RULE, borderWidth: 0.6 });
   w.page.drawRectangle({ x: MARGIN_X, y: top - 20, width: CONTENT_W, height: 20, color: BAND });
+  w.page.drawRectangle({ x: MARGIN_X, y: top - h, width: CONTENT_W, height: h, borderColor: RULE, borderWidth: 0.6 });
   w.text(`Signature ${index + 1}`, MARGIN_X + 12, top - 14, w.f.bold, 9, ACCENT);
   w.text('Electronically signed', MARGIN_X + CONTENT_W - 12 - w.f.italic.widthOfTextAtSize('Electronically signed', 8.5), top - 14, w.f.italic, 8.5, MUTED);
   let y = top - 26;
   for (const r of wrapped) {
     w.text(r.k, MARGIN_X + 12, y - LEADING + 3, w.f.bold, 8.5, MUTED);
-    r.lines.forEach((ln, i) => w.text(ln, MARGIN_X + 12 + labelW, y - (i + 1) * LEADING + 3, r.font, r.font === w.f.mono ? 8 : BODY, INK));
+    r.lines.forEach((ln, i) => w.text(ln, MARGIN_X + 12 + labelW, y - (i + 1) * LEADING + 3, r.font, r.font === w.f.mono ? monoSize : BODY, INK));
     y -= r.lines.length * LEADING + 2;
   }
   w.y = top - h - 12;
@@ -625,8 +622,8 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
   const total = w.pages.length;
   const f = w.f;
   const hash16 = doc.snapshot.contentHash.slice(0, 16);
-  const left = `${doc.studyId} - ${doc.committee ?? 'Dose Escalation Committee'} minutes`;
-  const right = `Meeting ${doc.meeting.date} - Version ${doc.version.number} (${doc.version.status})`;
+  const left = `${doc.studyId} \u2013 ${doc.committee ?? 'Dose Escalation Committee'} minutes`;
+  const right = `Meeting ${doc.meeting.date} \u2013 Version ${doc.version.number} (${doc.version.status})`;
   w.pages.forEach((page, i) => {
     const [pw, ph] = [page.getWidth(), page.getHeight()];
     const draw = (s: string, x: number, y: number, font: PDFFont, size: number, color: RGB, align: 'left' | 'right' = 'left'): void => {
@@ -638,7 +635,7 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
     draw(right, pw - MARGIN_X, ph - 44, f.regular, 8, MUTED, 'right');
     page.drawLine({ start: { x: MARGIN_X, y: ph - 50 }, end: { x: pw - MARGIN_X, y: ph - 50 }, thickness: 0.5, color: HAIRLINE });
     page.drawLine({ start: { x: MARGIN_X, y: 52 }, end: { x: pw - MARGIN_X, y: 52 }, thickness: 0.5, color: HAIRLINE });
-    draw(`Snapshot ${hash16} - Version ${doc.version.number}`, MARGIN_X, 40, f.regular, 8, MUTED);
+    draw(`Snapshot ${hash16} \u2013 Version ${doc.version.number}`, MARGIN_X, 40, f.regular, 8, MUTED);
     draw(`Page ${i + 1} of ${total}`, pw - MARGIN_X, 40, f.bold, 8, INK, 'right');
   });
 }

@@ -184,6 +184,10 @@ describe('PK from a hand-made snapshot', () => {
     const auto = await core.call('pk.setLambdaZ', { snapshotId, usubjid: 'S1-001', analyte: 'DRUG', interval: 'single', choice: { kind: 'auto' } });
     expect(auto.lambdaZ).toMatchObject({ method: 'auto', nPoints: 3 });
     expect((await core.call('pk.lambdaZHistory', { snapshotId })).length).toBe(3);
+    // each stored choice is also in the hash-chained audit trail (who, old → new, reason); the refused one is not
+    const audit = await core.call('audit.list', { action: 'lambda-z' });
+    expect(audit.map((a) => a.entityId)).toEqual([`${snapshotId}/S1-001/DRUG/single`, `${snapshotId}/S1-001/DRUG/single`, `${snapshotId}/S1-001/DRUG/single`]);
+    expect(audit[0]).toMatchObject({ user: 'reviewer.a', reason: 'include the 4 h sample' });
   });
 
   it('pk.compareReported: computed vs PP with absolute and % difference', async () => {

@@ -17,6 +17,7 @@ import {
   type TimeBasis,
 } from '../../../shared/pk';
 import { CallError, type App, type CoreContext } from '../app';
+import { auditLambdaZ } from '../audit/hooks';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
@@ -328,7 +329,8 @@ function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.se
     }
     if (!check.row.lambdaZ) throw new CallError('invalid-input', `the choice gives no lambda_z fit: ${check.row.lambdaZNote ?? 'no fit'}`);
   }
-  insertChoice(ctx.db, {
+  const previous = latestChoices(ctx.db, input.snapshotId, p.analyte, input.interval).get(p.usubjid) ?? null;
+  const c = {
     studyId: g.studyId,
     snapshotId: input.snapshotId,
     usubjid: p.usubjid,
@@ -339,7 +341,12 @@ function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.se
     reason: input.reason ?? null,
     by: ctx.user,
     at: now,
-  });
+  };
+  // The choice and its audit entry (who, when, old → new, reason) are written together.
+  ctx.db.transaction(() => {
+    insertChoice(ctx.db, c);
+    auditLambdaZ(ctx, { ...c, previous: previous ? { choice: previous.choice, timeBasis: previous.timeBasis } : { choice: { kind: 'auto' } } });
+  })();
   const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, undefined, new Set([p.usubjid]));
   return rows[0]!.row;
 }

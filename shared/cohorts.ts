@@ -106,6 +106,8 @@ export interface CohortSummaryRow {
   treated: number;
   windowComplete: number;
   windowOpen: number;
+  /** Subjects not DLT-evaluable (treatment ended early without a DLT, or too little exposure). */
+  notEvaluable: number;
   windowEnds: { usubjid: string; windowEnd: string; daysLeft: number }[];
   subjectsGrade3: number;
   saes: number;
@@ -144,6 +146,7 @@ export function summarizeCohorts(subjects: SubjectFacts[], aes: AeFacts[], def: 
         treated: g.length,
         windowComplete: g.filter((r) => r.dlt.status === 'dlt' || r.dlt.status === 'completed').length,
         windowOpen: g.filter((r) => r.dlt.status === 'in-window').length,
+        notEvaluable: g.filter((r) => r.dlt.status === 'not-evaluable').length,
         windowEnds: g
           .filter((r) => r.dlt.status === 'in-window')
           .map((r) => ({ usubjid: r.usubjid, windowEnd: r.windowEndDtc, daysLeft: r.dlt.status === 'in-window' ? r.dlt.daysLeft : 0 })),

@@ -123,6 +123,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   let bytesDone = 0;
   let rowsDone = 0;
   let lastEmit = 0;
+  let lastYield = Date.now();
   const progress = (phase: Extract<CoreEvent, { type: 'import.progress' }>['phase'], file: string | null, filesDone: number, force = false) => {
     const now = Date.now();
     if (!force && now - lastEmit < 100) return;
@@ -266,6 +267,11 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         const bytesBefore = bytesDone;
         try {
           for await (const batch of batches) {
+            // Let the event loop run now and then (progress events, a Cancel request, other calls of the host).
+            if (Date.now() - lastYield > 50) {
+              await new Promise((r) => setImmediate(r));
+              lastYield = Date.now();
+            }
             checkCancel();
             for (let i = 0; i < batch.rows.length; i++) {
               writer.write(snapshotId, fileId, batch.firstRow + i, batch.rows[i]!);

@@ -73,3 +73,10 @@ export function ncaBench(subjects: number): { points: number; ms: number } {
   if (!Number.isFinite(sink)) throw new Error('NCA bench produced a non-finite AUC sum');
   return { points, ms };
 }
+
+/** `npm run bench` section: NCA throughput over a generated 10,000-subject study (goal ≥ 1,000,000 points/s). */
+export function bench(report: (name: string, value: string | number) => void): void {
+  const { points, ms } = ncaBench(10_000);
+  report('nca_points', points);
+  report('nca_points_per_s', Math.round(points / (ms / 1000)));
+}

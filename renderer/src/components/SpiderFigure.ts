@@ -57,7 +57,7 @@ export function referenceLines(): { shapes: PlotLayout[]; annotations: PlotLayou
     yanchor: r.value > 0 ? 'bottom' : 'top',
     text: r.label,
     showarrow: false,
-    font: { size: 11, color: r.value > 0 ? '#b42318' : '#1e7a46' },
+    font: { color: r.value > 0 ? '#b42318' : '#1e7a46' },
     bgcolor: 'rgba(255,255,255,0.8)',
     name: `ref${r.value}`,
   }));

@@ -55,6 +55,8 @@ const SubjectHead = {
   analyte: z.string(),
   doseLevel: z.number().int().nullable(),
   doseLevelLabel: z.string().nullable(),
+  /** Study part (DM arm / SUPPDM), for the review filters. */
+  part: z.enum(['escalation', 'expansion']),
   dose: DoseOut,
   weightKg: Num,
   weightSource: z.string().nullable(),

@@ -52,6 +52,7 @@ interface StudyPk {
   profiles: PkProfile[];
   tauH: number | null;
   doseLevel: Map<string, { level: number; label: string } | null>;
+  part: Map<string, 'escalation' | 'expansion'>;
   notes: string[];
 }
 
@@ -80,11 +81,13 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const built = analyte === null ? { profiles: [], unplaced: [] } : buildProfiles(pc, loadEx(ctx.db, snapshotId), loadWeights(ctx.db, snapshotId), defaults, { analyte, steadyCycle: opts.cycle });
   for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
   const doseLevel = new Map<string, { level: number; label: string } | null>();
+  const part = new Map<string, 'escalation' | 'expansion'>();
   for (const s of loadSubjects(ctx.db, snapshotId)) {
+    part.set(s.usubjid, s.part);
     const l = doseLevelOf(s.firstDose, definition.doseLevels);
     doseLevel.set(s.usubjid, l ? { level: l.level, label: l.label ?? `${l.dose} ${definition.doseUnit}` } : null);
   }
-  return { studyId, analytes, analyte, profiles: built.profiles, tauH: tauOf(defaults), doseLevel, notes };
+  return { studyId, analytes, analyte, profiles: built.profiles, tauH: tauOf(defaults), doseLevel, part, notes };
 }
 
 function head(p: PkProfile, g: StudyPk) {
@@ -97,6 +100,7 @@ function head(p: PkProfile, g: StudyPk) {
     analyte: p.analyte,
     doseLevel: lvl?.level ?? null,
     doseLevelLabel: lvl?.label ?? null,
+    part: g.part.get(p.usubjid) ?? 'escalation',
     dose,
     weightKg: p.weightKg,
     weightSource: p.weightSource,

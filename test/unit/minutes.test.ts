@@ -347,6 +347,38 @@ describe('minutes PDF: rendered content', () => {
   });
 });
 
+describe('minutes PDF: sparse and long documents', () => {
+  it.skipIf(!HAS_PDFTOTEXT)('renders a draft with no figures, votes, actions or signatures, and a 40-row table over pages', async () => {
+    const base = sampleMinutes();
+    const longRows = Array.from({ length: 40 }, (_, i) => [`DD-201-${String(i + 1).padStart(4, '0')}`, '2025-04-01', '2025-04-22', i % 7 === 0 ? 'Rash maculo-papular, grade 2 — 张' : 'None', '-', 'No', 'Yes']);
+    const draft: MinutesDocument = {
+      ...base,
+      version: { number: 1, status: 'draft' },
+      doseLevels: [{ ...base.doseLevels[0]!, dltTable: { columns: base.doseLevels[0]!.dltTable.columns, rows: longRows }, votes: [] }],
+      actionItems: [],
+      figures: [],
+      signatures: [],
+      conflicts: [{ name: 'Dr Chidi Okafor', declaration: 'Advisory board, competitor compound (2024); does not vote on DL3.' }],
+      quorum: { required: 'Chair and at least two principal investigators', present: 1, met: false },
+    };
+    const bytes = await renderMinutesPdf(draft);
+    const file = path.join(OUT, 'minutes-draft-long.pdf');
+    writeFileSync(file, bytes);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
+    const pages = text.split('\f').filter((p) => p.trim().length > 0);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('DD-201-0040'); // last row reached
+    expect(text.match(/\(continued\)/g)?.length ?? 0).toBeGreaterThanOrEqual(1); // header repeated on the next page
+    expect(flat).toContain('6 Signatures'); // no figures section: signatures are section 6
+    expect(flat).toContain('No electronic signatures have been recorded for this version');
+    expect(flat).toContain('The meeting was NOT quorate');
+    expect(flat).toContain('Advisory board, competitor compound');
+    expect(flat).toContain('No action items.');
+    expect(flat).toMatch(/— ?\?/); // a character outside WinAnsi becomes "?", never a crash
+    expect(pages[pages.length - 1]).toContain(`Page ${pages.length} of ${pages.length}`);
+  });
+});
+
 describe('minutes PDF: two signatures, the second an incremental update', () => {
   it('keeps the first revision byte for byte and names both fields', async () => {
     expect(Buffer.from(signed.subarray(0, once.length)).equals(Buffer.from(once))).toBe(true);
@@ -450,6 +482,28 @@ describe('minutes PDF: tampering is detected', () => {
       expect(r.signatures.map((s) => s.validation)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
       expect(r.signatures.map((s) => s.totalDocumentSigned)).toEqual([false, false]);
       expect(r.output).toContain('Not total document signed');
+    }
+  });
+});
+
+describe('minutes PDF: a third signer (incremental over incremental)', () => {
+  it('keeps all earlier signatures valid and the new one over the total document', async () => {
+    const id = createSigningIdentity({ commonName: 'Dr Chidi Okafor', password: 'pi-pass-3' });
+    const third = await signPdf(signed, { p12: id.p12, passphrase: 'pi-pass-3', name: 'Dr Chidi Okafor', reason: 'Reviewed - voting member', fieldName: 'Signature-3-okafor' });
+    expect(Buffer.from(third.subarray(0, signed.length)).equals(Buffer.from(signed))).toBe(true);
+    const v = await verifyMinutesPdf(third);
+    expect(v.problems).toEqual([]);
+    expect(v.signatures.map((s) => [s.fieldName, s.digestValid, s.coversWholeFile])).toEqual([
+      ['Signature-1-berg', true, false],
+      ['Signature-2-nowak', true, false],
+      ['Signature-3-okafor', true, true],
+    ]);
+    if (HAS_PDFSIG) {
+      const file = path.join(OUT, 'minutes-three-signatures.pdf');
+      writeFileSync(file, third);
+      const r = await pdfsigReport(file);
+      expect(r.signatures.map((s) => s.validation)).toEqual(['Signature is Valid.', 'Signature is Valid.', 'Signature is Valid.']);
+      expect(r.signatures.map((s) => s.totalDocumentSigned)).toEqual([false, false, true]);
     }
   });
 });

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { setClock } from '../../electron/core/audit/clock';
+import { minutesDocument } from '../../electron/core/meetings/minutes';
 import { recordHash, verifyRecordSignature } from '../../electron/core/meetings/sign';
+import { renderMinutesPdf } from '../../electron/core/minutes';
 import { useScryptParamsForTests } from '../../electron/core/users/crypto';
 import type { Attendee } from '../../shared/meeting';
 import { miniSnapshot, tmpDir } from '../helpers/snapshot';
@@ -270,5 +272,32 @@ describe('signature / record binding (11.70)', () => {
     const tampered = structuredClone(exp);
     tampered.figures[1]!.dataBase64 = Buffer.concat([png, Buffer.from('x')]).toString('base64');
     expect(await core.call('meetings.verifyExport', { export: tampered })).toMatchObject({ figuresOk: false, ok: false });
+  });
+});
+
+describe('minutes document', () => {
+  it('maps the signed record to the minutes model, with the 11.50 manifestations and the record attached', async () => {
+    const f = await lockedMeeting('febrile neutropenia in 1 of 2');
+    now = Date.UTC(2025, 2, 4, 15, 5, 0);
+    await signAll(f.meetingId, 1);
+    const exp = await core.call('meetings.exportRecord', { meetingId: f.meetingId, version: 1 });
+    const doc = minutesDocument(exp);
+    expect(doc.snapshot).toEqual({ label: exp.record.content.snapshot.label, contentHash, dataCutoff: exp.record.content.snapshot.dataCutoff });
+    expect(doc.meeting).toMatchObject({ date: '2025-03-04', time: '10:00', timezone: 'Europe/Paris' });
+    expect(doc.quorum).toEqual({ required: 'Chair + 2 voting members present', present: 2, met: true });
+    const l = doc.doseLevels[0]!;
+    expect(l.decision).toMatchObject({ decision: 'de-escalate', nextDose: 'DL1, 0.01 mg/kg', cohortSize: 3, departsFromRule: true, rationale: 'febrile neutropenia in 1 of 2' });
+    expect(l.recommendation.action).toBe('Continue the current cohort (next level DL2)');
+    expect(l.votes).toEqual([
+      { name: 'Carol Chair', vote: 'for' },
+      { name: 'Bob Member', vote: 'for' },
+    ]);
+    expect(l.dltTable.rows.map((r) => r[0])).toEqual(exp.record.content.levels[0]!.dltTable.subjects.map((s) => s.usubjid));
+    expect(doc.signatures.map((s) => [s.printedName, s.meaning, s.signedAt, s.recordHash])).toEqual(
+      exp.signatures.map((s) => [s.printedName, { carol: 'Approved as Chair', bob: 'Reviewed as Voting member', sue: 'Authored as Secretary (minute taker)' }[s.username], s.signedAt, exp.recordHash]),
+    );
+    expect((await core.call('meetings.verifyExport', { export: JSON.parse(doc.recordJson) })).ok).toBe(true);
+    const pdf = await renderMinutesPdf(doc, { createdAt: new Date(now) });
+    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
   });
 });

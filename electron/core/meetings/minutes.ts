@@ -1,0 +1,126 @@
+import type { MeetingExport } from '../../../shared/api/meetings';
+import { checkQuorum, departsFromRule, type Meaning, type Role } from '../../../shared/meeting';
+import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation } from '../minutes/document';
+
+// The one mapping from the meeting record (meetings.exportRecord output) to the minutes PDF's
+// document model (electron/core/minutes/document.ts). Nothing is recomputed but what the record
+// states: quorum and departures are the same pure rules the core applied (shared/meeting.ts).
+// The whole export (record, signatures, signers' public keys) travels as the attached JSON.
+
+const ROLE_LABELS: Record<Role, string> = {
+  administrator: 'Administrator',
+  chair: 'Chair',
+  'voting-member': 'Voting member',
+  'non-voting-attendee': 'Non-voting attendee',
+  secretary: 'Secretary (minute taker)',
+};
+
+const MEANING_LABELS: Record<Meaning, string> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
+
+const ACTION_LABELS: Record<string, string> = {
+  ESCALATE: 'Escalate to the next level',
+  ESCALATE_SINGLE: 'Escalate (single-patient cohort)',
+  STAY: 'Stay at the current level',
+  STAY_EXPAND_TO_6: 'Expand the cohort to 6',
+  CONTINUE_COHORT: 'Continue the current cohort',
+  DEESCALATE: 'De-escalate',
+  DEESCALATE_EXPAND_LOWER: 'De-escalate and expand the lower level',
+  DEESCALATE_ELIMINATE: 'De-escalate and eliminate this level',
+  DEESCALATE_FILL_LOWER: 'De-escalate and fill the lower level',
+  STOP_MTD: 'Stop: MTD identified',
+  STOP_MAX_DOSE: 'Stop: highest level reached',
+  STOP_NO_MTD: 'Stop: no tolerable level',
+  SWITCH_TO_3P3: 'Switch to 3+3 cohorts',
+  SWITCH_TO_COHORTS: 'Switch to cohorts',
+  INTRAPATIENT_ESCALATE: 'Intra-patient escalation',
+  INTRAPATIENT_NO_ESCALATION: 'No intra-patient escalation',
+};
+
+type Rule = MeetingExport['record']['content']['levels'][number]['recommendation'];
+
+function ruleText(r: Rule): MinutesRuleRecommendation {
+  if (!r) return { rule: 'not computed', action: 'none' };
+  if (r.error || !r.action) return { rule: r.design, action: 'none', explanation: r.error ?? r.explanation };
+  const next = r.nextLevel !== null ? ` (next level DL${r.nextLevel})` : '';
+  return { rule: `${r.design}${r.rule ? ` – ${r.rule}` : ''}`, action: `${ACTION_LABELS[r.action] ?? r.action}${next}`, explanation: r.explanation };
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+/** Local date and HH:MM of an ISO date-time with offset, as written (no conversion). */
+const localParts = (iso: string) => ({ date: iso.slice(0, 10), time: iso.slice(11, 16) });
+
+export function minutesDocument(exp: MeetingExport): MinutesDocument {
+  const { record } = exp;
+  const c = record.content;
+  const names = new Map(c.attendees.flatMap((a) => (a.userId === null ? [] : [[a.userId, a.name] as const])));
+  const q = checkQuorum(c.attendees, c.quorum);
+  const start = localParts(c.startAt);
+  const levels: MinutesDoseLevel[] = c.levels.map((l) => {
+    const t = l.dltTable;
+    const subjects = t.subjects as Record<string, unknown>[];
+    const d = l.decision;
+    const departs = d ? departsFromRule(d, l.recommendation, l.level, l.whenComplete).departs : false;
+    return {
+      level: `DL${l.level}`,
+      dose: l.dose,
+      unit: l.doseUnit,
+      dltTable: {
+        columns: ['Subject', 'First dose', 'DLT window end', 'Status', 'DLTs (grade)', 'Note'],
+        rows: subjects.map((s) => [
+          str(s.usubjid),
+          str(s.firstDoseDtc),
+          str(s.windowEndDtc),
+          str(s.status),
+          ((s.dlts as { aedecod?: string | null; aeterm?: string; grade?: number | null }[] | undefined) ?? []).map((a) => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`).join('; ') || '–',
+          str(s.reason),
+        ]),
+      },
+      summary: `${t.treated} treated, ${t.evaluable} evaluable, ${t.withDlt} with a DLT, ${t.pending} inside the DLT window; history ${l.history || '(none)'}`,
+      recommendation: ruleText(l.recommendation),
+      context: [l.context.boin, l.context.mtpi2].filter((r): r is NonNullable<Rule> => !!r).map((r) => ({ rule: r.design, action: ruleText(r).action })),
+      decision: d
+        ? {
+            decision: d.decision === 'expand-cohort' ? 'expand' : d.decision,
+            nextDose: d.nextLevel === null ? '' : `DL${d.nextLevel}${d.nextDose !== null ? `, ${d.nextDose} ${l.doseUnit}` : ''}`,
+            cohortSize: d.cohortSize,
+            rationale: d.rationale,
+            departsFromRule: departs,
+            conditions: d.conditions || undefined,
+          }
+        : { decision: 'not recorded', nextDose: '', cohortSize: null, rationale: '', departsFromRule: false },
+      votes: l.votes.map((v) => ({ name: names.get(v.userId) ?? `user ${v.userId}`, vote: v.comment ? `${v.vote} – ${v.comment}` : v.vote })),
+    };
+  });
+  const figures = new Map(exp.figures.map((f) => [f.sha256, f]));
+  return {
+    title: c.title,
+    studyId: c.studyId,
+    studyTitle: c.studyTitle ?? '',
+    committee: c.committee || undefined,
+    meetingNumber: c.meetingNumber || undefined,
+    meeting: { date: start.date, time: c.endAt ? `${start.time}-${localParts(c.endAt).time}` : start.time, timezone: c.timeZone, location: c.format === 'in-person' ? 'In person' : c.format === 'video' ? 'Video conference' : 'Hybrid' },
+    version: { number: record.version, status: exp.status, amends: record.amends ?? undefined, reason: record.amendmentReason ?? undefined },
+    snapshot: { label: c.snapshot.label, contentHash: c.snapshot.contentHash, dataCutoff: c.snapshot.dataCutoff ?? '' },
+    attendees: c.attendees.map((a) => ({ name: a.name, role: ROLE_LABELS[a.role], voting: a.voting, present: a.present })),
+    quorum: { required: `${c.quorum.chairRequired ? 'Chair + ' : ''}${c.quorum.minVotingPresent} voting member${c.quorum.minVotingPresent === 1 ? '' : 's'} present`, present: q.votingPresent, met: q.met },
+    conflicts: c.conflicts.map((x) => ({ name: x.name, declaration: `${x.declaration}${x.recused ? ' (recused from the vote)' : ''}` })),
+    doseLevels: levels,
+    observations: { safety: [c.observations.safety, c.observations.other ? `Other: ${c.observations.other}` : ''].filter(Boolean).join('\n\n'), pk: c.observations.pk, efficacy: c.observations.efficacy },
+    actionItems: c.actionItems.map((a) => ({ text: a.text, owner: a.owner, due: a.due ?? '' })),
+    figures: c.figures.map((f) => {
+      const blob = figures.get(f.sha256);
+      const bytes = blob ? Buffer.from(blob.dataBase64, 'base64') : null;
+      return { title: f.title, caption: f.caption, ...(bytes && f.mime === 'image/png' ? { png: new Uint8Array(bytes) } : bytes ? { svg: bytes.toString('utf8') } : {}) };
+    }),
+    signatures: exp.signatures.map((s) => ({
+      printedName: s.printedName,
+      role: s.title ? `${s.title} (${ROLE_LABELS[s.role]})` : ROLE_LABELS[s.role],
+      meaning: `${MEANING_LABELS[s.meaning]} as ${ROLE_LABELS[s.role]}`,
+      signedAt: s.signedAt,
+      timezone: s.timeZone,
+      recordHash: s.recordHash,
+    })),
+    recordJson: JSON.stringify(exp),
+  };
+}

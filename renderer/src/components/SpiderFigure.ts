@@ -35,8 +35,8 @@ export function timeValue(studyDay: number, unit: TimeUnit): number {
   return unit === 'weeks' ? Math.round((studyDay / 7) * 100) / 100 : studyDay;
 }
 
-/** Horizontal dashed reference lines with their labels at the right end (plot-wide, y in data units). */
-export function referenceLines(): { shapes: PlotLayout[]; annotations: PlotLayout[] } {
+/** Horizontal dashed reference lines (plot-wide, y in data units), labelled at the right end; the −30 % label at the left where bars fill the right (waterfall). */
+export function referenceLines(minus30Label: 'left' | 'right' = 'right'): { shapes: PlotLayout[]; annotations: PlotLayout[] } {
   const shapes = RECIST_LINES.map((r) => ({
     type: 'line',
     xref: 'paper',
@@ -48,10 +48,11 @@ export function referenceLines(): { shapes: PlotLayout[]; annotations: PlotLayou
     line: { color: r.value > 0 ? '#b42318' : '#1e7a46', width: 1.5, dash: 'dash' },
     name: `ref${r.value}`,
   }));
+  const left = (v: number) => v < 0 && minus30Label === 'left';
   const annotations = RECIST_LINES.map((r) => ({
     xref: 'paper',
-    x: 1,
-    xanchor: 'right',
+    x: left(r.value) ? 0 : 1,
+    xanchor: left(r.value) ? 'left' : 'right',
     yref: 'y',
     y: r.value,
     yanchor: r.value > 0 ? 'bottom' : 'top',

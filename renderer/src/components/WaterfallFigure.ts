@@ -70,7 +70,7 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
       hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{y:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
     };
   });
-  const ref = referenceLines();
+  const ref = referenceLines('left');
   const minY = Math.min(-35, ...bars.map((b) => b.best)) - 12;
   const maxY = Math.max(25, ...bars.map((b) => b.best)) + 12;
   return {

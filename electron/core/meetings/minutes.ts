@@ -36,13 +36,16 @@ const ACTION_LABELS: Record<string, string> = {
   INTRAPATIENT_NO_ESCALATION: 'No intra-patient escalation',
 };
 
+const DESIGN_LABELS: Record<string, string> = { '3+3': '3+3', atd: 'Accelerated titration', boin: 'BOIN', mtpi2: 'mTPI-2' };
+const designLabel = (d: string) => DESIGN_LABELS[d] ?? d;
+
 type Rule = MeetingExport['record']['content']['levels'][number]['recommendation'];
 
 function ruleText(r: Rule): MinutesRuleRecommendation {
   if (!r) return { rule: 'not computed', action: 'none' };
-  if (r.error || !r.action) return { rule: r.design, action: 'none', explanation: r.error ?? r.explanation };
+  if (r.error || !r.action) return { rule: designLabel(r.design), action: 'none', explanation: r.error ?? r.explanation };
   const next = r.nextLevel !== null ? ` (next level DL${r.nextLevel})` : '';
-  return { rule: `${r.design}${r.rule ? ` – ${r.rule}` : ''}`, action: `${ACTION_LABELS[r.action] ?? r.action}${next}`, explanation: r.explanation };
+  return { rule: `${designLabel(r.design)}${r.rule ? ` (rule ${r.rule})` : ''}`, action: `${ACTION_LABELS[r.action] ?? r.action}${next}`, explanation: r.explanation };
 }
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
@@ -78,7 +81,7 @@ export function minutesDocument(exp: MeetingExport): MinutesDocument {
       },
       summary: `${t.treated} treated, ${t.evaluable} evaluable, ${t.withDlt} with a DLT, ${t.pending} inside the DLT window; history ${l.history || '(none)'}`,
       recommendation: ruleText(l.recommendation),
-      context: [l.context.boin, l.context.mtpi2].filter((r): r is NonNullable<Rule> => !!r).map((r) => ({ rule: r.design, action: ruleText(r).action })),
+      context: [l.context.boin, l.context.mtpi2].filter((r): r is NonNullable<Rule> => !!r).map((r) => ({ rule: designLabel(r.design), action: ruleText(r).action })),
       decision: d
         ? {
             decision: d.decision === 'expand-cohort' ? 'expand' : d.decision,

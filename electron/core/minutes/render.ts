@@ -13,6 +13,7 @@ import {
   PDFPage,
   StandardFonts,
   rgb,
+  degrees,
   type RGB,
   type PDFImage,
   type PDFEmbeddedPage,
@@ -622,6 +623,7 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
   const total = w.pages.length;
   const f = w.f;
   const hash16 = doc.snapshot.contentHash.slice(0, 16);
+  const isDraft = doc.version.status.toLowerCase() === 'draft';
   const left = `${doc.studyId} \u2013 ${doc.committee ?? 'Dose Escalation Committee'} minutes`;
   const right = `Meeting ${doc.meeting.date} \u2013 Version ${doc.version.number} (${doc.version.status})`;
   w.pages.forEach((page, i) => {
@@ -637,6 +639,21 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
     page.drawLine({ start: { x: MARGIN_X, y: 52 }, end: { x: pw - MARGIN_X, y: 52 }, thickness: 0.5, color: HAIRLINE });
     draw(`Snapshot ${hash16} \u2013 Version ${doc.version.number}`, MARGIN_X, 40, f.regular, 8, MUTED);
     draw(`Page ${i + 1} of ${total}`, pw - MARGIN_X, 40, f.bold, 8, INK, 'right');
+    if (isDraft) {
+      // A draft is not a record to file: mark every page.
+      const size = 96;
+      const wText = f.bold.widthOfTextAtSize('DRAFT', size);
+      const a = Math.atan2(ph, pw);
+      page.drawText('DRAFT', {
+        x: pw / 2 - (wText / 2) * Math.cos(a) + (size / 3) * Math.sin(a),
+        y: ph / 2 - (wText / 2) * Math.sin(a) - (size / 3) * Math.cos(a),
+        size,
+        font: f.bold,
+        color: rgb(0.85, 0.3, 0.2),
+        opacity: 0.1,
+        rotate: degrees((a * 180) / Math.PI),
+      });
+    }
   });
 }
 

@@ -12,8 +12,13 @@ export function FilterBar() {
   const earlier = snapshots.filter((s) => snapshot && s.snapshotId !== snapshot.snapshotId && (s.dataCutoff ?? s.importedAt) <= (snapshot.dataCutoff ?? snapshot.importedAt));
 
   const toggleLevel = (level: number) => {
+    // From "All", a click selects that level alone; then each click adds or removes a level.
     const all = levels.map((l) => l.level);
-    const cur = new Set(chosen ?? all);
+    if (!chosen) {
+      setFilters({ doseLevels: [level] });
+      return;
+    }
+    const cur = new Set(chosen);
     if (cur.has(level)) cur.delete(level);
     else cur.add(level);
     const next = all.filter((l) => cur.has(l));

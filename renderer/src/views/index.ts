@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { CohortsView } from './CohortsView';
+import { SwimmerView } from './SwimmerView';
+import { ProfileView } from './ProfileView';
 import { SnapshotView } from './SnapshotView';
 import type { ViewProps } from './types';
 
@@ -18,6 +20,8 @@ export const VIEW_GROUPS: Record<ViewDef['group'], string> = { review: 'Review',
 
 export const VIEWS: ViewDef[] = [
   { id: 'cohorts', label: 'Cohorts', group: 'review', component: CohortsView },
+  { id: 'swimmer', label: 'Swimmer', group: 'review', component: SwimmerView },
+  { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },
 ];
 

@@ -1,0 +1,493 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Output } from '../../../shared/contract';
+import { studyDayFromIso } from '../../../shared/dates';
+import { invoke } from '../api';
+import { Plot } from '../components/Plot';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { isoDate } from '../format';
+import { useReview, type Review } from '../review';
+import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
+import { useCall } from '../useCall';
+import type { ViewProps } from './types';
+
+// Patient profile (DESIGN §5): one subject on one time axis (study day, day 1 = first dose):
+// exposure with the doses given, AEs as bars by grade (serious and DLT marked), tumour response
+// (% change of the sum of diameters, time-point responses), PK concentrations, ADA, labs when LB
+// is present; demographics and disposition in the header. J / K: previous / next subject.
+
+type Timeline = Output<'subjects.timeline'>;
+type Lane = Timeline['subjects'][number];
+
+interface ProfileData {
+  timeline: Timeline;
+  aes: Output<'safety.aeListing'> | null;
+  tumour: Output<'efficacy.tumourSeries'> | null;
+  ada: Output<'safety.ada'> | null;
+  pk: Output<'pk.profiles'>[];
+  dlt: Output<'safety.dltTable'> | null;
+  missing: string[];
+}
+
+async function optional<T>(p: Promise<T>, what: string, missing: string[]): Promise<T | null> {
+  try {
+    return await p;
+  } catch {
+    missing.push(what);
+    return null;
+  }
+}
+
+async function loadProfile(snapshotId: number): Promise<ProfileData> {
+  const missing: string[] = [];
+  const [timeline, aes, tumour, ada, pk1, pk2, dlt] = await Promise.all([
+    invoke('subjects.timeline', { snapshotId }),
+    optional(invoke('safety.aeListing', { snapshotId }), 'adverse events', missing),
+    optional(invoke('efficacy.tumourSeries', { snapshotId }), 'tumour measurements', missing),
+    optional(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies', missing),
+    optional(invoke('pk.profiles', { snapshotId, interval: 'single' }), 'PK (single dose)', []),
+    optional(invoke('pk.profiles', { snapshotId, interval: 'steady' }), 'PK (steady state)', []),
+    optional(invoke('safety.dltTable', { snapshotId }), 'DLT table', missing),
+  ]);
+  return { timeline, aes, tumour, ada, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), dlt, missing };
+}
+
+/** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */
+export function profileOrder(lanes: Lane[], inFilter: Review['inFilter'], current: string | null): Lane[] {
+  return lanes.filter((l) => l.usubjid === current || inFilter(l)).sort((a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || a.usubjid.localeCompare(b.usubjid));
+}
+
+/** Study day with the time of day as a fraction (PK samples within a day): day 1.5 = noon of day 1 when dosed at midnight. */
+function fractionalStudyDay(dtc: string | null, firstDtc: string): number | null {
+  const day = studyDayFromIso(dtc, firstDtc);
+  if (day === null || !dtc) return null;
+  const t = (s: string) => {
+    const m = /T(\d{2}):(\d{2})/.exec(s);
+    return m ? (Number(m[1]) * 60 + Number(m[2])) / 1440 : 0;
+  };
+  return day + t(dtc) - t(firstDtc);
+}
+
+const titleCase = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
+
+export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
+  const review = useReview();
+  const [state, retry] = useCall<ProfileData>(snapshot ? () => loadProfile(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  return (
+    <section className="view view-wide" aria-labelledby="view-title">
+      {!snapshot ? (
+        <>
+          <header className="view-header">
+            <h1 id="view-title">Patient profile</h1>
+          </header>
+          <EmptyState
+            title="No snapshot loaded"
+            action={
+              <button type="button" className="btn btn-primary" onClick={onImport}>
+                Import snapshot…
+              </button>
+            }
+          >
+            <p>Import a study data snapshot, then click a subject in any view to open its profile.</p>
+          </EmptyState>
+        </>
+      ) : state.status === 'loading' || state.status === 'idle' ? (
+        <>
+          <header className="view-header">
+            <h1 id="view-title">Patient profile</h1>
+          </header>
+          <LoadingState what="the subject's data" />
+        </>
+      ) : state.status === 'error' ? (
+        <>
+          <header className="view-header">
+            <h1 id="view-title">Patient profile</h1>
+          </header>
+          <ErrorState title="The patient profile could not be loaded" error={state.error} onRetry={retry} />
+        </>
+      ) : (
+        <ProfileBody data={state.data} review={review} snapshotId={snapshot.snapshotId} />
+      )}
+    </section>
+  );
+}
+
+function ProfileBody({ data, review, snapshotId }: { data: ProfileData; review: Review; snapshotId: number }) {
+  const order = useMemo(() => profileOrder(data.timeline.subjects, review.inFilter, review.profileSubject), [data, review.inFilter, review.profileSubject]);
+  const lane = data.timeline.subjects.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
+  const idx = lane ? order.findIndex((s) => s.usubjid === lane.usubjid) : -1;
+  const { setProfileSubject } = review;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.altKey || e.ctrlKey || e.metaKey || (t && ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+      const k = e.key.toLowerCase();
+      if (k !== 'j' && k !== 'k') return;
+      const next = order[idx + (k === 'j' ? 1 : -1)];
+      if (next) setProfileSubject(next.usubjid);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [order, idx, setProfileSubject]);
+
+  if (!lane) {
+    return (
+      <>
+        <header className="view-header">
+          <h1 id="view-title">Patient profile</h1>
+        </header>
+        <EmptyState title="No treated subject">
+          <p>This snapshot has no subject dosed on or before the data cut-off (EX), so there is no profile to show.</p>
+        </EmptyState>
+      </>
+    );
+  }
+  return (
+    <>
+      <header className="view-header profile-head">
+        <div>
+          <h1 id="view-title">
+            Patient profile <span className="mono" data-testid="profile-subject">{lane.usubjid}</span>
+            {review.subjectStatus(lane.usubjid) && <span className={`badge badge-${review.subjectStatus(lane.usubjid)}`}>{review.subjectStatus(lane.usubjid)}</span>}
+          </h1>
+          <p className="view-sub">All of one subject's data on one time axis (study day; day 1 = first dose).</p>
+        </div>
+        <div className="profile-nav" role="group" aria-label="Subjects">
+          {review.canGoBack && (
+            <button type="button" className="btn btn-small" onClick={review.back} data-testid="profile-back">
+              ← Back
+            </button>
+          )}
+          <button type="button" className="btn btn-small" disabled={idx <= 0} onClick={() => order[idx - 1] && setProfileSubject(order[idx - 1]!.usubjid)} title="Previous subject (K)">
+            ← Previous <kbd>K</kbd>
+          </button>
+          <span className="filter-info">
+            {idx + 1} of {order.length}
+          </span>
+          <button type="button" className="btn btn-small" disabled={idx < 0 || idx >= order.length - 1} onClick={() => order[idx + 1] && setProfileSubject(order[idx + 1]!.usubjid)} title="Next subject (J)">
+            Next <kbd>J</kbd> →
+          </button>
+          <label className="picker">
+            <span className="sr-only">Subject</span>
+            <select className="input input-compact mono" value={lane.usubjid} onChange={(e) => setProfileSubject(e.target.value)} data-testid="profile-picker">
+              {order.map((s) => (
+                <option key={s.usubjid} value={s.usubjid}>
+                  {s.usubjid}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </header>
+      <ProfileHeader lane={lane} data={data} review={review} />
+      <ProfileTracks lane={lane} data={data} review={review} snapshotId={snapshotId} />
+    </>
+  );
+}
+
+function ProfileHeader({ lane, data, review }: { lane: Lane; data: ProfileData; review: Review }) {
+  const dltRow = data.dlt?.levels.flatMap((l) => l.subjects).find((s) => s.usubjid === lane.usubjid) ?? null;
+  const bor = data.tumour?.subjects.find((s) => s.usubjid === lane.usubjid)?.bor.confirmed.response ?? null;
+  const ada = data.ada?.subjects.find((s) => s.usubjid === lane.usubjid) ?? null;
+  const item = (label: string, value: React.ReactNode, testId?: string) => (
+    <div>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+  return (
+    <section aria-label="Subject summary" data-testid="profile-header">
+      <dl className="context-bar profile-facts">
+        {item('Dose level', <span><span className="swatch" style={{ '--swatch': review.doseColor(lane.level) } as React.CSSProperties} aria-hidden="true" /> {review.doseLabel(lane.level)}</span>, 'profile-level')}
+        {item('Part', titleCase(lane.part))}
+        {item('Age / sex', `${lane.age ?? '—'} / ${lane.sex ?? '—'}`, 'profile-demographics')}
+        {item('Race', lane.race ? titleCase(lane.race) : '—')}
+        {item('Site / country', `${lane.siteid ?? '—'} / ${lane.country ?? '—'}`)}
+        {item('First dose', isoDate(lane.firstDoseDtc))}
+        {item('Last dose', isoDate(lane.lastDoseDtc))}
+        {item('Treatment', lane.ongoing ? `Ongoing at cut-off (day ${lane.laneEndDay})` : `Ended day ${lane.endOfTreatment?.day ?? '?'}: ${titleCase(lane.endOfTreatment?.reason ?? '')}`, 'profile-treatment')}
+        {item('DLT window', dltRow ? `${dltRow.status === 'in-window' ? `open, ${dltRow.daysLeft} days left` : dltRow.status.replace('-', ' ')} · ends ${isoDate(dltRow.windowEndDtc)}` : `ends ${isoDate(lane.dltWindowEndDtc)}`)}
+        {item('Best response', bor ?? '—')}
+        {item('ADA', ada ? ada.category.replace(/-/g, ' ') : '—')}
+        {lane.death && item('Death', `${isoDate(lane.death.dtc)} (day ${lane.death.day ?? '?'})`)}
+      </dl>
+      {lane.disposition.length > 0 && (
+        <p className="profile-disposition" data-testid="profile-disposition">
+          <span className="picker-label">Disposition</span>{' '}
+          {lane.disposition.map((d, i) => (
+            <span key={i} className="disp-item">
+              {isoDate(d.dsstdtc)} {d.day !== null ? `(day ${d.day})` : ''} {titleCase(d.dsdecod)}
+              {d.dsterm && d.dsterm.toUpperCase() !== d.dsdecod.toUpperCase() ? ` — ${d.dsterm}` : ''}
+            </span>
+          ))}
+        </p>
+      )}
+    </section>
+  );
+}
+
+interface Track {
+  key: string;
+  title: string;
+  weight: number;
+  traces: Record<string, unknown>[];
+  yaxis: Record<string, unknown>;
+  shapes?: Record<string, unknown>[];
+}
+
+function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: ProfileData; review: Review; snapshotId: number }) {
+  const [labs] = useCall<Output<'subjects.labs'>>(() => invoke('subjects.labs', { snapshotId, usubjid: lane.usubjid }), [snapshotId, lane.usubjid]);
+  const [labTest, setLabTest] = useState<string>('');
+  const labData = labs.status === 'ok' ? labs.data : null;
+  const testcd = labData?.tests.find((t) => t.testcd === labTest)?.testcd ?? labData?.tests[0]?.testcd ?? '';
+  const first = lane.firstDoseDtc;
+  const end = lane.laneEndDay ?? 1;
+  const u = lane.usubjid;
+
+  const tracks = useMemo(() => {
+    const out: Track[] = [];
+    const cd = (text: string) => [u, text];
+    // Exposure.
+    out.push({
+      key: 'exposure',
+      title: 'Exposure',
+      weight: 1,
+      yaxis: { showticklabels: false, range: [-0.6, 0.6], fixedrange: true },
+      traces: [
+        ...lane.segments.map((s) => ({
+          type: 'bar',
+          orientation: 'h',
+          name: s.level !== null ? review.doseLabel(s.level) : `${s.dose ?? '?'} ${s.unit ?? ''}`,
+          y: [0],
+          x: [s.endDay - s.startDay + 1],
+          base: [s.startDay - 0.5],
+          width: 0.5,
+          marker: { color: review.doseColor(s.level) },
+          customdata: [cd(`${s.dose ?? '?'} ${s.unit ?? ''} · days ${s.startDay}–${s.endDay} · ${s.administrations} doses`)],
+          hovertemplate: '%{customdata[1]}<extra></extra>',
+          showlegend: false,
+        })),
+        { type: 'scatter', mode: 'markers', name: 'Dose given', x: lane.doseDays, y: lane.doseDays.map(() => 0), marker: { symbol: 'line-ns', size: 18, line: { width: 2, color: '#1d2430' } }, hovertemplate: 'Dose on day %{x}<extra></extra>', showlegend: false },
+      ],
+    });
+    // AEs.
+    const aes = (data.aes?.rows ?? []).filter((a) => a.usubjid === u && a.studyDay !== null).sort((a, b) => a.studyDay! - b.studyDay!);
+    if (aes.length) {
+      const labels = aes.map((a, i) => `${a.aedecod ?? a.aeterm}${aes.findIndex((b) => (b.aedecod ?? b.aeterm) === (a.aedecod ?? a.aeterm)) !== i ? ` (${i + 1})` : ''}`);
+      const traces: Record<string, unknown>[] = [];
+      for (const g of [1, 2, 3, 4, 5, null] as const) {
+        const idx = aes.map((a, i) => (a.grade === g ? i : -1)).filter((i) => i >= 0);
+        if (!idx.length) continue;
+        traces.push({
+          type: 'bar',
+          orientation: 'h',
+          name: g === null ? 'AE, grade missing' : `AE grade ${g}`,
+          y: idx.map((i) => labels[i]),
+          base: idx.map((i) => aes[i]!.studyDay! - 0.5),
+          x: idx.map((i) => Math.max(1, (studyDayFromIso(aes[i]!.aeendtc, first) ?? end) - aes[i]!.studyDay! + 1)),
+          width: 0.7,
+          yaxis: 'y2',
+          marker: { color: g === null ? '#c3c9d1' : GRADE_COLORS[g], line: { color: idx.map((i) => (aes[i]!.serious ? '#000000' : 'rgba(0,0,0,0)')), width: idx.map((i) => (aes[i]!.serious ? 2.5 : 0)) } },
+          customdata: idx.map((i) => {
+            const a = aes[i]!;
+            return cd(`${a.aedecod ?? a.aeterm} (${a.aebodsys ?? 'SOC ?'})<br>grade ${a.grade ?? '?'}, day ${a.studyDay}${a.aeendtc ? ` to ${studyDayFromIso(a.aeendtc, first) ?? a.aeendtc}` : ', not resolved'}${a.serious ? ' · serious' : ''}${a.dlt ? ' · DLT' : ''}${a.related ? ' · related' : ''}<br>outcome: ${a.aeout ?? '—'} · action: ${a.aeacn ?? '—'}`);
+          }),
+          hovertemplate: '%{customdata[1]}<extra></extra>',
+          legendgroup: 'ae',
+        });
+      }
+      const dlt = aes.map((a, i) => ({ a, i })).filter((x) => x.a.dlt);
+      if (dlt.length) traces.push({ type: 'scatter', mode: 'markers', name: 'DLT', yaxis: 'y2', x: dlt.map((x) => x.a.studyDay), y: dlt.map((x) => labels[x.i]), marker: { symbol: 'diamond', size: 12, color: GRADE_COLORS[4], line: { color: '#fff', width: 1 } }, hovertemplate: 'DLT: %{y}, day %{x}<extra></extra>' });
+      if (aes.some((a) => a.serious)) traces.push({ type: 'scatter', mode: 'markers', name: 'Serious (black outline)', yaxis: 'y2', x: [null], y: [null], marker: { symbol: 'square', size: 12, color: '#ffffff', line: { color: '#000', width: 2.5 } }, hoverinfo: 'skip' });
+      out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: review.presentation ? 14 : 11 } }, traces });
+    }
+    // Tumour response.
+    const ts = data.tumour?.subjects.find((s) => s.usubjid === u);
+    const pts = ts?.points.filter((p) => p.pctFromBaseline !== null) ?? [];
+    if (pts.length) {
+      out.push({
+        key: 'tumour',
+        title: '% change in sum of diameters',
+        weight: 2.2,
+        yaxis: { ticksuffix: '%', zeroline: true },
+        shapes: [20, -30].map((v) => ({ type: 'line', xref: 'x', yref: 'y3', x0: 0, x1: end + 2, y0: v, y1: v, line: { dash: 'dash', width: 1.5, color: v > 0 ? RESPONSE_COLORS.PD : RESPONSE_COLORS.PR } })),
+        traces: [
+          {
+            type: 'scatter',
+            mode: 'lines+markers+text',
+            name: '% change from baseline',
+            yaxis: 'y3',
+            x: pts.map((p) => p.studyDay),
+            y: pts.map((p) => p.pctFromBaseline),
+            text: pts.map((p) => (p.baseline ? 'BL' : (p.response ?? '') + (p.newLesion ? ' (new lesion)' : ''))),
+            textposition: 'top center',
+            line: { color: review.doseColor(lane.level), width: 2.5 },
+            marker: { size: 9, color: pts.map((p) => (p.response && p.response in RESPONSE_COLORS ? RESPONSE_COLORS[p.response as keyof typeof RESPONSE_COLORS] : '#8a939f')) },
+            customdata: pts.map((p) => cd(`day ${p.studyDay}: ${p.pctFromBaseline?.toFixed(1)}% (sum ${p.sum ?? '?'} mm${p.sumSource === 'derived' ? ', derived' : ''})${p.response ? ` · ${p.response}` : ''}${p.newLesion ? ' · new lesion' : ''}`)),
+            hovertemplate: '%{customdata[1]}<extra></extra>',
+            showlegend: false,
+          },
+        ],
+      });
+    }
+    // PK.
+    const pk = data.pk.flatMap((p) => p.profiles.filter((x) => x.usubjid === u).flatMap((x) => x.points.map((pt) => ({ ...pt, analyte: x.analyte, unit: p.units.conc }))));
+    const seen = new Set<string>();
+    const pkPts = pk.filter((p) => p.pcdtc && !seen.has(p.pcdtc) && seen.add(p.pcdtc)).map((p) => ({ ...p, day: fractionalStudyDay(p.pcdtc, first) })).filter((p) => p.day !== null).sort((a, b) => a.day! - b.day!);
+    if (pkPts.length) {
+      const unit = pkPts[0]!.unit;
+      const q = pkPts.filter((p) => !p.blq && p.conc !== null);
+      const blq = pkPts.filter((p) => p.blq || p.conc === null);
+      out.push({
+        key: 'pk',
+        title: `PK concentration (${unit})`,
+        weight: 2,
+        yaxis: { rangemode: 'tozero' },
+        traces: [
+          { type: 'scatter', mode: 'lines+markers', name: `${pkPts[0]!.analyte} concentration`, yaxis: 'y4', x: q.map((p) => p.day), y: q.map((p) => p.conc), line: { color: '#3d5a80', width: 1.5 }, marker: { size: 6, color: '#3d5a80' }, hovertemplate: `day %{x:.2f}: %{y} ${unit}<extra></extra>`, showlegend: false },
+          ...(blq.length ? [{ type: 'scatter', mode: 'markers', name: 'BLQ sample', yaxis: 'y4', x: blq.map((p) => p.day), y: blq.map(() => 0), marker: { symbol: 'circle-open', size: 8, color: '#8a939f', line: { width: 1.5 } }, hovertemplate: 'day %{x:.2f}: below the limit of quantification<extra></extra>' }] : []),
+        ],
+      });
+    }
+    // ADA.
+    const ada = data.ada?.subjects.find((s) => s.usubjid === u);
+    const samples = ada?.samples.filter((s) => s.studyDay !== null) ?? [];
+    if (samples.length) {
+      out.push({
+        key: 'ada',
+        title: 'ADA titre',
+        weight: 1.5,
+        yaxis: { rangemode: 'tozero' },
+        traces: [
+          {
+            type: 'scatter',
+            mode: 'lines+markers',
+            name: 'ADA titre',
+            yaxis: 'y5',
+            x: samples.map((s) => s.studyDay),
+            y: samples.map((s) => (s.result === 'POSITIVE' ? (s.titre ?? 1) : 0)),
+            line: { color: '#9b4f96', width: 1.5 },
+            marker: { symbol: samples.map((s) => (s.result === 'POSITIVE' ? 'hexagon' : 'circle-open')), size: 10, color: '#9b4f96' },
+            customdata: samples.map((s) => cd(`day ${s.studyDay}${s.visit ? ` (${s.visit})` : ''}: ADA ${s.result?.toLowerCase() ?? 'missing'}${s.titre !== null ? `, titre ${s.titre}` : ''}${s.baselineFlag ? ' · baseline' : ''}`)),
+            hovertemplate: '%{customdata[1]}<extra></extra>',
+            showlegend: false,
+          },
+        ],
+      });
+    }
+    // Labs.
+    const test = labData?.tests.find((t) => t.testcd === testcd);
+    if (test) {
+      const lp = test.points.filter((p) => p.day !== null && p.value !== null);
+      out.push({
+        key: 'labs',
+        title: `${test.test ?? test.testcd}${test.unit ? ` (${test.unit})` : ''}`,
+        weight: 1.8,
+        yaxis: {},
+        traces: [
+          {
+            type: 'scatter',
+            mode: 'lines+markers',
+            name: test.testcd,
+            yaxis: 'y6',
+            x: lp.map((p) => p.day),
+            y: lp.map((p) => p.value),
+            line: { color: '#5b6472', width: 1.5 },
+            marker: { size: 8, color: lp.map((p) => (p.nrind === 'HIGH' || p.nrind === 'LOW' || p.nrind === 'ABNORMAL' ? '#b42318' : '#5b6472')) },
+            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${test.unit ?? ''}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''}${p.toxgr ? ` · grade ${p.toxgr}` : ''}`)),
+            hovertemplate: '%{customdata[1]}<extra></extra>',
+            showlegend: false,
+          },
+        ],
+      });
+    }
+    return out;
+  }, [lane, data, review.doseColor, review.doseLabel, review.presentation, labData, testcd, u, first, end]);
+
+  const fig = useMemo(() => {
+    const gap = 0.05;
+    const total = tracks.reduce((n, t) => n + t.weight, 0);
+    const free = 1 - gap * (tracks.length - 1);
+    let top = 1;
+    const layout: Record<string, unknown> = {
+      barmode: 'overlay',
+      hovermode: 'closest',
+      showlegend: true,
+      legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom' },
+      margin: { l: 10, r: 20, t: 40, b: 50 },
+      xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [Math.min(0, ...lane.disposition.map((d) => d.day ?? 0).filter((d) => d > -30)) - 1, end + 3], anchor: tracks.length ? `y${axisNo(tracks[tracks.length - 1]!.key)}`.replace('y1', 'y') : 'y' },
+      annotations: [] as unknown[],
+      shapes: [] as unknown[],
+    };
+    for (const t of tracks) {
+      const h = (t.weight / total) * free;
+      const n = axisNo(t.key);
+      const name = n === 1 ? 'yaxis' : `yaxis${n}`;
+      layout[name] = { ...t.yaxis, domain: [Math.max(0, top - h), top], anchor: 'x' };
+      (layout.annotations as unknown[]).push({ xref: 'paper', yref: 'paper', x: 0, y: top, xanchor: 'left', yanchor: 'bottom', text: `<b>${t.title}</b>`, showarrow: false, font: { size: review.presentation ? 15 : 12 } });
+      (layout.shapes as unknown[]).push(...(t.shapes ?? []));
+      // The DLT window, shaded across every track.
+      (layout.shapes as unknown[]).push({ type: 'rect', xref: 'x', yref: `${n === 1 ? 'y' : `y${n}`} domain`, x0: 0.5, x1: data.timeline.dltWindowDays + 0.5, y0: 0, y1: 1, fillcolor: 'rgba(31,95,174,0.07)', line: { width: 0 }, layer: 'below' });
+      top = top - h - gap;
+    }
+    return { data: tracks.flatMap((t) => t.traces), layout, height: Math.max(420, tracks.reduce((n, t) => n + t.weight, 0) * 70 + 140) };
+  }, [tracks, lane, data.timeline.dltWindowDays, review.presentation]);
+
+  const absent = [
+    !data.timeline.domains.includes('AE') && 'AE',
+    !data.timeline.domains.includes('TR') && !data.timeline.domains.includes('RS') && 'TR/RS (tumour response)',
+    !data.timeline.domains.includes('PC') && 'PC (PK)',
+    !data.timeline.domains.includes('IS') && 'IS (ADA)',
+    labData && !labData.present && 'LB (labs)',
+  ].filter(Boolean);
+
+  return (
+    <>
+      {labData && labData.tests.length > 0 && (
+        <div className="view-tools">
+          <label className="picker">
+            <span className="picker-label">Lab test</span>
+            <select className="input input-compact" value={testcd} onChange={(e) => setLabTest(e.target.value)} data-testid="profile-lab">
+              {labData.tests.map((t) => (
+                <option key={t.testcd} value={t.testcd}>
+                  {t.test ?? t.testcd}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      <Plot
+        title={`Patient profile ${u}`}
+        footnote={review.footnote(`subject ${u}`)}
+        data={fig.data}
+        layout={fig.layout}
+        height={fig.height}
+        testId="profile"
+        exportName={`profile-${u}`}
+        description={`Tracks: ${tracks.map((t) => t.title).join(', ')}.`}
+        legendNote={
+          <>
+            Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
+            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Tumour: dashed lines at +20% (progression) and −30% (partial response).
+            {absent.length > 0 && <span className="plot-warn"> Not in this snapshot: {absent.join(', ')}.</span>}
+          </>
+        }
+      >
+        <ul className="sr-only" data-testid="profile-tracks">
+          {tracks.map((t) => (
+            <li key={t.key} data-track={t.key}>
+              {t.title}
+            </li>
+          ))}
+        </ul>
+      </Plot>
+    </>
+  );
+}
+
+const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6 };
+function axisNo(key: string): number {
+  return AXIS[key] ?? 1;
+}
+

@@ -1,0 +1,369 @@
+import { useMemo, useState } from 'react';
+import type { Output } from '../../../shared/contract';
+import { invoke } from '../api';
+import { Plot } from '../components/Plot';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { count, isoDate } from '../format';
+import { useReview, type Review } from '../review';
+import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
+import { useCall } from '../useCall';
+import type { ViewProps } from './types';
+
+// Swimmer (DESIGN §5): one lane per treated subject from the first dose (study day 1) to the end of
+// treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
+// segments: intra-patient escalation and reductions change the colour along the lane), the DLT
+// window shaded, markers for time-point responses, DLTs, SAEs, ADA-positive samples and death, an
+// arrow for ongoing treatment and the end-of-treatment reason at the lane's end.
+
+type Timeline = Output<'subjects.timeline'>;
+type Responses = Output<'efficacy.responses'>;
+type AeListing = Output<'safety.aeListing'>;
+type Ada = Output<'safety.ada'>;
+type Lane = Timeline['subjects'][number];
+
+export interface SwimmerData {
+  timeline: Timeline;
+  responses: Responses | null;
+  aes: AeListing | null;
+  ada: Ada | null;
+  /** Calls that failed (the plot is drawn without their markers). */
+  missing: string[];
+}
+
+async function settle<T>(p: Promise<T>, what: string, missing: string[]): Promise<T | null> {
+  try {
+    return await p;
+  } catch {
+    missing.push(what);
+    return null;
+  }
+}
+
+export async function loadSwimmer(snapshotId: number): Promise<SwimmerData> {
+  const missing: string[] = [];
+  const [timeline, responses, aes, ada] = await Promise.all([
+    invoke('subjects.timeline', { snapshotId }),
+    settle(invoke('efficacy.responses', { snapshotId }), 'responses (efficacy.responses)', missing),
+    settle(invoke('safety.aeListing', { snapshotId }), 'adverse events (safety.aeListing)', missing),
+    settle(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies (safety.ada)', missing),
+  ]);
+  return { timeline, responses, aes, ada, missing };
+}
+
+export type SwimmerSort = 'level-duration' | 'duration' | 'first-dose' | 'subject';
+const SORTS: { id: SwimmerSort; label: string }[] = [
+  { id: 'level-duration', label: 'Dose level, then duration' },
+  { id: 'duration', label: 'Duration' },
+  { id: 'first-dose', label: 'First dose date' },
+  { id: 'subject', label: 'Subject' },
+];
+
+const duration = (l: Lane) => l.laneEndDay ?? 0;
+
+/** Lanes in display order (top first). */
+export function sortLanes(lanes: Lane[], sort: SwimmerSort): Lane[] {
+  const bySubject = (a: Lane, b: Lane) => a.usubjid.localeCompare(b.usubjid);
+  const cmp: Record<SwimmerSort, (a: Lane, b: Lane) => number> = {
+    'level-duration': (a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || duration(b) - duration(a) || bySubject(a, b),
+    duration: (a, b) => duration(b) - duration(a) || bySubject(a, b),
+    'first-dose': (a, b) => a.firstDoseDtc.localeCompare(b.firstDoseDtc) || bySubject(a, b),
+    subject: bySubject,
+  };
+  return [...lanes].sort(cmp[sort]);
+}
+
+const RESPONSE_SYMBOL: Record<string, string> = { CR: 'star', PR: 'triangle-up', SD: 'square', 'NON-CR/NON-PD': 'square-open', PD: 'x', NE: 'circle-open' };
+const RESPONSE_LABEL: Record<string, string> = { CR: 'CR — complete response', PR: 'PR — partial response', SD: 'SD — stable disease', 'NON-CR/NON-PD': 'Non-CR/non-PD', PD: 'PD — progressive disease', NE: 'NE — not evaluable' };
+const RESPONSE_COLOR: Record<string, string> = { ...RESPONSE_COLORS, 'NON-CR/NON-PD': '#9a7d0a' };
+const titleCase = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
+
+/** The plotly traces of the swimmer: lanes (one trace per dose level, for the legend), the DLT window, markers. */
+export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'doseColor' | 'doseLabel' | 'subjectStatus'>, presentation: boolean) {
+  const W = d.timeline.dltWindowDays;
+  const y = new Map(lanes.map((l, i) => [l.usubjid, i]));
+  const traces: Record<string, unknown>[] = [];
+  const maxDay = Math.max(W, ...lanes.map((l) => l.laneEndDay ?? 1));
+  const ms = presentation ? 1.3 : 1;
+
+  // DLT window: a light band under each lane, days 1..W.
+  traces.push({
+    type: 'bar',
+    orientation: 'h',
+    name: `DLT window (days 1–${W})`,
+    y: lanes.map((_, i) => i),
+    x: lanes.map(() => W),
+    base: lanes.map(() => 0.5),
+    width: 0.9,
+    marker: { color: 'rgba(31, 95, 174, 0.13)', line: { width: 0 } },
+    hoverinfo: 'skip',
+    legendrank: 1,
+  });
+
+  // Exposure segments, one trace per dose level (a level's colour is the same in every view).
+  const byLevel = new Map<string, { level: number | null; x: number[]; base: number[]; y: number[]; cd: [string, string][] }>();
+  for (const l of lanes) {
+    for (const s of l.segments) {
+      const key = s.level === null ? 'none' : String(s.level);
+      let t = byLevel.get(key);
+      if (!t) byLevel.set(key, (t = { level: s.level, x: [], base: [], y: [], cd: [] }));
+      t.y.push(y.get(l.usubjid)!);
+      t.base.push(s.startDay - 0.5);
+      t.x.push(s.endDay - s.startDay + 1);
+      const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${s.unit ?? ''}`.trim();
+      t.cd.push([
+        l.usubjid,
+        `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,
+      ]);
+    }
+  }
+  for (const [, t] of [...byLevel.entries()].sort(([a], [b]) => (a === 'none' ? 1e9 : Number(a)) - (b === 'none' ? 1e9 : Number(b)))) {
+    traces.push({
+      type: 'bar',
+      orientation: 'h',
+      name: t.level === null ? 'Dose not in the plan' : r.doseLabel(t.level),
+      y: t.y,
+      x: t.x,
+      base: t.base,
+      width: 0.5,
+      marker: { color: r.doseColor(t.level), line: { width: 0 } },
+      customdata: t.cd,
+      hovertemplate: '%{customdata[1]}<extra></extra>',
+      legendrank: 10 + (t.level ?? 99),
+    });
+  }
+
+  const markerTrace = (name: string, points: { u: string; x: number; dy: number; text: string }[], marker: Record<string, unknown>, rank: number) => {
+    if (points.length === 0) return;
+    traces.push({
+      type: 'scatter',
+      mode: 'markers',
+      name,
+      x: points.map((p) => p.x),
+      y: points.map((p) => y.get(p.u)! + p.dy),
+      customdata: points.map((p) => [p.u, p.text]),
+      hovertemplate: '%{customdata[1]}<extra></extra>',
+      marker: { ...marker, size: Math.round(((marker.size as number) ?? 10) * ms) },
+      legendrank: rank,
+    });
+  };
+
+  // Time-point responses on the lane.
+  const resp = new Map<string, { u: string; x: number; dy: number; text: string }[]>();
+  for (const s of d.responses?.subjects ?? []) {
+    if (!y.has(s.usubjid)) continue;
+    for (const p of s.responses) {
+      if (p.response === 'ND') continue;
+      let l = resp.get(p.response);
+      if (!l) resp.set(p.response, (l = []));
+      l.push({ u: s.usubjid, x: p.studyDay, dy: 0, text: `<b>${s.usubjid}</b><br>${RESPONSE_LABEL[p.response] ?? p.response} on day ${p.studyDay} (${isoDate(p.dtc)})<br>${p.source === 'RS' ? 'RS' : 'computed by RECIST 1.1'} · ${p.evaluator.toLowerCase()}${p.newLesion ? ' · new lesion' : ''}` });
+    }
+  }
+  for (const [k, rank] of [['CR', 40], ['PR', 41], ['SD', 42], ['NON-CR/NON-PD', 43], ['PD', 44], ['NE', 45]] as const) {
+    const pts = resp.get(k);
+    if (pts) markerTrace(RESPONSE_LABEL[k]!, pts, { symbol: RESPONSE_SYMBOL[k], color: RESPONSE_COLOR[k], size: k === 'CR' ? 13 : 10, line: { color: '#1d2430', width: k === 'PD' || k.endsWith('open') || k === 'NE' ? 2 : 1 } }, rank);
+  }
+
+  // DLTs and SAEs above the lane.
+  const dlts: { u: string; x: number; dy: number; text: string }[] = [];
+  const saes: { u: string; x: number; dy: number; text: string }[] = [];
+  for (const a of d.aes?.rows ?? []) {
+    if (!y.has(a.usubjid) || a.studyDay === null) continue;
+    const text = `<b>${a.usubjid}</b><br>${a.aedecod ?? a.aeterm}, grade ${a.grade ?? '?'} on day ${a.studyDay}${a.serious ? ' · serious' : ''}${a.dlt ? ' · DLT' : ''}${a.related ? ' · related' : ''}`;
+    if (a.dlt) dlts.push({ u: a.usubjid, x: a.studyDay, dy: -0.36, text });
+    if (a.serious) saes.push({ u: a.usubjid, x: a.studyDay, dy: a.dlt ? 0.36 : -0.36, text });
+  }
+  markerTrace('DLT', dlts, { symbol: 'diamond', color: GRADE_COLORS[4], size: 11, line: { color: '#ffffff', width: 1 } }, 50);
+  markerTrace('SAE', saes, { symbol: 'triangle-down', color: '#1d2430', size: 10, line: { color: '#ffffff', width: 1 } }, 51);
+
+  // ADA-positive post-baseline samples below the lane (first positive sample per subject).
+  const ada: { u: string; x: number; dy: number; text: string }[] = [];
+  for (const s of d.ada?.subjects ?? []) {
+    if (!y.has(s.usubjid)) continue;
+    const pos = s.samples.find((x) => !x.baselineFlag && x.result === 'POSITIVE' && x.studyDay !== null && x.studyDay > 1);
+    if (pos) ada.push({ u: s.usubjid, x: pos.studyDay!, dy: 0.36, text: `<b>${s.usubjid}</b><br>ADA positive from day ${pos.studyDay}${pos.titre !== null ? `, titre ${pos.titre}` : ''}<br>${s.category}${s.maxPostTitre !== null ? ` · max titre ${s.maxPostTitre}` : ''}` });
+  }
+  markerTrace('ADA positive', ada, { symbol: 'hexagon', color: '#9b4f96', size: 10, line: { color: '#ffffff', width: 1 } }, 52);
+
+  // Death, ongoing arrow and the end-of-treatment reason at the lane's end.
+  const followUp = lanes.filter((l) => l.death?.day != null && l.laneEndDay !== null && l.death.day > l.laneEndDay);
+  if (followUp.length) {
+    traces.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'Follow-up to death',
+      x: followUp.flatMap((l) => [l.laneEndDay! + 0.5, l.death!.day!, null]),
+      y: followUp.flatMap((l) => [y.get(l.usubjid)!, y.get(l.usubjid)!, null]),
+      line: { color: '#5b6472', width: 1.5, dash: 'dot' },
+      hoverinfo: 'skip',
+      legendrank: 53,
+    });
+  }
+  const deaths = lanes.filter((l) => l.death?.day != null).map((l) => ({ u: l.usubjid, x: l.death!.day!, dy: 0, text: `<b>${l.usubjid}</b><br>Death on day ${l.death!.day} (${l.death!.dtc})` }));
+  markerTrace('Death', deaths, { symbol: 'x-thin', color: '#000000', size: 14, line: { color: '#000000', width: 3 } }, 53);
+  const ongoing = lanes.filter((l) => l.ongoing && l.laneEndDay !== null).map((l) => ({ u: l.usubjid, x: l.laneEndDay! + 1.5, dy: 0, text: `<b>${l.usubjid}</b><br>On treatment at the data cut-off (day ${l.laneEndDay})` }));
+  markerTrace('Ongoing at cut-off', ongoing, { symbol: 'triangle-right', color: '#1d2430', size: 11 }, 54);
+  const ended = lanes.filter((l) => !l.ongoing && l.laneEndDay !== null && l.endOfTreatment);
+  if (ended.length) {
+    traces.push({
+      type: 'scatter',
+      mode: 'text',
+      name: 'End-of-treatment reason',
+      showlegend: false,
+      x: ended.map((l) => l.laneEndDay! + (l.death ? 4 : 1.5)),
+      y: ended.map((l) => y.get(l.usubjid)!),
+      text: ended.map((l) => titleCase(l.endOfTreatment!.reason)),
+      textposition: 'middle right',
+      cliponaxis: false,
+      textfont: { size: presentation ? 14 : 11, color: '#3b4452' },
+      customdata: ended.map((l) => [l.usubjid, `<b>${l.usubjid}</b><br>Treatment ended on day ${l.endOfTreatment!.day ?? '?'}: ${l.endOfTreatment!.reason.toLowerCase()}`]),
+      hovertemplate: '%{customdata[1]}<extra></extra>',
+    });
+  }
+
+  const tickText = lanes.map((l) => {
+    const st = r.subjectStatus(l.usubjid);
+    const badge = st === 'new' ? ' <span style="color:#135c33"><b>NEW</b></span>' : st === 'changed' ? ' <span style="color:#6b4500"><b>CHG</b></span>' : '';
+    return `${l.usubjid}${badge}`;
+  });
+  const layout = {
+    barmode: 'overlay',
+    bargap: 0,
+    showlegend: true,
+    legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', traceorder: 'normal' },
+    margin: { l: 10, r: 150, t: 60, b: 50 },
+    xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [0, maxDay * 1.04 + 4], zeroline: false },
+    yaxis: { tickmode: 'array', tickvals: lanes.map((_, i) => i), ticktext: tickText, autorange: false, range: [lanes.length - 0.4, -0.6], showgrid: false, fixedrange: true },
+    hovermode: 'closest',
+  };
+  return { traces, layout };
+}
+
+export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
+  const review = useReview();
+  const [state, retry] = useCall<SwimmerData>(snapshot ? () => loadSwimmer(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  const [sort, setSort] = useState<SwimmerSort>('level-duration');
+
+  return (
+    <section className="view view-wide" aria-labelledby="view-title">
+      <header className="view-header">
+        <h1 id="view-title">Swimmer</h1>
+        <p className="view-sub">One lane per treated subject: treatment duration, dose given over time, DLT window, responses and events.</p>
+      </header>
+      {!snapshot ? (
+        <EmptyState
+          title="No snapshot loaded"
+          action={
+            <button type="button" className="btn btn-primary" onClick={onImport}>
+              Import snapshot…
+            </button>
+          }
+        >
+          <p>Import a study data snapshot to see the subjects' treatment lanes.</p>
+        </EmptyState>
+      ) : state.status === 'loading' || state.status === 'idle' ? (
+        <LoadingState what="the subjects' timelines" />
+      ) : state.status === 'error' ? (
+        <ErrorState title="The swimmer plot could not be loaded" error={state.error} onRetry={retry} />
+      ) : (
+        <SwimmerBody data={state.data} sort={sort} setSort={setSort} review={review} />
+      )}
+    </section>
+  );
+}
+
+function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
+  const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => review.inFilter(l)), sort), [data, sort, review.inFilter]);
+  const fig = useMemo(() => swimmerFigure(lanes, data, review, review.presentation), [lanes, data, review.doseColor, review.doseLabel, review.subjectStatus, review.presentation]);
+  const tl = data.timeline;
+  if (!tl.domains.includes('EX') || tl.subjects.length === 0) {
+    return (
+      <EmptyState title={!tl.domains.includes('EX') ? 'This snapshot has no EX domain' : 'No treated subject at this data cut-off'}>
+        <p>The swimmer plot draws each subject's exposure from EX (EXSTDTC, EXDOSE). Import a snapshot with EX records dated on or before the data cut-off.</p>
+      </EmptyState>
+    );
+  }
+  const W = tl.dltWindowDays;
+  const notes = [
+    !tl.domains.includes('RS') && !tl.domains.includes('TR') ? 'no RS/TR: no response markers' : null,
+    !tl.domains.includes('AE') ? 'no AE: no DLT/SAE markers' : null,
+    !tl.domains.includes('IS') ? 'no IS: no ADA markers' : null,
+    ...data.missing.map((m) => `${m} could not be loaded`),
+  ].filter(Boolean);
+  return (
+    <>
+      <div className="view-tools">
+        <label className="picker">
+          <span className="picker-label">Sort lanes by</span>
+          <select className="input input-compact" value={sort} onChange={(e) => setSort(e.target.value as SwimmerSort)} data-testid="swimmer-sort">
+            {SORTS.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="filter-info" data-testid="swimmer-count">
+          {count(lanes.length)} of {count(tl.subjects.length)} treated subjects
+        </span>
+      </div>
+      {lanes.length === 0 ? (
+        <EmptyState title="No subject matches the filters">
+          <p>The dose-level, part or "new only" filters leave no treated subject. Clear the filters in the bar above.</p>
+        </EmptyState>
+      ) : (
+        <Plot
+          title="Swimmer plot: treatment duration by subject"
+          footnote={review.footnote(`lanes sorted by ${SORTS.find((s) => s.id === sort)!.label.toLowerCase()}`)}
+          data={fig.traces}
+          layout={fig.layout}
+          height={Math.max(260, lanes.length * (review.presentation ? 30 : 26) + 130)}
+          testId="swimmer"
+          onSubjectClick={review.openSubject}
+          description={`Swimmer plot of ${lanes.length} subjects. A table of the lanes follows.`}
+          legendNote={
+            <>
+              Each lane runs from the first dose (study day 1) to the end of treatment, or to the data cut-off while treatment is ongoing (▶). Its colour
+              is the dose given at the time: a colour change along a lane is an intra-patient dose escalation or reduction. The shaded band is the DLT
+              window (days 1–{W}). Markers on the lane are time-point responses; above it DLTs (◆) and SAEs (▼); below it the first ADA-positive sample
+              (⬢); ✕ marks death. The text at a lane's end is the reason treatment ended. Click a lane to open the patient profile.
+              {notes.length > 0 && <span className="plot-warn"> Not shown: {notes.join('; ')}.</span>}
+            </>
+          }
+        >
+          <LaneTable lanes={lanes} review={review} />
+        </Plot>
+      )}
+    </>
+  );
+}
+
+/** The lanes as a table for screen readers (the plot is an image to them); also what tests count. */
+function LaneTable({ lanes, review }: { lanes: Lane[]; review: Review }) {
+  return (
+    <table className="sr-only" data-testid="swimmer-lanes">
+      <caption>Lanes of the swimmer plot</caption>
+      <thead>
+        <tr>
+          <th scope="col">Subject</th>
+          <th scope="col">Dose level</th>
+          <th scope="col">Last day</th>
+          <th scope="col">Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lanes.map((l) => (
+          <tr key={l.usubjid} data-usubjid={l.usubjid} data-new={review.subjectStatus(l.usubjid) ?? undefined}>
+            <th scope="row">
+              <button type="button" onClick={() => review.openSubject(l.usubjid)}>
+                {l.usubjid}
+              </button>
+            </th>
+            <td>{review.doseLabel(l.level)}</td>
+            <td>{l.laneEndDay}</td>
+            <td>{l.ongoing ? 'ongoing' : (l.endOfTreatment?.reason ?? '')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

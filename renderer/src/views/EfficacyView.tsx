@@ -149,7 +149,7 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
   const fig = useMemo(() => forestFigure(rows.map(({ g }) => ({ label: labelOf(g), group: g, color: colorOf(g) }))), [byLevel, byPart]); // eslint-disable-line react-hooks/exhaustive-deps
   const conf = byLevel.confirmed ? `CR/PR confirmed by a later assessment ≥ ${confirmationDays} days apart (RECIST 1.1)` : 'CR/PR not required to be confirmed';
   return (
-    <div className="two-col">
+    <div className="rates-layout">
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Response rates">
         <table className="data-table compact-table" data-testid="rates-table">
           <caption>

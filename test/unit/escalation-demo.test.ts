@@ -60,8 +60,8 @@ describe('the demo path follows the rule', () => {
 
 describe('recommendForStudy maps the study definition (shared/study.ts EscalationDesign)', () => {
   it('ATD design 2 with the schema defaults (de-escalation, 6 at the MTD) gives MTD = level 6 on the demo path', () => {
-    const design = EscalationDesign.parse({ design: 'atd', atdDesign: 2 });
-    const x = recommendForStudy(design, { levels: 8, history: DEMO, atdHandoff: 'next-level' });
+    const design = EscalationDesign.parse({ design: 'atd', atdDesign: 2, atdHandoff: 'next-level' });
+    const x = recommendForStudy(design, { levels: 8, history: DEMO });
     expect([x.design, x.action, x.recommendedLevel]).toEqual(['atd', 'STOP_MTD', 6]);
     expect(x.explanation).toContain('with de-escalation');
     expect(x.explanation).toContain('6 at the MTD');

@@ -248,6 +248,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           }}
           rowClass={onSubjectClick ? 'row-clickable' : undefined}
           animateRows={false}
+          suppressColumnVirtualisation={columnDefs.length <= 40 /* every cell in the DOM (screen readers, tests); rows stay virtual */}
         />
       </div>
       <p className="plot-footnote">{footnote}</p>

@@ -6,6 +6,7 @@ import { efficacyApi } from './api/efficacy';
 import { safetyApi } from './api/safety';
 import { subjectsApi } from './api/subjects';
 import { meetingsApi } from './api/meetings';
+import { minutesApi } from './api/minutes';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -169,6 +170,7 @@ export const contract = {
   ...safetyApi,
   ...subjectsApi,
   ...meetingsApi,
+  ...minutesApi,
 } as const;
 
 export type Contract = typeof contract;

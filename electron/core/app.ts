@@ -11,6 +11,7 @@ import { registerSubjects } from './subjects/app';
 import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
+import { registerMinutes } from './minutes/app';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -80,6 +81,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerUsers(app);
   registerAudit(app);
   registerMeetings(app);
+  registerMinutes(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown): Promise<unknown> => {

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { method } from './method';
+import { Meaning, MeetingStatus } from '../meeting';
+import { ExportCheck } from './meetings';
+
+// Contract methods of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md
+// §4). Handlers in electron/core/minutes/app.ts.
+//
+// minutes.export renders the minutes PDF of a locked meeting record version (final, signed or
+// distributed; drafts are refused), attaches the record export (meetings.exportRecord) as JSON, and
+// applies a PDF digital signature (adbe.pkcs7.detached, whole file) made with the exporting user's
+// signing identity: a self-signed X.509 certificate and RSA key in a PKCS#12 encrypted with the
+// user's password, created on first use. The password is asked again at every export (21 CFR
+// 11.200(a)(1)(ii)); a wrong one counts towards lock-out. The file written is verified before the
+// call returns.
+//
+// minutes.verify checks a PDF without trusting it: every PDF signature's digest and certificate, that
+// the LAST signature covers the whole file, the attached record (record hash, figure hashes, every
+// Ed25519 signature), whether the snapshot it cites is in this database, and whose certificate signed.
+
+const Session = z.string().min(16).max(200);
+const Password = z.string().min(1).max(1024);
+
+/** One PDF digital signature, as read from the file. */
+export const PdfSignatureCheck = z.object({
+  /** 1-based, in the order the signatures were applied. */
+  index: z.number().int(),
+  /** /Name of the signature dictionary, else the certificate's common name. */
+  name: z.string(),
+  fieldName: z.string(),
+  /** ISO date-time (the PKCS#7 signing time), null when the file does not say. */
+  signedAt: z.string().nullable(),
+  /** /Reason: the meaning of the signature, e.g. "Exported and certified by …". */
+  reason: z.string(),
+  /** The PKCS#7 message digest equals the digest of the bytes in the signed range. */
+  digestValid: z.boolean(),
+  /** The signed attributes verify with the embedded certificate's public key. */
+  signatureValid: z.boolean(),
+  /** The signed range reaches the last byte of the file. */
+  coversWholeFile: z.boolean(),
+  certificateSubject: z.string(),
+  /** SHA-256 (hex) of the signer's certificate. */
+  certificateFingerprint: z.string(),
+  /** Printed name of the DoseDesk user whose signing certificate this is in this database, else null. */
+  knownUser: z.string().nullable(),
+});
+export type PdfSignatureCheck = z.infer<typeof PdfSignatureCheck>;
+
+/** What the attached record says (the machine-readable minutes). */
+export const AttachedRecordSummary = z.object({
+  meetingId: z.number().int(),
+  version: z.number().int(),
+  status: MeetingStatus,
+  title: z.string(),
+  studyId: z.string(),
+  recordHash: z.string(),
+  snapshot: z.object({ contentHash: z.string(), label: z.string(), dataCutoff: z.string().nullable() }),
+  exportedAt: z.string(),
+  exportedBy: z.string(),
+  /** The Part 11 signatures of the record (Ed25519), each checked against the public key it carries. */
+  signatures: z.array(z.object({ printedName: z.string(), meaning: Meaning, signedAt: z.string(), valid: z.boolean() })),
+});
+export type AttachedRecordSummary = z.infer<typeof AttachedRecordSummary>;
+
+export const PdfsigResult = z.object({
+  /** False when poppler's pdfsig is not installed. */
+  available: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  output: z.string(),
+  signatures: z.array(
+    z.object({
+      index: z.number().int(),
+      fieldName: z.string(),
+      commonName: z.string(),
+      signingTime: z.string(),
+      signedRanges: z.string(),
+      totalDocumentSigned: z.boolean(),
+      /** e.g. "Signature is Valid." or "Digest Mismatch." */
+      validation: z.string(),
+      signatureValid: z.boolean(),
+      certificateValidation: z.string(),
+    }),
+  ),
+});
+
+export const MinutesVerifyResult = z.object({
+  /** Every PDF signature valid, the last one covering the whole file, the attached record intact. */
+  intact: z.boolean(),
+  /** SHA-256 of the file checked. */
+  sha256: z.string(),
+  bytes: z.number().int(),
+  signatures: z.array(PdfSignatureCheck),
+  record: AttachedRecordSummary.nullable(),
+  /** meetings.verifyExport on the attached record: record hash, figure hashes, every Ed25519 signature. */
+  recordCheck: ExportCheck.nullable(),
+  /** Whether the snapshot the record cites (by content hash) is in this database; null without a record. */
+  snapshotKnown: z.boolean().nullable(),
+  /** What no longer matches, in plain words (empty when intact). */
+  problems: z.array(z.string()),
+  /** poppler's pdfsig on the same bytes, when installed (null when not run). */
+  pdfsig: PdfsigResult.nullable(),
+});
+export type MinutesVerifyResult = z.infer<typeof MinutesVerifyResult>;
+
+export const MinutesExportResult = z.object({
+  meetingId: z.number().int(),
+  version: z.number().int(),
+  status: MeetingStatus,
+  /** e.g. "STUDY-001_meeting-3_v1_minutes.pdf" (the base name of outPath when given). */
+  fileName: z.string(),
+  /** Absolute path written (when outPath was given). */
+  pdfPath: z.string().nullable(),
+  /** The signed PDF, base64 (omitted when outPath was given). */
+  pdfBase64: z.string().optional(),
+  /** The separate JSON record file name (written beside the PDF when outPath was given). */
+  jsonFileName: z.string(),
+  jsonPath: z.string().nullable(),
+  /** The same record export that is attached to the PDF (meetings.exportRecord), as JSON text. */
+  recordJson: z.string(),
+  /** SHA-256 (hex) of the signed PDF. */
+  sha256: z.string(),
+  bytes: z.number().int(),
+  signedBy: z.object({ userId: z.number().int(), username: z.string(), printedName: z.string(), certificateFingerprint: z.string() }),
+  exportedAt: z.string(),
+  /** minutes.verify on the bytes just produced. */
+  verification: MinutesVerifyResult,
+});
+export type MinutesExportResult = z.infer<typeof MinutesExportResult>;
+
+export const minutesApi = {
+  'minutes.export': method(
+    'Export the signed minutes PDF of a locked meeting record version (drafts are refused): rendered from the record, the record JSON attached, a PDF digital signature over the whole file by the exporting user (re-enter the password: it unlocks the user\'s PDF signing identity; a wrong one counts towards lock-out). Written to outPath (with the JSON beside it) or returned as base64; audited with the PDF\'s SHA-256; verified before returning.',
+    z.object({
+      session: Session,
+      meetingId: z.number().int().positive(),
+      /** Default: the latest version. */
+      version: z.number().int().positive().optional(),
+      password: Password,
+      /** Where to write the PDF; `<name>.json` is written beside it. */
+      outPath: z.string().min(1).max(4096).optional(),
+    }),
+    MinutesExportResult,
+  ),
+  'minutes.verify': method(
+    'Verify a minutes PDF (a path or the bytes as base64): who signed, when, for what meaning, which snapshot, whether the file is intact (every signature valid, the last covering the whole file, the attached record\'s hash and signatures), and if not, what no longer matches.',
+    z
+      .object({ path: z.string().min(1).max(4096).optional(), pdfBase64: z.string().min(1).max(200_000_000).optional() })
+      .refine((v) => (v.path === undefined) !== (v.pdfBase64 === undefined), { message: 'give either path or pdfBase64' }),
+    MinutesVerifyResult,
+  ),
+} as const;

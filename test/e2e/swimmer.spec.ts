@@ -30,6 +30,7 @@ async function openSwimmer(page: Page, url: string) {
 }
 
 test('swimmer: one lane per treated subject, markers from the contract, click opens the profile, Back returns', async ({ page, app }) => {
+  test.setTimeout(240_000);
   const truth = truthOf('cut2');
   await openSwimmer(page, app.url);
   await expect(lanes(page)).toHaveCount(truth.subjects.length);
@@ -76,6 +77,7 @@ test('swimmer: one lane per treated subject, markers from the contract, click op
 });
 
 test('swimmer: filters change the lanes; presentation mode; PNG and SVG exports carry the title and footnote', async ({ page, app }) => {
+  test.setTimeout(240_000);
   const truth = truthOf('cut2');
   await openSwimmer(page, app.url);
   await page.getByTestId('level-chip-6').click();
@@ -112,6 +114,7 @@ test('swimmer: filters change the lanes; presentation mode; PNG and SVG exports 
 });
 
 test('new since cut1: the lanes of subjects new in cut2 are marked; "new only" keeps the new and changed', async ({ page, app }) => {
+  test.setTimeout(240_000);
   const t1 = truthOf('cut1');
   const t2 = truthOf('cut2');
   const inCut1 = new Set(t1.subjects.map((s) => s.usubjid));

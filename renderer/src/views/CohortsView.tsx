@@ -5,6 +5,8 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, dose, isoDate, plural, shortHash } from '../format';
 import { doseLevelColor, PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
+import { CohortDltPanel } from '../components/CohortDlt';
+import { useReview } from '../review';
 import type { ViewProps } from './types';
 
 // Cohorts (DESIGN §5): one row per dose level and part, the table the committee opens first.
@@ -61,7 +63,10 @@ export function CohortsView({ study, snapshot, onImport, dataVersion }: ViewProp
       ) : state.status === 'error' ? (
         <ErrorState title="The cohort summary could not be loaded" error={state.error} onRetry={retry} />
       ) : (
-        <CohortsBody summary={state.data} studyTitle={study?.title ?? null} snapshotLabel={snapshot.label} hash={snapshot.contentHash} />
+        <>
+          <CohortsBody summary={state.data} studyTitle={study?.title ?? null} snapshotLabel={snapshot.label} hash={snapshot.contentHash} />
+          {state.data.dataCutoff && <CohortDltPanel snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
+        </>
       )}
     </section>
   );
@@ -77,6 +82,7 @@ function ViewHeader() {
 }
 
 function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; studyTitle: string | null; snapshotLabel: string; hash: string }) {
+  const { filters } = useReview();
   if (!summary.dataCutoff) {
     return (
       <EmptyState title="This snapshot has no data cut-off date">
@@ -97,7 +103,9 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
       </EmptyState>
     );
   }
-  const t = totals(summary.rows);
+  // The review filters (dose levels, part) select the rows; the totals are of the rows shown.
+  const rows = summary.rows.filter((r) => (!filters.doseLevels || filters.doseLevels.includes(r.level)) && (filters.part === 'all' || filters.part === r.part));
+  const t = totals(rows);
   const W = summary.dltWindowDays;
   return (
     <>
@@ -181,8 +189,8 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
             </tr>
           </thead>
           {(['escalation', 'expansion'] as const).map((part) => {
-            const rows = summary.rows.filter((r) => r.part === part);
-            if (rows.length === 0) return null;
+            const partRows = rows.filter((r) => r.part === part);
+            if (partRows.length === 0) return null;
             return (
               <tbody key={part} data-part={part}>
                 <tr className="part-row">
@@ -190,7 +198,7 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
                     {PART_LABELS[part]}
                   </th>
                 </tr>
-                {rows.map((r) => (
+                {partRows.map((r) => (
                   <CohortTableRow key={`${r.part}-${r.level}`} r={r} />
                 ))}
               </tbody>

@@ -321,6 +321,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             y: pts.map((p) => p.pctFromBaseline),
             text: pts.map((p) => (p.baseline ? 'BL' : (p.response ?? '') + (p.newLesion ? ' (new lesion)' : ''))),
             textposition: 'top center',
+            cliponaxis: false,
             line: { color: review.doseColor(lane.level), width: 2.5 },
             marker: { size: 9, color: pts.map((p) => (p.response && p.response in RESPONSE_COLORS ? RESPONSE_COLORS[p.response as keyof typeof RESPONSE_COLORS] : '#8a939f')) },
             customdata: pts.map((p) => cd(`day ${p.studyDay}: ${p.pctFromBaseline?.toFixed(1)}% (sum ${p.sum ?? '?'} mm${p.sumSource === 'derived' ? ', derived' : ''})${p.response ? ` · ${p.response}` : ''}${p.newLesion ? ' · new lesion' : ''}`)),
@@ -336,7 +337,9 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     const pkPts = pk.filter((p) => p.pcdtc && !seen.has(p.pcdtc) && seen.add(p.pcdtc)).map((p) => ({ ...p, day: fractionalStudyDay(p.pcdtc, first) })).filter((p) => p.day !== null).sort((a, b) => a.day! - b.day!);
     if (pkPts.length) {
       const unit = pkPts[0]!.unit;
-      const q = pkPts.filter((p) => !p.blq && p.conc !== null);
+      const q0 = pkPts.filter((p) => !p.blq && p.conc !== null);
+      // A gap in the line between dosing intervals sampled apart (more than 5 days without a sample).
+      const q = q0.flatMap((p, i) => (i > 0 && p.day! - q0[i - 1]!.day! > 5 ? [{ ...p, day: null, conc: null }, p] : [p]));
       const blq = pkPts.filter((p) => p.blq || p.conc === null);
       out.push({
         key: 'pk',
@@ -344,7 +347,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         weight: 2,
         yaxis: { rangemode: 'tozero' },
         traces: [
-          { type: 'scatter', mode: 'lines+markers', name: `${pkPts[0]!.analyte} concentration`, yaxis: 'y4', x: q.map((p) => p.day), y: q.map((p) => p.conc), line: { color: '#3d5a80', width: 1.5 }, marker: { size: 6, color: '#3d5a80' }, hovertemplate: `day %{x:.2f}: %{y} ${unit}<extra></extra>`, showlegend: false },
+          { type: 'scatter', mode: 'lines+markers', name: `${pkPts[0]!.analyte} concentration`, yaxis: 'y4', x: q.map((p) => p.day), y: q.map((p) => p.conc), connectgaps: false, line: { color: '#3d5a80', width: 1.5 }, marker: { size: 6, color: '#3d5a80' }, hovertemplate: `day %{x:.2f}: %{y} ${unit}<extra></extra>`, showlegend: false },
           ...(blq.length ? [{ type: 'scatter', mode: 'markers', name: 'BLQ sample', yaxis: 'y4', x: blq.map((p) => p.day), y: blq.map(() => 0), marker: { symbol: 'circle-open', size: 8, color: '#8a939f', line: { width: 1.5 } }, hovertemplate: 'day %{x:.2f}: below the limit of quantification<extra></extra>' }] : []),
         ],
       });
@@ -413,9 +416,9 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       barmode: 'overlay',
       hovermode: 'closest',
       showlegend: true,
-      legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom' },
-      margin: { l: 10, r: 20, t: 40, b: 50 },
-      xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [Math.min(0, ...lane.disposition.map((d) => d.day ?? 0).filter((d) => d > -30)) - 1, end + 3], anchor: tracks.length ? `y${axisNo(tracks[tracks.length - 1]!.key)}`.replace('y1', 'y') : 'y' },
+      legend: { orientation: 'v', x: 1.01, xanchor: 'left', y: 1, yanchor: 'top' },
+      margin: { l: 10, r: 170, t: 30, b: 50 },
+      xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: xRange(tracks, end), anchor: tracks.length ? `y${axisNo(tracks[tracks.length - 1]!.key)}`.replace('y1', 'y') : 'y' },
       annotations: [] as unknown[],
       shapes: [] as unknown[],
     };
@@ -484,6 +487,26 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       </Plot>
     </>
   );
+}
+
+/** The x range covering every point and bar of every track (AEs and samples after the end of treatment included). */
+function xRange(tracks: Track[], end: number): [number, number] {
+  let lo = 0;
+  let hi = end;
+  for (const t of tracks)
+    for (const tr of t.traces) {
+      const xs = (tr.x as (number | null)[] | undefined) ?? [];
+      const base = tr.base as number[] | undefined;
+      xs.forEach((x, i) => {
+        if (typeof x !== 'number') return;
+        const a = base ? base[i]! : x;
+        const b = base ? base[i]! + x : x;
+        lo = Math.min(lo, a);
+        hi = Math.max(hi, b);
+      });
+    }
+  const pad = Math.max(2, (hi - lo) * 0.02);
+  return [lo - pad, hi + pad];
 }
 
 const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6 };

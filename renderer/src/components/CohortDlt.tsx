@@ -1,0 +1,265 @@
+import type { CSSProperties } from 'react';
+import type { Output } from '../../../shared/contract';
+import { invoke } from '../api';
+import { count, isoDate, plural, shortHash } from '../format';
+import { useReview } from '../review';
+import { PART_LABELS } from '../theme';
+import { useCall } from '../useCall';
+import { EmptyState, ErrorState, LoadingState } from './States';
+
+// The Cohorts view's decision panel: per dose level the DLT table (safety.dltTable: each subject's
+// first dose, window end or days left, evaluable or why not, DLTs, possible DLTs not flagged), the
+// protocol rule's recommendation with its explanation, BOIN and mTPI-2 beside it for context, and
+// what changed since the previous snapshot (or the "new since" one).
+
+type DltTable = Output<'safety.dltTable'>;
+type Rule = DltTable['recommendation'];
+type Level = DltTable['levels'][number];
+type Subj = Level['subjects'][number];
+
+const DESIGN_LABEL: Record<Rule['design'], string> = { '3+3': '3+3', atd: 'Accelerated titration → 3+3', boin: 'BOIN', mtpi2: 'mTPI-2' };
+
+/** "STAY_EXPAND_TO_6" → "Stay, expand to 6". */
+const ACTION_TEXT: Record<string, string> = {
+  STOP_MTD: 'Stop: MTD identified',
+  STOP_MAX_DOSE: 'Stop: highest dose reached',
+  STOP_NO_MTD: 'Stop: no tolerable dose',
+  DEESCALATE: 'De-escalate',
+  DEESCALATE_EXPAND_LOWER: 'De-escalate, expand the lower level',
+  DEESCALATE_ELIMINATE: 'De-escalate, eliminate this level',
+  DEESCALATE_FILL_LOWER: 'De-escalate, fill the lower level',
+  SWITCH_TO_3P3: 'Switch to 3+3',
+};
+
+export function actionText(action: string | null): string {
+  if (!action) return 'No decision';
+  if (ACTION_TEXT[action]) return ACTION_TEXT[action]!;
+  const s = action.toLowerCase().replace(/_/g, ' ').replace('3p3', '3+3');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function ruleLevel(r: Rule): string {
+  if (r.nextLevel !== null) return `next: DL${r.nextLevel}`;
+  if (r.recommendedLevel !== null) return `recommended: DL${r.recommendedLevel}`;
+  return '';
+}
+
+function RuleCard({ rule, main, testId }: { rule: Rule; main?: boolean; testId: string }) {
+  return (
+    <article className={`rule-card${main ? ' rule-main' : ''}`} data-testid={testId} aria-label={`${DESIGN_LABEL[rule.design]} ${main ? 'protocol rule' : 'for context'}`}>
+      <header>
+        <span className="rule-design">{DESIGN_LABEL[rule.design]}</span>
+        <span className="muted">{main ? 'protocol rule' : 'for context'}</span>
+      </header>
+      <div className="rule-action" data-testid={`${testId}-action`} data-action={rule.action ?? ''}>
+        {actionText(rule.action)} <span className="rule-level">{ruleLevel(rule)}</span>
+      </div>
+      <p className="rule-expl" data-testid={`${testId}-explanation`}>
+        {rule.explanation}
+      </p>
+      {!rule.determined && rule.whenComplete && (
+        <p className="rule-when">
+          When the pending windows complete without DLT: <b>{actionText(rule.whenComplete.action)}</b>
+          {rule.whenComplete.nextLevel !== null ? ` (DL${rule.whenComplete.nextLevel})` : ''}.
+        </p>
+      )}
+      {rule.pending > 0 && <p className="rule-when">{plural(rule.pending, 'subject')} still inside the DLT window.</p>}
+      {rule.warnings.length > 0 && (
+        <ul className="rule-warnings">
+          {rule.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+const STATUS_TEXT: Record<Subj['status'], string> = { dlt: 'DLT', completed: 'Completed', 'in-window': 'In window', 'not-evaluable': 'Not evaluable' };
+
+function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mark: 'new' | 'changed' | null }) {
+  return (
+    <tr data-testid="dlt-subject" data-usubjid={s.usubjid} data-status={s.status}>
+      <th scope="row">
+        <button type="button" className="link mono" onClick={() => onOpen(s.usubjid)}>
+          {s.usubjid}
+        </button>
+        {mark && <span className={`badge badge-${mark}`}>{mark}</span>}
+      </th>
+      <td className="mono-nums">{isoDate(s.firstDoseDtc)}</td>
+      <td className="mono-nums" data-col="window">
+        {s.status === 'in-window' ? (
+          <span className="pill pill-warning">{plural(s.daysLeft ?? 0, 'day')} left</span>
+        ) : null}{' '}
+        <span className={s.status === 'in-window' ? '' : 'muted'}>ends {isoDate(s.windowEndDtc)}</span>
+      </td>
+      <td data-col="evaluable">
+        <span className={`status status-${s.status}`}>{STATUS_TEXT[s.status]}</span>
+        <span className="muted"> · {s.evaluable ? 'evaluable' : 'not evaluable'}</span>
+        {!s.evaluable || s.status === 'dlt' ? <div className="reason">{s.reason}</div> : null}
+      </td>
+      <td data-col="dlts">
+        {s.dlts.length === 0 ? (
+          <span className="muted">none</span>
+        ) : (
+          s.dlts.map((a, i) => (
+            <div key={i}>
+              <span className="pill pill-danger">G{a.grade ?? '?'}</span> {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
+            </div>
+          ))
+        )}
+      </td>
+      <td data-col="possible">
+        {s.possibleDlts.length === 0 ? (
+          <span className="muted">none</span>
+        ) : (
+          s.possibleDlts.map((a, i) => (
+            <div key={i} className="possible-dlt">
+              ⚠ G{a.grade ?? '?'} {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
+            </div>
+          ))
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: number }) {
+  const review = useReview();
+  const { snapshots, newSince } = review;
+  // Compared with the "new since" snapshot when chosen, else with the snapshot just before this one.
+  const idx = snapshots.findIndex((s) => s.snapshotId === snapshotId);
+  const base = newSince.snapshotId !== null ? (snapshots.find((s) => s.snapshotId === newSince.snapshotId) ?? null) : idx >= 0 ? (snapshots[idx + 1] ?? null) : null;
+  const [state, retry] = useCall(
+    async () => {
+      const [now, before, changes] = await Promise.all([
+        invoke('safety.dltTable', { snapshotId }),
+        base ? invoke('safety.dltTable', { snapshotId: base.snapshotId }) : Promise.resolve(null),
+        base ? invoke('snapshot.changes', { base: base.snapshotId, target: snapshotId }) : Promise.resolve(null),
+      ]);
+      return { now, before, changes };
+    },
+    [snapshotId, base?.snapshotId, dataVersion],
+  );
+  if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
+  if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;
+  const { now, before, changes } = state.data;
+  const levels = now.levels.filter((l) => (!review.filters.doseLevels || review.filters.doseLevels.includes(l.level)) && (review.filters.part === 'all' || review.filters.part === l.part));
+  const newSet = new Set(changes?.newSubjects ?? []);
+  const changedSet = new Set(changes?.changedSubjects ?? []);
+  const mark = (u: string) => (newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
+
+  return (
+    <section className="dlt-panel" aria-labelledby="decision-title">
+      <h2 id="decision-title" className="section-title">
+        Escalation decision
+      </h2>
+      <div className="rules">
+        <RuleCard rule={now.recommendation} main testId="rule-protocol" />
+        <RuleCard rule={now.boin} testId="rule-boin" />
+        <RuleCard rule={now.mtpi2} testId="rule-mtpi2" />
+      </div>
+      <p className="history">
+        <span className="picker-label">Escalation history</span> <code data-testid="dlt-history">{now.history || '—'}</code>
+        <span className="muted"> · N = evaluable without DLT, T = DLT, P = window still open{now.design.design === 'atd' ? ', G = grade-2 toxicity (accelerated titration)' : ''}; one group per cohort, escalation part only.</span>
+      </p>
+      {now.notes.length > 0 && (
+        <ul className="rule-warnings">
+          {now.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
+
+      <ChangesSince now={now} before={before} base={base} changes={changes} />
+
+      <h2 className="section-title">DLT table by dose level</h2>
+      {levels.length === 0 ? (
+        <EmptyState title="No dose level matches the filters">
+          <p>Clear the dose-level or part filter to see the DLT table.</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="DLT table">
+          <table className="data-table dlt-table" data-testid="dlt-table">
+            <caption className="sr-only">Subjects per dose level with their DLT window and DLTs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Subject</th>
+                <th scope="col">First dose</th>
+                <th scope="col">DLT window ({now.dltWindowDays} days)</th>
+                <th scope="col">Evaluable</th>
+                <th scope="col">DLTs</th>
+                <th scope="col">Possible DLT, not flagged</th>
+              </tr>
+            </thead>
+            {levels.map((l) => (
+              <tbody key={`${l.part}-${l.level}`} data-testid="dlt-level" data-level={l.level} data-part={l.part}>
+                <tr className="level-row">
+                  <th scope="rowgroup" colSpan={6}>
+                    <span className={`swatch${l.part === 'expansion' ? ' swatch-outline' : ''}`} style={{ '--swatch': review.doseColor(l.level) } as CSSProperties} aria-hidden="true" />{' '}
+                    <b>{review.doseLabel(l.level)}</b> <span className="muted">{PART_LABELS[l.part]}</span>
+                    <span className="level-counts" data-testid="dlt-level-counts">
+                      {count(l.treated)} treated · {count(l.evaluable)} evaluable · <b className={l.withDlt ? 'danger' : ''}>{count(l.withDlt)} with DLT</b> · {count(l.pending)} in window · {count(l.notEvaluable)} not evaluable
+                      {l.possibleDltsNotFlagged > 0 && <> · <span className="warn">{count(l.possibleDltsNotFlagged)} possible DLT not flagged</span></>}
+                    </span>
+                  </th>
+                </tr>
+                {l.subjects.map((s) => (
+                  <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} />
+                ))}
+              </tbody>
+            ))}
+          </table>
+        </div>
+      )}
+      <p className="plot-footnote">{review.footnote(`DLT window ${now.dltWindowDays} days from the first dose; design ${DESIGN_LABEL[now.design.design]}`)}</p>
+    </section>
+  );
+}
+
+function ChangesSince({ now, before, base, changes }: { now: DltTable; before: DltTable | null; base: { label: string; dataCutoff: string | null; contentHash: string } | null; changes: Output<'snapshot.changes'> | null }) {
+  if (!base || !before || !changes) {
+    return (
+      <p className="changes muted" data-testid="changes-since">
+        No earlier snapshot of this study to compare with.
+      </p>
+    );
+  }
+  const prev = new Map(before.levels.flatMap((l) => l.subjects.map((s) => [s.usubjid, s] as const)));
+  const items: string[] = [];
+  for (const l of now.levels)
+    for (const s of l.subjects) {
+      const p = prev.get(s.usubjid);
+      if (!p) items.push(`${s.usubjid} new at DL${l.level} (${STATUS_TEXT[s.status].toLowerCase()})`);
+      else if (p.status !== s.status) items.push(`${s.usubjid}: ${STATUS_TEXT[p.status].toLowerCase()} → ${STATUS_TEXT[s.status].toLowerCase()}`);
+      else if (s.dlts.length > p.dlts.length) items.push(`${s.usubjid}: new DLT`);
+    }
+  const r0 = before.recommendation;
+  const r1 = now.recommendation;
+  const recChanged = r0.action !== r1.action || r0.nextLevel !== r1.nextLevel || r0.recommendedLevel !== r1.recommendedLevel;
+  return (
+    <div className="changes" data-testid="changes-since">
+      <h3>
+        Since {isoDate(base.dataCutoff)} <span className="muted mono">{shortHash(base.contentHash)}</span>
+      </h3>
+      <p>
+        {plural(changes.newSubjects.length, 'new subject')}, {plural(changes.changedSubjects.length - changes.newSubjects.length, 'subject')} with new or changed records; history{' '}
+        <code>{before.history || '—'}</code> → <code>{now.history || '—'}</code>.{' '}
+        {recChanged ? (
+          <b>
+            Recommendation changed: {actionText(r0.action)} {ruleLevel(r0)} → {actionText(r1.action)} {ruleLevel(r1)}.
+          </b>
+        ) : (
+          <>Recommendation unchanged ({actionText(r1.action)}).</>
+        )}
+      </p>
+      {items.length > 0 && (
+        <ul className="changes-list">
+          {items.map((x) => (
+            <li key={x}>{x}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StudyTruth } from '../../electron/core/demo/truth';
+import { DEMO_DIR, ROOT, expect, screenshot, seriousViolations, test } from './fixtures';
+
+// The patient profile on the shipped demo (expected facts from the generator's truth object,
+// resources/demo/cut2.truth.json, and from subjects.timeline), and the swimmer and profile on a real
+// CDISC pilot export with only DM/AE/EX/DS/TS (../shared/reference/sdtm-xpt/cdiscpilot01): the views
+// say what is missing instead of breaking.
+
+const truth = JSON.parse(fs.readFileSync(path.join(DEMO_DIR, 'cut2.truth.json'), 'utf8')) as StudyTruth;
+
+test('profile: header and tracks of a subject, J/K move between subjects, Back returns to Cohorts', async ({ page, app }) => {
+  test.setTimeout(240_000);
+  // A subject with every kind of data: escalated within the patient, responses, ADA samples.
+  const subject = truth.subjects.find((s) => s.usubjid === 'IBB0979-101-001')!;
+  await page.goto(app.url);
+  await page.getByTestId('dlt-table').getByRole('button', { name: subject.usubjid }).click();
+  await expect(page.getByTestId('profile-subject')).toHaveText(subject.usubjid);
+  const [snap] = await app.core.call('snapshots.list', {});
+  const tl = await app.core.call('subjects.timeline', { snapshotId: snap!.snapshotId });
+  const lane = tl.subjects.find((s) => s.usubjid === subject.usubjid)!;
+  await expect(page.getByTestId('profile-level')).toContainText(`DL${subject.level}`);
+  await expect(page.getByTestId('profile-demographics')).toHaveText(`${lane.age} / ${lane.sex}`);
+  await expect(page.getByTestId('profile-treatment')).toContainText(subject.ongoing ? 'Ongoing' : `Ended day ${lane.endOfTreatment!.day}`);
+  if (subject.eotReason) await expect(page.getByTestId('profile-treatment')).toContainText(subject.eotReason.charAt(0) + subject.eotReason.slice(1).toLowerCase());
+  await expect(page.getByTestId('profile-disposition')).toContainText('Informed consent obtained');
+  // Tracks on one study-day axis: exposure, AEs, tumour response, PK, ADA, labs (LB present in the demo).
+  const tracks = page.getByTestId('profile-tracks').locator('li');
+  await expect(tracks).toHaveCount(6);
+  expect(await tracks.evaluateAll((l) => l.map((x) => x.getAttribute('data-track')))).toEqual(['exposure', 'aes', 'tumour', 'pk', 'ada', 'labs']);
+  // Exposure: one bar per dose segment (the truth's run of planned doses: 0.01 → 0.03 → 0.1 mg/kg).
+  const gd = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=profile] .js-plotly-plot') as unknown as { data: { name: string; type: string; x: unknown[]; yaxis?: string }[] };
+    return el.data.map((t) => ({ name: t.name, type: t.type, n: t.x.length, yaxis: t.yaxis ?? 'y' }));
+  });
+  const runs = subject.dosesMgPerKg.filter((d, i) => i === 0 || d !== subject.dosesMgPerKg[i - 1]);
+  expect(gd.filter((t) => t.type === 'bar' && t.yaxis === 'y').length).toBe(runs.length);
+  const aeBars = gd.filter((t) => t.type === 'bar' && t.yaxis === 'y2').reduce((n, t) => n + t.n, 0);
+  expect(aeBars, 'one bar per AE (truth aeCount)').toBe(subject.aeCount);
+  await screenshot(page, 'profile-normal');
+  expect(await seriousViolations(page), 'axe: profile').toEqual([]);
+
+  // J: next subject in dose-level order; K: back to this one.
+  const order = tl.subjects.sort((a, b) => (a.level ?? 99) - (b.level ?? 99) || a.usubjid.localeCompare(b.usubjid)).map((s) => s.usubjid);
+  const i = order.indexOf(subject.usubjid);
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('profile-subject')).toHaveText(order[i + 1]!);
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('profile-subject')).toHaveText(subject.usubjid);
+
+  await page.keyboard.press('p');
+  await expect(page.locator('.topbar')).toBeHidden();
+  await screenshot(page, 'profile-presentation');
+  await page.keyboard.press('p');
+
+  await page.getByTestId('profile-back').click();
+  await expect(page.getByRole('heading', { name: 'Cohorts', exact: true })).toBeVisible();
+});
+
+test.describe('a real export with DM/AE/EX/DS/TS only (CDISC pilot)', () => {
+  test.use({ seedDemo: false });
+  test('swimmer and profile draw what the domains allow and say what is missing', async ({ page, app }) => {
+  test.setTimeout(240_000);
+    const dir = path.resolve(ROOT, '../shared/reference/sdtm-xpt/cdiscpilot01');
+    const r = await app.core.call('snapshot.import', { path: dir });
+    expect(r.errors).toEqual([]);
+    const tl = await app.core.call('subjects.timeline', { snapshotId: r.snapshotId! });
+    expect(tl.subjects.length).toBeGreaterThan(0);
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Swimmer', exact: true }).click();
+    await expect(page.getByTestId('swimmer-lanes').locator('tbody tr')).toHaveCount(tl.subjects.length);
+    await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no RS/TR: no response markers');
+    await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no IS: no ADA markers');
+    await screenshot(page, 'swimmer-cdiscpilot01');
+    await page.getByTestId('swimmer-lanes').getByRole('button').first().evaluate((b: HTMLElement) => b.click());
+    await expect(page.getByTestId('profile-subject')).toHaveText(tl.subjects.slice().sort((a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || (b.laneEndDay ?? 0) - (a.laneEndDay ?? 0) || a.usubjid.localeCompare(b.usubjid))[0]!.usubjid);
+    await expect(page.locator('[data-testid=profile] .plot-note')).toContainText('Not in this snapshot');
+    await expect(page.locator('[data-testid=profile] .plot-note')).toContainText('LB (labs)');
+    await screenshot(page, 'profile-cdiscpilot01');
+  });
+});

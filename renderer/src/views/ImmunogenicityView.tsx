@@ -1,0 +1,247 @@
+import type { ColDef } from 'ag-grid-community';
+import { useMemo } from 'react';
+import { invoke } from '../api';
+import { DataGrid, type Row } from '../components/DataGrid';
+import '../components/EfficacyViews.css';
+import { CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaResult } from '../components/ImmunogenicityFigures';
+import '../components/PkViews.css';
+import { Plot } from '../components/Plot';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { count, plural } from '../format';
+import { useReview } from '../review';
+import { useCall } from '../useCall';
+import type { ViewProps } from './types';
+
+// Immunogenicity (DESIGN §4–§5): ADA status per subject (baseline positive, treatment-induced,
+// treatment-boosted, treatment-emergent, negative; neutralising antibodies where tested), the
+// treatment-emergent ADA incidence by dose level (table and bars) and titres over time. The
+// statuses and the incidence are safety.ada's (shared/ada.ts, Shankar et al. 2014); this view
+// lays them out. ADA-positive marks on the swimmer and the PK curves come from the same method.
+
+export function ImmunogenicityView({ snapshot, onImport, dataVersion }: ViewProps) {
+  const [state, retry] = useCall<AdaResult>(snapshot ? () => invoke('safety.ada', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <header className="view-header">
+        <h1 id="view-title">Immunogenicity</h1>
+        <p className="view-sub">Anti-drug antibody (ADA) status per subject, treatment-emergent ADA incidence by dose level, and titres over time.</p>
+      </header>
+      {!snapshot ? (
+        <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
+          <p>Import a snapshot with ADA results (IS domain) to see the immunogenicity summary.</p>
+        </EmptyState>
+      ) : state.status === 'loading' || state.status === 'idle' ? (
+        <LoadingState what="the ADA results" />
+      ) : state.status === 'error' ? (
+        <ErrorState title="The ADA results could not be loaded" error={state.error} onRetry={retry} />
+      ) : (
+        <ImmunogenicityBody ada={state.data} />
+      )}
+    </section>
+  );
+}
+
+const yesNo = (v: boolean | null) => (v === null ? '—' : v ? 'Yes' : 'No');
+
+function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
+  const review = useReview();
+  const selected = useMemo(() => ada.subjects.filter((s) => review.inFilter(s)), [ada, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
+  const bars = useMemo(() => incidenceFigure(incidence, review), [incidence, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const titres = useMemo(() => titreFigure(selected, review), [selected, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const statusRows = useMemo<Row[]>(
+    () =>
+      selected.map((s) => {
+        const base = s.samples.find((x) => x.baselineFlag);
+        return {
+          usubjid: s.usubjid,
+          level: review.doseLabel(s.level),
+          levelNo: s.level ?? 1e9,
+          part: s.part,
+          baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${s.baselineTitre})` : ''}`,
+          baselineDay: base?.studyDay ?? null,
+          category: CATEGORY_LABELS[s.category],
+          treatmentEmergent: s.evaluable ? yesNo(s.treatmentEmergent) : 'not evaluable',
+          treatmentInduced: yesNo(s.treatmentInduced),
+          treatmentBoosted: yesNo(s.treatmentBoosted),
+          persistence: s.persistence ?? '—',
+          maxPostTitre: s.maxPostTitre,
+          maxFoldRise: s.maxFoldRise,
+          nab: s.nabPositive === null ? 'not tested' : s.nabPositive ? 'Positive' : 'Negative',
+          postBaselineSamples: s.postBaselineSamples,
+          notes: s.notes.join('; '),
+        };
+      }),
+    [selected, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const statusCols = useMemo<ColDef<Row>[]>(
+    () => [
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
+      { headerName: 'Dose level', field: 'level', minWidth: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
+      { headerName: 'Part', field: 'part', minWidth: 110 },
+      { headerName: 'Baseline', field: 'baseline', minWidth: 150 },
+      { headerName: 'ADA status', field: 'category', minWidth: 200 },
+      { headerName: 'Treatment-emergent', field: 'treatmentEmergent', minWidth: 150 },
+      { headerName: 'Induced', field: 'treatmentInduced', minWidth: 100, hide: true },
+      { headerName: 'Boosted', field: 'treatmentBoosted', minWidth: 100, hide: true },
+      { headerName: 'Persistence', field: 'persistence', minWidth: 120 },
+      { headerName: 'Max post-baseline titre', field: 'maxPostTitre', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 130 },
+      { headerName: 'Max fold rise', field: 'maxFoldRise', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : String(Number((p.value as number).toPrecision(3)))) },
+      { headerName: 'Neutralising (NAb)', field: 'nab', minWidth: 140 },
+      { headerName: 'Post-baseline samples', field: 'postBaselineSamples', type: 'numericColumn', minWidth: 120 },
+      { headerName: 'Notes', field: 'notes', minWidth: 220, hide: true },
+    ],
+    [],
+  );
+
+  const incRows = useMemo<Row[]>(
+    () =>
+      incidence.map((r) => ({
+        key: r.key,
+        group: incidenceLevel(r.key) !== null ? review.doseLabel(incidenceLevel(r.key)) : r.label,
+        sampled: r.sampled,
+        evaluable: r.evaluable,
+        te: incidenceText(r),
+        teN: r.treatmentEmergent,
+        tePct: r.treatmentEmergentPercent,
+        treatmentInduced: r.treatmentInduced,
+        treatmentBoosted: r.treatmentBoosted,
+        baselinePositive: r.baselinePositive,
+        persistent: r.persistent,
+        transient: r.transient,
+        nabPositive: r.nabPositive,
+      })),
+    [incidence, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const n = (headerName: string, field: string): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110 });
+  const incCols = useMemo<ColDef<Row>[]>(
+    () => [
+      { headerName: 'Dose level', field: 'group', minWidth: 170, sortable: false },
+      n('Sampled', 'sampled'),
+      n('Evaluable (N)', 'evaluable'),
+      { headerName: 'Treatment-emergent n/N (%)', field: 'te', minWidth: 190, sortable: false },
+      n('Treatment-induced', 'treatmentInduced'),
+      n('Treatment-boosted', 'treatmentBoosted'),
+      n('Baseline positive', 'baselinePositive'),
+      n('Persistent', 'persistent'),
+      n('Transient', 'transient'),
+      n('NAb positive', 'nabPositive'),
+    ],
+    [],
+  );
+
+  if (!ada.present)
+    return (
+      <EmptyState title="This snapshot has no ADA results">
+        <p>The immunogenicity view needs anti-drug antibody results in the IS domain (ADA test codes with a result per visit). None was found in this snapshot; import one that includes IS.</p>
+      </EmptyState>
+    );
+  if (selected.length === 0)
+    return (
+      <EmptyState title="No subject matches the filters">
+        <p>None of the {plural(ada.subjects.length, 'subject')} with ADA samples passes the current dose-level, part or subject filters. Widen the filters.</p>
+      </EmptyState>
+    );
+
+  const total = ada.incidence.find((r) => r.key === 'total');
+  const footnote = review.footnote(`ADA status per Shankar et al. 2014; boosted = ≥ ${ada.boostFold}-fold rise over a positive baseline titre`);
+  const positive = selected.filter(isAdaPositive).length;
+  const filtered = review.filters.part !== 'all' || review.filters.usubjids !== null || review.newSince.newOnly;
+  return (
+    <>
+      <p className="view-facts" data-testid="ada-facts">
+        <span>
+          <strong>{count(selected.length)}</strong> subjects with ADA samples
+        </span>
+        {total && (
+          <span data-testid="ada-total">
+            Treatment-emergent ADA <strong>{incidenceText(total)}</strong> of evaluable subjects
+          </span>
+        )}
+        <span>
+          <strong>{count(positive)}</strong> with at least one positive sample
+        </span>
+      </p>
+
+      <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
+      {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}
+      <div className="two-col">
+        <DataGrid title="Treatment-emergent ADA incidence by dose level" footnote={footnote} rows={incRows} columnDefs={incCols} testId="ada-incidence" exportName="ada-incidence" height="auto" />
+        <Plot
+          title="Treatment-emergent ADA by dose level"
+          footnote={footnote}
+          data={bars.data}
+          layout={bars.layout}
+          height={340}
+          testId="ada-incidence-plot"
+          exportName="ada-incidence"
+          description="Bar chart of the percentage of evaluable subjects with treatment-emergent ADA per dose level; n/N above each bar."
+        />
+      </div>
+
+      <h2 className="section-title">ADA status per subject</h2>
+      <DataGrid
+        title="ADA status per subject"
+        footnote={footnote}
+        rows={statusRows}
+        columnDefs={statusCols}
+        testId="ada-status"
+        exportName="ada-status"
+        onSubjectClick={review.openSubject}
+        groupable={[
+          { field: 'category', headerName: 'ADA status' },
+          { field: 'level', headerName: 'Dose level' },
+        ]}
+        height={statusRows.length <= 30 ? 'auto' : 560}
+      />
+
+      <h2 className="section-title">Titres over time</h2>
+      {titres.subjects === 0 ? (
+        <EmptyState title="No ADA-positive subject in the selection">
+          <p>No subject in the selection has a positive ADA sample, so there is no titre to draw.</p>
+        </EmptyState>
+      ) : (
+        <Plot
+          title="ADA titres over time, ADA-positive subjects"
+          footnote={footnote}
+          data={titres.data}
+          layout={titres.layout}
+          height={420}
+          testId="ada-titres"
+          exportName="ada-titres"
+          onSubjectClick={review.openSubject}
+          description={`ADA titres of ${titres.subjects} ADA-positive subjects against study day on a log scale, coloured by dose level.`}
+          legendNote="Filled circles: positive samples at their titre. Hollow circles on the dotted line: negative samples (no titre). Click a line to open the subject's profile."
+        />
+      )}
+
+      <section className="ada-defs" data-testid="ada-definitions" aria-labelledby="ada-defs-title">
+        <h3 id="ada-defs-title">Definitions</h3>
+        <dl>
+          <dt>Baseline positive</dt>
+          <dd>ADA detected in the baseline sample (the last sample on or before the first dose, or the one flagged ISBLFL = Y); not boosted = treatment-unaffected.</dd>
+          <dt>Treatment-induced</dt>
+          <dd>ADA negative (or missing) at baseline and positive in at least one post-baseline sample.</dd>
+          <dt>Treatment-boosted</dt>
+          <dd>ADA positive at baseline, with a post-baseline titre at least {ada.boostFold}-fold the baseline titre.</dd>
+          <dt>Treatment-emergent</dt>
+          <dd>Treatment-induced or treatment-boosted. Incidence = treatment-emergent subjects / evaluable subjects (a baseline and at least one post-baseline sample).</dd>
+          <dt>Persistent / transient</dt>
+          <dd>
+            Of treatment-emergent ADA. Persistent: positive at ≥ 2 post-baseline time points with the first and last positive ≥ 16 weeks apart, or positive at the last time
+            point. Transient: positive at one time point only (not the last), or at time points &lt; 16 weeks apart with the last sample negative.
+          </dd>
+          <dt>Negative</dt>
+          <dd>No positive sample after the first dose and not positive at baseline.</dd>
+          <dt>Neutralising (NAb)</dt>
+          <dd>A positive neutralising-antibody result in any sample, where the NAb assay was run.</dd>
+        </dl>
+        <p>
+          Source: <cite>Shankar G, Arkin S, Cocea L, et al. Assessment and reporting of the clinical immunogenicity of therapeutic proteins and peptides — harmonized terminology and
+          tactical recommendations. AAPS J. 2014;16(4):658–673. doi:10.1208/s12248-014-9599-2</cite>
+        </p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,372 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Output } from '../../../shared/contract';
+import { invoke } from '../api';
+import '../components/EfficacyViews.css';
+import '../components/PkViews.css';
+import { Plot } from '../components/Plot';
+import { doseProportionalityFigure, individualFigure, meanFigure, slopeText, type NcaResult, type NcaRow, type PkProfiles, type YScale } from '../components/PkFigures';
+import { LambdaZPanel } from '../components/PkLambdaZPanel';
+import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/PkTables';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { ViewToggle } from '../components/ViewToggle';
+import { count, plural } from '../format';
+import { useReview } from '../review';
+import { useCall, type CallState } from '../useCall';
+import type { ViewProps } from './types';
+
+// PK (DESIGN §5): concentration–time per subject and mean ± SD per dose level (linear or log
+// scale, actual or nominal time, single dose or steady state), BLQ samples drawn distinctly,
+// treatment-emergent ADA marked on the curves (safety.ada); the NCA table with the seed's
+// parameters and the summary statistics by dose level; a subject's lambda_z fit, editable and
+// stored (pk.setLambdaZ); dose proportionality (power model, 90% CI on b); reported (PP) against
+// computed. Data: pk.profiles, pk.nca, pk.doseProportionality, pk.compareReported, safety.ada.
+
+type Interval = 'single' | 'steady';
+type TimeBasis = 'actual' | 'nominal';
+type Display = 'individual' | 'mean';
+type Ada = Output<'safety.ada'>;
+
+export function PkView({ snapshot, onImport, dataVersion }: ViewProps) {
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <header className="view-header">
+        <h1 id="view-title">Pharmacokinetics</h1>
+        <p className="view-sub">Concentration–time profiles, non-compartmental analysis with the reviewer's λz choices, and dose proportionality.</p>
+      </header>
+      {!snapshot ? (
+        <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
+          <p>Import a snapshot with PK concentrations (PC) and exposure (EX) to see the profiles and the NCA.</p>
+        </EmptyState>
+      ) : (
+        <PkBody snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />
+      )}
+    </section>
+  );
+}
+
+/** pk.nca as state that can be refreshed without a loading flash (after a λz change). */
+function useNca(snapshotId: number, interval: Interval, timeBasis: TimeBasis, usubjids: string[] | undefined, ready: boolean, dataVersion: number) {
+  const [state, setState] = useState<CallState<NcaResult>>({ status: 'idle' });
+  const [attempt, setAttempt] = useState(0);
+  const key = `${snapshotId}|${interval}|${timeBasis}|${usubjids?.join(',') ?? 'all'}|${dataVersion}|${attempt}`;
+  useEffect(() => {
+    if (!ready) return;
+    let live = true;
+    setState({ status: 'loading' });
+    invoke('pk.nca', { snapshotId, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+      (data) => live && setState({ status: 'ok', data }),
+      (error: unknown) => live && setState({ status: 'error', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, ready]); // eslint-disable-line react-hooks/exhaustive-deps
+  /** A stored λz choice: the row is replaced at once, then the summary statistics are fetched again (quietly). */
+  const replaceRow = useCallback(
+    (row: NcaRow) => {
+      setState((s) => (s.status === 'ok' ? { status: 'ok', data: { ...s.data, rows: s.data.rows.map((r) => (r.usubjid === row.usubjid ? row : r)) } } : s));
+      invoke('pk.nca', { snapshotId, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+        (data) => setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
+        () => undefined,
+      );
+    },
+    [snapshotId, interval, timeBasis, usubjids],
+  );
+  return { state, retry: () => setAttempt((a) => a + 1), replaceRow };
+}
+
+function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: number }) {
+  const review = useReview();
+  const [interval, setProfileInterval] = useState<Interval>('single');
+  const [timeBasis, setTimeBasis] = useState<TimeBasis>('actual');
+  const [display, setDisplay] = useState<Display>('individual');
+  const [yScale, setYScale] = useState<YScale>('linear');
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const [profilesState, retryProfiles] = useCall<PkProfiles>(() => invoke('pk.profiles', { snapshotId, interval, timeBasis }), [snapshotId, interval, timeBasis, dataVersion]);
+  const [adaState] = useCall<Ada>(() => invoke('safety.ada', { snapshotId }), [snapshotId, dataVersion]);
+
+  const profiles = profilesState.status === 'ok' ? profilesState.data : null;
+  const inSelection = useMemo(() => (profiles ? profiles.profiles.filter((p) => review.inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })) : []), [profiles, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The selection goes to the core as a subject list only when a filter removes someone (as the efficacy view does).
+  const usubjids = useMemo(() => (profiles && inSelection.length < profiles.profiles.length ? inSelection.map((p) => p.usubjid) : undefined), [profiles, inSelection]);
+  const nca = useNca(snapshotId, interval, timeBasis, usubjids, !!profiles && inSelection.length > 0, dataVersion);
+
+  const adaPositive = useMemo(() => new Set(adaState.status === 'ok' ? adaState.data.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) : []), [adaState]);
+
+  const toolbar = (
+    <div className="view-toolbar" data-testid="pk-toolbar">
+      <label className="picker">
+        <span className="picker-label">Profile</span>
+        <select className="input" value={interval} onChange={(e) => { setProfileInterval(e.target.value as Interval); setSelected(null); }} data-testid="pk-cycle">
+          <option value="single">Cycle 1 — single dose</option>
+          <option value="steady">Steady state — latest sampled later cycle</option>
+        </select>
+      </label>
+      <ViewToggle label="Curves" value={display} onChange={setDisplay} testId="pk-display" options={[{ value: 'individual', label: 'Per subject' }, { value: 'mean', label: 'Mean ± SD' }]} />
+      <ViewToggle label="Scale" value={yScale} onChange={setYScale} testId="pk-scale" options={[{ value: 'linear', label: 'Linear' }, { value: 'log', label: 'Log' }]} />
+      <ViewToggle label="Time" value={timeBasis} onChange={setTimeBasis} testId="pk-time" options={[{ value: 'actual', label: 'Actual' }, { value: 'nominal', label: 'Nominal' }]} />
+    </div>
+  );
+
+  if (profilesState.status === 'error') return <ErrorState title="The PK profiles could not be loaded" error={profilesState.error} onRetry={retryProfiles} />;
+  if (!profiles) return <LoadingState what="the PK profiles" />;
+  if (profiles.analytes.length === 0)
+    return (
+      <EmptyState title="This snapshot has no PC domain">
+        <p>The PK view needs pharmacokinetic concentrations (PC, with EX for the doses). {profiles.notes.join(' ')} Import a snapshot that includes PC.</p>
+      </EmptyState>
+    );
+  if (profiles.profiles.length === 0)
+    return (
+      <>
+        {toolbar}
+        <EmptyState title={interval === 'steady' ? 'No steady-state profile yet' : 'No single-dose profile'}>
+          <p>
+            {interval === 'steady'
+              ? 'No subject has samples after a later dose (a steady-state profile needs a sampled cycle after the first). Choose "Cycle 1 — single dose".'
+              : `No ${profiles.analyte ?? ''} sample could be placed after a first dose. ${profiles.notes.join(' ')}`}
+          </p>
+        </EmptyState>
+      </>
+    );
+  if (inSelection.length === 0)
+    return (
+      <>
+        {toolbar}
+        <EmptyState title="No subject matches the filters">
+          <p>None of the {plural(profiles.profiles.length, 'subject')} with a PK profile passes the current dose-level, part or subject filters. Widen the filters.</p>
+        </EmptyState>
+      </>
+    );
+
+  const concUnit = profiles.units.conc;
+  const footnote = review.footnote(`${profiles.analyte ?? ''} · ${interval === 'steady' ? `steady state${profiles.tauH ? `, τ = ${profiles.tauH} h` : ''}` : 'single dose (cycle 1)'} · ${timeBasis} time`);
+  const figOpts = { yScale, timeBasis, concUnit, doseColor: review.doseColor, doseLabel: review.doseLabel, adaPositive };
+  const selectedProfile = selected ? (inSelection.find((p) => p.usubjid === selected) ?? null) : null;
+  const ncaData = nca.state.status === 'ok' ? nca.state.data : null;
+  const selectedRow = selected && ncaData ? (ncaData.rows.find((r) => r.usubjid === selected) ?? null) : null;
+
+  return (
+    <>
+      {toolbar}
+      <ConcentrationPlot profiles={inSelection} display={display} opts={figOpts} footnote={footnote} adaKnown={adaState.status === 'ok' && adaState.data.present} cycles={interval === 'steady' ? [...new Set(inSelection.map((p) => p.dose.cycle))].sort((a, b) => a - b) : []} />
+      {profiles.notes.length > 0 && (
+        <details className="help-box">
+          <summary>{plural(profiles.notes.length, 'note')} on the samples</summary>
+          <ul>
+            {profiles.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+
+      <h2 className="section-title">Non-compartmental analysis</h2>
+      {nca.state.status === 'error' ? (
+        <ErrorState title="The NCA could not be computed" error={nca.state.error} onRetry={nca.retry} />
+      ) : !ncaData ? (
+        <LoadingState what="the NCA" />
+      ) : (
+        <>
+          <p className="view-facts" data-testid="pk-nca-facts">
+            <span>
+              <strong>{count(ncaData.rows.length)}</strong> {ncaData.rows.length === 1 ? 'subject' : 'subjects'} · AUC {ncaData.aucMethod === 'linear' ? 'linear trapezoidal' : 'linear-up/log-down'}
+            </span>
+            <span>
+              <strong>{count(ncaData.rows.filter((r) => r.choice && r.choice.choice.kind !== 'auto').length)}</strong> with a reviewer's λz choice
+            </span>
+            <span className="muted">Click a row to see and edit that subject's λz fit.</span>
+          </p>
+          {selectedProfile && (
+            <LambdaZPanel
+              key={`${selectedProfile.usubjid}|${interval}|${timeBasis}`}
+              snapshotId={snapshotId}
+              profile={selectedProfile}
+              row={selectedRow}
+              interval={interval}
+              timeBasis={timeBasis}
+              concUnit={concUnit}
+              onRow={nca.replaceRow}
+              onClose={() => setSelected(null)}
+            />
+          )}
+          <NcaTable nca={ncaData} rows={ncaData.rows} footnote={footnote} onSelect={setSelected} />
+          <NcaSummaryTable nca={ncaData} footnote={footnote} />
+        </>
+      )}
+
+      <h2 className="section-title">Dose proportionality</h2>
+      <DoseProportionality snapshotId={snapshotId} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => profiles.profiles.find((p) => p.usubjid === u)?.doseLevel ?? null} />
+
+      <h2 className="section-title">Reported (PP) against computed</h2>
+      <CompareReported snapshotId={snapshotId} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
+    </>
+  );
+}
+
+function ConcentrationPlot({
+  profiles,
+  display,
+  opts,
+  footnote,
+  adaKnown,
+  cycles,
+}: {
+  profiles: PkProfiles['profiles'];
+  display: Display;
+  opts: Parameters<typeof individualFigure>[1];
+  footnote: string;
+  adaKnown: boolean;
+  cycles: number[];
+}) {
+  const review = useReview();
+  const ind = useMemo(() => individualFigure(profiles, opts), [profiles, opts.yScale, opts.timeBasis, opts.concUnit, opts.adaPositive, opts.doseColor, opts.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const mean = useMemo(() => (display === 'mean' ? meanFigure(profiles, opts) : null), [display, profiles, opts.yScale, opts.concUnit, opts.doseColor, opts.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fig = display === 'mean' && mean ? mean : ind;
+  const ada = profiles.filter((p) => opts.adaPositive.has(p.usubjid)).length;
+  const cycleText = cycles.length ? ` · cycle ${cycles.join(', ')}` : '';
+  return (
+    <>
+      <p className="view-facts" data-testid="pk-facts" data-subjects={ind.subjects} data-blq={ind.blq} data-points={ind.points}>
+        <span>
+          <strong>{count(ind.subjects)}</strong> {ind.subjects === 1 ? 'subject' : 'subjects'} with measured concentrations{cycleText}
+        </span>
+        <span>
+          <strong>{count(ind.blq)}</strong> BLQ {ind.blq === 1 ? 'sample' : 'samples'}
+        </span>
+        {adaKnown && (
+          <span>
+            <strong>{count(ada)}</strong> with treatment-emergent ADA
+          </span>
+        )}
+      </p>
+      <Plot
+        title={display === 'mean' ? 'Mean (± SD) concentration by dose level' : 'Concentration–time profiles per subject'}
+        footnote={footnote}
+        data={fig.data}
+        layout={fig.layout}
+        height={500}
+        testId="pk"
+        exportName="pk-profiles"
+        onSubjectClick={display === 'individual' ? review.openSubject : undefined}
+        description={`PK concentrations of ${ind.subjects} subjects against time since dose, ${opts.yScale} scale, coloured by dose level; ${ind.blq} BLQ samples as hollow circles.`}
+        legendNote={
+          display === 'mean' ? (
+            <>Mean and SD of the measured concentrations at each nominal time; BLQ samples are left out of the mean (their count is in the hover). Pre-dose samples are not drawn.</>
+          ) : (
+            <>
+              Lines: measured concentrations of one subject, coloured by dose level. Hollow circles: samples below the lower limit of quantification (BLQ), drawn at LLOQ/2.
+              {adaKnown ? ' A grey halo marks subjects with treatment-emergent anti-drug antibodies (Immunogenicity view).' : ''} Click a line to open the subject's profile.
+            </>
+          )
+        }
+      />
+    </>
+  );
+}
+
+type DoseProp = Output<'pk.doseProportionality'>;
+
+function DoseProportionality({ snapshotId, interval, timeBasis, dataVersion, levelOf }: { snapshotId: number; interval: Interval; timeBasis: TimeBasis; dataVersion: number; levelOf(u: string): number | null }) {
+  const review = useReview();
+  const [state, retry] = useCall<DoseProp>(() => invoke('pk.doseProportionality', { snapshotId, interval, timeBasis }), [snapshotId, interval, timeBasis, dataVersion]);
+  if (state.status === 'error') return <ErrorState title="Dose proportionality could not be estimated" error={state.error} onRetry={retry} />;
+  if (state.status !== 'ok') return <LoadingState what="the dose proportionality fit" />;
+  const dp = state.data;
+  const shown = dp.parameters.filter((p) => p.points.length > 0);
+  if (!shown.length)
+    return (
+      <EmptyState title="No dose proportionality estimate">
+        <p>No subject has both a dose and an NCA parameter for this profile. {dp.parameters.map((p) => p.note).filter(Boolean).join(' ')}</p>
+      </EmptyState>
+    );
+  return (
+    <>
+      <div className="pk-dp-grid">
+        {shown.map((p) => {
+          const fig = doseProportionalityFigure(p, dp.doseUnit, levelOf, review);
+          return (
+            <Plot
+              key={p.PPTESTCD}
+              title={`${p.label} against dose (log–log)`}
+              footnote={review.footnote(`power model ln(${p.label}) = a + b·ln(dose), all subjects with the parameter`)}
+              data={fig.data}
+              layout={fig.layout}
+              height={340}
+              testId={`pk-dp-${p.PPTESTCD.toLowerCase()}`}
+              onSubjectClick={review.openSubject}
+              description={p.fit ? `${p.label} against dose on log-log axes; ${slopeText(p.fit)}.` : `${p.label} against dose; ${p.note ?? 'no fit'}.`}
+            />
+          );
+        })}
+      </div>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Power model estimates">
+        <table className="data-table compact-table" data-testid="pk-dp-table">
+          <caption>Power model ln(parameter) = a + b·ln(dose): b = 1 means dose-proportional</caption>
+          <thead>
+            <tr>
+              <th scope="col">Parameter</th>
+              <th scope="col" className="num">n</th>
+              <th scope="col" className="num">Slope b</th>
+              <th scope="col">CI of b</th>
+              <th scope="col" className="num">R²</th>
+              <th scope="col">Proportionality criterion (Smith et al. 2000)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {dp.parameters.map((p) => (
+              <tr key={p.PPTESTCD} data-testid="pk-dp-row" data-code={p.PPTESTCD}>
+                <th scope="row">
+                  {p.label} ({p.unit})
+                </th>
+                <td className="num">{p.fit?.n ?? p.points.length}</td>
+                <td className="num" data-col="slope">
+                  {p.fit ? p.fit.slope.toFixed(3) : '—'}
+                </td>
+                <td data-col="ci">{p.fit ? `${Math.round(p.fit.level * 100)}% CI ${p.fit.ciLower.toFixed(3)}–${p.fit.ciUpper.toFixed(3)}` : (p.note ?? 'no fit')}</td>
+                <td className="num">{p.fit ? p.fit.r2.toFixed(3) : '—'}</td>
+                <td>
+                  {p.fit?.criterion
+                    ? `${p.fit.criterion.proportional ? 'within' : 'not within'} ${p.fit.criterion.lower.toFixed(3)}–${p.fit.criterion.upper.toFixed(3)} (dose ratio ${Number(p.fit.criterion.doseRatio.toPrecision(4))}, bounds 0.80–1.25)`
+                    : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+type Compare = Output<'pk.compareReported'>;
+
+function CompareReported({ snapshotId, timeBasis, interval, dataVersion, subjects }: { snapshotId: number; timeBasis: TimeBasis; interval: Interval; dataVersion: number; subjects: string[] }) {
+  const review = useReview();
+  const [state, retry] = useCall<Compare>(() => invoke('pk.compareReported', { snapshotId, timeBasis }), [snapshotId, timeBasis, dataVersion]);
+  const keep = useMemo(() => new Set(subjects), [subjects]);
+  if (state.status === 'error') return <ErrorState title="The PP comparison could not be loaded" error={state.error} onRetry={retry} />;
+  if (state.status !== 'ok') return <LoadingState what="the reported PK parameters" />;
+  if (state.data.rows.length === 0)
+    return (
+      <p className="note-box" data-testid="pk-compare-none">
+        This snapshot has no reported PK parameters (PP domain) to compare with the computed NCA.{state.data.notes.length ? ` ${state.data.notes.join(' ')}` : ''}
+      </p>
+    );
+  const rows = state.data.rows.filter((r) => r.interval === interval && keep.has(r.usubjid));
+  const off = rows.filter((r) => r.pctDifference !== null && Math.abs(r.pctDifference) > 1).length;
+  return (
+    <>
+      <p className="view-facts">
+        <span>
+          <strong>{count(rows.length)}</strong> reported values for this profile
+        </span>
+        <span>
+          <strong>{count(off)}</strong> differ from the computed value by more than 1%
+        </span>
+      </p>
+      <CompareReportedTable rows={rows} footnote={review.footnote(`${interval === 'steady' ? 'steady state' : 'single dose'} · ${timeBasis} time`)} onSubjectClick={review.openSubject} />
+    </>
+  );
+}

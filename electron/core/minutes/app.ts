@@ -1,11 +1,389 @@
-import { CallError, type App } from '../app';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import forge from 'node-forge';
+import type { z } from 'zod';
+import { contract, type Output } from '../../../shared/contract';
+import { MeetingExport } from '../../../shared/api/meetings';
+import type { AttachedRecordSummary, MinutesVerifyResult, PdfSignatureCheck } from '../../../shared/api/minutes';
+import { CallError, type App, type CoreContext, type Handler } from '../app';
+import { clockOf, stamp } from '../audit/clock';
+import { appendAudit } from '../audit/log';
+import { registerMeetings } from '../meetings/app';
+import { minutesDocument } from '../meetings/minutes';
+import { verifyExport } from '../meetings/sign';
+import { loadVersion } from '../meetings/store';
+import { authenticate, requireSession, type UserRow } from '../users/accounts';
+import { createSigningIdentity, pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type PdfsigReport } from './index';
 
-// Handlers of the signed minutes (issue 5 "Minutes"; shared/api/minutes.ts). Work in progress.
+// Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
+// contract in shared/api/minutes.ts).
+//
+// minutes.export: a locked record version (final / signed / distributed; drafts are refused: a draft
+// is not a record anyone may file) -> meetings.exportRecord (the record with its Part 11 signatures,
+// public keys, figures and audit entries) -> minutesDocument -> renderMinutesPdf (the export attached
+// as minutes-record.json) -> one PDF digital signature (adbe.pkcs7.detached, ISO 32000-1 §12.8) by the
+// exporting user, over the whole file. The user re-enters the password (21 CFR 11.200(a)(1)(ii)); a
+// wrong one counts towards lock-out like any failed signature (11.300(d)). The password unlocks the
+// user's PDF signing identity. The export is audited with the PDF's SHA-256.
+//
+// minutes.verify: verifyMinutesPdf (every PDF signature's digest and certificate; the LAST must cover
+// the whole file) + meetings.verifyExport on the attached record (record hash, figure hashes, every
+// Ed25519 signature) + whether the cited snapshot is in this database + whose certificate signed +
+// poppler's pdfsig as a second opinion when installed.
+
+type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input']>;
+
 export function registerMinutes(app: App): void {
-  app.method('minutes.export', () => {
-    throw new CallError('internal', 'minutes.export: not implemented yet');
+  app.method('minutes.export', (input, ctx) => exportMinutes(ctx, input));
+  app.method('minutes.verify', async (input, ctx) => {
+    if (input.path !== undefined) {
+      const p = path.resolve(input.path);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(p);
+      } catch (e) {
+        throw new CallError('not-found', `cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      return verifyMinutes(ctx, bytes, p);
+    }
+    return verifyMinutes(ctx, Buffer.from(input.pdfBase64!, 'base64'), null);
   });
-  app.method('minutes.verify', () => {
-    throw new CallError('internal', 'minutes.verify: not implemented yet');
+}
+
+// ---- meetings.exportRecord through its own handler ------------------------------------------------
+
+let meetingHandlers: Map<string, Handler<never>> | null = null;
+
+/** Calls meetings.exportRecord through the handler the contract dispatches to, input validated the same way. */
+async function exportRecord(ctx: CoreContext, input: { meetingId: number; version: number; session: string }): Promise<Output<'meetings.exportRecord'>> {
+  if (!meetingHandlers) {
+    const m = new Map<string, Handler<never>>();
+    registerMeetings({ method: (name, fn) => void m.set(name, fn as unknown as Handler<never>) });
+    meetingHandlers = m;
+  }
+  const fn = meetingHandlers.get('meetings.exportRecord');
+  if (!fn) throw new CallError('internal', 'meetings.exportRecord has no handler');
+  const parsed = contract['meetings.exportRecord'].input.parse(input);
+  return (await fn(parsed as never, ctx)) as Output<'meetings.exportRecord'>;
+}
+
+// ---- the PDF signing identity -----------------------------------------------------------------------
+
+/**
+ * The PKCS#12 at rest: AES-256-GCM under a 32-byte key from scrypt (RFC 7914; N = 2^15, r = 8, p = 1,
+ * 16-byte salt) of the password, on top of the PKCS#12's own password protection (PBES2/AES-256),
+ * so that the file's weaker PBKDF2 is not what guards the key in the database.
+ */
+interface SealedP12 {
+  v: 1;
+  kdf: 'scrypt';
+  N: number;
+  r: number;
+  p: number;
+  cipher: 'aes-256-gcm';
+  salt: string;
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+const SEAL_PARAMS = { N: 2 ** 15, r: 8, p: 1 };
+
+function scryptKey(password: string, salt: Buffer, prm: { N: number; r: number; p: number }): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, 32, { ...prm, maxmem: 256 * prm.N * prm.r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+async function sealP12(p12: Uint8Array, password: string): Promise<SealedP12> {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = await scryptKey(password, salt, SEAL_PARAMS);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([c.update(p12), c.final()]);
+  return { v: 1, kdf: 'scrypt', ...SEAL_PARAMS, cipher: 'aes-256-gcm', salt: salt.toString('base64'), iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+/** The PKCS#12 bytes, or null when the password does not open them (it changed since). */
+async function openP12(sealed: SealedP12, password: string): Promise<Uint8Array | null> {
+  try {
+    const key = await scryptKey(password, Buffer.from(sealed.salt, 'base64'), sealed);
+    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    d.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return new Uint8Array(Buffer.concat([d.update(Buffer.from(sealed.data, 'base64')), d.final()]));
+  } catch {
+    return null;
+  }
+}
+
+/** SHA-256 (hex) of a certificate's DER: the fingerprint pdfsig and verifyMinutesPdf report. */
+export function certificateFingerprint(pem: string): string {
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(pem))).getBytes();
+  return createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex');
+}
+
+interface IdentityRow {
+  identity_id: number;
+  user_id: number;
+  certificate: string;
+  fingerprint: string;
+  p12: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+interface OpenIdentity {
+  identityId: number;
+  fingerprint: string;
+  p12: Uint8Array;
+}
+
+/**
+ * The user's current PDF signing identity, opened with the (already verified) password; created on
+ * first use. When the password no longer opens it (changed or reset since), it is retired and a new
+ * one issued: old certificates stay in the table so that files signed with them are still recognised.
+ */
+async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): Promise<OpenIdentity> {
+  const current = ctx.db.prepare('SELECT * FROM user_pdf_identity WHERE user_id = ? AND retired_at IS NULL ORDER BY identity_id DESC LIMIT 1').get(u.user_id) as IdentityRow | undefined;
+  if (current) {
+    const p12 = await openP12(JSON.parse(current.p12) as SealedP12, password);
+    if (p12) return { identityId: current.identity_id, fingerprint: current.fingerprint, p12 };
+  }
+  const id = createSigningIdentity({ commonName: u.printed_name, organization: 'DoseDesk', password });
+  const fingerprint = certificateFingerprint(id.certificatePem);
+  const sealed = await sealP12(id.p12, password);
+  const now = stamp(ctx).iso;
+  const identityId = ctx.db
+    .transaction(() => {
+      if (current) ctx.db.prepare("UPDATE user_pdf_identity SET retired_at = ?, retired_reason = 'password changed since it was issued' WHERE identity_id = ?").run(now, current.identity_id);
+      const newId = Number(
+        ctx.db.prepare('INSERT INTO user_pdf_identity (user_id, certificate, fingerprint, p12, created_at) VALUES (?, ?, ?, ?, ?)').run(u.user_id, id.certificatePem, fingerprint, JSON.stringify(sealed), now).lastInsertRowid,
+      );
+      appendAudit(ctx, {
+        user: u.username,
+        action: 'create',
+        entity: 'pdf-signing-identity',
+        entityId: newId,
+        old: current ? { identityId: current.identity_id, fingerprint: current.fingerprint } : null,
+        new: { identityId: newId, userId: u.user_id, commonName: u.printed_name, certificateSha256: fingerprint },
+        reason: current ? 'the password changed since the previous identity was issued' : 'first signed export',
+      });
+      return newId;
+    })
+    .immediate();
+  return { identityId, fingerprint, p12: id.p12 };
+}
+
+// ---- minutes.export ------------------------------------------------------------------------------
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'study';
+
+/** `<study>_meeting-<id>_v<version>_minutes.pdf` */
+export function minutesFileName(studyId: string, meetingId: number, version: number): string {
+  return `${safeName(studyId)}_meeting-${meetingId}_v${version}_minutes.pdf`;
+}
+
+/** The JSON record's name beside the PDF: `<name>.json` for `<name>.pdf`. */
+export const jsonFileNameFor = (pdfName: string): string => `${pdfName.replace(/\.pdf$/i, '')}.json`;
+
+function writeFileAtomic(file: string, data: Uint8Array | string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Promise<Output<'minutes.export'>> {
+  const session = requireSession(ctx, input.session);
+  const v = loadVersion(ctx.db, input.meetingId, input.version);
+  const { meetingId, version } = v.record;
+  if (v.row.status === 'draft') {
+    throw new CallError('conflict', `meeting ${meetingId} version ${version} is a draft: only a locked version (final, signed or distributed) is exported as signed minutes; lock it first (meetings.finalize)`);
+  }
+  // 11.200(a)(1)(ii): the exporting user re-enters the password; a wrong one counts towards lock-out.
+  const u = await authenticate(ctx, session.user_id, input.password, 'sign');
+  const identity = await signingIdentity(ctx, u, input.password);
+
+  const exp = await exportRecord(ctx, { meetingId, version, session: input.session });
+  const doc = minutesDocument(exp);
+  const unsigned = await renderMinutesPdf(doc);
+  const when = clockOf(ctx).nowMs();
+  const signed = await signPdf(unsigned, {
+    p12: identity.p12,
+    passphrase: input.password,
+    name: u.printed_name,
+    reason: `Exported and certified by ${u.printed_name}: minutes of meeting ${meetingId} version ${version} (${exp.status}), record SHA-256 ${exp.recordHash}`,
+    contactInfo: u.username,
+    location: 'DoseDesk',
+    fieldName: `DoseDesk-export-${u.username}`,
+    signingTime: new Date(when),
   });
+  const sha256 = createHash('sha256').update(signed).digest('hex');
+  const recordJson = doc.recordJson;
+
+  let pdfPath: string | null = null;
+  let jsonPath: string | null = null;
+  let fileName = minutesFileName(exp.record.content.studyId, meetingId, version);
+  let verification: MinutesVerifyResult;
+  if (input.outPath) {
+    pdfPath = path.resolve(input.outPath);
+    fileName = path.basename(pdfPath);
+    jsonPath = path.join(path.dirname(pdfPath), jsonFileNameFor(fileName));
+    fs.mkdirSync(path.dirname(pdfPath), { recursive: true });
+    writeFileAtomic(pdfPath, signed);
+    writeFileAtomic(jsonPath, recordJson);
+    verification = await verifyMinutes(ctx, fs.readFileSync(pdfPath), pdfPath);
+  } else {
+    verification = await verifyMinutes(ctx, Buffer.from(signed), null);
+  }
+  const jsonFileName = jsonFileNameFor(fileName);
+  const at = stamp(ctx).iso;
+  appendAudit(ctx, {
+    user: u.username,
+    action: 'export',
+    entity: 'minutes',
+    entityId: meetingId,
+    new: {
+      version,
+      status: exp.status,
+      recordHash: exp.recordHash,
+      fileName,
+      path: pdfPath,
+      pdfSha256: sha256,
+      bytes: signed.byteLength,
+      jsonFileName,
+      jsonSha256: createHash('sha256').update(recordJson, 'utf8').digest('hex'),
+      certificateSha256: identity.fingerprint,
+      intact: verification.intact,
+    },
+  });
+  return {
+    meetingId,
+    version,
+    status: exp.status,
+    fileName,
+    pdfPath,
+    ...(pdfPath ? {} : { pdfBase64: Buffer.from(signed).toString('base64') }),
+    jsonFileName,
+    jsonPath,
+    recordJson,
+    sha256,
+    bytes: signed.byteLength,
+    signedBy: { userId: u.user_id, username: u.username, printedName: u.printed_name, certificateFingerprint: identity.fingerprint },
+    exportedAt: at,
+    verification,
+  };
+}
+
+// ---- minutes.verify ------------------------------------------------------------------------------
+
+function knownUser(ctx: CoreContext, fingerprint: string): string | null {
+  if (!fingerprint) return null;
+  const r = ctx.db.prepare('SELECT u.printed_name FROM user_pdf_identity i JOIN app_user u USING (user_id) WHERE i.fingerprint = ?').get(fingerprint) as { printed_name: string } | undefined;
+  return r?.printed_name ?? null;
+}
+
+const pdfsigOf = (r: PdfsigReport): NonNullable<MinutesVerifyResult['pdfsig']> => ({
+  available: r.available,
+  exitCode: r.exitCode,
+  output: r.output,
+  signatures: r.signatures.map((s) => ({
+    index: s.index,
+    fieldName: s.fieldName,
+    commonName: s.commonName,
+    signingTime: s.signingTime,
+    signedRanges: s.signedRanges,
+    totalDocumentSigned: s.totalDocumentSigned,
+    validation: s.validation,
+    signatureValid: s.signatureValid,
+    certificateValidation: s.certificateValidation,
+  })),
+});
+
+/** poppler's pdfsig on the bytes (on the file itself when there is one). */
+async function runPdfsig(bytes: Buffer, file: string | null): Promise<PdfsigReport> {
+  if (file) return pdfsigReport(file);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-verify-'));
+  try {
+    const tmp = path.join(dir, 'minutes.pdf');
+    fs.writeFileSync(tmp, bytes);
+    return await pdfsigReport(tmp);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: string | null): Promise<MinutesVerifyResult> {
+  const v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const problems = [...v.problems];
+  const signatures: PdfSignatureCheck[] = v.signatures.map((s) => ({
+    index: s.index,
+    name: s.name,
+    fieldName: s.fieldName,
+    signedAt: s.signedAt,
+    reason: s.reason,
+    digestValid: s.digestValid,
+    signatureValid: s.signatureValid,
+    coversWholeFile: s.coversWholeFile,
+    certificateSubject: s.certificateSubject,
+    certificateFingerprint: s.certificateFingerprint,
+    knownUser: knownUser(ctx, s.certificateFingerprint),
+  }));
+
+  let record: AttachedRecordSummary | null = null;
+  let recordCheck: MinutesVerifyResult['recordCheck'] = null;
+  let snapshotKnown: boolean | null = null;
+  if (v.record !== null) {
+    const parsed = MeetingExport.safeParse(v.record);
+    if (!parsed.success) {
+      problems.push(`the attached record is not a DoseDesk meeting export (${parsed.error.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    } else {
+      const exp = parsed.data;
+      recordCheck = verifyExport(v.record);
+      const valid = new Map(recordCheck.signatures.map((s) => [s.signatureId, s]));
+      const c = exp.record.content;
+      record = {
+        meetingId: exp.record.meetingId,
+        version: exp.record.version,
+        status: exp.status,
+        title: c.title,
+        studyId: c.studyId,
+        recordHash: exp.recordHash,
+        snapshot: { contentHash: c.snapshot.contentHash, label: c.snapshot.label, dataCutoff: c.snapshot.dataCutoff },
+        exportedAt: exp.exportedAt,
+        exportedBy: exp.exportedBy,
+        signatures: exp.signatures.map((s) => ({ printedName: s.printedName, meaning: s.meaning, signedAt: s.signedAt, valid: valid.get(s.signatureId)?.valid ?? false })),
+      };
+      if (!recordCheck.recordHashOk) problems.push(`the attached record was changed: its content now hashes to ${recordCheck.computedRecordHash}, not the ${exp.recordHash} it was exported with`);
+      if (!recordCheck.figuresOk) problems.push('a captured figure in the attached record is missing or no longer matches its SHA-256');
+      for (const s of recordCheck.signatures) if (!s.valid) problems.push(`the record signature of ${s.printedName} (${s.meaning}, ${s.signedAt}) does not verify: ${s.problem ?? 'invalid'}`);
+      // The exporter's PDF signature names the record hash it certified (its /Reason).
+      for (const s of signatures) {
+        const cited = /record SHA-256 ([0-9a-f]{64})/.exec(s.reason)?.[1];
+        if (cited && cited !== exp.recordHash) problems.push(`PDF signature ${s.index} (${s.name}) certified the record with SHA-256 ${cited}, but the attached record states ${exp.recordHash}`);
+      }
+      snapshotKnown = ctx.db.prepare('SELECT 1 FROM snapshot WHERE content_hash = ?').get(c.snapshot.contentHash) !== undefined;
+    }
+  }
+
+  const report = await runPdfsig(bytes, file);
+  const pdfsig = report.available ? pdfsigOf(report) : null;
+  if (pdfsig) {
+    for (const s of pdfsig.signatures) if (!s.signatureValid) problems.push(`pdfsig (poppler) reports signature #${s.index} (${s.commonName || s.fieldName}): ${s.validation || 'not valid'}`);
+    const last = pdfsig.signatures[pdfsig.signatures.length - 1];
+    if (last && !last.totalDocumentSigned) problems.push(`pdfsig (poppler) reports that the last signature (#${last.index}) does not cover the total document`);
+  }
+
+  return {
+    intact: problems.length === 0,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.byteLength,
+    signatures,
+    record,
+    recordCheck,
+    snapshotKnown,
+    problems,
+    pdfsig,
+  };
 }

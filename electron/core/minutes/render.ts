@@ -418,7 +418,7 @@ function titlePage(w: Writer, doc: MinutesDocument): void {
 
   // Document-control note at the foot of the title page.
   const notes = [
-    `Electronic signatures: ${doc.signatures.length === 0 ? 'none recorded for this version' : `${doc.signatures.length} recorded (section ${sectionNumbers(doc).signatures})`}. Each signer also applies a PDF digital signature to this file; any later change to the file invalidates it.`,
+    `Electronic signatures: ${doc.signatures.length === 0 ? 'none recorded for this version' : `${doc.signatures.length} recorded (section ${sectionNumbers(doc).signatures})`}. The file carries a PDF digital signature over the whole document, applied when it was exported; any later change to the file invalidates it.`,
     `The machine-readable record of these minutes is attached to this PDF as ${RECORD_ATTACHMENT_NAME}.`,
   ];
   let ny = BOTTOM + 12 + notes.length * 26;
@@ -468,7 +468,11 @@ function dataSection(w: Writer, doc: MinutesDocument): void {
 
 function voteTally(votes: { vote: string }[]): string {
   const counts = new Map<string, number>();
-  for (const v of votes) counts.set(v.vote.toLowerCase(), (counts.get(v.vote.toLowerCase()) ?? 0) + 1);
+  // count the vote itself, not a comment written after it ("for \u2013 with the sentinel condition")
+  for (const v of votes) {
+    const k = v.vote.split(/\s+\u2013\s+/)[0]!.trim().toLowerCase();
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return [...counts.entries()].map(([k, n]) => `${k.charAt(0).toUpperCase()}${k.slice(1)}: ${n}`).join('   ');
 }
 

@@ -275,6 +275,34 @@ BEGIN SELECT RAISE(ABORT, 'captured figures are immutable'); END;
 `);
     },
   },
+  {
+    version: 4,
+    name: "minutes: users' PDF signing identities (X.509 certificate + PKCS#12)",
+    up: (db) => {
+      db.exec(`
+-- Each user's PDF signing identity (minutes.export): a self-signed X.509 certificate and RSA key in a
+-- PKCS#12 protected by the user's password, itself sealed with AES-256-GCM under a key derived from
+-- the password by scrypt (JSON: parameters, salt, iv, tag, data). Created on the first export; a new
+-- one replaces it (the old one retired, never deleted) when the password changed. The certificate's
+-- SHA-256 fingerprint tells minutes.verify whose certificate signed a file.
+CREATE TABLE user_pdf_identity (
+  identity_id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  certificate TEXT NOT NULL,
+  fingerprint TEXT NOT NULL UNIQUE,
+  p12 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  retired_at TEXT,
+  retired_reason TEXT
+) STRICT;
+CREATE INDEX user_pdf_identity_user ON user_pdf_identity(user_id);
+CREATE TRIGGER user_pdf_identity_no_delete BEFORE DELETE ON user_pdf_identity
+BEGIN SELECT RAISE(ABORT, 'signing identities are never deleted: they are retired'); END;
+CREATE TRIGGER user_pdf_identity_fixed BEFORE UPDATE OF certificate, fingerprint, p12, user_id ON user_pdf_identity
+BEGIN SELECT RAISE(ABORT, 'a signing identity never changes: retire it and create a new one'); END;
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ImportResult, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
+import { AuthProvider, UserBadge } from './auth';
 import { FilterBar } from './components/FilterBar';
 import { ImportDialog } from './components/ImportDialog';
 import { ErrorState, LoadingState } from './components/States';
@@ -74,6 +75,7 @@ export function App() {
   const reviewViews = useMemo(() => VIEWS.filter((v) => v.group === 'review'), []);
 
   return (
+    <AuthProvider>
     <ReviewProvider selection={selection} select={select} snapshot={snapshot} study={study} snapshots={loaded.status === 'ok' ? loaded.snapshots : []}>
     <Keyboard views={VIEWS} current={view.id} />
     <div className={`app${selection.presentation ? ' presentation' : ''}`}>
@@ -121,6 +123,7 @@ export function App() {
           </label>
         </div>
         <div className="topbar-actions">
+          <UserBadge />
           <button type="button" className="btn btn-primary" onClick={() => setImportOpen(true)}>
             Import snapshot…
           </button>
@@ -168,6 +171,7 @@ export function App() {
       <ImportDialog open={importOpen} onClose={() => setImportOpen(false)} onImported={onImported} />
     </div>
     </ReviewProvider>
+    </AuthProvider>
   );
 }
 

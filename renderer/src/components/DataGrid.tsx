@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { FONT_FAMILY } from './Plot';
+import { CaptureButton, tableSvg, textToBase64 } from './meeting/capture';
 
 // A table over AG Grid (community): sorting, floating filters, a quick-filter box, a column chooser,
 // CSV export that starts with the title and ends with the footnote lines, a click on a row opens
@@ -222,6 +223,20 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           <button type="button" className="btn btn-small" onClick={exportCsv} data-testid={`${testId}-export-csv`}>
             CSV
           </button>
+          <CaptureButton
+            title={title}
+            caption={footnote}
+            testId={`${testId}-capture`}
+            render={async () => {
+              const a = api.current;
+              if (!a) throw new Error('the table is not ready');
+              const columns = a.getAllDisplayedColumns().filter((c) => c.getColId() !== GROUP_COL);
+              const rows: string[][] = [];
+              a.forEachNodeAfterFilterAndSort((n) => void rows.push(columns.map((c) => String(a.getCellValue({ rowNode: n, colKey: c, useFormatter: true }) ?? ''))));
+              const head = columns.map((c) => c.getColDef().headerName ?? c.getColId());
+              return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title, footnote, head, rows })) };
+            }}
+          />
         </div>
       </header>
       <div className="grid-body" style={height === 'auto' ? undefined : { height }}>

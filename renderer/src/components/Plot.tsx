@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
+import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
@@ -220,6 +221,17 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
           <button type="button" className="btn btn-small" onClick={() => void doExport('svg')} disabled={exporting !== null} data-testid={`${testId}-export-svg`}>
             SVG
           </button>
+          <CaptureButton
+            title={title}
+            caption={footnote}
+            testId={`${testId}-capture`}
+            render={async () => {
+              const width = Math.max(900, el.current?.clientWidth ?? 1100);
+              const fig = exportFigure(data, mergeLayout(themeLayout(false), layout ?? {}), title, footnote, width, height + 120);
+              const url = await Plotly.toImage(fig, { format: 'png', width, height: fig.layout.height as number, scale: 2 });
+              return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
+            }}
+          />
         </div>
       </figcaption>
       {description && <p className="sr-only">{description}</p>}

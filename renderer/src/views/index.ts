@@ -3,6 +3,9 @@ import { CohortsView } from './CohortsView';
 import { SwimmerView } from './SwimmerView';
 import { ProfileView } from './ProfileView';
 import { SnapshotView } from './SnapshotView';
+import { MeetingView } from './MeetingView';
+import { AuditView } from './AuditView';
+import { UsersView } from './UsersView';
 import type { ViewProps } from './types';
 
 // The views of the left navigation, in the order a committee reads them. Only views that exist are
@@ -22,7 +25,10 @@ export const VIEWS: ViewDef[] = [
   { id: 'cohorts', label: 'Cohorts', group: 'review', component: CohortsView },
   { id: 'swimmer', label: 'Swimmer', group: 'review', component: SwimmerView },
   { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
+  { id: 'meeting', label: 'Meetings', group: 'meeting', component: MeetingView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },
+  { id: 'audit', label: 'Audit trail', group: 'data', component: AuditView },
+  { id: 'users', label: 'Users', group: 'data', component: UsersView },
 ];
 
 export function findView(id: string): ViewDef {

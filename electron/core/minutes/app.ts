@@ -15,7 +15,7 @@ import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
 import { loadVersion } from '../meetings/store';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
-import { createSigningIdentity, pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type PdfsigReport } from './index';
+import { createSigningIdentity, pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
 
 // Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
 // contract in shared/api/minutes.ts).
@@ -315,7 +315,13 @@ async function runPdfsig(bytes: Buffer, file: string | null): Promise<PdfsigRepo
 }
 
 export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: string | null): Promise<MinutesVerifyResult> {
-  const v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  let v: MinutesVerification;
+  try {
+    v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    // a file pdf-lib cannot make sense of (no catalog, …): nothing in it can be trusted
+    v = { intact: false, signatures: [], lastCoversWholeFile: false, record: null, recordAttachmentFound: false, problems: [`the file cannot be read as a PDF (${(e as Error).message})`, 'the file carries no PDF digital signature'] };
+  }
   const problems = [...v.problems];
   const signatures: PdfSignatureCheck[] = v.signatures.map((s) => ({
     index: s.index,

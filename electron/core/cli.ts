@@ -5,6 +5,7 @@ import { pkCommands } from './pk/cli';
 import { efficacyCommands } from './efficacy/cli';
 import { safetyCommands } from './safety/cli';
 import { auditCommands } from './audit/cli';
+import { minutesCommands } from './minutes/cli';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
@@ -32,6 +33,11 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken
   dosedesk audit list [--user U] [--action A] [--entity E] [--entity-id ID] [--from ISO] [--to ISO] [--format json|csv]
                                                        audit trail entries, oldest first
+  dosedesk minutes export <meeting> --out FILE.pdf --user USERNAME [--version N]
+                                                       signed minutes PDF (+ FILE.json beside it) of a locked version; password
+                                                       from DOSEDESK_PASSWORD or asked without echo; exit 1 if the file does not verify
+  dosedesk minutes verify FILE.pdf [--format text|json]   who signed, when, meaning, snapshot, intact or what no longer
+                                                       matches; exit 0 intact, 1 not intact
   dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.
@@ -114,6 +120,7 @@ export const COMMANDS: Record<string, Command> = {
   ...efficacyCommands,
   ...safetyCommands,
   ...auditCommands,
+  ...minutesCommands,
 };
 
 export async function main(argv: string[]): Promise<number> {

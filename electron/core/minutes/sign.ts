@@ -30,8 +30,12 @@ import {
 } from '@cantoo/pdf-lib';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { P12Signer } from '@signpdf/signer-p12';
-import signpdf from '@signpdf/signpdf';
+import signpdfDefault from '@signpdf/signpdf';
 import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ADOBE_PKCS7_DETACHED, SIG_FLAGS, ANNOTATION_FLAGS } from '@signpdf/utils';
+
+// @signpdf/signpdf is CommonJS with `exports.default = new SignPdf()`: vitest's interop hands over that
+// instance, plain Node ESM (tsx, the CLI) the whole exports object. Take the instance either way.
+const signpdf = ((signpdfDefault as unknown as { default?: typeof signpdfDefault }).default ?? signpdfDefault) as typeof signpdfDefault;
 
 export interface SigningIdentityInput {
   commonName: string;

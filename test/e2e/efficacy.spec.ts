@@ -70,7 +70,7 @@ test('efficacy: ORR/DCR with exact CIs on the counts shown, best-response grid, 
   const truthBor = truth.subjects.map((s) => s.bor).filter((b): b is NonNullable<typeof b> => b !== null);
   expect(byLevel.overall.nEvaluable).toBe(truthBor.length);
   expect(byLevel.overall.orr.count).toBe(truthBor.filter((b) => b === 'CR' || b === 'PR').length);
-  expect(byLevel.overall.dcr.count).toBe(truthBor.filter((b) => b === 'CR' || b === 'PR' || b === 'SD' || b === 'NON-CR/NON-PD').length);
+  expect(byLevel.overall.dcr.count).toBe(truthBor.filter((b) => b === 'CR' || b === 'PR' || b === 'SD').length);
 
   await page.goto(app.url);
   await openView(page, 'Efficacy');

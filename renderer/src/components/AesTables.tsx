@@ -85,7 +85,7 @@ export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileSte
       footnote,
     );
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
+    <div className="table-wrap worst-grade-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid="ae-worst-grade">
         <caption>
           <span>{title}</span>{' '}
@@ -142,7 +142,7 @@ export function IncidenceBySocTable({ any, g3, groups, groupLabel, footnote, fil
       footnote,
     );
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
+    <div className="table-wrap incidence-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid="ae-incidence">
         <caption>
           <span>{title}</span>{' '}
@@ -188,6 +188,119 @@ export function IncidenceBySocTable({ any, g3, groups, groupLabel, footnote, fil
               </tr>
             );
           })}
+        </tbody>
+      </table>
+      <p className="footnotes">{footnote}</p>
+    </div>
+  );
+}
+
+export type ListingRow = Output<'safety.listings'>['saes'][number];
+
+const LISTING_HEADER = ['Subject', 'Dose level', 'Onset day', 'Reported term', 'Preferred term', 'Grade', 'Serious', 'Related', 'DLT', 'Outcome', 'Action taken'];
+const yn = (b: boolean) => (b ? 'Y' : 'N');
+const levelName = (l: number | null) => (l === null ? 'not in plan' : `DL${l}`);
+function listingValues(r: ListingRow): (string | number)[] {
+  return [r.usubjid, levelName(r.level), r.studyDay ?? '', r.aeterm, r.aedecod ?? '', r.grade ?? '', yn(r.serious), yn(r.related), yn(r.dlt), r.aeout ?? '', r.aeacn ?? ''];
+}
+
+/** A safety listing (SAEs, DLTs, discontinuations…) as a plain table: small, printable, a click on the subject opens the profile; CSV with title and footnote. */
+export function ListingTable({ title, rows, footnote, testId, fileName, onSubject }: { title: string; rows: ListingRow[]; footnote: string; testId: string; fileName: string; onSubject(usubjid: string): void }) {
+  const exportCsv = () => downloadCsv(fileName, title, LISTING_HEADER, rows.map(listingValues), footnote);
+  return (
+    <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
+      <table className="data-table compact-table" data-testid={testId}>
+        <caption>
+          <span>
+            {title} <span className="count-badge">{rows.length}</span>
+          </span>{' '}
+          <button type="button" className="btn btn-small" onClick={exportCsv} data-testid={`${testId}-export-csv`}>
+            CSV
+          </button>
+        </caption>
+        <thead>
+          <tr>
+            {LISTING_HEADER.map((h) => (
+              <th scope="col" key={h} className={h === 'Onset day' || h === 'Grade' ? 'num' : undefined}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={`${r.usubjid}-${r.aeseq ?? i}-${i}`}>
+              <th scope="row">
+                <button type="button" className="subject-link" onClick={() => onSubject(r.usubjid)}>
+                  {r.usubjid}
+                </button>
+              </th>
+              <td>{levelName(r.level)}</td>
+              <td className="num">{r.studyDay ?? ''}</td>
+              <td>{r.aeterm}</td>
+              <td>{r.aedecod ?? ''}</td>
+              <td className="num">
+                {r.grade !== null && (
+                  <span className="grade-cell" style={GRADE_CELL_STYLES[r.grade] as object}>
+                    {r.grade}
+                  </span>
+                )}
+              </td>
+              <td>{yn(r.serious)}</td>
+              <td>{yn(r.related)}</td>
+              <td>{yn(r.dlt)}</td>
+              <td>{r.aeout ?? ''}</td>
+              <td>{r.aeacn ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="footnotes">{footnote}</p>
+    </div>
+  );
+}
+
+export type DeathRow = Output<'safety.listings'>['deaths'][number];
+
+export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: DeathRow[]; footnote: string; fileName: string; onSubject(usubjid: string): void }) {
+  const title = 'Deaths';
+  const header = ['Subject', 'Dose level', 'Date of death', 'Study day', 'Cause(s)', 'Recorded in'];
+  const values = (d: DeathRow) => [d.usubjid, levelName(d.level), d.deathDtc ?? '', d.studyDay ?? '', d.causes.join('; '), d.sources.join(', ')];
+  return (
+    <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
+      <table className="data-table compact-table" data-testid="ae-deaths">
+        <caption>
+          <span>
+            {title} <span className="count-badge">{rows.length}</span>
+          </span>{' '}
+          <button type="button" className="btn btn-small" onClick={() => downloadCsv(fileName, title, header, rows.map(values), footnote)} data-testid="ae-deaths-export-csv">
+            CSV
+          </button>
+        </caption>
+        <thead>
+          <tr>
+            {header.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => (
+            <tr key={d.usubjid}>
+              <th scope="row">
+                <button type="button" className="subject-link" onClick={() => onSubject(d.usubjid)}>
+                  {d.usubjid}
+                </button>
+              </th>
+              {values(d)
+                .slice(1)
+                .map((v, i) => (
+                  <td key={i}>{v}</td>
+                ))}
+            </tr>
+          ))}
         </tbody>
       </table>
       <p className="footnotes">{footnote}</p>

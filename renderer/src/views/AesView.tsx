@@ -1,8 +1,8 @@
 import type { CellStyle, ColDef } from 'ag-grid-community';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
-import { gradeCellStyle, groupLevel, IncidenceBySocTable, WorstGradeTable, type Incidence } from '../components/AesTables';
+import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
 import { DataGrid } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
@@ -93,13 +93,6 @@ const GROUPABLE = [
   { field: 'usubjid', headerName: 'Subject' },
   { field: 'level', headerName: 'Dose level' },
 ];
-
-const LISTING_COLUMNS: ColDef<AeGridRow>[] = AE_COLUMNS.filter((c) => ['usubjid', 'level', 'studyDay', 'aeterm', 'aedecod', 'grade', 'serious', 'related', 'dlt', 'aeout', 'aeacn'].includes(String(c.field))).map((c) => ({
-  ...c,
-  hide: false,
-  pinned: undefined,
-  flex: c.field === 'aeterm' || c.field === 'aedecod' ? 1 : undefined,
-}));
 
 export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
   const id = snapshot?.snapshotId;
@@ -200,6 +193,7 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
 
 function IncidenceSection({ any, g3, hash, partial }: { any: Incidence; g3: Incidence; hash: string; partial: boolean }) {
   const review = useReview();
+  const [socOpen, setSocOpen] = useState(false);
   const groups = any.groups.filter((g) => {
     const level = groupLevel(g.key);
     return !review.filters.doseLevels || (level !== null && review.filters.doseLevels.includes(level));
@@ -219,57 +213,34 @@ function IncidenceSection({ any, g3, hash, partial }: { any: Incidence; g3: Inci
   return (
     <>
       <WorstGradeTable any={any} g3={g3} groups={groups} groupLabel={groupLabel} footnote={footnote} fileStem={`ae-worst-grade-${shortHash(hash)}`} />
-      <div style={{ height: 18 }} />
-      <IncidenceBySocTable any={any} g3={g3} groups={groups} groupLabel={groupLabel} footnote={footnote} fileStem={`ae-incidence-${shortHash(hash)}`} />
+      <details className="incidence-details" data-testid="ae-incidence-details" onToggle={(e) => setSocOpen(e.currentTarget.open)}>
+        <summary>By system organ class and preferred term ({any.rows.filter((r) => r.kind === 'pt').length} preferred terms)</summary>
+        {socOpen && <IncidenceBySocTable any={any} g3={g3} groups={groups} groupLabel={groupLabel} footnote={footnote} fileStem={`ae-incidence-${shortHash(hash)}`} />}
+      </details>
     </>
   );
 }
 
 function ListingsSection({ listings }: { listings: Listings }) {
   const review = useReview();
-  const pick = useCallback((rows: AeRow[]) => rows.filter((r) => review.inFilter(r)).map(toGridRow), [review.inFilter]);
-  const saes = useMemo(() => pick(listings.saes), [listings, pick]);
-  const dlts = useMemo(() => pick(listings.dlts), [listings, pick]);
-  const disc = useMemo(() => pick(listings.discontinuations), [listings, pick]);
-  const possible = useMemo(() => pick(listings.possibleDltsNotFlagged), [listings, pick]);
+  const hash = shortHash(review.snapshot?.contentHash);
+  const pick = useCallback((rows: AeRow[]) => rows.filter((r) => review.inFilter(r)), [review.inFilter]);
   const deaths = useMemo(() => listings.deaths.filter((d) => review.inFilter(d)), [listings, review.inFilter]);
-  const h = (n: number): number | 'auto' => (n <= 12 ? 'auto' : 420);
-  const deathCols = useMemo<ColDef<(typeof deaths)[number]>[]>(
-    () => [
-      { field: 'usubjid', headerName: 'Subject', width: 170 },
-      { field: 'level', headerName: 'Dose level', width: 110, valueFormatter: levelText },
-      { field: 'deathDtc', headerName: 'Date of death', width: 140 },
-      { field: 'studyDay', headerName: 'Study day', width: 110, type: 'numericColumn' },
-      { field: 'causes', headerName: 'Cause(s)', flex: 1, minWidth: 220, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join('; ') },
-      { field: 'sources', headerName: 'Recorded in', width: 130, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join(', ') },
-    ],
-    [],
-  );
+  const sections = [
+    { rows: pick(listings.saes), title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
+    { rows: pick(listings.dlts), title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
+    { rows: pick(listings.discontinuations), title: 'AEs leading to discontinuation', id: 'ae-discontinuations', file: 'ae-discontinuation-listing', note: 'AEACN = DRUG WITHDRAWN' },
+    { rows: pick(listings.possibleDltsNotFlagged), title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'related AEs of grade ≥ 3 inside the DLT window without the DLT flag: for the investigator to confirm or explain' },
+  ];
   return (
     <div className="listing-section">
-      {[
-        { rows: saes, title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
-        { rows: dlts, title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
-        { rows: disc, title: 'AEs leading to discontinuation', id: 'ae-discontinuations', file: 'ae-discontinuation-listing', note: 'AEACN = DRUG WITHDRAWN' },
-        { rows: possible, title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'grade ≥ 3, related, onset inside the DLT window, not flagged as DLT: for the investigator to confirm' },
-      ].map((l) =>
+      {sections.map((l) =>
         l.rows.length === 0 ? (
           <p key={l.id} className="note-box" data-testid={`${l.id}-empty`}>
             <strong>{l.title}:</strong> none in the selection ({l.note}).
           </p>
         ) : (
-          <div key={l.id} style={{ marginBottom: 18 }}>
-            <DataGrid<AeGridRow>
-              title={`${l.title} (${l.rows.length})`}
-              footnote={review.footnote(l.note)}
-              rows={l.rows}
-              columnDefs={LISTING_COLUMNS}
-              testId={l.id}
-              exportName={l.file}
-              onSubjectClick={review.openSubject}
-              height={h(l.rows.length)}
-            />
-          </div>
+          <ListingTable key={l.id} title={l.title} rows={l.rows} footnote={review.footnote(l.note)} testId={l.id} fileName={`${l.file}-${hash}.csv`} onSubject={review.openSubject} />
         ),
       )}
       {deaths.length === 0 ? (
@@ -277,16 +248,7 @@ function ListingsSection({ listings }: { listings: Listings }) {
           <strong>Deaths:</strong> none in the selection (DM DTHFL/DTHDTC, DS death, fatal AEs).
         </p>
       ) : (
-        <DataGrid
-          title={`Deaths (${deaths.length})`}
-          footnote={review.footnote('from DM (DTHFL/DTHDTC), DS (death) and AEs with a fatal outcome')}
-          rows={deaths}
-          columnDefs={deathCols}
-          testId="ae-deaths"
-          exportName="death-listing"
-          onSubjectClick={review.openSubject}
-          height={h(deaths.length)}
-        />
+        <DeathsTable rows={deaths} footnote={review.footnote('from DM (DTHFL/DTHDTC), DS (death) and AEs with a fatal outcome')} fileName={`death-listing-${hash}.csv`} onSubject={review.openSubject} />
       )}
     </div>
   );

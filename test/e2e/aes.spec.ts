@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { cutSnapshot, generateStudy } from '../../electron/core/demo/generate';
+import { DEMO_DIR, expect, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
+
+// Adverse events on the demo study (newest shipped cut). What a person checks: the grid holds every
+// AE record of the snapshot (safety.aeListing; the generator's truth counts them per subject,
+// electron/core/demo/truth.ts), the quick filter narrows it to the matching records, the CSV export
+// starts with the title and carries the footnote (cut-off, snapshot hash, filters), the incidence
+// tables show the subjects n (%) of safety.incidence with the treated subjects per level as
+// denominators (worst grade per subject: CTCAE, DESIGN §4), and the SAE / DLT listings list the
+// truth's SAEs and DLTs.
+
+function cut2Truth() {
+  const def = JSON.parse(fs.readFileSync(path.join(DEMO_DIR, 'cut2', 'study.json'), 'utf8')) as { dataCutoff: string };
+  return cutSnapshot(generateStudy(), def.dataCutoff).truth;
+}
+
+async function openView(page: Page, name: string): Promise<void> {
+  await page.locator('nav[aria-label="Views"]').getByRole('button', { name, exact: true }).click();
+}
+
+/** AG Grid's aria-rowcount: the rows after filtering plus the header and floating-filter rows. */
+async function gridRows(grid: Locator): Promise<number> {
+  return Number(await grid.locator('[aria-rowcount]').first().getAttribute('aria-rowcount')) - 2;
+}
+
+test('AEs: every AE in the grid, quick filter, CSV with title and footnote, incidence n (%) by level and worst grade, SAE and DLT listings', async ({ page, app }) => {
+  test.setTimeout(600_000);
+  const [newest] = await app.core.call('snapshots.list', {});
+  const sid = newest!.snapshotId;
+  const hash = newest!.contentHash.slice(0, 12);
+  const listing = await app.core.call('safety.aeListing', { snapshotId: sid });
+  const truth = cut2Truth();
+  expect(listing.rows.length).toBe(truth.subjects.reduce((n, s) => n + s.aeCount, 0));
+
+  await page.goto(app.url);
+  await openView(page, 'AEs');
+  const grid = page.getByTestId('aes');
+  await expect(grid.locator('.ag-row').first()).toBeVisible();
+  await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
+
+  // Quick filter: the records with the text in a shown column (here: the term / PT).
+  const term = 'nausea';
+  const visibleText = (r: (typeof listing.rows)[number]) =>
+    [r.usubjid, r.level, r.studyDay, r.aeterm, r.aedecod, r.aebodsys, r.grade, r.aeout, r.aeacn].map((v) => String(v ?? '')).join('\u0001').toLowerCase();
+  const matching = listing.rows.filter((r) => visibleText(r).includes(term)).length;
+  expect(matching).toBeGreaterThan(0);
+  expect(matching).toBeLessThan(listing.rows.length);
+  await page.evaluate(() => performance.clearMarks('view:aes:filtered'));
+  await page.getByTestId('aes-search').fill(term);
+  await expect.poll(() => gridRows(grid)).toBe(matching);
+  expect(await page.evaluate(() => performance.getEntriesByName('view:aes:filtered').length)).toBeGreaterThan(0);
+  await page.getByTestId('aes-search').fill('');
+  await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
+
+  // CSV export: title first, every record, the footnote last.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('aes-export-csv').click()]);
+  expect(csv.suggestedFilename()).toBe(`adverse-events-${hash}.csv`);
+  const lines = fs.readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('"All adverse events"');
+  expect(lines[1]).toContain('"Subject"');
+  expect(lines.length).toBe(1 + 1 + listing.rows.length + 1);
+  expect(lines.at(-1)).toContain(`Data cut-off ${newest!.dataCutoff}`);
+  expect(lines.at(-1)).toContain(`snapshot ${hash}`);
+  expect(lines.at(-1)).toContain('filters: all subjects');
+
+  // Group by SOC: the rows come sorted by SOC, the first group named with its row count.
+  await page.getByTestId('aes-groupby').selectOption('aebodsys');
+  const socs = [...new Set(listing.rows.map((r) => r.aebodsys ?? '(missing)'))].sort((a, b) => a.localeCompare(b));
+  const firstSoc = listing.rows.filter((r) => (r.aebodsys ?? '(missing)') === socs[0]).length;
+  await expect(grid.locator('.group-label').first()).toHaveText(`${socs[0]} (${firstSoc})`);
+  await page.getByTestId('aes-groupby').selectOption('');
+
+  // Incidence tables against safety.incidence; denominators in the header.
+  const any = await app.core.call('safety.incidence', { snapshotId: sid, by: 'level', minGrade: 1 });
+  const g3 = await app.core.call('safety.incidence', { snapshotId: sid, by: 'level', minGrade: 3 });
+  const worst = page.getByTestId('ae-worst-grade');
+  for (const g of any.groups) await expect(worst.locator(`thead th[data-group="${g.key}"]`)).toContainText(`N = ${g.n}`);
+  const anyRow = any.rows.find((r) => r.kind === 'any')!;
+  const g3Row = g3.rows.find((r) => r.kind === 'any')!;
+  const pct = (n: number, d: number) => (n === 0 ? '0' : `${n} (${((100 * n) / d).toFixed(1)})`);
+  for (const g of any.groups) {
+    const c = anyRow.cells[g.key]!;
+    await expect(worst.locator(`td[data-line=any][data-group="${g.key}"]`)).toHaveText(pct(c.subjects, g.n));
+    for (let grade = 1; grade <= 5; grade++) await expect(worst.locator(`td[data-line=grade${grade}][data-group="${g.key}"]`)).toHaveText(pct(c.byWorstGrade[grade - 1]!, g.n));
+    await expect(worst.locator(`td[data-line=g3][data-group="${g.key}"]`)).toHaveText(pct(g3Row.cells[g.key]?.subjects ?? 0, g.n));
+    // Independent of the core: the truth's subjects per level by worst grade, and grade ≥ 3.
+    const atLevel = truth.subjects.filter((s) => `L${s.level}` === g.key);
+    expect(g.n).toBe(atLevel.length);
+    for (let grade = 1; grade <= 5; grade++) expect(c.byWorstGrade[grade - 1], `DL ${g.key} worst grade ${grade}`).toBe(atLevel.filter((s) => s.worstGrade === grade).length);
+    expect(g3Row.cells[g.key]?.subjects ?? 0).toBe(atLevel.filter((s) => s.grade3plus).length);
+  }
+  await page.getByTestId('ae-incidence-details').locator('summary').click();
+  const inc = page.getByTestId('ae-incidence');
+  await expect(inc.getByTestId('incidence-row')).toHaveCount(any.rows.length);
+  const g3ByKey = new Map(g3.rows.map((r) => [`${r.soc ?? ''}|${r.pt ?? ''}`, r]));
+  for (const r of any.rows) {
+    const key = `${r.soc ?? ''}|${r.pt ?? ''}`;
+    const row = inc.locator(`[data-testid=incidence-row][data-key="${key.replace(/"/g, '\\"')}"]`);
+    for (const g of any.groups) {
+      await expect(row.locator(`td[data-group="${g.key}"][data-grade=any]`)).toHaveText(pct(r.cells[g.key]?.subjects ?? 0, g.n));
+      await expect(row.locator(`td[data-group="${g.key}"][data-grade="3"]`)).toHaveText(pct(g3ByKey.get(key)?.cells[g.key]?.subjects ?? 0, g.n));
+    }
+    await expect(row.locator('td[data-group=total][data-grade=any]')).toHaveText(pct(r.total.subjects, any.totalN));
+  }
+
+  // Listings: the truth's SAEs and DLTs.
+  const listings = await app.core.call('safety.listings', { snapshotId: sid });
+  expect(listings.saes.length).toBe(truth.subjects.reduce((n, s) => n + s.saeCount, 0));
+  expect(listings.dlts.length).toBe(truth.subjects.reduce((n, s) => n + s.dltCount, 0));
+  await expect(page.getByTestId('ae-saes').locator('tbody tr')).toHaveCount(listings.saes.length);
+  if (listings.dlts.length) await expect(page.getByTestId('ae-dlts').locator('tbody tr')).toHaveCount(listings.dlts.length);
+  if (listings.discontinuations.length) await expect(page.getByTestId('ae-discontinuations').locator('tbody tr')).toHaveCount(listings.discontinuations.length);
+  else await expect(page.getByTestId('ae-discontinuations-empty')).toBeVisible();
+  // The SAE listing's CSV: title first, one line per SAE, the footnote last.
+  const [saeCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ae-saes-export-csv').click()]);
+  const saeLines = fs.readFileSync((await saeCsv.path())!, 'utf8').trim().split('\n');
+  expect(saeLines[0]).toBe('"Serious adverse events"');
+  expect(saeLines).toHaveLength(1 + 1 + listings.saes.length + 1);
+  expect(saeLines.at(-1)).toContain(`snapshot ${hash}`);
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, 'aes-normal');
+  await page.getByTestId('ae-worst-grade').screenshot({ path: path.join(SCREENSHOT_DIR, 'aes-worst-grade.png') });
+  let t0 = Date.now();
+  expect(await seriousViolations(page), 'axe: AEs view').toEqual([]);
+  console.log(`axe AEs: ${Date.now() - t0} ms`);
+
+  await page.keyboard.press('p');
+  await expect(page.locator('.app.presentation')).toBeVisible();
+  await page.waitForTimeout(400);
+  await screenshot(page, 'aes-presentation');
+  t0 = Date.now();
+  expect(await seriousViolations(page), 'axe: AEs view in presentation mode').toEqual([]);
+  console.log(`axe AEs presentation: ${Date.now() - t0} ms`);
+  await page.getByTestId('presentation-exit').click();
+
+  // A click on a row opens that subject's profile.
+  const firstRow = grid.locator('.ag-center-cols-container .ag-row').first();
+  const subject = (await grid.locator('.ag-pinned-left-cols-container .ag-row').first().innerText()).trim();
+  await firstRow.click();
+  await expect
+    .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string }))
+    .toMatchObject({ view: 'profile', subject });
+});

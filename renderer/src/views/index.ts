@@ -2,6 +2,10 @@ import type { ComponentType } from 'react';
 import { CohortsView } from './CohortsView';
 import { SwimmerView } from './SwimmerView';
 import { ProfileView } from './ProfileView';
+import { SpiderView } from './SpiderView';
+import { WaterfallView } from './WaterfallView';
+import { AesView } from './AesView';
+import { EfficacyView } from './EfficacyView';
 import { SnapshotView } from './SnapshotView';
 import { MeetingView } from './MeetingView';
 import { AuditView } from './AuditView';
@@ -24,6 +28,10 @@ export const VIEW_GROUPS: Record<ViewDef['group'], string> = { review: 'Review',
 export const VIEWS: ViewDef[] = [
   { id: 'cohorts', label: 'Cohorts', group: 'review', component: CohortsView },
   { id: 'swimmer', label: 'Swimmer', group: 'review', component: SwimmerView },
+  { id: 'spider', label: 'Spider', group: 'review', component: SpiderView },
+  { id: 'waterfall', label: 'Waterfall', group: 'review', component: WaterfallView },
+  { id: 'aes', label: 'AEs', group: 'review', component: AesView },
+  { id: 'efficacy', label: 'Efficacy', group: 'review', component: EfficacyView },
   { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
   { id: 'meeting', label: 'Meetings', group: 'meeting', component: MeetingView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },

@@ -314,7 +314,7 @@ export { Modal };
 /** The password rules in words (settings), for the forms that set a password. */
 export function passwordRulesText(s: Settings | null): string {
   if (!s) return '';
-  return `At least ${s.passwordMinLength} characters and ${s.passwordMinClasses} of: lower case, upper case, digits, other characters.`;
+  return `At least ${s.passwordMinLength} characters and ${s.passwordMinClasses} of: lower case, upper case, digits, other characters; not containing the user id.`;
 }
 
 function useSettings(): Settings | null {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { MeetingView, UserInfo } from '../../../../shared/api/meetings';
 import type { MinutesExportResult, MinutesVerifyResult } from '../../../../shared/api/minutes';
 import { isoWithOffset, type Meaning } from '../../../../shared/meeting';
@@ -424,7 +424,6 @@ export function VerifyPanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<{ name: string; v: MinutesVerifyResult } | null>(null);
-  const inputId = useMemo(() => `verify-file-${Math.random().toString(36).slice(2)}`, []);
   const onFile = async (f: File | undefined) => {
     if (!f) return;
     setBusy(true);
@@ -443,10 +442,10 @@ export function VerifyPanel() {
     <section className="card verify-panel" aria-labelledby="verify-title" data-testid="verify-panel">
       <h2 id="verify-title">Verify a minutes PDF</h2>
       <p className="muted">Checks a file without trusting it: every PDF signature, that the last one covers the whole file, the attached record and its Part 11 signatures, and the snapshot it cites.</p>
-      <label className="file-btn btn" htmlFor={inputId}>
+      <label className="file-btn btn">
         Choose a PDF…
+        <input className="visually-hidden-input" type="file" accept="application/pdf,.pdf" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} data-testid="verify-file" />
       </label>
-      <input id={inputId} className="visually-hidden-input" type="file" accept="application/pdf,.pdf" onChange={(e) => void onFile(e.target.files?.[0])} data-testid="verify-file" />
       {busy && <span className="muted"> Verifying…</span>}
       {error && (
         <p className="form-problem" role="alert">

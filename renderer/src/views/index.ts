@@ -6,6 +6,8 @@ import { SpiderView } from './SpiderView';
 import { WaterfallView } from './WaterfallView';
 import { AesView } from './AesView';
 import { EfficacyView } from './EfficacyView';
+import { PkView } from './PkView';
+import { ImmunogenicityView } from './ImmunogenicityView';
 import { SnapshotView } from './SnapshotView';
 import { MeetingView } from './MeetingView';
 import { AuditView } from './AuditView';
@@ -30,8 +32,10 @@ export const VIEWS: ViewDef[] = [
   { id: 'swimmer', label: 'Swimmer', group: 'review', component: SwimmerView },
   { id: 'spider', label: 'Spider', group: 'review', component: SpiderView },
   { id: 'waterfall', label: 'Waterfall', group: 'review', component: WaterfallView },
+  { id: 'pk', label: 'PK', group: 'review', component: PkView },
   { id: 'aes', label: 'AEs', group: 'review', component: AesView },
   { id: 'efficacy', label: 'Efficacy', group: 'review', component: EfficacyView },
+  { id: 'immunogenicity', label: 'Immunogenicity', group: 'review', component: ImmunogenicityView },
   { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
   { id: 'meeting', label: 'Meetings', group: 'meeting', component: MeetingView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },

@@ -99,6 +99,8 @@ export const CohortRow = z.object({
   windowComplete: z.number().int(),
   /** Subjects still inside their DLT window at the data cut-off. */
   windowOpen: z.number().int(),
+  /** Subjects not DLT-evaluable: treatment ended before the window closed without a DLT, or too little exposure. */
+  notEvaluable: z.number().int(),
   /** The open windows' last days (ISO dates), for "days left". */
   windowEnds: z.array(z.object({ usubjid: z.string(), windowEnd: z.string(), daysLeft: z.number().int() })),
   subjectsGrade3: z.number().int(),

@@ -25,6 +25,12 @@ const ACCOUNTS = {
   member2: { username: 'dr.two', printedName: 'Dr Tara Two', title: 'Safety physician', role: 'voting-member', temp: 'Temp-Member-002', password: 'Member-Two-2025!' },
 } as const;
 
+/** Full-page screenshots from the top (sticky bars stay where they belong). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
 
 async function sign(page: Page, username: string, password: string): Promise<void> {
@@ -146,8 +152,13 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(page.locator('[data-testid=swimmer] .js-plotly-plot')).toHaveAttribute('data-drawn', 'true');
   await page.getByTestId('swimmer-capture').click();
   await expect(page.getByTestId('swimmer-capture-status')).toHaveText('✓ captured');
+  // The cohort table, captured as a (vector) SVG table.
+  await nav(page, 'Cohorts');
+  await page.getByTestId('cohorts-table-capture').click();
+  await expect(page.getByTestId('cohorts-table-capture-status')).toHaveText('✓ captured');
   await nav(page, 'Meetings');
-  await expect(record.getByTestId('captured-figure')).toHaveCount(1);
+  await expect(record.getByTestId('captured-figure')).toHaveCount(2);
+  await expect(record.getByTestId('captured-figure').nth(1)).toContainText('SVG');
 
   // Locking is refused while the departure has no rationale.
   await record.getByTestId('finalize').click();
@@ -155,7 +166,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(record.getByTestId('lock-issue').first()).toContainText('a rationale is required');
   await expect(record.getByTestId('meeting-status')).toHaveText('Draft');
   await expect(record.getByTestId(`rationale-${current}`)).toHaveAttribute('aria-invalid', 'true');
-  await screenshot(page, 'meeting-blocked');
+  await shot(page, 'meeting-blocked');
   await record.getByTestId(`rationale-${current}`).fill(
     `The MTD rule would stop here, but both DLTs at DL${current} were reversible and the committee wants 3 more patients at DL${current - 1} before declaring the MTD (BOIN and mTPI-2 also de-escalate).`,
   );
@@ -182,7 +193,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(record.getByTestId('signature-row')).toHaveCount(4);
   await expect(record.getByTestId('signatures')).toContainText(ACCOUNTS.member1.printedName);
   await expect(record.getByTestId('signatures')).toContainText(ACCOUNTS.member2.printedName);
-  await screenshot(page, 'meeting-signed');
+  await shot(page, 'meeting-signed');
 
   // ---- export: password again; the signed PDF and the JSON record are downloaded ----
   await record.getByTestId('export-minutes').click();
@@ -213,8 +224,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(verify.getByTestId('verification-verdict')).toContainText('Intact');
   for (const a of [ACCOUNTS.member1, ACCOUNTS.member2, ACCOUNTS.chair, ACCOUNTS.secretary]) await expect(verify.getByTestId('verification-record-signatures')).toContainText(a.printedName);
   await expect(verify).toContainText(snap!.contentHash.slice(0, 12));
-  await page.getByTestId('verify-panel').scrollIntoViewIfNeeded();
-  await screenshot(page, 'meeting-verify');
+  await page.getByTestId('verify-panel').screenshot({ path: path.join(ROOT, 'test-results/screenshots/meeting-verify.png') });
 
   // A copy with one byte changed inside the signed range is no longer intact.
   const tampered = Buffer.from(pdf);

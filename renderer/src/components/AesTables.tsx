@@ -3,6 +3,7 @@ import type { Output } from '../../../shared/contract';
 import { count } from '../format';
 import { GRADE_COLORS } from '../theme';
 import { downloadBlob } from './Plot';
+import { CaptureTableButton } from './meeting/capture';
 
 // The AE view's tables: the grade cell colours of the AE grid, and the TEAE incidence tables by
 // dose level (safety.incidence: subjects n (%) of the treated subjects at the level, any grade and
@@ -148,7 +149,8 @@ export function IncidenceBySocTable({ any, g3, groups, groupLabel, footnote, fil
           <span>{title}</span>{' '}
           <button type="button" className="btn btn-small" onClick={exportCsv} data-testid="ae-incidence-export-csv">
             CSV
-          </button>
+          </button>{' '}
+          <CaptureTableButton tableTestId="ae-incidence" title={title} footnote={footnote} testId="ae-incidence-capture" />
         </caption>
         <thead>
           <tr>

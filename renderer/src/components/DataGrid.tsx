@@ -234,7 +234,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
               const rows: string[][] = [];
               a.forEachNodeAfterFilterAndSort((n) => void rows.push(columns.map((c) => String(a.getCellValue({ rowNode: n, colKey: c, useFormatter: true }) ?? ''))));
               const head = columns.map((c) => c.getColDef().headerName ?? c.getColId());
-              return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title, footnote, head, rows })) };
+              return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows })) };
             }}
           />
         </div>

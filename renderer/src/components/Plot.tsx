@@ -226,9 +226,9 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
             caption={footnote}
             testId={`${testId}-capture`}
             render={async () => {
+              // As shown, without the export's title and footnote: the minutes print them as the figure's title and caption.
               const width = Math.max(900, el.current?.clientWidth ?? 1100);
-              const fig = exportFigure(data, mergeLayout(themeLayout(false), layout ?? {}), title, footnote, width, height + 120);
-              const url = await Plotly.toImage(fig, { format: 'png', width, height: fig.layout.height as number, scale: 2 });
+              const url = await Plotly.toImage({ data, layout: mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false }) }, { format: 'png', width, height, scale: 2 });
               return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
             }}
           />

@@ -8,6 +8,7 @@ import { useCall } from '../useCall';
 import { CohortDltPanel } from '../components/CohortDlt';
 import { useReview } from '../review';
 import type { ViewProps } from './types';
+import { CaptureTableButton } from '../components/meeting/capture';
 
 // Cohorts (DESIGN §5): one row per dose level and part, the table the committee opens first.
 
@@ -136,6 +137,7 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
         <Kpi label="On treatment" value={t.ongoing} />
       </div>
 
+      <CaptureTableButton tableTestId="cohorts-table" title="Cohort summary by dose level" testId="cohorts-table-capture" />
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Cohort table">
         <table className="data-table cohorts-table" data-testid="cohorts-table">
           <caption className="sr-only">Cohort summary by dose level at data cut-off {isoDate(summary.dataCutoff)}</caption>

@@ -1,12 +1,14 @@
 import { useState, useSyncExternalStore } from 'react';
 import { invoke } from '../../api';
 import { errorText, SignInCancelled, useAuth } from '../../auth';
+import { useReview } from '../../review';
 
 // "Capture for meeting": the figures and tables the committee looked at go into the draft meeting
 // record as they were shown (issue 5 "Meetings"; meetings.addFigure stores the bytes with their
 // SHA-256). The Meeting view chooses the draft that receives captures (the capture target); the
 // Plot and DataGrid toolbars and the review tables show a "Capture for meeting" button while one is
-// chosen. Plots are captured as PNG at twice the screen resolution, tables as SVG (vector).
+// chosen. Plots are captured as PNG at twice the screen resolution, tables as SVG (vector). The images carry no title or footnote of their own: the record stores them as the
+// figure's title and caption, and the minutes print them there.
 
 export interface CaptureTarget {
   meetingId: number;
@@ -129,7 +131,7 @@ function textWidth(text: string, size: number, bold = false): number {
 const clip = (s: string, max = 80) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /**
- * A table drawn as SVG: title, header row, body rows with light rules, and the footnote lines under
+ * A table drawn as SVG: title (optional), header row, body rows with light rules, and the footnote lines under
  * it. Column widths follow the widest cell; only rect, line and text elements (the minutes' PDF
  * renderer draws them as vectors).
  */
@@ -143,12 +145,12 @@ export function tableSvg(t: { title: string; footnote: string; head: string[]; r
   const tableW = widths.reduce((a, b) => a + b, 0);
   const footLines = t.footnote ? t.footnote.split('\n') : [];
   const width = Math.max(tableW, textWidth(t.title, 14, true), ...footLines.map((l) => textWidth(l, 9))) + 2;
-  const top = 30;
-  const height = top + rowH * (rows.length + 1) + 10 + footLines.length * 13 + 4;
+  const top = t.title ? 30 : 1;
+  const height = top + rowH * (rows.length + 1) + (footLines.length ? 10 + footLines.length * 13 + 4 : 2);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}">`);
   out.push(`<rect x="0" y="0" width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="#ffffff"/>`);
-  out.push(`<text x="1" y="18" font-family="Helvetica" font-size="14" font-weight="bold" fill="#1d2430">${esc(t.title)}</text>`);
+  if (t.title) out.push(`<text x="1" y="18" font-family="Helvetica" font-size="14" font-weight="bold" fill="#1d2430">${esc(t.title)}</text>`);
   out.push(`<rect x="1" y="${top}" width="${tableW}" height="${rowH}" fill="#eef1f5"/>`);
   let x = 1;
   head.forEach((h, i) => {
@@ -187,18 +189,19 @@ export function htmlTableRows(table: HTMLTableElement): { head: string[]; rows: 
 }
 
 /** "Capture for meeting" for an HTML table on screen (found by its data-testid when clicked). */
-export function CaptureTableButton({ tableTestId, title, footnote, testId }: { tableTestId: string; title: string; footnote: string; testId: string }) {
+export function CaptureTableButton({ tableTestId, title, footnote, testId }: { tableTestId: string; title: string; footnote?: string; testId: string }) {
+  const review = useReview();
   return (
     <CaptureButton
       title={title}
-      caption={footnote}
+      caption={footnote ?? review.footnote()}
       testId={testId}
       render={async () => {
         const el = document.querySelector(`[data-testid="${tableTestId}"]`);
         const table = el instanceof HTMLTableElement ? el : el?.querySelector('table');
         if (!table) throw new Error(`the table ${tableTestId} is not on screen`);
         const { head, rows } = htmlTableRows(table);
-        return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title, footnote, head, rows })) };
+        return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows })) };
       }}
     />
   );

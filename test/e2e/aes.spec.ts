@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { cutSnapshot, generateStudy } from '../../electron/core/demo/generate';
-import { DEMO_DIR, expect, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
+import { DEMO_DIR, expect, ROOT, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
 
 // Adverse events on the demo study (newest shipped cut). What a person checks: the grid holds every
 // AE record of the snapshot (safety.aeListing; the generator's truth counts them per subject,
@@ -141,4 +141,35 @@ test('AEs: every AE in the grid, quick filter, CSV with title and footnote, inci
   await expect
     .poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string }))
     .toMatchObject({ view: 'profile', subject });
+});
+
+test.describe('a real export without study.json (CDISC pilot 01: DM, AE, EX, DS, TS only)', () => {
+  test.use({ seedDemo: false });
+  test('AEs, spider and efficacy say what they can show and what is missing', async ({ page, app }) => {
+    test.setTimeout(600_000);
+    // Read in place from the shared reference data (not copied into the project).
+    const dir = path.resolve(ROOT, '../shared/reference/sdtm-xpt/cdiscpilot01');
+    const imported = await app.core.call('snapshot.import', { path: dir });
+    expect(imported.status).toBe('imported');
+    const listing = await app.core.call('safety.aeListing', { snapshotId: imported.snapshotId! });
+    const any = await app.core.call('safety.incidence', { snapshotId: imported.snapshotId!, by: 'level', minGrade: 1 });
+
+    await page.goto(app.url);
+    await openView(page, 'AEs');
+    const grid = page.getByTestId('aes');
+    await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
+    // Without a study definition the doses are not in a plan: the incidence still has its columns and denominators.
+    const worst = page.getByTestId('ae-worst-grade');
+    for (const g of any.groups) await expect(worst.locator(`thead th[data-group="${g.key}"]`)).toContainText(`N = ${g.n}`);
+    await screenshot(page, 'aes-cdiscpilot01');
+
+    await openView(page, 'Spider');
+    await expect(page.getByRole('heading', { name: 'This snapshot has no tumour measurements' })).toBeVisible();
+    await openView(page, 'Waterfall');
+    await expect(page.getByRole('heading', { name: 'This snapshot has no tumour measurements' })).toBeVisible();
+    await openView(page, 'Efficacy');
+    await expect(page.getByRole('heading', { name: 'No tumour assessments in this snapshot' })).toBeVisible();
+    await expect(page.getByTestId('km-os').locator('.plot-area')).toHaveAttribute('data-drawn', 'true');
+    await screenshot(page, 'efficacy-cdiscpilot01');
+  });
 });

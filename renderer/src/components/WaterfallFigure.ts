@@ -40,6 +40,9 @@ export function borColor(bor: string): string {
   return RESPONSE_COLORS.NE;
 }
 
+/** Above this many bars the bars are drawn as WebGL line segments (SVG bars slow down beyond a few thousand). */
+export const WEBGL_BARS = 2000;
+
 const BOR_ORDER = ['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING'];
 
 export interface WaterfallOptions {
@@ -53,6 +56,7 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
   const groupOf = (b: WaterfallBar) => (o.colourBy === 'level' ? String(b.level ?? 0) : b.bor);
   const groups = [...new Set(bars.map(groupOf))].sort((a, b) => (o.colourBy === 'level' ? Number(a) - Number(b) : BOR_ORDER.indexOf(a) - BOR_ORDER.indexOf(b)));
   const labelled = bars.length <= MAX_LABELLED_BARS;
+  if (bars.length > WEBGL_BARS) return waterfallGl(bars, groups, groupOf, o);
   const data: PlotTrace[] = groups.map((g) => {
     const mine = bars.filter((b) => groupOf(b) === g);
     const level = o.colourBy === 'level' ? (Number(g) || null) : null;
@@ -87,6 +91,51 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
         title: { text: `Subjects (n = ${bars.length}), sorted by best change` },
       },
       yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472', range: [minY, maxY] },
+      shapes: ref.shapes,
+      annotations: ref.annotations,
+      legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },
+      hovermode: 'closest',
+    },
+  };
+}
+
+/**
+ * The large-study waterfall: each bar a vertical WebGL segment from 0 to its value at its rank
+ * (1 = largest increase), one trace per colour group; same order, colours and reference lines.
+ */
+function waterfallGl(bars: WaterfallBar[], groups: string[], groupOf: (b: WaterfallBar) => string, o: WaterfallOptions): { data: PlotTrace[]; layout: PlotLayout } {
+  const rank = new Map(bars.map((b, i) => [b.usubjid, i + 1]));
+  const data: PlotTrace[] = groups.map((g) => {
+    const x: (number | null)[] = [];
+    const y: (number | null)[] = [];
+    const customdata: (string[] | null)[] = [];
+    for (const b of bars) {
+      if (groupOf(b) !== g) continue;
+      const r = rank.get(b.usubjid)!;
+      x.push(r, r, null);
+      y.push(0, b.best, null);
+      const cd = [b.usubjid, o.doseLabel(b.level), b.bor];
+      customdata.push(cd, cd, null);
+    }
+    const level = o.colourBy === 'level' ? (Number(g) || null) : null;
+    return {
+      type: 'scattergl',
+      mode: 'lines',
+      name: o.colourBy === 'level' ? o.doseLabel(level) : g,
+      x,
+      y,
+      customdata,
+      connectgaps: false,
+      line: { width: 2, color: o.colourBy === 'level' ? o.doseColor(level) : borColor(g) },
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{y:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
+    };
+  });
+  const ref = referenceLines('left');
+  return {
+    data,
+    layout: {
+      xaxis: { title: { text: `Subjects (n = ${bars.length}) by rank of best change` }, range: [0, bars.length + 1], zeroline: false },
+      yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472' },
       shapes: ref.shapes,
       annotations: ref.annotations,
       legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },

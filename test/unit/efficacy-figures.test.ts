@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { clopperPearson } from '../../shared/binomial';
+import { kmTickStep, rateText } from '../../renderer/src/components/EfficacyFigures';
+import { hasSpiderLine, RECIST_LINES, spiderFigure, type TumourSubject } from '../../renderer/src/components/SpiderFigure';
+import { borLabel, waterfallBars, waterfallFigure, WEBGL_BARS } from '../../renderer/src/components/WaterfallFigure';
+
+// The figure builders of the spider, waterfall and efficacy views: pure functions from contract
+// results to plotly data. The clinical values come from the core; these tests check what is drawn.
+
+function subject(usubjid: string, level: number | null, pcts: (number | null)[], bor = 'SD'): TumourSubject {
+  const bestPost = pcts.slice(1).filter((p): p is number => p !== null);
+  const resp = { response: bor as TumourSubject['bor']['confirmed']['response'], dtc: null, firstResponseDtc: null, dor: null };
+  return {
+    usubjid, level, dose: null, doseUnit: null, part: 'escalation', firstDoseDtc: '2025-01-01', baselineDtc: '2024-12-28', baselineSum: 50,
+    points: pcts.map((p, i) => ({ dtc: `2025-0${i + 1}-01`, studyDay: i === 0 ? -3 : i * 42, baseline: i === 0, evaluator: 'INVESTIGATOR', sum: null, sumSource: null, nadir: null, pctFromBaseline: p, pctFromNadir: null, newLesion: i === 2, response: null, responseSource: null })),
+    bestPctChange: bestPost.length ? Math.min(...bestPost) : null,
+    bor: { confirmed: resp, unconfirmed: resp },
+    notes: [],
+  };
+}
+
+const opts = { doseColor: (l: number | null) => `c${l}`, doseLabel: (l: number | null) => `DL${l}` };
+
+describe('spider figure', () => {
+  it('draws one line per subject with a post-baseline % change, grouped in one trace per dose level, and the RECIST 1.1 lines (+20 %, −30 %; Eisenhauer 2009 §4.3.1)', () => {
+    const s = [subject('A', 1, [0, -10, -35]), subject('B', 1, [0, 25]), subject('C', 2, [0, null]), subject('D', 2, [0])];
+    expect(s.map(hasSpiderLine)).toEqual([true, true, false, false]);
+    const fig = spiderFigure(s, { unit: 'days', ...opts });
+    expect(fig.lines).toBe(2);
+    const lines = fig.data.filter((t) => t.mode === 'lines+markers');
+    expect(lines).toHaveLength(1);
+    // A gap (null) separates the subjects inside a trace.
+    expect(lines[0]!.y).toEqual([0, -10, -35, null, 0, 25, null]);
+    expect((fig.layout.shapes as { y0: number }[]).map((r) => r.y0)).toEqual(RECIST_LINES.map((r) => r.value));
+    expect(RECIST_LINES.map((r) => r.value)).toEqual([20, -30]);
+    // New lesions: their own trace.
+    expect(fig.data.find((t) => t.name === 'New lesion')!.x).toEqual([84]);
+    // Weeks: study day / 7.
+    expect(spiderFigure(s, { unit: 'weeks', ...opts }).data[0]!.x).toEqual([-0.43, 6, 12, null, -0.43, 6, null]);
+  });
+});
+
+describe('waterfall figure', () => {
+  it('sorts the bars by best % change descending (ties by subject), leaves out subjects without a post-baseline sum and labels the BOR', () => {
+    const s = [subject('B', 1, [0, -40], 'PR'), subject('A', 2, [0, 30], 'PD'), subject('C', 1, [0, -40], 'PR'), subject('D', 3, [0]), subject('E', 3, [0, 5], 'NON-CR/NON-PD')];
+    const bars = waterfallBars(s, 'confirmed');
+    expect(bars.map((b) => b.usubjid)).toEqual(['A', 'E', 'B', 'C']);
+    expect(bars.map((b) => borLabel(b.bor))).toEqual(['PD', 'NN', 'PR', 'PR']);
+    const fig = waterfallFigure(bars, { colourBy: 'bor', kind: 'confirmed', ...opts });
+    expect((fig.layout.xaxis as { categoryarray: string[] }).categoryarray).toEqual(['A', 'E', 'B', 'C']);
+    expect(fig.data.map((t) => t.name)).toEqual(['PR', 'Non-CR/non-PD', 'PD']);
+  });
+  it('draws a large study as WebGL segments in the same order', () => {
+    const many = Array.from({ length: WEBGL_BARS + 1 }, (_, i) => subject(`S${String(i).padStart(5, '0')}`, 1, [0, (i % 200) - 100]));
+    const fig = waterfallFigure(waterfallBars(many, 'confirmed'), { colourBy: 'level', kind: 'confirmed', ...opts });
+    expect(fig.data[0]!.type).toBe('scattergl');
+    const y = (fig.data[0]!.y as (number | null)[]).filter((v, i) => i % 3 === 1) as number[];
+    for (let i = 1; i < y.length; i++) expect(y[i]!).toBeLessThanOrEqual(y[i - 1]!);
+  });
+});
+
+describe('efficacy figures', () => {
+  it('prints a rate with its exact CI as given (Clopper–Pearson, shared/binomial.ts): 4/17', () => {
+    const ci = clopperPearson(4, 17);
+    expect(rateText({ estimate: ci.estimate, lower: ci.lower, upper: ci.upper })).toBe('23.5% (6.8–49.9)');
+    expect(rateText({ estimate: null, lower: 0, upper: 1 })).toBe('—');
+  });
+  it('spaces the KM ticks for six to ten at-risk columns', () => {
+    expect(kmTickStep(5.4, 'months')).toBe(1);
+    expect(kmTickStep(14, 'months')).toBe(2);
+    expect(kmTickStep(60, 'months')).toBe(6);
+  });
+});

@@ -131,60 +131,86 @@ function textWidth(text: string, size: number, bold = false): number {
 const clip = (s: string, max = 80) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /**
- * A table drawn as SVG: title (optional), header row, body rows with light rules, and the footnote lines under
- * it. Column widths follow the widest cell; only rect, line and text elements (the minutes' PDF
- * renderer draws them as vectors).
+ * A table drawn as SVG: title (optional), header row, body rows with light rules (a cell may hold
+ * several lines, separated by "\n"), and the footnote lines under it. Column widths follow the
+ * widest line; only rect, line and text elements (the minutes' PDF renderer draws them as vectors).
  */
 export function tableSvg(t: { title: string; footnote: string; head: string[]; rows: string[][] }): string {
   const size = 11;
   const pad = 8;
-  const rowH = 20;
-  const head = t.head.map((h) => clip(h, 40));
-  const rows = t.rows.map((r) => r.map((c) => clip(c)));
-  const widths = head.map((h, i) => Math.ceil(Math.max(textWidth(h, size, true), ...rows.map((r) => textWidth(r[i] ?? '', size))) + 2 * pad));
+  const lineH = 13;
+  const head = t.head.map((h) => clip(h, 48));
+  const rows = t.rows.map((r) => r.map((c) => c.split('\n').map((l) => clip(l))));
+  const widths = head.map((h, i) => Math.ceil(Math.max(textWidth(h, size, true), ...rows.flatMap((r) => (r[i] ?? ['']).map((l) => textWidth(l, size)))) + 2 * pad));
+  const heights = rows.map((r) => 7 + lineH * Math.max(1, ...r.map((c) => c.length)));
+  const headH = 20;
   const tableW = widths.reduce((a, b) => a + b, 0);
   const footLines = t.footnote ? t.footnote.split('\n') : [];
-  const width = Math.max(tableW, textWidth(t.title, 14, true), ...footLines.map((l) => textWidth(l, 9))) + 2;
+  const width = Math.ceil(Math.max(tableW, t.title ? textWidth(t.title, 14, true) : 0, ...footLines.map((l) => textWidth(l, 9))) + 2);
   const top = t.title ? 30 : 1;
-  const height = top + rowH * (rows.length + 1) + (footLines.length ? 10 + footLines.length * 13 + 4 : 2);
+  const bottom = top + headH + heights.reduce((a, b) => a + b, 0);
+  const height = Math.ceil(bottom + (footLines.length ? 10 + footLines.length * 13 + 4 : 2));
+  const text = (x: number, y: number, s: string, bold = false, fs = size, fill = '#1d2430') => `<text x="${x}" y="${y}" font-family="Helvetica" font-size="${fs}"${bold ? ' font-weight="bold"' : ''} fill="${fill}">${esc(s)}</text>`;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}">`);
-  out.push(`<rect x="0" y="0" width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="#ffffff"/>`);
-  if (t.title) out.push(`<text x="1" y="18" font-family="Helvetica" font-size="14" font-weight="bold" fill="#1d2430">${esc(t.title)}</text>`);
-  out.push(`<rect x="1" y="${top}" width="${tableW}" height="${rowH}" fill="#eef1f5"/>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
+  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
+  if (t.title) out.push(text(1, 18, t.title, true, 14));
+  out.push(`<rect x="1" y="${top}" width="${tableW}" height="${headH}" fill="#eef1f5"/>`);
   let x = 1;
   head.forEach((h, i) => {
-    out.push(`<text x="${x + pad}" y="${top + 14}" font-family="Helvetica" font-size="${size}" font-weight="bold" fill="#1d2430">${esc(h)}</text>`);
+    out.push(text(x + pad, top + 14, h, true));
     x += widths[i]!;
   });
+  let y = top + headH;
   rows.forEach((r, j) => {
-    const y = top + rowH * (j + 1);
     out.push(`<line x1="1" y1="${y}" x2="${1 + tableW}" y2="${y}" stroke="#d9dde3" stroke-width="0.8"/>`);
     let cx = 1;
-    r.forEach((c, i) => {
-      out.push(`<text x="${cx + pad}" y="${y + 14}" font-family="Helvetica" font-size="${size}" fill="#1d2430">${esc(c)}</text>`);
+    r.forEach((lines, i) => {
+      lines.forEach((l, k) => out.push(text(cx + pad, y + 14 + k * lineH, l, false, k === 0 ? size : size - 1.5, k === 0 ? '#1d2430' : '#5b6472')));
       cx += widths[i] ?? 0;
     });
+    y += heights[j]!;
   });
-  const bottom = top + rowH * (rows.length + 1);
   out.push(`<line x1="1" y1="${bottom}" x2="${1 + tableW}" y2="${bottom}" stroke="#8a939f" stroke-width="1"/>`);
-  footLines.forEach((l, i) => out.push(`<text x="1" y="${bottom + 20 + i * 13}" font-family="Helvetica" font-size="9" fill="#5b6472">${esc(l)}</text>`));
+  footLines.forEach((l, i) => out.push(text(1, bottom + 20 + i * 13, l, false, 9, '#5b6472')));
   out.push('</svg>');
   return out.join('\n');
 }
 
-/** The text of an HTML table: header cells of the last header row, body rows (cell text on one line). */
+/** A cell's text, one line per visual line, without footnote markers (<sup>) or screen-reader-only text. */
+function cellText(el: Element): string {
+  const c = el.cloneNode(true) as HTMLElement;
+  c.querySelectorAll('sup, .sr-only, button').forEach((n) => n.remove());
+  // innerText needs layout: read the live cell's structure from the clone's block children instead.
+  const blocks = c.querySelectorAll('li, div, p');
+  const lines = blocks.length ? [firstOwnText(c), ...[...blocks].map((b) => (b.textContent ?? '').trim())] : [(c.textContent ?? '').trim()];
+  return lines
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** The text of a cell before its first block child (e.g. the count above a list). */
+function firstOwnText(el: HTMLElement): string {
+  let out = '';
+  for (const n of el.childNodes) {
+    if (n.nodeType === Node.ELEMENT_NODE && /^(UL|OL|LI|DIV|P)$/.test((n as Element).tagName)) break;
+    out += n.textContent ?? '';
+  }
+  return out;
+}
+
+/** The text of an HTML table: its header (a group row's label is put before the columns it spans) and body rows. */
 export function htmlTableRows(table: HTMLTableElement): { head: string[]; rows: string[][] } {
-  const text = (el: Element) =>
-    ((el as HTMLElement).innerText || el.textContent || '')
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .join('; ');
   const headRows = table.tHead ? [...table.tHead.rows] : [];
-  const head = headRows.length ? [...headRows[headRows.length - 1]!.cells].map(text) : [];
-  const bodies = table.tBodies.length ? [...table.tBodies] : [];
-  const rows = bodies.flatMap((b) => [...b.rows].map((r) => [...r.cells].map(text)));
+  const last = headRows[headRows.length - 1];
+  let head = last ? [...last.cells].map((c) => cellText(c).replace(/\n/g, ' ')) : [];
+  if (headRows.length > 1) {
+    const groups: string[] = [];
+    for (const c of headRows[0]!.cells) for (let k = 0; k < c.colSpan; k++) groups.push(c.tagName === 'TH' ? cellText(c).replace(/\n/g, ' ') : '');
+    if (groups.length === head.length) head = head.map((h, i) => (groups[i] ? `${groups[i]}: ${h}` : h));
+  }
+  const rows = [...table.tBodies].flatMap((b) => [...b.rows].map((r) => [...r.cells].map(cellText)));
   return { head: head.length ? head : (rows.shift() ?? []), rows };
 }
 

@@ -126,7 +126,7 @@ export function kmFigure(result: KmResult, ticks: number[], o: KmOptions): { dat
     data.push({
       type: 'scatter',
       mode: 'lines',
-      name: `${g.label} (n=${g.n}, ${g.events} events)`,
+      name: `${g.label} (n=${g.n}, ${g.events} ${g.events === 1 ? 'event' : 'events'})`,
       legendgroup: g.label,
       x: g.steps.map((s) => s.time),
       y: g.steps.map((s) => s.surv * 100),
@@ -148,7 +148,7 @@ export function kmFigure(result: KmResult, ticks: number[], o: KmOptions): { dat
   });
   const { row, top } = atRiskLayout(o.presentation);
   const annotations: PlotLayout[] = [
-    { xref: 'paper', x: 0, xanchor: 'right', xshift: -8, yref: 'paper', y: 0, yanchor: 'top', yshift: -top + row, text: '<b>Number at risk</b>', showarrow: false, align: 'right', name: 'atrisk-head' },
+    { xref: 'paper', x: 0, xanchor: 'right', xshift: -8, yref: 'paper', y: 0, yanchor: 'top', yshift: -top + row, text: '<b>At risk</b>', showarrow: false, align: 'right', name: 'atrisk-head' },
   ];
   result.groups.forEach((g, i) => {
     const yshift = -top - i * row;
@@ -164,7 +164,7 @@ export function kmFigure(result: KmResult, ticks: number[], o: KmOptions): { dat
     layout: {
       xaxis: { title: { text: unitLabel, standoff: 4 }, tickvals: ticks, range: [-(ticks[ticks.length - 1]! * 0.02), ticks[ticks.length - 1]! * 1.02], zeroline: false },
       yaxis: { title: { text: `${result.endpoint === 'PFS' ? 'Progression-free' : 'Overall'} survival (%)` }, range: [-2, 103], ticksuffix: '%', dtick: 20 },
-      margin: { l: 130, r: 24, t: 40, b: top + row * result.groups.length + 12 },
+      margin: { l: o.presentation ? 150 : 120, r: 24, t: 40, b: top + row * result.groups.length + 12 },
       legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
       annotations,
       hovermode: 'closest',

@@ -70,7 +70,7 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
       text: labelled ? mine.map((b) => borLabel(b.bor)) : undefined,
       textposition: labelled ? 'outside' : 'none',
       cliponaxis: false,
-      textfont: { size: 11, color: '#1d2430' },
+      textfont: { color: '#1d2430' },
       hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{y:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
     };
   });
@@ -90,7 +90,7 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
         tickangle: -60,
         title: { text: `Subjects (n = ${bars.length}), sorted by best change` },
       },
-      yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472', range: [minY, maxY] },
+      yaxis: { title: { text: 'Best change from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472', range: [minY, maxY] },
       shapes: ref.shapes,
       annotations: ref.annotations,
       legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },

@@ -444,7 +444,7 @@ function LockScreen({ user, minutes, onSignedIn, onSwitchUser }: { user: UserInf
         </header>
         <div className="dialog-body">
           <p>
-            The session of <strong>{user.printedName}</strong> ({user.username}) was locked after {minutes} minute{minutes === 1 ? '' : 's'} without activity (21 CFR Part 11: automatic inactivity disconnect). Enter
+            The session of <strong>{user.printedName}</strong> ({user.username}) was locked after {minutes} minute{minutes === 1 ? '' : 's'} without activity (automatic inactivity disconnect, FDA guidance on Part 11 signing sessions). Enter
             the password again to continue: the work on screen is kept.
           </p>
           <label className="form-stack">
@@ -557,12 +557,12 @@ export function BootstrapForm({ onDone, onCancel }: { onDone(r: Output<'auth.log
 export function UserBadge() {
   const a = useAuth();
   if (!a.ready) return null;
-  if (a.user && a.session) {
+  if (a.user && (a.session || a.locked)) {
     return (
       <div className="user-badge" data-testid="user-badge">
         <span className="user-name" title={`${a.user.username} · ${ROLE_LABELS[a.user.role]}`}>
           {a.user.printedName}
-          <span className="user-role">{ROLE_LABELS[a.user.role]}</span>
+          <span className="user-role">{ROLE_LABELS[a.user.role]}{a.locked ? ' · locked' : ''}</span>
         </span>
         <button type="button" className="btn btn-small" onClick={() => void a.logout()} data-testid="signout">
           Sign out

@@ -6,7 +6,7 @@ import { errorText } from '../auth';
 import { DataGrid } from '../components/DataGrid';
 import { ErrorState, LoadingState } from '../components/States';
 import { whenText } from '../components/meeting/labels';
-import { shortHash } from '../format';
+import { plural, shortHash } from '../format';
 import type { ViewProps } from './types';
 
 // The audit trail (21 CFR 11.10(e); Annex 11 §9): append-only, written by the system, hash-chained.
@@ -77,7 +77,7 @@ export function AuditView({ dataVersion }: ViewProps) {
   const columns = useMemo<ColDef<Row>[]>(
     () => [
       { field: 'seq', headerName: '#', width: 80, filter: 'agNumberColumnFilter', sort: 'desc' },
-      { field: 'at', headerName: 'When', width: 210, valueFormatter: (p) => whenText(p.value as string) },
+      { field: 'at', headerName: 'When', width: 250, cellDataType: 'text', valueFormatter: (p) => whenText(p.value as string) },
       { field: 'user', headerName: 'User', width: 130 },
       { field: 'action', headerName: 'Action', width: 140 },
       { field: 'entity', headerName: 'Entity', width: 120 },
@@ -174,7 +174,7 @@ export function AuditView({ dataVersion }: ViewProps) {
       {state.status === 'ok' && (
         <DataGrid<Row>
           title="Audit trail"
-          footnote={`${state.rows.length} entries · filters: ${filterText || 'none'} · exported ${whenText(new Date().toISOString().replace(/\.\d+Z$/, 'Z'))}`}
+          footnote={`${plural(state.rows.length, "entry", "entries")} · filters: ${filterText || 'none'} · exported ${whenText(new Date().toISOString().replace(/\.\d+Z$/, 'Z'))}`}
           rows={state.rows}
           columnDefs={columns}
           testId="audit-grid"

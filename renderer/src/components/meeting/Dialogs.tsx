@@ -397,7 +397,7 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
             <tr key={s.index}>
               <td>{s.index}</td>
               <td>{s.knownUser ?? s.name}</td>
-              <td>{s.signedAt ?? '—'}</td>
+              <td className="nowrap">{s.signedAt ? whenText(s.signedAt) : '—'}</td>
               <td>{s.reason}</td>
               <td className={s.digestValid && s.signatureValid ? 'ok' : 'form-problem'}>{s.digestValid && s.signatureValid ? 'valid' : 'INVALID'}</td>
               <td>{s.coversWholeFile ? 'yes' : 'no'}</td>

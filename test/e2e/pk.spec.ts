@@ -186,7 +186,7 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   // Steady state: the seed's steady-state parameters as columns.
   await page.getByTestId('pk-cycle').selectOption('steady');
   await expect(grid.locator('.ag-header-cell-text', { hasText: 'Css,max (ug/mL)' }).first()).toBeVisible();
-  await expect(grid.locator('.ag-header-cell-text', { hasText: 'DF (fluctuation %) (%)' }).first()).toBeVisible();
+  await expect(grid.locator('.ag-header-cell-text', { hasText: 'DF (fluctuation %)' }).first()).toBeVisible();
   const ss = await app.core.call('pk.nca', { snapshotId, interval: 'steady' });
   await expect(grid.locator('.ag-row[row-index]')).toHaveCount(ss.rows.length);
   await page.getByTestId('pk-cycle').selectOption('single');

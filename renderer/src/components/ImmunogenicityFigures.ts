@@ -55,7 +55,7 @@ export function incidenceFigure(rows: readonly AdaIncidence[], o: { doseColor(l:
     ],
     layout: {
       xaxis: { title: { text: 'Dose level' }, type: 'category' },
-      yaxis: { title: { text: 'Subjects with treatment-emergent ADA (% of evaluable)' }, range: [0, Math.max(20, ...bars.map((r) => (r.treatmentEmergentPercent ?? 0) * 1.2))], ticksuffix: '%' },
+      yaxis: { title: { text: 'Treatment-emergent ADA (% of evaluable)' }, range: [0, Math.max(20, ...bars.map((r) => (r.treatmentEmergentPercent ?? 0) * 1.2))], ticksuffix: '%' },
       showlegend: false,
       bargap: 0.35,
     },
@@ -79,24 +79,30 @@ export function titreFigure(subjects: readonly AdaSubject[], o: { doseColor(l: n
   const floor = titres.length ? Math.min(...titres) / 2 : 1;
   const levels = [...new Set(pos.map((s) => s.level ?? 0))].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
   const data: PlotTrace[] = [];
+  // negative samples: drawn again on top as white-filled circles in the level's colour (hollow), one legend entry
+  const nx: number[] = [];
+  const ncolor: string[] = [];
+  const ncd: string[][] = [];
   for (const lk of levels) {
     const level = lk === 0 ? null : lk;
     const x: (number | null)[] = [];
     const y: (number | null)[] = [];
     const cd: (string[] | null)[] = [];
-    const symbols: string[] = [];
     for (const s of pos.filter((p) => (p.level ?? 0) === lk)) {
       for (const smp of s.samples) {
         if (smp.studyDay === null) continue;
         const positive = smp.result === 'POSITIVE' && smp.titre !== null && smp.titre > 0;
         x.push(smp.studyDay);
         y.push(positive ? smp.titre : floor);
-        symbols.push(positive ? 'circle' : 'circle-open');
+        if (!positive) {
+          nx.push(smp.studyDay);
+          ncolor.push(o.doseColor(level));
+          ncd.push([s.usubjid, smp.visit ?? smp.dtc ?? '', (smp.result ?? 'no result').toLowerCase()]);
+        }
         cd.push([s.usubjid, CATEGORY_LABELS[s.category], smp.visit ?? smp.dtc ?? '', positive ? `titre ${smp.titre}` : smp.result === 'POSITIVE' ? 'positive, titre not given' : (smp.result ?? 'no result').toLowerCase(), smp.nab ? `NAb ${smp.nab.toLowerCase()}` : '', smp.baselineFlag ? ' (baseline)' : '']);
       }
       x.push(null);
       y.push(null);
-      symbols.push('circle');
       cd.push(null);
     }
     const color = o.doseColor(level);
@@ -109,10 +115,21 @@ export function titreFigure(subjects: readonly AdaSubject[], o: { doseColor(l: n
       customdata: cd,
       connectgaps: false,
       line: { color, width: 2 },
-      marker: { color, size: 9, symbol: symbols, line: { width: 2, color } },
+      marker: { color, size: 9, line: { width: 2, color } },
       hovertemplate: '<b>%{customdata[0]}</b> · %{customdata[1]}<br>Day %{x}, %{customdata[2]}%{customdata[5]}<br>%{customdata[3]} %{customdata[4]}<extra></extra>',
     });
   }
+  data.push({
+    type: 'scatter',
+    mode: 'markers',
+    name: 'Negative sample (no titre)',
+    x: nx,
+    y: nx.map(() => floor),
+    customdata: ncd,
+    marker: { symbol: 'circle', size: 10, color: '#ffffff', line: { width: 2, color: ncolor.length ? ncolor : '#5b6472' } },
+    hovertemplate: '<b>%{customdata[0]}</b><br>Day %{x}, %{customdata[1]}<br>ADA %{customdata[2]}<extra></extra>',
+    visible: nx.length ? true : 'legendonly',
+  });
   return {
     data,
     layout: {

@@ -19,7 +19,9 @@ export function paramLabel(label: string): string {
 }
 
 export function headerOf(label: string, unit: string): string {
-  return unit ? `${paramLabel(label)} (${unit})` : paramLabel(label);
+  // "DF (fluctuation %)" already names its unit
+  if (!unit || (unit === '%' && label.includes('%'))) return paramLabel(label);
+  return `${paramLabel(label)} (${unit})`;
 }
 
 /** The parameters of the table, in the core's order: the summary names the seed's parameters of this interval. */

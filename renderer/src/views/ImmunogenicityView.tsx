@@ -114,13 +114,13 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
       })),
     [incidence, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const n = (headerName: string, field: string): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110 });
+  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 92, flex: 1, hide });
   const incCols = useMemo<ColDef<Row>[]>(
     () => [
-      { headerName: 'Dose level', field: 'group', minWidth: 170, sortable: false },
-      n('Sampled', 'sampled'),
+      { headerName: 'Dose level', field: 'group', minWidth: 170, flex: 1.4, sortable: false },
+      n('Sampled', 'sampled', true),
       n('Evaluable (N)', 'evaluable'),
-      { headerName: 'Treatment-emergent n/N (%)', field: 'te', minWidth: 190, sortable: false },
+      { headerName: 'Treatment-emergent n/N (%)', field: 'te', minWidth: 200, flex: 1.6, sortable: false },
       n('Treatment-induced', 'treatmentInduced'),
       n('Treatment-boosted', 'treatmentBoosted'),
       n('Baseline positive', 'baselinePositive'),
@@ -166,9 +166,8 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
 
       <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
       {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}
-      <div className="two-col">
-        <DataGrid title="Treatment-emergent ADA incidence by dose level" footnote={footnote} rows={incRows} columnDefs={incCols} testId="ada-incidence" exportName="ada-incidence" height="auto" />
-        <Plot
+      <DataGrid title="Treatment-emergent ADA incidence by dose level" footnote={footnote} rows={incRows} columnDefs={incCols} testId="ada-incidence" exportName="ada-incidence" height="auto" />
+      <Plot
           title="Treatment-emergent ADA by dose level"
           footnote={footnote}
           data={bars.data}
@@ -178,7 +177,6 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
           exportName="ada-incidence"
           description="Bar chart of the percentage of evaluable subjects with treatment-emergent ADA per dose level; n/N above each bar."
         />
-      </div>
 
       <h2 className="section-title">ADA status per subject</h2>
       <DataGrid

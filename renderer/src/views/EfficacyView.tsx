@@ -145,7 +145,7 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
   const review = useReview();
   const rows = rateRows(byLevel, byPart);
   const colorOf = (g: ResponseGroup) => (g.level !== null ? review.doseColor(g.level) : g.part === 'expansion' ? '#1f5fae' : g.part === 'escalation' ? '#5b6472' : '#1d2430');
-  const labelOf = (g: ResponseGroup) => (g.level !== null ? `DL${g.level}` : g.part ? (g.part === 'escalation' ? 'Escalation' : 'Expansion') : 'All');
+  const labelOf = (g: ResponseGroup) => (g.level !== null ? `DL${g.level}` : g.part ? (g.part === 'escalation' ? 'Escalation' : 'Expansion') : g.key === 'all' ? 'All' : g.label);
   const fig = useMemo(() => forestFigure(rows.map(({ g }) => ({ label: labelOf(g), group: g, color: colorOf(g) }))), [byLevel, byPart]); // eslint-disable-line react-hooks/exhaustive-deps
   const conf = byLevel.confirmed ? `CR/PR confirmed by a later assessment ≥ ${confirmationDays} days apart (RECIST 1.1)` : 'CR/PR not required to be confirmed';
   return (
@@ -215,6 +215,11 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
           <li>SD includes non-CR/non-PD (non-target disease only). Denominator: treated subjects with at least one post-baseline response assessment. {conf}.</li>
         </ol>
       </div>
+      {rows.every(({ g }) => g.nEvaluable === 0) ? (
+        <p className="note-box" data-testid="efficacy-forest-empty">
+          No subject in the selection has a post-baseline response assessment yet: there is no rate to plot.
+        </p>
+      ) : (
       <Plot
         title="ORR and DCR by group"
         footnote={review.footnote(`${byLevel.confirmed ? 'confirmed' : 'unconfirmed'} responses · exact (Clopper–Pearson) 95% CIs`)}
@@ -225,6 +230,7 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
         exportName="efficacy-forest"
         description="Forest plot of objective response rate and disease control rate with 95% confidence intervals per dose level, part and overall."
       />
+      )}
     </div>
   );
 }

@@ -135,7 +135,7 @@ const clip = (s: string, max = 80) => (s.length > max ? `${s.slice(0, max - 1)}â
  * several lines, separated by "\n"), and the footnote lines under it. Column widths follow the
  * widest line; only rect, line and text elements (the minutes' PDF renderer draws them as vectors).
  */
-export function tableSvg(t: { title: string; footnote: string; head: string[]; rows: string[][] }): string {
+export function tableSvg(t: { title: string; footnote: string; head: string[]; rows: string[][]; groups?: { label: string; span: number }[] }): string {
   const size = 11;
   const pad = 8;
   const lineH = 13;
@@ -147,7 +147,8 @@ export function tableSvg(t: { title: string; footnote: string; head: string[]; r
   const tableW = widths.reduce((a, b) => a + b, 0);
   const footLines = t.footnote ? t.footnote.split('\n') : [];
   const width = Math.ceil(Math.max(tableW, t.title ? textWidth(t.title, 14, true) : 0, ...footLines.map((l) => textWidth(l, 9))) + 2);
-  const top = t.title ? 30 : 1;
+  const groupH = t.groups?.some((g) => g.label) ? 18 : 0;
+  const top = (t.title ? 30 : 1) + groupH;
   const bottom = top + headH + heights.reduce((a, b) => a + b, 0);
   const height = Math.ceil(bottom + (footLines.length ? 10 + footLines.length * 13 + 4 : 2));
   const text = (x: number, y: number, s: string, bold = false, fs = size, fill = '#1d2430') => `<text x="${x}" y="${y}" font-family="Helvetica" font-size="${fs}"${bold ? ' font-weight="bold"' : ''} fill="${fill}">${esc(s)}</text>`;
@@ -155,6 +156,19 @@ export function tableSvg(t: { title: string; footnote: string; head: string[]; r
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   if (t.title) out.push(text(1, 18, t.title, true, 14));
+  if (groupH && t.groups) {
+    let gx = 1;
+    let col = 0;
+    for (const g of t.groups) {
+      const w = widths.slice(col, col + g.span).reduce((a, b) => a + b, 0);
+      if (g.label) {
+        out.push(text(gx + pad, top - 5, g.label, true, size - 1, '#5b6472'));
+        out.push(`<line x1="${gx + 4}" y1="${top - 1}" x2="${gx + w - 4}" y2="${top - 1}" stroke="#8a939f" stroke-width="0.8"/>`);
+      }
+      gx += w;
+      col += g.span;
+    }
+  }
   out.push(`<rect x="1" y="${top}" width="${tableW}" height="${headH}" fill="#eef1f5"/>`);
   let x = 1;
   head.forEach((h, i) => {
@@ -181,6 +195,7 @@ export function tableSvg(t: { title: string; footnote: string; head: string[]; r
 function cellText(el: Element): string {
   const c = el.cloneNode(true) as HTMLElement;
   c.querySelectorAll('sup, .sr-only, button').forEach((n) => n.remove());
+  c.querySelectorAll('*').forEach((n) => n.append(' ')); // "DL1" + "0.01 mg/kg" in separate spans stay apart
   // innerText needs layout: read the live cell's structure from the clone's block children instead.
   const blocks = c.querySelectorAll('li, div, p');
   const lines = blocks.length ? [firstOwnText(c), ...[...blocks].map((b) => (b.textContent ?? '').trim())] : [(c.textContent ?? '').trim()];
@@ -201,17 +216,14 @@ function firstOwnText(el: HTMLElement): string {
 }
 
 /** The text of an HTML table: its header (a group row's label is put before the columns it spans) and body rows. */
-export function htmlTableRows(table: HTMLTableElement): { head: string[]; rows: string[][] } {
+export function htmlTableRows(table: HTMLTableElement): { head: string[]; rows: string[][]; groups?: { label: string; span: number }[] } {
   const headRows = table.tHead ? [...table.tHead.rows] : [];
   const last = headRows[headRows.length - 1];
-  let head = last ? [...last.cells].map((c) => cellText(c).replace(/\n/g, ' ')) : [];
-  if (headRows.length > 1) {
-    const groups: string[] = [];
-    for (const c of headRows[0]!.cells) for (let k = 0; k < c.colSpan; k++) groups.push(c.tagName === 'TH' ? cellText(c).replace(/\n/g, ' ') : '');
-    if (groups.length === head.length) head = head.map((h, i) => (groups[i] ? `${groups[i]}: ${h}` : h));
-  }
+  const head = last ? [...last.cells].map((c) => cellText(c).replace(/\n/g, ' ')) : [];
+  const groups = headRows.length > 1 ? [...headRows[0]!.cells].map((c) => ({ label: c.tagName === 'TH' ? cellText(c).replace(/\n/g, ' ') : '', span: c.colSpan })) : undefined;
+  const spanned = groups?.reduce((a, g) => a + g.span, 0);
   const rows = [...table.tBodies].flatMap((b) => [...b.rows].map((r) => [...r.cells].map(cellText)));
-  return { head: head.length ? head : (rows.shift() ?? []), rows };
+  return { head: head.length ? head : (rows.shift() ?? []), rows, groups: spanned === head.length ? groups : undefined };
 }
 
 /** "Capture for meeting" for an HTML table on screen (found by its data-testid when clicked). */
@@ -226,8 +238,8 @@ export function CaptureTableButton({ tableTestId, title, footnote, testId }: { t
         const el = document.querySelector(`[data-testid="${tableTestId}"]`);
         const table = el instanceof HTMLTableElement ? el : el?.querySelector('table');
         if (!table) throw new Error(`the table ${tableTestId} is not on screen`);
-        const { head, rows } = htmlTableRows(table);
-        return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows })) };
+        const { head, rows, groups } = htmlTableRows(table);
+        return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows, groups })) };
       }}
     />
   );

@@ -67,3 +67,25 @@ export interface Recommendation extends Decision {
   /** Cohorts that were not where the rule pointed (see ruleDepartures); absent when none. */
   departures?: { cohortIndex: number; level: number; expectedAction: EscalationAction; expectedLevel: number | null; message: string }[];
 }
+
+/** Words for the rule engine's actions, as the committee reads them (UI and minutes). */
+export const ACTION_LABELS: Record<string, string> = {
+  ESCALATE: 'Escalate to the next level',
+  ESCALATE_SINGLE: 'Escalate (single-patient cohort)',
+  STAY: 'Stay at the current level',
+  STAY_EXPAND_TO_6: 'Expand the cohort to 6',
+  CONTINUE_COHORT: 'Continue the current cohort',
+  DEESCALATE: 'De-escalate',
+  DEESCALATE_EXPAND_LOWER: 'De-escalate and expand the lower level',
+  DEESCALATE_ELIMINATE: 'De-escalate and eliminate this level',
+  DEESCALATE_FILL_LOWER: 'De-escalate and fill the lower level',
+  STOP_MTD: 'Stop: MTD identified',
+  STOP_MAX_DOSE: 'Stop: highest level reached',
+  STOP_NO_MTD: 'Stop: no tolerable level',
+  SWITCH_TO_3P3: 'Switch to 3+3 cohorts',
+  SWITCH_TO_COHORTS: 'Switch to cohorts',
+  INTRAPATIENT_ESCALATE: 'Intra-patient escalation',
+  INTRAPATIENT_NO_ESCALATION: 'No intra-patient escalation',
+};
+
+export const DESIGN_LABELS: Record<string, string> = { '3+3': '3+3', atd: 'Accelerated titration', boin: 'BOIN', mtpi2: 'mTPI-2' };

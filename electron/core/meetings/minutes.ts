@@ -1,6 +1,7 @@
 import type { MeetingExport } from '../../../shared/api/meetings';
 import { checkQuorum, departsFromRule, type Meaning, type Role } from '../../../shared/meeting';
 import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation } from '../minutes/document';
+import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
 
 // The one mapping from the meeting record (meetings.exportRecord output) to the minutes PDF's
 // document model (electron/core/minutes/document.ts). Nothing is recomputed but what the record
@@ -17,26 +18,6 @@ const ROLE_LABELS: Record<Role, string> = {
 
 const MEANING_LABELS: Record<Meaning, string> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
 
-const ACTION_LABELS: Record<string, string> = {
-  ESCALATE: 'Escalate to the next level',
-  ESCALATE_SINGLE: 'Escalate (single-patient cohort)',
-  STAY: 'Stay at the current level',
-  STAY_EXPAND_TO_6: 'Expand the cohort to 6',
-  CONTINUE_COHORT: 'Continue the current cohort',
-  DEESCALATE: 'De-escalate',
-  DEESCALATE_EXPAND_LOWER: 'De-escalate and expand the lower level',
-  DEESCALATE_ELIMINATE: 'De-escalate and eliminate this level',
-  DEESCALATE_FILL_LOWER: 'De-escalate and fill the lower level',
-  STOP_MTD: 'Stop: MTD identified',
-  STOP_MAX_DOSE: 'Stop: highest level reached',
-  STOP_NO_MTD: 'Stop: no tolerable level',
-  SWITCH_TO_3P3: 'Switch to 3+3 cohorts',
-  SWITCH_TO_COHORTS: 'Switch to cohorts',
-  INTRAPATIENT_ESCALATE: 'Intra-patient escalation',
-  INTRAPATIENT_NO_ESCALATION: 'No intra-patient escalation',
-};
-
-const DESIGN_LABELS: Record<string, string> = { '3+3': '3+3', atd: 'Accelerated titration', boin: 'BOIN', mtpi2: 'mTPI-2' };
 const designLabel = (d: string) => DESIGN_LABELS[d] ?? d;
 
 type Rule = MeetingExport['record']['content']['levels'][number]['recommendation'];

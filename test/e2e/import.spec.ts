@@ -136,9 +136,10 @@ test.describe('snapshot without study.json', () => {
 
 test('a long import shows its progress and can be cancelled: nothing is written', async ({ page, app }) => {
   test.setTimeout(180_000);
-  // A larger study from the same generator (600 subjects, all CSV), so that the import takes seconds.
+  // A larger study from the same generator (2,000 subjects, all CSV, about 400k rows), so that the
+  // import takes several seconds even on a quiet machine (600 subjects took 2.3 s: too short to cancel).
   const big = path.join(app.tmp, 'big-cut');
-  await writeSnapshot(big, cutSnapshot(generateStudy({ subjects: 600 }), HORIZON), { format: 'csv' });
+  await writeSnapshot(big, cutSnapshot(generateStudy({ subjects: 2000 }), HORIZON), { format: 'csv' });
   // The host runs in its own process here (see serveInChildProcess), on its own fresh database.
   const dbPath = path.join(app.tmp, 'served.sqlite');
   const server = await serveInChildProcess(dbPath);

@@ -69,7 +69,7 @@ test('swimmer: one lane per treated subject, markers from the contract, click op
   const bar = page.locator('[data-testid=swimmer] .barlayer .trace').nth(1).locator('.point path').first();
   const box = (await bar.boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(page.getByRole('heading', { name: /Patient profile/ })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Patient profile' })).toBeVisible();
   await expect(page.getByTestId('profile-subject')).toHaveText(/IBB0979-/);
   await page.getByTestId('profile-back').click();
   await expect(page.getByRole('heading', { name: 'Swimmer', exact: true })).toBeVisible();

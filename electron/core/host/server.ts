@@ -140,7 +140,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     close: async () => {
       unsubscribe();
       for (const c of eventClients) c.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // An open page may re-open its event stream on a kept-alive socket as the old one ends; that
+      // request would never finish and keep close() waiting: drop every socket.
+      server.closeAllConnections();
+      await closed;
       fs.rmSync(stageRoot, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@
 // Reference: escalation_rules.md (c).
 import { checkCompletion } from './completion.js';
 import { currentLevel, tallyByLevel, type LevelTally, type ParsedHistory } from './history.js';
-import { pava, posteriorProbAbove } from './probability.js';
+import { binomialPmf, pava, posteriorProbAbove } from './probability.js';
 import type { Decision, Recommendation } from './vocabulary.js';
 
 export interface BoinOptions {
@@ -56,7 +56,13 @@ export function boinLambdas(o: BoinOptions): BoinLambdas {
 export function boinEliminationBoundary(n: number, o: BoinOptions): number | null {
   const { target, cutoffEli } = checkBoinOptions(o);
   if (n < 3) return null;
-  for (let y = 1; y <= n; y++) if (posteriorProbAbove(target, y, n) > cutoffEli) return y;
+  // Pr(p > target | y, n) = 1 - I_target(y+1, n-y+1) = P(Bin(n+1, target) <= y) (see betaCdfInteger):
+  // non-decreasing in y, so one running sum finds the first y over the cut-off in O(n).
+  let cdf = binomialPmf(0, n + 1, target);
+  for (let y = 1; y <= n; y++) {
+    cdf += binomialPmf(y, n + 1, target);
+    if (Math.min(1, cdf) > cutoffEli) return y;
+  }
   return null;
 }
 

@@ -1,11 +1,11 @@
 // Small exact probability helpers for the beta-binomial models of BOIN and mTPI-2.
 // Pure functions; no dependencies.
 
-/** ln(k!) by summation (k is small in dose finding: n <= a few hundred). */
+/** ln(k!) by summation, kept in a table that grows on demand: the boundary searches call it for every k up to n. */
+const LOG_FACTORIAL: number[] = [0, 0];
 function logFactorial(k: number): number {
-  let s = 0;
-  for (let i = 2; i <= k; i++) s += Math.log(i);
-  return s;
+  for (let i = LOG_FACTORIAL.length; i <= k; i++) LOG_FACTORIAL.push(LOG_FACTORIAL[i - 1]! + Math.log(i));
+  return LOG_FACTORIAL[k]!;
 }
 
 /** Binomial probability mass P(X = k), X ~ Bin(n, p). */

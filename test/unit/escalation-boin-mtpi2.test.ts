@@ -1,6 +1,6 @@
 // Trial conduct with BOIN (escalation_rules.md (c), S9/S11) and mTPI-2 ((d), S12/S5).
 import { describe, expect, it } from 'vitest';
-import { boinSelectMtd, recommend, type RecommendInput } from '../../shared/escalation/index.js';
+import { boinEliminationBoundary, boinSelectMtd, posteriorProbAbove, recommend, type RecommendInput } from '../../shared/escalation/index.js';
 
 const boin = (history: string, target: number, o: Partial<RecommendInput> = {}) => recommend({ design: 'boin', levels: 5, history, target, ...o });
 const mtpi2 = (history: string, o: Partial<RecommendInput> = {}) => recommend({ design: 'mtpi2', levels: 5, history, target: 0.3, ...o });
@@ -75,6 +75,22 @@ describe('BOIN conduct (c) S9', () => {
     expect(boin('1NNN 2NT', 0.3).determined).toBe(false);
     const p = boin('1NNN 2NNP', 0.3);
     expect([p.action, p.pending, p.openSlots]).toEqual(['CONTINUE_COHORT', 1, 0]);
+  });
+});
+
+describe('BOIN elimination boundary (c) S9: the first y with Pr(p > target | y, n) > 0.95', () => {
+  // The definition, searched directly (the running sum in boinEliminationBoundary must agree with it).
+  const byDefinition = (n: number, target: number) => {
+    if (n < 3) return null;
+    for (let y = 1; y <= n; y++) if (posteriorProbAbove(target, y, n) > 0.95) return y;
+    return null;
+  };
+  it('equals the definition for n = 1..80 at targets 0.20, 0.25, 0.30 (S9 get.boundary: 3/3 eliminates at 0.30)', () => {
+    for (const target of [0.2, 0.25, 0.3]) for (let n = 1; n <= 80; n++) expect(boinEliminationBoundary(n, { target }), `n=${n} target=${target}`).toBe(byDefinition(n, target));
+    expect(boinEliminationBoundary(3, { target: 0.3 })).toBe(3);
+  });
+  it('answers for a level holding thousands of patients (a pooled expansion), equal to the definition', () => {
+    expect(boinEliminationBoundary(5000, { target: 0.3 })).toBe(byDefinition(5000, 0.3));
   });
 });
 

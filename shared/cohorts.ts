@@ -39,7 +39,7 @@ export function isTreatmentEmergent(ae: AeFacts, firstDoseDtc: string | null): b
 }
 
 /** Per subject: dose level, DLT-window status and evaluability. Subjects never dosed, or whose first dose is not in the plan, are left out (listed by `unplanned`). */
-export function subjectDltTable(subjects: SubjectFacts[], aes: AeFacts[], def: StudyDefinition, cutoffDtc: string): { rows: SubjectDlt[]; unplanned: SubjectFacts[] } {
+export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly AeFacts[], def: StudyDefinition, cutoffDtc: string): { rows: SubjectDlt[]; unplanned: SubjectFacts[] } {
   const cutoffDay = toDayNumber(cutoffDtc)!;
   const W = def.dltWindowDays;
   const aesBy = new Map<string, AeFacts[]>();
@@ -118,7 +118,7 @@ export interface CohortSummaryRow {
 }
 
 /** One row per dose level × part, in dose order (escalation before expansion). Counts are subjects unless named as events. AE counts are treatment-emergent AEs. */
-export function summarizeCohorts(subjects: SubjectFacts[], aes: AeFacts[], def: StudyDefinition, cutoffDtc: string): CohortSummaryRow[] {
+export function summarizeCohorts(subjects: readonly SubjectFacts[], aes: readonly AeFacts[], def: StudyDefinition, cutoffDtc: string): CohortSummaryRow[] {
   const { rows } = subjectDltTable(subjects, aes, def, cutoffDtc);
   const firstDose = new Map(subjects.map((s) => [s.usubjid, s.firstDoseDtc]));
   const teaes = new Map<string, AeFacts[]>();

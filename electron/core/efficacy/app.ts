@@ -13,6 +13,7 @@ import type { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
+import { snapshotMemo } from '../snapshots/memo';
 import { readKmCsv } from './csvTable';
 import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, type TumourRecords } from './queries';
 
@@ -51,24 +52,10 @@ const afterCutoff = (dtc: string | null, cutoff: string | null): boolean => {
   return cutoff !== null && d !== null && d > cutoff;
 };
 
-// Snapshots are immutable once imported (DESIGN §3), so the derivation is cached per connection,
-// keyed by the snapshot's content hash and import time, the study definition in force and the cut-off.
-const CACHE_SIZE = 4;
-const cache = new WeakMap<object, Map<string, EfficacyData>>();
-
 /** Treated subjects (a complete first-dose date on or before the cut-off) with their tumour-response derivation. */
 function loadEfficacy(ctx: CoreContext, snapshotId: number): EfficacyData {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
-  const snap = ctx.db.prepare(`SELECT content_hash, imported_at FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { content_hash: string; imported_at: string };
-  const key = JSON.stringify([snapshotId, snap.content_hash, snap.imported_at, cutoff, definition]);
-  let perDb = cache.get(ctx.db);
-  if (!perDb) cache.set(ctx.db, (perDb = new Map()));
-  const hit = perDb.get(key);
-  if (hit) return hit;
-  const data = deriveEfficacy(ctx, snapshotId, definition, cutoff);
-  perDb.set(key, data);
-  if (perDb.size > CACHE_SIZE) perDb.delete(perDb.keys().next().value!);
-  return data;
+  return snapshotMemo(ctx.db, snapshotId, 'efficacy', { definition, cutoff }, () => deriveEfficacy(ctx, snapshotId, definition, cutoff));
 }
 
 function deriveEfficacy(ctx: CoreContext, snapshotId: number, definition: StudyDefinition, cutoff: string | null): EfficacyData {

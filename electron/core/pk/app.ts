@@ -22,7 +22,8 @@ import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { loadEx, loadPc, loadPp, loadWeights } from './queries';
+import { snapshotMemo } from '../snapshots/memo';
+import { loadAnalytes, loadEx, loadPc, loadPp, loadWeights } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
 // choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
@@ -65,20 +66,27 @@ function studyOf(ctx: CoreContext, snapshotId: number): string {
 function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; cycle?: number; usubjids?: readonly string[] }): StudyPk {
   const studyId = studyOf(ctx, snapshotId);
   const { definition } = snapshotContext(ctx, snapshotId);
-  const pc = loadPc(ctx.db, snapshotId, opts.usubjids);
-  const analytes = [...new Set(pc.map((r) => r.pctestcd))].sort();
+  // A chosen few subjects are read afresh; the whole snapshot's profiles are built once (snapshotMemo).
+  const subsetPc = opts.usubjids ? loadPc(ctx.db, snapshotId, opts.usubjids) : null;
+  const analytes = subsetPc ? [...new Set(subsetPc.map((r) => r.pctestcd))].sort() : loadAnalytes(ctx.db, snapshotId);
   const notes: string[] = [];
   let analyte = opts.analyte ?? null;
   if (analyte !== null && !analytes.includes(analyte)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(analyte)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
   if (analyte === null) analyte = definition.pk.analyte && analytes.includes(definition.pk.analyte) ? definition.pk.analyte : (analytes[0] ?? null);
-  if (pc.length === 0) notes.push('the snapshot has no PC records');
+  if (analytes.length === 0) notes.push('the snapshot has no PC records');
   const defaults: PkDosingDefaults = {
     route: definition.pk.route,
     infusionDurationH: definition.pk.infusionDurationH,
     tauH: definition.pk.tauH,
     cycleLengthDays: definition.cycleLengthDays,
   };
-  const built = analyte === null ? { profiles: [], unplaced: [] } : buildProfiles(pc, loadEx(ctx.db, snapshotId), loadWeights(ctx.db, snapshotId), defaults, { analyte, steadyCycle: opts.cycle });
+  const build = () => buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId), loadWeights(ctx.db, snapshotId), defaults, { analyte: analyte!, steadyCycle: opts.cycle });
+  const built =
+    analyte === null
+      ? { profiles: [], unplaced: [] }
+      : subsetPc
+        ? build()
+        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, cycle: opts.cycle ?? null }, build);
   for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
   const doseLevel = new Map<string, { level: number; label: string } | null>();
   const part = new Map<string, 'escalation' | 'expansion'>();

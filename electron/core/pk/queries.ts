@@ -13,6 +13,13 @@ export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[])
   return usubjids ? filterSubjects(rows, usubjids) : rows;
 }
 
+/** The analytes (PCTESTCD) with at least one sample that was done, in order. */
+export function loadAnalytes(db: Db, snapshotId: number): string[] {
+  return (
+    db.prepare(`SELECT DISTINCT pctestcd FROM rec_pc WHERE snapshot_id = ? AND (pcstat IS NULL OR upper(pcstat) <> 'NOT DONE') ORDER BY pctestcd`).all(snapshotId) as { pctestcd: string }[]
+  ).map((r) => r.pctestcd);
+}
+
 export function loadEx(db: Db, snapshotId: number): ExRecord[] {
   return db
     .prepare(`SELECT usubjid, exdose, exdosu, exstdtc, exendtc, exroute, visit FROM rec_ex WHERE snapshot_id = ? ORDER BY usubjid, exstdtc, row_no`)

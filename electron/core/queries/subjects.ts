@@ -1,5 +1,6 @@
 import { toDayNumber } from '../../../shared/dates';
 import type { AeFacts, SubjectFacts } from '../../../shared/model';
+import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
 
 // The review queries every view starts from: one row per subject with what the clinical rules
@@ -8,7 +9,11 @@ import type { Db } from '../store/db';
 // Part of the study: IBB0979 marks its expansion cohort in ARM/ARMCD; other sponsors use SUPPDM.
 const EXPANSION = /EXP/i;
 
-export function loadSubjects(db: Db, snapshotId: number): SubjectFacts[] {
+export function loadSubjects(db: Db, snapshotId: number): readonly SubjectFacts[] {
+  return snapshotMemo(db, snapshotId, 'subjects', null, () => querySubjects(db, snapshotId));
+}
+
+function querySubjects(db: Db, snapshotId: number): SubjectFacts[] {
   const dm = db
     .prepare(
       `SELECT usubjid, siteid, age, sex, coalesce(actarm, arm) arm, coalesce(actarmcd, armcd) armcd, arm arm0, armcd armcd0, rfxstdtc, rfxendtc, dthdtc
@@ -78,7 +83,11 @@ export function loadSubjects(db: Db, snapshotId: number): SubjectFacts[] {
 }
 
 /** Every AE with CTCAE grade as a number and the DLT flag from SUPPAE (QNAM AEDLT or DLTFL) or an AE column of that name. */
-export function loadAes(db: Db, snapshotId: number): AeFacts[] {
+export function loadAes(db: Db, snapshotId: number): readonly AeFacts[] {
+  return snapshotMemo(db, snapshotId, 'aes', null, () => queryAes(db, snapshotId));
+}
+
+function queryAes(db: Db, snapshotId: number): AeFacts[] {
   const rows = db
     .prepare(
       `SELECT a.usubjid, a.aeseq, a.aeterm, a.aedecod, coalesce(a.aebodsys, a.aesoc) aebodsys, a.aetoxgr, a.aesev, a.aeser, a.aerel, a.aeacn, a.aeout,

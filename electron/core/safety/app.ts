@@ -18,6 +18,7 @@ import type { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { snapshotContext } from '../cohorts/app';
 import { loadAes, loadSubjects } from '../queries/subjects';
+import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
 
 // Handlers of the safety feature. Queries gather the data; the rules are in shared/safety/,
@@ -36,7 +37,7 @@ export function registerSafety(app: App): void {
 }
 
 /** Subjects dosed on or before the cut-off (all dosed subjects when the cut-off is unknown): the denominators. */
-function treatedSubjects(subjects: SubjectFacts[], cutoff: string | null): SubjectFacts[] {
+function treatedSubjects(subjects: readonly SubjectFacts[], cutoff: string | null): SubjectFacts[] {
   return subjects.filter((s) => s.firstDoseDtc && (!cutoff || s.firstDoseDtc.slice(0, 10) <= cutoff));
 }
 
@@ -131,7 +132,9 @@ function dltTableOf(ctx: CoreContext, snapshotId: number) {
   }
   if (definition.doseLevels.length === 0) notes.push('The study definition has no dose levels: subjects cannot be placed on a level.');
   if (esc.design === 'atd') notes.push('Accelerated titration: G marks a subject whose worst related toxicity in the DLT window was grade >= 2 without a DLT, during the accelerated phase only (protocol choice, shared/safety/escalationHistory.ts).');
-  const t = dltTable(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) });
+  const t = snapshotMemo(ctx.db, snapshotId, 'dltTable', { definition, cutoff }, () =>
+    dltTable(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) }),
+  );
   if (t.unplanned.length) notes.push(`${t.unplanned.length} subject(s) had a first dose that is not a planned level and are not in the table: ${t.unplanned.join(', ')}.`);
   return {
     snapshotId,

@@ -271,9 +271,19 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
   );
 }
 
+/** Lanes drawn at once; more are reached with the pager. */
+export const LANES_PER_PAGE = 200;
+
 function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
   const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => review.inFilter(l)), sort), [data, sort, review.inFilter]);
-  const fig = useMemo(() => swimmerFigure(lanes, data, review, review.presentation), [lanes, data, review.doseColor, review.doseLabel, review.subjectStatus, review.presentation]);
+  // A large study is drawn a page of lanes at a time: a few hundred lanes are all a room can read,
+  // and thousands of SVG lanes would hold the screen for seconds.
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(lanes.length / LANES_PER_PAGE));
+  const current = Math.min(page, pages - 1);
+  const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
+  const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
+  const fig = useMemo(() => swimmerFigure(shown, data, review, review.presentation), [shown, data, review.doseColor, review.doseLabel, review.subjectStatus, review.presentation]);
   const tl = data.timeline;
   if (!tl.domains.includes('EX') || tl.subjects.length === 0) {
     return (
@@ -305,6 +315,19 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
         <span className="filter-info" data-testid="swimmer-count">
           {count(lanes.length)} of {count(tl.subjects.length)} treated subjects
         </span>
+        {range && (
+          <span className="pager" role="group" aria-label="Pages of lanes">
+            <button type="button" className="btn btn-small" onClick={() => setPage(current - 1)} disabled={current === 0}>
+              Previous {LANES_PER_PAGE}
+            </button>
+            <span className="filter-info" data-testid="swimmer-page" aria-live="polite">
+              Showing {range}
+            </span>
+            <button type="button" className="btn btn-small" onClick={() => setPage(current + 1)} disabled={current === pages - 1}>
+              Next {LANES_PER_PAGE}
+            </button>
+          </span>
+        )}
       </div>
       {lanes.length === 0 ? (
         <EmptyState title="No subject matches the filters">
@@ -313,13 +336,13 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
       ) : (
         <Plot
           title="Swimmer plot: treatment duration by subject"
-          footnote={review.footnote(`lanes sorted by ${SORTS.find((s) => s.id === sort)!.label.toLowerCase()}`)}
+          footnote={review.footnote(`lanes sorted by ${SORTS.find((s) => s.id === sort)!.label.toLowerCase()}${range ? `; ${range}` : ''}`)}
           data={fig.traces}
           layout={fig.layout}
-          height={Math.max(260, lanes.length * (review.presentation ? 30 : 26) + 130)}
+          height={Math.max(260, shown.length * (review.presentation ? 30 : 26) + 130)}
           testId="swimmer"
           onSubjectClick={review.openSubject}
-          description={`Swimmer plot of ${lanes.length} subjects. A table of the lanes follows.`}
+          description={`Swimmer plot of ${range ?? `${lanes.length} subjects`}. A table of the lanes follows.`}
           legendNote={
             <>
               Each lane runs from the first dose (study day 1) to the end of treatment, or to the data cut-off while treatment is ongoing (▶). Its colour
@@ -330,7 +353,7 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
             </>
           }
         >
-          <LaneTable lanes={lanes} review={review} />
+          <LaneTable lanes={shown} review={review} />
         </Plot>
       )}
     </>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StudyDefinition } from './study';
-import { method } from './api/method';
+import { method, SnapshotId } from './api/method';
 import { pkApi } from './api/pk';
 import { efficacyApi } from './api/efficacy';
 import { safetyApi } from './api/safety';
@@ -12,7 +12,6 @@ import { minutesApi } from './api/minutes';
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
 // the CLI all dispatch to that handler map and validate inputs against these schemas.
 
-const SnapshotId = z.number().int().positive();
 
 export const SnapshotInfo = z.object({
   snapshotId: SnapshotId,

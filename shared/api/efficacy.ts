@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { method } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the efficacy feature (merged into shared/contract.ts): tumour response
 // (spider / waterfall series, time-point responses, BOR), ORR / DCR with exact CIs, Kaplan–Meier
 // for PFS and OS, and the validation entry points behind the CLI (KM of a CSV file, binomial CI).
 
-const SnapshotId = z.number().int().positive();
 const Response = z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND']);
 const BestResponse = z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING']);
 const ConfType = z.enum(['log', 'log-log', 'plain']);
@@ -97,12 +96,11 @@ export const KmLogRank = z.object({
 
 const AtTimes = z.array(z.number().nonnegative()).max(200);
 /** Only these subjects (the review selection's filters); absent = every treated subject. */
-const Usubjids = z.array(z.string()).max(1_000_000).optional();
 
 export const efficacyApi = {
   'efficacy.tumourSeries': method(
-    'Per treated subject: the spider series (study day, % change of the sum of diameters from baseline and nadir, new lesions, time-point response), the waterfall value (best % change), BOR with and without confirmation, dose level and part.',
-    z.object({ snapshotId: SnapshotId }),
+    'Per treated subject: the spider series (study day, % change of the sum of diameters from baseline and nadir, new lesions, time-point response), the waterfall value (best % change), BOR with and without confirmation, dose level and part (of the chosen subjects, or of all).',
+    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),

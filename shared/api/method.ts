@@ -1,4 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Declares one API method: what it does, its input schema and its output schema. */
 export const method = <I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O) => ({ description, input, output });
+
+export const SnapshotId = z.number().int().positive();
+
+/** Only these subjects (USUBJID); absent = every subject of the snapshot. */
+export const Usubjids = z.array(z.string()).max(1_000_000).optional();

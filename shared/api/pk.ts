@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { method } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the pk feature (merged into shared/contract.ts). The rules behind them:
 // shared/pk/profiles.ts (profiles from PC/EX), shared/nca (NCA), shared/pk/summary.ts (statistics).
 
-const SnapshotId = z.number().int().positive();
 const Interval = z.enum(['single', 'steady']);
 const TimeBasis = z.enum(['actual', 'nominal']);
 const AucMethod = z.enum(['linear', 'lin-up-log-down']);
@@ -72,6 +71,7 @@ const ProfilesInput = z.object({
   timeBasis: TimeBasis.default('actual'),
   /** Cycle of the steady-state profile (default: the latest sampled later cycle). */
   cycle: z.number().int().positive().optional(),
+  usubjids: Usubjids,
 });
 
 const Units = z.object({ time: z.string(), conc: z.string(), dose: z.string() });
@@ -171,7 +171,7 @@ export const pkApi = {
   ),
   'pk.nca': method(
     'NCA per subject (CDISC PPTESTCD parameters, lambda_z points, reviewer choice) and summary statistics by dose level.',
-    z.object({ ...NcaOptionsInput, usubjids: z.array(z.string()).max(100_000).optional() }),
+    z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
     NcaOutput,
   ),
   'pk.setLambdaZ': method(

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { method } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the safety feature (merged into shared/contract.ts): AE listing, incidence
 // tables, safety listings, the DLT table with the escalation recommendation, immunogenicity (ADA),
 // and the rule engine on a typed-in history. The rules are in shared/safety/, shared/ada.ts and
 // shared/escalation/.
 
-const SnapshotId = z.number().int().positive();
 const Part = z.enum(['escalation', 'expansion']);
 const Design = z.enum(['3+3', 'atd', 'boin', 'mtpi2']);
 
@@ -200,8 +199,8 @@ export const RecommendInput = z.object({
 
 export const safetyApi = {
   'safety.aeListing': method(
-    'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag.',
-    z.object({ snapshotId: SnapshotId }),
+    'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag (of the chosen subjects, or of all).',
+    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
   ),
   'safety.incidence': method(

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { method } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the subjects feature (merged into shared/contract.ts): each treated subject's
 // timeline (demographics, exposure segments per dose over time, end of treatment, death,
 // disposition) for the swimmer plot and the patient profile header, and one subject's labs (LB).
 // The exposure rule is shared/exposure.ts.
 
-const SnapshotId = z.number().int().positive();
 const Part = z.enum(['escalation', 'expansion']);
 
 export const ExposureSegmentOut = z.object({

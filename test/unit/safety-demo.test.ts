@@ -112,6 +112,22 @@ for (const cut of ['cut1', 'cut2'] as const) {
       expect(l.dlts.length).toBe(truth.subjects.reduce((n, s) => n + s.dltCount, 0));
     });
 
+    it("one subject's records (the patient profile asks for them alone) equal that subject's part of the whole", async () => {
+      const [a, b] = [truth.subjects[0]!.usubjid, truth.subjects[truth.subjects.length - 1]!.usubjid];
+      const usubjids = [a, b];
+      const all = await core.call('safety.aeListing', { snapshotId });
+      expect((await core.call('safety.aeListing', { snapshotId, usubjids })).rows).toEqual(all.rows.filter((r) => usubjids.includes(r.usubjid)));
+      const series = await core.call('efficacy.tumourSeries', { snapshotId });
+      const some = await core.call('efficacy.tumourSeries', { snapshotId, usubjids });
+      expect(some.subjects).toEqual(series.subjects.filter((s) => usubjids.includes(s.usubjid)));
+      for (const interval of ['single', 'steady'] as const) {
+        const pk = await core.call('pk.profiles', { snapshotId, interval });
+        const mine = await core.call('pk.profiles', { snapshotId, interval, usubjids });
+        expect(mine.profiles).toEqual(pk.profiles.filter((p) => usubjids.includes(p.usubjid)));
+        expect(mine.profiles.length).toBeGreaterThan(0);
+      }
+    });
+
     it('ADA status per subject (Shankar et al. 2014, 4-fold boost)', async () => {
       const a = await core.call('safety.ada', { snapshotId });
       expect(a.present).toBe(true);

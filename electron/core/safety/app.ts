@@ -25,9 +25,11 @@ import type { Db } from '../store/db';
 // shared/ada.ts and shared/escalation/.
 
 export function registerSafety(app: App): void {
-  app.method('safety.aeListing', ({ snapshotId }, ctx) => {
+  app.method('safety.aeListing', ({ snapshotId, usubjids }, ctx) => {
     const { definition } = snapshotContext(ctx, snapshotId);
-    return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition) };
+    const only = usubjids ? new Set(usubjids) : null;
+    const aes = loadAes(ctx.db, snapshotId);
+    return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId), only ? aes.filter((a) => only.has(a.usubjid)) : aes, definition) };
   });
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
   app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));

@@ -246,6 +246,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           columnDefs={cols}
           defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, minWidth: 80 }}
           quickFilterText={quick}
+          cacheQuickFilter={true /* each row's search text is built once, not again on every keystroke */}
           domLayout={height === 'auto' ? 'autoHeight' : 'normal'}
           postSortRows={groupBy ? postSortRows : undefined}
           rowClassRules={rowClassRules}

@@ -18,15 +18,23 @@ import type { ViewProps } from './types';
 type Timeline = Output<'subjects.timeline'>;
 type Lane = Timeline['subjects'][number];
 
-interface ProfileData {
+/** What every subject's profile shares: the lanes (for the order and the header), ADA status, DLT table. */
+interface SnapshotData {
   timeline: Timeline;
-  aes: Output<'safety.aeListing'> | null;
-  tumour: Output<'efficacy.tumourSeries'> | null;
   ada: Output<'safety.ada'> | null;
-  pk: Output<'pk.profiles'>[];
   dlt: Output<'safety.dltTable'> | null;
   missing: string[];
 }
+
+/** One subject's records, asked for when the subject is opened (a large study is not read whole for one profile). */
+interface SubjectData {
+  aes: Output<'safety.aeListing'> | null;
+  tumour: Output<'efficacy.tumourSeries'> | null;
+  pk: Output<'pk.profiles'>[];
+  missing: string[];
+}
+
+type ProfileData = SnapshotData & SubjectData;
 
 async function optional<T>(p: Promise<T>, what: string, missing: string[]): Promise<T | null> {
   try {
@@ -37,18 +45,26 @@ async function optional<T>(p: Promise<T>, what: string, missing: string[]): Prom
   }
 }
 
-async function loadProfile(snapshotId: number): Promise<ProfileData> {
+async function loadSnapshotData(snapshotId: number): Promise<SnapshotData> {
   const missing: string[] = [];
-  const [timeline, aes, tumour, ada, pk1, pk2, dlt] = await Promise.all([
+  const [timeline, ada, dlt] = await Promise.all([
     invoke('subjects.timeline', { snapshotId }),
-    optional(invoke('safety.aeListing', { snapshotId }), 'adverse events', missing),
-    optional(invoke('efficacy.tumourSeries', { snapshotId }), 'tumour measurements', missing),
     optional(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies', missing),
-    optional(invoke('pk.profiles', { snapshotId, interval: 'single' }), 'PK (single dose)', []),
-    optional(invoke('pk.profiles', { snapshotId, interval: 'steady' }), 'PK (steady state)', []),
     optional(invoke('safety.dltTable', { snapshotId }), 'DLT table', missing),
   ]);
-  return { timeline, aes, tumour, ada, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), dlt, missing };
+  return { timeline, ada, dlt, missing };
+}
+
+async function loadSubjectData(snapshotId: number, usubjid: string): Promise<SubjectData> {
+  const missing: string[] = [];
+  const usubjids = [usubjid];
+  const [aes, tumour, pk1, pk2] = await Promise.all([
+    optional(invoke('safety.aeListing', { snapshotId, usubjids }), 'adverse events', missing),
+    optional(invoke('efficacy.tumourSeries', { snapshotId, usubjids }), 'tumour measurements', missing),
+    optional(invoke('pk.profiles', { snapshotId, interval: 'single', usubjids }), 'PK (single dose)', []),
+    optional(invoke('pk.profiles', { snapshotId, interval: 'steady', usubjids }), 'PK (steady state)', []),
+  ]);
+  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), missing };
 }
 
 /** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */
@@ -71,7 +87,7 @@ const titleCase = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
 
 export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
   const review = useReview();
-  const [state, retry] = useCall<ProfileData>(snapshot ? () => loadProfile(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useCall<SnapshotData>(snapshot ? () => loadSnapshotData(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view view-wide" aria-labelledby="view-title">
       {!snapshot ? (
@@ -105,17 +121,19 @@ export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
           <ErrorState title="The patient profile could not be loaded" error={state.error} onRetry={retry} />
         </>
       ) : (
-        <ProfileBody data={state.data} review={review} snapshotId={snapshot.snapshotId} />
+        <ProfileBody data={state.data} review={review} snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />
       )}
     </section>
   );
 }
 
-function ProfileBody({ data, review, snapshotId }: { data: ProfileData; review: Review; snapshotId: number }) {
-  const order = useMemo(() => profileOrder(data.timeline.subjects, review.inFilter, review.profileSubject), [data, review.inFilter, review.profileSubject]);
-  const lane = data.timeline.subjects.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
+function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: SnapshotData; review: Review; snapshotId: number; dataVersion: ViewProps['dataVersion'] }) {
+  const order = useMemo(() => profileOrder(shared.timeline.subjects, review.inFilter, review.profileSubject), [shared, review.inFilter, review.profileSubject]);
+  const lane = shared.timeline.subjects.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
   const idx = lane ? order.findIndex((s) => s.usubjid === lane.usubjid) : -1;
   const { setProfileSubject } = review;
+  const [subject, retrySubject] = useCall<SubjectData>(lane ? () => loadSubjectData(snapshotId, lane.usubjid) : null, [snapshotId, lane?.usubjid, dataVersion]);
+  const data: ProfileData | null = subject.status === 'ok' ? { ...shared, ...subject.data, missing: [...shared.missing, ...subject.data.missing] } : null;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -179,8 +197,16 @@ function ProfileBody({ data, review, snapshotId }: { data: ProfileData; review: 
           </label>
         </div>
       </header>
-      <ProfileHeader lane={lane} data={data} review={review} />
-      <ProfileTracks lane={lane} data={data} review={review} snapshotId={snapshotId} />
+      {subject.status === 'error' ? (
+        <ErrorState title={`The records of ${lane.usubjid} could not be loaded`} error={subject.error} onRetry={retrySubject} />
+      ) : !data ? (
+        <LoadingState what={`the records of ${lane.usubjid}`} />
+      ) : (
+        <>
+          <ProfileHeader lane={lane} data={data} review={review} />
+          <ProfileTracks lane={lane} data={data} review={review} snapshotId={snapshotId} />
+        </>
+      )}
     </>
   );
 }

@@ -324,29 +324,31 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
         description={`${name}: Kaplan–Meier curves with censor ticks and the number at risk under the time axis.`}
         legendNote="Vertical ticks: censored subjects. The numbers under the time axis are the subjects at risk at each tick (neither an event nor censored before it)."
       />
-      <table className="sr-only" data-testid={`${testId}-at-risk`}>
-        <caption>Number at risk, {name}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Group</th>
-            {ticks.map((t) => (
-              <th scope="col" key={t}>
-                {t} months
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {km.groups.map((g) => (
-            <tr key={g.label}>
-              <th scope="row">{g.label}</th>
+      <div className="sr-only">
+        <table data-testid={`${testId}-at-risk`}>
+          <caption>Number at risk, {name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
               {ticks.map((t) => (
-                <td key={t}>{atRiskAt(g, t) ?? ''}</td>
+                <th scope="col" key={t}>
+                  {t} months
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {km.groups.map((g) => (
+              <tr key={g.label}>
+                <th scope="row">{g.label}</th>
+                {ticks.map((t) => (
+                  <td key={t}>{atRiskAt(g, t) ?? ''}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="table-wrap km-medians" tabIndex={0} role="region" aria-label={`${name} medians`}>
         <table className="data-table compact-table" data-testid={`${testId}-medians`}>
           <caption>

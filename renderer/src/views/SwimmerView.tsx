@@ -360,33 +360,39 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
   );
 }
 
-/** The lanes as a table for screen readers (the plot is an image to them); also what tests count. */
+/**
+ * The lanes as a table for screen readers (the plot is an image to them); also what tests count.
+ * The hiding box wraps the table: a table's height ignores `height`/`overflow`, so a hidden table of
+ * 200 rows would still lengthen the page.
+ */
 function LaneTable({ lanes, review }: { lanes: Lane[]; review: Review }) {
   return (
-    <table className="sr-only" data-testid="swimmer-lanes">
-      <caption>Lanes of the swimmer plot</caption>
-      <thead>
-        <tr>
-          <th scope="col">Subject</th>
-          <th scope="col">Dose level</th>
-          <th scope="col">Last day</th>
-          <th scope="col">Status</th>
-        </tr>
-      </thead>
-      <tbody>
-        {lanes.map((l) => (
-          <tr key={l.usubjid} data-usubjid={l.usubjid} data-new={review.subjectStatus(l.usubjid) ?? undefined}>
-            <th scope="row">
-              <button type="button" onClick={() => review.openSubject(l.usubjid)}>
-                {l.usubjid}
-              </button>
-            </th>
-            <td>{review.doseLabel(l.level)}</td>
-            <td>{l.laneEndDay}</td>
-            <td>{l.ongoing ? 'ongoing' : (l.endOfTreatment?.reason ?? '')}</td>
+    <div className="sr-only">
+      <table data-testid="swimmer-lanes">
+        <caption>Lanes of the swimmer plot</caption>
+        <thead>
+          <tr>
+            <th scope="col">Subject</th>
+            <th scope="col">Dose level</th>
+            <th scope="col">Last day</th>
+            <th scope="col">Status</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {lanes.map((l) => (
+            <tr key={l.usubjid} data-usubjid={l.usubjid} data-new={review.subjectStatus(l.usubjid) ?? undefined}>
+              <th scope="row">
+                <button type="button" onClick={() => review.openSubject(l.usubjid)}>
+                  {l.usubjid}
+                </button>
+              </th>
+              <td>{review.doseLabel(l.level)}</td>
+              <td>{l.laneEndDay}</td>
+              <td>{l.ongoing ? 'ongoing' : (l.endOfTreatment?.reason ?? '')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -26,9 +26,14 @@ export async function timeViews(page: Page, label: string, report: Report): Prom
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!.trim();
     if (/provenance|meeting|audit/i.test(name)) continue;
-    // Start from another view so that the measured one mounts afresh. A slow view can hold the
-    // page's main thread: wait for it (a timed-out view is reported as such, not as a number).
+    // Start from another view so that the measured one mounts afresh, and let that view finish
+    // drawing first: its calls would otherwise still be running in the core when the measured view
+    // asks for its data. A timed-out view is reported as such, not as a number.
+    await page.evaluate(() => performance.clearMarks());
     await nav.nth(i === 0 ? 1 : 0).click({ timeout: VIEW_TIMEOUT_MS });
+    await page
+      .waitForFunction(() => performance.getEntriesByType('mark').some((m) => /^view:.*:drawn$/.test(m.name)), undefined, { timeout: VIEW_TIMEOUT_MS, polling: 50 })
+      .catch(() => undefined);
     await page.waitForTimeout(300);
     await page.evaluate(() => {
       performance.clearMarks();

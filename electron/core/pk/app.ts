@@ -80,7 +80,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
     tauH: definition.pk.tauH,
     cycleLengthDays: definition.cycleLengthDays,
   };
-  const build = () => buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId), loadWeights(ctx.db, snapshotId), defaults, { analyte: analyte!, steadyCycle: opts.cycle });
+  const build = () => buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, { analyte: analyte!, steadyCycle: opts.cycle });
   const built =
     analyte === null
       ? { profiles: [], unplaced: [] }

@@ -4,13 +4,13 @@ import type { Db } from '../store/db';
 // The records the PK rules need from a snapshot (bound parameters only). Rules: shared/pk.
 
 export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[]): PcRecord[] {
-  const rows = db
+  // A few subjects (a patient profile) are picked by the index, not by reading every sample.
+  return db
     .prepare(
       `SELECT usubjid, pctestcd, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit
-       FROM rec_pc WHERE snapshot_id = ? AND (pcstat IS NULL OR upper(pcstat) <> 'NOT DONE') ORDER BY usubjid, pctestcd, pcdtc, row_no`,
+       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND (pcstat IS NULL OR upper(pcstat) <> 'NOT DONE') ORDER BY usubjid, pctestcd, pcdtc, row_no`,
     )
-    .all(snapshotId) as PcRecord[];
-  return usubjids ? filterSubjects(rows, usubjids) : rows;
+    .all(...params(snapshotId, usubjids)) as PcRecord[];
 }
 
 /** The analytes (PCTESTCD) with at least one sample that was done, in order. */
@@ -20,33 +20,37 @@ export function loadAnalytes(db: Db, snapshotId: number): string[] {
   ).map((r) => r.pctestcd);
 }
 
-export function loadEx(db: Db, snapshotId: number): ExRecord[] {
+export function loadEx(db: Db, snapshotId: number, usubjids?: readonly string[]): ExRecord[] {
   return db
-    .prepare(`SELECT usubjid, exdose, exdosu, exstdtc, exendtc, exroute, visit FROM rec_ex WHERE snapshot_id = ? ORDER BY usubjid, exstdtc, row_no`)
-    .all(snapshotId) as ExRecord[];
+    .prepare(`SELECT usubjid, exdose, exdosu, exstdtc, exendtc, exroute, visit FROM rec_ex WHERE snapshot_id = ? ${onlySubjects(usubjids)} ORDER BY usubjid, exstdtc, row_no`)
+    .all(...params(snapshotId, usubjids)) as ExRecord[];
 }
 
+/** SQL that keeps only the given subjects (the index on snapshot_id, usubjid finds them), with its parameters. */
+const onlySubjects = (usubjids?: readonly string[]) => (usubjids ? 'AND usubjid IN (SELECT value FROM json_each(?))' : '');
+const params = (snapshotId: number, usubjids?: readonly string[]) => (usubjids ? [snapshotId, JSON.stringify(usubjids)] : [snapshotId]);
+
 /** Body weights: VS WEIGHT (kg, or lb converted), DM WEIGHT (an extra variable) and SUPPDM QNAM WEIGHT. */
-export function loadWeights(db: Db, snapshotId: number): WeightRecord[] {
+export function loadWeights(db: Db, snapshotId: number, usubjids?: readonly string[]): WeightRecord[] {
   const out: WeightRecord[] = [];
   for (const r of db
     .prepare(
       `SELECT usubjid, vsstresn, vsstresu, vsdtc, json_extract(extra, '$.VSBLFL') blfl FROM rec_vs
-       WHERE snapshot_id = ? AND upper(vstestcd) = 'WEIGHT' AND vsstresn IS NOT NULL`,
+       WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND upper(vstestcd) = 'WEIGHT' AND vsstresn IS NOT NULL`,
     )
-    .all(snapshotId) as { usubjid: string; vsstresn: number; vsstresu: string | null; vsdtc: string | null; blfl: string | null }[]) {
+    .all(...params(snapshotId, usubjids)) as { usubjid: string; vsstresn: number; vsstresu: string | null; vsdtc: string | null; blfl: string | null }[]) {
     const kg = toKg(r.vsstresn, r.vsstresu);
     if (kg !== null) out.push({ usubjid: r.usubjid, weightKg: kg, dtc: r.vsdtc, baseline: (r.blfl ?? '').toUpperCase() === 'Y', source: 'VS' });
   }
   for (const r of db
-    .prepare(`SELECT usubjid, json_extract(extra, '$.WEIGHT') w FROM rec_dm WHERE snapshot_id = ? AND json_extract(extra, '$.WEIGHT') IS NOT NULL`)
-    .all(snapshotId) as { usubjid: string; w: unknown }[]) {
+    .prepare(`SELECT usubjid, json_extract(extra, '$.WEIGHT') w FROM rec_dm WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND json_extract(extra, '$.WEIGHT') IS NOT NULL`)
+    .all(...params(snapshotId, usubjids)) as { usubjid: string; w: unknown }[]) {
     const kg = Number(r.w);
     if (kg > 0) out.push({ usubjid: r.usubjid, weightKg: kg, dtc: null, baseline: true, source: 'DM' });
   }
   for (const r of db
-    .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? AND upper(qnam) IN ('WEIGHT', 'WEIGHTBL', 'BWEIGHT')`)
-    .all(snapshotId) as { usubjid: string; qval: string }[]) {
+    .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND upper(qnam) IN ('WEIGHT', 'WEIGHTBL', 'BWEIGHT')`)
+    .all(...params(snapshotId, usubjids)) as { usubjid: string; qval: string }[]) {
     const kg = Number(r.qval);
     if (kg > 0) out.push({ usubjid: r.usubjid, weightKg: kg, dtc: null, baseline: true, source: 'SUPPDM' });
   }
@@ -77,9 +81,4 @@ function toKg(v: number, unit: string | null): number | null {
   if (u === 'lb' || u === 'lbs' || u === '[lb_av]') return v * 0.45359237;
   if (u === 'g') return v / 1000;
   return null;
-}
-
-function filterSubjects<T extends { usubjid: string }>(rows: T[], ids: readonly string[]): T[] {
-  const set = new Set(ids);
-  return rows.filter((r) => set.has(r.usubjid));
 }

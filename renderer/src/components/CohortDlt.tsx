@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import { useEffect, type CSSProperties } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { count, isoDate, plural, shortHash } from '../format';
@@ -141,6 +141,13 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
     },
     [snapshotId, base?.snapshotId, dataVersion],
   );
+  // The Cohorts view is complete once the DLT tables are on screen (the bench reads this mark).
+  const ready = state.status === 'ok';
+  useEffect(() => {
+    if (!ready) return;
+    const id = requestAnimationFrame(() => performance.mark('view:cohorts:drawn'));
+    return () => cancelAnimationFrame(id);
+  }, [ready]);
   if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;
   const { now, before, changes } = state.data;

@@ -20,9 +20,9 @@ import { CallError, type App, type CoreContext } from '../app';
 import { auditLambdaZ } from '../audit/hooks';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
+import { snapshotMemo } from '../snapshots/memo';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { snapshotMemo } from '../snapshots/memo';
 import { loadAnalytes, loadEx, loadPc, loadPp, loadWeights } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z

@@ -24,7 +24,8 @@ type Lane = Timeline['subjects'][number];
 export interface SwimmerData {
   timeline: Timeline;
   responses: Responses | null;
-  aes: AeListing | null;
+  /** The AEs drawn on the lanes: serious or DLT-flagged (from safety.listings, not every AE of the study). */
+  aes: { rows: AeListing['rows'] } | null;
   ada: Ada | null;
   /** Calls that failed (the plot is drawn without their markers). */
   missing: string[];
@@ -41,12 +42,15 @@ async function settle<T>(p: Promise<T>, what: string, missing: string[]): Promis
 
 export async function loadSwimmer(snapshotId: number): Promise<SwimmerData> {
   const missing: string[] = [];
-  const [timeline, responses, aes, ada] = await Promise.all([
+  const [timeline, responses, listings, ada] = await Promise.all([
     invoke('subjects.timeline', { snapshotId }),
     settle(invoke('efficacy.responses', { snapshotId }), 'responses (efficacy.responses)', missing),
-    settle(invoke('safety.aeListing', { snapshotId }), 'adverse events (safety.aeListing)', missing),
+    settle(invoke('safety.listings', { snapshotId }), 'SAEs and DLTs (safety.listings)', missing),
     settle(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies (safety.ada)', missing),
   ]);
+  // An AE both serious and a DLT is in both listings: once here.
+  const key = (r: AeListing['rows'][number]) => `${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`;
+  const aes = listings ? { rows: [...new Map([...listings.dlts, ...listings.saes].map((r) => [key(r), r])).values()] } : null;
   return { timeline, responses, aes, ada, missing };
 }
 

@@ -95,7 +95,6 @@ export const KmLogRank = z.object({
 });
 
 const AtTimes = z.array(z.number().nonnegative()).max(200);
-/** Only these subjects (the review selection's filters); absent = every treated subject. */
 
 export const efficacyApi = {
   'efficacy.tumourSeries': method(

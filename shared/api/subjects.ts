@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method, SnapshotId, Usubjids } from './method';
+import { method, SnapshotId } from './method';
 
 // Contract methods of the subjects feature (merged into shared/contract.ts): each treated subject's
 // timeline (demographics, exposure segments per dose over time, end of treatment, death,

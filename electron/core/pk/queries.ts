@@ -3,12 +3,19 @@ import type { Db } from '../store/db';
 
 // The records the PK rules need from a snapshot (bound parameters only). Rules: shared/pk.
 
+/** A PC record that was not reported as not done (PCSTAT). */
+const SAMPLE_DONE = "(pcstat IS NULL OR upper(pcstat) <> 'NOT DONE')";
+
+/** SQL that keeps only the given subjects (the index on snapshot_id, usubjid finds them), with its parameters. */
+const onlySubjects = (usubjids?: readonly string[]) => (usubjids ? 'AND usubjid IN (SELECT value FROM json_each(?))' : '');
+const params = (snapshotId: number, usubjids?: readonly string[]) => (usubjids ? [snapshotId, JSON.stringify(usubjids)] : [snapshotId]);
+
 export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[]): PcRecord[] {
   // A few subjects (a patient profile) are picked by the index, not by reading every sample.
   return db
     .prepare(
       `SELECT usubjid, pctestcd, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit
-       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND (pcstat IS NULL OR upper(pcstat) <> 'NOT DONE') ORDER BY usubjid, pctestcd, pcdtc, row_no`,
+       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND ${SAMPLE_DONE} ORDER BY usubjid, pctestcd, pcdtc, row_no`,
     )
     .all(...params(snapshotId, usubjids)) as PcRecord[];
 }
@@ -16,7 +23,7 @@ export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[])
 /** The analytes (PCTESTCD) with at least one sample that was done, in order. */
 export function loadAnalytes(db: Db, snapshotId: number): string[] {
   return (
-    db.prepare(`SELECT DISTINCT pctestcd FROM rec_pc WHERE snapshot_id = ? AND (pcstat IS NULL OR upper(pcstat) <> 'NOT DONE') ORDER BY pctestcd`).all(snapshotId) as { pctestcd: string }[]
+    db.prepare(`SELECT DISTINCT pctestcd FROM rec_pc WHERE snapshot_id = ? AND ${SAMPLE_DONE} ORDER BY pctestcd`).all(snapshotId) as { pctestcd: string }[]
   ).map((r) => r.pctestcd);
 }
 
@@ -25,10 +32,6 @@ export function loadEx(db: Db, snapshotId: number, usubjids?: readonly string[])
     .prepare(`SELECT usubjid, exdose, exdosu, exstdtc, exendtc, exroute, visit FROM rec_ex WHERE snapshot_id = ? ${onlySubjects(usubjids)} ORDER BY usubjid, exstdtc, row_no`)
     .all(...params(snapshotId, usubjids)) as ExRecord[];
 }
-
-/** SQL that keeps only the given subjects (the index on snapshot_id, usubjid finds them), with its parameters. */
-const onlySubjects = (usubjids?: readonly string[]) => (usubjids ? 'AND usubjid IN (SELECT value FROM json_each(?))' : '');
-const params = (snapshotId: number, usubjids?: readonly string[]) => (usubjids ? [snapshotId, JSON.stringify(usubjids)] : [snapshotId]);
 
 /** Body weights: VS WEIGHT (kg, or lb converted), DM WEIGHT (an extra variable) and SUPPDM QNAM WEIGHT. */
 export function loadWeights(db: Db, snapshotId: number, usubjids?: readonly string[]): WeightRecord[] {

@@ -48,9 +48,8 @@ export async function loadSwimmer(snapshotId: number): Promise<SwimmerData> {
     settle(invoke('safety.listings', { snapshotId }), 'SAEs and DLTs (safety.listings)', missing),
     settle(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies (safety.ada)', missing),
   ]);
-  // An AE both serious and a DLT is in both listings: once here.
-  const key = (r: AeListing['rows'][number]) => `${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`;
-  const aes = listings ? { rows: [...new Map([...listings.dlts, ...listings.saes].map((r) => [key(r), r])).values()] } : null;
+  // An AE both serious and a DLT is in both listings: taken once, from the SAEs.
+  const aes = listings ? { rows: [...listings.saes, ...listings.dlts.filter((r) => !r.serious)] } : null;
   return { timeline, responses, aes, ada, missing };
 }
 

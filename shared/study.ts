@@ -42,6 +42,8 @@ export const PkDosing = z.object({
   tauH: z.number().positive().optional(),
   /** PCTESTCD of the analyte shown by default. */
   analyte: z.string().optional(),
+  /** PCSPEC of the matrix used for NCA and shown by default (plasma, else serum, else blood when unset). */
+  matrix: z.string().optional(),
 });
 
 export const StudyDefinition = z.object({
@@ -63,6 +65,20 @@ export const StudyDefinition = z.object({
     .object({ confirmationDays: z.number().int().positive().default(28), minSdDays: z.number().int().positive().default(42) })
     .default({} as never),
   /** Immunogenicity: fold rise in titre that makes a baseline-positive subject treatment-boosted. */
-  ada: z.object({ boostFold: z.number().positive().default(4) }).default({} as never),
+  ada: z
+    .object({
+      boostFold: z.number().positive().default(4),
+      /** ISTESTCD values of binding-antibody results, beyond the conventions DoseDesk recognises itself. */
+      bindingTestcds: z.array(z.string()).optional(),
+      /** ISTESTCD values of neutralising-antibody results. */
+      neutralisingTestcds: z.array(z.string()).optional(),
+      /** ISTESTCD values of titre records. */
+      titreTestcds: z.array(z.string()).optional(),
+      /** Scale of the reported titres when ISSTRESU / ISORRESU cannot tell. */
+      titreScale: z.enum(['linear', 'log10']).optional(),
+    })
+    .default({} as never),
+  /** Adverse events: where the CTCAE grade is (AETOXGR, or a SUPPAE QNAM a sponsor uses instead). */
+  ae: z.object({ gradeVariable: z.string().optional() }).default({} as never),
 });
 export type StudyDefinition = z.infer<typeof StudyDefinition>;

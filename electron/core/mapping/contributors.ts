@@ -1,0 +1,11 @@
+import type { Db } from '../store/db';
+import type { StudyDefinition } from '../../../shared/study';
+import type { MappingEntry } from '../../../shared/mapping';
+
+// Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
+// contributor is a plain function of the stored snapshot and the study definition; the mapping report
+// is the concatenation of every contributor's entries.
+
+export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
+
+export const mappingContributors: MappingContributor[] = [];

@@ -20,6 +20,10 @@ if (fs.existsSync(unitJson)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  // A test file that fails to load (a syntax error, a missing import) runs no test: count it as failed.
+  const unloaded = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  for (const f of unloaded) console.error(`failed to load: ${path.relative(process.cwd(), f.name)}: ${String(f.message).split('\n')[0]}`);
+  failed += unloaded.length;
 } else if (unitStatus !== 0) failed += 1;
 
 if (!onlyUnit) {

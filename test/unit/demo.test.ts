@@ -13,6 +13,8 @@ import {
   CUT1, CUT2, cutSnapshot, generateStudy, writeSnapshot, type DemoSnapshot, type Domain,
 } from '../../electron/core/demo/generate.js';
 import { MIXED_FORMATS } from '../../electron/core/demo/write.js';
+import { otherConventions } from '../../electron/core/demo/conventions.js';
+import { CONVENTIONS_CUT } from '../../electron/core/demo/shipped.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dosedesk-demo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -64,6 +66,15 @@ describe('determinism (seeded PRNG, fixed header times)', () => {
       await writeSnapshot(dir, snap);
       expect(sha256Dir(join(root, name)), `${name}: run "node --import tsx electron/core/demo/cli.ts --shipped"`).toEqual(sha256Dir(dir));
     }
+  });
+
+  it('the shipped conventions cut is cut 2 in other conventions, as the generator writes it today', async () => {
+    const dir = join(tmp, 'shipped-conventions');
+    await writeSnapshot(dir, otherConventions(cut2));
+    const shipped = sha256Dir(join(__dirname, '../../resources/demo', CONVENTIONS_CUT));
+    expect(shipped, 'run "node --import tsx electron/core/demo/cli.ts --shipped"').toEqual(sha256Dir(dir));
+    expect(Object.keys(shipped)).toEqual(expect.arrayContaining(['lbch.csv', 'lbhe.csv']));
+    expect(Object.keys(shipped)).not.toContain('lb.csv');
   });
 
   it('every format is used at least twice in the mixed layout', () => {

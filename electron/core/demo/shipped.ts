@@ -5,8 +5,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CUT1, CUT2, cutSnapshot, DEFAULT_SEED, generateStudy, writeSnapshot, type WrittenFile } from './generate.js';
+import { otherConventions } from './conventions.js';
 
 export const SHIPPED_CUTS = { cut1: CUT1, cut2: CUT2 } as const;
+
+/** The second cut again in other sponsors' conventions (conventions.ts): imported by hand, not seeded. */
+export const CONVENTIONS_CUT = 'cut2-conventions';
 
 /** resources/demo of this checkout. */
 export function shippedDemoDir(): string {
@@ -24,5 +28,8 @@ export async function regenerateShippedCuts(root = shippedDemoDir()): Promise<Re
     out[name] = await writeSnapshot(dir, snap);
     writeFileSync(join(root, `${name}.truth.json`), JSON.stringify(snap.truth, null, 1) + '\n');
   }
+  const dir = join(root, CONVENTIONS_CUT);
+  rmSync(dir, { recursive: true, force: true });
+  out[CONVENTIONS_CUT] = await writeSnapshot(dir, otherConventions(cutSnapshot(study, CUT2)));
   return out;
 }

@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { contract } from '../../shared/contract';
 import { CallError, createCore, type Core } from '../core/app';
 import { seedDemoIfEmpty } from '../core/snapshots/seed';
+import { defaultDbPath, PRODUCT_NAME } from '../core/paths';
 
 // The Electron shell: window, hardening, and one ipcMain handler per contract method, each
 // dispatching to the core's handler map (which validates the input). Nothing else lives here.
@@ -64,6 +65,10 @@ async function createWindow(): Promise<void> {
   await win.loadFile(path.join(here, '../renderer/index.html'));
 }
 
+// The data folder is named after the product (~/.config/DoseDesk, %APPDATA%\DoseDesk …), the same
+// folder the CLI uses (paths.ts), whatever the package's npm name.
+app.setName(PRODUCT_NAME);
+
 app.whenReady().then(async () => {
   // Strict CSP on every response, and no permission (camera, geolocation, …) is ever granted.
   session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
@@ -78,7 +83,7 @@ app.whenReady().then(async () => {
   );
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_d, cb) => cb({ cancel: true }));
-  const dbPath = process.env.DOSEDESK_DB || path.join(app.getPath('userData'), 'dosedesk.sqlite');
+  const dbPath = defaultDbPath();
   core = createCore({ dbPath });
   await seedDemoIfEmpty(core);
   registerIpc(core);

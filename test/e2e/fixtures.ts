@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../../electron/core/app';
 import { startHost } from '../../electron/core/host/server';
-import { DEMO_DIR, seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
+import { demoDir, seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
 
 // One fresh DoseDesk per test: a temporary SQLite file, the real core, the browser host serving the
 // built renderer. The page is pointed at the host's URL (with its per-run token).
@@ -15,7 +15,7 @@ import { DEMO_DIR, seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
-export { DEMO_DIR };
+export const DEMO_DIR = demoDir();
 
 export interface DoseDeskApp {
   core: Core;

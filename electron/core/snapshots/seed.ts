@@ -2,20 +2,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../app';
+import { currentResourcesDir } from '../paths';
 
 // First start: an empty database gets the two shipped data cuts of the demo study, so that a new
 // user sees a real study at once (DESIGN: "the embedded default").
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const DEMO_DIR = process.env.DOSEDESK_RESOURCES ? path.join(process.env.DOSEDESK_RESOURCES, 'demo') : path.resolve(here, '../../../resources/demo');
+
+/** The shipped demo cuts: resources/demo of the checkout, or of the installed app (paths.ts). */
+export function demoDir(): string {
+  const resources = currentResourcesDir(here);
+  if (!resources) throw new Error(`DoseDesk's resources folder (with demo/) was not found above ${here}; set DOSEDESK_RESOURCES`);
+  return path.join(resources, 'demo');
+}
 
 export async function seedDemoIfEmpty(core: Core): Promise<number[]> {
   const { n } = core.ctx.db.prepare('SELECT count(*) n FROM snapshot').get() as { n: number };
   if (n > 0 || process.env.DOSEDESK_NO_DEMO) return [];
   const ids: number[] = [];
+  const demo = demoDir();
   for (const cut of ['cut1', 'cut2']) {
-    const dir = path.join(DEMO_DIR, cut);
-    if (!fs.existsSync(dir)) continue;
+    const dir = path.join(demo, cut);
+    if (!fs.existsSync(dir)) throw new Error(`the shipped demo snapshot ${dir} is missing`);
     const r = await core.call('snapshot.import', { path: dir });
     if (r.snapshotId) ids.push(r.snapshotId);
     else throw new Error(`the shipped demo snapshot ${dir} did not import: ${r.errors.map((e) => e.message).join('; ')}`);

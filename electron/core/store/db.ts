@@ -1,26 +1,11 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { migrate } from './schema';
 
 export type Db = Database.Database;
 
-/**
- * Where the database lives: `--db FILE` (passed in), else $DOSEDESK_DB, else the user-data folder
- * (the same folder Electron's app.getPath('userData') gives for "DoseDesk").
- */
-export function defaultDbPath(): string {
-  if (process.env.DOSEDESK_DB) return process.env.DOSEDESK_DB;
-  const home = os.homedir();
-  const base =
-    process.platform === 'win32'
-      ? process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming')
-      : process.platform === 'darwin'
-        ? path.join(home, 'Library', 'Application Support')
-        : process.env.XDG_CONFIG_HOME ?? path.join(home, '.config');
-  return path.join(base, 'DoseDesk', 'dosedesk.sqlite');
-}
+export { defaultDbPath } from '../paths';
 
 /**
  * Opens (creating if needed) the store: WAL so readers never block the importer's connection,

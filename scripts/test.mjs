@@ -13,6 +13,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
+// The CLI tests run the bundled CLI, as users do (bin/dosedesk.mjs falls back to the sources when stale).
+if (run(process.execPath, ['scripts/build-cli.mjs']) !== 0) failed += 1;
+
 const unitJson = path.join(tmp, 'vitest.json');
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]);
 if (fs.existsSync(unitJson)) {

@@ -149,7 +149,7 @@ export function UrineSection({ snapshotId, analyte, matrix, timeBasis, dataVersi
         </p>
       )}
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Urinary excretion">
-        <table className="data-table compact-table" data-testid="pk-urine">
+        <table className="data-table compact-table pk-urine-table" data-testid="pk-urine">
           <caption>
             {u.analyte} in {matrixName(u.matrix ?? '')}: amount excreted per collection (concentration × volume), cumulative Ae, fe = Ae/dose and CLR = Ae(0–t)/AUC(0–t) of{' '}
             {u.plasmaMatrix ? matrixName(u.plasmaMatrix).toLowerCase() : 'plasma'} ({timeBasis} time)
@@ -210,7 +210,7 @@ export function UrineSection({ snapshotId, analyte, matrix, timeBasis, dataVersi
                 <td className="num" data-col="clr">
                   {r.clrLPerH === null ? '—' : sig(r.clrLPerH)}
                 </td>
-                <td>{[...new Set([...r.notes, ...r.intervals.map((i) => i.note).filter((n): n is string => !!n)])].join('; ')}</td>
+                <td className="pk-urine-notes">{[...new Set([...r.notes, ...r.intervals.map((i) => i.note).filter((n): n is string => !!n)])].join('; ')}</td>
               </tr>
             ))}
           </tbody>

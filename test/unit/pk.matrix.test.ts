@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
+import { parseArgs } from '../../electron/core/cli';
+import { pkCommands } from '../../electron/core/pk/cli';
 import { pkMapping } from '../../electron/core/pk/mapping';
 import { StudyDefinition } from '../../shared/study';
 import { FORMATS, writeFixture } from '../helpers/conventions';
@@ -135,6 +137,20 @@ for (const format of FORMATS) {
       ]);
       expect(r.notes).toContain('1 PP record(s) of another analyte than XAN were not compared (PPCAT XANM1 ×1)');
       expect(r.notes).toContain('1 PP record(s) of another matrix than PLASMA were not compared (PPSPEC URINE ×1)');
+    });
+
+    it('CLI: dosedesk nca --snapshot takes --analyte and --matrix, reports them, and gives Ae/fe/CLR for urine', async () => {
+      const json = (await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--analyte', 'XAN', '--matrix', 'PLASMA']))).output as { matrix: string; available: unknown[]; rows: { usubjid: string }[] };
+      expect(json.matrix).toBe('PLASMA');
+      expect(json.available).toHaveLength(3);
+      const csvOut = String((await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--format', 'csv']))).output).trim().split('\n');
+      expect(csvOut[0]!.split(',').slice(0, 3)).toEqual(['USUBJID', 'PCTESTCD', 'PCSPEC']);
+      expect(csvOut.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([`${A},XAN,PLASMA`, `${B},XAN,PLASMA`]);
+      const urine = String((await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--matrix', 'URINE', '--format', 'csv']))).output).trim().split('\n');
+      const head = urine[0]!.split(',');
+      const rowA = urine.find((l) => l.startsWith(A))!.split(',');
+      expect(Number(rowA[head.indexOf('AE_MG')])).toBe(11);
+      expect(Number(rowA[head.indexOf('FE')])).toBeCloseTo(11 / 54, 12);
     });
 
     it('mapping report: PC rows read, used by NCA, and not used by reason; PP rows not matched', () => {

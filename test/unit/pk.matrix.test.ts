@@ -162,6 +162,10 @@ for (const format of FORMATS) {
       expect(by.PCTESTCD).toMatchObject({ rows: 1, values: [{ value: 'XANM1', count: 1 }], mapTo: 'pk.analyte' });
       expect(by.PCSPEC).toMatchObject({ rows: 4, values: [{ value: 'URINE', count: 4 }], mapTo: 'pk.matrix' });
       expect(by.PCSPEC!.reason).toMatch(/not the chosen matrix \(PLASMA\)/);
+      // Urine: A's 3 collections give amounts; B's has no PCVOL.
+      const urineEntry = entries.find((e) => e.analysis === 'PK (urinary excretion)')!;
+      expect(urineEntry).toMatchObject({ rowsRead: 4, rowsUsed: 3 });
+      expect(urineEntry.unused).toMatchObject([{ variable: 'PCVOL', rows: 1, values: [{ value: 'no collection volume (PCVOL)', count: 1 }] }]);
       const ppEntry = entries.find((e) => e.domain === 'PP')!;
       expect(ppEntry).toMatchObject({ rowsRead: 4, rowsUsed: 2 });
       expect(ppEntry.unused.map((u) => [u.variable, u.rows, u.values, u.mapTo])).toEqual([

@@ -1,9 +1,9 @@
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
 import { PP_TERMS } from '../../../shared/nca/cdisc';
-import { buildProfiles, chooseMatrix, isExcretaMatrix, matrixOf, ppTarget } from '../../../shared/pk';
+import { amountExcreted, buildProfiles, chooseMatrix, isExcretaMatrix, matrixOf, ppTarget } from '../../../shared/pk';
 import type { StudyDefinition } from '../../../shared/study';
 import type { Db } from '../store/db';
-import { loadEx, loadPc, loadPcTally, loadPp, loadWeights } from './queries';
+import { loadEx, loadPc, loadPcTally, loadPp, loadUrine, loadWeights } from './queries';
 
 // The PK part of the mapping report (shared/mapping.ts): which PC rows the NCA used — the chosen
 // analyte (PCTESTCD; pk.analyte) in the chosen matrix (PCSPEC; pk.matrix, else plasma, serum, blood) —
@@ -69,6 +69,21 @@ export function pkMapping(db: Db, snapshotId: number, definition: StudyDefinitio
         `analyte ${analyte ?? 'none'}${definition.pk.analyte ? ' (study definition pk.analyte)' : ''}`,
         `matrix ${label(matrix ?? '')}${definition.pk.matrix && matrix === matrixOf(definition.pk.matrix) ? ' (study definition pk.matrix)' : ' (plasma, serum, blood in that order when pk.matrix is not set)'}`,
       ],
+    });
+  }
+  // Urine of the analysed analyte: used for Ae/fe/CLR when an amount can be derived from the row.
+  const urineMatrices = analyte === null ? [] : done.filter((t) => t.analyte === analyte && isExcretaMatrix(t.matrix)).map((t) => t.matrix);
+  for (const um of urineMatrices) {
+    const recs = loadUrine(db, snapshotId, analyte!, um);
+    const why = recs.map((r) => amountExcreted(r)).filter((a) => a.mg === null).map((a) => a.note ?? 'no amount');
+    out.push({
+      domain: 'PC',
+      analysis: 'PK (urinary excretion)',
+      views: VIEWS,
+      rowsRead: recs.length,
+      rowsUsed: recs.length - why.length,
+      unused: why.length ? [{ variable: 'PCVOL', reason: 'no amount excreted can be derived (a concentration needs PCVOL/PCVOLU; an amount needs a mass unit in PCSTRESU)', rows: why.length, values: countValues(why), mapTo: null }] : [],
+      settings: [`analyte ${analyte}, matrix ${label(um)}: Ae = concentration × volume per collection`],
     });
   }
   const pp = loadPp(db, snapshotId);

@@ -19,7 +19,9 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk nca --input FILE.csv --subject COL --time COL --conc COL (--dose N | --dose-col COL)
               --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
               [--tau N --dose-time N] [--format json|csv]  NCA per subject of a CSV, parameters by PPTESTCD
-  dosedesk nca --snapshot ID [--interval single|steady] [--format json|csv]   NCA of a snapshot, summary by dose level
+  dosedesk nca --snapshot ID [--analyte PCTESTCD] [--matrix PCSPEC] [--interval single|steady] [--time actual|nominal]
+              [--format json|csv]   NCA of a snapshot's analyte x matrix (default plasma), summary by dose level;
+              the analytes x matrices present are in the JSON ("available"); --matrix URINE: Ae, fe and CLR
   dosedesk km --input FILE.csv --time COL --event COL [--event-value V] [--group COL] [--conf-type log|log-log|plain]
               [--at T1,T2,...] [--level 0.95] [--format json|csv]   Kaplan-Meier: n, events, median with CI, S(t), at risk, log-rank
   dosedesk ci X N [--level 0.95]                       exact Clopper-Pearson CI for X responders of N (JSON)

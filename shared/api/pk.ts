@@ -31,6 +31,8 @@ export const PkPointOut = z.object({
   lloq: Num,
   pcdtc: z.string().nullable(),
   timeSource: z.enum(['PCRFTDTC', 'PCELTM', 'EX']),
+  /** Why the sample has no actual time (the actual basis then uses its nominal time), or null. */
+  actualNote: z.string().nullable(),
   /** Time used by NCA (pre-dose samples at 0), or null when NCA left it out (`ncaNote` says why). */
   ncaTime: Num,
   ncaNote: z.string().nullable(),
@@ -52,6 +54,8 @@ const DoseOut = z.object({
 const SubjectHead = {
   usubjid: z.string(),
   analyte: z.string(),
+  /** PCSPEC of the profile (upper-cased; '' = not given). */
+  matrix: z.string(),
   doseLevel: z.number().int().nullable(),
   doseLevelLabel: z.string().nullable(),
   /** Study part (DM arm / SUPPDM), for the review filters. */
@@ -64,9 +68,27 @@ const SubjectHead = {
 
 export const PkProfileOut = z.object({ ...SubjectHead, points: z.array(PkPointOut) });
 
+/** PCSPEC to analyse (default: the study definition's pk.matrix, else PLASMA, SERUM, BLOOD). */
+const Matrix = z.string().max(40).optional();
+
+/** An analyte × matrix the snapshot holds, with its number of samples (PCSTAT not NOT DONE). */
+const Available = z.object({ analyte: z.string(), matrix: z.string(), samples: z.number().int() });
+
+/** What decided the analysis beyond the data: the matrix, τ and the time basis fallbacks. */
+const Conventions = {
+  matrix: z.string().nullable(),
+  available: z.array(Available),
+  /** Where τ came from: the study definition (pk.tauH), EX dose spacing, or null = unknown (no steady-state parameter). */
+  tauSource: z.enum(['study', 'EX']).nullable(),
+  tauNote: z.string(),
+  /** Subjects whose samples are placed on nominal time on the actual-time basis, and why. */
+  timeFallback: z.array(z.object({ usubjid: z.string(), samples: z.number().int(), reasons: z.array(z.string()) })),
+};
+
 const ProfilesInput = z.object({
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
+  matrix: Matrix,
   interval: Interval.default('single'),
   timeBasis: TimeBasis.default('actual'),
   /** Cycle of the steady-state profile (default: the latest sampled later cycle). */
@@ -127,6 +149,7 @@ const SummaryStat = z.object({
 const NcaOptionsInput = {
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
+  matrix: Matrix,
   interval: Interval.default('single'),
   timeBasis: TimeBasis.default('actual'),
   /** AUC method (default linear, WinNonlin's default; lin-up-log-down available). */
@@ -143,6 +166,7 @@ const NcaOutput = z.object({
   timeBasis: TimeBasis,
   aucMethod: AucMethod,
   tauH: Num,
+  ...Conventions,
   units: Units,
   rows: z.array(NcaRow),
   summary: z.array(
@@ -164,6 +188,7 @@ export const pkApi = {
       interval: Interval,
       timeBasis: TimeBasis,
       tauH: Num,
+      ...Conventions,
       units: Units,
       profiles: z.array(PkProfileOut),
       notes: z.array(z.string()),
@@ -180,6 +205,7 @@ export const pkApi = {
       snapshotId: SnapshotId,
       usubjid: z.string().min(1),
       analyte: z.string().min(1).max(40),
+      matrix: Matrix,
       interval: Interval,
       timeBasis: TimeBasis.default('actual'),
       aucMethod: AucMethod.default('linear'),
@@ -194,14 +220,18 @@ export const pkApi = {
     z.array(StoredChoice.extend({ id: z.number().int(), usubjid: z.string(), analyte: z.string(), interval: Interval })),
   ),
   'pk.compareReported': method(
-    'Computed NCA against the PP domain per subject × parameter: absolute and % difference.',
-    z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
+    'Computed NCA against the PP domain per subject × parameter, matched on PPCAT (analyte), PPSPEC (matrix) and PPTESTCD: absolute and % difference.',
+    z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), matrix: Matrix, timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
     z.object({
       snapshotId: SnapshotId,
       rows: z.array(
         z.object({
           usubjid: z.string(),
           analyte: z.string(),
+          matrix: z.string(),
+          /** PPCAT and PPSPEC as reported. */
+          ppcat: z.string().nullable(),
+          ppspec: z.string().nullable(),
           interval: Interval,
           PPTESTCD: z.string(),
           reported: Num,
@@ -215,6 +245,67 @@ export const pkApi = {
           unitsMatch: z.boolean(),
         }),
       ),
+      notes: z.array(z.string()),
+    }),
+  ),
+  'pk.urine': method(
+    'Urinary excretion per subject and dose: amount per collection (conc × volume), cumulative Ae, fe = Ae/dose and CLR = Ae(0–t)/AUC(0–t) of the circulating matrix.',
+    z.object({
+      snapshotId: SnapshotId,
+      analyte: z.string().max(40).optional(),
+      /** The excreta matrix (default: URINE of the analyte). */
+      matrix: Matrix,
+      timeBasis: TimeBasis.default('actual'),
+      aucMethod: AucMethod.default('linear'),
+      usubjids: Usubjids,
+    }),
+    z.object({
+      snapshotId: SnapshotId,
+      analyte: z.string().nullable(),
+      /** The urine matrix analysed, or null when the analyte has none. */
+      matrix: z.string().nullable(),
+      /** The circulating matrix whose AUC gives CLR. */
+      plasmaMatrix: z.string().nullable(),
+      available: z.array(Available),
+      units: z.object({ amount: z.string(), clr: z.string(), auc: z.string() }),
+      rows: z.array(
+        z.object({
+          usubjid: z.string(),
+          doseLevel: z.number().int().nullable(),
+          doseLevelLabel: z.string().nullable(),
+          part: z.enum(['escalation', 'expansion']),
+          cycle: z.number().int(),
+          exstdtc: z.string().nullable(),
+          doseMg: Num,
+          intervals: z.array(
+            z.object({
+              startH: Num,
+              endH: Num,
+              timeSource: z.enum(['PCDTC-PCENDTC', 'PCTPT', 'PCELTM']).nullable(),
+              pctpt: z.string().nullable(),
+              conc: Num,
+              blq: z.boolean(),
+              concUnit: z.string().nullable(),
+              volume: Num,
+              volumeUnit: z.string().nullable(),
+              amountMg: Num,
+              cumulativeMg: Num,
+              note: z.string().nullable(),
+            }),
+          ),
+          /** Ae(0–t) in mg over the contiguous collections from the dose, and t. */
+          aeMg: Num,
+          aeEndH: Num,
+          /** fe = Ae/dose (fraction). */
+          fe: Num,
+          /** AUC(0–t) of the circulating matrix over the same 0–t, and CLR = Ae/AUC in L/h. */
+          aucPlasma: Num,
+          clrLPerH: Num,
+          notes: z.array(z.string()),
+        }),
+      ),
+      /** When no urine parameter can be given at all: why (no urine samples, no volumes …). */
+      reason: z.string().nullable(),
       notes: z.array(z.string()),
     }),
   ),

@@ -4,7 +4,8 @@
 // first measurable concentration, 'middle' = between two measurable ones, 'last' = after the last one.
 // "Measurable" = not flagged BLQ and not missing. If no sample is measurable, every BLQ sample is 'first'.
 // Defaults (this module; cf. PKNCA first="keep"(=0), middle="drop"): first → 0, middle → dropped,
-// last → dropped (so AUClast ends at the last measurable sample and AUCall equals AUClast).
+// last → dropped (so AUClast ends at the last measurable sample; AUCall still closes at the first trailing
+// BLQ sample taken as 0 — nca.ts trailingBlqTriangle, WinNonlin's and PKNCA's AUCall).
 // 'lloq/2' replaces the sample by LLOQ/2 (Beal 2001, method M6-like substitution).
 // A null concentration that is not flagged BLQ is missing and is dropped (PKNCA conc.na = "drop").
 

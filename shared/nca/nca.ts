@@ -10,7 +10,10 @@
 //  - Cmax/Tmax: first maximum of the observed samples (an added C0 never counts; at steady state Cmax
 //    is taken over all post-dose samples, as WinNonlin prints it). Tlast/Clast: last observed C > 0.
 //    Cmin/Tmin: first minimum of the observed samples (within the interval when tau is given).
-//  - AUClast stops at Tlast; AUCall includes trailing zeros.
+//  - AUClast stops at Tlast. AUCall (WinNonlin "AUCall"; PKNCA pk.calc.auc.all) also takes the area
+//    from Tlast down to the first BLQ sample after Tlast, that sample taken as 0 (a linear triangle,
+//    whatever the AUC method: the log trapezoid is undefined at 0), even when the BLQ rule drops
+//    trailing BLQ samples from everything else; measured zeros after Tlast are included as they are.
 //  - λz: see lambdaZ.ts. Beyond Tlast the profile is extrapolated as Clast·e^(−λz(t − Tlast)).
 //  - Steady state: CL and Vz use AUCtau (CLss, Vz,ss); MRTINF = (AUMCtau + tau·(AUCINF − AUCtau))/AUCtau.
 
@@ -37,6 +40,7 @@ import {
   calcVz,
 } from './parameters';
 import type {
+  BlqOptions,
   LambdaZFit,
   LambdaZMethod,
   NcaIntervalResult,
@@ -176,6 +180,7 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
       aumclast += aumcSegment(t[i]! - doseTime, c[i]!, t[i + 1]! - doseTime, c[i + 1]!, method);
     }
   }
+  aucall += trailingBlqTriangle(profile, blqRules.last, iLast >= 0 ? t[iLast]! : null, iLast >= 0 ? c[iLast]! : null);
 
   // ---- λz ------------------------------------------------------------------------------------
   const lambdaZMethod = lambdaZMethodOf(options);
@@ -339,6 +344,21 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
   };
   result.parameters = buildParameters(result, deriveUnits(options.units));
   return result;
+}
+
+/**
+ * AUCall's trailing triangle (WinNonlin, PKNCA pk.calc.auc.all): when the BLQ rule for trailing samples
+ * drops them ('drop'), the first BLQ sample after Tlast still closes AUCall at 0:
+ * area = (t_BLQ − Tlast)·Clast/2. With 'zero' the sample is already in the profile; with 'lloq/2' it is
+ * measurable. Samples not flagged BLQ (missing) never count.
+ */
+export function trailingBlqTriangle(profile: NcaProfile, lastRule: BlqOptions['last'], tlast: number | null, clast: number | null): number {
+  if (lastRule !== 'drop' || tlast === null || clast === null || !profile.blq) return 0;
+  for (let i = 0; i < profile.time.length; i++) {
+    const ti = profile.time[i]!;
+    if (ti > tlast && profile.blq[i] === true) return ((ti - tlast) * clast) / 2;
+  }
+  return 0;
 }
 
 interface ParamTemplate {

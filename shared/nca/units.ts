@@ -63,6 +63,11 @@ export function massFactor(unit: string): number | null {
   return MASS_G[unit.trim()] ?? null;
 }
 
+/** Volume unit in litres (L, dL, mL, uL; any case), or null. */
+export function volumeFactor(unit: string): number | null {
+  return VOLUME_L[unit.trim().toLowerCase()] ?? null;
+}
+
 /** "mass/volume" concentration unit → grams per litre of one unit, as mass and volume factors. */
 export function parseConcUnit(unit: string): { massG: number; volumeL: number } | null {
   const m = /^\s*([^/\s]+)\s*\/\s*([^/\s]+)\s*$/.exec(unit);

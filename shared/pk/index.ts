@@ -5,3 +5,5 @@ export * from './times';
 export * from './concentration';
 export * from './profiles';
 export * from './summary';
+export * from './urine';
+export * from './reported';

@@ -20,9 +20,15 @@
 //   3. Neither: derived from EX — the latest dose started at or before PCDTC, unless a dose starts
 //      within PREDOSE_WINDOW_H after PCDTC (then the sample is that dose's pre-dose sample).
 //   Nominal time = PCELTM in hours, else PCTPTNUM (taken as hours, as IBB0979 codes it), else none.
+//   Actual time needs a time of day on both clocks; where one is missing the sample has no actual time
+//   (PkPoint.actualNote says why) and the actual-time basis uses its nominal time — the core reports
+//   which subjects and samples fell back (never silently).
+// Specimen (matrix): a profile is one subject × analyte (PCTESTCD) × matrix (PCSPEC, upper-cased; ''
+// when not given). Plasma, serum and blood samples are never mixed with urine (matrixOf, chooseMatrix).
 // Intervals: 'single' = the first dose (cycle 1 day 1); 'steady' = the chosen cycle, by default the
 // latest later dose whose interval holds ≥ 3 measurable post-dose concentrations (the sampled later
-// cycle). tau = the study definition's pk.tauH, else its cycle length × 24 h.
+// cycle). tau = the study definition's pk.tauH, else the consistent spacing of repeated EX doses
+// (tauFromEx), else unknown — and then no steady-state or tau parameter is computed (never invented).
 // BLQ: shared/pk/concentration.ts.
 
 import type { NcaProfile, Route } from '../nca/types';
@@ -38,6 +44,8 @@ export type TimeSource = 'PCRFTDTC' | 'PCELTM' | 'EX';
 export interface PcRecord {
   usubjid: string;
   pctestcd: string;
+  /** PCSPEC (PLASMA, SERUM, URINE …); null/absent when not given. */
+  pcspec?: string | null;
   pcstresn: number | null;
   pcstresc: string | null;
   pcstresu: string | null;
@@ -105,11 +113,15 @@ export interface PkPoint {
   lloq: number | null;
   pcdtc: string | null;
   timeSource: TimeSource;
+  /** Why there is no actual time (e.g. "EXSTDTC 2025-03-03 has no time of day"), or null. */
+  actualNote: string | null;
 }
 
 export interface PkProfile {
   usubjid: string;
   analyte: string;
+  /** PCSPEC of the profile's samples, upper-cased ('' = not given). */
+  matrix: string;
   interval: PkInterval;
   dose: PkDose;
   weightKg: number | null;
@@ -164,17 +176,93 @@ export function cycleOfVisit(visit: string | null | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Dosing interval tau in hours: pk.tauH, else cycle length in days × 24. */
+/** Dosing interval tau in hours as handed in (pk.tauH or tauFromEx); never derived from the cycle length. */
 export function tauOf(defaults: PkDosingDefaults): number | null {
-  if (defaults.tauH && defaults.tauH > 0) return defaults.tauH;
-  return defaults.cycleLengthDays && defaults.cycleLengthDays > 0 ? defaults.cycleLengthDays * 24 : null;
+  return defaults.tauH && defaults.tauH > 0 ? defaults.tauH : null;
 }
 
-interface DoseClock extends PkDose {
+/** The matrix key of a PCSPEC value: trimmed and upper-cased, '' when not given. */
+export function matrixOf(pcspec: string | null | undefined): string {
+  return (pcspec ?? '').trim().toUpperCase();
+}
+
+/** Urine (and other excreta collected over intervals) are analysed as amounts excreted, not by NCA. */
+export function isExcretaMatrix(matrix: string): boolean {
+  return /URINE|FAECES|FECES|STOOL/.test(matrix);
+}
+
+/** Circulating matrices in order of preference when the study definition names none. */
+export const DEFAULT_MATRICES = ['PLASMA', 'SERUM', 'BLOOD', 'WHOLE BLOOD'] as const;
+
+/**
+ * The matrix analysed for one analyte: the study definition's pk.matrix when the analyte has samples in
+ * it; else PLASMA, SERUM, BLOOD, WHOLE BLOOD (the first present); else the only non-excreta matrix
+ * present (including '' = PCSPEC not given); else the first matrix present (an excreta matrix: then
+ * the view shows amounts excreted, not NCA). Null when the analyte has no sample.
+ */
+export function chooseMatrix(present: readonly string[], wanted?: string | null): string | null {
+  if (present.length === 0) return null;
+  const w = wanted ? matrixOf(wanted) : null;
+  if (w !== null && present.includes(w)) return w;
+  for (const m of DEFAULT_MATRICES) if (present.includes(m)) return m;
+  const circulating = present.filter((m) => !isExcretaMatrix(m));
+  if (circulating.length > 0) return [...circulating].sort()[0]!;
+  return [...present].sort()[0]!;
+}
+
+export interface TauFromEx {
+  /** Hours, or null when EX gives no consistent spacing. */
+  tauH: number | null;
+  /** Number of intervals between consecutive doses seen. */
+  gaps: number;
+  /** Why there is no tau, or how it was found. */
+  note: string;
+}
+
+/**
+ * Dosing interval from EX: the spacing of consecutive doses (EXDOSE > 0) of each subject, when every
+ * spacing in the study is the same (within 1 h when EXSTDTC carries times, the same number of days when
+ * it carries dates only). A single-dose study, or spacings that differ (a delayed cycle), give no tau:
+ * the study definition's pk.tauH is then needed. Dates without a time compare whole days (× 24 h).
+ */
+export function tauFromEx(ex: readonly ExRecord[]): TauFromEx {
+  const by = groupBy(
+    ex.filter((e) => e.exdose !== null && e.exdose > 0 && dtcToClock(e.exstdtc) !== null),
+    (e) => e.usubjid,
+  );
+  const gaps: number[] = [];
+  for (const rows of by.values()) {
+    const clocks = rows.map((e) => dtcToClock(e.exstdtc)!).sort((a, b) => a.minutes - b.minutes);
+    for (let i = 1; i < clocks.length; i++) {
+      const a = clocks[i - 1]!;
+      const b = clocks[i]!;
+      // Without a time of day on both, only whole days are known.
+      const h = a.hasTime && b.hasTime ? (b.minutes - a.minutes) / 60 : Math.round((b.hours - a.hours) / 24) * 24;
+      if (h > 0) gaps.push(h);
+    }
+  }
+  if (gaps.length === 0) return { tauH: null, gaps: 0, note: 'EX has no repeated dose (single-dose sampling): the dosing interval is unknown' };
+  const min = Math.min(...gaps);
+  const max = Math.max(...gaps);
+  if (max - min <= 1) {
+    const tauH = Math.round(((min + max) / 2) * 60) / 60;
+    return { tauH, gaps: gaps.length, note: `from EX: all ${gaps.length} spacing(s) between consecutive doses are ${Number(tauH.toPrecision(6))} h` };
+  }
+  const days = countBy(gaps.map((g) => `${Number((g / 24).toPrecision(4))} d`));
+  return { tauH: null, gaps: gaps.length, note: `EX dose spacing varies (${days}): the dosing interval is not taken from EX` };
+}
+
+function countBy(xs: readonly string[]): string {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ');
+}
+
+export interface DoseClock extends PkDose {
   start: ClockTime | null;
 }
 
-function buildDoses(ex: readonly ExRecord[], weightKg: number | null, defaults: PkDosingDefaults): DoseClock[] {
+export function buildDoses(ex: readonly ExRecord[], weightKg: number | null, defaults: PkDosingDefaults): DoseClock[] {
   const given = ex
     .filter((e) => e.exdose !== null && e.exdose > 0 && dtcToClock(e.exstdtc) !== null)
     .map((e) => ({ e, start: dtcToClock(e.exstdtc)! }))
@@ -245,25 +333,32 @@ export function placeSample(pc: PcRecord, doses: readonly DoseClock[]): Assigned
   const nominalH = eltm ?? (pc.pctptnum !== null && Number.isFinite(pc.pctptnum) ? pc.pctptnum : null);
   const c = parseConcentration(pc.pcstresn, pc.pcstresc, pc.pclloq);
   const base = { nominalH, conc: c.conc, blq: c.blq, lloq: c.lloq, pcdtc: pc.pcdtc };
+  const noPcTime = !pc.pcdtc ? 'no PCDTC' : !sampled ? `PCDTC ${pc.pcdtc} is not a complete date` : !sampled.hasTime ? `PCDTC ${pc.pcdtc} has no time of day` : null;
   const ref = dtcToClock(pc.pcrftdtc);
   if (ref && ref.hasTime) {
-    return { dose: nearestDose(doses, ref.hours), point: { ...base, actualH: hoursBetween(ref, sampled), timeSource: 'PCRFTDTC' } };
+    const actualH = hoursBetween(ref, sampled);
+    return { dose: nearestDose(doses, ref.hours), point: { ...base, actualH, timeSource: 'PCRFTDTC', actualNote: actualH === null ? noPcTime : null } };
   }
   if (eltm !== null) {
     if (sampled && sampled.hasTime) {
       const dose = nearestDose(doses, sampled.hours - eltm);
-      const actualH = dose >= 0 ? hoursBetween(doses[dose]!.start, sampled) : null;
-      return { dose, point: { ...base, actualH, timeSource: 'PCELTM' } };
+      const start = dose >= 0 ? doses[dose]!.start : null;
+      const actualH = dose >= 0 ? hoursBetween(start, sampled) : null;
+      const note = actualH === null && dose >= 0 ? `EXSTDTC ${doses[dose]!.exstdtc ?? ''} has no time of day` : null;
+      return { dose, point: { ...base, actualH, timeSource: 'PCELTM', actualNote: note } };
     }
+    // Without a sampling time only the planned time is known: no actual time (the basis falls back, and says so).
     const byCycle = cycleOfVisit(pc.visit);
     const dose = byCycle !== null ? (doses.find((d) => d.cycle === byCycle)?.index ?? -1) : doses.length > 0 ? 0 : -1;
-    return { dose, point: { ...base, actualH: eltm, timeSource: 'PCELTM' } };
+    return { dose, point: { ...base, actualH: null, timeSource: 'PCELTM', actualNote: noPcTime } };
   }
   if (sampled) {
     const dose = derivedDose(doses, sampled.hours);
-    return { dose, point: { ...base, actualH: dose >= 0 ? hoursBetween(doses[dose]!.start, sampled) : null, timeSource: 'EX' } };
+    const actualH = dose >= 0 ? hoursBetween(doses[dose]!.start, sampled) : null;
+    const note = actualH !== null || dose < 0 ? null : (noPcTime ?? `EXSTDTC ${doses[dose]!.exstdtc ?? ''} has no time of day`);
+    return { dose, point: { ...base, actualH, timeSource: 'EX', actualNote: note } };
   }
-  return { dose: -1, point: { ...base, actualH: null, timeSource: 'EX' } };
+  return { dose: -1, point: { ...base, actualH: null, timeSource: 'EX', actualNote: noPcTime } };
 }
 
 const sortKey = (p: PkPoint) => p.actualH ?? p.nominalH ?? Infinity;
@@ -277,6 +372,8 @@ function measurablePostDose(points: readonly PkPoint[]): number {
 export interface BuildProfilesOptions {
   /** Only this PCTESTCD (default: every analyte). */
   analyte?: string;
+  /** Only samples of this matrix (matrixOf(PCSPEC); default: every matrix, each its own profile). */
+  matrix?: string;
   /** Cycle of the steady-state profile (default: the latest sampled later cycle). */
   steadyCycle?: number;
 }
@@ -292,19 +389,21 @@ export function buildProfiles(
   weights: readonly WeightRecord[],
   defaults: PkDosingDefaults,
   options: BuildProfilesOptions = {},
-): { profiles: PkProfile[]; unplaced: { usubjid: string; analyte: string; count: number }[] } {
+): { profiles: PkProfile[]; unplaced: { usubjid: string; analyte: string; matrix: string; count: number }[] } {
   const exBy = groupBy(ex, (e) => e.usubjid);
   const wBy = groupBy(weights, (w) => w.usubjid);
-  const pcBy = groupBy(options.analyte ? pc.filter((r) => r.pctestcd === options.analyte) : pc, (r) => r.usubjid);
+  const wanted = pc.filter((r) => (options.analyte === undefined || r.pctestcd === options.analyte) && (options.matrix === undefined || matrixOf(r.pcspec) === options.matrix));
+  const pcBy = groupBy(wanted, (r) => r.usubjid);
   const tau = tauOf(defaults);
   const profiles: PkProfile[] = [];
-  const unplaced: { usubjid: string; analyte: string; count: number }[] = [];
+  const unplaced: { usubjid: string; analyte: string; matrix: string; count: number }[] = [];
   for (const [usubjid, samples] of pcBy) {
     const subjectEx = exBy.get(usubjid) ?? [];
     const firstDtc = [...subjectEx].filter((e) => e.exdose !== null && e.exdose > 0 && e.exstdtc).sort((a, b) => (a.exstdtc! < b.exstdtc! ? -1 : 1))[0]?.exstdtc ?? null;
     const weight = baselineWeight(wBy.get(usubjid) ?? [], firstDtc);
     const doses = buildDoses(subjectEx, weight?.kg ?? null, defaults);
-    for (const [analyte, rows] of groupBy(samples, (r) => r.pctestcd)) {
+    for (const [key, rows] of groupBy(samples, (r) => `${r.pctestcd}\u0000${matrixOf(r.pcspec)}`)) {
+      const [analyte, matrix] = key.split('\u0000') as [string, string];
       const byDose = new Map<number, PkPoint[]>();
       let lost = 0;
       let unit = '';
@@ -319,7 +418,7 @@ export function buildProfiles(
         if (!list) byDose.set(a.dose, (list = []));
         list.push(a.point);
       }
-      if (lost > 0) unplaced.push({ usubjid, analyte, count: lost });
+      if (lost > 0) unplaced.push({ usubjid, analyte, matrix, count: lost });
       for (const list of byDose.values()) list.sort((a, b) => sortKey(a) - sortKey(b));
       const make = (interval: PkInterval, idx: number): PkProfile => {
         const { start: _start, ...dose } = doses[idx]!;
@@ -327,6 +426,7 @@ export function buildProfiles(
         return {
           usubjid,
           analyte,
+          matrix,
           interval,
           dose,
           weightKg: weight?.kg ?? null,
@@ -441,3 +541,29 @@ export const DOSE_DEPENDENT_CODES: ReadonlySet<string> = new Set([
   'CMAXD', 'AUCLSTD', 'AUCIFOD', 'AUCIFPD', 'AUCTAUD', 'CLO', 'CLP', 'CLFO', 'CLFP', 'VZO', 'VZP', 'VZFO', 'VZFP',
   'VSSO', 'VSSP', 'CLTAU', 'CLFTAU', 'VZTAU', 'VZFTAU',
 ]);
+
+export interface TimeFallback {
+  usubjid: string;
+  /** Samples placed on nominal time on the actual-time basis. */
+  samples: number;
+  /** Why their actual time is unknown (distinct reasons, first few). */
+  reasons: string[];
+}
+
+/**
+ * Per subject, the samples whose actual time is unknown but whose nominal time is known: on the
+ * actual-time basis they are placed at their nominal time, and the view says so.
+ */
+export function timeFallbacks(profiles: readonly PkProfile[]): TimeFallback[] {
+  const by = new Map<string, { samples: number; reasons: Set<string> }>();
+  for (const p of profiles) {
+    for (const pt of p.points) {
+      if (pt.actualH !== null || pt.nominalH === null) continue;
+      let e = by.get(p.usubjid);
+      if (!e) by.set(p.usubjid, (e = { samples: 0, reasons: new Set() }));
+      e.samples++;
+      if (e.reasons.size < 3) e.reasons.add(pt.actualNote ?? 'no actual time');
+    }
+  }
+  return [...by].sort((a, b) => a[0].localeCompare(b[0])).map(([usubjid, e]) => ({ usubjid, samples: e.samples, reasons: [...e.reasons] }));
+}

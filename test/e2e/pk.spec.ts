@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { writeFixture } from '../helpers/conventions';
+import { A, B, POOLED_PK_DOMAINS } from '../helpers/pk-pooled';
 import { expect, screenshot, seriousViolations, test } from './fixtures';
 
 // The PK view on the demo study (newest shipped cut). What a person checks: the NCA table shows
@@ -210,4 +213,59 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   await screenshot(page, 'pk-presentation');
   // Presentation mode restyles the figures and the toolbar (the grids only get larger, darker type): scan those.
   expect(await seriousViolations(page, '.view-header, [data-testid=pk-toolbar], [data-testid=pk], [data-testid=pk-lz-panel]'), 'axe: PK view in presentation mode').toEqual([]);
+});
+
+test.describe('a pooled plasma + urine export without study.json (issue 10)', () => {
+  test.use({ seedDemo: false });
+  test('pk: analyte and matrix chosen, plasma only in the NCA, the other pairs named, urine as Ae/fe/CLR, the notes say AUCall, τ unknown and the nominal-time fallback; τ can be given', async ({ page, app }) => {
+    test.setTimeout(300_000);
+    const r = await app.core.call('snapshot.import', { path: writeFixture(path.join(app.tmp, 'pooled'), POOLED_PK_DOMAINS, 'csv') });
+    expect(r.errors).toEqual([]);
+    await page.goto(app.url);
+    await openView(page, 'PK');
+    await expect(page.getByTestId('pk').locator('.plot-area')).toHaveAttribute('data-drawn', 'true');
+
+    // Plasma by default; what else the snapshot holds is named.
+    await expect(page.getByTestId('pk-analyte')).toHaveValue('XAN');
+    await expect(page.getByTestId('pk-matrix')).toHaveValue('PLASMA');
+    await expect(page.getByTestId('pk-also')).toHaveText('Showing XAN in Plasma (16 samples). Also in this snapshot: XAN in Urine (4 samples), XANM1 in Plasma (1 sample) — choose them above.');
+
+    // The NCA table holds plasma only: Cmax of 01-701-1015 is 16 (a urine value, 20, would win if pooled).
+    await expect(await cell(page, 'pk-nca', A, 'CMAX')).toHaveText('16');
+    await expect(await cell(page, 'pk-nca', A, 'AUCLST')).toHaveText('120.3');
+
+    // The notes: AUCall, τ unknown (EX spacing varies), nominal-time fallback for 01-701-1023.
+    await expect(page.getByTestId('pk-note-aucall')).toContainText('first BLQ sample after Tlast, that sample taken as 0');
+    await expect(page.getByTestId('pk-note-tau')).toHaveAttribute('data-tau-source', 'unknown');
+    await expect(page.getByTestId('pk-note-tau')).toContainText('Dosing interval τ unknown: EX dose spacing varies (28 d ×1, 21 d ×1)');
+    await expect(page.getByTestId('pk-note-time')).toContainText(`${B} (5 samples: EXSTDTC 2014-02-03 has no time of day)`);
+
+    // Urine: Ae, fe and CLR as worked by hand in test/unit/pk.matrix.test.ts; the subject without PCVOL says why.
+    const urineA = page.locator(`[data-testid=pk-urine-row][data-usubjid="${A}"]`);
+    await expect(urineA.locator('[data-col=ae]')).toHaveText('11');
+    await expect(urineA.locator('[data-col=fe]')).toHaveText('20.37');
+    await expect(urineA.locator('[data-col=clr]')).toHaveText('0.09148');
+    await expect(page.locator(`[data-testid=pk-urine-row][data-usubjid="${B}"]`)).toContainText('no collection volume (PCVOL)');
+    await screenshot(page, 'pk-pooled-plasma');
+    expect(await seriousViolations(page, '[data-testid=pk-toolbar], [data-testid=pk-also], [data-testid=pk-conventions], [data-testid=pk-urine]'), 'axe: PK conventions and urine').toEqual([]);
+
+    // Steady state without τ: the table is empty and says why.
+    await page.getByTestId('pk-cycle').selectOption('steady');
+    await expect(page.getByTestId('pk-note-tau')).toContainText('The steady-state table is therefore empty.');
+    await expect(await cell(page, 'pk-nca', A, 'lzMethod')).toHaveText('no fit');
+
+    // Urine chosen as the matrix: no concentration NCA, the excretion table instead.
+    await page.getByTestId('pk-cycle').selectOption('single');
+    await page.getByTestId('pk-matrix').selectOption('URINE');
+    await expect(page.getByTestId('pk-excreta-note')).toContainText('Urine is collected over intervals');
+    await expect(page.getByTestId('pk-nca')).toHaveCount(0);
+    await expect(page.locator(`[data-testid=pk-urine-row][data-usubjid="${A}"] [data-col=ae]`)).toHaveText('11');
+    await screenshot(page, 'pk-pooled-urine');
+
+    // τ given in the view is stored in the study definition and used at once.
+    await page.getByTestId('pk-matrix').selectOption('PLASMA');
+    await page.getByTestId('pk-tau-form').getByRole('textbox').fill('8');
+    await page.getByTestId('pk-tau-form').getByRole('button', { name: 'Save τ in the study definition' }).click();
+    await expect(page.getByTestId('pk-note-tau')).toHaveText('τ = 8 h from the study definition (pk.tauH)');
+  });
 });

@@ -150,11 +150,14 @@ describe('BLQ handling by position (PKNCA clean.conc.blq positions; defaults fir
   const conc = [null, 5, null, 4, null, null];
   const blq = [true, false, true, false, true, true];
   const base = { time, conc, blq, dose: 10, route: 'extravascular' as const };
-  it('default: (0,0), (1,5), (3,4) → AUClast = AUCall = 0.5·5 + 2·4.5 = 11.5', () => {
+  // AUCall as WinNonlin and PKNCA (pk.calc.auc.all) define it: the area down to the first BLQ after
+  // Tlast, taken as 0, is included although the default rule drops trailing BLQ samples (the earlier
+  // AUCall = AUClast here was the bug of issue 10 item 8).
+  it('default: (0,0), (1,5), (3,4) → AUClast = 0.5·5 + 2·4.5 = 11.5; AUCall adds the triangle to the BLQ at 4 h: 11.5 + 1·4/2 = 13.5', () => {
     const r = nca(base);
     expect(r.nSamples).toBe(3);
     expect(r.auclast).toBeCloseTo(11.5, 12);
-    expect(r.aucall).toBeCloseTo(11.5, 12);
+    expect(r.aucall).toBeCloseTo(13.5, 12);
     expect(r.tlast).toBe(3);
   });
   it("last: 'zero' keeps trailing zeros for AUCall only: AUCall = 11.5 + 1·(4+0)/2 = 13.5", () => {
@@ -162,6 +165,20 @@ describe('BLQ handling by position (PKNCA clean.conc.blq positions; defaults fir
     expect(r.auclast).toBeCloseTo(11.5, 12);
     expect(r.aucall).toBeCloseTo(13.5, 12);
     expect(r.tlast).toBe(3);
+  });
+  it('AUCall closes at the FIRST trailing BLQ only (later BLQ add nothing) and also under lin-up/log-down (a linear triangle)', () => {
+    // (1,5), (3,4), BLQ at 6 and 8 → AUCall = AUClast + (6 − 3)·4/2 = AUClast + 6.
+    const p = { time: [0, 1, 3, 6, 8], conc: [null, 5, 4, null, null], blq: [true, false, false, true, true], dose: 10, route: 'extravascular' as const };
+    const lin = nca(p);
+    expect(lin.aucall - lin.auclast).toBeCloseTo(6, 12);
+    const log = nca(p, { aucMethod: 'lin-up-log-down' });
+    // AUClast: 0→1 linear up 2.5; 1→3 log down 2·(5 − 4)/ln(5/4).
+    expect(log.auclast).toBeCloseTo(2.5 + (2 * 1) / Math.log(5 / 4), 12);
+    expect(log.aucall).toBeCloseTo(log.auclast + 6, 12);
+  });
+  it('a missing sample (not BLQ) after Tlast adds nothing to AUCall', () => {
+    const r = nca({ time: [0, 1, 3, 5], conc: [0, 5, 4, null], blq: [false, false, false, false], dose: 10, route: 'extravascular' });
+    expect(r.aucall).toBeCloseTo(r.auclast, 12);
   });
   it("middle: 'lloq/2' with LLOQ 1 puts 0.5 at 2 h: AUClast = 2.5 + 2.75 + 2.25 = 7.5", () => {
     const r = nca(base, { blq: { middle: 'lloq/2', lloq: 1 } });

@@ -84,7 +84,7 @@ describe('dosedesk nca --input (Theoph vs WinNonlin)', () => {
     const csvOut = run(['nca', '--snapshot', id, '--format', 'csv']).stdout.trim().split('\n');
     expect(json.rows.length).toBeGreaterThan(0);
     expect(csvOut).toHaveLength(json.rows.length + 1);
-    expect(csvOut[0]!.split(',').slice(0, 3)).toEqual(['USUBJID', 'PCTESTCD', 'DOSE_LEVEL']);
+    expect(csvOut[0]!.split(',').slice(0, 4)).toEqual(['USUBJID', 'PCTESTCD', 'PCSPEC', 'DOSE_LEVEL']);
     expect(csvOut.slice(1).map((l) => l.split(',')[0])).toEqual(json.rows.map((r) => r.usubjid));
   }, 180_000);
 });

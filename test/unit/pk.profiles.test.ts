@@ -162,7 +162,7 @@ describe('time since dose', () => {
   it('puts samples that match no dose aside, counted per subject', () => {
     const r = buildProfiles([pc('D', '2025-01-01T08:00', 1, { pcrftdtc: '2024-12-01T08:00' })], [ex('D', '2025-01-01T07:00', 1)], [], defaults);
     expect(r.profiles).toHaveLength(0);
-    expect(r.unplaced).toEqual([{ usubjid: 'D', analyte: 'DRUG', count: 1 }]);
+    expect(r.unplaced).toEqual([{ usubjid: 'D', analyte: 'DRUG', matrix: '', count: 1 }]);
   });
 });
 

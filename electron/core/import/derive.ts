@@ -29,6 +29,8 @@ export function deriveDefinition(db: Db, snapshotId: number, studyId: string, fr
     needs.push('doseLevels');
   }
   if (!fromFile) needs.push('dataCutoff', 'dltWindowDays', 'escalation');
+  // τ is never guessed (issue 10): without it steady-state PK parameters need a consistent EX spacing.
+  if (!fromFile && !def.pk.tauH) needs.push('pk.tauH');
   return { definition: def, source: fromFile ? 'study.json' : 'derived', needsConfirmation: needs };
 }
 

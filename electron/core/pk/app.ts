@@ -4,12 +4,21 @@ import type { LambdaZChoice, NcaRow } from '../../../shared/api/pk';
 import { doseLevelOf } from '../../../shared/dlt';
 import { accumulationRatio, doseProportionality, nca, type BlqOptions, type NcaParameter, type NcaResult } from '../../../shared/nca';
 import {
+  baselineWeight,
+  ppTarget,
+  buildDoses,
   buildProfiles,
+  chooseMatrix,
   describe,
   DOSE_DEPENDENT_CODES,
+  isExcretaMatrix,
+  matrixOf,
+  renalClearance,
   seedParameters,
-  tauOf,
+  tauFromEx,
+  timeFallbacks,
   toNcaInput,
+  urineExcretion,
   type NcaInput,
   type PkDosingDefaults,
   type PkInterval,
@@ -21,9 +30,11 @@ import { auditLambdaZ } from '../audit/hooks';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
+import { mappingContributors } from '../mapping/contributors';
+import { pkMapping } from './mapping';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { loadAnalytes, loadEx, loadPc, loadPp, loadWeights } from './queries';
+import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
 // choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
@@ -32,6 +43,8 @@ type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input'
 type AucMethod = 'linear' | 'lin-up-log-down';
 
 export function registerPk(app: App): void {
+  // The PK part of the mapping report (once, however many cores a process creates).
+  if (!mappingContributors.includes(pkMapping)) mappingContributors.push(pkMapping);
   app.method('pk.profiles', (input, ctx) => profilesOf(ctx, input));
   app.method('pk.nca', (input, ctx) => ncaOf(ctx, input));
   app.method('pk.setLambdaZ', (input, ctx) => setLambdaZ(ctx, input));
@@ -41,6 +54,7 @@ export function registerPk(app: App): void {
   });
   app.method('pk.compareReported', (input, ctx) => compareReported(ctx, input));
   app.method('pk.doseProportionality', (input, ctx) => doseProportionalityOf(ctx, input));
+  app.method('pk.urine', (input, ctx) => urineOf(ctx, input));
   app.method('pk.ncaFile', (input) => ncaFile(input));
 }
 
@@ -50,11 +64,17 @@ interface StudyPk {
   studyId: string;
   analytes: string[];
   analyte: string | null;
+  /** The matrix analysed (matrixOf(PCSPEC)), or null when the analyte has no sample. */
+  matrix: string | null;
+  available: { analyte: string; matrix: string; samples: number }[];
   profiles: PkProfile[];
   tauH: number | null;
+  tauSource: 'study' | 'EX' | null;
+  tauNote: string;
   doseLevel: Map<string, { level: number; label: string } | null>;
   part: Map<string, 'escalation' | 'expansion'>;
   notes: string[];
+  unplaced: { usubjid: string; analyte: string; matrix: string; count: number }[];
 }
 
 function studyOf(ctx: CoreContext, snapshotId: number): string {
@@ -63,31 +83,63 @@ function studyOf(ctx: CoreContext, snapshotId: number): string {
   return r.study_id;
 }
 
-function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; cycle?: number; usubjids?: readonly string[] }): StudyPk {
+const matrixLabel = (m: string) => (m === '' ? '(PCSPEC not given)' : m);
+
+/** τ: the study definition's pk.tauH, else the consistent spacing of repeated EX doses, else unknown (never the cycle length). */
+export function resolveTau(ctx: CoreContext, snapshotId: number, definitionTauH: number | undefined): { tauH: number | null; source: 'study' | 'EX' | null; note: string } {
+  if (definitionTauH && definitionTauH > 0) return { tauH: definitionTauH, source: 'study', note: `τ = ${definitionTauH} h from the study definition (pk.tauH)` };
+  const fromEx = snapshotMemo(ctx.db, snapshotId, 'pk.tauFromEx', null, () => tauFromEx(loadEx(ctx.db, snapshotId)));
+  if (fromEx.tauH !== null) return { tauH: fromEx.tauH, source: 'EX', note: `τ = ${fromEx.tauH} h ${fromEx.note}` };
+  return { tauH: null, source: null, note: `τ unknown: ${fromEx.note}; no steady-state parameter is computed until the study definition gives the dosing interval (pk.tauH)` };
+}
+
+/** The analyte analysed: the one asked for, else the study definition's pk.analyte when present, else the first. */
+function chooseAnalyte(analytes: readonly string[], asked: string | undefined, defined: string | undefined): string | null {
+  if (asked !== undefined && !analytes.includes(asked)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(asked)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
+  if (asked !== undefined) return asked;
+  return defined && analytes.includes(defined) ? defined : (analytes[0] ?? null);
+}
+
+function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; matrix?: string; cycle?: number; usubjids?: readonly string[] }): StudyPk {
   const studyId = studyOf(ctx, snapshotId);
   const { definition } = snapshotContext(ctx, snapshotId);
   // A chosen few subjects are read afresh; the whole snapshot's profiles are built once (snapshotMemo).
   const subsetPc = opts.usubjids ? loadPc(ctx.db, snapshotId, opts.usubjids) : null;
-  const analytes = subsetPc ? [...new Set(subsetPc.map((r) => r.pctestcd))].sort() : loadAnalytes(ctx.db, snapshotId);
+  const available = loadAvailable(ctx.db, snapshotId, opts.usubjids);
+  const analytes = [...new Set(available.map((a) => a.analyte))].sort();
   const notes: string[] = [];
-  let analyte = opts.analyte ?? null;
-  if (analyte !== null && !analytes.includes(analyte)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(analyte)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
-  if (analyte === null) analyte = definition.pk.analyte && analytes.includes(definition.pk.analyte) ? definition.pk.analyte : (analytes[0] ?? null);
+  const analyte = chooseAnalyte(analytes, opts.analyte, definition.pk.analyte);
+  const present = available.filter((a) => a.analyte === analyte).map((a) => a.matrix);
+  let matrix: string | null = null;
+  if (opts.matrix !== undefined) {
+    matrix = matrixOf(opts.matrix);
+    if (!present.includes(matrix)) throw new CallError('not-found', `no ${analyte ?? 'PC'} samples in matrix ${JSON.stringify(opts.matrix)} (PCSPEC: ${present.map(matrixLabel).join(', ') || 'none'})`);
+  } else matrix = chooseMatrix(present, definition.pk.matrix);
   if (analytes.length === 0) notes.push('the snapshot has no PC records');
+  if (definition.pk.matrix && opts.matrix === undefined && analyte !== null && !present.includes(matrixOf(definition.pk.matrix)))
+    notes.push(`the study definition's matrix ${definition.pk.matrix} has no ${analyte} sample; ${matrixLabel(matrix ?? '')} is shown`);
+  const tau = resolveTau(ctx, snapshotId, definition.pk.tauH);
   const defaults: PkDosingDefaults = {
     route: definition.pk.route,
     infusionDurationH: definition.pk.infusionDurationH,
-    tauH: definition.pk.tauH,
+    ...(tau.tauH !== null ? { tauH: tau.tauH } : {}),
     cycleLengthDays: definition.cycleLengthDays,
   };
-  const build = () => buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, { analyte: analyte!, steadyCycle: opts.cycle });
+  const excreta = matrix !== null && isExcretaMatrix(matrix);
+  if (excreta) notes.push(`${matrix} samples are collected over intervals: they are analysed as amounts excreted (urine table), not by NCA`);
+  const build = () =>
+    buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, {
+      analyte: analyte!,
+      matrix: matrix!,
+      steadyCycle: opts.cycle,
+    });
   const built =
-    analyte === null
+    analyte === null || matrix === null || excreta
       ? { profiles: [], unplaced: [] }
       : subsetPc
         ? build()
-        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, cycle: opts.cycle ?? null }, build);
-  for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
+        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, build);
+  for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} ${matrixLabel(u.matrix)} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
   const doseLevel = new Map<string, { level: number; label: string } | null>();
   const part = new Map<string, 'escalation' | 'expansion'>();
   for (const s of loadSubjects(ctx.db, snapshotId)) {
@@ -95,7 +147,33 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
     const l = doseLevelOf(s.firstDose, definition.doseLevels);
     doseLevel.set(s.usubjid, l ? { level: l.level, label: l.label ?? `${l.dose} ${definition.doseUnit}` } : null);
   }
-  return { studyId, analytes, analyte, profiles: built.profiles, tauH: tauOf(defaults), doseLevel, part, notes };
+  return {
+    studyId,
+    analytes,
+    analyte,
+    matrix,
+    available,
+    profiles: built.profiles,
+    tauH: tau.tauH,
+    tauSource: tau.source,
+    tauNote: tau.note,
+    doseLevel,
+    part,
+    notes,
+    unplaced: built.unplaced,
+  };
+}
+
+/** The conventions part of the profiles and NCA outputs. */
+function conventions(g: StudyPk, interval: PkInterval, basis: TimeBasis) {
+  return {
+    matrix: g.matrix,
+    available: g.available,
+    tauSource: g.tauSource,
+    tauNote: g.tauNote,
+    // On the nominal basis every sample is on its planned time: nothing falls back the other way that matters here.
+    timeFallback: basis === 'actual' ? timeFallbacks(g.profiles.filter((p) => p.interval === interval)) : [],
+  };
 }
 
 function head(p: PkProfile, g: StudyPk) {
@@ -106,6 +184,7 @@ function head(p: PkProfile, g: StudyPk) {
   return {
     usubjid: p.usubjid,
     analyte: p.analyte,
+    matrix: p.matrix,
     doseLevel: lvl?.level ?? null,
     doseLevelLabel: lvl?.label ?? null,
     part: g.part.get(p.usubjid) ?? 'escalation',
@@ -132,6 +211,7 @@ function profilesOf(ctx: CoreContext, input: In<'pk.profiles'>): Output<'pk.prof
     interval: input.interval,
     timeBasis: input.timeBasis,
     tauH: g.tauH,
+    ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(profiles),
     profiles: profiles.map((p) => {
       const used = toNcaInput(p, input.timeBasis).used;
@@ -148,6 +228,7 @@ function profilesOf(ctx: CoreContext, input: In<'pk.profiles'>): Output<'pk.prof
             lloq: pt.lloq,
             pcdtc: pt.pcdtc,
             timeSource: pt.timeSource,
+            actualNote: pt.actualNote,
             ncaTime: 'time' in u ? u.time : null,
             ncaNote: 'dropped' in u ? u.dropped : null,
           };
@@ -194,6 +275,10 @@ function computeRow(
   if (!input.profile) {
     return { row: { ...base, parameters: [], lambdaZ: null, lambdaZNote: 'no sample with a time on this basis' }, result: null };
   }
+  if (p.interval === 'steady' && p.tauH === null) {
+    // A steady-state parameter needs τ; none is invented (issue 10).
+    return { row: { ...base, parameters: [], lambdaZ: null, lambdaZNote: 'no steady-state parameter: the dosing interval τ is unknown (set pk.tauH in the study definition)' }, result: null };
+  }
   let result: NcaResult;
   try {
     result = nca(input.profile, {
@@ -205,7 +290,9 @@ function computeRow(
   } catch (e) {
     return { row: { ...base, parameters: [], lambdaZ: null, lambdaZNote: `NCA not possible: ${(e as Error).message}` }, result: null };
   }
-  const parameters = result.parameters.map((q) => toParam(q, input.doseUnknown));
+  // The single-dose profile carries τ only for the accumulation ratio's AUCtau: its Ctrough, swing,
+  // fluctuation and Cavg would be extrapolations over an interval the subject never had (issue 10).
+  const parameters = result.parameters.filter((q) => p.interval === 'steady' || !INTERVAL_CODES.has(q.PPTESTCD)).map((q) => toParam(q, input.doseUnknown));
   const f = result.lambdaZ;
   return {
     row: {
@@ -229,6 +316,9 @@ function computeRow(
   };
 }
 
+/** Parameters of the dosing interval (shared/nca/nca.ts buildParameters), reported for steady-state profiles only. */
+const INTERVAL_CODES: ReadonlySet<string> = new Set(['AUCTAU', 'AUCTAUD', 'AUMCTAU', 'CTROUGH', 'CAVG', 'FLUCP', 'FLUCPTAU', 'SWING', 'SWINGTAU', 'AILAMZ', 'CLTAU', 'CLFTAU', 'VZTAU', 'VZFTAU']);
+
 function toParam(q: NcaParameter, doseUnknown: boolean) {
   return { PPTESTCD: q.PPTESTCD, name: q.name, value: doseUnknown && DOSE_DEPENDENT_CODES.has(q.PPTESTCD) ? null : q.value, unit: q.unit };
 }
@@ -246,9 +336,10 @@ function ncaRows(
 ): Computed[] {
   if (g.analyte === null) return [];
   const choices = latestChoices(ctx.db, snapshotId, g.analyte, interval);
+  // Choices are keyed by analyte (not matrix): they apply to the analyte's circulating-matrix profile.
   const keep = (p: PkProfile) => p.interval === interval && (!only || only.has(p.usubjid));
   const rows = g.profiles.filter(keep).map((p) => computeRow(p, g, basis, aucMethod, blq, choices.get(p.usubjid) ?? null));
-  if (interval === 'steady') {
+  if (interval === 'steady' && g.tauH !== null) {
     const firstChoices = latestChoices(ctx.db, snapshotId, g.analyte, 'single');
     const firsts = new Map(g.profiles.filter((p) => p.interval === 'single').map((p) => [p.usubjid, p]));
     for (const c of rows) {
@@ -317,6 +408,7 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
     timeBasis: input.timeBasis,
     aucMethod: input.aucMethod,
     tauH: g.tauH,
+    ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(g.profiles),
     rows,
     summary: summarise(rows, input.interval),
@@ -327,7 +419,7 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
 // ---- pk.setLambdaZ ---------------------------------------------------------------------------
 
 function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.setLambdaZ'> {
-  const g = gather(ctx, input.snapshotId, { analyte: input.analyte, usubjids: [input.usubjid] });
+  const g = gather(ctx, input.snapshotId, { analyte: input.analyte, matrix: input.matrix, usubjids: [input.usubjid] });
   const p = g.profiles.find((x) => x.usubjid === input.usubjid && x.interval === input.interval);
   if (!p) throw new CallError('not-found', `no ${input.interval} profile of ${input.analyte} for ${input.usubjid} in snapshot ${input.snapshotId}`);
   const now = new Date().toISOString();
@@ -371,17 +463,24 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
   const pp = loadPp(ctx.db, input.snapshotId);
   const notes: string[] = [];
   if (pp.length === 0) return { snapshotId: input.snapshotId, rows: [], notes: ['the snapshot has no PP domain'] };
-  const g = gather(ctx, input.snapshotId, { analyte: input.analyte });
+  const g = gather(ctx, input.snapshotId, { analyte: input.analyte, matrix: input.matrix });
+  const { definition } = snapshotContext(ctx, input.snapshotId);
   const byInterval = new Map<PkInterval, Map<string, NcaRow>>();
   for (const iv of ['single', 'steady'] as const) {
     byInterval.set(iv, new Map(ncaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined).map((c) => [c.row.usubjid, c.row])));
   }
   const rows: Output<'pk.compareReported'>['rows'] = [];
-  let otherAnalyte = 0;
+  const skipped = { analyte: new Map<string, number>(), matrix: new Map<string, number>() };
+  const tally = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const r of pp) {
-    const analyte = r.ppcat && g.analytes.includes(r.ppcat) ? r.ppcat : g.analytes.length === 1 ? g.analytes[0]! : null;
-    if (analyte !== g.analyte) {
-      otherAnalyte++;
+    // Matched on PPCAT (analyte) and PPSPEC (matrix) as well as PPTESTCD (shared/pk/reported.ts).
+    const t = ppTarget(r.ppcat, r.ppspec, g.available, definition.pk.matrix);
+    if (t.analyte !== g.analyte) {
+      tally(skipped.analyte, r.ppcat ?? '(empty)');
+      continue;
+    }
+    if (t.matrix !== g.matrix) {
+      tally(skipped.matrix, r.ppspec ?? '(empty)');
       continue;
     }
     const steadyRow = byInterval.get('steady')!.get(r.usubjid);
@@ -395,6 +494,9 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
     rows.push({
       usubjid: r.usubjid,
       analyte: g.analyte!,
+      matrix: g.matrix ?? '',
+      ppcat: r.ppcat,
+      ppspec: r.ppspec,
       interval,
       PPTESTCD: r.pptestcd,
       reported,
@@ -406,7 +508,10 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
       unitsMatch: p !== null && normUnit(p.unit) === normUnit(r.ppstresu),
     });
   }
-  if (otherAnalyte) notes.push(`${otherAnalyte} PP record(s) of another analyte than ${g.analyte} were not compared`);
+  const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k} ×${n}`).join(', ');
+  const nOf = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  if (skipped.analyte.size) notes.push(`${nOf(skipped.analyte)} PP record(s) of another analyte than ${g.analyte} were not compared (PPCAT ${list(skipped.analyte)})`);
+  if (skipped.matrix.size) notes.push(`${nOf(skipped.matrix)} PP record(s) of another matrix than ${matrixLabel(g.matrix ?? '')} were not compared (PPSPEC ${list(skipped.matrix)})`);
   return { snapshotId: input.snapshotId, rows, notes: [...g.notes, ...notes] };
 }
 
@@ -457,4 +562,96 @@ function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionali
       }
     }),
   };
+}
+
+// ---- pk.urine ------------------------------------------------------------------------------------
+
+function urineOf(ctx: CoreContext, input: In<'pk.urine'>): Output<'pk.urine'> {
+  studyOf(ctx, input.snapshotId);
+  const { definition } = snapshotContext(ctx, input.snapshotId);
+  const available = loadAvailable(ctx.db, input.snapshotId, input.usubjids);
+  const analytes = [...new Set(available.map((a) => a.analyte))].sort();
+  const analyte = chooseAnalyte(analytes, input.analyte, definition.pk.analyte);
+  const excreta = available.filter((a) => a.analyte === analyte && isExcretaMatrix(a.matrix)).map((a) => a.matrix);
+  const units = { amount: 'mg', clr: 'L/h', auc: '' };
+  const empty = (reason: string, matrix: string | null = null) => ({ snapshotId: input.snapshotId, analyte, matrix, plasmaMatrix: null, available, units, rows: [], reason, notes: [] });
+  if (analyte === null) return empty('the snapshot has no PC records');
+  let matrix: string | null;
+  if (input.matrix !== undefined) {
+    matrix = matrixOf(input.matrix);
+    if (!excreta.includes(matrix)) throw new CallError('not-found', `no ${analyte} samples collected in ${JSON.stringify(input.matrix)} (urine matrices: ${excreta.join(', ') || 'none'})`);
+  } else matrix = excreta.includes('URINE') ? 'URINE' : (excreta[0] ?? null);
+  if (matrix === null) return empty(`no urine parameter: the snapshot has no ${analyte} urine samples (PCSPEC URINE)`);
+
+  // Circulating profiles of the same analyte give AUC(0–t) for CLR.
+  const g = gather(ctx, input.snapshotId, { analyte, usubjids: input.usubjids });
+  const plasmaMatrix = g.matrix !== null && !isExcretaMatrix(g.matrix) ? g.matrix : null;
+  const defaults: PkDosingDefaults = { route: definition.pk.route, infusionDurationH: definition.pk.infusionDurationH, cycleLengthDays: definition.cycleLengthDays };
+  const ex = loadEx(ctx.db, input.snapshotId, input.usubjids);
+  const weights = loadWeights(ctx.db, input.snapshotId, input.usubjids);
+  const records = loadUrine(ctx.db, input.snapshotId, analyte, matrix, input.usubjids);
+  const bySubject = new Map<string, typeof records>();
+  for (const r of records) {
+    let l = bySubject.get(r.usubjid);
+    if (!l) bySubject.set(r.usubjid, (l = []));
+    l.push(r);
+  }
+  const notes: string[] = [];
+  const rows: Output<'pk.urine'>['rows'] = [];
+  const aucUnit = g.profiles.find((p) => p.concUnit)?.concUnit;
+  units.auc = aucUnit ? `h*${aucUnit}` : '';
+  for (const [usubjid, recs] of bySubject) {
+    const subjectEx = ex.filter((e) => e.usubjid === usubjid);
+    const firstDtc = subjectEx.filter((e) => e.exdose !== null && e.exdose > 0 && e.exstdtc).map((e) => e.exstdtc!).sort()[0] ?? null;
+    const weight = baselineWeight(weights.filter((w) => w.usubjid === usubjid), firstDtc);
+    const doses = buildDoses(subjectEx, weight?.kg ?? null, defaults);
+    const out = urineExcretion(recs, doses, input.timeBasis);
+    if (out.unplaced) notes.push(`${usubjid}: ${out.unplaced} ${matrix} collection(s) could not be placed after a dose`);
+    const lvl = g.doseLevel.get(usubjid) ?? null;
+    for (const u of out.rows) {
+      const rowNotes = [...u.notes];
+      let aucPlasma: number | null = null;
+      let clr: number | null = null;
+      if (u.aeMg !== null && u.aeEndH !== null) {
+        const prof = plasmaMatrix ? g.profiles.find((p) => p.usubjid === usubjid && p.dose.index === u.doseIndex) : undefined;
+        const inp = prof ? toNcaInput(prof, input.timeBasis) : null;
+        if (!prof || !inp?.profile) rowNotes.push(`CLR not given: no ${plasmaMatrix ?? 'plasma'} profile of ${analyte} after this dose`);
+        else {
+          try {
+            // AUC(0–t) over the same 0–t as Ae: nca()'s AUC over an interval of length t (interpolated, or extrapolated with λz past Tlast).
+            const r = nca({ ...inp.profile, tau: u.aeEndH, steadyState: false }, { aucMethod: input.aucMethod, blq: inp.lloq !== null ? { lloq: inp.lloq } : {} });
+            aucPlasma = r.interval?.auctau ?? null;
+          } catch (e) {
+            rowNotes.push(`CLR not given: ${(e as Error).message}`);
+          }
+          clr = renalClearance(u.aeMg, aucPlasma, prof.concUnit);
+          if (aucPlasma === null) rowNotes.push(`CLR not given: the ${plasmaMatrix} AUC(0–${u.aeEndH} h) cannot be computed (sampling ends before ${u.aeEndH} h and no λz)`);
+          else if (clr === null) rowNotes.push(`CLR not given: the ${plasmaMatrix} concentration unit ${JSON.stringify(prof.concUnit)} is not mass/volume`);
+        }
+      }
+      rows.push({
+        usubjid,
+        doseLevel: lvl?.level ?? null,
+        doseLevelLabel: lvl?.label ?? null,
+        part: g.part.get(usubjid) ?? 'escalation',
+        cycle: u.cycle,
+        exstdtc: u.exstdtc,
+        doseMg: u.doseMg,
+        intervals: u.intervals,
+        aeMg: u.aeMg,
+        aeEndH: u.aeEndH,
+        fe: u.fe,
+        aucPlasma,
+        clrLPerH: clr,
+        notes: rowNotes,
+      });
+    }
+  }
+  rows.sort((a, b) => a.usubjid.localeCompare(b.usubjid) || a.cycle - b.cycle);
+  let reason: string | null = null;
+  if (rows.length > 0 && rows.every((r) => r.aeMg === null)) {
+    const why = [...new Set(rows.flatMap((r) => r.intervals.map((i) => i.note).filter((n): n is string => !!n && !n.startsWith('BLQ'))))];
+    reason = `no urine parameter: no amount excreted can be derived (${why.slice(0, 3).join('; ') || rows[0]!.notes.join('; ')}); amounts need PCVOL/PCVOLU with a concentration, or amounts reported in a mass unit`;
+  }
+  return { snapshotId: input.snapshotId, analyte, matrix, plasmaMatrix, available, units, rows, reason, notes };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isExcretaMatrix, matrixOf } from '../../../shared/pk/profiles';
 import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
 
 // CLI commands of the pk feature. `dosedesk nca` runs pk.ncaFile (a CSV) or pk.nca (a snapshot):
@@ -43,13 +44,23 @@ export const pkCommands: Record<string, Command> = {
       const snapshotId = snapshotArg(str(args, 'snapshot'), 'nca --snapshot');
       const interval = oneOf(args, 'interval', ['single', 'steady'] as const, 'single')!;
       const timeBasis = oneOf(args, 'time', ['actual', 'nominal'] as const, 'actual')!;
-      const r = await core.call('pk.nca', { snapshotId, interval, timeBasis, aucMethod: auc, analyte: str(args, 'analyte') });
+      const analyte = str(args, 'analyte');
+      const matrix = str(args, 'matrix');
+      if (matrix !== undefined && isExcretaMatrix(matrixOf(matrix))) {
+        // Urine is collected over intervals: amounts excreted, fe and CLR instead of NCA.
+        const u = await core.call('pk.urine', { snapshotId, timeBasis, aucMethod: auc, analyte, matrix });
+        if (format === 'json') return { ok: true, output: u };
+        const lines = u.rows.map((row) => [row.usubjid, u.analyte, u.matrix, row.doseLevel, row.cycle, row.doseMg, row.aeEndH, row.aeMg, row.fe, row.aucPlasma, row.clrLPerH, row.notes.join('; ')]);
+        return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'PCSPEC', 'DOSE_LEVEL', 'CYCLE', 'DOSE_MG', 'AE_END_H', 'AE_MG', 'FE', 'AUC_0_T', 'CLR_L_H', 'NOTES'], lines) };
+      }
+      const r = await core.call('pk.nca', { snapshotId, interval, timeBasis, aucMethod: auc, analyte, matrix });
       if (format === 'json') return { ok: true, output: r };
       const codes: string[] = [];
       for (const row of r.rows) for (const p of row.parameters) if (!codes.includes(p.PPTESTCD)) codes.push(p.PPTESTCD);
       const lines = r.rows.map((row) => [
         row.usubjid,
         row.analyte,
+        row.matrix,
         row.doseLevel,
         row.dose.exdose,
         row.dose.exdosu,
@@ -57,7 +68,7 @@ export const pkCommands: Record<string, Command> = {
         row.lambdaZ?.method ?? '',
         ...codes.map((c) => row.parameters.find((p) => p.PPTESTCD === c)?.value ?? null),
       ]);
-      return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'DOSE_LEVEL', 'EXDOSE', 'EXDOSU', 'DOSE_MG', 'LAMZ_METHOD', ...codes], lines) };
+      return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'PCSPEC', 'DOSE_LEVEL', 'EXDOSE', 'EXDOSU', 'DOSE_MG', 'LAMZ_METHOD', ...codes], lines) };
     }
     const input = str(args, 'input');
     if (!input) throw new UsageError('nca: give --input FILE.csv (with --subject, --time, --conc, --dose or --dose-col, --route) or --snapshot ID');

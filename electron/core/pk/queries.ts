@@ -1,4 +1,5 @@
 import type { ExRecord, PcRecord, WeightRecord } from '../../../shared/pk/profiles';
+import type { UrineRecord } from '../../../shared/pk/urine';
 import type { Db } from '../store/db';
 
 // The records the PK rules need from a snapshot (bound parameters only). Rules: shared/pk.
@@ -14,7 +15,7 @@ export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[])
   // A few subjects (a patient profile) are picked by the index, not by reading every sample.
   return db
     .prepare(
-      `SELECT usubjid, pctestcd, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit
+      `SELECT usubjid, pctestcd, pcspec, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit
        FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND ${SAMPLE_DONE} ORDER BY usubjid, pctestcd, pcdtc, row_no`,
     )
     .all(...params(snapshotId, usubjids)) as PcRecord[];
@@ -25,6 +26,43 @@ export function loadAnalytes(db: Db, snapshotId: number): string[] {
   return (
     db.prepare(`SELECT DISTINCT pctestcd FROM rec_pc WHERE snapshot_id = ? AND ${SAMPLE_DONE} ORDER BY pctestcd`).all(snapshotId) as { pctestcd: string }[]
   ).map((r) => r.pctestcd);
+}
+
+/** The analyte × matrix pairs (PCTESTCD × PCSPEC upper-cased, '' when not given) with their sample counts (done samples). */
+export function loadAvailable(db: Db, snapshotId: number, usubjids?: readonly string[]): { analyte: string; matrix: string; samples: number }[] {
+  return db
+    .prepare(
+      `SELECT pctestcd analyte, upper(trim(coalesce(pcspec, ''))) matrix, count(*) samples FROM rec_pc
+       WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND ${SAMPLE_DONE} GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all(...params(snapshotId, usubjids)) as { analyte: string; matrix: string; samples: number }[];
+}
+
+/** Urine (or other collected) samples of one analyte × matrix, with the collection end and volume (kept in the row's extra variables). */
+export function loadUrine(db: Db, snapshotId: number, analyte: string, matrix: string, usubjids?: readonly string[]): UrineRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT usubjid, pctestcd, pcspec, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctpt, visit,
+              json_extract(extra, '$.PCENDTC') pcendtc, json_extract(extra, '$.PCVOL') pcvol, json_extract(extra, '$.PCVOLU') pcvolu
+       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND ${SAMPLE_DONE} AND pctestcd = ? AND upper(trim(coalesce(pcspec, ''))) = ?
+       ORDER BY usubjid, pcdtc, row_no`,
+    )
+    .all(...params(snapshotId, usubjids), analyte, matrix) as (Omit<UrineRecord, 'pcvol'> & { pcvol: unknown })[];
+  return rows.map((r) => {
+    const v = r.pcvol === null || r.pcvol === '' ? null : Number(r.pcvol);
+    return { ...r, pcendtc: r.pcendtc ? String(r.pcendtc) : null, pcvolu: r.pcvolu ? String(r.pcvolu) : null, pcvol: v !== null && Number.isFinite(v) ? v : null };
+  });
+}
+
+/** For the mapping report: every PC row's analyte, matrix and whether it was reported not done. */
+export function loadPcTally(db: Db, snapshotId: number): { analyte: string; matrix: string; notDone: number; rows: number }[] {
+  return db
+    .prepare(
+      `SELECT pctestcd analyte, upper(trim(coalesce(pcspec, ''))) matrix,
+              sum(CASE WHEN ${SAMPLE_DONE} THEN 0 ELSE 1 END) notDone, count(*) rows
+       FROM rec_pc WHERE snapshot_id = ? GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all(snapshotId) as { analyte: string; matrix: string; notDone: number; rows: number }[];
 }
 
 export function loadEx(db: Db, snapshotId: number, usubjids?: readonly string[]): ExRecord[] {
@@ -60,11 +98,12 @@ export function loadWeights(db: Db, snapshotId: number, usubjids?: readonly stri
   return out;
 }
 
-/** Reported PK parameters (PP). PPCAT usually names the analyte. */
+/** Reported PK parameters (PP). PPCAT usually names the analyte, PPSPEC the matrix. */
 export interface PpRecord {
   usubjid: string;
   pptestcd: string;
   ppcat: string | null;
+  ppspec: string | null;
   ppstresn: number | null;
   ppstresu: string | null;
   pprftdtc: string | null;
@@ -73,7 +112,7 @@ export interface PpRecord {
 
 export function loadPp(db: Db, snapshotId: number): PpRecord[] {
   return db
-    .prepare(`SELECT usubjid, pptestcd, ppcat, ppstresn, ppstresu, pprftdtc, visit FROM rec_pp WHERE snapshot_id = ? ORDER BY usubjid, row_no`)
+    .prepare(`SELECT usubjid, pptestcd, ppcat, ppspec, ppstresn, ppstresu, pprftdtc, visit FROM rec_pp WHERE snapshot_id = ? ORDER BY usubjid, row_no`)
     .all(snapshotId) as PpRecord[];
 }
 

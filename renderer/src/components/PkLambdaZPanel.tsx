@@ -24,12 +24,14 @@ export interface LambdaZPanelProps {
   row: NcaRow | null;
   interval: 'single' | 'steady';
   timeBasis: 'actual' | 'nominal';
+  /** PCSPEC of the profile (the core's default when undefined). */
+  matrix?: string;
   concUnit: string;
   onRow(row: NcaRow): void;
   onClose(): void;
 }
 
-export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, concUnit, onRow, onClose }: LambdaZPanelProps) {
+export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, matrix, concUnit, onRow, onClose }: LambdaZPanelProps) {
   const review = useReview();
   const lz = row?.lambdaZ ?? null;
   const [start, setStart] = useState<string>(lz ? floor4(lz.lower) : '');
@@ -50,7 +52,7 @@ export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, co
     setBusy(true);
     setError(null);
     try {
-      const r = await invoke('pk.setLambdaZ', { snapshotId, usubjid: profile.usubjid, analyte: profile.analyte, interval, timeBasis, choice, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      const r = await invoke('pk.setLambdaZ', { snapshotId, usubjid: profile.usubjid, analyte: profile.analyte, ...(matrix !== undefined ? { matrix } : {}), interval, timeBasis, choice, ...(reason.trim() ? { reason: reason.trim() } : {}) });
       onRow(r);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

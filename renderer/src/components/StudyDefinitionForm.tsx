@@ -19,6 +19,7 @@ const NEEDS: Record<string, string> = {
   dataCutoff: 'Data cut-off — not given; the latest date in the data is used until you enter it.',
   dltWindowDays: 'DLT window — not given; the default of 21 days is used.',
   escalation: 'Escalation design — not given; 3+3 is assumed.',
+  'pk.tauH': 'PK dosing interval τ — not given; no steady-state PK parameter is computed unless EX shows one consistent spacing of repeated doses.',
 };
 
 interface LevelDraft {
@@ -33,6 +34,7 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
   const [windowDays, setWindowDays] = useState(String(def.dltWindowDays));
   const [cutoff, setCutoff] = useState(def.dataCutoff ?? '');
   const [design, setDesign] = useState(def.escalation.design);
+  const [tau, setTau] = useState(def.pk.tauH !== undefined ? String(def.pk.tauH) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -47,6 +49,8 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
     const w = Number(windowDays);
     if (!Number.isInteger(w) || w <= 0) return setProblem('DLT window: enter a whole number of days.');
     if (cutoff && !/^\d{4}-\d{2}-\d{2}$/.test(cutoff)) return setProblem('Data cut-off: use a date (YYYY-MM-DD).');
+    const tauH = tau.trim() === '' ? undefined : Number(tau);
+    if (tauH !== undefined && !(tauH > 0)) return setProblem('PK dosing interval τ: enter a positive number of hours, or leave it empty when unknown.');
     setProblem(null);
     setSaving(true);
     try {
@@ -57,7 +61,9 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         dltWindowDays: w,
         ...(cutoff ? { dataCutoff: cutoff } : {}),
         escalation: { ...def.escalation, design },
+        pk: { ...def.pk, ...(tauH !== undefined ? { tauH } : {}) },
       };
+      if (tauH === undefined) delete definition.pk.tauH;
       if (!cutoff) delete (definition as Partial<StudyDefinition>).dataCutoff;
       const s = await invoke('study.saveDefinition', { studyId: study.studyId, definition });
       setSaved(true);
@@ -137,6 +143,10 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         <label>
           <span>Data cut-off (YYYY-MM-DD)</span>
           <input className="input mono-nums" placeholder="YYYY-MM-DD" inputMode="numeric" maxLength={10} value={cutoff} onChange={(e) => setCutoff(e.target.value)} />
+        </label>
+        <label>
+          <span>PK dosing interval τ (h; empty = unknown)</span>
+          <input className="input" inputMode="decimal" placeholder="e.g. 504" value={tau} onChange={(e) => setTau(e.target.value)} data-testid="definition-tau" />
         </label>
         <label>
           <span>Escalation design</span>

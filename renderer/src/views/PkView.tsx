@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Output } from '../../../shared/contract';
+import type { Output, StudyInfo } from '../../../shared/contract';
+import { isExcretaMatrix } from '../../../shared/pk/profiles';
 import { invoke } from '../api';
 import '../components/EfficacyViews.css';
 import '../components/PkViews.css';
@@ -7,6 +8,7 @@ import { Plot } from '../components/Plot';
 import { doseProportionalityFigure, individualFigure, meanFigure, slopeText, type NcaResult, type NcaRow, type PkProfiles, type YScale } from '../components/PkFigures';
 import { LambdaZPanel } from '../components/PkLambdaZPanel';
 import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/PkTables';
+import { AlsoInSnapshot, matrixName, PkConventions, UrineSection } from '../components/PkConventions';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
@@ -19,14 +21,16 @@ import type { ViewProps } from './types';
 // treatment-emergent ADA marked on the curves (safety.ada); the NCA table with the seed's
 // parameters and the summary statistics by dose level; a subject's lambda_z fit, editable and
 // stored (pk.setLambdaZ); dose proportionality (power model, 90% CI on b); reported (PP) against
-// computed. Data: pk.profiles, pk.nca, pk.doseProportionality, pk.compareReported, safety.ada.
+// computed. One analyte (PCTESTCD) × matrix (PCSPEC) at a time, plasma by default; the other pairs
+// the snapshot holds are named; urine is shown as amounts excreted (pk.urine), never mixed into the
+// curves. Data: pk.profiles, pk.nca, pk.urine, pk.doseProportionality, pk.compareReported, safety.ada.
 
 type Interval = 'single' | 'steady';
 type TimeBasis = 'actual' | 'nominal';
 type Display = 'individual' | 'mean';
 type Ada = Output<'safety.ada'>;
 
-export function PkView({ snapshot, onImport, dataVersion }: ViewProps) {
+export function PkView({ snapshot, study, onImport, dataVersion }: ViewProps) {
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -38,22 +42,28 @@ export function PkView({ snapshot, onImport, dataVersion }: ViewProps) {
           <p>Import a snapshot with PK concentrations (PC) and exposure (EX) to see the profiles and the NCA.</p>
         </EmptyState>
       ) : (
-        <PkBody snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />
+        <PkBody snapshotId={snapshot.snapshotId} study={study} dataVersion={dataVersion} />
       )}
     </section>
   );
 }
 
+/** The analyte × matrix shown (undefined = the core's default: pk.analyte / pk.matrix, else plasma). */
+interface Choice {
+  analyte?: string;
+  matrix?: string;
+}
+
 /** pk.nca as state that can be refreshed without a loading flash (after a λz change). */
-function useNca(snapshotId: number, interval: Interval, timeBasis: TimeBasis, usubjids: string[] | undefined, ready: boolean, dataVersion: number) {
+function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasis: TimeBasis, usubjids: string[] | undefined, ready: boolean, dataVersion: number) {
   const [state, setState] = useState<CallState<NcaResult>>({ status: 'idle' });
   const [attempt, setAttempt] = useState(0);
-  const key = `${snapshotId}|${interval}|${timeBasis}|${usubjids?.join(',') ?? 'all'}|${dataVersion}|${attempt}`;
+  const key = `${snapshotId}|${choice.analyte ?? ''}|${choice.matrix ?? ''}|${interval}|${timeBasis}|${usubjids?.join(',') ?? 'all'}|${dataVersion}|${attempt}`;
   useEffect(() => {
     if (!ready) return;
     let live = true;
     setState({ status: 'loading' });
-    invoke('pk.nca', { snapshotId, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+    invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
       (data) => live && setState({ status: 'ok', data }),
       (error: unknown) => live && setState({ status: 'error', error }),
     );
@@ -65,37 +75,65 @@ function useNca(snapshotId: number, interval: Interval, timeBasis: TimeBasis, us
   const replaceRow = useCallback(
     (row: NcaRow) => {
       setState((s) => (s.status === 'ok' ? { status: 'ok', data: { ...s.data, rows: s.data.rows.map((r) => (r.usubjid === row.usubjid ? row : r)) } } : s));
-      invoke('pk.nca', { snapshotId, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+      invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
         (data) => setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
         () => undefined,
       );
     },
-    [snapshotId, interval, timeBasis, usubjids],
+    [snapshotId, choice, interval, timeBasis, usubjids],
   );
   return { state, retry: () => setAttempt((a) => a + 1), replaceRow };
 }
 
-function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: number }) {
+function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: number; study: StudyInfo | null; dataVersion: number }) {
   const review = useReview();
+  // A τ saved from this view changes the study definition: the view's data are fetched again.
+  const [saves, setSaves] = useState(0);
+  const dataVersion = outerVersion * 1000 + saves;
+  const onDefinitionSaved = () => setSaves((n) => n + 1);
+  const [choice, setChoice] = useState<Choice>({});
   const [interval, setProfileInterval] = useState<Interval>('single');
   const [timeBasis, setTimeBasis] = useState<TimeBasis>('actual');
   const [display, setDisplay] = useState<Display>('individual');
   const [yScale, setYScale] = useState<YScale>('linear');
   const [selected, setSelected] = useState<string | null>(null);
 
-  const [profilesState, retryProfiles] = useCall<PkProfiles>(() => invoke('pk.profiles', { snapshotId, interval, timeBasis }), [snapshotId, interval, timeBasis, dataVersion]);
+  const [profilesState, retryProfiles] = useCall<PkProfiles>(() => invoke('pk.profiles', { snapshotId, ...choice, interval, timeBasis }), [snapshotId, choice, interval, timeBasis, dataVersion]);
   const [adaState] = useCall<Ada>(() => invoke('safety.ada', { snapshotId }), [snapshotId, dataVersion]);
 
   const profiles = profilesState.status === 'ok' ? profilesState.data : null;
   const inSelection = useMemo(() => (profiles ? profiles.profiles.filter((p) => review.inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })) : []), [profiles, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
   // The selection goes to the core as a subject list only when a filter removes someone (as the efficacy view does).
   const usubjids = useMemo(() => (profiles && inSelection.length < profiles.profiles.length ? inSelection.map((p) => p.usubjid) : undefined), [profiles, inSelection]);
-  const nca = useNca(snapshotId, interval, timeBasis, usubjids, !!profiles && inSelection.length > 0, dataVersion);
+  const nca = useNca(snapshotId, choice, interval, timeBasis, usubjids, !!profiles && inSelection.length > 0, dataVersion);
 
   const adaPositive = useMemo(() => new Set(adaState.status === 'ok' ? adaState.data.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) : []), [adaState]);
 
+  const available = profiles?.available ?? [];
+  const analytes = [...new Set(available.map((a) => a.analyte))];
+  const matrices = available.filter((a) => a.analyte === profiles?.analyte).map((a) => a.matrix);
   const toolbar = (
     <div className="view-toolbar" data-testid="pk-toolbar">
+      <label className="picker">
+        <span className="picker-label">Analyte</span>
+        <select className="input" value={profiles?.analyte ?? ''} disabled={analytes.length < 2} onChange={(e) => { setChoice({ analyte: e.target.value }); setSelected(null); }} data-testid="pk-analyte">
+          {analytes.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="picker">
+        <span className="picker-label">Matrix</span>
+        <select className="input" value={profiles?.matrix ?? ''} disabled={matrices.length < 2} onChange={(e) => { setChoice({ analyte: profiles?.analyte ?? undefined, matrix: e.target.value }); setSelected(null); }} data-testid="pk-matrix">
+          {matrices.map((m) => (
+            <option key={m} value={m}>
+              {matrixName(m)}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="picker">
         <span className="picker-label">Profile</span>
         <select className="input" value={interval} onChange={(e) => { setProfileInterval(e.target.value as Interval); setSelected(null); }} data-testid="pk-cycle">
@@ -117,10 +155,28 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
         <p>The PK view needs pharmacokinetic concentrations (PC, with EX for the doses). {profiles.notes.join(' ')} Import a snapshot that includes PC.</p>
       </EmptyState>
     );
+  const excreta = profiles.matrix !== null && isExcretaMatrix(profiles.matrix);
+  const also = <AlsoInSnapshot profiles={profiles} />;
+  const hasUrine = available.some((a) => a.analyte === profiles.analyte && isExcretaMatrix(a.matrix));
+  if (excreta)
+    return (
+      <>
+        {toolbar}
+        {also}
+        <p className="note-box" data-testid="pk-excreta-note">
+          {matrixName(profiles.matrix!)} is collected over intervals: it is analysed as amounts excreted (Ae), fraction excreted (fe) and renal clearance (CLR), not by
+          concentration–time NCA. Choose a circulating matrix (plasma, serum, blood) for the curves and the NCA.
+        </p>
+        <h2 className="section-title">Urinary excretion</h2>
+        <UrineSection snapshotId={snapshotId} analyte={profiles.analyte ?? undefined} matrix={profiles.matrix!} timeBasis={timeBasis} dataVersion={dataVersion} />
+      </>
+    );
   if (profiles.profiles.length === 0)
     return (
       <>
         {toolbar}
+        {also}
+        <PkConventions profiles={profiles} interval={interval} study={study} onSaved={onDefinitionSaved} />
         <EmptyState title={interval === 'steady' ? 'No steady-state profile yet' : 'No single-dose profile'}>
           <p>
             {interval === 'steady'
@@ -134,6 +190,7 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
     return (
       <>
         {toolbar}
+        {also}
         <EmptyState title="No subject matches the filters">
           <p>None of the {plural(profiles.profiles.length, 'subject')} with a PK profile passes the current dose-level, part or subject filters. Widen the filters.</p>
         </EmptyState>
@@ -141,7 +198,7 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
     );
 
   const concUnit = profiles.units.conc;
-  const footnote = review.footnote(`${profiles.analyte ?? ''} · ${interval === 'steady' ? `steady state${profiles.tauH ? `, τ = ${profiles.tauH} h` : ''}` : 'single dose (cycle 1)'} · ${timeBasis} time`);
+  const footnote = review.footnote(`${profiles.analyte ?? ''} in ${matrixName(profiles.matrix ?? '')} · ${interval === 'steady' ? `steady state${profiles.tauH ? `, τ = ${profiles.tauH} h` : ''}` : 'single dose (cycle 1)'} · ${timeBasis} time`);
   const figOpts = { yScale, timeBasis, concUnit, doseColor: review.doseColor, doseLabel: review.doseLabel, adaPositive };
   const selectedProfile = selected ? (inSelection.find((p) => p.usubjid === selected) ?? null) : null;
   const ncaData = nca.state.status === 'ok' ? nca.state.data : null;
@@ -150,6 +207,7 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
   return (
     <>
       {toolbar}
+      {also}
       <ConcentrationPlot profiles={inSelection} display={display} opts={figOpts} footnote={footnote} adaKnown={adaState.status === 'ok' && adaState.data.present} cycles={interval === 'steady' ? [...new Set(inSelection.map((p) => p.dose.cycle))].sort((a, b) => a - b) : []} />
       {profiles.notes.length > 0 && (
         <details className="help-box">
@@ -163,6 +221,7 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
       )}
 
       <h2 className="section-title">Non-compartmental analysis</h2>
+      <PkConventions profiles={profiles} interval={interval} study={study} onSaved={onDefinitionSaved} />
       {nca.state.status === 'error' ? (
         <ErrorState title="The NCA could not be computed" error={nca.state.error} onRetry={nca.retry} />
       ) : !ncaData ? (
@@ -186,6 +245,7 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
               row={selectedRow}
               interval={interval}
               timeBasis={timeBasis}
+              matrix={profiles.matrix ?? undefined}
               concUnit={concUnit}
               onRow={nca.replaceRow}
               onClose={() => setSelected(null)}
@@ -196,11 +256,18 @@ function PkBody({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: 
         </>
       )}
 
+      {hasUrine && (
+        <>
+          <h2 className="section-title">Urinary excretion</h2>
+          <UrineSection snapshotId={snapshotId} analyte={profiles.analyte ?? undefined} timeBasis={timeBasis} dataVersion={dataVersion} />
+        </>
+      )}
+
       <h2 className="section-title">Dose proportionality</h2>
-      <DoseProportionality snapshotId={snapshotId} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => profiles.profiles.find((p) => p.usubjid === u)?.doseLevel ?? null} />
+      <DoseProportionality snapshotId={snapshotId} choice={choice} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => profiles.profiles.find((p) => p.usubjid === u)?.doseLevel ?? null} />
 
       <h2 className="section-title">Reported (PP) against computed</h2>
-      <CompareReported snapshotId={snapshotId} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
+      <CompareReported snapshotId={snapshotId} choice={choice} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
     </>
   );
 }
@@ -268,9 +335,9 @@ function ConcentrationPlot({
 
 type DoseProp = Output<'pk.doseProportionality'>;
 
-function DoseProportionality({ snapshotId, interval, timeBasis, dataVersion, levelOf }: { snapshotId: number; interval: Interval; timeBasis: TimeBasis; dataVersion: number; levelOf(u: string): number | null }) {
+function DoseProportionality({ snapshotId, choice, interval, timeBasis, dataVersion, levelOf }: { snapshotId: number; choice: Choice; interval: Interval; timeBasis: TimeBasis; dataVersion: number; levelOf(u: string): number | null }) {
   const review = useReview();
-  const [state, retry] = useCall<DoseProp>(() => invoke('pk.doseProportionality', { snapshotId, interval, timeBasis }), [snapshotId, interval, timeBasis, dataVersion]);
+  const [state, retry] = useCall<DoseProp>(() => invoke('pk.doseProportionality', { snapshotId, ...choice, interval, timeBasis }), [snapshotId, choice, interval, timeBasis, dataVersion]);
   if (state.status === 'error') return <ErrorState title="Dose proportionality could not be estimated" error={state.error} onRetry={retry} />;
   if (state.status !== 'ok') return <LoadingState what="the dose proportionality fit" />;
   const dp = state.data;
@@ -342,9 +409,9 @@ function DoseProportionality({ snapshotId, interval, timeBasis, dataVersion, lev
 
 type Compare = Output<'pk.compareReported'>;
 
-function CompareReported({ snapshotId, timeBasis, interval, dataVersion, subjects }: { snapshotId: number; timeBasis: TimeBasis; interval: Interval; dataVersion: number; subjects: string[] }) {
+function CompareReported({ snapshotId, choice, timeBasis, interval, dataVersion, subjects }: { snapshotId: number; choice: Choice; timeBasis: TimeBasis; interval: Interval; dataVersion: number; subjects: string[] }) {
   const review = useReview();
-  const [state, retry] = useCall<Compare>(() => invoke('pk.compareReported', { snapshotId, timeBasis }), [snapshotId, timeBasis, dataVersion]);
+  const [state, retry] = useCall<Compare>(() => invoke('pk.compareReported', { snapshotId, ...choice, timeBasis }), [snapshotId, choice, timeBasis, dataVersion]);
   const keep = useMemo(() => new Set(subjects), [subjects]);
   if (state.status === 'error') return <ErrorState title="The PP comparison could not be loaded" error={state.error} onRetry={retry} />;
   if (state.status !== 'ok') return <LoadingState what="the reported PK parameters" />;
@@ -358,6 +425,11 @@ function CompareReported({ snapshotId, timeBasis, interval, dataVersion, subject
   const off = rows.filter((r) => r.pctDifference !== null && Math.abs(r.pctDifference) > 1).length;
   return (
     <>
+      {state.data.notes.length > 0 && (
+        <p className="muted" data-testid="pk-compare-notes">
+          {state.data.notes.join(' · ')}
+        </p>
+      )}
       <p className="view-facts">
         <span>
           <strong>{count(rows.length)}</strong> reported values for this profile

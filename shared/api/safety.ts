@@ -231,6 +231,8 @@ export const safetyApi = {
       saes: z.array(AeListingRow),
       dlts: z.array(AeListingRow),
       possibleDltsNotFlagged: z.array(AeListingRow),
+      /** Related AEs in the DLT window, not flagged, without a CTCAE grade: the possible-DLT screen cannot assess them. */
+      notScreenedGradeNotCollected: z.array(AeListingRow),
       discontinuations: z.array(AeListingRow),
       deaths: z.array(
         z.object({

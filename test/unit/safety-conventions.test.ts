@@ -136,6 +136,10 @@ for (const format of FORMATS) {
       expect(l1.subjects.find((s) => s.usubjid === '01-701-1001')!.ungradedNotScreened.map((a) => [a.aedecod, a.grade, a.severity, a.studyDay])).toEqual([['Headache', null, 'SEVERE', 5]]);
       expect([l1.possibleDltsNotFlagged, l1.ungradedNotScreened]).toEqual([1, 1]);
       expect(t.notes.some((n) => n.includes('cannot assess 1 related AE(s)'))).toBe(true);
+      // The AE view's listing of the same: only 1001's headache (1004's pneumonia and 1006's sepsis are not related).
+      const l = await core.call('safety.listings', { snapshotId });
+      expect(l.notScreenedGradeNotCollected.map((r) => [r.usubjid, r.aedecod, r.severity])).toEqual([['01-701-1001', 'Headache', 'SEVERE']]);
+      expect(l.possibleDltsNotFlagged.map((r) => [r.usubjid, r.aedecod])).toEqual([['01-701-1002', 'Nausea']]);
     });
 
     it('placebo: its own level (0), not in the escalation history; escalation-only 3+3 stops at level 1', async () => {

@@ -88,12 +88,18 @@ function listings(ctx: CoreContext, snapshotId: number) {
   const rows = aeListing(subjects, aes, definition);
   const dt = dltTableOf(ctx, snapshotId);
   const possible = new Set<string>();
-  for (const l of dt.levels) for (const s of l.subjects) for (const a of s.possibleDlts) possible.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+  const notScreened = new Set<string>();
+  for (const l of dt.levels)
+    for (const s of l.subjects) {
+      for (const a of s.possibleDlts) possible.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+      for (const a of s.ungradedNotScreened) notScreened.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+    }
   return {
     snapshotId,
     saes: rows.filter((r) => r.serious),
     dlts: rows.filter((r) => r.dlt),
     possibleDltsNotFlagged: rows.filter((r) => possible.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
+    notScreenedGradeNotCollected: rows.filter((r) => notScreened.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
     discontinuations: rows.filter((r) => ledToDiscontinuation(r.aeacn)),
     deaths: deathListing(subjects, aes.filter(isFatalAe), dsDeaths(ctx.db, snapshotId), definition),
   };
@@ -141,7 +147,12 @@ function dltTableOf(ctx: CoreContext, snapshotId: number) {
   const placebo = t.levels.filter((l) => l.placebo).reduce((n, l) => n + l.treated, 0);
   if (placebo) notes.push(`${placebo} subject(s) on placebo are shown in their own Placebo row and are not part of the escalation history or the rule.`);
   const ungraded = t.levels.reduce((n, l) => n + l.ungradedNotScreened, 0);
-  if (ungraded) notes.push(`The possible-DLT screen cannot assess ${ungraded} related AE(s) in the DLT window that have no CTCAE grade (grade not collected; AESEV is severity, not grade).`);
+  if (ungraded) {
+    notes.push(
+      `The possible-DLT screen cannot assess ${ungraded} related AE(s) in the DLT window that have no CTCAE grade (grade not collected; AESEV is severity, not grade)` +
+        (esc.design === 'atd' ? '; nor can the accelerated-titration grade-2 trigger (G) see them.' : '.'),
+    );
+  }
   if (t.unplanned.length) notes.push(`${t.unplanned.length} subject(s) had a first dose that is not a planned level and are not in the table: ${t.unplanned.join(', ')}.`);
   return {
     snapshotId,

@@ -127,6 +127,16 @@ for (const format of FORMATS) {
       expect(subj.get('01-701-1007')!.endOfTreatment).toBeNull();
     });
 
+    it('swimmer: the lane ends at the same end of treatment (shared/endOfTreatment.ts); placebo is level 0', async () => {
+      const t = await core.call('subjects.timeline', { snapshotId });
+      const lane = (id: string) => t.subjects.find((x) => x.usubjid === id)!;
+      // 1001: last exposure 2024-01-08 = study day 8, not the end-of-study date 2024-03-01.
+      expect([lane('01-701-1001').endOfTreatment, lane('01-701-1001').laneEndDtc, lane('01-701-1001').ongoing]).toEqual([{ dtc: '2024-01-08', day: 8, reason: 'ADVERSE EVENT' }, '2024-01-08', false]);
+      // 1002: EPOCH TREATMENT 2024-02-28 = day 58 (2024-01-02 is day 1).
+      expect(lane('01-701-1002').endOfTreatment).toEqual({ dtc: '2024-02-28', day: 58, reason: 'COMPLETED' });
+      expect([lane('01-701-1008').level, lane('01-701-1008').ongoing]).toEqual([0, true]);
+    });
+
     it('DLT table: possible-DLT screen on graded AEs, and the related ungraded AEs it cannot screen (with AESEV as severity)', async () => {
       const t = await core.call('safety.dltTable', { snapshotId });
       const l1 = t.levels.find((l) => l.level === 1)!;

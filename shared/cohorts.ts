@@ -7,7 +7,9 @@ import type { StudyDefinition } from './study';
 
 export interface SubjectDlt {
   usubjid: string;
+  /** Planned level; 0 for placebo. */
   level: number;
+  placebo: boolean;
   dose: number;
   part: 'escalation' | 'expansion';
   firstDoseDtc: string;
@@ -17,6 +19,10 @@ export interface SubjectDlt {
   dlts: AeFacts[];
   /** Related grade >= 3 AEs inside the window without the DLT flag: shown as "possible DLT — not flagged". */
   possibleDlts: AeFacts[];
+  /** Related AEs inside the window without the DLT flag and WITHOUT a CTCAE grade: the screen cannot tell whether they are possible DLTs. */
+  ungradedNotScreened: AeFacts[];
+  /** End of treatment used (date, source, detail), shared/endOfTreatment.ts; null while ongoing. */
+  endOfTreatment: { dtc: string | null; source: string | null; detail: string } | null;
   ongoing: boolean;
 }
 
@@ -38,7 +44,7 @@ export function isTreatmentEmergent(ae: AeFacts, firstDoseDtc: string | null): b
   return onset >= first;
 }
 
-/** Per subject: dose level, DLT-window status and evaluability. Subjects never dosed, or whose first dose is not in the plan, are left out (listed by `unplanned`). */
+/** Per subject: dose level (0 = placebo), DLT-window status and evaluability. Subjects never dosed, or whose first dose is not in the plan, are left out (listed by `unplanned`). */
 export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly AeFacts[], def: StudyDefinition, cutoffDtc: string): { rows: SubjectDlt[]; unplanned: SubjectFacts[] } {
   const cutoffDay = toDayNumber(cutoffDtc)!;
   const W = def.dltWindowDays;
@@ -53,7 +59,7 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
   for (const s of subjects) {
     const firstDay = s.firstDoseDtc ? toDayNumber(s.firstDoseDtc.slice(0, 10)) : null;
     if (firstDay === null || firstDay > cutoffDay) continue;
-    const level = doseLevelOf(s.firstDose, def.doseLevels);
+    const level = s.placebo ? { level: 0, dose: 0 } : doseLevelOf(s.firstDose, def.doseLevels);
     if (!level) {
       unplanned.push(s);
       continue;
@@ -68,7 +74,8 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
       return d !== null && d >= 1 && d <= W;
     };
     const dlts = subjectAes.filter((a) => a.dlt);
-    const eotDay = dayOf(s.endOfTreatmentDtc);
+    // For the window: what the last exposure covers when the end of treatment comes from EX (shared/endOfTreatment.ts).
+    const eotDay = dayOf(s.endOfTreatment ? s.endOfTreatment.coveredThroughDtc : s.endOfTreatmentDtc);
     const status = dltStatus(
       {
         firstDoseDay: firstDay,
@@ -79,6 +86,8 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
         }).length,
         dltOnsetDays: dlts.map((a) => dayOf(a.aestdtc)).filter((d): d is number => d !== null),
         endOfTreatmentDay: eotDay,
+        endOfTreatmentSource: s.endOfTreatment?.source ?? null,
+        endOfStudyDay: dayOf(s.endOfStudyDtc ?? null),
       },
       W,
       def.minDosesForEvaluability,
@@ -86,6 +95,7 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
     rows.push({
       usubjid: s.usubjid,
       level: level.level,
+      placebo: !!s.placebo,
       dose: level.dose,
       part: s.part,
       firstDoseDtc: s.firstDoseDtc!.slice(0, 10),
@@ -93,14 +103,25 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
       dlt: status,
       dlts: dlts.filter(inWindow),
       possibleDlts: subjectAes.filter((a) => !a.dlt && a.related && (a.grade ?? 0) >= 3 && inWindow(a)),
+      ungradedNotScreened: subjectAes.filter((a) => !a.dlt && a.related && a.grade === null && inWindow(a)),
+      endOfTreatment: s.endOfTreatmentDtc !== null || s.endOfTreatment?.source
+        ? { dtc: s.endOfTreatmentDtc, source: s.endOfTreatment?.source ?? 'DS', detail: s.endOfTreatment?.detail ?? 'DS disposition' }
+        : null,
       ongoing: s.endOfTreatmentDtc === null && s.deathDtc === null,
     });
   }
   return { rows, unplanned };
 }
 
+/** AESEV = SEVERE (CDISC CT C66769 Severity/Intensity Scale: MILD, MODERATE, SEVERE). Severity, not CTCAE grade. */
+export function isSevere(aesev: string | null | undefined): boolean {
+  return (aesev ?? '').trim().toUpperCase() === 'SEVERE';
+}
+
 export interface CohortSummaryRow {
+  /** Planned level; 0 for the placebo row. */
   level: number;
+  placebo: boolean;
   dose: number;
   part: 'escalation' | 'expansion';
   treated: number;
@@ -109,7 +130,12 @@ export interface CohortSummaryRow {
   /** Subjects not DLT-evaluable (treatment ended early without a DLT, or too little exposure). */
   notEvaluable: number;
   windowEnds: { usubjid: string; windowEnd: string; daysLeft: number }[];
+  /** Subjects with a TEAE of CTCAE grade >= 3 (counts only graded AEs: read with `teaesWithoutGrade`). */
   subjectsGrade3: number;
+  /** TEAEs with no CTCAE grade (AETOXGR or the study's grade variable empty): "grade not collected for N AEs". */
+  teaesWithoutGrade: number;
+  /** Subjects with a TEAE of severity (AESEV) SEVERE — severity, not a CTCAE grade. */
+  subjectsSevere: number;
   saes: number;
   subjectsWithSae: number;
   dltAes: number;
@@ -141,6 +167,7 @@ export function summarizeCohorts(subjects: readonly SubjectFacts[], aes: readonl
       const subjAes = (r: SubjectDlt) => teaes.get(r.usubjid) ?? [];
       return {
         level: g[0]!.level,
+        placebo: g[0]!.placebo,
         dose: g[0]!.dose,
         part: g[0]!.part,
         treated: g.length,
@@ -151,6 +178,8 @@ export function summarizeCohorts(subjects: readonly SubjectFacts[], aes: readonl
           .filter((r) => r.dlt.status === 'in-window')
           .map((r) => ({ usubjid: r.usubjid, windowEnd: r.windowEndDtc, daysLeft: r.dlt.status === 'in-window' ? r.dlt.daysLeft : 0 })),
         subjectsGrade3: g.filter((r) => subjAes(r).some((a) => (a.grade ?? 0) >= 3)).length,
+        teaesWithoutGrade: g.reduce((n, r) => n + subjAes(r).filter((a) => a.grade === null).length, 0),
+        subjectsSevere: g.filter((r) => subjAes(r).some((a) => isSevere(a.severity))).length,
         saes: g.reduce((n, r) => n + subjAes(r).filter((a) => a.serious).length, 0),
         subjectsWithSae: g.filter((r) => subjAes(r).some((a) => a.serious)).length,
         dltAes: g.reduce((n, r) => n + subjAes(r).filter((a) => a.dlt).length, 0),

@@ -89,7 +89,9 @@ export const DiffCount = z.object({
 });
 
 export const CohortRow = z.object({
+  /** Planned level; 0 for the placebo row. */
   level: z.number().int(),
+  placebo: z.boolean(),
   dose: z.number(),
   doseUnit: z.string(),
   part: z.enum(['escalation', 'expansion']),
@@ -102,7 +104,12 @@ export const CohortRow = z.object({
   notEvaluable: z.number().int(),
   /** The open windows' last days (ISO dates), for "days left". */
   windowEnds: z.array(z.object({ usubjid: z.string(), windowEnd: z.string(), daysLeft: z.number().int() })),
+  /** Subjects with a TEAE of CTCAE grade >= 3 among the graded AEs. */
   subjectsGrade3: z.number().int(),
+  /** TEAEs without a CTCAE grade: the grade counts say "grade not collected for N AEs" beside them. */
+  teaesWithoutGrade: z.number().int(),
+  /** Subjects with a TEAE of AESEV SEVERE (severity, not CTCAE grade). */
+  subjectsSevere: z.number().int(),
   saes: z.number().int(),
   subjectsWithSae: z.number().int(),
   dltAes: z.number().int(),

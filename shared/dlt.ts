@@ -21,8 +21,12 @@ export interface DltSubjectInput {
   dosesInWindow: number;
   /** Study days of onset of DLT-flagged AEs (any day; only those in the window count). */
   dltOnsetDays: number[];
-  /** Study day treatment ended before the window closed (discontinuation, death), or null. */
+  /** Study day treatment ended (for an end of treatment taken from EX: the last day the last exposure covers), or null. */
   endOfTreatmentDay: number | null;
+  /** Where that end of treatment came from, for the reason ("DS", "EXENDTC" …; shared/endOfTreatment.ts). */
+  endOfTreatmentSource?: string | null;
+  /** Study day the subject left the study (end-of-study disposition or death), or null. */
+  endOfStudyDay?: number | null;
 }
 
 export type DltStatus =
@@ -41,6 +45,7 @@ export function studyDayOf(day: number, firstDoseDay: number): number {
  * - a DLT with onset on study day 1..W → evaluable (DLT);
  * - the window still open at the cut-off (cut-off study day < W) and no DLT → pending, with days left;
  * - treatment ended before day W without a DLT → not evaluable;
+ * - off study (end-of-study disposition or death) before day W without a DLT → not evaluable;
  * - fewer doses in the window than the protocol's minimum → not evaluable;
  * - otherwise the window was completed → evaluable (no DLT).
  */
@@ -49,7 +54,12 @@ export function dltStatus(s: DltSubjectInput, windowDays: number, minDoses: numb
   if (dltDays.length > 0) return { status: 'dlt', evaluable: true, reason: `DLT on study day ${Math.min(...dltDays)}` };
   const cutoffStudyDay = studyDayOf(s.cutoffDay, s.firstDoseDay);
   if (s.endOfTreatmentDay !== null && s.endOfTreatmentDay < windowDays) {
-    return { status: 'not-evaluable', evaluable: false, reason: `treatment ended on study day ${s.endOfTreatmentDay}, before the end of the ${windowDays}-day DLT window, without a DLT` };
+    const src = s.endOfTreatmentSource && s.endOfTreatmentSource !== 'DS' ? ` (last exposure, ${s.endOfTreatmentSource})` : '';
+    return { status: 'not-evaluable', evaluable: false, reason: `treatment ended on study day ${s.endOfTreatmentDay}${src}, before the end of the ${windowDays}-day DLT window, without a DLT` };
+  }
+  // Off study before the window closed: not observed through it (end of study is not end of treatment, but it ends observation).
+  if (s.endOfStudyDay != null && s.endOfStudyDay < windowDays) {
+    return { status: 'not-evaluable', evaluable: false, reason: `left the study on study day ${s.endOfStudyDay}, before the end of the ${windowDays}-day DLT window, without a DLT` };
   }
   if (cutoffStudyDay < windowDays) {
     const daysLeft = windowDays - cutoffStudyDay;

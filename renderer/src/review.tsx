@@ -3,7 +3,7 @@ import type { Output, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
 import { dose, isoDate, shortHash } from './format';
 import type { NewSinceChoice, ReviewFilters, Selection } from './selection';
-import { doseLevelColor } from './theme';
+import { PLACEBO_COLOR, doseLevelColor } from './theme';
 import './review.css';
 
 // The review selection shared by every view (issue 4 "Shared behaviour"): filters by dose level,
@@ -207,12 +207,14 @@ export function ReviewProvider({
   const doseLabel = useCallback(
     (level: number | null) => {
       if (level === null) return 'Dose not in plan';
+      if (level === 0) return 'Placebo';
       const l = levels.find((x) => x.level === level);
       return l ? `DL${level} · ${dose(l.dose, l.unit)}` : `DL${level}`;
     },
     [levels],
   );
-  const doseColor = useCallback((level: number | null) => (level === null ? '#8a939f' : doseLevelColor(level)), []);
+  // Placebo is level 0 (shared/placebo.ts): a neutral slate, distinct from "not in plan" grey.
+  const doseColor = useCallback((level: number | null) => (level === null ? '#8a939f' : level === 0 ? PLACEBO_COLOR : doseLevelColor(level)), []);
 
   const footnote = useCallback(
     (extra?: string) => {

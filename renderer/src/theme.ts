@@ -38,7 +38,11 @@ export const DOSE_LEVEL_COLORS = [
   '#7f8c8d', // 10 grey
 ] as const;
 
+/** The placebo row (level 0). */
+export const PLACEBO_COLOR = '#4f5d75';
+
 export function doseLevelColor(level: number): string {
+  if (level === 0) return PLACEBO_COLOR;
   const i = (((Math.round(level) - 1) % DOSE_LEVEL_COLORS.length) + DOSE_LEVEL_COLORS.length) % DOSE_LEVEL_COLORS.length;
   return DOSE_LEVEL_COLORS[i]!;
 }

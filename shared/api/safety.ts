@@ -20,11 +20,15 @@ export const AeListingRow = z.object({
   aedecod: z.string().nullable(),
   aebodsys: z.string().nullable(),
   grade: z.number().int().nullable(),
+  /** AESEV (severity, not CTCAE grade). */
+  severity: z.string().nullable(),
   serious: z.boolean(),
   related: z.boolean(),
   dlt: z.boolean(),
   aeout: z.string().nullable(),
   aeacn: z.string().nullable(),
+  /** Data query: fatal outcome (AEOUT FATAL or AESDTH Y) but AESER is not Y. */
+  fatalNotSerious: z.boolean(),
   teae: z.boolean(),
   aestdtc: z.string().nullable(),
   aeendtc: z.string().nullable(),
@@ -37,6 +41,8 @@ const IncidenceCell = z.object({
   events: z.number().int(),
   byWorstGrade: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
   worstGradeMissing: z.number().int(),
+  /** Events in the cell without a CTCAE grade (left out of grade >= 3 tables: "grade not collected for N AEs"). */
+  ungradedEvents: z.number().int(),
 });
 
 export const IncidenceTable = z.object({
@@ -60,6 +66,8 @@ const AeBrief = z.object({
   aeterm: z.string(),
   aedecod: z.string().nullable(),
   grade: z.number().int().nullable(),
+  /** AESEV: severity, not a CTCAE grade (shown beside a missing grade). */
+  severity: z.string().nullable(),
   aestdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
 });
@@ -90,7 +98,9 @@ export const DltTableResult = z.object({
   design: z.object({ design: Design, atdDesign: z.number().int().nullable(), deescalation: z.boolean(), sixAtMtd: z.boolean(), targetToxicity: z.number(), levels: z.number().int() }),
   levels: z.array(
     z.object({
+      /** Planned level; 0 for placebo (never in the history or the rule). */
       level: z.number().int(),
+      placebo: z.boolean(),
       dose: z.number(),
       part: Part,
       treated: z.number().int(),
@@ -99,6 +109,8 @@ export const DltTableResult = z.object({
       pending: z.number().int(),
       notEvaluable: z.number().int(),
       possibleDltsNotFlagged: z.number().int(),
+      /** Related AEs in the window, not flagged, without a CTCAE grade: the possible-DLT screen cannot assess them. */
+      ungradedNotScreened: z.number().int(),
       subjects: z.array(
         z.object({
           usubjid: z.string(),
@@ -110,6 +122,9 @@ export const DltTableResult = z.object({
           reason: z.string(),
           dlts: z.array(AeBrief),
           possibleDlts: z.array(AeBrief),
+          ungradedNotScreened: z.array(AeBrief),
+          /** End of treatment the window used: DS treatment disposition, else the last exposure (EXENDTC, EXSTDTC, RFXENDTC); null while ongoing. */
+          endOfTreatment: z.object({ dtc: z.string().nullable(), source: z.string().nullable(), detail: z.string() }).nullable(),
           historyLetter: z.string().nullable(),
           cohortId: z.string().nullable(),
           ongoing: z.boolean(),
@@ -216,6 +231,8 @@ export const safetyApi = {
       saes: z.array(AeListingRow),
       dlts: z.array(AeListingRow),
       possibleDltsNotFlagged: z.array(AeListingRow),
+      /** Related AEs in the DLT window, not flagged, without a CTCAE grade: the possible-DLT screen cannot assess them. */
+      notScreenedGradeNotCollected: z.array(AeListingRow),
       discontinuations: z.array(AeListingRow),
       deaths: z.array(
         z.object({

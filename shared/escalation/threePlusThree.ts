@@ -96,7 +96,7 @@ export function threePlusThreeDecideComplete(tallies: readonly LevelTally[], d: 
     const lower = tallies[d - 2]!;
     const lowerEnrolled = lower.n + lower.pending;
     if (lower.n >= 6) {
-      if (!o.deescalation && !o.sixAtMtd) {
+      if (!o.deescalation) {
         return mk({
           action: 'STOP_MTD', nextLevel: null, continues: false, recommendedLevel: d - 1,
           rule: '3+3/exceeded-stop-storer', certainty: 'source-explicit', sources: ['S1', 'S4', 'S5'],
@@ -126,24 +126,31 @@ export function threePlusThreeDecideComplete(tallies: readonly LevelTally[], d: 
         text: `the MTD is exceeded at level ${d}; level ${d - 1} holds only ${pl(lower.n)} from the titration phase, so treat patients at level ${d - 1} until the 3+3 criteria are met (3, then 6 before it can be declared the MTD).`,
       });
     }
-    if (o.deescalation || o.sixAtMtd) {
+    if (o.deescalation) {
       const fill = lower.n === 0 ? 3 : Math.max(6 - lowerEnrolled, 0);
       const untreated = lower.n === 0;
       return mk({
         action: 'DEESCALATE_EXPAND_LOWER', nextLevel: d - 1, continues: true, recommendedLevel: d - 1,
-        rule: o.deescalation ? '3+3/exceeded-deescalate' : '3+3/exceeded-six-at-mtd',
+        rule: '3+3/exceeded-deescalate',
         certainty: untreated ? 'package-behaviour' : 'source-explicit',
-        sources: untreated ? ['S5'] : o.deescalation ? ['S2 6b', 'S6', 'S7', 'S3'] : ['S15'],
+        sources: untreated ? ['S5'] : ['S2 6b', 'S6', 'S7', 'S3'],
         text: untreated
           ? `the MTD is exceeded at level ${d}; level ${d - 1} has not been treated, so de-escalate and treat 3 patients at level ${d - 1}.`
           : `the MTD is exceeded at level ${d}; level ${d - 1} has only ${pl(lower.n)}, so de-escalate and treat ${fill} more at level ${d - 1} (expand to 6).`,
       });
     }
+    // Escalation-only (Storer 1989, S4; Le Tourneau 2009, S1 "the MTD is ... the dose level just
+    // below this toxic dose level"; S5 allow_deescalate = FALSE, '1NNN 2NTT' -> 1, stop): stop and
+    // declare d-1 even with 3 patients. "6 at the MTD" (S15) does not reopen a lower level here: the
+    // explanation says so, and the six come from the expansion cohort at the declared dose.
+    const sixNote = o.sixAtMtd && lower.n < 6
+      ? ` Level ${d - 1} has ${pl(lower.n)}: "6 at the MTD" (S15) is not met by the escalation-only rule, which does not return to a lower level; the expansion cohort at the declared dose supplies the six.`
+      : '';
     return mk({
       action: 'STOP_MTD', nextLevel: null, continues: false, recommendedLevel: d - 1,
       rule: '3+3/exceeded-stop-storer', certainty: lower.n === 0 ? 'package-behaviour' : 'source-explicit',
       sources: ['S1', 'S4', 'S5'],
-      text: `the MTD is exceeded at level ${d}; stop escalation (no de-escalation), the recommended dose is the level just below, level ${d - 1} (${lower.dlt} of ${lower.n} with a DLT).`,
+      text: `the MTD is exceeded at level ${d}; stop escalation (no de-escalation), the MTD is the level just below, level ${d - 1} (${lower.dlt} of ${lower.n} with a DLT).${sixNote}`,
     });
   }
 

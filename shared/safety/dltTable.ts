@@ -80,6 +80,8 @@ export interface AeBrief {
   aeterm: string;
   aedecod: string | null;
   grade: number | null;
+  /** AESEV, shown beside a missing grade (severity, not CTCAE grade). */
+  severity: string | null;
   aestdtc: string | null;
   studyDay: number | null;
 }
@@ -97,6 +99,10 @@ export interface DltTableSubject {
   dlts: AeBrief[];
   /** Related grade >= 3 AEs in the window without the DLT flag: "possible DLT — not flagged". */
   possibleDlts: AeBrief[];
+  /** Related AEs in the window without the DLT flag and without a CTCAE grade: the screen cannot tell. */
+  ungradedNotScreened: AeBrief[];
+  /** End of treatment used for the window: date, source (DS, EXENDTC, EXSTDTC, RFXENDTC) and detail; null while ongoing. */
+  endOfTreatment: { dtc: string | null; source: string | null; detail: string } | null;
   /** The subject's letter in the escalation history (escalation part; null when left out). */
   historyLetter: string | null;
   cohortId: string | null;
@@ -104,7 +110,9 @@ export interface DltTableSubject {
 }
 
 export interface DltTableLevel {
+  /** Planned level; 0 for placebo (not in the escalation history nor the rule). */
   level: number;
+  placebo: boolean;
   dose: number;
   part: 'escalation' | 'expansion';
   treated: number;
@@ -113,6 +121,8 @@ export interface DltTableLevel {
   pending: number;
   notEvaluable: number;
   possibleDltsNotFlagged: number;
+  /** Related AEs in the window not flagged as DLT that the screen could not assess (no grade). */
+  ungradedNotScreened: number;
   subjects: DltTableSubject[];
 }
 
@@ -138,6 +148,7 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
     aeterm: a.aeterm,
     aedecod: a.aedecod,
     grade: a.grade,
+    severity: a.severity ?? null,
     aestdtc: a.aestdtc,
     studyDay: studyDayFromIso(a.aestdtc, r.firstDoseDtc),
   });
@@ -164,6 +175,8 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
           reason: r.dlt.reason,
           dlts: r.dlts.map(brief(r)),
           possibleDlts: r.possibleDlts.map(brief(r)),
+          ungradedNotScreened: r.ungradedNotScreened.map(brief(r)),
+          endOfTreatment: r.endOfTreatment,
           historyLetter: e ? e.outcome + (e.laterCourse ?? '') : null,
           cohortId: e?.cohortId ?? null,
           ongoing: r.ongoing,
@@ -171,6 +184,7 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
       });
       return {
         level: g[0]!.level,
+        placebo: g[0]!.placebo,
         dose: g[0]!.dose,
         part: g[0]!.part,
         treated: g.length,
@@ -179,6 +193,7 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
         pending: rows.filter((r) => r.status === 'in-window').length,
         notEvaluable: rows.filter((r) => r.status === 'not-evaluable').length,
         possibleDltsNotFlagged: rows.reduce((n, r) => n + r.possibleDlts.length, 0),
+        ungradedNotScreened: rows.reduce((n, r) => n + r.ungradedNotScreened.length, 0),
         subjects: rows,
       };
     });

@@ -109,7 +109,7 @@ export function snapshotHistory(
   // Order of first dose: the full EX start date-time where known, then USUBJID.
   const firstDtc = new Map(subjects.map((s) => [s.usubjid, s.firstDoseDtc ?? '']));
   const esc = rows
-    .filter((r) => r.part === 'escalation')
+    .filter((r) => r.part === 'escalation' && !r.placebo) // placebo never enters the rule (issue 10 item 11b)
     .sort((a, b) => (firstDtc.get(a.usubjid) ?? '').localeCompare(firstDtc.get(b.usubjid) ?? '') || a.usubjid.localeCompare(b.usubjid));
   const aesBy = new Map<string, AeFacts[]>();
   for (const a of aes) {

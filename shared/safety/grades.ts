@@ -47,3 +47,28 @@ export function worstGradeBySubjectSocPt(aes: readonly AeFacts[]): WorstGradeRow
   }
   return [...rows.values()];
 }
+
+/**
+ * CTCAE grade from the text of AETOXGR or of the study's grade variable: "3", "GRADE 3", "Grade 3"
+ * (CTCAE v5.0 grades 1-5). AESEV (MILD / MODERATE / SEVERE) is a severity scale, not a CTCAE grade,
+ * and is never turned into one (issue 10 item 4: a missing grade is "not collected", not 0).
+ */
+export function ctcaeGrade(text: string | null | undefined): number | null {
+  const m = text ? /(?:^|\D)([1-5])(?:\D|$)/.exec(text.trim()) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Data query: a fatal AE not recorded as serious. SDTMIG v3.4 AE assumptions / ICH E2A: an AE that
+ * results in death is serious by definition (AESDTH = Y is one of the seriousness criteria), so
+ * AEOUT = FATAL or AESDTH = Y requires AESER = Y.
+ */
+export function isFatalNotSerious(ae: { aeout: string | null; aesdth: string | null; aeser: string | null }): boolean {
+  const fatal = (ae.aeout ?? '').trim().toUpperCase() === 'FATAL' || (ae.aesdth ?? '').trim().toUpperCase() === 'Y';
+  return fatal && (ae.aeser ?? '').trim().toUpperCase() !== 'Y';
+}
+
+/** "grade not collected for N AEs" — the words every grade count shows beside itself when N > 0. */
+export function gradeNotCollectedText(n: number): string {
+  return `grade not collected for ${n} AE${n === 1 ? '' : 's'}`;
+}

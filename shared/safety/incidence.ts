@@ -11,8 +11,9 @@ import { ptOf, socOf } from './grades';
 // DLT-evaluable subjects.  percent = 100 × subjects / treated, rounded to one decimal (null when
 // the group has no treated subject).
 //
-// Grade filter: minGrade 3 keeps only events with CTCAE grade >= 3 (ungraded events are left
-// out); minGrade 1 keeps every event ("any grade").  Each cell also gives the subjects by their
+// Grade filter: minGrade 3 counts only events with CTCAE grade >= 3; events without a grade cannot
+// be placed and are counted apart in each cell (`ungradedEvents`, "grade not collected for N AEs"),
+// their SOC/PT rows kept; minGrade 1 keeps every event ("any grade").  Each cell also gives the subjects by their
 // worst grade in that row (grade 1..5, and ungraded).
 
 export interface IncidenceGroup {
@@ -30,6 +31,8 @@ export interface IncidenceCell {
   byWorstGrade: [number, number, number, number, number];
   /** Subjects whose events in the row are all ungraded. */
   worstGradeMissing: number;
+  /** Events without a CTCAE grade (for grade >= 3 these are not counted above: "grade not collected for N AEs"). */
+  ungradedEvents: number;
 }
 
 export interface IncidenceRow {
@@ -62,8 +65,14 @@ class Tally {
   // usubjid -> worst grade (null = only ungraded events so far)
   readonly worst = new Map<string, number | null>();
   events = 0;
+  ungraded = 0;
+  /** An ungraded event a grade >= 3 table cannot place: counted, not as a subject. */
+  addUngraded(): void {
+    this.ungraded++;
+  }
   add(ae: AeFacts): void {
     this.events++;
+    if (ae.grade === null) this.ungraded++;
     const w = this.worst.get(ae.usubjid);
     if (w === undefined) this.worst.set(ae.usubjid, ae.grade);
     else if (ae.grade !== null && (w === null || ae.grade > w)) this.worst.set(ae.usubjid, ae.grade);
@@ -75,7 +84,7 @@ class Tally {
       if (g === null) missing++;
       else byWorstGrade[Math.min(5, Math.max(1, g)) - 1]!++;
     }
-    return { subjects: this.worst.size, percent: percentOf(this.worst.size, n), events: this.events, byWorstGrade, worstGradeMissing: missing };
+    return { subjects: this.worst.size, percent: percentOf(this.worst.size, n), events: this.events, byWorstGrade, worstGradeMissing: missing, ungradedEvents: this.ungraded };
   }
 }
 
@@ -97,16 +106,23 @@ export function incidenceTable(
   type Acc = { total: Tally; by: Map<string, Tally> };
   const acc = (): Acc => ({ total: new Tally(), by: new Map() });
   const add = (a: Acc, g: string, ae: AeFacts) => {
-    a.total.add(ae);
+    const graded = meetsGrade(ae, minGrade);
     let t = a.by.get(g);
     if (!t) a.by.set(g, (t = new Tally()));
-    t.add(ae);
+    if (graded) {
+      a.total.add(ae);
+      t.add(ae);
+    } else {
+      a.total.addUngraded();
+      t.addUngraded();
+    }
   };
   const any = acc();
   const socs = new Map<string, { acc: Acc; pts: Map<string, Acc> }>();
   for (const ae of aes) {
     const g = groupOf.get(ae.usubjid);
-    if (g === undefined || !meetsGrade(ae, minGrade)) continue;
+    // Ungraded events stay in a grade >= 3 table as "grade not collected" (never silently 0).
+    if (g === undefined || (!meetsGrade(ae, minGrade) && ae.grade !== null)) continue;
     add(any, g, ae);
     const soc = socOf(ae);
     let s = socs.get(soc);

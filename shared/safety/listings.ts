@@ -8,7 +8,7 @@ import type { StudyDefinition } from '../study';
 // to discontinuation of study treatment, deaths.
 
 export interface SubjectPlacement {
-  /** Planned level whose dose equals the first dose (shared/dlt.ts doseLevelOf); null when none. */
+  /** Planned level whose dose equals the first dose (shared/dlt.ts doseLevelOf); 0 for placebo; null when none. */
   level: number | null;
   dose: number | null;
   part: 'escalation' | 'expansion';
@@ -19,6 +19,7 @@ export interface SubjectPlacement {
 export function placeSubjects(subjects: readonly SubjectFacts[], def: StudyDefinition): Map<string, SubjectPlacement> {
   return new Map(
     subjects.map((s) => {
+      if (s.placebo) return [s.usubjid, { level: 0, dose: 0, part: s.part, firstDoseDtc: s.firstDoseDtc }];
       const l = doseLevelOf(s.firstDose, def.doseLevels);
       return [s.usubjid, { level: l?.level ?? null, dose: l?.dose ?? s.firstDose, part: s.part, firstDoseDtc: s.firstDoseDtc }];
     }),
@@ -37,11 +38,15 @@ export interface AeListingRow {
   aedecod: string | null;
   aebodsys: string | null;
   grade: number | null;
+  /** AESEV: severity, not a CTCAE grade. */
+  severity: string | null;
   serious: boolean;
   related: boolean;
   dlt: boolean;
   aeout: string | null;
   aeacn: string | null;
+  /** Data query: fatal outcome without AESER = Y (shared/safety/grades.ts isFatalNotSerious). */
+  fatalNotSerious: boolean;
   /** Treatment-emergent (shared/cohorts.ts isTreatmentEmergent). */
   teae: boolean;
   aestdtc: string | null;
@@ -65,11 +70,13 @@ export function aeListing(subjects: readonly SubjectFacts[], aes: readonly AeFac
       aedecod: a.aedecod,
       aebodsys: a.aebodsys,
       grade: a.grade,
+      severity: a.severity ?? null,
       serious: a.serious,
       related: a.related,
       dlt: a.dlt,
       aeout: a.aeout,
       aeacn: a.aeacn,
+      fatalNotSerious: !!a.fatalNotSerious,
       teae: isTreatmentEmergent(a, first),
       aestdtc: a.aestdtc,
       aeendtc: a.aeendtc,

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StudyTruth } from '../../electron/core/demo/truth';
 import { recommend, recommendForStudy } from '../../shared/escalation/index';
+import { writeFixture } from '../helpers/conventions';
+import { domains, STUDY } from '../helpers/safetyConventions';
 import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixtures';
 
 // The Cohorts view's decision panel on the shipped demo: the DLT table per dose level against the
@@ -73,4 +75,43 @@ test('cohorts: DLT table per level, the protocol rule equal to recommend() on th
   // A level filter keeps only that level's DLT table.
   await page.getByTestId('level-chip-7').click();
   await expect(rows).toHaveCount(truth.subjects.filter((s) => s.level === 7).length);
+});
+
+// A sponsor export in other conventions (test/helpers/safetyConventions.ts; numbers worked by hand in
+// test/unit/safety-conventions.test.ts): the Placebo row, "grade not collected" instead of a 0, the
+// end of treatment with its source, and the related ungraded AE the possible-DLT screen cannot assess.
+test.describe('sponsor conventions (CDISC pilot / admiral style)', () => {
+  test.use({ seedDemo: false });
+  test('Cohorts: Placebo row, grade not collected, end-of-treatment source, ungraded AE not screened', async ({ page, app }) => {
+    test.setTimeout(240_000);
+    const dir = writeFixture(path.join(app.tmp, 'conv'), domains(), 'csv', { study: STUDY });
+    const r = await app.core.call('snapshot.import', { path: dir });
+    expect(r.status).toBe('imported');
+    await page.goto(app.url);
+
+    const placebo = page.locator('[data-testid=cohort-row][data-level="0"]');
+    await expect(placebo.locator('[data-col=dose]')).toHaveText('Placebo');
+    await expect(placebo.locator('[data-col=treated]')).toHaveText('2');
+    const l1 = page.locator('[data-testid=cohort-row][data-level="1"]');
+    // Level 1: 1 subject with a graded >= 3 AE, 2 TEAEs without a grade, 2 subjects with a SEVERE AE.
+    await expect(l1.locator('[data-col=subjectsGrade3]')).toContainText('1');
+    await expect(l1.locator('[data-col=subjectsGrade3]')).toContainText('grade not collected for 2 AEs');
+    await expect(l1.locator('[data-col=subjectsGrade3]')).toContainText('severity SEVERE (AESEV): 2 subjects');
+    await expect(page.getByText('dose not in plan', { exact: false })).toHaveCount(0);
+
+    const s1 = page.locator('[data-testid=dlt-subject][data-usubjid="01-701-1001"]');
+    await expect(s1).toHaveAttribute('data-status', 'not-evaluable');
+    await expect(s1.getByTestId('eot')).toContainText('2024-01-08');
+    await expect(s1.getByTestId('eot-source')).toHaveText('last exposure (EXENDTC)');
+    await expect(s1.getByTestId('eot')).toHaveAttribute('title', /end of study \(ADVERSE EVENT on 2024-03-01\) is not the end of treatment/);
+    await expect(s1.getByTestId('not-screened')).toContainText('Headache');
+    await expect(s1.getByTestId('not-screened')).toContainText('severity SEVERE (AESEV)');
+    await expect(page.locator('[data-testid=dlt-subject][data-usubjid="01-701-1002"]').getByTestId('eot-source')).toHaveText('DS treatment disposition');
+    await expect(page.locator('[data-testid=dlt-level][data-level="1"]').getByTestId('dlt-level-not-screened')).toHaveText('cannot screen 1 related AE without a grade');
+    await expect(page.locator('[data-testid=dlt-level][data-level="0"]')).toContainText('Placebo');
+    await expect(page.getByTestId('dlt-history')).toHaveText('1NNN 2NTT');
+    await expect(page.getByTestId('rule-protocol-action')).toHaveAttribute('data-action', 'STOP_MTD');
+    await screenshot(page, 'cohorts-sponsor-conventions');
+    expect(await seriousViolations(page), 'axe: Cohorts on the sponsor-convention snapshot').toEqual([]);
+  });
 });

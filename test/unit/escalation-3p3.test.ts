@@ -176,11 +176,19 @@ describe('3+3 decision table rows of (a) (current level d)', () => {
 });
 
 describe('"6 at the MTD" (S15) — (a) variants', () => {
-  it('(a) escalation-only + 6 at the MTD: >=2 DLT above a 3-patient level adds 3 at the presumed MTD', () => {
+  // Changed (issue 10, item 9): escalation-only never returns to a lower level, "6 at the MTD" or
+  // not. Storer 1989 (S4) / Le Tourneau 2009 (S1): ">= 2 of 3-6 with a DLT -> the MTD is the level just
+  // below"; escalation_rules.md (a) variants: "stop and recommend d-1 even when d-1 has only 3
+  // patients". The old test asserted DEESCALATE_EXPAND_LOWER (asking for 3 more at level 2).
+  it('(a) escalation-only + 6 at the MTD: >=2 DLT above a 3-patient level stops and declares the level below (Storer), saying 6 at the MTD is left to the expansion', () => {
     const x = r33('1NNN 2NNN 3NTT', { sixAtMtd: true });
-    expect([x.action, x.nextLevel, x.rule, x.sources]).toEqual(['DEESCALATE_EXPAND_LOWER', 2, '3+3/exceeded-six-at-mtd', ['S15']]);
-    const y = r33('1NNN 2NNN 3NTT 2NNN', { sixAtMtd: true });
+    expect([x.action, x.nextLevel, x.recommendedLevel, x.continues, x.rule]).toEqual(['STOP_MTD', null, 2, false, '3+3/exceeded-stop-storer']);
+    expect(x.explanation).toContain('2 of 3 evaluable patients at level 3 had a DLT');
+    expect(x.explanation).toContain('Level 2 has 3 patients: "6 at the MTD" (S15) is not met');
+    // Level 2 already with 6 (1 DLT): the same stop, no note.
+    const y = r33('1NNN 2NNT 2NNN 3TTN', { sixAtMtd: true });
     expect([y.action, y.recommendedLevel]).toEqual(['STOP_MTD', 2]);
+    expect(y.explanation).not.toContain('6 at the MTD" (S15) is not met');
   });
   it('(a) de-escalation + 6 at the MTD: 0/3 at a level first treated after the level above exceeded adds 3 (S15) instead of stopping (S5)', () => {
     expect(korn('2NTT 1NNN').action).toBe('STOP_MTD');

@@ -79,9 +79,9 @@ describe('dosedesk recommend --snapshot and dosedesk tables', () => {
     expect(tables.incidence['TEAE by dose level, grade >= 3'].rows[0].total.subjects).toBe(5);
     expect(tables.listings.deaths.map((d: { usubjid: string }) => d.usubjid)).toEqual(['S1-003']);
     const csv = run('tables', '--snapshot', id, '--format', 'csv').out.split('\r\n');
-    expect(csv[0]).toBe('table,row,soc,pt,group,N,subjects,percent,events,worst_grade_1,worst_grade_2,worst_grade_3,worst_grade_4,worst_grade_5,worst_grade_missing');
+    expect(csv[0]).toBe('table,row,soc,pt,group,N,subjects,percent,events,worst_grade_1,worst_grade_2,worst_grade_3,worst_grade_4,worst_grade_5,worst_grade_missing,ungraded_events');
     // grade >= 3, any TEAE, level 4: 3 of 4 treated = 75 %
-    expect(csv).toContain('"TEAE by dose level, grade >= 3",any,Any TEAE,,Level 4: 0.3 mg/kg,4,3,75,3,0,0,2,1,0,0');
+    expect(csv).toContain('"TEAE by dose level, grade >= 3",any,Any TEAE,,Level 4: 0.3 mg/kg,4,3,75,3,0,0,2,1,0,0,0');
     const deaths = run('tables', '--snapshot', id, '--format', 'csv', '--table', 'deaths').out;
     expect(deaths.split('\r\n')[1]).toBe('S1-003,3,0.1,escalation,2025-05-20,79,DM; DS; AE,Sepsis; Died of sepsis,true');
   });

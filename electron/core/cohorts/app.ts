@@ -8,7 +8,7 @@ import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
 export function registerCohorts(app: App): void {
   app.method('cohorts.summary', ({ snapshotId }, ctx) => {
     const { definition, cutoff } = snapshotContext(ctx, snapshotId);
-    const rows = cutoff ? summarizeCohorts(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff) : [];
+    const rows = cutoff ? summarizeCohorts(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff) : [];
     return {
       snapshotId,
       dataCutoff: cutoff,

@@ -10,6 +10,7 @@ import { openDb, type Db } from '../store/db';
 import { DOMAIN_BY_NAME, type DomainSpec } from '../store/domains';
 import { LocatedError, formatLocation, type Location } from './errors';
 import { openSnapshotSource, type SourceFile } from './sources';
+import { fatalNotSeriousQueries } from '../safety/checks';
 import { deriveDefinition } from './derive';
 
 // Snapshot import: hash every file, refuse an identical snapshot, then read, check and store every
@@ -43,8 +44,9 @@ class IssueLog {
     if (this.errors.length < MAX_ERRORS) this.errors.push(toIssue('error', code, loc));
   }
 
-  warn(loc: Location, code: string): void {
-    const k = `${loc.file}\u0000${loc.column ?? ''}\u0000${code}`;
+  /** `each`: one warning per row (data queries a data manager must answer row by row), not grouped. */
+  warn(loc: Location, code: string, each = false): void {
+    const k = `${loc.file}\u0000${loc.column ?? ''}\u0000${code}${each ? `\u0000${loc.row ?? ''}` : ''}`;
     const w = this.warnings.get(k);
     if (w) w.count++;
     else this.warnings.set(k, toIssue('warning', code, loc));
@@ -305,6 +307,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       progress('checking', null, filesDone, true);
       checkSubjectsInDm(db, snapshotId, planned, issues);
       checkDuplicateKeys(db, snapshotId, issues);
+      for (const q of fatalNotSeriousQueries(db, snapshotId)) issues.warn(q, 'fatal-not-serious', true);
       if (issues.errors.length) throw new TooManyErrors();
 
       // 7. The study definition: study.json, else derived from the data (and marked for confirmation).

@@ -1,5 +1,8 @@
 import { toDayNumber } from '../../../shared/dates';
+import { endOfStudy, endOfTreatment, type DispositionRecord } from '../../../shared/endOfTreatment';
 import type { AeFacts, SubjectFacts } from '../../../shared/model';
+import { isPlacebo } from '../../../shared/placebo';
+import { ctcaeGrade, isFatalNotSerious } from '../../../shared/safety/grades';
 import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
 
@@ -9,11 +12,12 @@ import type { Db } from '../store/db';
 // Part of the study: IBB0979 marks its expansion cohort in ARM/ARMCD; other sponsors use SUPPDM.
 const EXPANSION = /EXP/i;
 
-export function loadSubjects(db: Db, snapshotId: number): readonly SubjectFacts[] {
-  return snapshotMemo(db, snapshotId, 'subjects', null, () => querySubjects(db, snapshotId));
+/** `cycleDays` (the study definition's cycleLengthDays) sizes what a single infusion covers when the end of treatment comes from EX (shared/endOfTreatment.ts). */
+export function loadSubjects(db: Db, snapshotId: number, cycleDays = 21): readonly SubjectFacts[] {
+  return snapshotMemo(db, snapshotId, 'subjects', cycleDays === 21 ? null : { cycleDays }, () => querySubjects(db, snapshotId, cycleDays));
 }
 
-function querySubjects(db: Db, snapshotId: number): SubjectFacts[] {
+function querySubjects(db: Db, snapshotId: number, cycleDays: number): SubjectFacts[] {
   const dm = db
     .prepare(
       `SELECT usubjid, siteid, age, sex, coalesce(actarm, arm) arm, coalesce(actarmcd, armcd) armcd, arm arm0, armcd armcd0, rfxstdtc, rfxendtc, dthdtc
@@ -39,30 +43,39 @@ function querySubjects(db: Db, snapshotId: number): SubjectFacts[] {
         .all(snapshotId) as { usubjid: string; qval: string }[]
     ).map((r) => [r.usubjid, r.qval]),
   );
-  const doses = new Map<string, { dtc: string; dose: number | null; unit: string | null }[]>();
+  const doses = new Map<string, { dtc: string; endDtc: string | null; dose: number | null; unit: string | null; extrt: string | null }[]>();
   for (const e of db
-    .prepare(`SELECT usubjid, exstdtc, exdose, exdosu FROM rec_ex WHERE snapshot_id = ? AND exstdtc IS NOT NULL ORDER BY usubjid, exstdtc, row_no`)
-    .all(snapshotId) as { usubjid: string; exstdtc: string; exdose: number | null; exdosu: string | null }[]) {
+    .prepare(`SELECT usubjid, exstdtc, exendtc, exdose, exdosu, extrt FROM rec_ex WHERE snapshot_id = ? AND exstdtc IS NOT NULL ORDER BY usubjid, exstdtc, row_no`)
+    .all(snapshotId) as { usubjid: string; exstdtc: string; exendtc: string | null; exdose: number | null; exdosu: string | null; extrt: string | null }[]) {
     let list = doses.get(e.usubjid);
     if (!list) doses.set(e.usubjid, (list = []));
-    list.push({ dtc: e.exstdtc, dose: e.exdose, unit: e.exdosu });
+    list.push({ dtc: e.exstdtc, endDtc: e.exendtc, dose: e.exdose, unit: e.exdosu, extrt: e.extrt });
   }
-  // The disposition event that ends treatment: the earliest DS disposition record.
-  const eot = new Map<string, { dtc: string | null; reason: string }>();
+  // Disposition records: end of treatment vs end of study is decided in shared/endOfTreatment.ts.
+  const disp = new Map<string, DispositionRecord[]>();
   for (const d of db
-    .prepare(
-      `SELECT usubjid, dsstdtc, dsdecod FROM rec_ds WHERE snapshot_id = ? AND (dscat IS NULL OR upper(dscat) = 'DISPOSITION EVENT')
-       AND upper(dsdecod) NOT IN ('INFORMED CONSENT OBTAINED', 'RANDOMIZED', 'ENROLLED') ORDER BY usubjid, dsstdtc`,
-    )
-    .all(snapshotId) as { usubjid: string; dsstdtc: string | null; dsdecod: string }[]) {
-    if (!eot.has(d.usubjid)) eot.set(d.usubjid, { dtc: d.dsstdtc, reason: d.dsdecod });
+    .prepare(`SELECT usubjid, dsstdtc, dsdecod, dsterm, dscat, dsscat, epoch FROM rec_ds WHERE snapshot_id = ? ORDER BY usubjid, dsstdtc, row_no`)
+    .all(snapshotId) as (DispositionRecord & { usubjid: string })[]) {
+    let l = disp.get(d.usubjid);
+    if (!l) disp.set(d.usubjid, (l = []));
+    l.push(d);
   }
   return dm.map((s) => {
     const ds = doses.get(s.usubjid) ?? [];
-    const dosed = ds.filter((d) => (d.dose ?? 0) > 0);
+    const placebo = isPlacebo({ doses: ds.map((d) => ({ dose: d.dose, extrt: d.extrt })), arm: s.arm0, actarm: s.arm, armcd: s.armcd0, actarmcd: s.armcd });
+    // Placebo administrations (EXDOSE 0) are the placebo subject's doses.
+    const dosed = ds.filter((d) => (d.dose ?? 0) > 0 || (placebo && d.dose === 0));
     const first = dosed[0] ?? ds[0];
     const partText = [s.arm, s.armcd, s.arm0, s.armcd0, suppPart.get(s.usubjid)].filter(Boolean).join(' ');
-    const end = eot.get(s.usubjid);
+    const subjectDs = disp.get(s.usubjid) ?? [];
+    const eot = endOfTreatment({
+      ds: subjectDs,
+      ex: dosed.map((d) => ({ exstdtc: d.dtc, exendtc: d.endDtc, exdose: d.dose })),
+      rfxendtc: s.rfxendtc,
+      dthdtc: s.dthdtc,
+      cycleDays,
+    });
+    const eos = endOfStudy(subjectDs, s.dthdtc);
     return {
       usubjid: s.usubjid,
       siteid: s.siteid,
@@ -76,29 +89,47 @@ function querySubjects(db: Db, snapshotId: number): SubjectFacts[] {
       doseDtcs: dosed.map((d) => d.dtc),
       lastDoseDtc: dosed[dosed.length - 1]?.dtc ?? s.rfxendtc,
       deathDtc: s.dthdtc,
-      endOfTreatmentDtc: end?.dtc ?? (s.dthdtc ? s.dthdtc : null),
-      endOfTreatmentReason: end?.reason ?? (s.dthdtc ? 'DEATH' : null),
+      endOfTreatmentDtc: eot.dtc,
+      endOfTreatmentReason: eot.reason,
+      endOfTreatment: eot,
+      endOfStudyDtc: eos?.dtc ?? null,
+      placebo,
     };
   });
 }
 
-/** Every AE with CTCAE grade as a number and the DLT flag from SUPPAE (QNAM AEDLT or DLTFL) or an AE column of that name. */
-export function loadAes(db: Db, snapshotId: number): readonly AeFacts[] {
-  return snapshotMemo(db, snapshotId, 'aes', null, () => queryAes(db, snapshotId));
+/**
+ * Every AE with CTCAE grade as a number and the DLT flag from SUPPAE (QNAM AEDLT or DLTFL) or an AE
+ * column of that name. The grade is AETOXGR, else the study definition's `ae.gradeVariable` — a
+ * SUPPAE QNAM (linked by AESEQ or AESPID) or a non-standard AE column — else null ("not collected").
+ */
+export function loadAes(db: Db, snapshotId: number, gradeVariable?: string | null): readonly AeFacts[] {
+  const gv = gradeVariable?.trim().toUpperCase() || null;
+  return snapshotMemo(db, snapshotId, 'aes', gv ? { gv } : null, () => queryAes(db, snapshotId, gv));
 }
 
-function queryAes(db: Db, snapshotId: number): AeFacts[] {
+function queryAes(db: Db, snapshotId: number, gradeVariable: string | null): AeFacts[] {
+  const gv = gradeVariable && /^[A-Z][A-Z0-9_]{0,39}$/.test(gradeVariable) ? gradeVariable : null;
   const rows = db
     .prepare(
       `SELECT a.usubjid, a.aeseq, a.aeterm, a.aedecod, coalesce(a.aebodsys, a.aesoc) aebodsys, a.aetoxgr, a.aesev, a.aeser, a.aerel, a.aeacn, a.aeout,
-              a.aestdtc, a.aeendtc, a.row_no,
+              a.aestdtc, a.aeendtc, a.row_no, json_extract(a.extra, '$.AESDTH') aesdth,
+              ${
+                gv
+                  ? `coalesce((SELECT s.qval FROM rec_suppae s WHERE s.snapshot_id = a.snapshot_id AND s.usubjid = a.usubjid AND upper(s.qnam) = @gv
+                         AND ((upper(s.idvar) = 'AESEQ' AND CAST(s.idvarval AS REAL) = a.aeseq) OR (upper(s.idvar) = 'AESPID' AND s.idvarval = a.aespid))
+                         ORDER BY s.row_no LIMIT 1), json_extract(a.extra, '$.' || @gv))`
+                  : 'NULL'
+              } altgrade,
               (EXISTS (SELECT 1 FROM rec_suppae s WHERE s.snapshot_id = a.snapshot_id AND s.usubjid = a.usubjid
                          AND upper(s.qnam) IN ('AEDLT', 'DLTFL', 'AEDLTFL') AND upper(s.qval) IN ('Y', 'YES')
                          AND ((upper(s.idvar) = 'AESEQ' AND CAST(s.idvarval AS REAL) = a.aeseq) OR (upper(s.idvar) = 'AESPID' AND s.idvarval = a.aespid)))
                OR upper(coalesce(json_extract(a.extra, '$.AEDLT'), json_extract(a.extra, '$.DLTFL'), '')) IN ('Y', 'YES')) dlt
-       FROM rec_ae a WHERE a.snapshot_id = ? ORDER BY a.usubjid, a.aestdtc, a.row_no`,
+       FROM rec_ae a WHERE a.snapshot_id = @id ORDER BY a.usubjid, a.aestdtc, a.row_no`,
     )
-    .all(snapshotId) as {
+    .all(gv ? { id: snapshotId, gv } : { id: snapshotId }) as {
+    aesdth: string | null;
+    altgrade: string | number | null;
     usubjid: string;
     aeseq: number | null;
     aeterm: string;
@@ -121,7 +152,9 @@ function queryAes(db: Db, snapshotId: number): AeFacts[] {
     aeterm: r.aeterm,
     aedecod: r.aedecod,
     aebodsys: r.aebodsys,
-    grade: gradeOf(r.aetoxgr, r.aesev),
+    grade: ctcaeGrade(r.aetoxgr) ?? ctcaeGrade(r.altgrade === null ? null : String(r.altgrade)),
+    severity: r.aesev,
+    fatalNotSerious: isFatalNotSerious(r),
     serious: r.aeser === 'Y',
     related: isRelated(r.aerel),
     dlt: r.dlt === 1,
@@ -131,12 +164,6 @@ function queryAes(db: Db, snapshotId: number): AeFacts[] {
     aeendtc: r.aeendtc,
     rowNo: r.row_no,
   }));
-}
-
-/** CTCAE grade from AETOXGR ("3", "GRADE 3"); without it, none (AESEV is not a CTCAE grade). */
-function gradeOf(toxgr: string | null, _sev: string | null): number | null {
-  const m = toxgr ? /([1-5])/.exec(toxgr) : null;
-  return m ? Number(m[1]) : null;
 }
 
 /** AEREL is sponsor-defined: Y/N, RELATED/NOT RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED. */

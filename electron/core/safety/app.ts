@@ -28,8 +28,8 @@ export function registerSafety(app: App): void {
   app.method('safety.aeListing', ({ snapshotId, usubjids }, ctx) => {
     const { definition } = snapshotContext(ctx, snapshotId);
     const only = usubjids ? new Set(usubjids) : null;
-    const aes = loadAes(ctx.db, snapshotId);
-    return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId), only ? aes.filter((a) => only.has(a.usubjid)) : aes, definition) };
+    const aes = loadAes(ctx.db, snapshotId, definition.ae.gradeVariable);
+    return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), only ? aes.filter((a) => only.has(a.usubjid)) : aes, definition) };
   });
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
   app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));
@@ -48,23 +48,24 @@ function levelGroups(treated: SubjectFacts[], def: StudyDefinition): { groups: {
   const used = new Set<string>();
   for (const s of treated) {
     const l = doseLevelOf(s.firstDose, def.doseLevels);
-    const key = l ? `L${l.level}` : 'unplanned';
+    const key = s.placebo ? 'placebo' : l ? `L${l.level}` : 'unplanned';
     groupOf.set(s.usubjid, key);
     used.add(key);
   }
-  const groups = [...def.doseLevels]
+  const groups: { key: string; label: string }[] = used.has('placebo') ? [{ key: 'placebo', label: 'Placebo' }] : [];
+  groups.push(...[...def.doseLevels]
     .sort((a, b) => a.level - b.level)
     .filter((l) => used.has(`L${l.level}`))
-    .map((l) => ({ key: `L${l.level}`, label: `Level ${l.level}: ${l.label ?? `${l.dose} ${def.doseUnit}`}` }));
+    .map((l) => ({ key: `L${l.level}`, label: `Level ${l.level}: ${l.label ?? `${l.dose} ${def.doseUnit}`}` })));
   if (used.has('unplanned')) groups.push({ key: 'unplanned', label: 'First dose not in the dose plan' });
   return { groups, groupOf };
 }
 
 function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
-  const treated = treatedSubjects(loadSubjects(ctx.db, snapshotId), cutoff);
+  const treated = treatedSubjects(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), cutoff);
   const firstDose = new Map(treated.map((s) => [s.usubjid, s.firstDoseDtc]));
-  const teaes = loadAes(ctx.db, snapshotId).filter((a) => firstDose.has(a.usubjid) && isTreatmentEmergent(a, firstDose.get(a.usubjid) ?? null));
+  const teaes = loadAes(ctx.db, snapshotId, definition.ae.gradeVariable).filter((a) => firstDose.has(a.usubjid) && isTreatmentEmergent(a, firstDose.get(a.usubjid) ?? null));
   let groups: { key: string; label: string }[];
   let groupOf: Map<string, string>;
   if (by === 'part') {
@@ -82,17 +83,23 @@ function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', m
 
 function listings(ctx: CoreContext, snapshotId: number) {
   const { definition } = snapshotContext(ctx, snapshotId);
-  const subjects = loadSubjects(ctx.db, snapshotId);
-  const aes = loadAes(ctx.db, snapshotId);
+  const subjects = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
+  const aes = loadAes(ctx.db, snapshotId, definition.ae.gradeVariable);
   const rows = aeListing(subjects, aes, definition);
   const dt = dltTableOf(ctx, snapshotId);
   const possible = new Set<string>();
-  for (const l of dt.levels) for (const s of l.subjects) for (const a of s.possibleDlts) possible.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+  const notScreened = new Set<string>();
+  for (const l of dt.levels)
+    for (const s of l.subjects) {
+      for (const a of s.possibleDlts) possible.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+      for (const a of s.ungradedNotScreened) notScreened.add(`${s.usubjid}\u0000${a.aeseq}\u0000${a.aestdtc}\u0000${a.aeterm}`);
+    }
   return {
     snapshotId,
     saes: rows.filter((r) => r.serious),
     dlts: rows.filter((r) => r.dlt),
     possibleDltsNotFlagged: rows.filter((r) => possible.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
+    notScreenedGradeNotCollected: rows.filter((r) => notScreened.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
     discontinuations: rows.filter((r) => ledToDiscontinuation(r.aeacn)),
     deaths: deathListing(subjects, aes.filter(isFatalAe), dsDeaths(ctx.db, snapshotId), definition),
   };
@@ -135,8 +142,17 @@ function dltTableOf(ctx: CoreContext, snapshotId: number) {
   if (definition.doseLevels.length === 0) notes.push('The study definition has no dose levels: subjects cannot be placed on a level.');
   if (esc.design === 'atd') notes.push('Accelerated titration: G marks a subject whose worst related toxicity in the DLT window was grade >= 2 without a DLT, during the accelerated phase only (protocol choice, shared/safety/escalationHistory.ts).');
   const t = snapshotMemo(ctx.db, snapshotId, 'dltTable', { definition, cutoff }, () =>
-    dltTable(loadSubjects(ctx.db, snapshotId), loadAes(ctx.db, snapshotId), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) }),
+    dltTable(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) }),
   );
+  const placebo = t.levels.filter((l) => l.placebo).reduce((n, l) => n + l.treated, 0);
+  if (placebo) notes.push(`${placebo} subject(s) on placebo are shown in their own Placebo row and are not part of the escalation history or the rule.`);
+  const ungraded = t.levels.reduce((n, l) => n + l.ungradedNotScreened, 0);
+  if (ungraded) {
+    notes.push(
+      `The possible-DLT screen cannot assess ${ungraded} related AE(s) in the DLT window that have no CTCAE grade (grade not collected; AESEV is severity, not grade)` +
+        (esc.design === 'atd' ? '; nor can the accelerated-titration grade-2 trigger (G) see them.' : '.'),
+    );
+  }
   if (t.unplanned.length) notes.push(`${t.unplanned.length} subject(s) had a first dose that is not a planned level and are not in the table: ${t.unplanned.join(', ')}.`);
   return {
     snapshotId,
@@ -157,7 +173,7 @@ function dltTableOf(ctx: CoreContext, snapshotId: number) {
 function ada(ctx: CoreContext, snapshotId: number) {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
   const boostFold = definition.ada.boostFold;
-  const subjects = loadSubjects(ctx.db, snapshotId);
+  const subjects = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
   const records = ctx.db
     .prepare(
       `SELECT usubjid, istestcd, isstresc, isstresn, isdtc, visit, visitnum, json_extract(extra, '$.ISBLFL') isblfl
@@ -180,7 +196,7 @@ function ada(ctx: CoreContext, snapshotId: number) {
     present: statuses.some((s) => s.samples.length > 0),
     subjects: statuses.map((s) => {
       const sub = info.get(s.usubjid)!;
-      return { ...s, level: doseLevelOf(sub.firstDose, definition.doseLevels)?.level ?? null, part: sub.part };
+      return { ...s, level: sub.placebo ? 0 : (doseLevelOf(sub.firstDose, definition.doseLevels)?.level ?? null), part: sub.part };
     }),
     incidence: adaIncidence(statuses, groups, groupOf),
   };

@@ -115,12 +115,14 @@ function incidenceLong(tables: { name: string; t: Output<'safety.incidence'> }[]
           worst_grade_4: c.byWorstGrade[3],
           worst_grade_5: c.byWorstGrade[4],
           worst_grade_missing: c.worstGradeMissing,
+          // AEs without a CTCAE grade: not in the grade counts above ("grade not collected for N AEs").
+          ungraded_events: c.ungradedEvents,
         });
       }
   return out;
 }
 
-const AE_COLUMNS = ['usubjid', 'level', 'dose', 'part', 'aeseq', 'studyDay', 'aeterm', 'aedecod', 'aebodsys', 'grade', 'serious', 'related', 'dlt', 'aeout', 'aeacn', 'teae', 'aestdtc', 'aeendtc'];
+const AE_COLUMNS = ['usubjid', 'level', 'dose', 'part', 'aeseq', 'studyDay', 'aeterm', 'aedecod', 'aebodsys', 'grade', 'severity', 'serious', 'related', 'dlt', 'aeout', 'aeacn', 'fatalNotSerious', 'teae', 'aestdtc', 'aeendtc'];
 
 const tablesCmd: Command = async (core, args) => {
   const snapshotId = snapshotArg(str(args, 'snapshot') ?? args.positional[1], 'tables --snapshot');
@@ -156,7 +158,7 @@ const tablesCmd: Command = async (core, args) => {
   const dltRows = dlt.levels.flatMap((l) =>
     l.subjects.map((s) => ({
       part: l.part,
-      level: l.level,
+      level: l.placebo ? 'placebo' : l.level,
       dose: l.dose,
       usubjid: s.usubjid,
       firstDoseDtc: s.firstDoseDtc,
@@ -167,6 +169,10 @@ const tablesCmd: Command = async (core, args) => {
       reason: s.reason,
       dlts: s.dlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
       possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
+      // Related AEs in the window the screen cannot assess: no CTCAE grade (AESEV is severity).
+      notScreenedGradeNotCollected: s.ungradedNotScreened.map((a) => `${a.aedecod ?? a.aeterm} (grade not collected${a.severity ? `, severity ${a.severity}` : ''}, day ${a.studyDay ?? '?'})`),
+      endOfTreatmentDtc: s.endOfTreatment?.dtc ?? null,
+      endOfTreatmentSource: s.endOfTreatment?.source ?? null,
       historyLetter: s.historyLetter,
     })),
   );

@@ -21,7 +21,7 @@ function domainsPresent(ctx: CoreContext, snapshotId: number): string[] {
 
 function timeline(ctx: CoreContext, snapshotId: number) {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
-  const facts = loadSubjects(ctx.db, snapshotId);
+  const facts = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
   const dm = new Map(
     (ctx.db.prepare(`SELECT usubjid, race, country FROM rec_dm WHERE snapshot_id = ?`).all(snapshotId) as { usubjid: string; race: string | null; country: string | null }[]).map((r) => [r.usubjid, r]),
   );
@@ -51,7 +51,8 @@ function timeline(ctx: CoreContext, snapshotId: number) {
       notTreated.push(s.usubjid);
       continue;
     }
-    const lvl = doseLevelOf(s.firstDose, definition.doseLevels);
+    // Placebo is level 0 (shared/placebo.ts), shown as "Placebo", not "dose not in plan".
+    const lvl = s.placebo ? { level: 0, dose: 0 } : doseLevelOf(s.firstDose, definition.doseLevels);
     const a = admins.get(s.usubjid) ?? [];
     const beforeCut = (d: string | null) => (d && (!cutoff || d.slice(0, 10) <= cutoff) ? d : null);
     const eotDtc = beforeCut(s.endOfTreatmentDtc);

@@ -1,4 +1,5 @@
 import type { CellStyle } from 'ag-grid-community';
+import { gradeNotCollectedText } from '../../../shared/safety/grades';
 import type { Output } from '../../../shared/contract';
 import { count } from '../format';
 import { GRADE_COLORS } from '../theme';
@@ -41,6 +42,7 @@ export function nPct(n: number, denominator: number): string {
 
 /** The dose level of an incidence group key ("L4" → 4); null for other groups. */
 export function groupLevel(key: string): number | null {
+  if (key === 'placebo') return 0;
   const m = /^L(\d+)$/.exec(key);
   return m ? Number(m[1]) : null;
 }
@@ -73,16 +75,23 @@ export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileSte
   const lines: { label: string; id: string; value(key: string | null): number }[] = [
     { label: 'Any TEAE', id: 'any', value: (k) => cellOf(anyRow, k)?.subjects ?? 0 },
     ...[1, 2, 3, 4, 5].map((grade) => ({ label: `Worst grade ${grade}`, id: `grade${grade}`, value: (k: string | null) => cellOf(anyRow, k)?.byWorstGrade[grade - 1] ?? 0 })),
-    { label: 'Worst grade missing', id: 'missing', value: (k) => cellOf(anyRow, k)?.worstGradeMissing ?? 0 },
+    { label: 'Worst grade not collected', id: 'missing', value: (k) => cellOf(anyRow, k)?.worstGradeMissing ?? 0 },
     { label: 'Grade ≥ 3 TEAE', id: 'g3', value: (k) => cellOf(g3Row, k)?.subjects ?? 0 },
   ];
+  // AEs without a CTCAE grade cannot be placed in the grade >= 3 line: said beside it, never a silent 0.
+  const ungradedOf = (k: string | null) => cellOf(g3Row, k)?.ungradedEvents ?? 0;
+  const cellText = (l: (typeof lines)[number], c: (typeof cols)[number]) => {
+    const base = nPct(l.value(c.key), c.n);
+    const u = l.id === 'g3' ? ungradedOf(c.key) : 0;
+    return u > 0 ? `${base} · ${gradeNotCollectedText(u)}` : base;
+  };
   const title = 'Subjects by worst TEAE grade (CTCAE)';
   const exportCsv = () =>
     downloadCsv(
       `${fileStem}.csv`,
       title,
       ['', ...cols.map((c) => `${c.label} (N=${c.n})`)],
-      lines.map((l) => [l.label, ...cols.map((c) => nPct(l.value(c.key), c.n))]),
+      lines.map((l) => [l.label, ...cols.map((c) => cellText(l, c))]),
       footnote,
     );
   return (
@@ -116,6 +125,11 @@ export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileSte
               {cols.map((c) => (
                 <td className="num" key={c.key ?? 'total'} data-line={l.id} data-group={c.key ?? 'total'} data-n={l.value(c.key)}>
                   {nPct(l.value(c.key), c.n)}
+                  {l.id === 'g3' && ungradedOf(c.key) > 0 && (
+                    <div className="grade-not-collected" data-testid="g3-not-collected">
+                      {gradeNotCollectedText(ungradedOf(c.key))}
+                    </div>
+                  )}
                 </td>
               ))}
             </tr>

@@ -75,6 +75,9 @@ function RuleCard({ rule, main, testId }: { rule: Rule; main?: boolean; testId: 
   );
 }
 
+/** Where the end of treatment came from (shared/endOfTreatment.ts); the cell's tooltip gives the record. */
+const EOT_SOURCE: Record<string, string> = { DS: 'DS treatment disposition', EXENDTC: 'last exposure (EXENDTC)', EXSTDTC: 'last dose (EXSTDTC)', RFXENDTC: 'DM RFXENDTC' };
+
 const STATUS_TEXT: Record<Subj['status'], string> = { dlt: 'DLT', completed: 'Completed', 'in-window': 'In window', 'not-evaluable': 'Not evaluable' };
 
 function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mark: 'new' | 'changed' | null }) {
@@ -98,6 +101,15 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
         <span className="muted"> · {s.evaluable ? 'evaluable' : 'not evaluable'}</span>
         {!s.evaluable || s.status === 'dlt' ? <div className="reason">{s.reason}</div> : null}
       </td>
+      <td data-col="eot" className="mono-nums">
+        {s.endOfTreatment ? (
+          <span title={s.endOfTreatment.detail} data-testid="eot">
+            {isoDate(s.endOfTreatment.dtc)} <span className="muted eot-source" data-testid="eot-source">{EOT_SOURCE[s.endOfTreatment.source ?? ''] ?? s.endOfTreatment.source ?? ''}</span>
+          </span>
+        ) : (
+          <span className="muted">ongoing</span>
+        )}
+      </td>
       <td data-col="dlts">
         {s.dlts.length === 0 ? (
           <span className="muted">none</span>
@@ -110,7 +122,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
         )}
       </td>
       <td data-col="possible">
-        {s.possibleDlts.length === 0 ? (
+        {s.possibleDlts.length === 0 && s.ungradedNotScreened.length === 0 ? (
           <span className="muted">none</span>
         ) : (
           s.possibleDlts.map((a, i) => (
@@ -119,6 +131,13 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
             </div>
           ))
         )}
+        {s.ungradedNotScreened.map((a, i) => (
+          <div key={`u${i}`} className="ungraded-ae" data-testid="not-screened">
+            <span className="pill pill-warning">grade not collected</span> {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
+            {a.severity && <span className="muted"> · severity {a.severity} (AESEV)</span>}
+            <div className="reason">related, in the window, no CTCAE grade: cannot be screened as a possible DLT</div>
+          </div>
+        ))}
       </td>
     </tr>
   );
@@ -151,7 +170,7 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;
   const { now, before, changes } = state.data;
-  const levels = now.levels.filter((l) => (!review.filters.doseLevels || review.filters.doseLevels.includes(l.level)) && (review.filters.part === 'all' || review.filters.part === l.part));
+  const levels = now.levels.filter((l) => (l.placebo || !review.filters.doseLevels || review.filters.doseLevels.includes(l.level)) && (review.filters.part === 'all' || review.filters.part === l.part));
   const newSet = new Set(changes?.newSubjects ?? []);
   const changedSet = new Set(changes?.changedSubjects ?? []);
   const mark = (u: string) => (newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
@@ -195,6 +214,9 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
                 <th scope="col">First dose</th>
                 <th scope="col">DLT window ({now.dltWindowDays} days)</th>
                 <th scope="col">Evaluable</th>
+                <th scope="col" title="DS disposition of the treatment epoch, else the last exposure (EX) once the study ended; end of study is not end of treatment">
+                  End of treatment (source)
+                </th>
                 <th scope="col">DLTs</th>
                 <th scope="col">Possible DLT, not flagged</th>
               </tr>
@@ -202,12 +224,14 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
             {levels.map((l) => (
               <tbody key={`${l.part}-${l.level}`} data-testid="dlt-level" data-level={l.level} data-part={l.part}>
                 <tr className="level-row">
-                  <th scope="rowgroup" colSpan={6}>
+                  <th scope="rowgroup" colSpan={7}>
                     <span className={`swatch${l.part === 'expansion' ? ' swatch-outline' : ''}`} style={{ '--swatch': review.doseColor(l.level) } as CSSProperties} aria-hidden="true" />{' '}
                     <b>{review.doseLabel(l.level)}</b> <span className="muted">{PART_LABELS[l.part]}</span>
                     <span className="level-counts" data-testid="dlt-level-counts">
                       {count(l.treated)} treated · {count(l.evaluable)} evaluable · <b className={l.withDlt ? 'danger' : ''}>{count(l.withDlt)} with DLT</b> · {count(l.pending)} in window · {count(l.notEvaluable)} not evaluable
                       {l.possibleDltsNotFlagged > 0 && <> · <span className="warn">{count(l.possibleDltsNotFlagged)} possible DLT not flagged</span></>}
+                      {l.ungradedNotScreened > 0 && <> · <span className="warn" data-testid="dlt-level-not-screened">cannot screen {count(l.ungradedNotScreened)} related AE{l.ungradedNotScreened === 1 ? '' : 's'} without a grade</span></>}
+                      {l.placebo && <> · <span className="muted">placebo: not in the escalation history or rule</span></>}
                     </span>
                   </th>
                 </tr>
@@ -237,7 +261,7 @@ function ChangesSince({ now, before, base, changes }: { now: DltTable; before: D
   for (const l of now.levels)
     for (const s of l.subjects) {
       const p = prev.get(s.usubjid);
-      if (!p) items.push(`${s.usubjid} new at DL${l.level} (${STATUS_TEXT[s.status].toLowerCase()})`);
+      if (!p) items.push(`${s.usubjid} new at ${l.placebo ? "Placebo" : `DL${l.level}`} (${STATUS_TEXT[s.status].toLowerCase()})`);
       else if (p.status !== s.status) items.push(`${s.usubjid}: ${STATUS_TEXT[p.status].toLowerCase()} → ${STATUS_TEXT[s.status].toLowerCase()}`);
       else if (s.dlts.length > p.dlts.length) items.push(`${s.usubjid}: new DLT`);
     }

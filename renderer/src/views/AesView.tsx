@@ -30,11 +30,15 @@ export interface AeGridRow {
   aedecod: string | null;
   aebodsys: string | null;
   grade: number | null;
+  /** AESEV: severity, not a CTCAE grade. */
+  severity: string | null;
   serious: 'Y' | 'N';
   related: 'Y' | 'N';
   dlt: 'Y' | 'N';
   aeout: string | null;
   aeacn: string | null;
+  /** Data query on the record ("fatal, AESER not Y"), or null. */
+  query: string | null;
   teae: 'Y' | 'N';
   aestdtc: string | null;
   aeendtc: string | null;
@@ -52,18 +56,23 @@ export function toGridRow(r: AeRow): AeGridRow {
     aedecod: r.aedecod,
     aebodsys: r.aebodsys,
     grade: r.grade,
+    severity: r.severity,
     serious: yn(r.serious),
     related: yn(r.related),
     dlt: yn(r.dlt),
     aeout: r.aeout,
     aeacn: r.aeacn,
+    query: r.fatalNotSerious ? 'fatal outcome but AESER not Y' : null,
     teae: yn(r.teae),
     aestdtc: r.aestdtc,
     aeendtc: r.aeendtc,
   };
 }
 
-const levelText = (p: { value?: unknown }) => (typeof p.value === 'number' ? `DL${p.value}` : 'not in plan');
+const levelText = (p: { value?: unknown }) => (p.value === 0 ? 'Placebo' : typeof p.value === 'number' ? `DL${p.value}` : 'not in plan');
+/** A missing CTCAE grade is "not collected", never 0 or blank (AESEV is a separate column). */
+const gradeText = (p: { value?: unknown }) => (typeof p.value === 'number' ? String(p.value) : 'not collected');
+const QUERY_STYLE: CellStyle = { color: '#8a3b00', fontWeight: '700' };
 const FLAG_Y: CellStyle = { fontWeight: '700' };
 const FLAG_N: CellStyle = { color: '#5b6472' };
 const flagStyle = (p: { value?: unknown }): CellStyle => (p.value === 'Y' ? FLAG_Y : FLAG_N);
@@ -76,12 +85,14 @@ export const AE_COLUMNS: ColDef<AeGridRow>[] = [
   { field: 'aeterm', headerName: 'Reported term', width: 200 },
   { field: 'aedecod', headerName: 'Preferred term', width: 190 },
   { field: 'aebodsys', headerName: 'System organ class', width: 230 },
-  { field: 'grade', headerName: 'Grade', width: 95, cellStyle: gradeCellStyle, filter: 'agNumberColumnFilter' },
+  { field: 'grade', headerName: 'Grade', width: 120, cellStyle: gradeCellStyle, filter: 'agNumberColumnFilter', valueFormatter: gradeText },
+  { field: 'severity', headerName: 'Severity (AESEV)', width: 150 },
   { field: 'serious', headerName: 'Serious', width: 100, cellStyle: flagStyle },
   { field: 'related', headerName: 'Related', width: 100, cellStyle: flagStyle },
   { field: 'dlt', headerName: 'DLT', width: 85, cellStyle: flagStyle },
   { field: 'aeout', headerName: 'Outcome', width: 200 },
   { field: 'aeacn', headerName: 'Action taken', width: 180 },
+  { field: 'query', headerName: 'Data query', width: 230, cellStyle: () => QUERY_STYLE },
   { field: 'teae', headerName: 'TEAE', width: 90, hide: true },
   { field: 'aestdtc', headerName: 'Start', width: 120, hide: true },
   { field: 'aeendtc', headerName: 'End', width: 120, hide: true },
@@ -159,7 +170,7 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
       <div onInput={onInput}>
         <DataGrid<AeGridRow>
           title="All adverse events"
-          footnote={review.footnote(`${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records · grade: CTCAE (AETOXGR) · TEAE: onset on or after the first dose`)}
+          footnote={review.footnote(`${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records · grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
           rows={rows}
           columnDefs={AE_COLUMNS}
           testId="aes"
@@ -231,6 +242,10 @@ function ListingsSection({ listings }: { listings: Listings }) {
     { rows: pick(listings.dlts), title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
     { rows: pick(listings.discontinuations), title: 'AEs leading to discontinuation', id: 'ae-discontinuations', file: 'ae-discontinuation-listing', note: 'AEACN = DRUG WITHDRAWN' },
     { rows: pick(listings.possibleDltsNotFlagged), title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'related AEs of grade ≥ 3 inside the DLT window without the DLT flag: for the investigator to confirm or explain' },
+    // Shown only when there are any: the screen above cannot assess AEs without a grade (never a silent "none").
+    ...(listings.notScreenedGradeNotCollected.length > 0
+      ? [{ rows: pick(listings.notScreenedGradeNotCollected), title: 'Not screened: grade not collected', id: 'ae-not-screened', file: 'not-screened-listing', note: 'related AEs inside the DLT window without the DLT flag and without a CTCAE grade (AESEV is severity, not grade): the possible-DLT screen cannot assess them' }]
+      : []),
   ];
   return (
     <div className="listing-section">

@@ -7,6 +7,7 @@ import { doseLevelColor, PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
 import { CohortDltPanel } from '../components/CohortDlt';
 import { useReview } from '../review';
+import { gradeNotCollectedText } from '../../../shared/safety/grades';
 import type { ViewProps } from './types';
 import { CaptureTableButton } from '../components/meeting/capture';
 
@@ -27,6 +28,8 @@ function totals(rows: CohortRow[]) {
     windowOpen: sum((r) => r.windowOpen),
     notEvaluable: sum(notEvaluable),
     subjectsGrade3: sum((r) => r.subjectsGrade3),
+    teaesWithoutGrade: sum((r) => r.teaesWithoutGrade),
+    subjectsSevere: sum((r) => r.subjectsSevere),
     saes: sum((r) => r.saes),
     subjectsWithSae: sum((r) => r.subjectsWithSae),
     dltAes: sum((r) => r.dltAes),
@@ -105,7 +108,8 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
     );
   }
   // The review filters (dose levels, part) select the rows; the totals are of the rows shown.
-  const rows = summary.rows.filter((r) => (!filters.doseLevels || filters.doseLevels.includes(r.level)) && (filters.part === 'all' || filters.part === r.part));
+  // Placebo is not a dose level: its row stays whatever dose levels are chosen.
+  const rows = summary.rows.filter((r) => (r.placebo || !filters.doseLevels || filters.doseLevels.includes(r.level)) && (filters.part === 'all' || filters.part === r.part));
   const t = totals(rows);
   const W = summary.dltWindowDays;
   return (
@@ -215,7 +219,9 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
               <td className="num">{count(t.windowComplete)}</td>
               <td className="num">{count(t.windowOpen)}</td>
               <td className="num">{count(t.notEvaluable)}</td>
-              <td className="num">{count(t.subjectsGrade3)}</td>
+              <td className="num">
+                <Grade3 subjects={t.subjectsGrade3} ungraded={t.teaesWithoutGrade} severe={t.subjectsSevere} />
+              </td>
               <td className="num">{count(t.saes)}</td>
               <td className="num">{count(t.subjectsWithSae)}</td>
               <td className="num">{count(t.dltAes)}</td>
@@ -237,10 +243,19 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
         </li>
         <li>In window: still inside the DLT window at the data cut-off; the window's last day and the days left are listed per subject.</li>
         <li>Not evaluable: treatment ended before day {W} without a DLT, or the minimum exposure in the window was not given.</li>
-        <li>Grade ≥ 3 AE: subjects with at least one treatment-emergent adverse event of CTCAE grade 3 or higher (AETOXGR).</li>
+        <li>
+          Grade ≥ 3 AE: subjects with at least one treatment-emergent adverse event of CTCAE grade 3 or higher (AETOXGR, or the study's grade variable).
+          AEs without a CTCAE grade cannot be counted here: the cell says “grade not collected for N AEs” instead of a silent 0. Severity (AESEV)
+          is shown beside it as severity — subjects with a SEVERE AE — never as a CTCAE grade.
+        </li>
         <li>SAEs: treatment-emergent serious adverse events (AESER = Y), as events and as subjects with at least one.</li>
         <li>DLT-flagged AEs: treatment-emergent AEs flagged as DLT in SUPPAE (AEDLT / DLTFL), as events and as subjects with at least one.</li>
-        <li>Ongoing: subjects still on treatment at the data cut-off (no end of treatment and no death recorded).</li>
+        <li>
+          Ongoing: subjects still on treatment at the data cut-off (no end of treatment and no death recorded). End of treatment is the DS disposition
+          of the treatment epoch (EPOCH = TREATMENT, or DSSCAT naming treatment), else — once the study ended — the last exposure in EX; an end-of-study
+          record is not an end of treatment.
+        </li>
+        {rows.some((r) => r.placebo) && <li className="no-marker">Placebo: subjects given placebo (EXDOSE 0 with EXTRT or ARM saying placebo, or ARMCD PBO) — their own row, not a dose level, never in the escalation history or rule.</li>}
       </ol>
     </>
   );
@@ -260,6 +275,23 @@ function n(v: number) {
   return v === 0 ? <span className="zero">0</span> : count(v);
 }
 
+/**
+ * Subjects with a grade >= 3 TEAE; when some TEAEs have no CTCAE grade, says so instead of a bare
+ * count (a 0 over ungraded AEs is not "no grade 3"), with the AESEV SEVERE subjects as severity.
+ */
+function Grade3({ subjects, ungraded, severe }: { subjects: number; ungraded: number; severe: number }) {
+  if (ungraded === 0) return n(subjects);
+  return (
+    <span className="grade-missing" data-testid="grade-not-collected">
+      {subjects > 0 ? count(subjects) : null}
+      <span className="pill pill-warning" title="These AEs have no CTCAE grade (AETOXGR empty): they cannot be counted as grade ≥ 3 or below.">
+        {gradeNotCollectedText(ungraded)}
+      </span>
+      {severe > 0 && <span className="muted severity-note">severity SEVERE (AESEV): {plural(severe, 'subject')}</span>}
+    </span>
+  );
+}
+
 function CohortTableRow({ r }: { r: CohortRow }) {
   const ne = notEvaluable(r);
   return (
@@ -267,8 +299,14 @@ function CohortTableRow({ r }: { r: CohortRow }) {
       <th scope="row" data-col="dose">
         <div className="level-cell">
         <span className={`swatch${r.part === 'expansion' ? ' swatch-outline' : ''}`} style={{ '--swatch': doseLevelColor(r.level) } as CSSProperties} aria-hidden="true" />
-        <span className="level-name">DL{r.level}</span>
-        <span className="level-dose">{dose(r.dose, r.doseUnit)}</span>
+        {r.placebo ? (
+          <span className="level-name">Placebo</span>
+        ) : (
+          <>
+            <span className="level-name">DL{r.level}</span>
+            <span className="level-dose">{dose(r.dose, r.doseUnit)}</span>
+          </>
+        )}
         </div>
       </th>
       <td className="num strong" data-col="treated">
@@ -298,7 +336,7 @@ function CohortTableRow({ r }: { r: CohortRow }) {
         {n(ne)}
       </td>
       <td className="num" data-col="subjectsGrade3">
-        {n(r.subjectsGrade3)}
+        <Grade3 subjects={r.subjectsGrade3} ungraded={r.teaesWithoutGrade} severe={r.subjectsSevere} />
       </td>
       <td className="num" data-col="saes">
         {n(r.saes)}

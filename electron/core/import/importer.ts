@@ -22,6 +22,8 @@ export interface ImportOptions {
   user?: string;
   onProgress?: (e: CoreEvent) => void;
   signal?: AbortSignal;
+  /** Writes the import's audit entry on the import's connection, in its transaction (the snapshot and its entry commit together). */
+  audit?: (db: Db, r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number }) => void;
 }
 
 const MAX_ERRORS = 100;
@@ -328,6 +330,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       );
       for (const w of issues.warningList()) insIssue.run(snapshotId, 'warning', w.code, w.file, w.row, w.column, w.expected, w.found, w.count);
       checkCancel();
+      opts.audit?.(db, { snapshotId, studyId, contentHash: result.contentHash!, domains: result.domains, warnings: issues.warningList().length });
       progress('committing', null, filesDone, true);
       db.exec('COMMIT');
       progress('done', null, filesDone, true);

@@ -17,7 +17,7 @@ import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { registerSafety } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
-import { authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
+import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
 import { decryptPrivateKey, type EncryptedKey } from '../users/crypto';
 import { getSettings } from '../users/settings';
 import { diffPaths } from './diff';
@@ -324,6 +324,8 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
   const when = stamp(ctx);
   return ctx.db
     .transaction(() => {
+      // The account as it is now: locked or deactivated since the password was checked = no signature.
+      assertActiveUnlocked(ctx.db, u.user_id);
       const v = loadVersion(ctx.db, input.meetingId, input.version);
       if (v.row.status !== 'final') throw new CallError('conflict', `meeting ${input.meetingId} version ${input.version} is ${v.row.status}`);
       if (loadSignatures(ctx.db, input.meetingId, input.version).some((s) => s.userId === u.user_id)) throw new CallError('conflict', `${u.username} has already signed version ${input.version}`);

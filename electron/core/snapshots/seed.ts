@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../app';
+import { SYSTEM } from '../access/actor';
+import { importAs } from './app';
 
 // First start: an empty database gets the two shipped data cuts of the demo study, so that a new
 // user sees a real study at once (DESIGN: "the embedded default").
@@ -16,7 +18,8 @@ export async function seedDemoIfEmpty(core: Core): Promise<number[]> {
   for (const cut of ['cut1', 'cut2']) {
     const dir = path.join(DEMO_DIR, cut);
     if (!fs.existsSync(dir)) continue;
-    const r = await core.call('snapshot.import', { path: dir });
+    // Before any account exists, by the system (not a person): the entry says so.
+    const r = await core.ctx.writeGate.run(() => importAs(core.ctx, { path: dir }, SYSTEM));
     if (r.snapshotId) ids.push(r.snapshotId);
     else throw new Error(`the shipped demo snapshot ${dir} did not import: ${r.errors.map((e) => e.message).join('; ')}`);
   }

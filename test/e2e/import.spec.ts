@@ -47,7 +47,8 @@ test('a broken snapshot shows the located error and leaves the earlier data unch
   await screenshot(page, 'import-dialog-choose', { fullPage: false });
   expect(await seriousViolations(page, 'dialog'), 'axe: import dialog').toEqual([]);
 
-  await dialog.getByTestId('path-input').fill(broken);
+  // The page types no path (issue 11): the folder is chosen and uploaded to the host's staging folder.
+  await dialog.getByTestId('folder-input').setInputFiles(broken);
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 
   const status = dialog.getByTestId('import-status');
@@ -106,7 +107,7 @@ test.describe('snapshot without study.json', () => {
     await page.goto(app.url);
     await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
-    await dialog.getByTestId('path-input').fill(src);
+    await dialog.getByTestId('folder-input').setInputFiles(src);
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported');
     // Per-domain counts: DM rows = the number of subject lines in dm.csv.
@@ -151,7 +152,7 @@ test('a long import shows its progress and can be cancelled: nothing is written'
 
     await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
-    await dialog.getByTestId('path-input').fill(big);
+    await dialog.getByTestId('folder-input').setInputFiles(big);
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 
     // Progress from import.progress events: the bar moves and names the file being read.

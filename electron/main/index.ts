@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { contract } from '../../shared/contract';
 import { CallError, createCore, type Core } from '../core/app';
 import { seedDemoIfEmpty } from '../core/snapshots/seed';
+import { isOwnFrameUrl } from './frames';
 
 // The Electron shell: window, hardening, and one ipcMain handler per contract method, each
 // dispatching to the core's handler map (which validates the input). Nothing else lives here.
@@ -15,12 +16,7 @@ let core: Core | undefined;
 const RENDERER_INDEX = path.join(here, '../renderer/index.html');
 const OWN_URL = pathToFileURL(RENDERER_INDEX).toString();
 
-function isOwnFrame(url: string | undefined): boolean {
-  if (!url) return false;
-  // The page may carry a fragment (its own navigation); nothing else may differ.
-  const hash = url.indexOf('#');
-  return (hash < 0 ? url : url.slice(0, hash)) === OWN_URL;
-}
+const isOwnFrame = (url: string | undefined): boolean => isOwnFrameUrl(url, OWN_URL);
 
 const refused = { ok: false, error: { error: 'call from an unknown frame', kind: 'invalid-input' } };
 

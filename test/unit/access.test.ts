@@ -250,3 +250,69 @@ describe('files', () => {
     expect(fs.statSync(f).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('Electron IPC sender', () => {
+  it('accepts only the app\'s own page by exact URL (a fragment aside)', async () => {
+    const { isOwnFrameUrl } = await import('../../electron/main/frames');
+    const own = 'file:///opt/DoseDesk/resources/app.asar/out/renderer/index.html';
+    expect(isOwnFrameUrl(own, own)).toBe(true);
+    expect(isOwnFrameUrl(`${own}#/pk`, own)).toBe(true);
+    // what the old substring test (url.includes('/out/renderer/')) let through
+    for (const other of [
+      'file:///tmp/evil/out/renderer/index.html',
+      'file:///opt/DoseDesk/resources/app.asar/out/renderer/other.html',
+      `${own}?x=1`,
+      'https://example.org/out/renderer/index.html',
+      'file:///opt/DoseDesk/resources/app.asar/out/renderer/',
+      undefined,
+      '',
+    ]) expect(isOwnFrameUrl(other, own), String(other)).toBe(false);
+  });
+});
+
+describe('command line', () => {
+  async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+    const { main } = await import('../../electron/core/cli');
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = process.stdout.write.bind(process.stdout);
+    const e = process.stderr.write.bind(process.stderr);
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((c: string) => (err.push(String(c)), true)) as typeof process.stderr.write;
+    try {
+      return { code: await main([...args, '--db', path.join(dir, 'db.sqlite')]), out: out.join(''), err: err.join('') };
+    } finally {
+      process.stdout.write = o;
+      process.stderr.write = e;
+      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+
+  it('`import` needs --user once accounts exist (password from DOSEDESK_PASSWORD) and is recorded under it', async () => {
+    const admin = await bootstrapAdmin(core);
+    const bob = await addUser(core, admin, 'bob', 'voting-member', 'Bob');
+    const src = miniSnapshot(path.join(dir, 'snap'));
+    const refused = await cli(['import', src]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/--user USERNAME is required once the database has accounts/);
+    const wrong = await cli(['import', src, '--user', 'bob'], { DOSEDESK_PASSWORD: 'Wrong-guess-1' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/wrong user id or password/);
+    const ok = await cli(['import', src, '--user', 'bob'], { DOSEDESK_PASSWORD: bob.password });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ status: 'imported' });
+    expect((await core.call('audit.list', { action: 'import' })).map((e) => [e.user, e.reason])).toEqual([['bob', null]]);
+    // the CLI signed out again
+    expect(liveSessions(bob.userId)).toBe(0);
+  });
+
+  it('`import` on a database without accounts needs no --user: the OS account, marked scratch', async () => {
+    const r = await cli(['import', miniSnapshot(path.join(dir, 'snap'))]);
+    expect(r.code).toBe(0);
+    const [entry] = await core.call('audit.list', { action: 'import' });
+    expect(entry!.reason).toBe(SCRATCH_NOTE);
+  });
+});

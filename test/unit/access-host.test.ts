@@ -63,6 +63,9 @@ describe('paths from a page', () => {
     // /etc is not an upload either, nor a path that climbs out of a staging folder
     const staged = await stage(src);
     for (const p of ['/etc', path.join(staged, '..', '..')]) expect((await api('snapshot.import', { path: p, session: admin })).status).toBe(400);
+    // uploads are private to this user, like the database
+    expect(fs.statSync(staged).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(staged, 'dm.csv')).mode & 0o777).toBe(0o600);
     // what the page uploaded is imported, under the signed-in account
     const ok = await api('snapshot.import', { path: staged, session: admin });
     expect(ok.status).toBe(200);

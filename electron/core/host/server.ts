@@ -110,8 +110,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           const name = decodeURIComponent(stageMatch[2]!);
           checkEntryName('upload', name);
           const dest = path.join(dir, name);
-          fs.mkdirSync(path.dirname(dest), { recursive: true });
-          await new Promise<void>((resolve, reject) => req.pipe(fs.createWriteStream(dest)).on('finish', resolve).on('error', reject));
+          fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
+          // Uploaded study data: readable by this user only, like the database.
+          await new Promise<void>((resolve, reject) => req.pipe(fs.createWriteStream(dest, { mode: 0o600 })).on('finish', resolve).on('error', reject));
           return sendJson(res, 200, { ok: true, result: { path: name === path.basename(name) && /\.zip$/i.test(name) ? dest : dir } });
         }
         if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { error: 'use POST', kind: 'invalid-input' } });

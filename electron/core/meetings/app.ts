@@ -17,6 +17,7 @@ import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { registerSafety } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
+import { actor, auditReason } from '../access/actor';
 import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
 import { decryptPrivateKey, type EncryptedKey } from '../users/crypto';
 import { getSettings } from '../users/settings';
@@ -397,13 +398,15 @@ function amend(ctx: CoreContext, input: In<'meetings.amend'>): MeetingView {
  * the embedded audit entries end with it.
  */
 function exportRecord(ctx: CoreContext, input: In<'meetings.exportRecord'>): Output<'meetings.exportRecord'> {
-  const who = input.session ? requireSession(ctx, input.session).username : ctx.user;
+  // The export is audited (who exported what): attributed like every change (access/actor.ts).
+  const a = actor(ctx, input.session, 'exporting a meeting record');
+  const who = a.username;
   const v = loadVersion(ctx.db, input.meetingId, input.version);
   const hash = recordHash(v.record);
   if (v.row.record_hash !== null && v.row.record_hash !== hash) throw new CallError('internal', `stored record of meeting ${input.meetingId} version ${input.version} does not match its hash`);
   const signatures = loadSignatures(ctx.db, input.meetingId, input.version);
   const at = stamp(ctx).iso;
-  appendAudit(ctx, { user: who, action: 'export', entity: 'meeting', entityId: input.meetingId, new: { version: input.version, status: v.row.status, recordHash: hash, signatures: signatures.length } });
+  appendAudit(ctx, { user: who, action: 'export', entity: 'meeting', entityId: input.meetingId, new: { version: input.version, status: v.row.status, recordHash: hash, signatures: signatures.length }, reason: auditReason(a) });
   const figures = v.record.content.figures.map((f) => {
     const blob = getFigure(ctx.db, f.sha256);
     if (!blob) throw new CallError('internal', `captured figure ${f.sha256} is missing from the store`);

@@ -116,9 +116,16 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     }
     // A second import is refused at once rather than queued behind the first (the UI says so).
     if (method === 'snapshot.import' && ctx.imports.size > 0) throw new CallError('conflict', 'an import is running: wait until it has finished (or cancel it), then import again');
-    return ctx.writeGate.run(() => {
+    return ctx.writeGate.run(async () => {
       if (transport === 'ui') checkUiPaths(ctx, method, input);
-      return fn(parsed.data as never, ctx);
+      try {
+        return await fn(parsed.data as never, ctx);
+      } catch (e) {
+        // Within this process writes never contend (the gate); another process (a command-line import)
+        // may still hold SQLite's write lock beyond busy_timeout: say so instead of "database is locked".
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new CallError('conflict', `${method}: the database is busy — another DoseDesk process (for example a command-line import) is writing to it; try again when it has finished`);
+        throw e;
+      }
     });
   };
   return {

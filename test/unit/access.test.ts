@@ -316,3 +316,19 @@ describe('command line', () => {
     expect(entry!.reason).toBe(SCRATCH_NOTE);
   });
 });
+
+describe('another process holding the write lock', () => {
+  it('a write that cannot get the lock within busy_timeout says the database is busy, not "database is locked"', async () => {
+    const admin = await bootstrapAdmin(core);
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(path.join(dir, 'db.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(core.call('auth.logout', { session: admin })).rejects.toThrow(/^auth\.logout: the database is busy — another DoseDesk process/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await core.call('auth.logout', { session: admin })).toEqual({ ended: true });
+  }, 30_000);
+});

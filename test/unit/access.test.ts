@@ -332,3 +332,24 @@ describe('another process holding the write lock', () => {
     expect(await core.call('auth.logout', { session: admin })).toEqual({ ended: true });
   }, 30_000);
 });
+
+describe('an import while another process writes', () => {
+  it('fails cleanly with "another DoseDesk process is writing", writes nothing, and works once the lock is gone', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(path.join(dir, 'db.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    const src = miniSnapshot(path.join(dir, 'snap'));
+    let r;
+    try {
+      r = await core.call('snapshot.import', { path: src });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(r.status).toBe('failed');
+    expect(r.errors.map((e) => e.found)).toEqual(['another DoseDesk process is writing to it (for example a command-line import): try again when it has finished']);
+    expect(JSON.stringify(r)).not.toMatch(/database is locked/);
+    expect(await core.call('snapshots.list', {})).toEqual([]);
+    expect((await core.call('snapshot.import', { path: src })).status).toBe('imported');
+  }, 30_000);
+});

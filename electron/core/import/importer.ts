@@ -139,6 +139,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   const fail = (e: unknown): ImportResult => {
     if (e instanceof Cancelled) return { ...result, status: 'cancelled', errors: [], warnings: issues.warningList(), elapsedMs: Date.now() - started };
     if (e instanceof LocatedError) issues.error(e.location, 'invalid-file');
+    else if ((e as { code?: string })?.code === 'SQLITE_BUSY') issues.error({ file: sourcePath, expected: 'the database free for writing', found: 'another DoseDesk process is writing to it (for example a command-line import): try again when it has finished' }, 'busy');
     else if (!(e instanceof TooManyErrors)) issues.error({ file: sourcePath, expected: 'a readable snapshot', found: String((e as Error)?.message ?? e) }, 'internal');
     return { ...result, status: 'failed', errors: issues.errors, warnings: issues.warningList(), elapsedMs: Date.now() - started };
   };

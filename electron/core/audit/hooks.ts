@@ -1,6 +1,5 @@
 import type { ImportResult } from '../../../shared/contract';
-import type { Actor } from '../access/actor';
-import { auditReason } from '../access/actor';
+import { auditReason, type Actor } from '../access/actor';
 import type { Db } from '../store/db';
 import { clockOf, setClock } from './clock';
 import { appendAudit } from './log';

@@ -159,6 +159,9 @@ test.describe('a database with accounts', () => {
     await signIn.getByTestId('signin-submit').click();
 
     await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported', { timeout: 60_000 });
+    await expect(dialog.getByTestId('import-status')).toBeVisible();
+    await expect(page.getByTestId('user-badge')).toContainText('Ada Admin');
+    await screenshot(page, 'import-after-sign-in', { fullPage: false });
     const [snap] = await app.core.call('snapshots.list', {});
     expect(snap!.importedBy).toBe('admin');
     const entries = await app.core.call('audit.list', { action: 'import' });

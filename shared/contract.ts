@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StudyDefinition } from './study';
-import { method, SnapshotId } from './api/method';
+import { method, SnapshotId, WriteSession } from './api/method';
 import { pkApi } from './api/pk';
 import { efficacyApi } from './api/efficacy';
 import { safetyApi } from './api/safety';
@@ -131,7 +131,7 @@ export const contract = {
   'studies.list': method('Studies in the database, with their definitions.', z.object({}), z.array(StudyInfo)),
   'study.saveDefinition': method(
     'Store the study definition the user confirmed or completed (what study.json did not give).',
-    z.object({ studyId: z.string(), definition: StudyDefinition }),
+    z.object({ session: WriteSession, studyId: z.string(), definition: StudyDefinition }),
     StudyInfo,
   ),
   'snapshots.list': method(
@@ -146,7 +146,7 @@ export const contract = {
   ),
   'snapshot.import': method(
     'Import a snapshot (folder, .zip or single domain file) in one transaction; progress is sent as import.progress events.',
-    z.object({ path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
+    z.object({ session: WriteSession, path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
     ImportResult,
   ),
   'import.cancel': method('Cancel a running import: it rolls back.', z.object({ importId: z.string() }), z.object({ cancelled: z.boolean() })),

@@ -12,6 +12,8 @@ import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
 import { registerMinutes } from './minutes/app';
+import { Mutex } from './access/mutex';
+import { checkUiPaths } from './access/paths';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -26,7 +28,18 @@ export interface CoreContext {
   emit(e: CoreEvent): void;
   /** Running imports by id, so that import.cancel can abort them. */
   imports: Map<string, AbortController>;
+  /**
+   * Every method that writes runs under this lock, one at a time in arrival order (SQLite has one
+   * writer; a write waiting in SQLite's busy handler would block the event loop and with it the import
+   * it waits for). Reads never take it: they run on the WAL snapshot, also during an import.
+   */
+  writeGate: Mutex;
+  /** Files and folders a UI call may read (uploads staged by the host, paths picked in Electron's dialog). */
+  readRoots: Set<string>;
 }
+
+/** Who sent a call: 'ui' = Electron IPC or the browser host (a page), 'local' = the CLI or a test. */
+export type Transport = 'ui' | 'local';
 
 export type Handler<M extends MethodName> = (input: z.output<(typeof contract)[M]['input']>, ctx: CoreContext) => Promise<Output<M>> | Output<M>;
 
@@ -51,7 +64,9 @@ export interface Core {
   ctx: CoreContext;
   call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
   /** Untyped entry for transports: the method name and input come from outside and are validated. */
-  callRaw(method: string, input: unknown): Promise<unknown>;
+  callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
+  /** Lets UI calls read this file or folder (the user uploaded or picked it). */
+  allowRead(p: string): void;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   close(): void;
 }
@@ -64,6 +79,8 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     user: opts.user ?? safeUser(),
     emit: (e) => listeners.forEach((l) => l(e)),
     imports: new Map(),
+    writeGate: new Mutex(),
+    readRoots: new Set(),
   };
   const handlers = new Map<string, Handler<MethodName>>();
   const app: App = {
@@ -84,7 +101,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerMinutes(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
-  const callRaw = async (method: string, input: unknown): Promise<unknown> => {
+  const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
     const def = (contract as Record<string, (typeof contract)[MethodName]>)[method];
     const fn = handlers.get(method);
     if (!def || !fn) throw new CallError('not-found', `unknown method ${JSON.stringify(method)}`);
@@ -93,18 +110,53 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
       throw new CallError('invalid-input', `${method}: ${msg}`, parsed.error.issues);
     }
-    return fn(parsed.data as never, ctx);
+    if (!isWrite(method)) {
+      if (transport === 'ui') checkUiPaths(ctx, method, input);
+      return fn(parsed.data as never, ctx);
+    }
+    // A second import is refused at once rather than queued behind the first (the UI says so).
+    if (method === 'snapshot.import' && ctx.imports.size > 0) throw new CallError('conflict', 'an import is running: wait until it has finished (or cancel it), then import again');
+    return ctx.writeGate.run(async () => {
+      if (transport === 'ui') checkUiPaths(ctx, method, input);
+      try {
+        return await fn(parsed.data as never, ctx);
+      } catch (e) {
+        // Within this process writes never contend (the gate); another process (a command-line import)
+        // may still hold SQLite's write lock beyond busy_timeout: say so instead of "database is locked".
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new CallError('conflict', `${method}: the database is busy — another DoseDesk process (for example a command-line import) is writing to it; try again when it has finished`);
+        throw e;
+      }
+    });
   };
   return {
     ctx,
     call: (method, input) => callRaw(method, input) as never,
     callRaw,
+    allowRead: (p) => void ctx.readRoots.add(p),
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
     close: () => ctx.db.close(),
   };
+}
+
+/**
+ * Methods that write to the database: every method that takes a session (a live session's activity
+ * time is written), and these, which write without one.
+ */
+const WRITES_WITHOUT_SESSION = new Set(['users.bootstrap', 'auth.login', 'auth.changePassword', 'meetings.sign', 'meetings.exportRecord', 'snapshot.import', 'study.saveDefinition', 'pk.setLambdaZ']);
+const writeMethods = new Set(
+  Object.entries(contract)
+    .filter(([name, def]) => WRITES_WITHOUT_SESSION.has(name) || inputKeys(def.input).includes('session'))
+    .map(([name]) => name),
+);
+export const isWrite = (method: string): boolean => writeMethods.has(method);
+
+function inputKeys(schema: unknown): string[] {
+  // z.object, or z.object(...).refine(...) (ZodEffects around the object)
+  const s = schema as { shape?: Record<string, unknown>; _def?: { schema?: { shape?: Record<string, unknown> } } };
+  return Object.keys(s.shape ?? s._def?.schema?.shape ?? {});
 }
 
 function safeUser(): string {

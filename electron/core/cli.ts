@@ -6,13 +6,17 @@ import { efficacyCommands } from './efficacy/cli';
 import { safetyCommands } from './safety/cli';
 import { auditCommands } from './audit/cli';
 import { minutesCommands } from './minutes/cli';
+import { withCliSession } from './access/cli';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
 
 const USAGE = `dosedesk — the DoseDesk command line
 
-  dosedesk import <path> [--db FILE] [--label TEXT]   import a snapshot (folder, .zip or file); prints a JSON summary
+  dosedesk import <path> [--db FILE] [--label TEXT] [--user USERNAME]
+                                                       import a snapshot (folder, .zip or file); prints a JSON summary;
+                                                       --user (password from DOSEDESK_PASSWORD or asked) once the
+                                                       database has accounts
   dosedesk snapshots [--study ID]                      list snapshots (JSON)
   dosedesk summary <snapshot>                          provenance, domains, warnings and the cohort table (JSON)
   dosedesk diff <a> <b>                                records added / changed / removed per domain (JSON)
@@ -88,7 +92,7 @@ export const COMMANDS: Record<string, Command> = {
   async import(core, args) {
     const p = args.positional[1];
     if (!p) throw new UsageError('import: expected a path to a snapshot folder, .zip or file');
-    const r = await core.call('snapshot.import', { path: path.resolve(p), label: str(args, 'label') });
+    const r = await withCliSession(core, args, 'import', (session) => core.call('snapshot.import', { path: path.resolve(p), label: str(args, 'label'), session }));
     return {
       ok: r.ok,
       output: {

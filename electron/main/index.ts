@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { contract } from '../../shared/contract';
 import { CallError, createCore, type Core } from '../core/app';
 import { seedDemoIfEmpty } from '../core/snapshots/seed';
 import { defaultDbPath, PRODUCT_NAME } from '../core/paths';
+import { isOwnFrameUrl } from './frames';
 
 // The Electron shell: window, hardening, and one ipcMain handler per contract method, each
 // dispatching to the core's handler map (which validates the input). Nothing else lives here.
@@ -12,28 +13,39 @@ import { defaultDbPath, PRODUCT_NAME } from '../core/paths';
 const here = path.dirname(fileURLToPath(import.meta.url));
 let core: Core | undefined;
 
-function isOwnFrame(url: string | undefined): boolean {
-  return !!url && url.startsWith('file://') && url.includes('/out/renderer/');
-}
+/** The app's own page, exactly (issue 11: a substring test let any file:// page under a folder named out/renderer call the core). */
+const RENDERER_INDEX = path.join(here, '../renderer/index.html');
+const OWN_URL = pathToFileURL(RENDERER_INDEX).toString();
+
+const isOwnFrame = (url: string | undefined): boolean => isOwnFrameUrl(url, OWN_URL);
+
+const refused = { ok: false, error: { error: 'call from an unknown frame', kind: 'invalid-input' } };
 
 function registerIpc(c: Core): void {
   for (const method of Object.keys(contract)) {
     ipcMain.handle(`api:${method}`, async (event, input: unknown) => {
-      if (!isOwnFrame(event.senderFrame?.url)) return { ok: false, error: { error: 'call from an unknown frame', kind: 'invalid-input' } };
+      if (!isOwnFrame(event.senderFrame?.url)) return refused;
       try {
-        return { ok: true, result: await c.callRaw(method, input) };
+        // 'ui': a page names no path to write and reads only what the user picked (core/access/paths.ts).
+        return { ok: true, result: await c.callRaw(method, input, 'ui') };
       } catch (e) {
         return { ok: false, error: e instanceof CallError ? e.toJSON() : { error: (e as Error).message, kind: 'internal' } };
       }
     });
   }
-  ipcMain.handle('dialog:pickSnapshot', async (_e, kind: unknown) => {
-    const r = await dialog.showOpenDialog({
+  ipcMain.handle('dialog:pickSnapshot', async (event, kind: unknown) => {
+    if (!isOwnFrame(event.senderFrame?.url)) return null;
+    const owner = BrowserWindow.fromWebContents(event.sender);
+    const options: Electron.OpenDialogOptions = {
       title: 'Import a snapshot',
       properties: kind === 'folder' ? ['openDirectory'] : ['openFile'],
       filters: kind === 'folder' ? [] : [{ name: 'Snapshot (.zip) or SDTM file', extensions: ['zip', 'csv', 'json', 'ndjson', 'xpt'] }],
-    });
-    return r.canceled ? null : r.filePaths[0] ?? null;
+    };
+    const r = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    const picked = r.canceled ? null : r.filePaths[0] ?? null;
+    // The person chose it in the native dialog: the page may now have the core read it.
+    if (picked) c.allowRead(picked);
+    return picked;
   });
   c.onEvent((e) => BrowserWindow.getAllWindows().forEach((w) => w.webContents.send('core:event', e)));
 }
@@ -61,8 +73,14 @@ async function createWindow(): Promise<void> {
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  // Downloads (the minutes PDF and its JSON) are saved where the person chooses in the save dialog.
+  win.webContents.session.on('will-download', (_e, item) => {
+    const where = dialog.showSaveDialogSync(win, { defaultPath: item.getFilename() });
+    if (where) item.setSavePath(where);
+    else item.cancel();
+  });
   win.once('ready-to-show', () => win.show());
-  await win.loadFile(path.join(here, '../renderer/index.html'));
+  await win.loadFile(RENDERER_INDEX);
 }
 
 // The data folder is named after the product (~/.config/DoseDesk, %APPDATA%\DoseDesk …), the same
@@ -82,6 +100,7 @@ app.whenReady().then(async () => {
     }),
   );
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_d, cb) => cb({ cancel: true }));
   const dbPath = defaultDbPath();
   core = createCore({ dbPath });

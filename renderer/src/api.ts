@@ -25,11 +25,13 @@ export class ApiCallError extends Error {
 }
 
 function token(): string {
-  const fromUrl = new URLSearchParams(location.search).get('token');
+  // ?token= (the address `dosedesk serve` prints) or #token= (the system Chromium's launch page: a
+  // fragment never leaves the browser).
+  const fromUrl = new URLSearchParams(location.search).get('token') ?? new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
   if (fromUrl) {
     sessionStorage.setItem('dosedesk-token', fromUrl);
     // Keep the token out of the address bar (and out of screenshots).
-    history.replaceState(null, '', location.pathname + location.hash);
+    history.replaceState(null, '', location.pathname + (location.hash.includes('token=') ? '' : location.hash));
     return fromUrl;
   }
   return sessionStorage.getItem('dosedesk-token') ?? '';

@@ -28,6 +28,12 @@ export interface Auth {
    * SignInCancelled when the person closes the sign-in dialog.
    */
   withSession<T>(fn: (session: string) => Promise<T>, why?: string): Promise<T>;
+  /**
+   * Runs a call that changes data (issue 11): with the session when someone is signed in; without one
+   * only while the database has no accounts at all (a scratch database: the core records the OS
+   * account, marked so); otherwise as withSession (sign in first).
+   */
+  withWriteSession<T>(fn: (session: string | undefined) => Promise<T>, why?: string): Promise<T>;
   /** Opens the sign-in dialog (resolves with the new session). */
   signIn(why?: string): Promise<string>;
   logout(): Promise<void>;
@@ -183,6 +189,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [signIn],
   );
 
+  const withWriteSession = useCallback(
+    async <T,>(fn: (session: string | undefined) => Promise<T>, why?: string): Promise<T> => {
+      if (!sessionRef.current && (await invoke('auth.status', {})).users === 0) {
+        try {
+          return await fn(undefined);
+        } catch (e) {
+          // An account was created meanwhile (elsewhere): the core now wants a session.
+          if (!isSessionError(e)) throw e;
+        }
+      }
+      return withSession(fn, why);
+    },
+    [withSession],
+  );
+
   const logout = useCallback(async () => {
     const s = sessionRef.current;
     adopt(null, null);
@@ -236,6 +257,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       inactivityMinutes,
       locked,
       withSession,
+      withWriteSession,
       signIn,
       logout,
       lock,
@@ -243,7 +265,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       refresh,
       adoptLogin: onSignedIn,
     }),
-    [ready, needsBootstrap, user, session, inactivityMinutes, locked, withSession, signIn, logout, lock, refresh, onSignedIn],
+    [ready, needsBootstrap, user, session, inactivityMinutes, locked, withSession, withWriteSession, signIn, logout, lock, refresh, onSignedIn],
   );
 
   return (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method, SnapshotId, Usubjids } from './method';
+import { method, SnapshotId, Usubjids, WriteSession } from './method';
 
 // Contract methods of the pk feature (merged into shared/contract.ts). The rules behind them:
 // shared/pk/profiles.ts (profiles from PC/EX), shared/nca (NCA), shared/pk/summary.ts (statistics).
@@ -202,6 +202,7 @@ export const pkApi = {
   'pk.setLambdaZ': method(
     "Store a reviewer's lambda_z choice (who and when; a new row each time, the latest wins) and return the recomputed NCA row.",
     z.object({
+      session: WriteSession,
       snapshotId: SnapshotId,
       usubjid: z.string().min(1),
       analyte: z.string().min(1).max(40),

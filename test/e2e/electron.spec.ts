@@ -35,6 +35,18 @@ test('Electron: the desktop app starts and shows the Cohorts view', async () => 
     expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     await expect(page.getByTestId('cohort-row').first()).toBeVisible({ timeout: 60_000 });
     await screenshot(page, 'electron-cohorts');
+    // Issue 11: the page names no path for the core to read (only what the native dialog picked) and
+    // none to write; permission checks are denied.
+    const fromPage = await page.evaluate(async (p) => {
+      const bridge = (window as unknown as { dosedesk: { invoke(m: string, i: unknown): Promise<{ ok: boolean; error?: { error: string } }> } }).dosedesk;
+      const imp = await bridge.invoke('snapshot.import', { path: p });
+      const exp = await bridge.invoke('minutes.export', { session: 'x'.repeat(43), meetingId: 1, password: 'x', outPath: `${p}/minutes.pdf` });
+      const perm = await navigator.permissions.query({ name: 'notifications' as PermissionName });
+      return { imp, exp, perm: perm.state };
+    }, tmp);
+    expect(fromPage.imp).toMatchObject({ ok: false, error: { error: expect.stringMatching(/reads only files you uploaded or picked/) } });
+    expect(fromPage.exp).toMatchObject({ ok: false, error: { error: expect.stringMatching(/does not write to a path/) } });
+    expect(fromPage.perm).toBe('denied');
   } finally {
     await app.close();
     fs.rmSync(tmp, { recursive: true, force: true });

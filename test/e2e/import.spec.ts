@@ -47,7 +47,8 @@ test('a broken snapshot shows the located error and leaves the earlier data unch
   await screenshot(page, 'import-dialog-choose', { fullPage: false });
   expect(await seriousViolations(page, 'dialog'), 'axe: import dialog').toEqual([]);
 
-  await dialog.getByTestId('path-input').fill(broken);
+  // The page types no path (issue 11): the folder is chosen and uploaded to the host's staging folder.
+  await dialog.getByTestId('folder-input').setInputFiles(broken);
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 
   const status = dialog.getByTestId('import-status');
@@ -106,7 +107,7 @@ test.describe('snapshot without study.json', () => {
     await page.goto(app.url);
     await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
-    await dialog.getByTestId('path-input').fill(src);
+    await dialog.getByTestId('folder-input').setInputFiles(src);
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported');
     // Per-domain counts: DM rows = the number of subject lines in dm.csv.
@@ -134,6 +135,40 @@ test.describe('snapshot without study.json', () => {
   });
 });
 
+test.describe('a database with accounts', () => {
+  test.use({ seedDemo: false });
+  test('an import asks to sign in first and is recorded under that account (issue 11)', async ({ page, app }) => {
+    // An administrator exists: no change without a signed-in account.
+    const password = 'Quorum-key-41';
+    await app.core.call('users.bootstrap', { username: 'admin', printedName: 'Ada Admin', password });
+    const src = path.join(app.tmp, 'cut1-copy');
+    fs.cpSync(path.join(DEMO_DIR, 'cut1'), src, { recursive: true });
+
+    await page.goto(app.url);
+    await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('folder-input').setInputFiles(src);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+
+    const signIn = page.getByTestId('signin-dialog');
+    await expect(signIn).toBeVisible();
+    await expect(signIn).toContainText('Importing a snapshot is recorded under your name');
+    await screenshot(page, 'import-sign-in-first', { fullPage: false });
+    await signIn.getByTestId('signin-username').fill('admin');
+    await signIn.getByTestId('signin-password').fill(password);
+    await signIn.getByTestId('signin-submit').click();
+
+    await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported', { timeout: 60_000 });
+    await expect(dialog.getByTestId('import-status')).toBeVisible();
+    await expect(page.getByTestId('user-badge')).toContainText('Ada Admin');
+    await screenshot(page, 'import-after-sign-in', { fullPage: false });
+    const [snap] = await app.core.call('snapshots.list', {});
+    expect(snap!.importedBy).toBe('admin');
+    const entries = await app.core.call('audit.list', { action: 'import' });
+    expect(entries.map((e) => [e.user, e.entityId, e.reason])).toEqual([['admin', String(snap!.snapshotId), null]]);
+  });
+});
+
 test('a long import shows its progress and can be cancelled: nothing is written', async ({ page, app }) => {
   test.setTimeout(180_000);
   // A larger study from the same generator (2,000 subjects, all CSV, about 400k rows), so that the
@@ -151,7 +186,7 @@ test('a long import shows its progress and can be cancelled: nothing is written'
 
     await page.getByRole('banner').getByRole('button', { name: 'Import snapshot…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
-    await dialog.getByTestId('path-input').fill(big);
+    await dialog.getByTestId('folder-input').setInputFiles(big);
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
 
     // Progress from import.progress events: the bar moves and names the file being read.

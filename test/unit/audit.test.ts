@@ -160,12 +160,14 @@ describe('audit trail', () => {
 
 describe('audit of imports', () => {
   it('records a completed snapshot import with its content hash, and nothing for a duplicate', async () => {
+    // Accounts exist here, so the import needs a session (issue 11) and is attributed to its account.
+    const { session } = await core.call('auth.login', { username: 'admin', password: ADMIN_PW });
     const src = miniSnapshot(path.join(dir, 'snap'));
-    const r = await core.call('snapshot.import', { path: src });
-    const again = await core.call('snapshot.import', { path: src });
+    const r = await core.call('snapshot.import', { path: src, session });
+    const again = await core.call('snapshot.import', { path: src, session });
     expect(again.status).toBe('duplicate');
     const entries = await core.call('audit.list', { action: 'import' });
-    expect(entries).toEqual([expect.objectContaining({ entity: 'snapshot', entityId: String(r.snapshotId), newValue: expect.objectContaining({ contentHash: r.contentHash, studyId: 'S1' }) })]);
+    expect(entries).toEqual([expect.objectContaining({ user: 'admin', reason: null, entity: 'snapshot', entityId: String(r.snapshotId), newValue: expect.objectContaining({ contentHash: r.contentHash, studyId: 'S1' }) })]);
     expect((await core.call('audit.verify', {})).ok).toBe(true);
   });
 });

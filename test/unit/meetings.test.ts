@@ -44,7 +44,7 @@ beforeEach(async () => {
   pw.bob = await addUser(core, admin, 'bob', 'voting-member', 'Bob Member');
   pw.dave = await addUser(core, admin, 'dave', 'voting-member', 'Dave Member');
   pw.sue = await addUser(core, admin, 'sue', 'secretary', 'Sue Secretary');
-  const imp = await core.call('snapshot.import', { path: miniSnapshot(path.join(dir, 'snap')) });
+  const imp = await core.call('snapshot.import', { path: miniSnapshot(path.join(dir, 'snap')), session: admin });
   snapshotId = imp.snapshotId!;
   contentHash = imp.contentHash!;
   sue = (await core.call('auth.login', { username: 'sue', password: pw.sue.password })).session;
@@ -266,7 +266,7 @@ describe('signature / record binding (11.70)', () => {
     expect((await core.call('meetings.figure', { sha256: figs[1]!.sha256 })).dataBase64).toBe(png.toString('base64'));
     await core.call('meetings.update', { session: sue, meetingId: m.meetingId, version: 1, changes: { levels: [{ level: 2, decision: deEscalate('neutropenia'), votes: votes() }] } });
     await core.call('meetings.finalize', { session: sue, meetingId: m.meetingId, version: 1 });
-    const exp = await core.call('meetings.exportRecord', { meetingId: m.meetingId, version: 1 });
+    const exp = await core.call('meetings.exportRecord', { meetingId: m.meetingId, version: 1, session: sue });
     expect(exp.figures.map((f) => f.sha256)).toEqual(figs.map((f) => f.sha256));
     expect(exp.audit.at(-1)).toMatchObject({ action: 'export', newValue: expect.objectContaining({ recordHash: exp.recordHash }) });
     const tampered = structuredClone(exp);
@@ -280,7 +280,9 @@ describe('minutes document', () => {
     const f = await lockedMeeting('febrile neutropenia in 1 of 2');
     now = Date.UTC(2025, 2, 4, 15, 5, 0);
     await signAll(f.meetingId, 1);
-    const exp = await core.call('meetings.exportRecord', { meetingId: f.meetingId, version: 1 });
+    // the export is audited under an account (issue 11): the secretary signs in again after the meeting
+    const later = (await core.call('auth.login', { username: 'sue', password: pw.sue!.password })).session;
+    const exp = await core.call('meetings.exportRecord', { meetingId: f.meetingId, version: 1, session: later });
     const doc = minutesDocument(exp);
     expect(doc.snapshot).toEqual({ label: exp.record.content.snapshot.label, contentHash, dataCutoff: exp.record.content.snapshot.dataCutoff });
     expect(doc.meeting).toMatchObject({ date: '2025-03-04', time: '10:00', timezone: 'Europe/Paris' });

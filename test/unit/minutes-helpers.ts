@@ -59,7 +59,7 @@ export async function holdSignedMeeting(core: Core): Promise<HeldMeeting> {
   };
   await core.call('users.update', { session: admin, userId: users.carol.userId, title: 'Principal Investigator, Site 01', reason: 'title for the minutes' });
   await core.call('users.update', { session: admin, userId: users.bob.userId, title: 'Medical Monitor', reason: 'title for the minutes' });
-  const imp = await core.call('snapshot.import', { path: DEMO_CUT1 });
+  const imp = await core.call('snapshot.import', { path: DEMO_CUT1, session: admin });
   if (!imp.ok || imp.snapshotId === null || imp.contentHash === null) throw new Error(`demo import failed: ${JSON.stringify(imp.errors)}`);
   const sue = (await core.call('auth.login', { username: 'sue', password: users.sue.password })).session;
   const cohorts = await core.call('cohorts.summary', { snapshotId: imp.snapshotId });

@@ -191,7 +191,8 @@ describe('PK from a hand-made snapshot', () => {
     // each stored choice is also in the hash-chained audit trail (who, old → new, reason); the refused one is not
     const audit = await core.call('audit.list', { action: 'lambda-z' });
     expect(audit.map((a) => a.entityId)).toEqual([`${snapshotId}/S1-001/DRUG/single`, `${snapshotId}/S1-001/DRUG/single`, `${snapshotId}/S1-001/DRUG/single`]);
-    expect(audit[0]).toMatchObject({ user: 'reviewer.a', reason: 'include the 4 h sample' });
+    // a fresh database without accounts: the OS user (here the core's user), marked as a scratch database (issue 11)
+    expect(audit[0]).toMatchObject({ user: 'reviewer.a', reason: 'include the 4 h sample; no accounts: scratch database' });
   });
 
   it('pk.compareReported: computed vs PP with absolute and % difference', async () => {

@@ -1,37 +1,50 @@
-import type { Output } from '../../../shared/contract';
-import type { CoreContext } from '../app';
+import type { ImportResult } from '../../../shared/contract';
+import { auditReason, type Actor } from '../access/actor';
+import type { Db } from '../store/db';
+import { clockOf, setClock } from './clock';
 import { appendAudit } from './log';
 
 // Audit calls placed in other features' handlers (one line each): a completed snapshot import and a
-// reviewer's lambda_z choice. The user is the core's user (the OS account the app runs under) until
-// those methods take a session.
+// reviewer's lambda_z choice, attributed to the actor of the change (access/actor.ts: the signed-in
+// account, or the OS account of a scratch database, marked so).
 
-/** After snapshot.import: one entry per imported snapshot (duplicates, failures and cancels write nothing). */
-export function auditImport(ctx: CoreContext, sourcePath: string, r: Output<'snapshot.import'>): Output<'snapshot.import'> {
-  if (r.status === 'imported' && r.snapshotId !== null) {
-    appendAudit(ctx, {
-      user: ctx.user,
-      action: 'import',
-      entity: 'snapshot',
-      entityId: r.snapshotId,
-      new: { studyId: r.studyId, contentHash: r.contentHash, sourcePath, domains: Object.fromEntries(Object.entries(r.domains).map(([d, c]) => [d, c.rows])), warnings: r.warnings.length },
-    });
-  }
-  return r;
+/**
+ * The entry of an imported snapshot, written by the importer on its own connection inside the import's
+ * transaction (importer.ts `audit` option): the snapshot and its entry commit together or not at all.
+ * Duplicates, failures and cancels write nothing. `clockFrom` is the core context whose clock stamps it.
+ */
+export function auditImportIn(
+  db: Db,
+  clockFrom: object,
+  who: Actor,
+  sourcePath: string,
+  r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number },
+): void {
+  const c = { db };
+  setClock(c, clockOf(clockFrom));
+  appendAudit(c, {
+    user: who.username,
+    action: 'import',
+    entity: 'snapshot',
+    entityId: r.snapshotId,
+    new: { studyId: r.studyId, contentHash: r.contentHash, sourcePath, domains: Object.fromEntries(Object.entries(r.domains).map(([d, n]) => [d, n.rows])), warnings: r.warnings },
+    reason: auditReason(who),
+  });
 }
 
 /** After pk.setLambdaZ stored a choice: who chose which points for which profile, and why. */
 export function auditLambdaZ(
-  ctx: CoreContext,
+  ctx: { db: Db },
+  who: Actor,
   c: { snapshotId: number; usubjid: string; analyte: string; interval: string; timeBasis: string; choice: unknown; reason: string | null; previous?: unknown },
 ): void {
   appendAudit(ctx, {
-    user: ctx.user,
+    user: who.username,
     action: 'lambda-z',
     entity: 'pk-profile',
     entityId: `${c.snapshotId}/${c.usubjid}/${c.analyte}/${c.interval}`,
     old: c.previous ?? null,
     new: { choice: c.choice, timeBasis: c.timeBasis },
-    reason: c.reason,
+    reason: auditReason(who, c.reason),
   });
 }

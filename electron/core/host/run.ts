@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore } from '../app';
 import { startHost } from './server';
 import { seedDemoIfEmpty } from '../snapshots/seed';
@@ -19,6 +20,29 @@ export function findChromium(): string | undefined {
   return undefined;
 }
 
+/**
+ * How Chromium opens the UI without the token on its command line (issue 11: `--app=URL?token=…` is
+ * readable by every local user in the process list): the command line names a launch page in a folder
+ * only this user can read (0700, the file 0600) that sends the browser on to the address with the
+ * token in the fragment, which no request carries and the page removes from the address bar.
+ */
+export function chromiumLaunch(url: string): { args: string[]; launchFile: string; dataDir: string } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-chromium-'));
+  const u = new URL(url);
+  const token = u.searchParams.get('token') ?? '';
+  u.search = '';
+  u.hash = `token=${token}`;
+  const launchFile = path.join(dataDir, 'open.html');
+  const target = u.toString().replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  fs.writeFileSync(launchFile, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${target}"><title>DoseDesk</title>\n`, { mode: 0o600 });
+  fs.chmodSync(launchFile, 0o600);
+  return {
+    args: [`--app=${pathToFileURL(launchFile).toString()}`, `--user-data-dir=${dataDir}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-component-update'],
+    launchFile,
+    dataDir,
+  };
+}
+
 export async function runBrowserHost(opts: { dbPath: string; port?: number; open?: boolean }): Promise<void> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`the UI is not built (${RENDERER_DIR} is missing): run \`npm run build\` first`);
@@ -29,11 +53,10 @@ export async function runBrowserHost(opts: { dbPath: string; port?: number; open
   process.stdout.write(`DoseDesk is serving on ${host.url}\n(database: ${opts.dbPath}; stop with Ctrl+C)\n`);
   const chromium = opts.open ? findChromium() : undefined;
   if (chromium) {
-    const dataDir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'dosedesk-chromium-'));
-    spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${dataDir}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-component-update'], {
-      stdio: 'ignore',
-      detached: true,
-    }).unref();
+    const launch = chromiumLaunch(host.url);
+    spawn(chromium, launch.args, { stdio: 'ignore', detached: true }).unref();
+    // The launch page has been read long before this; the token stays only in the page.
+    setTimeout(() => fs.rmSync(launch.launchFile, { force: true }), 60_000).unref();
   } else if (opts.open) {
     process.stdout.write('No Chromium found: open the address above in a browser.\n');
   }

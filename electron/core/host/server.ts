@@ -14,6 +14,9 @@ import { checkEntryName } from '../import/sources';
 //   POST /api/stage           → {stageId, path}: a temporary folder for files picked in the browser
 //   PUT  /api/stage/<id>/<name>  body = the file's bytes
 // Every /api request must carry the token (header x-dosedesk-token, or ?token= for the event stream).
+// Calls arrive as transport 'ui' (access/paths.ts): a page names no path to write (minutes.export
+// returns the PDF, which the page downloads) and reads only what was uploaded to a staging folder of
+// this run; writes need a session once accounts exist (access/actor.ts).
 
 export interface HostOptions {
   core: Core;
@@ -94,8 +97,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         if (rest === 'stage' && req.method === 'POST') {
           const stageId = randomBytes(8).toString('hex');
           const dir = path.join(stageRoot, stageId);
-          fs.mkdirSync(dir);
+          fs.mkdirSync(dir, { mode: 0o700 });
           stages.set(stageId, dir);
+          // What the user uploaded is the only thing a page may have the core read (access/paths.ts).
+          opts.core.allowRead(dir);
           return sendJson(res, 200, { ok: true, result: { stageId, path: dir } });
         }
         const stageMatch = /^stage\/([0-9a-f]{16})\/(.+)$/.exec(rest);
@@ -105,8 +110,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           const name = decodeURIComponent(stageMatch[2]!);
           checkEntryName('upload', name);
           const dest = path.join(dir, name);
-          fs.mkdirSync(path.dirname(dest), { recursive: true });
-          await new Promise<void>((resolve, reject) => req.pipe(fs.createWriteStream(dest)).on('finish', resolve).on('error', reject));
+          fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
+          // Uploaded study data: readable by this user only, like the database.
+          await new Promise<void>((resolve, reject) => req.pipe(fs.createWriteStream(dest, { mode: 0o600 })).on('finish', resolve).on('error', reject));
           return sendJson(res, 200, { ok: true, result: { path: name === path.basename(name) && /\.zip$/i.test(name) ? dest : dir } });
         }
         if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { error: 'use POST', kind: 'invalid-input' } });
@@ -118,7 +124,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           return sendJson(res, 400, { ok: false, error: { error: 'body is not JSON', kind: 'invalid-input' } });
         }
         try {
-          const result = await opts.core.callRaw(decodeURIComponent(rest), input);
+          const result = await opts.core.callRaw(decodeURIComponent(rest), input, 'ui');
           return sendJson(res, 200, { ok: true, result });
         } catch (e) {
           if (e instanceof CallError) return sendJson(res, e.kind === 'not-found' ? 404 : e.kind === 'invalid-input' ? 400 : 409, { ok: false, error: e.toJSON() });

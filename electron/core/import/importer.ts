@@ -23,6 +23,8 @@ export interface ImportOptions {
   user?: string;
   onProgress?: (e: CoreEvent) => void;
   signal?: AbortSignal;
+  /** Writes the import's audit entry on the import's connection, in its transaction (the snapshot and its entry commit together). */
+  audit?: (db: Db, r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number }) => void;
 }
 
 const MAX_ERRORS = 100;
@@ -139,6 +141,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   const fail = (e: unknown): ImportResult => {
     if (e instanceof Cancelled) return { ...result, status: 'cancelled', errors: [], warnings: issues.warningList(), elapsedMs: Date.now() - started };
     if (e instanceof LocatedError) issues.error(e.location, 'invalid-file');
+    else if ((e as { code?: string })?.code === 'SQLITE_BUSY') issues.error({ file: sourcePath, expected: 'the database free for writing', found: 'another DoseDesk process is writing to it (for example a command-line import): try again when it has finished' }, 'busy');
     else if (!(e instanceof TooManyErrors)) issues.error({ file: sourcePath, expected: 'a readable snapshot', found: String((e as Error)?.message ?? e) }, 'internal');
     return { ...result, status: 'failed', errors: issues.errors, warnings: issues.warningList(), elapsedMs: Date.now() - started };
   };
@@ -331,6 +334,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       );
       for (const w of issues.warningList()) insIssue.run(snapshotId, 'warning', w.code, w.file, w.row, w.column, w.expected, w.found, w.count);
       checkCancel();
+      opts.audit?.(db, { snapshotId, studyId, contentHash: result.contentHash!, domains: result.domains, warnings: issues.warningList().length });
       progress('committing', null, filesDone, true);
       db.exec('COMMIT');
       progress('done', null, filesDone, true);

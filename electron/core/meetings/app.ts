@@ -17,7 +17,8 @@ import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { registerSafety } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
-import { authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
+import { actor, auditReason } from '../access/actor';
+import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
 import { decryptPrivateKey, type EncryptedKey } from '../users/crypto';
 import { getSettings } from '../users/settings';
 import { diffPaths } from './diff';
@@ -324,6 +325,8 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
   const when = stamp(ctx);
   return ctx.db
     .transaction(() => {
+      // The account as it is now: locked or deactivated since the password was checked = no signature.
+      assertActiveUnlocked(ctx.db, u.user_id);
       const v = loadVersion(ctx.db, input.meetingId, input.version);
       if (v.row.status !== 'final') throw new CallError('conflict', `meeting ${input.meetingId} version ${input.version} is ${v.row.status}`);
       if (loadSignatures(ctx.db, input.meetingId, input.version).some((s) => s.userId === u.user_id)) throw new CallError('conflict', `${u.username} has already signed version ${input.version}`);
@@ -395,13 +398,15 @@ function amend(ctx: CoreContext, input: In<'meetings.amend'>): MeetingView {
  * the embedded audit entries end with it.
  */
 function exportRecord(ctx: CoreContext, input: In<'meetings.exportRecord'>): Output<'meetings.exportRecord'> {
-  const who = input.session ? requireSession(ctx, input.session).username : ctx.user;
+  // The export is audited (who exported what): attributed like every change (access/actor.ts).
+  const a = actor(ctx, input.session, 'exporting a meeting record');
+  const who = a.username;
   const v = loadVersion(ctx.db, input.meetingId, input.version);
   const hash = recordHash(v.record);
   if (v.row.record_hash !== null && v.row.record_hash !== hash) throw new CallError('internal', `stored record of meeting ${input.meetingId} version ${input.version} does not match its hash`);
   const signatures = loadSignatures(ctx.db, input.meetingId, input.version);
   const at = stamp(ctx).iso;
-  appendAudit(ctx, { user: who, action: 'export', entity: 'meeting', entityId: input.meetingId, new: { version: input.version, status: v.row.status, recordHash: hash, signatures: signatures.length } });
+  appendAudit(ctx, { user: who, action: 'export', entity: 'meeting', entityId: input.meetingId, new: { version: input.version, status: v.row.status, recordHash: hash, signatures: signatures.length }, reason: auditReason(a) });
   const figures = v.record.content.figures.map((f) => {
     const blob = getFigure(ctx.db, f.sha256);
     if (!blob) throw new CallError('internal', `captured figure ${f.sha256} is missing from the store`);

@@ -27,6 +27,7 @@ import {
 } from '../../../shared/pk';
 import { CallError, type App, type CoreContext } from '../app';
 import { auditLambdaZ } from '../audit/hooks';
+import { actor } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
@@ -419,11 +420,12 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
 // ---- pk.setLambdaZ ---------------------------------------------------------------------------
 
 function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.setLambdaZ'> {
+  const who = actor(ctx, input.session, 'a lambda_z choice');
   const g = gather(ctx, input.snapshotId, { analyte: input.analyte, matrix: input.matrix, usubjids: [input.usubjid] });
   const p = g.profiles.find((x) => x.usubjid === input.usubjid && x.interval === input.interval);
   if (!p) throw new CallError('not-found', `no ${input.interval} profile of ${input.analyte} for ${input.usubjid} in snapshot ${input.snapshotId}`);
   const now = new Date().toISOString();
-  const trial: StoredChoice = { id: 0, usubjid: p.usubjid, analyte: p.analyte, interval: input.interval, timeBasis: input.timeBasis, choice: input.choice, reason: input.reason ?? null, by: ctx.user, at: now };
+  const trial: StoredChoice = { id: 0, usubjid: p.usubjid, analyte: p.analyte, interval: input.interval, timeBasis: input.timeBasis, choice: input.choice, reason: input.reason ?? null, by: who.username, at: now };
   const check = computeRow(p, g, input.timeBasis, input.aucMethod, undefined, trial);
   if (input.choice.kind !== 'auto') {
     if (input.choice.kind === 'exclude') {
@@ -443,13 +445,13 @@ function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.se
     timeBasis: input.timeBasis,
     choice: input.choice,
     reason: input.reason ?? null,
-    by: ctx.user,
+    by: who.username,
     at: now,
   };
   // The choice and its audit entry (who, when, old → new, reason) are written together.
   ctx.db.transaction(() => {
     insertChoice(ctx.db, c);
-    auditLambdaZ(ctx, { ...c, previous: previous ? { choice: previous.choice, timeBasis: previous.timeBasis } : { choice: { kind: 'auto' } } });
+    auditLambdaZ(ctx, who, { ...c, previous: previous ? { choice: previous.choice, timeBasis: previous.timeBasis } : { choice: { kind: 'auto' } } });
   })();
   const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, undefined, new Set([p.usubjid]));
   return rows[0]!.row;

@@ -3,7 +3,9 @@ import { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
-import { auditImport } from '../audit/hooks';
+import { auditImportIn } from '../audit/hooks';
+import { appendAudit } from '../audit/log';
+import { actor, auditReason, type Actor } from '../access/actor';
 import { contentSql, DOMAINS } from '../store/domains';
 
 // Studies and snapshots: import, provenance, listing, comparison.
@@ -47,12 +49,18 @@ function listStudies(ctx: CoreContext): StudyInfo[] {
   return (ctx.db.prepare(`${STUDY_SQL} ORDER BY s.study_id`).all() as StudyRow[]).map(toStudyInfo);
 }
 
-function saveDefinition({ studyId, definition }: { studyId: string; definition: StudyDefinition }, ctx: CoreContext): StudyInfo {
+function saveDefinition({ session, studyId, definition }: { session?: string; studyId: string; definition: StudyDefinition }, ctx: CoreContext): StudyInfo {
+  const who = actor(ctx, session, 'saving the study definition');
   if (definition.studyId !== studyId) throw new CallError('invalid-input', `definition.studyId ${definition.studyId} does not match ${studyId}`);
-  const res = ctx.db
-    .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
-    .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
-  if (res.changes === 0) throw new CallError('not-found', `no study ${studyId}`);
+  // The change and its audit entry (old -> new definition) in one transaction.
+  ctx.db.transaction(() => {
+    const before = ctx.db.prepare('SELECT definition, definition_source FROM study WHERE study_id = ?').get(studyId) as { definition: string; definition_source: string } | undefined;
+    if (!before) throw new CallError('not-found', `no study ${studyId}`);
+    ctx.db
+      .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
+      .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
+    appendAudit(ctx, { user: who.username, action: 'change', entity: 'study', entityId: studyId, old: { definition: JSON.parse(before.definition), source: before.definition_source }, new: { definition, source: 'user' }, reason: auditReason(who) });
+  }).immediate();
   return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
 }
 
@@ -154,19 +162,29 @@ function getSnapshot({ snapshotId }: { snapshotId: number }, ctx: CoreContext): 
   return { info, files, domains, issues };
 }
 
-async function runImport(input: { path: string; importId?: string; label?: string }, ctx: CoreContext): Promise<Output<'snapshot.import'>> {
+function runImport(input: { session?: string; path: string; importId?: string; label?: string }, ctx: CoreContext): Promise<Output<'snapshot.import'>> {
+  return importAs(ctx, input, actor(ctx, input.session, 'importing a snapshot'));
+}
+
+/**
+ * An import on behalf of `who` (the handler's actor, or SYSTEM for the first-start seeding); the
+ * caller holds the core's write gate. The audit entry is written by the importer inside the import's
+ * transaction.
+ */
+export async function importAs(ctx: CoreContext, input: { path: string; importId?: string; label?: string }, who: Actor): Promise<Output<'snapshot.import'>> {
   const importId = input.importId ?? `import-${Date.now()}`;
   if (ctx.imports.has(importId)) throw new CallError('conflict', `import ${importId} is already running`);
   const controller = new AbortController();
   ctx.imports.set(importId, controller);
   try {
-    return auditImport(ctx, input.path, await importSnapshot(ctx.dbPath, input.path, {
+    return await importSnapshot(ctx.dbPath, input.path, {
       importId,
       label: input.label,
-      user: ctx.user,
+      user: who.username,
       signal: controller.signal,
       onProgress: ctx.emit,
-    }));
+      audit: (db, r) => auditImportIn(db, ctx, who, input.path, r),
+    });
   } finally {
     ctx.imports.delete(importId);
   }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../app';
 import { currentResourcesDir } from '../paths';
+import { SYSTEM } from '../access/actor';
+import { importAs } from './app';
 
 // First start: an empty database gets the two shipped data cuts of the demo study, so that a new
 // user sees a real study at once (DESIGN: "the embedded default").
@@ -24,7 +26,8 @@ export async function seedDemoIfEmpty(core: Core): Promise<number[]> {
   for (const cut of ['cut1', 'cut2']) {
     const dir = path.join(demo, cut);
     if (!fs.existsSync(dir)) throw new Error(`the shipped demo snapshot ${dir} is missing`);
-    const r = await core.call('snapshot.import', { path: dir });
+    // Before any account exists, by the system (not a person): the entry says so.
+    const r = await core.ctx.writeGate.run(() => importAs(core.ctx, { path: dir }, SYSTEM));
     if (r.snapshotId) ids.push(r.snapshotId);
     else throw new Error(`the shipped demo snapshot ${dir} did not import: ${r.errors.map((e) => e.message).join('; ')}`);
   }

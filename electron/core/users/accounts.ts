@@ -5,7 +5,8 @@ import { CallError, type CoreContext } from '../app';
 import { clockOf, stamp, stampAt } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import type { Db } from '../store/db';
-import { encryptPrivateKey, hashPassword, newSigningKeyPair, passwordProblems, verifyPassword, type EncryptedKey, type PasswordHash } from './crypto';
+import { KeyedMutex } from '../access/mutex';
+import { currentScryptParams, encryptPrivateKey, hashPassword, newSigningKeyPair, passwordProblems, verifyPassword, type EncryptedKey, type PasswordHash } from './crypto';
 import { getSettings } from './settings';
 
 // Accounts, authentication with lock-out, sessions with an inactivity limit (21 CFR 11.10(d), (g),
@@ -136,13 +137,27 @@ export type AuthPurpose = 'login' | 'sign' | 'change-password';
 
 const WRONG = 'wrong user id or password';
 
+/** Attempts for one account run one at a time (KeyedMutex): the lock-out race of issue 11. */
+const attempts = new KeyedMutex();
+
 /**
  * Re-authentication with both components (11.200(a)): user id and password. A wrong password counts
  * towards lock-out (11.300(d)) whatever the purpose; reaching `lockoutAttempts` locks the account
- * and writes a lockout entry. Unknown user names, locked and deactivated accounts fail without
- * checking the password. Returns the account on success (failed attempts reset).
+ * and writes a lockout entry. Returns the account on success (failed attempts reset).
+ *
+ * Under concurrency (issue 11): attempts for one account are serialised, and after the (slow) hash
+ * the account is read again and the failure count and lock are read and written in ONE transaction,
+ * so at most `lockoutAttempts` wrong passwords are ever evaluated and nothing evaluated after the lock
+ * succeeds. An unknown user name costs one hash like a known one (a dummy hash) and gets the same
+ * message. Locked and deactivated accounts fail without checking the password.
  */
 export async function authenticate(ctx: CoreContext, idOrName: number | string, password: string, purpose: AuthPurpose): Promise<UserRow> {
+  const first = findUser(ctx.db, idOrName);
+  // The same account may be attacked by name (login) and by id (meetings.sign) at once: one queue per account.
+  return attempts.run(first ? `user:${first.user_id}` : `unknown:${String(idOrName)}`, () => attempt(ctx, idOrName, password, purpose));
+}
+
+async function attempt(ctx: CoreContext, idOrName: number | string, password: string, purpose: AuthPurpose): Promise<UserRow> {
   const db = ctx.db;
   const u = findUser(db, idOrName);
   const who = u?.username ?? String(idOrName);
@@ -150,33 +165,68 @@ export async function authenticate(ctx: CoreContext, idOrName: number | string, 
     appendAudit(ctx, { user: who, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u?.user_id ?? null, reason: `${purpose}: ${reason}` });
     throw new CallError(kind, msg);
   };
-  if (!u) return failed('unknown user');
-  if (u.active !== 1) return failed('account deactivated', 'conflict', `account ${u.username} is deactivated`);
-  if (u.locked_at) return failed('account locked', 'conflict', `account ${u.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  const inactive = (x: UserRow) => failed('account deactivated', 'conflict', `account ${x.username} is deactivated`);
+  const lockedOut = (x: UserRow) => failed('account locked', 'conflict', `account ${x.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  if (!u) {
+    await verifyPassword(password, dummyHash());
+    return failed('unknown user');
+  }
+  if (u.active !== 1) return inactive(u);
+  if (u.locked_at) return lockedOut(u);
   const ok = await verifyPassword(password, JSON.parse(u.password) as PasswordHash);
-  if (!ok) {
-    const s = getSettings(db);
-    const locked = db.transaction(() => {
-      db.prepare('UPDATE app_user SET failed_attempts = failed_attempts + 1 WHERE user_id = ?').run(u.user_id);
-      const n = (db.prepare('SELECT failed_attempts n FROM app_user WHERE user_id = ?').get(u.user_id) as { n: number }).n;
-      appendAudit(ctx, { user: u.username, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u.user_id, reason: `${purpose}: wrong password (${n} of ${s.lockoutAttempts})` });
-      if (n >= s.lockoutAttempts) {
-        db.prepare('UPDATE app_user SET locked_at = ? WHERE user_id = ?').run(stamp(ctx).iso, u.user_id);
-        db.prepare("UPDATE session SET ended_at = ?, end_reason = 'lockout' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, u.user_id);
-        appendAudit(ctx, { user: u.username, action: 'lockout', entity: 'user', entityId: u.user_id, old: { locked: false }, new: { locked: true }, reason: `${n} failed attempts (limit ${s.lockoutAttempts})` });
-        return true;
-      }
-      return false;
-    }).immediate();
-    throw new CallError(locked ? 'conflict' : 'invalid-input', locked ? `${WRONG}; account ${u.username} is now locked after ${s.lockoutAttempts} failed attempts` : WRONG);
+  const s = getSettings(db);
+  // After the hash: the account as it is now (another process — the CLI — may have locked it), and
+  // the count and the lock in one transaction.
+  const outcome = db.transaction((): { refused: 'inactive' | 'locked' } | { locked: boolean; n: number } | { ok: UserRow } => {
+    const now = getUser(db, u.user_id);
+    if (now.active !== 1) return { refused: 'inactive' };
+    if (now.locked_at) return { refused: 'locked' };
+    if (ok) {
+      if (now.failed_attempts > 0) db.prepare('UPDATE app_user SET failed_attempts = 0 WHERE user_id = ?').run(u.user_id);
+      return { ok: getUser(db, u.user_id) };
+    }
+    const n = now.failed_attempts + 1;
+    db.prepare('UPDATE app_user SET failed_attempts = ? WHERE user_id = ?').run(n, u.user_id);
+    appendAudit(ctx, { user: u.username, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u.user_id, reason: `${purpose}: wrong password (${n} of ${s.lockoutAttempts})` });
+    if (n < s.lockoutAttempts) return { locked: false, n };
+    db.prepare('UPDATE app_user SET locked_at = ? WHERE user_id = ?').run(stamp(ctx).iso, u.user_id);
+    db.prepare("UPDATE session SET ended_at = ?, end_reason = 'lockout' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, u.user_id);
+    appendAudit(ctx, { user: u.username, action: 'lockout', entity: 'user', entityId: u.user_id, old: { locked: false }, new: { locked: true }, reason: `${n} failed attempts (limit ${s.lockoutAttempts})` });
+    return { locked: true, n };
+  }).immediate();
+  if ('refused' in outcome) return outcome.refused === 'inactive' ? inactive(u) : lockedOut(u);
+  if (!('ok' in outcome)) {
+    throw new CallError(outcome.locked ? 'conflict' : 'invalid-input', outcome.locked ? `${WRONG}; account ${u.username} is now locked after ${s.lockoutAttempts} failed attempts` : WRONG);
   }
-  if (u.failed_attempts > 0) db.prepare('UPDATE app_user SET failed_attempts = 0 WHERE user_id = ?').run(u.user_id);
+  const fresh = outcome.ok;
   if (purpose !== 'change-password') {
-    const exp = expiresAt(u, getSettings(db));
-    if (u.must_change_password === 1) return failed('password must be changed', 'conflict', `the password of ${u.username} must be changed first (auth.changePassword)`);
-    if (exp !== null && clockOf(ctx).nowMs() >= Date.parse(exp)) return failed('password expired', 'conflict', `the password of ${u.username} expired on ${exp}: change it (auth.changePassword)`);
+    const exp = expiresAt(fresh, s);
+    if (fresh.must_change_password === 1) return failed('password must be changed', 'conflict', `the password of ${fresh.username} must be changed first (auth.changePassword)`);
+    if (exp !== null && clockOf(ctx).nowMs() >= Date.parse(exp)) return failed('password expired', 'conflict', `the password of ${fresh.username} expired on ${exp}: change it (auth.changePassword)`);
   }
-  return getUser(db, u.user_id);
+  return fresh;
+}
+
+let dummy: { key: string; hash: PasswordHash } | undefined;
+
+/** A hash no password matches, with the parameters new accounts get: an unknown user costs what a known one does. */
+function dummyHash(): PasswordHash {
+  const p = currentScryptParams();
+  const key = `${p.N}/${p.r}/${p.p}`;
+  if (dummy?.key !== key) dummy = { key, hash: { ...p, salt: randomBytes(16).toString('base64'), hash: randomBytes(32).toString('base64') } };
+  return dummy.hash;
+}
+
+/**
+ * Inside a write transaction that acts for an account that authenticated earlier (a signature, an
+ * export): the account must still be active and unlocked at that moment (issue 11: a burst of
+ * signatures had recorded one for an account locked 350 ms before).
+ */
+export function assertActiveUnlocked(db: Db, userId: number): UserRow {
+  const u = getUser(db, userId);
+  if (u.active !== 1) throw new CallError('conflict', `account ${u.username} is deactivated`);
+  if (u.locked_at) throw new CallError('conflict', `account ${u.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  return u;
 }
 
 const tokenHash = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex');
@@ -222,6 +272,20 @@ export function requireSession(ctx: CoreContext, token: string): UserRow {
   }
   if (u.active !== 1 || u.locked_at) throw new CallError('conflict', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
   ctx.db.prepare('UPDATE session SET last_seen_ms = ? WHERE token_hash = ?').run(now, h);
+  return u;
+}
+
+/**
+ * The account behind a live session, without writing anything (no activity stamp, no expiry entry):
+ * for checks made by methods that only read, which also run while an import holds the write lock.
+ */
+export function peekSession(ctx: CoreContext, token: string): UserRow {
+  const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(tokenHash(token)) as { user_id: number; last_seen_ms: number; ended_at: string | null } | undefined;
+  if (!s || s.ended_at) throw new CallError('conflict', 'not logged in (unknown or ended session): log in with auth.login', { auth: 'no-session' });
+  const limit = getSettings(ctx.db).inactivityMinutes * 60_000;
+  if (clockOf(ctx).nowMs() - s.last_seen_ms > limit) throw new CallError('conflict', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
+  const u = getUser(ctx.db, s.user_id);
+  if (u.active !== 1 || u.locked_at) throw new CallError('conflict', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
   return u;
 }
 

@@ -25,7 +25,16 @@ export function useScryptParamsForTests(p: ScryptParams | null): void {
   params = p ?? SCRYPT_PARAMS;
 }
 
+/** The parameters new hashes get. */
+export function currentScryptParams(): ScryptParams {
+  return params;
+}
+
+/** How many times the KDF ran (tests: an unknown user name costs a hash like a known one). */
+export const kdfCalls = { n: 0 };
+
 function scryptAsync(secret: string, salt: Buffer, keyLen: number, prm: ScryptParams): Promise<Buffer> {
+  kdfCalls.n++;
   return new Promise((resolve, reject) =>
     scrypt(secret.normalize('NFC'), salt, keyLen, { N: prm.N, r: prm.r, p: prm.p, maxmem: 256 * prm.N * prm.r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
   );

@@ -1,12 +1,16 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CoreEvent, ImportResult, StudyInfo } from '../../../shared/contract';
 import { invoke, isElectron, onCoreEvent, pickNative, stageFiles } from '../api';
+import { errorText, SignInCancelled, useAuth } from '../auth';
 import { count, shortHash } from '../format';
 import { IssueTable } from './IssueTable';
 import { StudyDefinitionForm } from './StudyDefinitionForm';
 
-// The import dialog: choose a file, a folder or a path; watch the progress; cancel; read the result
-// (DESIGN §3: atomic import, located errors, warnings kept with the snapshot).
+// The import dialog: choose a file or a folder; watch the progress; cancel; read the result
+// (DESIGN §3: atomic import, located errors, warnings kept with the snapshot). The page never types a
+// path for the core to read (issue 11): in the browser the chosen files are uploaded to the host, in
+// Electron the native dialog's choice is what the core may read. The import is made by the signed-in
+// account (a database without accounts — a scratch database — imports without one).
 
 type Source = { kind: 'files'; files: File[]; name: string } | { kind: 'path'; path: string };
 
@@ -31,8 +35,8 @@ function newImportId(): string {
 export function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose(): void; onImported(result: ImportResult): void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [stage, setStage] = useState<Stage>({ step: 'choose' });
+  const auth = useAuth();
   const [source, setSource] = useState<Source | null>(null);
-  const [typedPath, setTypedPath] = useState('');
   const [label, setLabel] = useState('');
   const [study, setStudy] = useState<StudyInfo | null>(null);
 
@@ -42,7 +46,6 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
     if (open && !d.open) {
       setStage({ step: 'choose' });
       setSource(null);
-      setTypedPath('');
       setLabel('');
       setStudy(null);
       d.showModal();
@@ -52,7 +55,7 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
   const running = stage.step === 'running';
 
   const start = async () => {
-    const chosen: Source | null = typedPath.trim() ? { kind: 'path', path: typedPath.trim() } : source;
+    const chosen = source;
     if (!chosen) return;
     const importId = newImportId();
     setStage({ step: 'running', importId, progress: null, uploading: chosen.kind === 'files', cancelling: false });
@@ -63,7 +66,10 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
     try {
       const path = chosen.kind === 'path' ? chosen.path : await stageFiles(chosen.files);
       setStage((s) => (s.step === 'running' ? { ...s, uploading: false } : s));
-      const result = await invoke('snapshot.import', { path, importId, ...(label.trim() ? { label: label.trim() } : {}) });
+      const result = await auth.withWriteSession(
+        (session) => invoke('snapshot.import', { path, importId, ...(session ? { session } : {}), ...(label.trim() ? { label: label.trim() } : {}) }),
+        'Importing a snapshot is recorded under your name: sign in first.',
+      );
       setStage({ step: 'result', result });
       if (result.snapshotId && (result.status === 'imported' || result.status === 'duplicate')) {
         onImported(result);
@@ -73,7 +79,8 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
         }
       }
     } catch (e) {
-      setStage({ step: 'call-failed', message: (e as Error).message });
+      if (e instanceof SignInCancelled) setStage({ step: 'choose' });
+      else setStage({ step: 'call-failed', message: errorText(e) });
     } finally {
       off();
     }
@@ -91,13 +98,10 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
 
   const chooseNative = async (kind: 'file' | 'folder') => {
     const p = await pickNative(kind);
-    if (p) {
-      setTypedPath(p);
-      setSource(null);
-    }
+    if (p) setSource({ kind: 'path', path: p });
   };
 
-  const canStart = !!typedPath.trim() || !!source;
+  const canStart = !!source;
 
   return (
     <dialog
@@ -146,7 +150,6 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
                         const files = [...(e.target.files ?? [])];
                         if (files.length) {
                           setSource({ kind: 'files', files, name: files[0]!.name });
-                          setTypedPath('');
                         }
                       }}
                     />
@@ -165,7 +168,6 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
                         if (files.length) {
                           const first = (files[0] as File & { webkitRelativePath?: string }).webkitRelativePath ?? files[0]!.name;
                           setSource({ kind: 'files', files, name: `${first.split('/')[0]}/ (${files.length} files)` });
-                          setTypedPath('');
                         }
                       }}
                     />
@@ -173,25 +175,12 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
                 </>
               )}
             </div>
-            {source?.kind === 'files' && (
+            {source && (
               <p className="chosen" data-testid="chosen-source">
-                Chosen: <span className="mono">{source.name}</span>
+                Chosen: <span className="mono">{source.kind === 'files' ? source.name : source.path}</span>
               </p>
             )}
             <div className="form-grid">
-              <label className="span-2">
-                <span>…or a path on this computer</span>
-                <input
-                  className="input mono"
-                  placeholder="/path/to/snapshot-folder or snapshot.zip"
-                  value={typedPath}
-                  onChange={(e) => {
-                    setTypedPath(e.target.value);
-                    if (e.target.value) setSource(null);
-                  }}
-                  data-testid="path-input"
-                />
-              </label>
               <label className="span-2">
                 <span>Label (optional)</span>
                 <input className="input" placeholder="e.g. Cut 3 — SRC meeting 12" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={200} />

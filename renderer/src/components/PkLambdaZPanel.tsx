@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LambdaZChoice } from '../../../shared/api/pk';
 import { invoke } from '../api';
+import { errorText, SignInCancelled, useAuth } from '../auth';
 import { useReview } from '../review';
 import { Plot } from './Plot';
 import { LZ_PREFIX, lambdaZFigure, sig, type NcaRow, type PkProfile } from './PkFigures';
@@ -39,6 +40,7 @@ export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, ma
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const auth = useAuth();
 
   // The range inputs follow the fit in force (after a change or another subject).
   useEffect(() => {
@@ -52,10 +54,14 @@ export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, ma
     setBusy(true);
     setError(null);
     try {
-      const r = await invoke('pk.setLambdaZ', { snapshotId, usubjid: profile.usubjid, analyte: profile.analyte, ...(matrix !== undefined ? { matrix } : {}), interval, timeBasis, choice, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      const r = await auth.withWriteSession(
+        (session) =>
+          invoke('pk.setLambdaZ', { snapshotId, usubjid: profile.usubjid, analyte: profile.analyte, ...(matrix !== undefined ? { matrix } : {}), interval, timeBasis, choice, ...(session ? { session } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) }),
+        'A λz choice is stored under your name: sign in first.',
+      );
       onRow(r);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (!(e instanceof SignInCancelled)) setError(errorText(e));
     } finally {
       setBusy(false);
     }

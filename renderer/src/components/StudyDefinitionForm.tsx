@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { StudyInfo } from '../../../shared/contract';
 import type { StudyDefinition } from '../../../shared/study';
 import { invoke } from '../api';
+import { errorText, SignInCancelled, useAuth } from '../auth';
 
 // "Confirm study definition": what study.json would have said, asked of the user when it is missing
 // (DESIGN §3). Pre-filled with what the import derived (dose levels from EX); saved with the study.
@@ -29,6 +30,7 @@ interface LevelDraft {
 
 export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInfo; needs: string[]; onSaved(s: StudyInfo): void }) {
   const def = study.definition;
+  const auth = useAuth();
   const [levels, setLevels] = useState<LevelDraft[]>(() => def.doseLevels.map((l, i) => ({ key: i, dose: String(l.dose) })));
   const [doseUnit, setDoseUnit] = useState(def.doseUnit);
   const [windowDays, setWindowDays] = useState(String(def.dltWindowDays));
@@ -65,11 +67,14 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
       };
       if (tauH === undefined) delete definition.pk.tauH;
       if (!cutoff) delete (definition as Partial<StudyDefinition>).dataCutoff;
-      const s = await invoke('study.saveDefinition', { studyId: study.studyId, definition });
+      const s = await auth.withWriteSession(
+        (session) => invoke('study.saveDefinition', { studyId: study.studyId, definition, ...(session ? { session } : {}) }),
+        'The study definition is saved under your name: sign in first.',
+      );
       setSaved(true);
       onSaved(s);
     } catch (err) {
-      setProblem(`Not saved: ${(err as Error).message}`);
+      setProblem(err instanceof SignInCancelled ? 'Not saved: signing in was cancelled.' : `Not saved: ${errorText(err)}`);
     } finally {
       setSaving(false);
     }

@@ -15,6 +15,7 @@ import {
 import { CallError, type App, type CoreContext, type Handler } from '../app';
 import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
+import { anchorAudit, ensureLocalAuthority, signatureRef } from '../audit/anchor';
 import { registerSafety } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
 import { authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
@@ -321,6 +322,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
   const key = currentKey(ctx.db, u.user_id);
   if (!key) throw new CallError('conflict', `${u.username} has no signing key`);
   const privateKey = await decryptPrivateKey(JSON.parse(key.private_key) as EncryptedKey, input.password);
+  ensureLocalAuthority(ctx); // issue 11: the signature anchors the audit chain's head (audit/anchor.ts)
   const when = stamp(ctx);
   return ctx.db
     .transaction(() => {
@@ -343,6 +345,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
         old: { version: input.version, status: 'final' },
         new: { version: input.version, signatureId, printedName: u.printed_name, meaning: input.meaning, signedAt: when.iso, recordHash: hash, keyId: key.key_id, status: complete ? 'signed' : 'final' },
       });
+      anchorAudit(ctx, 'signature', signatureRef(input.meetingId, input.version, signatureId));
       return view(ctx, loadVersion(ctx.db, input.meetingId, input.version));
     })
     .immediate();

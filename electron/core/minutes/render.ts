@@ -61,6 +61,10 @@ interface Fonts {
 export interface RenderOptions {
   /** Creation/modification date written into the PDF info dictionary (default: now). */
   createdAt?: Date;
+  /** Printed on the signatures page (issue 11): the trust root, the signer's certificate, the audit head. */
+  trust?: { rootFingerprint: string; rootSubject: string; signerFingerprint: string; auditHead: { seq: number; hash: string } };
+  /** Attached as minutes-manifest.json (inside what the PDF signature covers). */
+  manifestJson?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -693,6 +697,7 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
   actionsSection(w, doc);
   await figuresSection(w, doc);
   signaturesSection(w, doc);
+  if (options.trust) trustBlock(w, options.trust);
   headersAndFooters(w, doc);
 
   await pdf.attach(new TextEncoder().encode(doc.recordJson), RECORD_ATTACHMENT_NAME, {
@@ -701,5 +706,32 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
     creationDate: createdAt,
     modificationDate: createdAt,
   });
+  if (options.manifestJson !== undefined) {
+    await pdf.attach(new TextEncoder().encode(options.manifestJson), MANIFEST_NAME, {
+      mimeType: RECORD_ATTACHMENT_MIME,
+      description: 'DoseDesk trust manifest: record hash, trust root, signing certificate, audit chain head',
+      creationDate: createdAt,
+      modificationDate: createdAt,
+    });
+  }
   return pdf.save({ useObjectStreams: false });
+}
+
+const MANIFEST_NAME = 'minutes-manifest.json';
+
+/** How to check the file, with the trust root's fingerprint (issue 11): printed after the signatures. */
+function trustBlock(w: Writer, t: NonNullable<RenderOptions['trust']>): void {
+  w.label('Verification of this file', 120);
+  w.paragraph(
+    'This PDF carries a digital signature by the exporting user with a certificate issued by the organisation trust root below. ' +
+      'Check it with "dosedesk minutes verify FILE.pdf"; on another machine add "--trust ROOT.pem" (written by "dosedesk minutes export-trust"). ' +
+      'The file is genuine only if the root\'s fingerprint matches the one your organisation published.',
+    { size: 8.5, color: MUTED, leading: 11.5, after: 6 },
+  );
+  w.keyValues([
+    ['Trust root', t.rootSubject],
+    ['Trust root SHA-256', t.rootFingerprint, w.f.mono],
+    ['Signing certificate SHA-256', t.signerFingerprint, w.f.mono],
+    ['Audit trail anchored at', `entry ${t.auditHead.seq}, hash ${t.auditHead.hash}`, w.f.mono],
+  ]);
 }

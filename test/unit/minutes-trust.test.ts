@@ -376,3 +376,64 @@ describe('the anchored audit trail', () => {
     expect(r.firstBroken!.problem).toMatch(/is not signed by this installation's signing authority/);
   });
 });
+
+describe('every script in the signed minutes', () => {
+  const HAS_PDFTOTEXT = spawnSync('pdftotext', ['-v']).error === undefined;
+  it.skipIf(!HAS_PDFTOTEXT)('Chinese, Japanese, Korean and Arabic appear in the PDF text; an RLO and an uncovered emoji are shown with their code points; pdfsig validates; verify intact', async () => {
+    const m = await core.call('meetings.create', {
+      session: held.sue,
+      snapshotId: held.snapshotId,
+      levels: [held.level],
+      title: '安全审查委员会 会議 안전성 검토 اجتماع لجنة السلامة',
+      meetingNumber: '7',
+      startAt: '2025-09-01T15:00+02:00',
+      endAt: '2025-09-01T16:00+02:00',
+      timeZone: 'Europe/Berlin',
+      format: 'video',
+      attendees: [
+        { userId: held.users.carol.userId, name: '陈卡罗尔', role: 'chair', voting: true, present: true, affiliation: 'مستشفى' },
+        { userId: held.users.bob.userId, name: 'Dr Robert Berg', role: 'voting-member', voting: true, present: true, affiliation: 'Site 02' },
+      ],
+    });
+    await core.call('meetings.update', {
+      session: held.sue,
+      meetingId: m.meetingId,
+      version: 1,
+      changes: {
+        conflicts: [],
+        levels: [
+          {
+            level: held.level,
+            decision: { decision: 'stay', nextLevel: held.level, nextDose: null, cohortSize: 3, rationale: '委员会决定继续观察 (the committee stays).', conditions: '' },
+            votes: [
+              { userId: held.users.carol.userId, vote: 'for', comment: '' },
+              { userId: held.users.bob.userId, vote: 'for', comment: '' },
+            ],
+          },
+        ],
+        observations: { safety: 'Reviewed \u202Eetalacse\u202C by the chair 🧬 and 日本語のメモ.', pk: '', efficacy: '' },
+      },
+    });
+    await core.call('meetings.finalize', { session: held.sue, meetingId: m.meetingId, version: 1 });
+    const out = path.join(dir, 'scripts.pdf');
+    const r = await core.call('minutes.export', { session: held.sue, meetingId: m.meetingId, password: held.users.sue.password, outPath: out });
+    expect(r.verification.problems).toEqual([]);
+    expect(r.verification.status).toBe('intact');
+    expect(r.verification.pages!.differing).toEqual([]);
+    const text = execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' });
+    for (const word of ['安全审查委员会', '会議', '안전성', '검토', 'اجتماع', 'لجنة', '陈卡罗尔', '日本語のメモ']) expect(text).toContain(word);
+    // the override is shown, not obeyed: the reversed word stays as typed, between visible markers
+    expect(text).toContain('⟨U+202E⟩etalacse⟨U+202C⟩');
+    expect(text).not.toContain('\u202E');
+    // U+1F9EC (DNA) is in none of the fonts: a visible placeholder, never "?"
+    expect(text).toContain('⟨U+1F9EC⟩');
+    expect(text).not.toMatch(/chair \?/);
+    if (HAS_PDFSIG) {
+      const sig = execFileSync('pdfsig', [out], { encoding: 'utf8' });
+      expect(sig).toContain('Signature is Valid.');
+      expect(sig).toContain('Total document signed');
+    }
+    const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
+    expect(fonts).toMatch(/DroidSansFallback/); // embedded (subset) from fonts-droid-fallback
+  }, 120_000);
+});

@@ -388,7 +388,9 @@ function localTrust(ctx: CoreContext): { store: TrustStore; problem: string | nu
   const st = localAuthority(ctx.db);
   const store: TrustStore = { roots: [], pinned: new Map() };
   if (st.authority && st.keyOk) store.roots.push({ certificate: st.authority.certificate, fingerprint: st.authority.fingerprint, subject: st.authority.subject, source: 'this installation' });
-  for (const r of ctx.db.prepare('SELECT certificate, fingerprint FROM user_pdf_identity').all() as { certificate: string; fingerprint: string }[]) {
+  // Legacy identities: self-signed ones issued before the authority existed (none can be added since).
+  for (const r of ctx.db.prepare('SELECT certificate, fingerprint, created_at FROM user_pdf_identity').all() as { certificate: string; fingerprint: string; created_at: string }[]) {
+    if (st.authority && Date.parse(r.created_at) > Date.parse(st.authority.createdAt)) continue;
     const cert = forge.pki.certificateFromPem(r.certificate);
     if (issuedBy(cert, cert)) store.pinned.set(r.fingerprint, 'this database');
   }

@@ -275,6 +275,22 @@ describe('legacy minutes (exported before the trust root; test/fixtures/minutes)
       expect(v.status).toBe('legacy');
       const w = await other.call('minutes.verify', { path: LEGACY_PDF });
       expect(w.status).toBe('not-intact');
+      // one byte flipped in the legacy certificate's self-signature: no longer the pinned certificate
+      const good = fs.readFileSync(LEGACY_PDF);
+      const [, b, c] = (await verifyMinutesPdf(good)).signatures[0]!.byteRange;
+      const der = Buffer.from(good.subarray(b + 1, c - 1).toString('latin1'), 'hex');
+      const certDer = Buffer.from(fs.readFileSync(path.join(FIXTURES, 'legacy-2026-12-03-identities.pem'), 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      const at = der.indexOf(certDer);
+      expect(at).toBeGreaterThan(0);
+      const bad = Buffer.from(good);
+      const hexPos = b + 1 + 2 * (at + certDer.length - 100);
+      const old = bad.subarray(hexPos, hexPos + 2).toString('latin1');
+      const flipped = (parseInt(old, 16) ^ 0x01).toString(16).padStart(2, '0');
+      bad.write(old === old.toUpperCase() ? flipped.toUpperCase() : flipped, hexPos, 'latin1');
+      const x = await other.call('minutes.verify', { pdfBase64: bad.toString('base64'), trust: [path.join(FIXTURES, 'legacy-2026-12-03-identities.pem')] });
+      expect(x.status).toBe('not-intact');
+      expect(x.signatures[0]!.digestValid).toBe(true);
+      expect(x.signatures[0]!.trust).toBe('untrusted');
     } finally {
       other.close();
     }

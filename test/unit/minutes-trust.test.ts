@@ -376,6 +376,23 @@ describe('the anchored audit trail', () => {
     expect(r2.firstBroken!.problem).toMatch(/^the audit trail is empty while \d+ user account\(s\) and 2 signature\(s\) exist: the table was emptied$/);
   });
 
+  it('each e-signature signs the audit head into its Part 11 payload: with every checkpoint deleted too, the truncation is still broken', async () => {
+    const sigs = held.signed.signatures;
+    expect(sigs.every((s) => s.auditHead !== undefined)).toBe(true);
+    // the head is inside what the signer's Ed25519 key signed: the exported record verifies, and an altered head does not
+    const rec = JSON.parse(exported.recordJson);
+    expect(rec.signatures[0].auditHead).toEqual(sigs[0]!.auditHead);
+    expect((await core.call('meetings.verifyExport', { export: rec })).ok).toBe(true);
+    rec.signatures[0].auditHead.seq -= 1;
+    expect((await core.call('meetings.verifyExport', { export: rec })).signatures[0]!.valid).toBe(false);
+    const f = copyDb('truncated-no-checkpoints.sqlite');
+    const from = sigs[0]!.auditHead!.seq;
+    tamper(f, (db) => db.exec(`DROP TRIGGER audit_checkpoint_no_delete; DELETE FROM audit_checkpoint; DELETE FROM audit_log WHERE seq >= ${from};`));
+    const r = await auditVerify(f);
+    expect(r.ok).toBe(false);
+    expect(r.firstBroken!.problem).toMatch(new RegExp(`signed audit entry ${from}, which is no longer in the trail: entries were deleted$`));
+  });
+
   it('a checkpoint not signed by the authority (forged to match a rewritten chain) is broken', async () => {
     const f = copyDb('forged-checkpoint.sqlite');
     tamper(f, (db) => {

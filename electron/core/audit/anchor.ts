@@ -103,6 +103,14 @@ export function verifyCheckpoints(db: Db): CheckpointCheck {
     const sigs = count('SELECT COUNT(*) AS n FROM meeting_signature');
     if (users > 0 || sigs > 0) return { checkpoints: rows.length, problem: `the audit trail is empty while ${users} user account(s) and ${sigs} signature(s) exist: the table was emptied` };
   }
+  // Each e-signature signed the head of its time into its own payload: that entry must still hold.
+  for (const s of db.prepare('SELECT signature_id, meeting_id, version, signed_at, audit_head FROM meeting_signature WHERE audit_head IS NOT NULL ORDER BY signature_id').all() as { signature_id: number; meeting_id: number; version: number; signed_at: string; audit_head: string }[]) {
+    const h = JSON.parse(s.audit_head) as { seq: number; hash: string };
+    const e = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(h.seq) as { hash: string } | undefined;
+    const who = `the e-signature ${s.signature_id} (meeting ${s.meeting_id} version ${s.version}, ${s.signed_at})`;
+    if (!e) return { checkpoints: rows.length, problem: `${who} signed audit entry ${h.seq}, which is no longer in the trail: ${entries === 0 ? 'the table was emptied' : 'entries were deleted'}` };
+    if (e.hash !== h.hash) return { checkpoints: rows.length, problem: `${who} signed audit entry ${h.seq} with hash ${h.hash.slice(0, 16)}…, the trail now has ${e.hash.slice(0, 16)}…: the chain was rewritten` };
+  }
   // Signatures made since the authority existed each left a checkpoint; a missing one was deleted.
   const since = (db.prepare('SELECT MIN(created_at) AS t FROM signing_authority').get() as { t: string | null }).t;
   if (since) {

@@ -340,6 +340,9 @@ CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
 BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
 BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+
+-- The audit head (JSON {seq, hash}) inside each e-signature's signed payload (shared/meeting.ts).
+ALTER TABLE meeting_signature ADD COLUMN audit_head TEXT;
 `);
     },
   },

@@ -147,6 +147,9 @@ export function ensureAuthority(db: Db, dbPath: string, now: string, onCreate?: 
   const fingerprint = fingerprintOf(cert);
   if (keyFile === ':memory:') memoryKeys.set(db, keys.privateKeyPem);
   else {
+    // A key file without an authority in this database belongs to an earlier database at this path:
+    // keep it (renamed), never overwrite a key.
+    if (fs.existsSync(keyFile)) fs.renameSync(keyFile, `${keyFile}.orphaned-${start.toISOString().replace(/[:.]/g, '-')}`);
     fs.writeFileSync(keyFile, keys.privateKeyPem, { mode: 0o600, flag: 'wx' });
     fs.chmodSync(keyFile, 0o600);
   }

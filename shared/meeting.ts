@@ -320,6 +320,8 @@ export interface SignaturePayload {
   meaning: Meaning;
   signedAt: string;
   timeZone: string;
+  /** The audit chain's head when the signature was executed (issue 11): signed with the rest. */
+  auditHead?: { seq: number; hash: string };
 }
 
 export const Signature = z.object({
@@ -339,10 +341,12 @@ export const Signature = z.object({
   algorithm: z.literal('Ed25519'),
   /** base64 */
   signature: z.string(),
+  /** The audit chain's head (entry number and hash) at signing, inside the signed payload (absent before issue 11). */
+  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string() }).optional(),
 });
 export type Signature = z.infer<typeof Signature>;
 
-export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'recordHash' | 'userId' | 'username' | 'printedName' | 'meaning' | 'signedAt' | 'timeZone'>): SignaturePayload {
+export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'recordHash' | 'userId' | 'username' | 'printedName' | 'meaning' | 'signedAt' | 'timeZone' | 'auditHead'>): SignaturePayload {
   return {
     purpose: 'dosedesk.meeting.signature/1',
     meetingId: s.meetingId,
@@ -354,6 +358,8 @@ export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'r
     meaning: s.meaning,
     signedAt: s.signedAt,
     timeZone: s.timeZone,
+    // only when present, so that signatures made before issue 11 still verify
+    ...(s.auditHead ? { auditHead: { seq: s.auditHead.seq, hash: s.auditHead.hash } } : {}),
   };
 }
 

@@ -42,8 +42,12 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk minutes export <meeting> --out FILE.pdf --user USERNAME [--version N]
                                                        signed minutes PDF (+ FILE.json beside it) of a locked version; password
                                                        from DOSEDESK_PASSWORD or asked without echo; exit 1 if the file does not verify
-  dosedesk minutes verify FILE.pdf [--format text|json]   who signed, when, meaning, snapshot, intact or what no longer
-                                                       matches; exit 0 intact, 1 not intact
+  dosedesk minutes verify FILE.pdf [--trust ROOT.pem] [--format text|json]
+                                                       who signed, when, meaning, snapshot, intact / legacy or what no
+                                                       longer matches (signatures must chain to a trusted root); exit 0
+                                                       intact or legacy, 1 not intact
+  dosedesk minutes export-trust --out ROOT.pem         this installation's trust root (+ legacy certificates) for
+                                                       verifying minutes on another machine
   dosedesk serve [--port N]                            serve the UI in a browser (same as npm run serve)
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.

@@ -70,6 +70,8 @@ export const AuditVerifyResult = z.object({
   entries: z.number().int(),
   lastHash: z.string().nullable(),
   firstBroken: z.object({ seq: z.number().int(), position: z.number().int(), problem: z.string() }).nullable(),
+  /** Signed checkpoints of the chain's head (e-signatures, minutes exports) that were checked. */
+  checkpoints: z.number().int().optional(),
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 
@@ -198,7 +200,7 @@ export const meetingsApi = {
     }),
     z.array(AuditEntry),
   ),
-  'audit.verify': method('Recompute the hash chain of the audit trail; names the first edited, deleted or reordered entry.', z.object({}), AuditVerifyResult),
+  'audit.verify': method('Recompute the hash chain of the audit trail and check its signed checkpoints; names the first edited, deleted or reordered entry, or the checkpoint that shows truncation, a rewritten chain or an emptied table.', z.object({}), AuditVerifyResult),
 
   // ---- meetings ----
   'meetings.list': method(

@@ -43,6 +43,13 @@ export const PdfSignatureCheck = z.object({
   certificateFingerprint: z.string(),
   /** Printed name of the DoseDesk user whose signing certificate this is in this database, else null. */
   knownUser: z.string().nullable(),
+  /**
+   * chained: issued by a trusted DoseDesk root (this installation's, or one given with --trust);
+   * legacy: a self-signed DoseDesk certificate of before the trust root, pinned by this database or a
+   * trust file; untrusted: neither (a self-made certificate, a damaged one).
+   */
+  trust: z.enum(['chained', 'legacy', 'untrusted']),
+  trustDetail: z.string(),
 });
 export type PdfSignatureCheck = z.infer<typeof PdfSignatureCheck>;
 
@@ -83,9 +90,30 @@ export const PdfsigResult = z.object({
   ),
 });
 
+export const TrustRootInfo = z.object({
+  fingerprint: z.string(),
+  subject: z.string(),
+  /** "this installation" or the trust file it came from. */
+  source: z.string(),
+});
+
 export const MinutesVerifyResult = z.object({
-  /** Every PDF signature valid, the last one covering the whole file, the attached record intact. */
+  /** Nothing to report (also true for a legacy file that verifies as legacy; see status). */
   intact: z.boolean(),
+  /**
+   * intact: every check holds and the signatures chain to a trusted root; legacy: minutes exported
+   * before the trust root (self-signed certificate pinned by this database or a trust file), every
+   * other check holding; not-intact: see problems.
+   */
+  status: z.enum(['intact', 'legacy', 'not-intact']),
+  /** The roots the signatures were checked against. */
+  trustRoots: z.array(TrustRootInfo),
+  /** The visible pages compared with the pages rendered from the attached record; null when not compared (legacy). */
+  pages: z.object({ compared: z.number().int(), differing: z.array(z.number().int()) }).nullable(),
+  /** The audit chain's head signed into the minutes at export (null for legacy files). */
+  auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  /** This database exported the file and recorded its SHA-256: 'matches' / 'differs'; null when another installation exported it. */
+  exportRecord: z.enum(['matches', 'differs', 'missing']).nullable(),
   /** SHA-256 of the file checked. */
   sha256: z.string(),
   bytes: z.number().int(),
@@ -121,6 +149,10 @@ export const MinutesExportResult = z.object({
   sha256: z.string(),
   bytes: z.number().int(),
   signedBy: z.object({ userId: z.number().int(), username: z.string(), printedName: z.string(), certificateFingerprint: z.string() }),
+  /** SHA-256 of the trust root that issued the exporter's certificate (printed in the PDF). */
+  trustRootFingerprint: z.string(),
+  /** The audit chain's head signed into the minutes. */
+  auditHead: z.object({ seq: z.number().int(), hash: z.string() }),
   exportedAt: z.string(),
   /** minutes.verify on the bytes just produced. */
   verification: MinutesVerifyResult,
@@ -142,10 +174,34 @@ export const minutesApi = {
     MinutesExportResult,
   ),
   'minutes.verify': method(
-    'Verify a minutes PDF (a path or the bytes as base64): who signed, when, for what meaning, which snapshot, whether the file is intact (every signature valid, the last covering the whole file, the attached record\'s hash and signatures), and if not, what no longer matches.',
+    'Verify a minutes PDF (a path or the bytes as base64): who signed, when, for what meaning, which snapshot, whether the file is intact (every signature valid and chained to a trusted DoseDesk root — this installation\'s or one given as a trust file; no revision after the first but a signature; nothing after the last signature; every page as rendered from the attached record; the record\'s hash and signatures; the SHA-256 recorded at export when this database exported it), and if not, what no longer matches. Minutes exported before the trust root verify as "legacy".',
     z
-      .object({ path: z.string().min(1).max(4096).optional(), pdfBase64: z.string().min(1).max(200_000_000).optional() })
+      .object({
+        path: z.string().min(1).max(4096).optional(),
+        pdfBase64: z.string().min(1).max(200_000_000).optional(),
+        /** Trust files (PEM, from minutes.exportTrust of the exporting installation): paths or the PEM text. */
+        trust: z.array(z.string().min(1).max(4096)).max(32).optional(),
+        trustPem: z.array(z.string().min(1).max(1_000_000)).max(32).optional(),
+      })
       .refine((v) => (v.path === undefined) !== (v.pdfBase64 === undefined), { message: 'give either path or pdfBase64' }),
     MinutesVerifyResult,
+  ),
+  'minutes.trustRoot': method(
+    'The organisation trust root of this installation (created at first need): the CA certificate that issues every signing certificate, its SHA-256 fingerprint (printed in every minutes PDF), and whether its key file is present.',
+    z.object({}),
+    z.object({
+      fingerprint: z.string(),
+      subject: z.string(),
+      createdAt: z.string(),
+      keyFile: z.string(),
+      keyOk: z.boolean(),
+      problem: z.string().nullable(),
+      certificatePem: z.string(),
+    }),
+  ),
+  'minutes.exportTrust': method(
+    'The trust file for verifying minutes on another machine: this installation\'s root CA certificate and the legacy self-signed signing certificates of minutes exported before the root existed (PEM). Written to outPath when given.',
+    z.object({ outPath: z.string().min(1).max(4096).optional() }),
+    z.object({ pem: z.string(), path: z.string().nullable(), rootFingerprint: z.string(), legacyCertificates: z.number().int() }),
   ),
 } as const;

@@ -66,6 +66,10 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
 
   // ---- the administrator creates the secretary in the Users view ----
   await nav(page, 'Users');
+  // the organisation trust root's fingerprint, shown to the administrator (issue 11)
+  await expect(page.getByTestId('trust-root-fingerprint')).toHaveText(/^[0-9a-f]{64}$/);
+  const rootFingerprint = (await page.getByTestId('trust-root-fingerprint').textContent())!;
+  await page.getByTestId('trust-root').screenshot({ path: path.join(ROOT, 'test-results/screenshots/users-trust-root.png') });
   const s = ACCOUNTS.secretary;
   const form = page.getByTestId('create-user');
   await form.getByTestId('new-user-username').fill(s.username);
@@ -224,6 +228,8 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(verify.getByTestId('verification-verdict')).toContainText('Intact');
   for (const a of [ACCOUNTS.member1, ACCOUNTS.member2, ACCOUNTS.chair, ACCOUNTS.secretary]) await expect(verify.getByTestId('verification-record-signatures')).toContainText(a.printedName);
   await expect(verify).toContainText(snap!.contentHash.slice(0, 12));
+  await expect(verify.getByTestId('verification-trust').first()).toHaveText('chained');
+  await expect(verify.getByTestId('verification-roots')).toContainText(rootFingerprint);
   await page.getByTestId('verify-panel').screenshot({ path: path.join(ROOT, 'test-results/screenshots/meeting-verify.png') });
 
   // A copy with one byte changed inside the signed range is no longer intact.

@@ -76,7 +76,7 @@ describe('audit trail', () => {
     const r = db().prepare('SELECT * FROM audit_log WHERE seq = 3').get() as Parameters<typeof auditEntryHash>[0] & { hash: string };
     const { hash, ...rest } = r;
     expect(auditEntryHash(rest)).toBe(hash);
-    expect(await core.call('audit.verify', {})).toEqual({ ok: true, entries: 5, lastHash: all[4]!.hash, firstBroken: null });
+    expect(await core.call('audit.verify', {})).toEqual({ ok: true, entries: 5, lastHash: all[4]!.hash, firstBroken: null, checkpoints: 0 });
   });
 
   it('has no contract method that writes entries', async () => {

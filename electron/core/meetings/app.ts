@@ -15,6 +15,7 @@ import {
 import { CallError, type App, type CoreContext, type Handler } from '../app';
 import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
+import { anchorAudit, auditHead, ensureLocalAuthority, signatureRef } from '../audit/anchor';
 import { registerSafety } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
 import { actor, auditReason } from '../access/actor';
@@ -322,6 +323,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
   const key = currentKey(ctx.db, u.user_id);
   if (!key) throw new CallError('conflict', `${u.username} has no signing key`);
   const privateKey = await decryptPrivateKey(JSON.parse(key.private_key) as EncryptedKey, input.password);
+  ensureLocalAuthority(ctx); // issue 11: the signature anchors the audit chain's head (audit/anchor.ts)
   const when = stamp(ctx);
   return ctx.db
     .transaction(() => {
@@ -332,7 +334,8 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
       if (loadSignatures(ctx.db, input.meetingId, input.version).some((s) => s.userId === u.user_id)) throw new CallError('conflict', `${u.username} has already signed version ${input.version}`);
       const hash = recordHash(v.record);
       if (hash !== v.row.record_hash) throw new CallError('internal', `stored record of meeting ${input.meetingId} version ${input.version} does not match its hash: refusing to sign`);
-      const unsigned = { meetingId: input.meetingId, version: input.version, recordHash: hash, userId: u.user_id, username: u.username, printedName: u.printed_name, meaning: input.meaning, signedAt: when.iso, timeZone: when.timeZone };
+      const head = auditHead(ctx.db); // issue 11: the signature signs the audit chain's head
+      const unsigned = { meetingId: input.meetingId, version: input.version, recordHash: hash, userId: u.user_id, username: u.username, printedName: u.printed_name, meaning: input.meaning, signedAt: when.iso, timeZone: when.timeZone, ...(head ? { auditHead: head } : {}) };
       const signature = signPayload(unsigned, privateKey);
       const signatureId = insertSignature(ctx.db, { ...unsigned, title: u.title, role: signer.role, keyId: key.key_id, signature });
       const signedBy = new Set(loadSignatures(ctx.db, input.meetingId, input.version).map((s) => s.userId));
@@ -346,6 +349,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
         old: { version: input.version, status: 'final' },
         new: { version: input.version, signatureId, printedName: u.printed_name, meaning: input.meaning, signedAt: when.iso, recordHash: hash, keyId: key.key_id, status: complete ? 'signed' : 'final' },
       });
+      anchorAudit(ctx, 'signature', signatureRef(input.meetingId, input.version, signatureId));
       return view(ctx, loadVersion(ctx.db, input.meetingId, input.version));
     })
     .immediate();

@@ -70,6 +70,7 @@ interface SignatureRow {
   signed_at: string;
   time_zone: string;
   record_hash: string;
+  audit_head?: string | null;
   signature: string;
 }
 
@@ -90,6 +91,7 @@ export function loadSignatures(db: Db, meetingId: number, version: number): Sign
     keyId: r.key_id,
     algorithm: 'Ed25519',
     signature: r.signature,
+    ...(r.audit_head ? { auditHead: JSON.parse(r.audit_head) as { seq: number; hash: string } } : {}),
   }));
 }
 
@@ -97,10 +99,10 @@ export function insertSignature(db: Db, s: Omit<Signature, 'signatureId' | 'algo
   return Number(
     db
       .prepare(
-        `INSERT INTO meeting_signature (meeting_id, version, user_id, key_id, username, printed_name, title, role, meaning, signed_at, time_zone, record_hash, signature)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO meeting_signature (meeting_id, version, user_id, key_id, username, printed_name, title, role, meaning, signed_at, time_zone, record_hash, signature, audit_head)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.meetingId, s.version, s.userId, s.keyId, s.username, s.printedName, s.title, s.role, s.meaning, s.signedAt, s.timeZone, s.recordHash, s.signature).lastInsertRowid,
+      .run(s.meetingId, s.version, s.userId, s.keyId, s.username, s.printedName, s.title, s.role, s.meaning, s.signedAt, s.timeZone, s.recordHash, s.signature, s.auditHead ? JSON.stringify(s.auditHead) : null).lastInsertRowid,
   );
 }
 

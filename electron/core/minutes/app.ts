@@ -15,7 +15,10 @@ import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
 import { loadVersion } from '../meetings/store';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
-import { createSigningIdentity, pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
+import { pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
+import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
+import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, subjectOf, type TrustStore } from './authority';
+import { MANIFEST_ATTACHMENT_NAME, comparePages } from './verify';
 
 // Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
 // contract in shared/api/minutes.ts).
@@ -28,10 +31,18 @@ import { createSigningIdentity, pdfsigReport, renderMinutesPdf, signPdf, verifyM
 // wrong one counts towards lock-out like any failed signature (11.300(d)). The password unlocks the
 // user's PDF signing identity. The export is audited with the PDF's SHA-256.
 //
-// minutes.verify: verifyMinutesPdf (every PDF signature's digest and certificate; the LAST must cover
-// the whole file) + meetings.verifyExport on the attached record (record hash, figure hashes, every
-// Ed25519 signature) + whether the cited snapshot is in this database + whose certificate signed +
-// poppler's pdfsig as a second opinion when installed.
+// minutes.verify: verifyMinutesPdf (every PDF signature's digest and certificate, chained to a trusted
+// root (authority.ts); the LAST must cover the whole file; a later revision may add nothing but a
+// signature) + meetings.verifyExport on the attached record (record hash, figure hashes, every
+// Ed25519 signature) + the pages re-rendered from the attached record and compared with the file's
+// (page content streams) + the SHA-256 and audit head recorded at export when this database exported
+// it + whether the cited snapshot is in this database + poppler's pdfsig as a second opinion.
+//
+// Issue 11 ("Trust"): since the trust root, an export also attaches minutes-manifest.json (record
+// hash, the root's and the signer's certificate fingerprints, the audit chain's head) and prints the
+// root's fingerprint and the audit head on the signatures page; a signed audit checkpoint is written.
+// Files without a manifest are legacy (self-signed certificate): they verify as "legacy" only when
+// their certificate is pinned (known to this database, or in a trust file).
 
 type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input']>;
 
@@ -46,10 +57,12 @@ export function registerMinutes(app: App): void {
       } catch (e) {
         throw new CallError('not-found', `cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      return verifyMinutes(ctx, bytes, p);
+      return verifyMinutes(ctx, bytes, p, input);
     }
-    return verifyMinutes(ctx, Buffer.from(input.pdfBase64!, 'base64'), null);
+    return verifyMinutes(ctx, Buffer.from(input.pdfBase64!, 'base64'), null, input);
   });
+  app.method('minutes.trustRoot', (_input, ctx) => trustRoot(ctx));
+  app.method('minutes.exportTrust', (input, ctx) => exportTrust(ctx, input));
 }
 
 // ---- meetings.exportRecord through its own handler ------------------------------------------------
@@ -147,17 +160,21 @@ interface OpenIdentity {
  */
 async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): Promise<OpenIdentity> {
   const current = ctx.db.prepare('SELECT * FROM user_pdf_identity WHERE user_id = ? AND retired_at IS NULL ORDER BY identity_id DESC LIMIT 1').get(u.user_id) as IdentityRow | undefined;
-  if (current) {
+  const authority = ensureLocalAuthority(ctx);
+  // Only a certificate issued by this installation's authority signs; a legacy self-signed one is retired.
+  const chained = current !== undefined && issuedBy(forge.pki.certificateFromPem(current.certificate), authority.certificate);
+  if (current && chained) {
     const p12 = await openP12(JSON.parse(current.p12) as SealedP12, password);
     if (p12) return { identityId: current.identity_id, fingerprint: current.fingerprint, p12 };
   }
-  const id = createSigningIdentity({ commonName: u.printed_name, organization: 'DoseDesk', password });
+  const retiredReason = current && !chained ? 'not issued by the organisation signing authority (legacy self-signed certificate)' : 'password changed since it was issued';
+  const id = issueSigningIdentity(ctx.db, { commonName: u.printed_name, organization: 'DoseDesk', password });
   const fingerprint = certificateFingerprint(id.certificatePem);
   const sealed = await sealP12(id.p12, password);
   const now = stamp(ctx).iso;
   const identityId = ctx.db
     .transaction(() => {
-      if (current) ctx.db.prepare("UPDATE user_pdf_identity SET retired_at = ?, retired_reason = 'password changed since it was issued' WHERE identity_id = ?").run(now, current.identity_id);
+      if (current) ctx.db.prepare('UPDATE user_pdf_identity SET retired_at = ?, retired_reason = ? WHERE identity_id = ?').run(now, retiredReason, current.identity_id);
       const newId = Number(
         ctx.db.prepare('INSERT INTO user_pdf_identity (user_id, certificate, fingerprint, p12, created_at) VALUES (?, ?, ?, ?, ?)').run(u.user_id, id.certificatePem, fingerprint, JSON.stringify(sealed), now).lastInsertRowid,
       );
@@ -167,8 +184,8 @@ async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): 
         entity: 'pdf-signing-identity',
         entityId: newId,
         old: current ? { identityId: current.identity_id, fingerprint: current.fingerprint } : null,
-        new: { identityId: newId, userId: u.user_id, commonName: u.printed_name, certificateSha256: fingerprint },
-        reason: current ? 'the password changed since the previous identity was issued' : 'first signed export',
+        new: { identityId: newId, userId: u.user_id, commonName: u.printed_name, certificateSha256: fingerprint, issuerSha256: authority.fingerprint },
+        reason: current ? retiredReason : 'first signed export',
       });
       return newId;
     })
@@ -207,8 +224,21 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
 
   const exp = await exportRecord(ctx, { meetingId, version, session: input.session });
   const doc = minutesDocument(exp);
-  const unsigned = await renderMinutesPdf(doc);
+  const authority = ensureLocalAuthority(ctx);
+  const head = auditHead(ctx.db);
+  if (!head) throw new CallError('internal', 'the audit trail is empty: nothing to anchor the minutes to');
   const when = clockOf(ctx).nowMs();
+  const manifest: MinutesManifest = {
+    format: MANIFEST_FORMAT,
+    meetingId,
+    version,
+    recordHash: exp.recordHash,
+    trustRoot: { fingerprint: authority.fingerprint, subject: authority.subject },
+    signer: { username: u.username, printedName: u.printed_name, certificateFingerprint: identity.fingerprint },
+    auditHead: head,
+    renderedAt: new Date(when).toISOString(),
+  };
+  const unsigned = await renderMinutesPdf(doc, renderOptionsOf(manifest));
   const signed = await signPdf(unsigned, {
     p12: identity.p12,
     passphrase: input.password,
@@ -221,6 +251,7 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
   });
   const sha256 = createHash('sha256').update(signed).digest('hex');
   const recordJson = doc.recordJson;
+  const exporting = { sha256, meetingId, version };
 
   let pdfPath: string | null = null;
   let jsonPath: string | null = null;
@@ -233,12 +264,13 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
     fs.mkdirSync(path.dirname(pdfPath), { recursive: true });
     writeFileAtomic(pdfPath, signed);
     writeFileAtomic(jsonPath, recordJson);
-    verification = await verifyMinutes(ctx, fs.readFileSync(pdfPath), pdfPath);
+    verification = await verifyMinutes(ctx, fs.readFileSync(pdfPath), pdfPath, {}, exporting);
   } else {
-    verification = await verifyMinutes(ctx, Buffer.from(signed), null);
+    verification = await verifyMinutes(ctx, Buffer.from(signed), null, {}, exporting);
   }
   const jsonFileName = jsonFileNameFor(fileName);
   const at = stamp(ctx).iso;
+  ctx.db.transaction(() => {
   appendAudit(ctx, {
     user: u.username,
     action: 'export',
@@ -255,9 +287,13 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
       jsonFileName,
       jsonSha256: createHash('sha256').update(recordJson, 'utf8').digest('hex'),
       certificateSha256: identity.fingerprint,
+      trustRootSha256: authority.fingerprint,
+      auditHead: head,
       intact: verification.intact,
     },
   });
+  anchorAudit(ctx, 'export', `minutes of meeting ${meetingId} version ${version}, PDF SHA-256 ${sha256}`);
+  }).immediate();
   return {
     meetingId,
     version,
@@ -271,6 +307,8 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
     sha256,
     bytes: signed.byteLength,
     signedBy: { userId: u.user_id, username: u.username, printedName: u.printed_name, certificateFingerprint: identity.fingerprint },
+    trustRootFingerprint: authority.fingerprint,
+    auditHead: head,
     exportedAt: at,
     verification,
   };
@@ -314,15 +352,142 @@ async function runPdfsig(bytes: Buffer, file: string | null): Promise<PdfsigRepo
   }
 }
 
-export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: string | null): Promise<MinutesVerifyResult> {
+// ---- trust ---------------------------------------------------------------------------------------
+
+/** The trust manifest attached to the minutes since issue 11 (inside the signed range). */
+export interface MinutesManifest {
+  format: typeof MANIFEST_FORMAT;
+  meetingId: number;
+  version: number;
+  recordHash: string;
+  trustRoot: { fingerprint: string; subject: string };
+  signer: { username: string; printedName: string; certificateFingerprint: string };
+  auditHead: { seq: number; hash: string };
+  /** The render time (PDF info dates); the pages are re-rendered with it when verifying. */
+  renderedAt: string;
+}
+export const MANIFEST_FORMAT = 'dosedesk-minutes-manifest/1' as const;
+
+function parseManifest(raw: unknown): MinutesManifest | null {
+  const m = raw as Partial<MinutesManifest> | null;
+  if (!m || m.format !== MANIFEST_FORMAT || typeof m.recordHash !== 'string' || !m.trustRoot || !m.signer || !m.auditHead || typeof m.renderedAt !== 'string') return null;
+  return m as MinutesManifest;
+}
+
+/** What the renderer prints and attaches for a manifest (the same at export and when verifying). */
+function renderOptionsOf(m: MinutesManifest): Parameters<typeof renderMinutesPdf>[1] {
+  return {
+    createdAt: new Date(m.renderedAt),
+    trust: { rootFingerprint: m.trustRoot.fingerprint, rootSubject: m.trustRoot.subject, signerFingerprint: m.signer.certificateFingerprint, auditHead: m.auditHead },
+    manifestJson: JSON.stringify(m, null, 2),
+  };
+}
+
+/** This installation's trust: its root (while its key file matches) and its legacy self-signed certificates, pinned. */
+function localTrust(ctx: CoreContext): { store: TrustStore; problem: string | null } {
+  const st = localAuthority(ctx.db);
+  const store: TrustStore = { roots: [], pinned: new Map() };
+  if (st.authority && st.keyOk) store.roots.push({ certificate: st.authority.certificate, fingerprint: st.authority.fingerprint, subject: st.authority.subject, source: 'this installation' });
+  // Legacy identities: self-signed ones issued before the authority existed (none can be added since).
+  for (const r of ctx.db.prepare('SELECT certificate, fingerprint, created_at FROM user_pdf_identity').all() as { certificate: string; fingerprint: string; created_at: string }[]) {
+    if (st.authority && Date.parse(r.created_at) > Date.parse(st.authority.createdAt)) continue;
+    const cert = forge.pki.certificateFromPem(r.certificate);
+    if (issuedBy(cert, cert)) store.pinned.set(r.fingerprint, 'this database');
+  }
+  return { store, problem: st.authority ? st.problem : null };
+}
+
+function trustFiles(input: { trust?: string[]; trustPem?: string[] }): { store: TrustStore; problems: string[] } {
+  const stores: TrustStore[] = [];
+  const problems: string[] = [];
+  for (const f of input.trust ?? []) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(f), 'utf8');
+    } catch (e) {
+      throw new CallError('not-found', `cannot read the trust file ${path.resolve(f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const t = parseTrustBundle(text, path.resolve(f));
+    stores.push(t.store);
+    problems.push(...t.problems);
+  }
+  (input.trustPem ?? []).forEach((pem, i) => {
+    const t = parseTrustBundle(pem, `trust text ${i + 1}`);
+    stores.push(t.store);
+    problems.push(...t.problems);
+  });
+  return { store: mergeTrust(...stores), problems };
+}
+
+/** The PEM bundle for other machines: the root, then the legacy certificates with who they belong to. */
+function trustBundle(ctx: CoreContext): { pem: string; rootFingerprint: string; legacy: number } {
+  const a = ensureLocalAuthority(ctx);
+  const parts = [
+    `# DoseDesk organisation trust root (verify minutes with: dosedesk minutes verify FILE.pdf --trust THIS_FILE)`,
+    `# ${a.subject}`,
+    `# SHA-256 ${a.fingerprint}`,
+    a.certificatePem.trim(),
+  ];
+  let legacy = 0;
+  const rows = ctx.db.prepare('SELECT i.certificate, i.fingerprint, i.created_at, u.printed_name FROM user_pdf_identity i JOIN app_user u USING (user_id) ORDER BY i.identity_id').all() as { certificate: string; fingerprint: string; created_at: string; printed_name: string }[];
+  for (const r of rows) {
+    const cert = forge.pki.certificateFromPem(r.certificate);
+    if (!issuedBy(cert, cert)) continue;
+    legacy++;
+    parts.push(`# legacy self-signed signing certificate of ${r.printed_name} (created ${r.created_at}; minutes signed with it verify as "legacy")`, `# SHA-256 ${r.fingerprint}`, r.certificate.trim());
+  }
+  return { pem: parts.join('\n') + '\n', rootFingerprint: a.fingerprint, legacy };
+}
+
+function trustRoot(ctx: CoreContext): Output<'minutes.trustRoot'> {
+  ensureLocalAuthority(ctx);
+  const st = localAuthority(ctx.db);
+  const a = st.authority!;
+  return { fingerprint: a.fingerprint, subject: a.subject, createdAt: a.createdAt, keyFile: a.keyFile, keyOk: st.keyOk, problem: st.problem, certificatePem: a.certificatePem };
+}
+
+function exportTrust(ctx: CoreContext, input: In<'minutes.exportTrust'>): Output<'minutes.exportTrust'> {
+  const b = trustBundle(ctx);
+  let out: string | null = null;
+  if (input.outPath) {
+    out = path.resolve(input.outPath);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    writeFileAtomic(out, b.pem);
+  }
+  return { pem: b.pem, path: out, rootFingerprint: b.rootFingerprint, legacyCertificates: b.legacy };
+}
+
+interface ExportAudit {
+  meetingId: number;
+  version: number;
+  sha256s: string[];
+}
+
+/** The PDFs this database recorded as exported for a meeting version (audit entries 'export' 'minutes'). */
+function recordedExports(ctx: CoreContext, meetingId: number, version: number): ExportAudit {
+  const rows = ctx.db.prepare("SELECT new_value FROM audit_log WHERE action = 'export' AND entity = 'minutes' AND entity_id = ?").all(String(meetingId)) as { new_value: string | null }[];
+  const sha256s = rows.map((r) => JSON.parse(r.new_value ?? 'null') as { version?: number; pdfSha256?: string } | null).filter((v) => v?.version === version && typeof v.pdfSha256 === 'string').map((v) => v!.pdfSha256!);
+  return { meetingId, version, sha256s };
+}
+
+export async function verifyMinutes(
+  ctx: CoreContext,
+  bytes: Buffer,
+  file: string | null,
+  trustInput: { trust?: string[]; trustPem?: string[] } = {},
+  exporting: { sha256: string; meetingId: number; version: number } | null = null,
+): Promise<MinutesVerifyResult> {
+  const local = localTrust(ctx);
+  const given = trustFiles(trustInput);
+  const trust = mergeTrust(local.store, given.store);
   let v: MinutesVerification;
   try {
-    v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { trust });
   } catch (e) {
     // a file pdf-lib cannot make sense of (no catalog, …): nothing in it can be trusted
-    v = { intact: false, signatures: [], lastCoversWholeFile: false, record: null, recordAttachmentFound: false, problems: [`the file cannot be read as a PDF (${(e as Error).message})`, 'the file carries no PDF digital signature'] };
+    v = { intact: false, signatures: [], lastCoversWholeFile: false, record: null, recordAttachmentFound: false, manifest: null, problems: [`the file cannot be read as a PDF (${(e as Error).message})`, 'the file carries no PDF digital signature'] };
   }
-  const problems = [...v.problems];
+  const problems = [...given.problems, ...v.problems];
   const signatures: PdfSignatureCheck[] = v.signatures.map((s) => ({
     index: s.index,
     name: s.name,
@@ -335,11 +500,23 @@ export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: strin
     certificateSubject: s.certificateSubject,
     certificateFingerprint: s.certificateFingerprint,
     knownUser: knownUser(ctx, s.certificateFingerprint),
+    trust: s.chain?.status ?? 'untrusted',
+    trustDetail: s.chain?.detail ?? 'the certificate could not be read',
   }));
+  const manifest = v.manifest === null ? null : parseManifest(v.manifest);
+  if (v.manifest !== null && manifest === null) problems.push(`the attached ${MANIFEST_ATTACHMENT_NAME} is not a DoseDesk minutes manifest`);
+  const legacy = v.manifest === null;
+  if (!legacy) {
+    for (const s of signatures) if (s.trust === 'legacy') problems.push(`signature ${s.index} (${s.name}): minutes exported with a trust root must be signed by a certificate it issued, not by a legacy self-signed one`);
+  }
+  if (local.problem && trust.roots.length === 0 && signatures.some((s) => s.trust === 'untrusted')) problems.push(local.problem);
 
   let record: AttachedRecordSummary | null = null;
   let recordCheck: MinutesVerifyResult['recordCheck'] = null;
   let snapshotKnown: boolean | null = null;
+  let pages: MinutesVerifyResult['pages'] = null;
+  let exportRecord: MinutesVerifyResult['exportRecord'] = null;
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (v.record !== null) {
     const parsed = MeetingExport.safeParse(v.record);
     if (!parsed.success) {
@@ -370,6 +547,36 @@ export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: strin
         if (cited && cited !== exp.recordHash) problems.push(`PDF signature ${s.index} (${s.name}) certified the record with SHA-256 ${cited}, but the attached record states ${exp.recordHash}`);
       }
       snapshotKnown = ctx.db.prepare('SELECT 1 FROM snapshot WHERE content_hash = ?').get(c.snapshot.contentHash) !== undefined;
+
+      if (manifest) {
+        if (manifest.recordHash !== exp.recordHash || manifest.meetingId !== exp.record.meetingId || manifest.version !== exp.record.version) problems.push(`the manifest names record ${manifest.recordHash} (meeting ${manifest.meetingId} version ${manifest.version}), not the attached record ${exp.recordHash}`);
+        const first = v.signatures[0];
+        if (first && first.certificateFingerprint !== manifest.signer.certificateFingerprint) problems.push(`the exporting signature's certificate (SHA-256 ${first.certificateFingerprint}) is not the one the manifest names (${manifest.signer.certificateFingerprint})`);
+        if (first?.chain?.status === 'chained' && first.chain.root !== manifest.trustRoot.fingerprint) problems.push(`the exporting signature chains to root ${first.chain.root}, not to the root printed in the minutes (${manifest.trustRoot.fingerprint})`);
+        // The visible pages must be what DoseDesk renders from the attached record (the content
+        // streams, font and image names normalised): a page painted or re-drawn differently fails.
+        try {
+          const rerendered = await renderMinutesPdf(minutesDocument(exp), renderOptionsOf(manifest));
+          const cmp = await comparePages(new Uint8Array(bytes.buffer, bytes.byteOffset, v.signatures[0] ? v.signatures[0].byteRange[2] + v.signatures[0].byteRange[3] : bytes.byteLength), rerendered);
+          pages = cmp;
+          if (cmp.differing.length > 0) problems.push(`the visible text of page${cmp.differing.length > 1 ? 's' : ''} ${cmp.differing.join(', ')} differs from the minutes rendered from the attached record`);
+        } catch (e) {
+          problems.push(`the pages could not be compared with the attached record (${(e as Error).message})`);
+        }
+      }
+
+      // In the database that exported the file: its SHA-256 and the audit head it carries.
+      const ours = manifest ? manifest.trustRoot.fingerprint === localAuthority(ctx.db).authority?.fingerprint : signatures.some((s) => s.knownUser !== null);
+      if (ours && !(exporting && exporting.sha256 === sha256)) {
+        const rec = recordedExports(ctx, exp.record.meetingId, exp.record.version);
+        exportRecord = rec.sha256s.includes(sha256) ? 'matches' : rec.sha256s.length ? 'differs' : 'missing';
+        if (exportRecord === 'differs') problems.push(`this database exported meeting ${rec.meetingId} version ${rec.version} as a file with SHA-256 ${rec.sha256s.join(' or ')}; this file's SHA-256 is ${sha256}`);
+        if (exportRecord === 'missing') problems.push(`this database's audit trail records no export of meeting ${rec.meetingId} version ${rec.version}, although its signing certificate signed this file`);
+      }
+      if (ours && manifest) {
+        const e = ctx.db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(manifest.auditHead.seq) as { hash: string } | undefined;
+        if (!e || e.hash !== manifest.auditHead.hash) problems.push(`the minutes anchor audit entry ${manifest.auditHead.seq} (hash ${manifest.auditHead.hash.slice(0, 16)}…), which this database's audit trail ${e ? 'holds with another hash (rewritten)' : 'no longer holds (deleted)'}`);
+      }
     }
   }
 
@@ -381,9 +588,15 @@ export async function verifyMinutes(ctx: CoreContext, bytes: Buffer, file: strin
     if (last && !last.totalDocumentSigned) problems.push(`pdfsig (poppler) reports that the last signature (#${last.index}) does not cover the total document`);
   }
 
+  const intact = problems.length === 0;
   return {
-    intact: problems.length === 0,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    intact,
+    status: !intact ? 'not-intact' : legacy ? 'legacy' : 'intact',
+    trustRoots: trust.roots.map((r) => ({ fingerprint: r.fingerprint, subject: r.subject, source: r.source })),
+    pages,
+    auditHead: manifest?.auditHead ?? null,
+    exportRecord,
+    sha256,
     bytes: bytes.byteLength,
     signatures,
     record,

@@ -7,9 +7,11 @@ import { str, UsageError, type Command } from '../cli';
 //   dosedesk minutes export <meeting> --out FILE.pdf [--version N] --user USERNAME
 //       password from DOSEDESK_PASSWORD, else asked on the terminal without echo (else one line of
 //       stdin); logs in, exports (re-entering the same password for the PDF signature), logs out.
-//   dosedesk minutes verify FILE.pdf [--format text|json]
-//       who signed, when, for what meaning, which snapshot, intact or not and what no longer matches;
-//       exit 0 intact, 1 not intact.
+//   dosedesk minutes verify FILE.pdf [--trust ROOT.pem] [--format text|json]
+//       who signed, when, for what meaning, which snapshot, intact / legacy or not and what no longer
+//       matches; exit 0 intact or legacy, 1 not intact. --trust adds the roots of another installation.
+//   dosedesk minutes export-trust --out ROOT.pem
+//       this installation's trust root (and legacy signing certificates) for verifying elsewhere.
 
 /** Reads a password: DOSEDESK_PASSWORD, else the terminal without echo, else one line of piped stdin. */
 export async function readPassword(prompt: string): Promise<string> {
@@ -97,7 +99,15 @@ const yes = (b: boolean) => (b ? 'yes' : 'NO');
 /** The verification in words, for a person at a terminal. */
 export function verifyText(file: string, v: MinutesVerifyResult): string {
   const lines: string[] = [];
-  lines.push(`${file}: ${v.intact ? 'INTACT - every signature valid, the last one covers the whole file, the attached record verifies' : 'NOT INTACT'}`);
+  lines.push(
+    `${file}: ${
+      v.status === 'intact'
+        ? 'INTACT - every signature valid and chained to a trusted DoseDesk root, nothing added after signing, every page as the attached record says, the record verifies'
+        : v.status === 'legacy'
+          ? 'INTACT (LEGACY) - exported before the trust root: signed with a self-signed DoseDesk certificate known to this database or a trust file, not chained to a root; every other check holds'
+          : 'NOT INTACT'
+    }`,
+  );
   lines.push(`  SHA-256 ${v.sha256} (${v.bytes} bytes)`);
   if (v.record) {
     const r = v.record;
@@ -116,10 +126,16 @@ export function verifyText(file: string, v: MinutesVerifyResult): string {
   if (v.signatures.length === 0) lines.push('  none');
   for (const s of v.signatures) {
     lines.push(`  ${s.index}. ${s.name}${s.knownUser ? ` (certificate of DoseDesk user ${s.knownUser})` : ' (certificate not known in this database)'}, signed ${s.signedAt ?? 'at an unstated time'}`);
+    lines.push(`     trust: ${s.trust.toUpperCase()} - ${s.trustDetail}`);
     if (s.reason) lines.push(`     ${s.reason}`);
     lines.push(`     digest valid: ${yes(s.digestValid)}; signature valid: ${yes(s.signatureValid)}; covers the whole file: ${yes(s.coversWholeFile)}`);
     lines.push(`     certificate SHA-256 ${s.certificateFingerprint || '-'}`);
   }
+  lines.push(`Trusted roots: ${v.trustRoots.length ? v.trustRoots.map((r) => `${r.subject} SHA-256 ${r.fingerprint} (${r.source})`).join('; ') : 'none'}`);
+  if (v.pages) lines.push(`Pages compared with the attached record: ${v.pages.compared}${v.pages.differing.length ? `, DIFFERING: ${v.pages.differing.join(', ')}` : ', all as rendered from the record'}`);
+  else lines.push('Pages compared with the attached record: not compared (legacy file without a manifest)');
+  if (v.auditHead) lines.push(`Audit trail anchored at entry ${v.auditHead.seq}, hash ${v.auditHead.hash}`);
+  if (v.exportRecord) lines.push(`SHA-256 recorded at export in this database: ${v.exportRecord}`);
   if (v.pdfsig) {
     lines.push(`pdfsig (poppler): ${v.pdfsig.signatures.length === 0 ? 'no signatures found' : v.pdfsig.signatures.map((s) => `#${s.index} ${s.validation} ${s.totalDocumentSigned ? 'Total document signed' : 'Not total document signed'}`).join('; ')}`);
   } else lines.push('pdfsig (poppler): not installed');
@@ -135,7 +151,8 @@ async function verifyCommand(core: Core, args: Parameters<Command>[1]): ReturnTy
   if (!file) throw new UsageError('minutes verify: expected FILE.pdf');
   const format = str(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('minutes verify: --format must be text or json');
-  const v = await core.call('minutes.verify', { path: path.resolve(file) });
+  const trust = str(args, 'trust');
+  const v = await core.call('minutes.verify', { path: path.resolve(file), ...(trust ? { trust: [path.resolve(trust)] } : {}) });
   return { ok: v.intact, output: format === 'json' ? v : verifyText(file, v) };
 }
 
@@ -143,7 +160,13 @@ const minutes: Command = async (core, args) => {
   const sub = args.positional[1];
   if (sub === 'export') return exportCommand(core, args);
   if (sub === 'verify') return verifyCommand(core, args);
-  throw new UsageError('minutes: expected "minutes export <meeting> --out FILE.pdf --user USERNAME" or "minutes verify FILE.pdf"');
+  if (sub === 'export-trust') {
+    const out = str(args, 'out');
+    if (!out) throw new UsageError('minutes export-trust: --out ROOT.pem is required');
+    const r = await core.call('minutes.exportTrust', { outPath: path.resolve(out) });
+    return { ok: true, output: { path: r.path, rootFingerprint: r.rootFingerprint, legacyCertificates: r.legacyCertificates } };
+  }
+  throw new UsageError('minutes: expected "minutes export <meeting> --out FILE.pdf --user USERNAME", "minutes verify FILE.pdf [--trust ROOT.pem]" or "minutes export-trust --out ROOT.pem"');
 };
 
 export const minutesCommands: Record<string, Command> = { minutes };

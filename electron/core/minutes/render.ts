@@ -3,7 +3,8 @@
  * dose-escalation meeting minute contains"; 21 CFR 11.50 signature manifestations; 11.10(b)
  * human-readable and electronic copies: the machine-readable record travels as an attachment).
  *
- * pdf-lib with the standard Helvetica/Courier fonts only (WinAnsi, see text.ts), A4 portrait,
+ * pdf-lib with the standard Helvetica/Courier fonts for WinAnsi text (text.ts) and, for every other
+ * script, fallback fonts embedded as subsets (fonts.ts: Noto CJK, Noto Arabic…, DejaVu), A4 portrait,
  * tables with horizontal rules (booktabs style), a header and footer on every page with
  * "Page N of M", the minutes version and the first 16 hex digits of the snapshot hash.
  */
@@ -28,6 +29,7 @@ import {
   type MinutesTable,
 } from './document.js';
 import { toWinAnsi } from './text.js';
+import { FallbackFonts } from './fonts.js';
 import { svgToPdfPage } from './svg.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -61,33 +63,47 @@ interface Fonts {
 export interface RenderOptions {
   /** Creation/modification date written into the PDF info dictionary (default: now). */
   createdAt?: Date;
+  /** Printed on the signatures page (issue 11): the trust root, the signer's certificate, the audit head. */
+  trust?: { rootFingerprint: string; rootSubject: string; signerFingerprint: string; auditHead: { seq: number; hash: string } };
+  /** Attached as minutes-manifest.json (inside what the PDF signature covers). */
+  manifestJson?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
+/** The fallback fonts of the document each standard font belongs to (set by renderMinutesPdf). */
+const fallbackOf = new WeakMap<PDFFont, FallbackFonts>();
+
+/** Width of text as drawn: standard font runs and fallback font runs (fonts.ts). */
+export function measure(font: PDFFont, s: string, size: number): number {
+  const fb = fallbackOf.get(font);
+  return fb ? fb.width(s, font, size) : font.widthOfTextAtSize(toWinAnsi(s), size);
+}
+
 /** Split text into lines that fit `width` at `size` (words, then characters for long tokens). */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
-  for (const para of toWinAnsi(text).split('\n')) {
+  const fits = (s: string) => measure(font, s, size) <= width;
+  for (const para of text.replace(/\r/g, '').split('\n')) {
     const words = para.split(/ +/).filter((w, i, a) => w.length > 0 || a.length === 1);
     let line = '';
     for (const word of words) {
       const candidate = line.length === 0 ? word : `${line} ${word}`;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
+      if (fits(candidate)) {
         line = candidate;
         continue;
       }
       if (line.length > 0) lines.push(line);
-      // A single token longer than the line (hashes, ids): break it by characters.
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
+      // A single token longer than the line (hashes, ids, CJK text without spaces): break it by characters.
+      let rest = Array.from(word);
+      while (rest.length > 1 && !fits(rest.join(''))) {
         let n = rest.length - 1;
-        while (n > 1 && font.widthOfTextAtSize(rest.slice(0, n), size) > width) n--;
-        lines.push(rest.slice(0, n));
+        while (n > 1 && !fits(rest.slice(0, n).join(''))) n--;
+        lines.push(rest.slice(0, n).join(''));
         rest = rest.slice(n);
       }
-      line = rest;
+      line = rest.join('');
     }
     lines.push(line);
   }
@@ -143,6 +159,7 @@ class Writer {
   constructor(
     readonly doc: PDFDocument,
     readonly f: Fonts,
+    readonly fb: FallbackFonts,
   ) {}
 
   newPage(): void {
@@ -161,7 +178,7 @@ class Writer {
   }
 
   text(s: string, x: number, y: number, font: PDFFont, size: number, color: RGB = INK): void {
-    this.page.drawText(toWinAnsi(s), { x, y, font, size, color });
+    this.fb.draw(this.page, s, { x, y, font, size, color });
   }
 
   line(x1: number, y1: number, x2: number, y2: number, thickness: number, color: RGB = RULE): void {
@@ -351,14 +368,14 @@ class Writer {
  */
 export function columnWidths(t: MinutesTable, f: Pick<Fonts, 'regular' | 'bold'>, size: number, total: number, padX: number): number[] {
   const cellsOf = (i: number): { text: string; font: PDFFont }[] => [
-    { text: toWinAnsi(t.columns[i] ?? ''), font: f.bold },
-    ...t.rows.map((r) => ({ text: toWinAnsi(r[i] ?? ''), font: f.regular })),
+    { text: t.columns[i] ?? '', font: f.bold },
+    ...t.rows.map((r) => ({ text: r[i] ?? '', font: f.regular })),
   ];
   const natural = t.columns.map((_, i) =>
-    Math.min(total * 0.6, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split('\n').map((l) => c.font.widthOfTextAtSize(l, size))))) + 2 * padX,
+    Math.min(total * 0.6, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split('\n').map((l) => measure(c.font, l, size))))) + 2 * padX,
   );
   const minimum = t.columns.map((_, i) =>
-    Math.min(total * 0.4, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split(/\s+/).map((w) => c.font.widthOfTextAtSize(w, size))))) + 2 * padX,
+    Math.min(total * 0.4, Math.max(0, ...cellsOf(i).flatMap((c) => c.text.split(/\s+/).map((w) => measure(c.font, w, size))))) + 2 * padX,
   );
   const sumMin = minimum.reduce((a, b) => a + b, 0);
   if (sumMin >= total) return minimum.map((w) => (w * total) / sumMin);
@@ -633,9 +650,8 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
   w.pages.forEach((page, i) => {
     const [pw, ph] = [page.getWidth(), page.getHeight()];
     const draw = (s: string, x: number, y: number, font: PDFFont, size: number, color: RGB, align: 'left' | 'right' = 'left'): void => {
-      const t = toWinAnsi(s);
-      const xx = align === 'right' ? x - font.widthOfTextAtSize(t, size) : x;
-      page.drawText(t, { x: xx, y, font, size, color });
+      const xx = align === 'right' ? x - measure(font, s, size) : x;
+      w.fb.draw(page, s, { x: xx, y, font, size, color });
     };
     draw(left, MARGIN_X, ph - 44, f.regular, 8, MUTED);
     draw(right, pw - MARGIN_X, ph - 44, f.regular, 8, MUTED, 'right');
@@ -673,8 +689,8 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
     italic: await pdf.embedFont(StandardFonts.HelveticaOblique),
     mono: await pdf.embedFont(StandardFonts.Courier),
   };
-  pdf.setTitle(toWinAnsi(`${doc.title} - ${doc.studyId} - ${doc.meeting.date} - version ${doc.version.number}`));
-  pdf.setSubject(toWinAnsi(`${doc.studyTitle}; snapshot ${doc.snapshot.contentHash}`));
+  pdf.setTitle(`${doc.title} - ${doc.studyId} - ${doc.meeting.date} - version ${doc.version.number}`);
+  pdf.setSubject(`${doc.studyTitle}; snapshot ${doc.snapshot.contentHash}`);
   pdf.setKeywords([doc.studyId, 'dose escalation', 'minutes', `snapshot:${doc.snapshot.contentHash}`].map(toWinAnsi));
   pdf.setProducer('DoseDesk');
   pdf.setCreator('DoseDesk');
@@ -682,7 +698,11 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
   pdf.setCreationDate(createdAt);
   pdf.setModificationDate(createdAt);
 
-  const w = new Writer(pdf, fonts);
+  // Fallback fonts for what WinAnsi cannot encode, embedded (subset) before any drawing.
+  const fb = new FallbackFonts(pdf);
+  for (const f of Object.values(fonts)) fallbackOf.set(f, fb);
+  await fb.prepare(stringsOf({ doc: { ...doc, recordJson: '' }, trust: options.trust ?? null }));
+  const w = new Writer(pdf, fonts, fb);
   titlePage(w, doc);
   attendanceSection(w, doc);
   dataSection(w, doc);
@@ -693,6 +713,7 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
   actionsSection(w, doc);
   await figuresSection(w, doc);
   signaturesSection(w, doc);
+  if (options.trust) trustBlock(w, options.trust);
   headersAndFooters(w, doc);
 
   await pdf.attach(new TextEncoder().encode(doc.recordJson), RECORD_ATTACHMENT_NAME, {
@@ -701,5 +722,40 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
     creationDate: createdAt,
     modificationDate: createdAt,
   });
+  if (options.manifestJson !== undefined) {
+    await pdf.attach(new TextEncoder().encode(options.manifestJson), MANIFEST_NAME, {
+      mimeType: RECORD_ATTACHMENT_MIME,
+      description: 'DoseDesk trust manifest: record hash, trust root, signing certificate, audit chain head',
+      creationDate: createdAt,
+      modificationDate: createdAt,
+    });
+  }
   return pdf.save({ useObjectStreams: false });
+}
+
+const MANIFEST_NAME = 'minutes-manifest.json';
+
+/** Every string in a value (the texts the minutes may print). */
+function stringsOf(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => stringsOf(x, out));
+  else if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) Object.values(v).forEach((x) => stringsOf(x, out));
+  return out;
+}
+
+/** How to check the file, with the trust root's fingerprint (issue 11): printed after the signatures. */
+function trustBlock(w: Writer, t: NonNullable<RenderOptions['trust']>): void {
+  w.label('Verification of this file', 120);
+  w.paragraph(
+    'This PDF carries a digital signature by the exporting user with a certificate issued by the organisation trust root below. ' +
+      'Check it with "dosedesk minutes verify FILE.pdf"; on another machine add "--trust ROOT.pem" (written by "dosedesk minutes export-trust"). ' +
+      'The file is genuine only if the root\'s fingerprint matches the one your organisation published.',
+    { size: 8.5, color: MUTED, leading: 11.5, after: 6 },
+  );
+  w.keyValues([
+    ['Trust root', t.rootSubject],
+    ['Trust root SHA-256', t.rootFingerprint, w.f.mono],
+    ['Signing certificate SHA-256', t.signerFingerprint, w.f.mono],
+    ['Audit trail anchored at', `entry ${t.auditHead.seq}, hash ${t.auditHead.hash}`, w.f.mono],
+  ]);
 }

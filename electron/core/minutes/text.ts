@@ -128,3 +128,8 @@ export function toWinAnsi(input: string): string {
   }
   return out;
 }
+
+/** Characters mapped on purpose (≥ → ">=", λ → "lambda", thin space → space…): kept so clinical text reads the same. */
+export function hasExplicitWinAnsi(ch: string): boolean {
+  return REPLACEMENTS[ch] !== undefined || GREEK[ch] !== undefined;
+}

@@ -26,6 +26,7 @@ import {
   decodePDFRawStream,
 } from 'pdf-lib';
 import { RECORD_ATTACHMENT_NAME } from './document.js';
+import { checkChain, type ChainCheck, type TrustStore } from './authority.js';
 
 export interface VerifiedSignature {
   /** 1-based, in the order the signatures were applied (by the end of their signed range). */
@@ -46,6 +47,8 @@ export interface VerifiedSignature {
   certificateSubject: string;
   /** SHA-256 fingerprint (hex) of the signer's certificate. */
   certificateFingerprint: string;
+  /** Whether the certificate chains to a trusted DoseDesk root (null when no trust store was given). */
+  chain: ChainCheck | null;
 }
 
 export interface MinutesVerification {
@@ -55,7 +58,14 @@ export interface MinutesVerification {
   lastCoversWholeFile: boolean;
   record: unknown | null;
   recordAttachmentFound: boolean;
+  /** The trust manifest (minutes-manifest.json) of minutes exported with a trust root; null for legacy files. */
+  manifest: unknown | null;
   problems: string[];
+}
+
+export interface VerifyOptions {
+  /** Trusted roots and pinned legacy certificates; without it no chain is checked. */
+  trust?: TrustStore;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,6 +161,8 @@ interface Pkcs7Check {
   certificateSubject: string;
   certificateCommonName: string;
   certificateFingerprint: string;
+  /** The signer's certificate as parsed (with its original TBS bytes, for the chain check). */
+  certificate: forge.pki.Certificate | null;
   error?: string;
 }
 
@@ -201,6 +213,7 @@ export function checkPkcs7(der: Buffer, signedBytes: Buffer): Pkcs7Check {
     certificateSubject: '',
     certificateCommonName: '',
     certificateFingerprint: '',
+    certificate: null,
     error,
   });
   let msg: { certificates?: forge.pki.Certificate[]; rawCapture?: { signerInfos?: forge.asn1.Asn1[] } };
@@ -265,6 +278,7 @@ export function checkPkcs7(der: Buffer, signedBytes: Buffer): Pkcs7Check {
     certificateSubject: subjectString(cert),
     certificateCommonName: cn ? String(cn.value) : '',
     certificateFingerprint: fingerprint,
+    certificate: cert,
   };
 }
 
@@ -305,7 +319,7 @@ export function findAttachment(doc: PDFDocument, fileName: string): Uint8Array |
 // ---------------------------------------------------------------------------------------------
 
 /** Verify signed minutes: signatures, whole-file coverage, and the attached record. */
-export async function verifyMinutesPdf(bytes: Uint8Array): Promise<MinutesVerification> {
+export async function verifyMinutesPdf(bytes: Uint8Array, options: VerifyOptions = {}): Promise<MinutesVerification> {
   const buf = asBuffer(bytes);
   const problems: string[] = [];
   let doc: PDFDocument | null = null;
@@ -345,6 +359,7 @@ export async function verifyMinutesPdf(bytes: Uint8Array): Promise<MinutesVerifi
       byteRange: [a ?? NaN, b ?? NaN, c ?? NaN, d ?? NaN],
       certificateSubject: '',
       certificateFingerprint: '',
+      chain: null,
     };
     if (!wellFormed) {
       problems.push(`${who(raw.name)}: its byte range [${raw.byteRange.join(' ')}] does not match the file (the file was cut or rearranged)`);
@@ -363,8 +378,10 @@ export async function verifyMinutesPdf(bytes: Uint8Array): Promise<MinutesVerifi
       signatureValid: check.signatureValid,
       certificateSubject: check.certificateSubject,
       certificateFingerprint: check.certificateFingerprint,
+      chain: options.trust && check.certificate ? checkChain(check.certificate, check.certificateFingerprint, options.trust, check.signingTime ? new Date(check.signingTime) : null) : null,
     };
     signatures.push(sig);
+    if (sig.chain?.status === 'untrusted') problems.push(`${who(sig.name)}: its certificate is not trusted: ${sig.chain.detail}`);
     if (check.error) problems.push(`${who(sig.name)}: ${check.error}`);
     if (!check.digestValid) problems.push(`${who(sig.name)}: the signed bytes changed (digest mismatch)`);
     else if (!check.signatureValid && !check.error) problems.push(`${who(sig.name)}: the signature does not verify with its certificate`);
@@ -383,9 +400,28 @@ export async function verifyMinutesPdf(bytes: Uint8Array): Promise<MinutesVerifi
     }
   }
 
+  // Every revision after the first may add nothing but a signature (ISO 32000-1 §12.8.2.2 DocMDP
+  // spirit): revision k = the bytes up to the end of signature k's range.
+  for (let k = 1; k < signatures.length; k++) {
+    const prevEnd = signatures[k - 1]!.byteRange[2] + signatures[k - 1]!.byteRange[3];
+    const end = signatures[k]!.byteRange[2] + signatures[k]!.byteRange[3];
+    if (!Number.isFinite(prevEnd) || !Number.isFinite(end) || end > buf.length || prevEnd >= end) continue;
+    const changes = await revisionChanges(bytes.subarray(0, prevEnd), bytes.subarray(0, end));
+    for (const c of changes) problems.push(`revision ${k + 1} (with signature ${k + 1}, ${signatures[k]!.name || 'unnamed'}) changes more than a signature: ${c}`);
+  }
+
   let record: unknown | null = null;
+  let manifest: unknown | null = null;
   let recordAttachmentFound = false;
   if (doc) {
+    const man = findAttachment(doc, MANIFEST_ATTACHMENT_NAME);
+    if (man) {
+      try {
+        manifest = JSON.parse(new TextDecoder().decode(man));
+      } catch {
+        problems.push(`the attached ${MANIFEST_ATTACHMENT_NAME} is not valid JSON`);
+      }
+    }
     const att = findAttachment(doc, RECORD_ATTACHMENT_NAME);
     if (att) {
       recordAttachmentFound = true;
@@ -398,7 +434,95 @@ export async function verifyMinutesPdf(bytes: Uint8Array): Promise<MinutesVerifi
   }
   if (!recordAttachmentFound) problems.push(`the machine-readable record (${RECORD_ATTACHMENT_NAME}) is not attached`);
 
-  return { intact: problems.length === 0, signatures, lastCoversWholeFile, record, recordAttachmentFound, problems };
+  return { intact: problems.length === 0, signatures, lastCoversWholeFile, record, recordAttachmentFound, manifest, problems };
+}
+
+/** The trust manifest attached to minutes exported with a trust root (see app.ts MinutesManifest). */
+export const MANIFEST_ATTACHMENT_NAME = 'minutes-manifest.json';
+
+// ---------------------------------------------------------------------------------------------
+// What a later revision changed
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** A comparable JSON-able form of a PDF object, references resolved, streams by decoded SHA-256. */
+function canon(doc: PDFDocument, obj: unknown, skip: readonly string[] = [], depth = 0): unknown {
+  if (depth > 40) return '…';
+  const o = obj instanceof PDFRef ? doc.context.lookup(obj) : obj;
+  if (o instanceof PDFDict) {
+    const out: Record<string, unknown> = {};
+    const keys = o.keys().map((k) => k.asString()).sort();
+    for (const k of keys) if (!skip.includes(k) && k !== '/Parent' && k !== '/P') out[k] = canon(doc, o.get(PDFName.of(k.slice(1))), [], depth + 1);
+    return out;
+  }
+  if (o instanceof PDFArray) return o.asArray().map((v) => canon(doc, v, [], depth + 1));
+  if (o instanceof PDFRawStream) {
+    let data: Uint8Array;
+    try {
+      data = decodePDFRawStream(o).decode();
+    } catch {
+      data = o.contents;
+    }
+    return { stream: canon(doc, o.dict, ['/Length', '/Filter', '/DecodeParms'], depth + 1), sha256: sha(data) };
+  }
+  if (o instanceof PDFString || o instanceof PDFHexString) return `(${o.decodeText()})`;
+  if (o instanceof PDFNumber) return o.asNumber();
+  return o === undefined ? null : String(o);
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** An invisible signature widget: Widget, FT Sig, a zero-area Rect, no visible appearance. */
+function isInvisibleSignatureWidget(doc: PDFDocument, annot: PDFDict): boolean {
+  const name = (k: string) => annot.lookupMaybe(PDFName.of(k), PDFName)?.asString();
+  if (name('Subtype') !== '/Widget' || name('FT') !== '/Sig') return false;
+  const rect = annot.lookupMaybe(PDFName.of('Rect'), PDFArray);
+  const r = rect ? rect.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : NaN)) : [0, 0, 0, 0];
+  if (r.length !== 4 || (Math.abs(r[2]! - r[0]!) > 0 && Math.abs(r[3]! - r[1]!) > 0)) return false;
+  const ap = annot.lookupMaybe(PDFName.of('AP'), PDFDict);
+  const n = ap?.get(PDFName.of('N'));
+  const stream = n instanceof PDFRef ? doc.context.lookup(n) : n;
+  if (stream instanceof PDFRawStream) {
+    try {
+      if (new TextDecoder().decode(decodePDFRawStream(stream).decode()).trim() !== '') return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * What the later revision `cur` changed, beyond adding an invisible signature field, compared with
+ * the earlier revision `prev` (its prefix): the document catalog (but the AcroForm), the page count,
+ * each page (content streams, resources, boxes) and its annotations, and the form's fields.
+ */
+export async function revisionChanges(prev: Uint8Array, cur: Uint8Array): Promise<string[]> {
+  const load = (b: Uint8Array) => PDFDocument.load(b, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+  let a: PDFDocument;
+  let b: PDFDocument;
+  try {
+    [a, b] = [await load(prev), await load(cur)];
+  } catch (e) {
+    return [`a revision cannot be read (${(e as Error).message})`];
+  }
+  const out: string[] = [];
+  if (!same(canon(a, a.catalog, ['/AcroForm', '/Pages']), canon(b, b.catalog, ['/AcroForm', '/Pages']))) out.push('the document catalog changed (attachments, names, actions or outlines)');
+  const pa = a.getPages();
+  const pb = b.getPages();
+  if (pa.length !== pb.length) out.push(`the page count changed from ${pa.length} to ${pb.length}`);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (!same(canon(a, pa[i]!.node, ['/Annots']), canon(b, pb[i]!.node, ['/Annots']))) out.push(`page ${i + 1}'s content or resources changed (something was drawn on it)`);
+    const annA = pa[i]!.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? [];
+    const annB = pb[i]!.node.lookupMaybe(PDFName.of('Annots'), PDFArray)?.asArray() ?? [];
+    const before = annA.map((x) => canon(a, x));
+    for (let j = 0; j < annB.length; j++) {
+      if (j < before.length && same(before[j], canon(b, annB[j]))) continue;
+      const ann = annB[j] instanceof PDFRef ? b.context.lookup(annB[j] as PDFRef) : annB[j];
+      if (j < before.length || !(ann instanceof PDFDict) || !isInvisibleSignatureWidget(b, ann)) out.push(`page ${i + 1} gained or changed an annotation that is not an invisible signature field`);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,4 +595,63 @@ export async function pdfsigReport(path: string, pdfsigPath = 'pdfsig'): Promise
     const output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
     return { available: true, exitCode: typeof err.code === 'number' ? err.code : null, output, signatures: parsePdfsigOutput(output) };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visible pages against the pages rendered from the record
+
+/**
+ * A page's drawing as comparable text: its decoded content streams with the resource names (random
+ * per render in pdf-lib) replaced by what they stand for — a font by its base font name without the
+ * subset tag, an XObject or graphics state by its order of first use.
+ */
+function pageDrawing(doc: PDFDocument, pageIndex: number): string {
+  const page = doc.getPages()[pageIndex]!;
+  const node = page.node;
+  const contents = node.get(PDFName.of('Contents'));
+  const streams: PDFRawStream[] = [];
+  const add = (o: unknown) => {
+    const x = o instanceof PDFRef ? doc.context.lookup(o) : o;
+    if (x instanceof PDFRawStream) streams.push(x);
+    else if (x instanceof PDFArray) x.asArray().forEach(add);
+  };
+  add(contents);
+  let text = streams
+    .map((st) => {
+      try {
+        return Buffer.from(decodePDFRawStream(st).decode()).toString('latin1');
+      } catch {
+        return Buffer.from(st.contents).toString('latin1');
+      }
+    })
+    .join('\n');
+  const res = node.Resources();
+  const fonts = res?.lookupMaybe(PDFName.of('Font'), PDFDict);
+  const names = new Map<string, string>();
+  for (const [k, v] of fonts?.entries() ?? []) {
+    const f = v instanceof PDFRef ? doc.context.lookup(v) : v;
+    const base = f instanceof PDFDict ? f.lookupMaybe(PDFName.of('BaseFont'), PDFName)?.asString() ?? '?' : '?';
+    names.set(k.asString(), `/Font(${base.replace(/^\/[A-Z]{6}\+/, '/')})`);
+  }
+  let n = 0;
+  for (const cat of ['XObject', 'ExtGState', 'Pattern', 'Shading']) {
+    const d = res?.lookupMaybe(PDFName.of(cat), PDFDict);
+    for (const [k] of d?.entries() ?? []) if (!names.has(k.asString())) names.set(k.asString(), `/${cat}(${n++})`);
+  }
+  // Longest names first so that /F1-12 is not replaced inside /F1-123.
+  for (const [k, v] of [...names].sort((a, b) => b[0].length - a[0].length)) text = text.split(k).join(v);
+  return text;
+}
+
+/** Compare each page of `file` with the same page of `rendered`; returns the 1-based pages that differ. */
+export async function comparePages(file: Uint8Array, rendered: Uint8Array): Promise<{ compared: number; differing: number[] }> {
+  const a = await PDFDocument.load(file, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+  const b = await PDFDocument.load(rendered, { updateMetadata: false });
+  const na = a.getPageCount();
+  const nb = b.getPageCount();
+  const differing: number[] = [];
+  for (let i = 0; i < Math.max(na, nb); i++) {
+    if (i >= na || i >= nb || pageDrawing(a, i) !== pageDrawing(b, i)) differing.push(i + 1);
+  }
+  return { compared: Math.max(na, nb), differing };
 }

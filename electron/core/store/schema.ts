@@ -303,6 +303,49 @@ BEGIN SELECT RAISE(ABORT, 'a signing identity never changes: retire it and creat
 `);
     },
   },
+  {
+    version: 5,
+    name: 'trust: the organisation signing authority (trust root) and signed audit checkpoints',
+    up: (db) => {
+      db.exec(`
+-- The installation's signing authority (electron/core/minutes/authority.ts): a self-signed CA
+-- certificate whose private key lives in a 0600 file beside the database (never in it). Users' PDF
+-- signing certificates are issued by it; minutes.verify trusts what chains to it.
+CREATE TABLE signing_authority (
+  authority_id INTEGER PRIMARY KEY,
+  certificate TEXT NOT NULL,
+  fingerprint TEXT NOT NULL UNIQUE,
+  key_file TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER signing_authority_no_delete BEFORE DELETE ON signing_authority
+BEGIN SELECT RAISE(ABORT, 'the signing authority is never deleted'); END;
+CREATE TRIGGER signing_authority_no_update BEFORE UPDATE ON signing_authority
+BEGIN SELECT RAISE(ABORT, 'the signing authority never changes'); END;
+
+-- Audit checkpoints (electron/core/audit/anchor.ts): the head of the audit chain (seq, hash) at an
+-- e-signature or a minutes export, signed with the authority's key, so that truncating, rewriting
+-- or emptying the chain is detected once a checkpoint exists.
+CREATE TABLE audit_checkpoint (
+  checkpoint_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT,
+  authority_fingerprint TEXT NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
+BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+
+-- The audit head (JSON {seq, hash}) inside each e-signature's signed payload (shared/meeting.ts).
+ALTER TABLE meeting_signature ADD COLUMN audit_head TEXT;
+`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -58,6 +58,7 @@ export function UsersView(_props: ViewProps) {
         </p>
       )}
       {error !== null && <ErrorState title="The accounts could not be read" error={error} onRetry={() => setReload((r) => r + 1)} />}
+      <TrustRootCard />
       {users === null && error === null && <LoadingState what="accounts" />}
       {users && users.length > 0 && (
         <div className="table-wrap">
@@ -253,5 +254,57 @@ function CreateUser({ settings, onCreated }: { settings: Settings | null; onCrea
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The organisation trust root (issue 11): the CA that issues every signing certificate; its
+ * fingerprint is printed in every minutes PDF and is what readers compare. The trust file lets
+ * another machine verify the minutes (dosedesk minutes verify --trust).
+ */
+function TrustRootCard() {
+  const [root, setRoot] = useState<{ fingerprint: string; subject: string; createdAt: string; keyOk: boolean; problem: string | null; keyFile: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    invoke('minutes.trustRoot', {}).then(setRoot, (e) => setError(errorText(e)));
+  }, []);
+  const download = async () => {
+    try {
+      const t = await invoke('minutes.exportTrust', {});
+      const url = URL.createObjectURL(new Blob([t.pem], { type: 'application/x-pem-file' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'dosedesk-trust-root.pem';
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section className="card" data-testid="trust-root" aria-labelledby="trust-root-title">
+      <h2 id="trust-root-title">Organisation trust root</h2>
+      <p className="muted">Every signing certificate is issued by this installation's own signing authority. Its fingerprint is printed in every minutes PDF: publish it, so that readers can tell genuine minutes from re-signed ones.</p>
+      {error && <p className="form-problem" role="alert">{error}</p>}
+      {root && (
+        <dl className="facts-inline">
+          <div>
+            <dt>Root</dt>
+            <dd>{root.subject} · created {whenText(root.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>SHA-256 fingerprint</dt>
+            <dd className="mono" data-testid="trust-root-fingerprint">{root.fingerprint}</dd>
+          </div>
+          <div>
+            <dt>Key file</dt>
+            <dd className={root.keyOk ? '' : 'form-problem'}>{root.keyOk ? `${root.keyFile} (present, matches)` : root.problem}</dd>
+          </div>
+        </dl>
+      )}
+      <button type="button" className="btn" onClick={() => void download()} data-testid="trust-root-export">
+        Export trust file…
+      </button>
+    </section>
   );
 }

@@ -323,7 +323,13 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
   return (
     <div className="verification" data-testid="verification" data-intact={v.intact}>
       <p className={`banner ${v.intact ? 'banner-success' : 'banner-danger'}`} role="status">
-        <strong data-testid="verification-verdict">{v.intact ? 'Intact: every signature is valid and the last one covers the whole file.' : 'Not intact: the file no longer matches what was signed.'}</strong>
+        <strong data-testid="verification-verdict">
+          {v.status === 'intact'
+            ? 'Intact: every signature is valid and chains to a trusted DoseDesk root, nothing was added after signing, and every page is as the attached record says.'
+            : v.status === 'legacy'
+              ? 'Intact (legacy): exported before the trust root, signed with a known self-signed DoseDesk certificate, not chained to a root.'
+              : 'Not intact: the file no longer matches what was signed, or its signer is not trusted.'}
+        </strong>
         <span className="banner-meta">
           {' '}
           · {v.bytes.toLocaleString('en-US')} bytes · SHA-256 <span className="mono">{shortHash(v.sha256)}</span>…
@@ -390,6 +396,7 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
             <th scope="col">Reason</th>
             <th scope="col">Digest</th>
             <th scope="col">Covers the whole file</th>
+            <th scope="col">Trust</th>
           </tr>
         </thead>
         <tbody>
@@ -401,15 +408,23 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
               <td>{s.reason}</td>
               <td className={s.digestValid && s.signatureValid ? 'ok' : 'form-problem'}>{s.digestValid && s.signatureValid ? 'valid' : 'INVALID'}</td>
               <td>{s.coversWholeFile ? 'yes' : 'no'}</td>
+              <td className={s.trust === 'untrusted' ? 'form-problem' : s.trust === 'chained' ? 'ok' : ''} title={s.trustDetail} data-testid="verification-trust">
+                {s.trust === 'chained' ? 'chained' : s.trust === 'legacy' ? 'legacy' : 'NOT TRUSTED'}
+              </td>
             </tr>
           ))}
           {v.signatures.length === 0 && (
             <tr>
-              <td colSpan={6}>No PDF signature in the file.</td>
+              <td colSpan={7}>No PDF signature in the file.</td>
             </tr>
           )}
         </tbody>
       </table>
+      <p className="muted" data-testid="verification-roots">
+        Trusted roots: {v.trustRoots.length ? v.trustRoots.map((r) => `${r.subject} (SHA-256 ${r.fingerprint}, ${r.source})`).join('; ') : 'none'}
+        {v.pages ? ` · pages compared with the record: ${v.pages.compared}${v.pages.differing.length ? `, differing: ${v.pages.differing.join(', ')}` : ', all match'}` : ''}
+        {v.auditHead ? ` · audit trail anchored at entry ${v.auditHead.seq}` : ''}
+      </p>
       {v.pdfsig?.available && (
         <details>
           <summary>poppler pdfsig output</summary>
@@ -421,6 +436,7 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
 }
 
 export function VerifyPanel() {
+  const [trustPem, setTrustPem] = useState<{ name: string; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<{ name: string; v: MinutesVerifyResult } | null>(null);
@@ -430,7 +446,7 @@ export function VerifyPanel() {
     setError(null);
     setResult(null);
     try {
-      const v = await invoke('minutes.verify', { pdfBase64: await fileToBase64(f) });
+      const v = await invoke('minutes.verify', { pdfBase64: await fileToBase64(f), ...(trustPem ? { trustPem: [trustPem.text] } : {}) });
       setResult({ name: f.name, v });
     } catch (err) {
       setError(errorText(err));
@@ -445,6 +461,20 @@ export function VerifyPanel() {
       <label className="file-btn btn">
         Choose a PDF…
         <input className="visually-hidden-input" type="file" accept="application/pdf,.pdf" onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ''; }} data-testid="verify-file" />
+      </label>{' '}
+      <label className="file-btn btn" title="The trust file of the installation that exported the minutes (dosedesk minutes export-trust)">
+        {trustPem ? `Trust file: ${trustPem.name}` : 'Trust file of another installation…'}
+        <input
+          className="visually-hidden-input"
+          type="file"
+          accept=".pem,.crt,text/plain"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void f.text().then((text) => setTrustPem({ name: f.name, text }));
+          }}
+          data-testid="verify-trust-file"
+        />
       </label>
       {busy && <span className="muted"> Verifying…</span>}
       {error && (

@@ -63,7 +63,7 @@ function toIssue(severity: 'warning' | 'error', code: string, l: Location): Impo
   return {
     severity,
     code,
-    file: l.file,
+    file: l.entry !== undefined ? `${l.file}: ${l.entry}` : l.file,
     row: l.row ?? null,
     line: l.line ?? null,
     column: l.column ?? null,
@@ -200,6 +200,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
     for (const p of planned) {
       const reader = createReader(p.format, p.src.name, p.src.open());
       const header = await reader.header();
+      if (p.src.notes) header.notes.push(...p.src.notes); // e.g. the real path behind a symbolic link
       readers.set(p, { header, batches: reader.batches() });
       const declared = header.datasetName?.toUpperCase();
       if (!p.domain) p.domain = declared && DOMAIN_NAME.test(declared) ? declared : null;

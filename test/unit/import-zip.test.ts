@@ -127,12 +127,75 @@ describe('zip snapshots are read through their central directory', () => {
     expect((await refused(buildZip(specs({ 'ex.csv': { method: 12 } })).bytes)).found).toBe('method 12 (bzip2)');
   });
 
+  it('an entry removed from the central directory (its data still in the archive) is refused', async () => {
+    const z = buildZip(specs());
+    const ae = z.entries.find((e) => e.name === 'ae.csv')!;
+    const dm = z.entries.find((e) => e.name === 'dm.csv')!;
+    // Rebuild the directory without ae.csv: drop its header and fix the end record's count, size and offset.
+    const cd = z.bytes.subarray(z.cdOffset, z.eocdOffset);
+    const aeCd = cd.subarray(ae.cdOffset - z.cdOffset, dm.cdOffset - z.cdOffset);
+    const newCd = Buffer.concat([cd.subarray(0, ae.cdOffset - z.cdOffset), cd.subarray(ae.cdOffset - z.cdOffset + aeCd.length)]);
+    const eocd = Buffer.from(z.bytes.subarray(z.eocdOffset));
+    eocd.writeUInt16LE(3, 8);
+    eocd.writeUInt16LE(3, 10);
+    eocd.writeUInt32LE(newCd.length, 12);
+    const e = await refused(Buffer.concat([z.bytes.subarray(0, z.cdOffset), newCd, eocd]));
+    expect(e).toMatchObject({ file: 'snap.zip', expected: 'the start of the archive followed by entry "dm.csv"' });
+    expect(e.found).toContain('no entry of the central directory holds');
+  });
+
   it('data before the archive or after its end record is refused', async () => {
     const z = buildZip(specs());
     const pre = await refused(Buffer.concat([Buffer.from('#!/bin/sh\n'), z.bytes]));
     expect(pre.found).toContain('other data between them');
     const post = await refused(Buffer.concat([z.bytes, Buffer.from('trailing')]));
     expect(post.expected).toContain('central directory');
+  });
+});
+
+describe('zips written by common tools', () => {
+  const has = (cmd: string): boolean => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${cmd}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it.skipIf(!has('zip'))('Info-ZIP: with folder entries, forced ZIP64 (-fz), and read from a pipe (ZIP64 end record)', async () => {
+    const snap = miniSnapshot(path.join(dir, 'snap'));
+    execFileSync('zip', ['-qr', path.join(dir, 'plain.zip'), 'snap'], { cwd: dir });
+    execFileSync('zip', ['-qr', '-fz', path.join(dir, 'z64.zip'), 'snap'], { cwd: dir });
+    const plain = await core.call('snapshot.import', { path: path.join(dir, 'plain.zip') });
+    expect(plain.status).toBe('imported');
+    expect(plain.domains.AE?.rows).toBe(2);
+    // Same files, so the same content hash: reported as a duplicate (not refused).
+    expect((await core.call('snapshot.import', { path: path.join(dir, 'z64.zip') })).status).toBe('duplicate');
+    execFileSync('sh', ['-c', `zip -q - - < ae.csv > ${JSON.stringify(path.join(dir, 'pipe.zip'))}`], { cwd: snap });
+    const src = await openSnapshotSource(path.join(dir, 'pipe.zip'));
+    const chunks: Buffer[] = [];
+    for await (const c of src.files[0]!.open()) chunks.push(Buffer.from(c));
+    expect(Buffer.concat(chunks).equals(files['ae.csv']!)).toBe(true);
+  });
+
+  it.skipIf(!has('python3'))("Python's zipfile writing to a stream (data descriptors after each entry)", async () => {
+    const out = path.join(dir, 'py.zip');
+    const script = `
+import sys, zipfile, os
+class W:
+    def __init__(s, f): s.f = f
+    def write(s, b): return s.f.write(b)
+    def flush(s): s.f.flush()
+src = sys.argv[1]
+with open(sys.argv[2], 'wb') as f, zipfile.ZipFile(W(f), 'w', zipfile.ZIP_DEFLATED) as z:
+    for n in sorted(os.listdir(src)):
+        with z.open(n, 'w') as e, open(os.path.join(src, n), 'rb') as i: e.write(i.read())
+`;
+    execFileSync('python3', ['-c', script, miniSnapshot(path.join(dir, 'snap')), out]);
+    expect(fs.readFileSync(out).readUInt16LE(6) & 8).toBe(8); // flag bit 3: data descriptor
+    const r = await core.call('snapshot.import', { path: out });
+    expect(r.status).toBe('imported');
+    expect(r.domains.AE?.rows).toBe(2);
   });
 });
 

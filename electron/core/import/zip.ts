@@ -33,6 +33,8 @@ export interface ZipEntry {
   /** The name's bytes as stored (compared with the local header's). */
   rawName: Buffer;
   method: number;
+  /** General purpose flags (bit 3: a data descriptor follows the data). */
+  flags: number;
   crc32: number;
   compressedSize: number;
   size: number;
@@ -106,12 +108,13 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   let cdEnd = eocdOffset;
-  if (entries === 0xffff || entriesOnDisk === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    // ZIP64: the locator sits just before the end record and points to the ZIP64 end record.
-    const locAt = eocdOffset - 20;
-    const loc = locAt >= 0 ? readAt(fd, locAt, 20) : Buffer.alloc(0);
-    if (loc.length < 20 || loc.readUInt32LE(0) !== SIG_EOCD64_LOCATOR)
-      throw refuse({ offset: Math.max(0, locAt), expected: 'a ZIP64 end-of-central-directory locator', found: 'none' });
+  // ZIP64: a locator just before the end record points to the ZIP64 end record. Tools write it when
+  // a field overflows, and some (Info-ZIP reading a pipe) whenever they like.
+  const locAt = eocdOffset - 20;
+  const loc = locAt >= 0 ? readAt(fd, locAt, 20) : Buffer.alloc(0);
+  const hasLocator = loc.length === 20 && loc.readUInt32LE(0) === SIG_EOCD64_LOCATOR;
+  if (hasLocator || entries === 0xffff || entriesOnDisk === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    if (!hasLocator) throw refuse({ offset: Math.max(0, locAt), expected: 'a ZIP64 end-of-central-directory locator', found: 'none' });
     const at = u64(loc, 8);
     const rec = readAt(fd, at, 56);
     if (rec.length < 56 || rec.readUInt32LE(0) !== SIG_EOCD64)
@@ -134,6 +137,7 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
 
   const cd = readAt(fd, cdOffset, cdSize);
   const list: ZipEntry[] = [];
+  const folders: ZipEntry[] = [];
   const names = new Set<string>();
   let total = 0;
   let p = 0;
@@ -183,7 +187,10 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
     const where = { entry: name, offset: at };
     if (names.has(name)) throw refuse({ ...where, expected: 'each entry once in the central directory', found: `"${name}" listed twice` });
     names.add(name);
-    if (name.endsWith('/')) continue; // a folder
+    if (name.endsWith('/')) {
+      folders.push({ name, rawName: nameBytes, method, flags, crc32, compressedSize, size, headerOffset, dataOffset: -1 });
+      continue; // a folder: no data to read
+    }
     if (flags & 1) throw refuse({ ...where, expected: 'an entry that is not encrypted', found: 'an encrypted entry' });
     if (method !== 0 && method !== 8)
       throw refuse({ ...where, expected: 'compression method 0 (stored) or 8 (deflated)', found: `method ${method}${METHODS[method] ? ` (${METHODS[method]})` : ''}` });
@@ -194,13 +201,14 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
     total += size;
     if (total > limits.maxTotalBytes)
       throw refuse({ ...where, expected: `at most ${sizeText(limits.maxTotalBytes)} uncompressed in all`, found: `${sizeText(total)} up to this entry` });
-    list.push({ name, rawName: nameBytes, method, crc32, compressedSize, size, headerOffset, dataOffset: -1 });
+    list.push({ name, rawName: nameBytes, method, flags, crc32, compressedSize, size, headerOffset, dataOffset: -1 });
   }
   if (p !== cd.length)
     throw refuse({ offset: cdOffset + p, expected: `${entries} central directory headers filling the directory`, found: `${cd.length - p} bytes more` });
 
   // Local headers: where each entry's data starts, and the same name as in the directory.
-  for (const e of list) {
+  const all = [...list, ...folders];
+  for (const e of all) {
     const h = readAt(fd, e.headerOffset, 30);
     if (h.length < 30 || h.readUInt32LE(0) !== SIG_LOCAL)
       throw refuse({ entry: e.name, offset: e.headerOffset, expected: 'a local file header where the central directory says', found: h.length < 30 ? 'the end of the file' : 'other bytes' });
@@ -212,13 +220,28 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
     if (e.dataOffset + e.compressedSize > cdOffset)
       throw refuse({ entry: e.name, offset: e.dataOffset, expected: `${e.compressedSize} bytes of data before the central directory (byte ${cdOffset})`, found: 'data running into it' });
   }
-  // Entries sharing bytes are a known zip-bomb construction, never produced by zip tools.
-  const byOffset = [...list].sort((a, b) => a.headerOffset - b.headerOffset);
-  for (let k = 1; k < byOffset.length; k++) {
-    const prev = byOffset[k - 1]!;
-    const cur = byOffset[k]!;
-    if (prev.dataOffset + prev.compressedSize > cur.headerOffset)
-      throw refuse({ entry: cur.name, offset: cur.headerOffset, expected: 'entries that do not overlap', found: `it overlaps the data of "${prev.name}"` });
+  // The entries must tile the archive up to the directory: bytes no entry owns are an entry removed
+  // from the directory (or damage), and entries sharing bytes are a known zip-bomb construction.
+  const byOffset = all.sort((a, b) => a.headerOffset - b.headerOffset);
+  let expectedAt = 0;
+  let prev: ZipEntry | undefined;
+  for (const e of [...byOffset, undefined]) {
+    const at = e ? e.headerOffset : cdOffset;
+    const gap = at - expectedAt;
+    // A data descriptor (flag bit 3, §4.3.9): CRC and sizes after the data, 12 or 20 bytes, 16 or 24 with its signature.
+    const descriptor = prev && prev.flags & 8 ? (readAt(fd, expectedAt, 4).readUInt32LE(0) === 0x08074b50 ? [16, 24] : [12, 20]) : [];
+    if (gap < 0)
+      throw refuse({ entry: e?.name ?? prev?.name, offset: at, expected: 'entries that do not overlap', found: `${e ? 'it' : 'the central directory'} overlaps the data of "${prev?.name}"` });
+    if (gap > 0 && !descriptor.includes(gap))
+      throw refuse({
+        offset: expectedAt,
+        expected: `the ${prev ? `end of entry "${prev.name}"` : 'start of the archive'} followed by ${e ? `entry "${e.name}"` : 'the central directory'}`,
+        found: `${gap} bytes that no entry of the central directory holds (an entry removed from the directory, or damage)`,
+      });
+    if (e) {
+      expectedAt = e.dataOffset + e.compressedSize;
+      prev = e;
+    }
   }
   return list;
 }

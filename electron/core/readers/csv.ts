@@ -7,7 +7,7 @@
 // character is looked at once (linear time), and a field or a record longer than the limits below
 // is refused with its file, row, line and byte offset (bounded memory).
 import { Buffer } from 'node:buffer';
-import { LocatedError } from '../import/errors.js';
+import { LocatedError, type Location } from '../import/errors.js';
 import { BATCH_ROWS, hexBytes, InvalidUtf8, Utf8Chunks } from './text.js';
 import type { ByteSource, Cell, ColumnMeta, DatasetHeader, DatasetReader, RowBatch } from './types.js';
 
@@ -185,22 +185,27 @@ export class CsvParser {
 
   /** Counts `k` characters of the current record, refusing a record over the limit. */
   private take(s: string, at: number, k: number): void {
+    const room = this.limits.maxRecordChars - this.recordChars;
     this.recordChars += k;
-    if (this.recordChars > this.limits.maxRecordChars)
-      throw this.limitError(s, at, `a record of at most ${this.limits.maxRecordChars} characters`, `a record longer than that (from line ${this.line})`, false);
+    if (k > room)
+      throw this.limitError(s, at + room, `a record of at most ${this.limits.maxRecordChars} characters`, `a record longer than that (from line ${this.line})`, this.line);
   }
 
-  private appendField(s: string, from: number, to: number): void {
+  private appendField(s: string, from: number, to: number, quoted = false): void {
     if (to === from) return;
-    if (this.field.length + (to - from) > this.limits.maxFieldChars)
-      throw this.limitError(s, from + (this.limits.maxFieldChars - this.field.length), `a field of at most ${this.limits.maxFieldChars} characters`, 'a longer field', true);
+    const room = this.limits.maxFieldChars - this.field.length;
+    if (to - from > room) {
+      const at = from + room;
+      const line = this.curLine + (quoted ? countLineBreaks(s.slice(from, at)) : 0);
+      throw this.limitError(s, at, `a field of at most ${this.limits.maxFieldChars} characters`, 'a longer field', line, this.header?.[this.fields.length]);
+    }
     this.take(s, from, to - from);
     this.field += s.slice(from, to);
   }
 
   /** Appends text of a quoted field, counting the line breaks inside it. */
   private appendQuoted(s: string, from: number, to: number): void {
-    this.appendField(s, from, to);
+    this.appendField(s, from, to, true);
     for (let k = from; k < to; k++) {
       const c = s.charCodeAt(k);
       if (c === LF) {
@@ -291,16 +296,18 @@ export class CsvParser {
     });
   }
 
-  private limitError(s: string, at: number, expected: string, found: string, field: boolean): LocatedError {
-    return new LocatedError({
+  /** A limit reached at `s[at]`: located by row, line, byte offset (and column for a field). */
+  private limitError(s: string, at: number, expected: string, found: string, line: number, column?: string): LocatedError {
+    const loc: Location = {
       file: this.file,
-      row: this.record === 0 ? undefined : this.record,
-      line: field ? this.curLine : this.line,
+      line,
       offset: this.startOffset() + this.bytesBefore + Buffer.byteLength(s.slice(0, Math.min(at, s.length))),
-      column: field ? this.header?.[this.fields.length] : undefined,
       expected,
       found,
-    });
+    };
+    if (this.record > 0) loc.row = this.record;
+    if (column !== undefined) loc.column = column;
+    return new LocatedError(loc);
   }
 }
 

@@ -437,7 +437,19 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
     }
   }
 
+  function tooLong(lineNo: number, offset: number): LocatedError {
+    return new LocatedError({
+      file,
+      ...(meta ? { row: rowCount + 1 } : {}),
+      line: lineNo,
+      offset: (utf8.bom ? 3 : 0) + offset,
+      expected: `a line of at most ${MAX_JSON_VALUE_CHARS} characters`,
+      found: 'a longer line',
+    });
+  }
+
   function acceptLine(text: string, offset: number, lineNo: number): void {
+    if (text.length > MAX_JSON_VALUE_CHARS) throw tooLong(lineNo, offset - (utf8.bom ? 3 : 0));
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() === '') return; // blank lines (e.g. at the end) carry nothing
     const value = parseLine(text, offset, lineNo);
@@ -478,15 +490,7 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
       start = nl + 1;
     }
     rest = s.slice(start);
-    if (rest.length > MAX_JSON_VALUE_CHARS)
-      throw new LocatedError({
-        file,
-        ...(meta ? { row: rowCount + 1 } : {}),
-        line: line + 1,
-        offset: (utf8.bom ? 3 : 0) + lineOffset,
-        expected: `a line of at most ${MAX_JSON_VALUE_CHARS} characters`,
-        found: 'a longer line',
-      });
+    if (rest.length > MAX_JSON_VALUE_CHARS) throw tooLong(line + 1, lineOffset);
     if (final) {
       if (rest.length) {
         line++;

@@ -60,6 +60,26 @@ const DOMAINS: Domain[] = [
 
 type Format = 'csv' | 'json' | 'ndjson' | 'xpt';
 
+/** study.json beside the domains (DESIGN §3): what SDTM does not carry. Mutated in the CSV family. */
+const STUDY_JSON = Buffer.from(
+  JSON.stringify(
+    {
+      studyId: 'FZ-01',
+      title: 'Fuzz fixture, first-in-human dose escalation',
+      dataCutoff: '2025-04-01',
+      doseUnit: 'mg/kg',
+      doseLevels: [
+        { level: 1, dose: 0.01, label: '0.01 mg/kg' },
+        { level: 2, dose: 0.03, label: '0.03 mg/kg' },
+      ],
+      dltWindowDays: 21,
+      ada: { titreScale: 'log10', bindingTestcds: ['ADA'] },
+    },
+    null,
+    2,
+  ),
+);
+
 function encode(d: Domain, format: Format, scratch: string): Buffer {
   const opts = { label: d.label, creationDateTime: '2026-01-01T00:00:00', studyOID: 'FZ-01', originator: 'DoseDesk fuzz fixture' };
   if (format === 'csv') {
@@ -237,13 +257,14 @@ describe(`fuzzed snapshot import (seed ${SEED})`, () => {
       const r = prng(SEED ^ format.length * 0x9e3779b1 ^ format.charCodeAt(0));
       const s = scratch();
       const base: Files = Object.fromEntries(DOMAINS.map((d) => [`${d.name.toLowerCase()}.${format}`, encode(d, format, s)]));
+      if (format === 'csv') base['study.json'] = STUDY_JSON;
       const names = Object.keys(base);
       const mutations = Object.keys(FILE_MUTATIONS).filter((m) => format !== 'xpt' || m !== 'blankLines');
       for (let k = 0; k < PER_FAMILY; k++) {
         const m = pick(r, mutations);
         // AE most often: the domain whose loss changed the review's recommendation.
         const victim = r() < 0.5 ? `ae.${format}` : pick(r, names);
-        const bytes = FILE_MUTATIONS[m]!(base[victim]!, r, format);
+        const bytes = FILE_MUTATIONS[m]!(base[victim]!, r, victim.endsWith('.json') ? 'json' : format);
         await check(`${format} #${k} ${m} ${victim}`, (t) => {
           fs.mkdirSync(t);
           for (const [name, b] of Object.entries(base)) fs.writeFileSync(path.join(t, name), name === victim ? bytes : b);

@@ -122,6 +122,17 @@ describe('bounded imports (generous bounds, measured)', () => {
     return { r, ms: Date.now() - t0, growthMB: (peak - rss0) / 2 ** 20 };
   }
 
+  it('study.json nested too deeply is a located error, not a stack overflow', async () => {
+    const snap = miniSnapshot(path.join(dir, 'snap'));
+    const head = '{"studyId":"S1","title":';
+    fs.writeFileSync(path.join(snap, 'study.json'), head + '['.repeat(100_000) + ']'.repeat(100_000) + '}');
+    const r = await core.call('snapshot.import', { path: snap });
+    expect(r.status).toBe('failed');
+    // The document's "{" is level 1, so the 64th "[" (level 65) is at byte head.length + 63.
+    expect(r.errors[0]).toMatchObject({ file: 'study.json', code: 'invalid-file', found: 'deeper nesting' });
+    expect(r.errors[0]!.message).toBe(`study.json, byte ${head.length + MAX_JSON_DEPTH - 1}: expected arrays and objects nested at most ${MAX_JSON_DEPTH} deep, found deeper nesting`);
+  });
+
   it('a 60 MiB single-line CSV is refused in under 5 s and 300 MB', async () => {
     const snap = miniSnapshot(path.join(dir, 'snap'));
     const before = dbFingerprint(core.ctx.db);

@@ -50,6 +50,8 @@ const SIG_EOCD = 0x06054b50;
 const SIG_EOCD64 = 0x06064b50;
 const SIG_EOCD64_LOCATOR = 0x07064b50;
 const EOCD_SIZE = 22;
+/** Far more than 10,000 entries with long names need; read into memory at once. */
+const MAX_DIRECTORY_BYTES = 64 << 20;
 const MAX_COMMENT = 0xffff;
 
 function readAt(fd: number, offset: number, length: number): Buffer {
@@ -134,6 +136,10 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
       found: cdOffset + cdSize > cdEnd ? 'it would run past the end record: the zip is damaged' : 'other data between them: the zip is damaged or has data prepended',
     });
   if (entries > limits.maxEntries) throw refuse({ offset: eocdOffset, expected: `at most ${limits.maxEntries} entries`, found: `${entries} entries` });
+  // A directory header is 46 bytes plus a name, extra field and comment of up to 64 KiB each.
+  const maxCd = entries * (46 + 3 * 0xffff);
+  if (cdSize > maxCd || cdSize > MAX_DIRECTORY_BYTES)
+    throw refuse({ offset: cdOffset, expected: `a central directory of at most ${Math.min(maxCd, MAX_DIRECTORY_BYTES)} bytes for ${entries} entries`, found: `${cdSize} bytes` });
 
   const cd = readAt(fd, cdOffset, cdSize);
   const list: ZipEntry[] = [];
@@ -229,7 +235,8 @@ function readDirectory(fd: number, fileSize: number, zipName: string, limits: Zi
     const at = e ? e.headerOffset : cdOffset;
     const gap = at - expectedAt;
     // A data descriptor (flag bit 3, §4.3.9): CRC and sizes after the data, 12 or 20 bytes, 16 or 24 with its signature.
-    const descriptor = prev && prev.flags & 8 ? (readAt(fd, expectedAt, 4).readUInt32LE(0) === 0x08074b50 ? [16, 24] : [12, 20]) : [];
+    const sig = prev && prev.flags & 8 ? readAt(fd, expectedAt, 4) : undefined;
+    const descriptor = sig ? (sig.length === 4 && sig.readUInt32LE(0) === 0x08074b50 ? [16, 24] : [12, 20]) : [];
     if (gap < 0)
       throw refuse({ entry: e?.name ?? prev?.name, offset: at, expected: 'entries that do not overlap', found: `${e ? 'it' : 'the central directory'} overlaps the data of "${prev?.name}"` });
     if (gap > 0 && !descriptor.includes(gap))

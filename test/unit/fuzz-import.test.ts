@@ -116,10 +116,14 @@ const FILE_MUTATIONS: Record<string, (b: Buffer, r: Rand, format: Format) => Buf
     return splice(b, int(r, b.length + 1), 0, chunk);
   },
   badEncoding: (b, r) => splice(b, int(r, b.length + 1), 0, Buffer.from(pick(r, [[0xe9], [0xc3, 0x28], [0xff], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]))),
-  deepNesting: (b, r, format) =>
-    format === 'json' || format === 'ndjson'
-      ? splice(b, Math.max(0, b.lastIndexOf('[') + 1 - int(r, 2) * 30), 0, Buffer.from('['.repeat(50_000 + int(r, 200_000))))
-      : splice(b, int(r, b.length + 1), 0, Buffer.from('{['.repeat(20_000))),
+  deepNesting: (b, r, format) => {
+    // Unbalanced, or balanced (valid JSON that JSON.parse accepts but nothing may recurse over).
+    const depth = 50_000 + int(r, 200_000);
+    const nest = r() < 0.5 ? '['.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth);
+    return format === 'json' || format === 'ndjson'
+      ? splice(b, Math.max(0, b.lastIndexOf('[') + 1 - int(r, 2) * 30), 0, Buffer.from(nest + (r() < 0.5 ? ',' : '')))
+      : splice(b, int(r, b.length + 1), 0, Buffer.from('{['.repeat(20_000)));
+  },
   longLine: (b, r) => splice(b, int(r, b.length + 1), 0, Buffer.alloc((1 << 20) + int(r, 3 << 20), pick(r, [0x78, 0x22, 0x2c, 0x20]))),
   blankLines: (b, r) => splice(b, int(r, b.length + 1), 0, Buffer.alloc(1 + int(r, 100_000), pick(r, [0x0a, 0x0d]))),
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import type { Domain } from '../../electron/core/demo/table';
 import { writeCsvFile } from '../../electron/core/demo/write';
@@ -225,14 +225,18 @@ let core: Core;
 const tally = { imported: 0, duplicate: 0, failed: 0 };
 beforeAll(() => {
   dir = tmpDir('dosedesk-fuzz-');
-  core = createCore({ dbPath: path.join(dir, 'db.sqlite'), user: 'fuzz' });
   console.log(`fuzz-import seed ${SEED} (set DOSEDESK_FUZZ_SEED to change it)`);
 });
 afterAll(() => {
   console.log(`fuzz-import seed ${SEED}: ${JSON.stringify(tally)}`);
-  core.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+// One database per family, so that the fingerprint taken around each input stays small.
+let family = 0;
+beforeEach(() => {
+  core = createCore({ dbPath: path.join(dir, `db-${++family}.sqlite`), user: 'fuzz' });
+});
+afterEach(() => core.close());
 
 let n = 0;
 async function check(label: string, write: (target: string) => string): Promise<void> {

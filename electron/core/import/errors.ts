@@ -3,6 +3,8 @@
 // expected and what was found.
 export interface Location {
   file: string;
+  /** The entry of a .zip (`file` is then the zip) for a problem of the archive itself. */
+  entry?: string;
   /** 1-based data row (CSV record after the header, Dataset-JSON row, XPT observation). */
   row?: number;
   /** Physical line in a text file, when it differs from the row (quoted newlines, header). */
@@ -26,6 +28,7 @@ export class LocatedError extends Error {
 export function formatLocation(l: Location): string {
   const where = [
     l.file,
+    l.entry !== undefined ? `entry ${l.entry}` : undefined,
     l.row !== undefined ? `row ${l.row}` : undefined,
     l.line !== undefined ? `line ${l.line}` : undefined,
     l.offset !== undefined ? `byte ${l.offset}` : undefined,

@@ -5,6 +5,7 @@ import type { CoreEvent, ImportIssue, ImportResult } from '../../../shared/contr
 import { parseIsoDate } from '../../../shared/dates';
 import { StudyDefinition } from '../../../shared/study';
 import { createReader, detectFormat } from '../readers/index';
+import { describeAt, JsonScanner, JsonSyntaxError, skipWhitespace } from '../readers/json-scan';
 import type { Cell, DatasetHeader, ReaderFormat } from '../readers/types';
 import { openDb, type Db } from '../store/db';
 import { DOMAIN_BY_NAME, type DomainSpec } from '../store/domains';
@@ -67,7 +68,7 @@ function toIssue(severity: 'warning' | 'error', code: string, l: Location): Impo
   return {
     severity,
     code,
-    file: l.file,
+    file: l.entry !== undefined ? `${l.file}: ${l.entry}` : l.file,
     row: l.row ?? null,
     line: l.line ?? null,
     column: l.column ?? null,
@@ -205,6 +206,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
     for (const p of planned) {
       const reader = createReader(p.format, p.src.name, p.src.open());
       const header = await reader.header();
+      if (p.src.notes) header.notes.push(...p.src.notes); // e.g. the real path behind a symbolic link
       readers.set(p, { header, batches: reader.batches() });
       const declared = header.datasetName?.toUpperCase();
       if (!p.domain) p.domain = declared && DOMAIN_NAME.test(declared) ? declared : null;
@@ -369,15 +371,24 @@ function safeUser(): string {
   }
 }
 
+/** study.json is a few KB; anything past this is not a study definition. */
+const MAX_STUDY_JSON_BYTES = 16 << 20;
+
 async function readStudyJson(src: SourceFile): Promise<StudyDefinition> {
   const chunks: Uint8Array[] = [];
-  for await (const c of src.open()) chunks.push(c);
+  let size = 0;
+  for await (const c of src.open()) {
+    chunks.push(c);
+    size += c.length;
+    if (size > MAX_STUDY_JSON_BYTES) throw new LocatedError({ file: src.name, offset: MAX_STUDY_JSON_BYTES, expected: `a study definition of at most ${MAX_STUDY_JSON_BYTES} bytes`, found: 'a larger file' });
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonLocated(text);
   } catch (e) {
-    throw new LocatedError({ file: src.name, expected: 'valid JSON', found: (e as Error).message });
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new LocatedError({ file: src.name, offset: Buffer.byteLength(text.slice(0, e.index)), expected: e.expected, found: e.found });
   }
   const parsed = StudyDefinition.safeParse(raw);
   if (!parsed.success) {
@@ -386,10 +397,26 @@ async function readStudyJson(src: SourceFile): Promise<StudyDefinition> {
       file: src.name,
       column: issue.path.join('.') || '(root)',
       expected: issue.message,
-      found: JSON.stringify(issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], raw)) ?? 'nothing',
+      found: shortJson(issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], raw)),
     });
   }
   return parsed.data;
+}
+
+/** JSON.parse with the depth limit and byte location of the snapshot readers' scanner. */
+function parseJsonLocated(text: string): unknown {
+  const sc = new JsonScanner();
+  const end = skipWhitespace(text, sc.value(text, 0, true));
+  if (end < text.length) throw new JsonSyntaxError(end, 'end of file after one JSON value', describeAt(text, end));
+  return sc.result;
+}
+
+function shortJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? 'nothing';
+  } catch {
+    return 'a value nested too deeply to show';
+  }
 }
 
 /** STUDYID of the first DM row when there is no study.json. */

@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Unzip, UnzipInflate } from 'fflate';
 import type { ByteSource } from '../readers/types';
 import { LocatedError } from './errors';
+import { readZipDirectory, zipEntrySource, ZIP_LIMITS, type ZipLimits } from './zip';
 
 // Where a snapshot's files come from: a folder, a .zip, or a single domain file. Each file can be
-// opened as a stream of byte chunks as often as needed (once to hash, once to read).
+// opened as a stream of byte chunks as often as needed (once to hash, once to read). A snapshot is
+// whole or refused: a zip is read through its central directory with every entry checked (zip.ts);
+// in a folder, a symbolic link to a regular file is followed (and noted), anything else that is not
+// a regular file or a folder is refused — nothing is skipped in silence.
 
 export interface SourceFile {
   /** The file's name inside the snapshot (relative path with '/' separators). */
   name: string;
   open(): ByteSource;
+  /** Facts about where the bytes came from, kept with the file's provenance (e.g. a symbolic link's target). */
+  notes?: string[];
 }
 
 export interface SnapshotSource {
@@ -20,7 +25,7 @@ export interface SnapshotSource {
 
 const IGNORED = /(^|\/)(\.|__MACOSX\/)/;
 
-export async function openSnapshotSource(p: string): Promise<SnapshotSource> {
+export async function openSnapshotSource(p: string, limits: ZipLimits = ZIP_LIMITS): Promise<SnapshotSource> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(p);
@@ -36,13 +41,38 @@ export async function openSnapshotSource(p: string): Promise<SnapshotSource> {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) await walk(full, relName);
         else if (e.isFile()) files.push({ name: relName, open: () => fileChunks(full) });
+        else if (e.isSymbolicLink()) files.push(await followLink(full, relName));
+        else throw new LocatedError({ file: relName, expected: 'a regular file or a folder', found: `a ${kindOf(e)}` });
       }
     };
     await walk(p, '');
     return { kind: 'folder', files };
   }
-  if (p.toLowerCase().endsWith('.zip')) return { kind: 'zip', files: await zipEntries(p) };
+  if (!stat.isFile()) throw new LocatedError({ file: p, expected: 'a folder, a .zip or a domain file', found: 'another kind of file (device, pipe or socket)' });
+  if (p.toLowerCase().endsWith('.zip')) return { kind: 'zip', files: zipEntries(p, limits) };
   return { kind: 'file', files: [{ name: path.basename(p), open: () => fileChunks(p) }] };
+}
+
+/** A symbolic link in a snapshot folder: followed when it ends at a regular file, whose real path is noted; else refused. */
+async function followLink(full: string, relName: string): Promise<SourceFile> {
+  const target = await fs.promises.readlink(full).catch(() => '?');
+  let real: string;
+  let st: fs.Stats;
+  try {
+    real = await fs.promises.realpath(full);
+    st = await fs.promises.stat(real);
+  } catch {
+    throw new LocatedError({ file: relName, expected: 'a symbolic link to a readable regular file', found: `a broken link to ${JSON.stringify(target)}` });
+  }
+  if (!st.isFile()) throw new LocatedError({ file: relName, expected: 'a symbolic link to a regular file', found: `a link to ${st.isDirectory() ? 'a folder' : 'something else'} (${real})` });
+  return { name: relName, open: () => fileChunks(real), notes: [`A symbolic link; the file read is ${real}.`] };
+}
+
+function kindOf(e: fs.Dirent): string {
+  if (e.isFIFO()) return 'named pipe';
+  if (e.isSocket()) return 'socket';
+  if (e.isBlockDevice() || e.isCharacterDevice()) return 'device';
+  return 'special file';
 }
 
 async function* fileChunks(file: string): ByteSource {
@@ -62,83 +92,12 @@ export function checkEntryName(zipName: string, entry: string): void {
   }
 }
 
-async function zipEntries(zipPath: string): Promise<SourceFile[]> {
+
+function zipEntries(zipPath: string, limits: ZipLimits): SourceFile[] {
   const zipName = path.basename(zipPath);
-  const names: string[] = [];
-  // One pass over the archive to list entries without inflating them.
-  await streamZip(zipPath, (file) => {
-    checkEntryName(zipName, file.name);
-    if (!file.name.endsWith('/') && !IGNORED.test(file.name)) names.push(file.name);
-    return false;
-  });
-  return names.map((name) => ({ name, open: () => zipEntryChunks(zipPath, name) }));
-}
-
-/** Streams one entry of a zip: the archive is read sequentially and only that entry is inflated. */
-function zipEntryChunks(zipPath: string, entry: string): ByteSource {
-  return {
-    [Symbol.asyncIterator]() {
-      const queue: Uint8Array[] = [];
-      let done = false;
-      let failure: unknown;
-      let wake: (() => void) | undefined;
-      const notify = () => {
-        wake?.();
-        wake = undefined;
-      };
-      streamZip(zipPath, (file) => {
-        if (file.name !== entry) return false;
-        file.ondata = (err, data, final) => {
-          if (err) failure = err;
-          else if (data.length) queue.push(data);
-          if (final || err) done = true;
-          notify();
-        };
-        return true;
-      }).then(
-        () => {
-          done = true;
-          notify();
-        },
-        (err) => {
-          failure = err;
-          notify();
-        },
-      );
-      return {
-        async next(): Promise<IteratorResult<Uint8Array>> {
-          for (;;) {
-            if (queue.length) return { value: queue.shift()!, done: false };
-            if (failure) throw failure;
-            if (done) return { value: undefined, done: true };
-            await new Promise<void>((r) => (wake = r));
-          }
-        },
-      };
-    },
-  };
-}
-
-interface ZipFileHandle {
-  name: string;
-  ondata: (err: Error | null, data: Uint8Array, final: boolean) => void;
-  start(): void;
-}
-
-async function streamZip(zipPath: string, onFile: (f: ZipFileHandle) => boolean): Promise<void> {
-  let error: unknown;
-  const unzip = new Unzip((file) => {
-    try {
-      if (onFile(file as unknown as ZipFileHandle)) file.start();
-    } catch (e) {
-      error = e;
-    }
-  });
-  unzip.register(UnzipInflate);
-  for await (const chunk of fs.createReadStream(zipPath, { highWaterMark: 1 << 20 })) {
-    unzip.push(chunk as Uint8Array);
-    if (error) throw error;
-  }
-  unzip.push(new Uint8Array(0), true);
-  if (error) throw error;
+  const entries = readZipDirectory(zipPath, zipName, limits);
+  for (const e of entries) checkEntryName(zipName, e.name);
+  return entries
+    .filter((e) => !IGNORED.test(e.name))
+    .map((e) => ({ name: e.name, open: () => zipEntrySource(zipPath, zipName, e) }));
 }

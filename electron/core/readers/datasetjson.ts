@@ -26,8 +26,17 @@ export interface DatasetJsonColumnSpec {
   meta: ColumnMeta;
 }
 
+/** Longest single JSON value (one row, or one top-level attribute such as `columns`) and longest
+ *  NDJSON line, in characters: far above any real row, it bounds the memory one value may take. */
+export const MAX_JSON_VALUE_CHARS = 16 << 20;
+
 function shortJson(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = Array.isArray(v) ? '[…]' : typeof v === 'object' ? '{…}' : String(v); // too deep to render
+  }
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
@@ -148,6 +157,9 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
   let pending: Cell[][] = [];
   let headerPromise: Promise<DatasetHeader> | undefined;
   let header: DatasetHeader | undefined;
+  /** After an unfinished value, parse again only once this much unparsed text is available: the
+   *  value is re-scanned from its start, so waiting for the text to double keeps the work linear. */
+  let retryAt = 0;
 
   const offsetAt = (k: number): number => (utf8.bom ? 3 : 0) + base + Buffer.byteLength(s.slice(0, k));
 
@@ -175,6 +187,16 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
       i = 0;
     }
     s += text;
+    if (s.length > MAX_JSON_VALUE_CHARS) {
+      const inRows = phase === 'rows' || phase === 'rowNext';
+      throw new LocatedError({
+        file,
+        ...(inRows ? { row: rowCount + 1 } : {}),
+        offset: offsetAt(0),
+        expected: `a JSON value (row or attribute) of at most ${MAX_JSON_VALUE_CHARS} characters`,
+        found: inRows ? 'a longer row' : `a longer value${key ? ` of "${key}"` : ''}`,
+      });
+    }
   }
 
   function syntax(e: JsonSyntaxError, row?: number): LocatedError {
@@ -206,6 +228,11 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
     early.forEach((r, k) => pending.push(convertRow(r.value, cols!, { file, row: k + 1, offset: r.offset, expected: '', found: '' })));
   }
 
+  function incomplete(): false {
+    retryAt = 2 * (s.length - i);
+    return false;
+  }
+
   /** Advances the walk over the available text. Returns false when more text is needed. */
   function step(): boolean {
     const expectChar = (expected: string): never => {
@@ -231,7 +258,7 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
         }
         if (c !== 0x22) expectChar('a key string');
         const end = scanner.value(s, i, final);
-        if (end === INCOMPLETE) return false;
+        if (end === INCOMPLETE) return incomplete();
         key = scanner.result as string;
         i = end;
         firstKey = false;
@@ -254,7 +281,7 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
         }
         const at = i;
         const end = scanner.value(s, i, final);
-        if (end === INCOMPLETE) return false;
+        if (end === INCOMPLETE) return incomplete();
         i = end;
         meta[key] = scanner.result;
         if (key === 'columns') onColumns(scanner.result, offsetAt(at));
@@ -288,7 +315,7 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
           if (e instanceof JsonSyntaxError) throw syntax(e, rowCount + 1);
           throw e;
         }
-        if (end === INCOMPLETE) return false;
+        if (end === INCOMPLETE) return incomplete();
         i = end;
         acceptRow(scanner.result, at);
         phase = 'rowNext';
@@ -328,7 +355,9 @@ export function createDatasetJsonReader(file: string, source: ByteSource): Datas
       }
       if (progressed) continue;
       if (phase === 'done' && final) return finish();
-      await pull();
+      do await pull();
+      while (!final && s.length - i < retryAt);
+      retryAt = 0;
     }
   }
 
@@ -408,7 +437,19 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
     }
   }
 
+  function tooLong(lineNo: number, offset: number): LocatedError {
+    return new LocatedError({
+      file,
+      ...(meta ? { row: rowCount + 1 } : {}),
+      line: lineNo,
+      offset: (utf8.bom ? 3 : 0) + offset,
+      expected: `a line of at most ${MAX_JSON_VALUE_CHARS} characters`,
+      found: 'a longer line',
+    });
+  }
+
   function acceptLine(text: string, offset: number, lineNo: number): void {
+    if (text.length > MAX_JSON_VALUE_CHARS) throw tooLong(lineNo, offset - (utf8.bom ? 3 : 0));
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() === '') return; // blank lines (e.g. at the end) carry nothing
     const value = parseLine(text, offset, lineNo);
@@ -438,8 +479,9 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
     }
     const s = rest + text;
     let start = 0;
+    const from = rest.length; // `rest` holds no line break: search only the new text
     for (;;) {
-      const nl = s.indexOf('\n', start);
+      const nl = s.indexOf('\n', Math.max(start, from));
       if (nl === -1) break;
       const lineText = s.slice(start, nl);
       line++;
@@ -448,6 +490,7 @@ export function createNdjsonReader(file: string, source: ByteSource): DatasetRea
       start = nl + 1;
     }
     rest = s.slice(start);
+    if (rest.length > MAX_JSON_VALUE_CHARS) throw tooLong(line + 1, lineOffset);
     if (final) {
       if (rest.length) {
         line++;

@@ -3,7 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { createCsvReader } from './csv.js';
 import { createDatasetJsonReader, createNdjsonReader } from './datasetjson.js';
-import type { ByteSource, Cell, DatasetHeader, DatasetReader, ReaderFormat } from './types.js';
+import { LocatedError } from '../import/errors.js';
+import type { ByteSource, Cell, DatasetHeader, DatasetReader, ReaderFormat, RowBatch } from './types.js';
 import { createXptReader } from './xpt.js';
 
 export type * from './types.js';
@@ -18,6 +19,10 @@ export function detectFormat(fileName: string): ReaderFormat | undefined {
 
 /** The reader for one file of the given format. `file` names the file in error messages. */
 export function createReader(format: ReaderFormat, file: string, source: ByteSource): DatasetReader {
+  return located(file, readerOf(format, file, source));
+}
+
+function readerOf(format: ReaderFormat, file: string, source: ByteSource): DatasetReader {
   switch (format) {
     case 'csv':
       return createCsvReader(file, source);
@@ -28,6 +33,48 @@ export function createReader(format: ReaderFormat, file: string, source: ByteSou
     case 'xpt':
       return createXptReader(file, source);
   }
+}
+
+/** Safety net: an error a reader did not locate itself still names the file and the row reached. */
+function located(file: string, reader: DatasetReader): DatasetReader {
+  let nextRow = 0; // 0: the header
+  const wrap = (e: unknown): unknown =>
+    e instanceof LocatedError
+      ? e
+      : new LocatedError({
+          file,
+          row: nextRow,
+          expected: 'a readable file',
+          found: `an unexpected problem while reading ${nextRow ? `row ${nextRow}` : 'the header'}: ${(e as Error)?.message ?? String(e)}`,
+        });
+  return {
+    async header() {
+      try {
+        return await reader.header();
+      } catch (e) {
+        throw wrap(e);
+      }
+    },
+    async *batches() {
+      nextRow = 1;
+      const it = reader.batches()[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          let r: IteratorResult<RowBatch>;
+          try {
+            r = await it.next();
+          } catch (e) {
+            throw wrap(e);
+          }
+          if (r.done) return;
+          nextRow = r.value.firstRow + r.value.rows.length;
+          yield r.value;
+        }
+      } finally {
+        await it.return?.();
+      }
+    },
+  };
 }
 
 /** A file on disk as a ByteSource, read in 1 MiB chunks. */

@@ -6,6 +6,11 @@
 /** Returned by JsonScanner.value when the text ends inside the value (and more may follow). */
 export const INCOMPLETE = -1;
 
+/** Deepest nesting of arrays and objects accepted inside one value. A Dataset-JSON row is one array
+ *  of scalars and its metadata a few levels deep; the limit keeps this recursive parser far from the
+ *  JavaScript stack limit, so hostile nesting is a located error, not a crash. */
+export const MAX_JSON_DEPTH = 64;
+
 /** A JSON syntax error at `index` of the scanned text. */
 export class JsonSyntaxError extends Error {
   constructor(
@@ -47,15 +52,15 @@ export class JsonScanner {
 
   /** Parses one JSON value starting at `i` (leading whitespace allowed). Returns the index after
    *  it, or INCOMPLETE if `s` ends first and `final` is false. Throws JsonSyntaxError. */
-  value(s: string, i: number, final: boolean): number {
+  value(s: string, i: number, final: boolean, depth = 0): number {
     i = skipWhitespace(s, i);
     if (i >= s.length) return this.end(s, i, final, 'a JSON value');
     const c = s.charCodeAt(i);
     switch (c) {
       case 0x7b: // {
-        return this.object(s, i, final);
+        return this.object(s, this.nest(i, depth), final, depth + 1);
       case 0x5b: // [
-        return this.array(s, i, final);
+        return this.array(s, this.nest(i, depth), final, depth + 1);
       case 0x22: // "
         return this.string(s, i, final);
       case 0x74: // t
@@ -75,6 +80,11 @@ export class JsonScanner {
         return end;
       }
     }
+  }
+
+  private nest(i: number, depth: number): number {
+    if (depth >= MAX_JSON_DEPTH) throw new JsonSyntaxError(i, `arrays and objects nested at most ${MAX_JSON_DEPTH} deep`, 'deeper nesting');
+    return i;
   }
 
   private end(s: string, i: number, final: boolean, expected: string): number {
@@ -115,7 +125,7 @@ export class JsonScanner {
     return j + 1;
   }
 
-  private array(s: string, i: number, final: boolean): number {
+  private array(s: string, i: number, final: boolean, depth: number): number {
     const out: unknown[] = [];
     i = skipWhitespace(s, i + 1);
     if (i >= s.length) return this.end(s, i, final, 'a value or "]"');
@@ -124,7 +134,7 @@ export class JsonScanner {
       return i + 1;
     }
     for (;;) {
-      i = this.value(s, i, final);
+      i = this.value(s, i, final, depth);
       if (i === INCOMPLETE) return INCOMPLETE;
       out.push(this.result);
       i = skipWhitespace(s, i);
@@ -142,7 +152,7 @@ export class JsonScanner {
     }
   }
 
-  private object(s: string, i: number, final: boolean): number {
+  private object(s: string, i: number, final: boolean, depth: number): number {
     const out: Record<string, unknown> = {};
     i = skipWhitespace(s, i + 1);
     if (i >= s.length) return this.end(s, i, final, 'a key or "}"');
@@ -160,7 +170,7 @@ export class JsonScanner {
       i = skipWhitespace(s, i);
       if (i >= s.length) return this.end(s, i, final, '":"');
       if (s.charCodeAt(i) !== 0x3a) throw new JsonSyntaxError(i, '":"', describeAt(s, i));
-      i = this.value(s, i + 1, final);
+      i = this.value(s, i + 1, final, depth);
       if (i === INCOMPLETE) return INCOMPLETE;
       out[key] = this.result;
       i = skipWhitespace(s, i);

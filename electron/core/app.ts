@@ -12,6 +12,7 @@ import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
 import { registerMinutes } from './minutes/app';
+import { registerMapping } from './mapping/app';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -82,6 +83,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerAudit(app);
   registerMeetings(app);
   registerMinutes(app);
+  registerMapping(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown): Promise<unknown> => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CoreEvent, ImportIssue, ImportResult } from '../../../shared/contract';
 import { parseIsoDate } from '../../../shared/dates';
-import { StudyDefinition } from '../../../shared/study';
+import { StudyDefinition, withStudyMapping } from '../../../shared/study';
 import { createReader, detectFormat } from '../readers/index';
 import type { Cell, DatasetHeader, ReaderFormat } from '../readers/types';
 import { openDb, type Db } from '../store/db';
@@ -377,10 +377,14 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         snapshotId,
       );
       // A study.json updates the study's definition; a derived one fills it only if the study had none confirmed.
+      // The study's data mapping (saved in the app) stays where the new study.json does not set it.
+      const before = db.prepare('SELECT definition FROM study WHERE study_id = ?').get(studyId) as { definition: string };
+      const old = StudyDefinition.safeParse(JSON.parse(before.definition));
+      const studyDefJson = old.success ? JSON.stringify(withStudyMapping(withStudyMapping(derived.definition, old.data), derived.definition)) : defJson;
       db.prepare(
         `UPDATE study SET definition = ?, definition_source = ?, title = coalesce(?, title), updated_at = ?
          WHERE study_id = ? AND (? = 'study.json' OR definition_source = 'derived')`,
-      ).run(defJson, derived.source, derived.definition.title ?? null, nowIso, studyId, derived.source);
+      ).run(studyDefJson, derived.source, derived.definition.title ?? null, nowIso, studyId, derived.source);
 
       const insIssue = db.prepare(
         'INSERT INTO import_issue (snapshot_id, severity, code, file, row_no, column_name, expected, found, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',

@@ -4,6 +4,8 @@ import { CallError, type App, type CoreContext } from '../app';
 import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
 import { auditImport } from '../audit/hooks';
+import { appendAudit } from '../audit/log';
+import { requireSession } from '../users/accounts';
 import { contentSql, DOMAINS } from '../store/domains';
 
 // Studies and snapshots: import, provenance, listing, comparison.
@@ -47,13 +49,59 @@ function listStudies(ctx: CoreContext): StudyInfo[] {
   return (ctx.db.prepare(`${STUDY_SQL} ORDER BY s.study_id`).all() as StudyRow[]).map(toStudyInfo);
 }
 
-function saveDefinition({ studyId, definition }: { studyId: string; definition: StudyDefinition }, ctx: CoreContext): StudyInfo {
+/**
+ * Stores the definition the user confirmed or completed (dose plan, data mapping …) and, in the same
+ * transaction, the audit entry with the old and the new value (21 CFR 11.10(e)): either both are
+ * written or neither. With a session, the entry names its account (the session must be valid);
+ * without one, the core's user (until sessions are required for every write).
+ */
+function saveDefinition(
+  { studyId, definition, session, reason }: { studyId: string; definition: StudyDefinition; session?: string; reason?: string },
+  ctx: CoreContext,
+): StudyInfo {
   if (definition.studyId !== studyId) throw new CallError('invalid-input', `definition.studyId ${definition.studyId} does not match ${studyId}`);
-  const res = ctx.db
-    .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
-    .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
-  if (res.changes === 0) throw new CallError('not-found', `no study ${studyId}`);
-  return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
+  // The session is checked first, outside the transaction: its own expiry is audited whatever happens here.
+  const who = session ? requireSession(ctx, session).username : ctx.user;
+  return ctx.db.transaction(() => {
+    const before = ctx.db.prepare('SELECT definition, definition_source FROM study WHERE study_id = ?').get(studyId) as { definition: string; definition_source: string } | undefined;
+    if (!before) throw new CallError('not-found', `no study ${studyId}`);
+    ctx.db
+      .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
+      .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
+    const old = JSON.parse(before.definition) as Record<string, unknown>;
+    appendAudit(ctx, {
+      user: who,
+      action: 'change',
+      entity: 'study-definition',
+      entityId: studyId,
+      old: { source: before.definition_source, ...changedFields(old, definition as unknown as Record<string, unknown>).old },
+      new: { source: 'user', ...changedFields(old, definition as unknown as Record<string, unknown>).new },
+      reason: reason ?? null,
+    });
+    return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
+  }).immediate();
+}
+
+/** The fields that differ (one level into pk, ada, ae, escalation, recist), as old → new: what the audit entry records. */
+export function changedFields(a: Record<string, unknown>, b: Record<string, unknown>): { old: Record<string, unknown>; new: Record<string, unknown> } {
+  const out = { old: {} as Record<string, unknown>, new: {} as Record<string, unknown> };
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[k];
+    const y = b[k];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObj(x) && isObj(y)) {
+      const inner = changedFields(x as Record<string, unknown>, y as Record<string, unknown>);
+      for (const f of Object.keys(inner.new).concat(Object.keys(inner.old))) {
+        out.old[`${k}.${f}`] = inner.old[f] ?? null;
+        out.new[`${k}.${f}`] = inner.new[f] ?? null;
+      }
+    } else {
+      out.old[k] = x ?? null;
+      out.new[k] = y ?? null;
+    }
+  }
+  return out;
 }
 
 const SNAPSHOT_SQL = `SELECT s.*, (SELECT count(*) FROM rec_dm d WHERE d.snapshot_id = s.snapshot_id) subjects FROM snapshot s`;

@@ -1,7 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { StudyInfo } from '../../../shared/contract';
 import type { StudyDefinition } from '../../../shared/study';
+import type { MappingEntry } from '../../../shared/mapping';
 import { invoke } from '../api';
+import { useAuth } from '../auth';
+import './MappingBanner.css';
 
 // "Confirm study definition": what study.json would have said, asked of the user when it is missing
 // (DESIGN §3). Pre-filled with what the import derived (dose levels from EX); saved with the study.
@@ -26,8 +29,47 @@ interface LevelDraft {
   dose: string;
 }
 
-export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInfo; needs: string[]; onSaved(s: StudyInfo): void }) {
+/** The values a snapshot holds for a variable, most frequent first, gathered from every entry of its mapping report. */
+export function valuesOf(report: readonly MappingEntry[] | undefined, variable: string): { value: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of report ?? []) for (const u of e.unused) if (u.variable === variable) for (const v of u.values) counts.set(v.value, Math.max(counts.get(v.value) ?? 0, v.count));
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+/** Candidate AE grade variables: AETOXGR and the AE variables DoseDesk keeps without reading (the report lists them by name). */
+function gradeCandidates(report: readonly MappingEntry[] | undefined): { value: string; count: number }[] {
+  const ae = (report ?? []).filter((e) => e.domain === 'AE' || e.domain === 'SUPPAE');
+  const names = ae.flatMap((e) => e.unused.filter((u) => u.variable === null || u.variable === 'QNAM').flatMap((u) => u.values));
+  return names.filter((v) => /GR|GRADE|TOX|CTC/i.test(v.value));
+}
+
+const list = (text: string): string[] => [...new Set(text.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean))];
+
+export function StudyDefinitionForm({
+  study,
+  needs,
+  onSaved,
+  mapping,
+  intro = 'import',
+}: {
+  study: StudyInfo;
+  needs: string[];
+  onSaved(s: StudyInfo): void;
+  /** The current snapshot's mapping report: its values are offered in the "Data mapping" section. */
+  mapping?: readonly MappingEntry[];
+  /** 'import': asked after an import without study.json; 'edit': opened from the Provenance page. */
+  intro?: 'import' | 'edit';
+}) {
   const def = study.definition;
+  const auth = useAuth();
+  const [analyte, setAnalyte] = useState(def.pk.analyte ?? '');
+  const [matrix, setMatrix] = useState(def.pk.matrix ?? '');
+  const [tauH, setTauH] = useState(def.pk.tauH === undefined ? '' : String(def.pk.tauH));
+  const [binding, setBinding] = useState((def.ada.bindingTestcds ?? []).join(', '));
+  const [neutralising, setNeutralising] = useState((def.ada.neutralisingTestcds ?? []).join(', '));
+  const [titre, setTitre] = useState((def.ada.titreTestcds ?? []).join(', '));
+  const [titreScale, setTitreScale] = useState<'' | 'linear' | 'log10'>(def.ada.titreScale ?? '');
+  const [gradeVariable, setGradeVariable] = useState(def.ae.gradeVariable ?? '');
   const [levels, setLevels] = useState<LevelDraft[]>(() => def.doseLevels.map((l, i) => ({ key: i, dose: String(l.dose) })));
   const [doseUnit, setDoseUnit] = useState(def.doseUnit);
   const [windowDays, setWindowDays] = useState(String(def.dltWindowDays));
@@ -47,6 +89,8 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
     const w = Number(windowDays);
     if (!Number.isInteger(w) || w <= 0) return setProblem('DLT window: enter a whole number of days.');
     if (cutoff && !/^\d{4}-\d{2}-\d{2}$/.test(cutoff)) return setProblem('Data cut-off: use a date (YYYY-MM-DD).');
+    const tau = tauH.trim() === '' ? undefined : Number(tauH);
+    if (tau !== undefined && !(Number.isFinite(tau) && tau > 0)) return setProblem('Dosing interval (tau): enter a positive number of hours, or leave it empty.');
     setProblem(null);
     setSaving(true);
     try {
@@ -57,9 +101,20 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         dltWindowDays: w,
         ...(cutoff ? { dataCutoff: cutoff } : {}),
         escalation: { ...def.escalation, design },
+        // Data mapping: an empty field is unset (DoseDesk's own conventions apply).
+        pk: { ...def.pk, analyte: analyte.trim() || undefined, matrix: matrix.trim() || undefined, tauH: tau },
+        ada: {
+          ...def.ada,
+          bindingTestcds: list(binding).length ? list(binding) : undefined,
+          neutralisingTestcds: list(neutralising).length ? list(neutralising) : undefined,
+          titreTestcds: list(titre).length ? list(titre) : undefined,
+          titreScale: titreScale || undefined,
+        },
+        ae: { ...def.ae, gradeVariable: gradeVariable.trim() || undefined },
       };
       if (!cutoff) delete (definition as Partial<StudyDefinition>).dataCutoff;
-      const s = await invoke('study.saveDefinition', { studyId: study.studyId, definition });
+      // Attributed to the signed-in account when there is one (the core audits the change either way).
+      const s = await invoke('study.saveDefinition', { studyId: study.studyId, definition: JSON.parse(JSON.stringify(definition)) as StudyDefinition, ...(auth.session ? { session: auth.session } : {}) });
       setSaved(true);
       onSaved(s);
     } catch (err) {
@@ -71,10 +126,16 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
 
   return (
     <form className="definition-form card" onSubmit={submit} aria-labelledby="def-title" data-testid="definition-form">
-      <h3 id="def-title">Confirm study definition</h3>
+      <h3 id="def-title">{intro === 'import' ? 'Confirm study definition' : 'Study definition and data mapping'}</h3>
       <p className="muted">
-        This snapshot has no <span className="mono">study.json</span>. DoseDesk derived what it could; check and complete it. It is stored with study{' '}
-        <span className="mono">{study.studyId}</span> and used for every snapshot of it.
+        {intro === 'import' ? (
+          <>
+            This snapshot has no <span className="mono">study.json</span>. DoseDesk derived what it could; check and complete it.
+          </>
+        ) : (
+          <>What SDTM does not say, and how this sponsor&apos;s codes are read. Saving is recorded in the audit trail (old and new value).</>
+        )}{' '}
+        It is stored with study <span className="mono">{study.studyId}</span> and used for every snapshot of it.
       </p>
       {needs.length > 0 && (
         <ul className="needs-list">
@@ -150,6 +211,32 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         </label>
       </div>
       </div>
+      <fieldset className="mapping-fieldset" data-testid="data-mapping">
+        <legend>Data mapping</legend>
+        <p className="muted small">
+          How this sponsor&apos;s data are read. Click a value found in the snapshot to use it; leave a field empty for DoseDesk&apos;s own conventions.
+        </p>
+        <div className="form-grid">
+          <MappingField label="PK analyte (PCTESTCD)" value={analyte} onChange={setAnalyte} options={valuesOf(mapping, 'PCTESTCD')} single />
+          <MappingField label="PK matrix (PCSPEC)" value={matrix} onChange={setMatrix} options={valuesOf(mapping, 'PCSPEC')} single />
+          <label>
+            <span>Dosing interval tau (h)</span>
+            <input className="input" inputMode="decimal" value={tauH} onChange={(e) => setTauH(e.target.value)} />
+          </label>
+          <MappingField label="ADA binding test codes (ISTESTCD)" value={binding} onChange={setBinding} options={valuesOf(mapping, 'ISTESTCD')} />
+          <MappingField label="ADA neutralising test codes (ISTESTCD)" value={neutralising} onChange={setNeutralising} options={valuesOf(mapping, 'ISTESTCD')} />
+          <MappingField label="ADA titre test codes (ISTESTCD)" value={titre} onChange={setTitre} options={valuesOf(mapping, 'ISTESTCD')} />
+          <label>
+            <span>Titre scale</span>
+            <select className="input" value={titreScale} onChange={(e) => setTitreScale(e.target.value as typeof titreScale)}>
+              <option value="">from ISSTRESU / ISORRESU</option>
+              <option value="linear">linear (1:N dilutions)</option>
+              <option value="log10">log10</option>
+            </select>
+          </label>
+          <MappingField label="AE grade variable" value={gradeVariable} onChange={setGradeVariable} options={[{ value: 'AETOXGR', count: 0 }, ...gradeCandidates(mapping)]} single />
+        </div>
+      </fieldset>
       {problem && (
         <p className="form-problem" role="alert">
           {problem}
@@ -166,5 +253,34 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         )}
       </div>
     </form>
+  );
+}
+
+/** A text field with the snapshot's values as buttons: a click sets it (single) or adds the value to the list. */
+function MappingField({ label, value, onChange, options, single = false }: { label: string; value: string; onChange(v: string): void; options: { value: string; count: number }[]; single?: boolean }) {
+  const chosen = new Set(list(value));
+  return (
+    <div className="mapping-field">
+      <label>
+        <span>{label}</span>
+        <input className="input mono" value={value} onChange={(e) => onChange(e.target.value)} placeholder={single ? '' : 'codes, comma-separated'} />
+      </label>
+      {options.length > 0 && (
+        <div className="mapping-options" aria-label={`Values in this snapshot for ${label}`}>
+          {options.slice(0, 12).map((o) => (
+            <button
+              key={o.value}
+              type="button"
+              className={`btn btn-small btn-quiet${chosen.has(o.value) ? ' is-chosen' : ''}`}
+              aria-pressed={chosen.has(o.value)}
+              onClick={() => onChange(single ? o.value : [...list(value).filter((x) => x !== o.value), ...(chosen.has(o.value) ? [] : [o.value])].join(', '))}
+            >
+              {o.value}
+              {o.count > 0 && <span className="muted"> ({o.count})</span>}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
   );
 }

@@ -266,7 +266,7 @@ function MappingField({ label, value, onChange, options, single = false }: { lab
         <input className="input mono" value={value} onChange={(e) => onChange(e.target.value)} placeholder={single ? '' : 'codes, comma-separated'} />
       </label>
       {options.length > 0 && (
-        <div className="mapping-options" aria-label={`Values in this snapshot for ${label}`}>
+        <div className="mapping-options" role="group" aria-label={`Values in this snapshot for ${label}`}>
           {options.slice(0, 12).map((o) => (
             <button
               key={o.value}

@@ -173,7 +173,7 @@ function MappingSection({ snapshotId, study, dataVersion }: { snapshotId: number
         <div ref={editor} id="data-mapping" className="mapping-editor">
           {editing ? (
             <StudyDefinitionForm
-              key={`${current.studyId}-${version}`}
+              key={current.studyId}
               study={current}
               needs={[]}
               intro="edit"

@@ -649,23 +649,26 @@ function checkDuplicateKeys(db: Db, snapshotId: number, issues: IssueLog): void 
         .get(snapshotId, domain, `${domain}SEQ`);
       if (withoutSeq) continue;
     }
+    // The file lineage of each duplicate is only gathered when the domain is split (the common case stays one plain GROUP BY).
+    const split = (db.prepare('SELECT count(*) n FROM snapshot_file WHERE snapshot_id = ? AND domain = ?').get(snapshotId, domain) as { n: number }).n > 1;
     const dups = db
       .prepare(
-        `SELECT r.rec_key, count(*) n, group_concat(DISTINCT f.file_name) files,
-                min(printf('%010d%010d', r.file_id, r.row_no)) first
-         FROM ${spec?.table ?? 'rec_generic'} r JOIN snapshot_file f USING (file_id)
+        `SELECT r.rec_key, count(*) n, ${split ? 'group_concat(DISTINCT r.file_id)' : 'min(r.file_id)'} files,
+                min(r.file_id * 4294967296 + r.row_no) first
+         FROM ${spec?.table ?? 'rec_generic'} r
          WHERE r.snapshot_id = ? ${spec ? '' : 'AND r.domain = ?'} GROUP BY r.rec_key HAVING n > 1 ORDER BY first`,
       )
-      .all(...(spec ? [snapshotId] : [snapshotId, domain])) as { rec_key: string; n: number; files: string; first: string }[];
+      .all(...(spec ? [snapshotId] : [snapshotId, domain])) as { rec_key: string; n: number; files: string | number; first: number }[];
     const fileName = db.prepare('SELECT file_name FROM snapshot_file WHERE file_id = ?');
+    const nameOf = (id: number) => (fileName.get(id) as { file_name: string }).file_name;
     for (const d of dups) {
       // A subject listed twice in DM makes every per-subject number ambiguous: that stops the import.
       const report = domain === 'DM' ? issues.error.bind(issues) : issues.warn.bind(issues);
-      const files = d.files.split(',');
+      const files = String(d.files).split(',').map(Number).sort((x, y) => x - y).map(nameOf);
       report(
         {
-          file: (fileName.get(Number(d.first.slice(0, 10))) as { file_name: string }).file_name,
-          row: Number(d.first.slice(10)),
+          file: nameOf(Math.floor(d.first / 4294967296)),
+          row: d.first % 4294967296,
           column: keyNames.join('+'),
           expected: `one record per natural key${files.length > 1 ? ` across the parts of ${domain}` : ''}`,
           found: `${d.n} records with ${d.rec_key.split('\u001f').slice(0, keyNames.length).join(' / ')}${files.length > 1 ? ` (in ${files.join(', ')})` : ''}`,

@@ -8,6 +8,7 @@ import { mappingContributors, type MappingContributor } from '../../electron/cor
 import type { Domain } from '../../electron/core/demo/table';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
+import { COMMANDS, parseArgs } from '../../electron/core/cli';
 import { bootstrapAdmin } from './meetings-helpers';
 
 // Split domains, files DoseDesk cannot place, supplemental qualifiers without parent, and the
@@ -180,7 +181,32 @@ describe('split domains (SDTMIG 4.1.7)', () => {
   }
 });
 
+describe('a file that is not a dataset at all', () => {
+  it('a define.csv of free text with ragged lines is a located warning; the file is stored, the import succeeds', async () => {
+    const src = writeFixture(path.join(dir, 'define'), [dm, lbch], 'csv');
+    // Line 3 has three fields where the header has one: the CSV reader stops there (RFC 4180: same field count in each record).
+    fs.writeFileSync(path.join(src, 'define.csv'), 'Define notes\nLB is split by category\nsee SDTMIG 4.1.7, split datasets, LBCH\n');
+    const r = await core.call('snapshot.import', { path: src });
+    expect(r.status).toBe('imported');
+    const w = r.warnings.filter((x) => x.file === 'define.csv');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatchObject({ code: 'unplaced-file', row: 2, line: 3, found: '3 fields' });
+    expect(w[0]!.expected).toMatch(/not named after an SDTM domain: stored, not read/);
+    const snap = await core.call('snapshot.get', { snapshotId: r.snapshotId! });
+    expect(snap.files.find((f) => f.fileName === 'define.csv')).toMatchObject({ domain: null, sha256: sha(path.join(src, 'define.csv')) });
+    expect(r.domains.LB!.rows).toBe(3);
+  });
+});
+
 describe('snapshot.mapping', () => {
+  it('dosedesk mapping <snapshot> prints the report', async () => {
+    const { r } = await importFixture('csv', [dm, lbch, lbhe, lbur]);
+    const out = await COMMANDS.mapping!(core, parseArgs(['mapping', String(r.snapshotId)]));
+    expect(out.ok).toBe(true);
+    expect(out.output).toEqual(await core.call('snapshot.mapping', { snapshotId: r.snapshotId! }));
+    expect((out.output as { domain: string; rowsRead: number }[]).find((e) => e.domain === 'LB')!.rowsRead).toBe(6);
+  });
+
   it('concatenates every contributor of the list (here one of the test’s own, after the import’s)', async () => {
     const { r } = await importFixture('csv', [dm, lbch]);
     // A contributor as an analysis would write one: LB rows of a category it does not read.

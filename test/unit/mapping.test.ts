@@ -9,6 +9,7 @@ import type { Domain } from '../../electron/core/demo/table';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
 import { COMMANDS, parseArgs } from '../../electron/core/cli';
+import { contentHash } from '../../electron/core/import/importer';
 import { bootstrapAdmin } from './meetings-helpers';
 
 // Split domains, files DoseDesk cannot place, supplemental qualifiers without parent, and the
@@ -195,6 +196,22 @@ describe('a file that is not a dataset at all', () => {
     const snap = await core.call('snapshot.get', { snapshotId: r.snapshotId! });
     expect(snap.files.find((f) => f.fileName === 'define.csv')).toMatchObject({ domain: null, sha256: sha(path.join(src, 'define.csv')) });
     expect(r.domains.LB!.rows).toBe(3);
+  });
+});
+
+describe('a file that is no dataset', () => {
+  it('define.xml beside the data is listed in the provenance with its SHA-256, not read, and not part of the content hash', async () => {
+    const src = writeFixture(path.join(dir, 'with-define'), [dm, lbch], 'csv');
+    const dataHashes = fs.readdirSync(src).map((f) => sha(path.join(src, f)));
+    fs.writeFileSync(path.join(src, 'define.xml'), '<?xml version="1.0"?><ODM/>\n');
+    const r = await core.call('snapshot.import', { path: src });
+    expect(r.status).toBe('imported');
+    expect(r.contentHash).toBe(contentHash(dataHashes));
+    expect(r.warnings.find((w) => w.file === 'define.xml')).toMatchObject({ code: 'ignored-file' });
+    const snap = await core.call('snapshot.get', { snapshotId: r.snapshotId! });
+    expect(snap.files.find((f) => f.fileName === 'define.xml')).toMatchObject({ domain: null, format: 'other', rows: 0, sha256: sha(path.join(src, 'define.xml')) });
+    const report = await core.call('snapshot.mapping', { snapshotId: r.snapshotId! });
+    expect(report.find((e) => e.domain === '(not placed)')!.unused[0]!.reason).toMatch(/define\.xml is not a dataset/);
   });
 });
 

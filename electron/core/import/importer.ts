@@ -149,6 +149,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   // 1. Enumerate and hash.
   let planned: PlannedFile[];
   let studyJson: SourceFile | undefined;
+  // Files that are no dataset (define.xml, a PDF, a README): listed in the provenance with their SHA-256, not read.
+  const others: SourceFile[] = [];
   try {
     const source = await openSnapshotSource(sourcePath);
     planned = [];
@@ -160,7 +162,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       }
       const format = detectFormat(base);
       if (!format) {
-        issues.warn({ file: src.name, expected: 'a domain file (.csv, .json, .ndjson, .xpt) or study.json', found: 'another file: not imported' }, 'ignored-file');
+        issues.warn({ file: src.name, expected: 'a domain file (.csv, .json, .ndjson, .xpt) or study.json', found: 'another file: listed in the provenance with its SHA-256, not read' }, 'ignored-file');
+        others.push(src);
         continue;
       }
       planned.push({ src, format, domain: domainFromName(base), sha256: '', size: 0 });
@@ -279,6 +282,13 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
           .run(studyId, result.contentHash, label, definition?.dataCutoff ?? null, nowIso, user, path.resolve(sourcePath), placeholder, definition ? 'study.json' : 'derived')
           .lastInsertRowid,
       );
+      // Not part of the content hash (which covers the data and study.json), so that a README added beside the same data is still the same snapshot.
+      for (const o of others) {
+        const { sha256, size } = await sha256Of(o);
+        db.prepare(
+          `INSERT INTO snapshot_file (snapshot_id, file_name, domain, format, size, sha256, row_count, subject_count, columns, notes) VALUES (?, ?, NULL, 'other', ?, ?, 0, 0, '[]', ?)`,
+        ).run(snapshotId, o.name, size, sha256, JSON.stringify(['not a dataset: listed, not read, not part of the content hash']));
+      }
       if (studyJson) {
         const { sha256, size } = await sha256Of(studyJson);
         db.prepare(

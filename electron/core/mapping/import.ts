@@ -97,8 +97,11 @@ export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[]
       rowsUsed: 0,
       unused: [
         {
-          variable: 'DOMAIN',
-          reason: `file ${f.file_name} is not named after an SDTM domain and holds no DOMAIN variable that places it: stored with its SHA-256 and rows, read by no analysis`,
+          variable: f.format === 'other' ? null : 'DOMAIN',
+          reason:
+            f.format === 'other'
+              ? `file ${f.file_name} is not a dataset (.csv, .json, .ndjson, .xpt): listed with its SHA-256, not read`
+              : `file ${f.file_name} is not named after an SDTM domain and holds no DOMAIN variable that places it: stored with its SHA-256 and rows, read by no analysis`,
           rows: f.row_count,
           values: [{ value: f.file_name, count: f.row_count }],
           mapTo: null,

@@ -68,7 +68,7 @@ export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[]
     }
     if (spec) {
       unused.push(...partialDates(db, snapshotId, spec.table, spec.variables.map((v) => v.name).filter((n) => /DTC$/.test(n))));
-      const extra = extraVariables(db, snapshotId, spec.table);
+      const extra = extraVariables(db, snapshotId, domain, new Set(spec.variables.map((v) => v.name)));
       if (extra) unused.push(extra);
     } else {
       // A domain DoseDesk does not model (QS, SUPPLB …) is kept whole; no analysis reads it.
@@ -135,23 +135,26 @@ function partialDates(db: Db, snapshotId: number, table: string, dtcs: string[])
   return out;
 }
 
-/** Variables without a typed column, kept in each row's bag: the variable names with the rows that give them a value. */
-function extraVariables(db: Db, snapshotId: number, table: string): MappingUnused | null {
-  const rows = db
-    .prepare(
-      `SELECT j.key name, count(*) n FROM ${table} t, json_each(t.extra) j
-       WHERE t.snapshot_id = ? AND t.extra IS NOT NULL AND j.key <> 'DOMAIN' AND j.value IS NOT NULL AND j.value <> '' GROUP BY j.key`,
-    )
-    .all(snapshotId) as { name: string; n: number }[];
-  if (!rows.length) return null;
-  const withAny = (
-    db.prepare(`SELECT count(*) n FROM ${table} t WHERE t.snapshot_id = ? AND EXISTS (SELECT 1 FROM json_each(t.extra) j WHERE j.key <> 'DOMAIN' AND j.value IS NOT NULL AND j.value <> '')`).get(snapshotId) as { n: number }
-  ).n;
+/**
+ * Variables without a typed column, kept in each row's bag: their names, each with the rows of the
+ * files that carry it. Read from the files' column lists, not from the rows, so that the report stays
+ * quick on a large study (every view's banner asks for it).
+ */
+function extraVariables(db: Db, snapshotId: number, domain: string, typed: ReadonlySet<string>): MappingUnused | null {
+  const files = db.prepare('SELECT columns, row_count FROM snapshot_file WHERE snapshot_id = ? AND domain = ?').all(snapshotId, domain) as { columns: string; row_count: number }[];
+  const counts = new Map<string, number>();
+  let rows = 0;
+  for (const f of files) {
+    const extra = (JSON.parse(f.columns) as string[]).filter((c) => !typed.has(c) && c !== 'DOMAIN');
+    if (extra.length) rows += f.row_count;
+    for (const c of extra) counts.set(c, (counts.get(c) ?? 0) + f.row_count);
+  }
+  if (!counts.size) return null;
   return {
     variable: null,
-    reason: 'variables DoseDesk does not read: kept with each row (values listed are the variables, with the rows that give them a value)',
-    rows: withAny,
-    values: rows.map((r) => ({ value: r.name, count: r.n })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, MAX_VALUES),
+    reason: 'variables DoseDesk does not read: kept with each row (values listed are the variables, with the rows of the files that carry them)',
+    rows,
+    values: [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, MAX_VALUES),
     mapTo: null,
   };
 }

@@ -26,14 +26,6 @@ export interface SuppOrphan extends SuppRecord {
 
 const IDENT = /^[A-Z][A-Z0-9_]{0,7}$/;
 
-/** A value as compared between IDVARVAL (text) and the parent's variable (text or number): 3, "3" and "3.0" are one. */
-export function keyValue(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  const t = String(v).trim();
-  return /^-?\d+(\.\d+)?$/.test(t) ? String(Number(t)) : t;
-}
-
 /** Every SUPP-- record of a snapshot, whether stored in a typed table (SUPPDM, SUPPAE) or whole (SUPPLB …). */
 export function suppRecords(db: Db, snapshotId: number): SuppRecord[] {
   const out: SuppRecord[] = [];
@@ -64,7 +56,7 @@ export function suppRecords(db: Db, snapshotId: number): SuppRecord[] {
         usubjid: r.usubjid,
         rdomain: r.rdomain == null ? null : String(r.rdomain).trim().toUpperCase() || null,
         idvar: r.idvar == null ? null : String(r.idvar).trim().toUpperCase() || null,
-        idvarval: r.idvarval == null ? null : keyValue(r.idvarval),
+        idvarval: r.idvarval == null ? null : String(r.idvarval).trim(),
         qnam: r.qnam == null ? null : String(r.qnam),
       });
     }
@@ -72,26 +64,39 @@ export function suppRecords(db: Db, snapshotId: number): SuppRecord[] {
   return out;
 }
 
-/** The qualifiers whose parent record is not in the snapshot. RDOMAIN defaults to the SUPP name's (SUPPLB → LB). */
+/**
+ * The qualifiers whose parent record is not in the snapshot. RDOMAIN defaults to the SUPP name's
+ * (SUPPLB → LB). Each parent is looked up through the (snapshot, USUBJID) index, so the cost follows
+ * the number of qualifiers, not the size of the parent domain.
+ */
 export function suppOrphans(db: Db, snapshotId: number): SuppOrphan[] {
   const present = new Set(
     (db.prepare('SELECT DISTINCT domain FROM snapshot_file WHERE snapshot_id = ? AND domain IS NOT NULL').all(snapshotId) as { domain: string }[]).map((d) => d.domain),
   );
-  const parentKeys = new Map<string, Set<string>>();
-  const keysOf = (rdomain: string, idvar: string | null): Set<string> => {
+  const lookups = new Map<string, (usubjid: string | null, value: string | null) => boolean>();
+  const lookupOf = (rdomain: string, idvar: string | null) => {
     const k = `${rdomain}\u0000${idvar ?? ''}`;
-    let set = parentKeys.get(k);
-    if (set) return set;
-    set = new Set();
+    let f = lookups.get(k);
+    if (f) return f;
     const spec = DOMAIN_BY_NAME.get(rdomain);
-    const typed = idvar && spec?.variables.some((v) => v.name === idvar);
-    const valueSql = !idvar ? `''` : typed ? idvar.toLowerCase() : `json_extract(extra, '$.${idvar}')`;
-    const rows = spec
-      ? db.prepare(`SELECT ${spec.subjectLevel ? 'usubjid' : 'NULL'} u, ${valueSql} v FROM ${spec.table} WHERE snapshot_id = ?`).all(snapshotId)
-      : db.prepare(`SELECT usubjid u, ${valueSql} v FROM rec_generic WHERE snapshot_id = ? AND domain = ?`).all(snapshotId, rdomain);
-    for (const r of rows as { u: string | null; v: unknown }[]) set.add(`${r.u ?? ''}\u0000${idvar ? keyValue(r.v) : ''}`);
-    parentKeys.set(k, set);
-    return set;
+    const from = spec ? `${spec.table} WHERE snapshot_id = @s` : `rec_generic WHERE snapshot_id = @s AND domain = @d`;
+    const subject = spec && !spec.subjectLevel ? '' : 'AND usubjid IS @u';
+    const typed = idvar ? spec?.variables.find((v) => v.name === idvar) : undefined;
+    // IDVARVAL is text; the parent's variable is a number (LBSEQ 3), text, or a value in the row's bag.
+    const match = !idvar
+      ? ''
+      : typed
+        ? typed.type === 'REAL'
+          ? `AND ${typed.name.toLowerCase()} = @n`
+          : `AND trim(${typed.name.toLowerCase()}) = @t`
+        : `AND (json_extract(extra, '$.${idvar}') = @n OR trim(CAST(json_extract(extra, '$.${idvar}') AS TEXT)) = @t)`;
+    const stmt = db.prepare(`SELECT 1 FROM ${from} ${subject} ${match} LIMIT 1`);
+    f = (u, v) => {
+      const n = v !== null && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null;
+      return stmt.get({ s: snapshotId, d: rdomain, u, n, t: v === null ? null : v.trim() }) !== undefined;
+    };
+    lookups.set(k, f);
+    return f;
   };
   const orphans: SuppOrphan[] = [];
   for (const s of suppRecords(db, snapshotId)) {
@@ -104,7 +109,7 @@ export function suppOrphans(db: Db, snapshotId: number): SuppOrphan[] {
       orphans.push({ ...s, why: 'no-record' });
       continue;
     }
-    if (!keysOf(rdomain, s.idvar).has(`${s.usubjid ?? ''}\u0000${s.idvar ? (s.idvarval ?? '') : ''}`)) orphans.push({ ...s, why: 'no-record' });
+    if (!lookupOf(rdomain, s.idvar)(s.usubjid, s.idvar ? s.idvarval : null)) orphans.push({ ...s, why: 'no-record' });
   }
   return orphans;
 }

@@ -67,7 +67,15 @@ export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[]
       });
     }
     if (spec) {
-      unused.push(...partialDates(db, snapshotId, spec.table, spec.variables.map((v) => v.name).filter((n) => /DTC$/.test(n))));
+      // Only the variables the import warned about hold partial dates: the others are not scanned.
+      const flagged = new Set(
+        (
+          db
+            .prepare(`SELECT DISTINCT i.column_name c FROM import_issue i JOIN snapshot_file f ON f.snapshot_id = i.snapshot_id AND f.file_name = i.file WHERE i.snapshot_id = ? AND i.code = 'partial-date' AND f.domain = ?`)
+            .all(snapshotId, domain) as { c: string }[]
+        ).map((r) => r.c),
+      );
+      unused.push(...partialDates(db, snapshotId, spec.table, spec.variables.map((v) => v.name).filter((n) => /DTC$/.test(n) && flagged.has(n))));
       const extra = extraVariables(db, snapshotId, domain, new Set(spec.variables.map((v) => v.name)));
       if (extra) unused.push(extra);
     } else {

@@ -161,6 +161,16 @@ describe('split domains (SDTMIG 4.1.7)', () => {
       expect(q[0]).toMatchObject({ file: `qsco.${format}`, row: 1, column: 'USUBJID+QSSEQ' });
     });
 
+    it(`${format}: a row of a split part whose DOMAIN is not the part's domain is kept and warned`, async () => {
+      const lbur2 = table('LBUR', LBH, [...lbur.rows, [STUDY, 'QS', S2, 5, 'PH', 'pH', 'URINALYSIS', '5', 5, null, '2014-01-09', 'SCREENING', 'URINE']]);
+      const { r } = await importFixture(format, [dm, lbch, lbur2]);
+      expect(r.ok).toBe(true);
+      expect(r.domains.LB!.rows).toBe(3 + 2);
+      const w = r.warnings.filter((x) => x.code === 'split-domain');
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatchObject({ file: `lbur.${format}`, row: 2, column: 'DOMAIN', found: '"QS"' });
+    });
+
     it(`${format}: the mapping report lists rows per domain, the split files, unplaced files, partial dates and orphan qualifiers`, async () => {
       const { r } = await importFixture(format);
       const report = await core.call('snapshot.mapping', { snapshotId: r.snapshotId! });

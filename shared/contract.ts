@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StudyDefinition } from './study';
+import { MappingEntry } from './mapping';
 import { method, SnapshotId, WriteSession } from './api/method';
 import { pkApi } from './api/pk';
 import { efficacyApi } from './api/efficacy';
@@ -131,7 +132,14 @@ export const contract = {
   'studies.list': method('Studies in the database, with their definitions.', z.object({}), z.array(StudyInfo)),
   'study.saveDefinition': method(
     'Store the study definition the user confirmed or completed (what study.json did not give).',
-    z.object({ session: WriteSession, studyId: z.string(), definition: StudyDefinition }),
+    z.object({
+      studyId: z.string(),
+      definition: StudyDefinition,
+      /** The signed-in session (auth.login): when given it must be valid, and the audit entry names its account. */
+      session: WriteSession,
+      /** Why the definition changed (kept in the audit trail). */
+      reason: z.string().max(1000).optional(),
+    }),
     StudyInfo,
   ),
   'snapshots.list': method(
@@ -143,6 +151,11 @@ export const contract = {
     'One snapshot with its provenance: files and their SHA-256, per-domain counts, stored warnings.',
     z.object({ snapshotId: SnapshotId }),
     z.object({ info: SnapshotInfo, files: z.array(SnapshotFile), domains: z.array(DomainCount), issues: z.array(ImportIssue) }),
+  ),
+  'snapshot.mapping': method(
+    "The snapshot's mapping report: per domain and analysis, rows read and used, and the rows not used with why, their values and the study-definition setting that would make them usable.",
+    z.object({ snapshotId: SnapshotId }),
+    z.array(MappingEntry),
   ),
   'snapshot.import': method(
     'Import a snapshot (folder, .zip or single domain file) in one transaction; progress is sent as import.progress events.',

@@ -82,3 +82,33 @@ export const StudyDefinition = z.object({
   ae: z.object({ gradeVariable: z.string().optional() }).default({} as never),
 });
 export type StudyDefinition = z.infer<typeof StudyDefinition>;
+
+/**
+ * The data-mapping settings of a study definition: how this sponsor's codes and variables are read
+ * (PK analyte, matrix and tau; ADA test codes and titre scale; where the AE grade is). They are set
+ * in study.json or in the app's "Data mapping" form and apply to every snapshot of the study.
+ */
+export const MAPPING_FIELDS = [
+  ['pk', 'analyte'],
+  ['pk', 'matrix'],
+  ['pk', 'tauH'],
+  ['ada', 'bindingTestcds'],
+  ['ada', 'neutralisingTestcds'],
+  ['ada', 'titreTestcds'],
+  ['ada', 'titreScale'],
+  ['ae', 'gradeVariable'],
+] as const;
+
+/**
+ * A snapshot's definition with the study's mapping settings applied: a setting the study's current
+ * definition gives wins (the mapping lives with the study, so a mapping saved today applies to the
+ * snapshots already imported and to later ones); a setting it lacks stays the snapshot's own.
+ */
+export function withStudyMapping(snapshotDef: StudyDefinition, studyDef: StudyDefinition): StudyDefinition {
+  const out: StudyDefinition = { ...snapshotDef, pk: { ...snapshotDef.pk }, ada: { ...snapshotDef.ada }, ae: { ...snapshotDef.ae } };
+  for (const [group, field] of MAPPING_FIELDS) {
+    const v = (studyDef[group] as Record<string, unknown>)[field];
+    if (v !== undefined) (out[group] as Record<string, unknown>)[field] = v;
+  }
+  return out;
+}

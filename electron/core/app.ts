@@ -14,6 +14,7 @@ import { registerMeetings } from './meetings/app';
 import { registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
+import { registerMapping } from './mapping/app';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -99,6 +100,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
   registerAudit(app);
   registerMeetings(app);
   registerMinutes(app);
+  registerMapping(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

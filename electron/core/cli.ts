@@ -7,6 +7,7 @@ import { safetyCommands } from './safety/cli';
 import { auditCommands } from './audit/cli';
 import { minutesCommands } from './minutes/cli';
 import { withCliSession } from './access/cli';
+import { mappingCommands } from './mapping/cli';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
@@ -19,6 +20,7 @@ const USAGE = `dosedesk — the DoseDesk command line
                                                        database has accounts
   dosedesk snapshots [--study ID]                      list snapshots (JSON)
   dosedesk summary <snapshot>                          provenance, domains, warnings and the cohort table (JSON)
+  dosedesk mapping <snapshot>                          the mapping report: per domain and analysis, rows read, used, not used and why (JSON)
   dosedesk diff <a> <b>                                records added / changed / removed per domain (JSON)
   dosedesk nca --input FILE.csv --subject COL --time COL --conc COL (--dose N | --dose-col COL)
               --route extravascular|iv-bolus|iv-infusion [--duration N|COL] [--auc linear|lin-up-log-down]
@@ -131,6 +133,7 @@ export const COMMANDS: Record<string, Command> = {
   ...safetyCommands,
   ...auditCommands,
   ...minutesCommands,
+  ...mappingCommands,
 };
 
 export async function main(argv: string[]): Promise<number> {

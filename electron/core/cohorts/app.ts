@@ -1,5 +1,5 @@
 import { summarizeCohorts } from '../../../shared/cohorts';
-import { StudyDefinition } from '../../../shared/study';
+import { StudyDefinition, withStudyMapping } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../app';
 import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
 
@@ -27,6 +27,8 @@ export function snapshotContext(ctx: CoreContext, snapshotId: number): { definit
     )
     .get(snapshotId) as { definition: string; definition_source: string; data_cutoff: string | null; study_def: string; study_source: string } | undefined;
   if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
-  const definition = StudyDefinition.parse(JSON.parse(r.definition_source === 'derived' && r.study_source === 'user' ? r.study_def : r.definition));
+  const own = StudyDefinition.parse(JSON.parse(r.definition_source === 'derived' && r.study_source === 'user' ? r.study_def : r.definition));
+  // The study's data mapping (ADA codes, PK matrix, AE grade variable …) applies to every snapshot of it.
+  const definition = withStudyMapping(own, StudyDefinition.parse(JSON.parse(r.study_def)));
   return { definition, cutoff: cutoffOf(ctx.db, snapshotId, definition.dataCutoff ?? r.data_cutoff) };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CoreEvent, ImportIssue, ImportResult } from '../../../shared/contract';
 import { parseIsoDate } from '../../../shared/dates';
-import { StudyDefinition } from '../../../shared/study';
+import { StudyDefinition, withStudyMapping } from '../../../shared/study';
 import { createReader, detectFormat } from '../readers/index';
 import { describeAt, JsonScanner, JsonSyntaxError, skipWhitespace } from '../readers/json-scan';
 import type { Cell, DatasetHeader, ReaderFormat } from '../readers/types';
@@ -13,6 +13,7 @@ import { LocatedError, formatLocation, type Location } from './errors';
 import { openSnapshotSource, type SourceFile } from './sources';
 import { fatalNotSeriousQueries } from '../safety/checks';
 import { deriveDefinition } from './derive';
+import { suppOrphans } from './supp';
 
 // Snapshot import: hash every file, refuse an identical snapshot, then read, check and store every
 // domain in ONE transaction on a connection of its own. Any error — in the first file or the last
@@ -36,6 +37,10 @@ interface PlannedFile {
   domain: string | null;
   sha256: string;
   size: number;
+  /** Placed by its DOMAIN (RDOMAIN) variable as one part of a split domain (SDTMIG §4.1.7): LBCH → LB, SUPPLBCH → SUPPLB. */
+  split?: boolean;
+  /** Not placed in any domain: stored (rows whole, with lineage) and reported, read by no analysis. */
+  unplaced?: boolean;
 }
 
 /** Warnings are grouped per file × column × code so a systematic problem is one line with a count. */
@@ -150,6 +155,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   // 1. Enumerate and hash.
   let planned: PlannedFile[];
   let studyJson: SourceFile | undefined;
+  // Files that are no dataset (define.xml, a PDF, a README): listed in the provenance with their SHA-256, not read.
+  const others: SourceFile[] = [];
   try {
     const source = await openSnapshotSource(sourcePath);
     planned = [];
@@ -161,7 +168,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       }
       const format = detectFormat(base);
       if (!format) {
-        issues.warn({ file: src.name, expected: 'a domain file (.csv, .json, .ndjson, .xpt) or study.json', found: 'another file: not imported' }, 'ignored-file');
+        issues.warn({ file: src.name, expected: 'a domain file (.csv, .json, .ndjson, .xpt) or study.json', found: 'another file: listed in the provenance with its SHA-256, not read' }, 'ignored-file');
+        others.push(src);
         continue;
       }
       planned.push({ src, format, domain: domainFromName(base), sha256: '', size: 0 });
@@ -202,10 +210,22 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
     if (studyJson) definition = await readStudyJson(studyJson);
 
     // 4. Which domain each file holds: its name (ae.csv) or, failing that, the dataset name inside it.
+    //    A split domain's parts (lbch.xpt, DOMAIN = LB) by their DOMAIN variable; a file that cannot be
+    //    placed is a warning and is kept whole, never a failed import.
     const readers = new Map<PlannedFile, { header: DatasetHeader; batches: AsyncIterable<{ firstRow: number; rows: Cell[][] }> }>();
     for (const p of planned) {
       const reader = createReader(p.format, p.src.name, p.src.open());
-      const header = await reader.header();
+      let header: DatasetHeader;
+      try {
+        header = await reader.header();
+      } catch (e) {
+        // A file whose name is not a domain and cannot even be read as a dataset (a define.csv of free text): kept, not read.
+        if (p.domain || !(e instanceof LocatedError)) throw e;
+        issues.warn({ ...e.location, expected: `${e.location.expected} (the file is not named after an SDTM domain: stored, not read)`, found: e.location.found }, 'unplaced-file');
+        p.unplaced = true;
+        readers.set(p, { header: { columns: [], notes: ['not placed in a domain: not readable as a dataset'] }, batches: noBatches() });
+        continue;
+      }
       if (p.src.notes) header.notes.push(...p.src.notes); // e.g. the real path behind a symbolic link
       readers.set(p, { header, batches: reader.batches() });
       const declared = header.datasetName?.toUpperCase();
@@ -213,13 +233,33 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       else if (declared && declared !== p.domain) {
         issues.warn({ file: p.src.name, expected: `dataset name ${p.domain} (from the file name)`, found: declared }, 'dataset-name');
       }
-      if (!p.domain) throw new LocatedError({ file: p.src.name, expected: 'a file named after its SDTM domain (ae.csv) or a dataset name inside it', found: `neither (${declared ?? 'no dataset name'})` });
+      if (!p.domain) {
+        const placed = await placeSplit(p, header);
+        if (placed.domain) {
+          p.domain = placed.domain;
+          p.split = true;
+        } else {
+          p.unplaced = true;
+          header.notes.push('not placed in a domain: rows stored whole, read by no analysis');
+          issues.warn(
+            {
+              file: p.src.name,
+              column: placed.column,
+              expected: 'a file named after its SDTM domain (ae.csv), a dataset name inside it, or a DOMAIN variable whose value begins the name (split domain, SDTMIG 4.1.7: LBCH with DOMAIN = LB)',
+              found: `${placed.found}: the file is stored, not read`,
+            },
+            'unplaced-file',
+          );
+        }
+      }
     }
+    // One whole file per domain; a split domain's parts are merged (their records keep their own file and row).
     const seen = new Map<string, string>();
     for (const p of planned) {
-      const other = seen.get(p.domain!);
+      if (!p.domain || p.split) continue;
+      const other = seen.get(p.domain);
       if (other) throw new LocatedError({ file: p.src.name, expected: `one file per domain`, found: `${p.domain} also in ${other}` });
-      seen.set(p.domain!, p.src.name);
+      seen.set(p.domain, p.src.name);
     }
 
     // 5. One transaction for everything.
@@ -249,6 +289,13 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
           .run(studyId, result.contentHash, label, definition?.dataCutoff ?? null, nowIso, user, path.resolve(sourcePath), placeholder, definition ? 'study.json' : 'derived')
           .lastInsertRowid,
       );
+      // Not part of the content hash (which covers the data and study.json), so that a README added beside the same data is still the same snapshot.
+      for (const o of others) {
+        const { sha256, size } = await sha256Of(o);
+        db.prepare(
+          `INSERT INTO snapshot_file (snapshot_id, file_name, domain, format, size, sha256, row_count, subject_count, columns, notes) VALUES (?, ?, NULL, 'other', ?, ?, 0, 0, '[]', ?)`,
+        ).run(snapshotId, o.name, size, sha256, JSON.stringify(['not a dataset: listed, not read, not part of the content hash']));
+      }
       if (studyJson) {
         const { sha256, size } = await sha256Of(studyJson);
         db.prepare(
@@ -257,10 +304,11 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       }
 
       let filesDone = 0;
+      const columnsSeen = new Map<string, Set<string>>();
       for (const p of planned) {
         checkCancel();
         const { header, batches } = readers.get(p)!;
-        const spec = DOMAIN_BY_NAME.get(p.domain!);
+        const spec = p.domain ? DOMAIN_BY_NAME.get(p.domain) : undefined;
         const fileId = Number(
           db
             .prepare(
@@ -269,7 +317,9 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
             .run(snapshotId, p.src.name, p.domain, p.format, p.size, p.sha256, JSON.stringify(header.columns.map((c) => c.name.toUpperCase())), JSON.stringify(header.notes))
             .lastInsertRowid,
         );
-        const writer = spec ? domainWriter(db, spec, p.src.name, header, issues, studyId) : genericWriter(db, p.domain!, header);
+        const writer = spec ? domainWriter(db, spec, p.src.name, header, issues, studyId) : genericWriter(db, p.domain ?? '', header);
+        const domainIdx = p.split ? header.columns.findIndex((c) => c.name.toUpperCase() === (p.domain!.startsWith('SUPP') ? 'RDOMAIN' : 'DOMAIN')) : -1;
+        const expectDomain = p.domain?.startsWith('SUPP') ? p.domain.slice(4) : p.domain;
         let rows = 0;
         const bytesBefore = bytesDone;
         try {
@@ -281,6 +331,10 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
             }
             checkCancel();
             for (let i = 0; i < batch.rows.length; i++) {
+              // A split file holds one domain: a row of another (DOMAIN = QS in an LB part) is kept and reported.
+              if (domainIdx >= 0 && cellText(batch.rows[i]![domainIdx]) !== expectDomain) {
+                issues.warn({ file: p.src.name, row: batch.firstRow + i, column: header.columns[domainIdx]!.name.toUpperCase(), expected: `${expectDomain} (as the file's first row)`, found: JSON.stringify(cellText(batch.rows[i]![domainIdx])) }, 'split-domain');
+              }
               writer.write(snapshotId, fileId, batch.firstRow + i, batch.rows[i]!);
               if (issues.full) throw new TooManyErrors();
             }
@@ -290,8 +344,12 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
           }
           writer.flush();
         } catch (e) {
-          if (e instanceof LocatedError) issues.error(e.location, 'invalid-file');
-          else throw e;
+          if (!(e instanceof LocatedError)) throw e;
+          // An unplaced file is read by nothing: a broken one is a warning, with the rows read before the break kept.
+          if (p.unplaced) {
+            writer.flush();
+            issues.warn({ ...e.location, found: `${e.location.found} (file not placed in a domain: rows after this one not read)` }, 'unplaced-file');
+          } else issues.error(e.location, 'invalid-file');
         }
         bytesDone = bytesBefore + p.size;
         filesDone++;
@@ -303,7 +361,17 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
             : 0;
         // Readers may add notes while reading rows (e.g. Windows-1252 text found in an XPT row).
         db.prepare('UPDATE snapshot_file SET row_count = ?, subject_count = ?, notes = ? WHERE file_id = ?').run(rows, subjects, JSON.stringify(header.notes), fileId);
-        result.domains[p.domain!] = { rows, subjects, columns: header.columns.length };
+        if (p.domain) {
+          // Split parts add up to one domain: rows summed, columns the union, subjects counted once.
+          const prev = result.domains[p.domain];
+          const cols = new Set([...(columnsSeen.get(p.domain) ?? []), ...header.columns.map((c) => c.name.toUpperCase())]);
+          columnsSeen.set(p.domain, cols);
+          result.domains[p.domain] = {
+            rows: (prev?.rows ?? 0) + rows,
+            subjects: prev ? domainSubjects(db, snapshotId, p.domain) : subjects,
+            columns: cols.size,
+          };
+        }
         progress('reading', p.src.name, filesDone, true);
       }
       if (issues.errors.length) throw new TooManyErrors();
@@ -313,6 +381,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       checkSubjectsInDm(db, snapshotId, planned, issues);
       checkDuplicateKeys(db, snapshotId, issues);
       for (const q of fatalNotSeriousQueries(db, snapshotId)) issues.warn(q, 'fatal-not-serious', true);
+      checkSuppParents(db, snapshotId, issues);
       if (issues.errors.length) throw new TooManyErrors();
 
       // 7. The study definition: study.json, else derived from the data (and marked for confirmation).
@@ -326,10 +395,14 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         snapshotId,
       );
       // A study.json updates the study's definition; a derived one fills it only if the study had none confirmed.
+      // The study's data mapping (saved in the app) stays where the new study.json does not set it.
+      const before = db.prepare('SELECT definition FROM study WHERE study_id = ?').get(studyId) as { definition: string };
+      const old = StudyDefinition.safeParse(JSON.parse(before.definition));
+      const studyDefJson = old.success ? JSON.stringify(withStudyMapping(withStudyMapping(derived.definition, old.data), derived.definition)) : defJson;
       db.prepare(
         `UPDATE study SET definition = ?, definition_source = ?, title = coalesce(?, title), updated_at = ?
          WHERE study_id = ? AND (? = 'study.json' OR definition_source = 'derived')`,
-      ).run(defJson, derived.source, derived.definition.title ?? null, nowIso, studyId, derived.source);
+      ).run(studyDefJson, derived.source, derived.definition.title ?? null, nowIso, studyId, derived.source);
 
       const insIssue = db.prepare(
         'INSERT INTO import_issue (snapshot_id, severity, code, file, row_no, column_name, expected, found, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -553,17 +626,23 @@ function domainWriter(db: Db, spec: DomainSpec, file: string, header: DatasetHea
   return { write, flush: insert.flush };
 }
 
+const SUPP_KEY = ['USUBJID', 'RDOMAIN', 'IDVAR', 'IDVARVAL', 'QNAM'];
+
 function genericWriter(db: Db, domain: string, header: DatasetHeader): RowWriter {
   const names = header.columns.map((c) => c.name.toUpperCase());
   const usubjidIdx = names.indexOf('USUBJID');
   const seqIdx = names.findIndex((n) => n === `${domain}SEQ`);
+  // A SUPP-- kept whole (SUPPLB) is keyed like SUPPAE, so that its duplicates are found across split files.
+  const suppIdx = domain.startsWith('SUPP') ? SUPP_KEY.map((k) => names.indexOf(k)) : null;
   const insert = batchedInsert(db, 'rec_generic', ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'extra', 'domain', 'usubjid']);
   return {
     write(snapshotId, fileId, rowNo, row) {
       const extra: Record<string, Cell> = {};
       for (let i = 0; i < names.length; i++) extra[names[i]!] = row[i] ?? null;
       const usubjid = usubjidIdx >= 0 ? cellText(row[usubjidIdx]) || null : null;
-      const key = `${usubjid ?? ''}\u001f${seqIdx >= 0 ? cellText(row[seqIdx]) : rowNo}`;
+      const key = suppIdx
+        ? suppIdx.map((k) => (k < 0 ? '' : cellText(row[k]))).join('\u001f') + '\u001f'
+        : `${usubjid ?? ''}\u001f${seqIdx >= 0 ? cellText(row[seqIdx]) : rowNo}`;
       insert.add([snapshotId, fileId, rowNo, key, JSON.stringify(extra), domain, usubjid]);
     },
     flush: insert.flush,
@@ -596,31 +675,109 @@ function checkSubjectsInDm(db: Db, snapshotId: number, planned: PlannedFile[], i
   }
 }
 
+/**
+ * Natural keys are unique per domain, across the parts of a split domain (a record of LBCH and one of
+ * LBHE with the same key are duplicates). The warning is located at the key's first record and names
+ * the other files. Domains kept whole are checked on USUBJID + --SEQ, which SDTMIG 4.1.7 requires
+ * unique across a split domain's datasets.
+ */
 function checkDuplicateKeys(db: Db, snapshotId: number, issues: IssueLog): void {
-  const files = db.prepare('SELECT file_id, file_name, domain FROM snapshot_file WHERE snapshot_id = ? AND domain IS NOT NULL').all(snapshotId) as {
-    file_id: number;
-    file_name: string;
-    domain: string;
-  }[];
-  for (const f of files) {
-    const spec = DOMAIN_BY_NAME.get(f.domain);
-    if (!spec) continue;
+  const domains = db.prepare('SELECT DISTINCT domain FROM snapshot_file WHERE snapshot_id = ? AND domain IS NOT NULL').all(snapshotId) as { domain: string }[];
+  for (const { domain } of domains) {
+    const spec = DOMAIN_BY_NAME.get(domain);
+    const keyNames = spec ? spec.naturalKey : domain.startsWith('SUPP') ? SUPP_KEY : ['USUBJID', `${domain}SEQ`];
+    if (!spec && !domain.startsWith('SUPP')) {
+      // Only when every file of the domain has --SEQ (otherwise the row number stands in for it).
+      const withoutSeq = db
+        .prepare(`SELECT 1 FROM snapshot_file WHERE snapshot_id = ? AND domain = ? AND NOT EXISTS (SELECT 1 FROM json_each(columns) WHERE value = ?)`)
+        .get(snapshotId, domain, `${domain}SEQ`);
+      if (withoutSeq) continue;
+    }
+    // The file lineage of each duplicate is only gathered when the domain is split (the common case stays one plain GROUP BY).
+    const split = (db.prepare('SELECT count(*) n FROM snapshot_file WHERE snapshot_id = ? AND domain = ?').get(snapshotId, domain) as { n: number }).n > 1;
     const dups = db
-      .prepare(`SELECT rec_key, min(row_no) first_row, count(*) n FROM ${spec.table} WHERE file_id = ? GROUP BY rec_key HAVING n > 1 ORDER BY first_row`)
-      .all(f.file_id) as { rec_key: string; first_row: number; n: number }[];
+      .prepare(
+        `SELECT r.rec_key, count(*) n, ${split ? 'group_concat(DISTINCT r.file_id)' : 'min(r.file_id)'} files,
+                min(r.file_id * 4294967296 + r.row_no) first
+         FROM ${spec?.table ?? 'rec_generic'} r
+         WHERE r.snapshot_id = ? ${spec ? '' : 'AND r.domain = ?'} GROUP BY r.rec_key HAVING n > 1 ORDER BY first`,
+      )
+      .all(...(spec ? [snapshotId] : [snapshotId, domain])) as { rec_key: string; n: number; files: string | number; first: number }[];
+    const fileName = db.prepare('SELECT file_name FROM snapshot_file WHERE file_id = ?');
+    const nameOf = (id: number) => (fileName.get(id) as { file_name: string }).file_name;
     for (const d of dups) {
       // A subject listed twice in DM makes every per-subject number ambiguous: that stops the import.
-      const report = spec.domain === 'DM' ? issues.error.bind(issues) : issues.warn.bind(issues);
+      const report = domain === 'DM' ? issues.error.bind(issues) : issues.warn.bind(issues);
+      const files = String(d.files).split(',').map(Number).sort((x, y) => x - y).map(nameOf);
       report(
         {
-          file: f.file_name,
-          row: d.first_row,
-          column: spec.naturalKey.join('+'),
-          expected: 'one record per natural key',
-          found: `${d.n} records with ${d.rec_key.split('\u001f').slice(0, spec.naturalKey.length).join(' / ')}`,
+          file: nameOf(Math.floor(d.first / 4294967296)),
+          row: d.first % 4294967296,
+          column: keyNames.join('+'),
+          expected: `one record per natural key${files.length > 1 ? ` across the parts of ${domain}` : ''}`,
+          found: `${d.n} records with ${d.rec_key.split('\u001f').slice(0, keyNames.length).join(' / ')}${files.length > 1 ? ` (in ${files.join(', ')})` : ''}`,
         },
         'duplicate-key',
       );
     }
   }
+}
+
+/** SUPP-- records whose parent record is not in the snapshot (import/supp.ts): kept, one grouped warning per file. */
+function checkSuppParents(db: Db, snapshotId: number, issues: IssueLog): void {
+  for (const o of suppOrphans(db, snapshotId)) {
+    const rdomain = o.rdomain ?? o.domain.slice(4);
+    if (o.why === 'no-domain') {
+      issues.warn({ file: o.file, row: o.row, column: 'RDOMAIN', expected: `the parent domain ${rdomain} in the snapshot`, found: `no ${rdomain} file: qualifier ${o.qnam ?? ''} kept, attached to no record` }, 'supp-orphan');
+    } else {
+      issues.warn(
+        {
+          file: o.file,
+          row: o.row,
+          column: 'IDVARVAL',
+          expected: `a parent record in ${rdomain} (${o.usubjid ?? ''}${o.idvar ? `, ${o.idvar} = ${o.idvarval ?? ''}` : ''})`,
+          found: `none: qualifier ${o.qnam ?? ''} kept, attached to no record`,
+        },
+        'supp-orphan',
+      );
+    }
+  }
+}
+
+/** Subjects of a domain over all its files (a split domain's parts share subjects). */
+function domainSubjects(db: Db, snapshotId: number, domain: string): number {
+  const spec = DOMAIN_BY_NAME.get(domain);
+  if (spec && !spec.subjectLevel) return 0;
+  return spec
+    ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM ${spec.table} WHERE snapshot_id = ?`).get(snapshotId) as { n: number }).n
+    : (db.prepare(`SELECT count(DISTINCT usubjid) n FROM rec_generic WHERE snapshot_id = ? AND domain = ?`).get(snapshotId, domain) as { n: number }).n;
+}
+
+async function* noBatches(): AsyncIterable<{ firstRow: number; rows: Cell[][] }> {}
+
+const SPLIT_PART = /^[A-Z0-9]{1,2}$/;
+
+/**
+ * A split domain's part (SDTMIG 4.1.7): the DOMAIN variable holds the 2-letter domain and the file
+ * or dataset name is that code plus up to two characters (LBCH, QSGI). A split SUPP (SUPPLBCH) is
+ * placed by RDOMAIN the same way. Read from the file's first row. Returns the domain, or why not.
+ */
+async function placeSplit(p: PlannedFile, header: DatasetHeader): Promise<{ domain: string | null; column?: string; found: string }> {
+  const names = [path.basename(p.src.name).replace(/\.[^.]+$/, '').toUpperCase(), header.datasetName?.toUpperCase()].filter((n): n is string => !!n);
+  const supp = names.some((n) => n.startsWith('SUPP'));
+  const variable = supp ? 'RDOMAIN' : 'DOMAIN';
+  const idx = header.columns.findIndex((c) => c.name.toUpperCase() === variable);
+  if (idx < 0) return { domain: null, found: `${names.join(' / ')}, which is not an SDTM domain name, and no ${variable} variable` };
+  let value = '';
+  const reader = createReader(p.format, p.src.name, p.src.open());
+  await reader.header();
+  for await (const b of reader.batches()) {
+    value = cellText(b.rows[0]?.[idx]).toUpperCase();
+    break;
+  }
+  const prefix = supp ? `SUPP${value}` : value;
+  if (/^[A-Z]{2}$/.test(value) && names.some((n) => n.startsWith(prefix) && SPLIT_PART.test(n.slice(prefix.length)))) {
+    return { domain: supp ? `SUPP${value}` : value, found: '' };
+  }
+  return { domain: null, column: variable, found: value ? `${variable} = ${value}, which does not begin the name ${names.join(' / ')}` : `an empty ${variable} in the first row` };
 }

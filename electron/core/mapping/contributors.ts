@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import type { StudyDefinition } from '../../../shared/study';
 import type { MappingEntry } from '../../../shared/mapping';
 import { safetyMapping } from '../safety/mapping';
+import { importMappingEntries } from './import';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -9,5 +10,4 @@ import { safetyMapping } from '../safety/mapping';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: MappingContributor[] = [];
-mappingContributors.push(safetyMapping);
+export const mappingContributors: MappingContributor[] = [importMappingEntries, safetyMapping];

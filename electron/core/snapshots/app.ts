@@ -49,19 +49,58 @@ function listStudies(ctx: CoreContext): StudyInfo[] {
   return (ctx.db.prepare(`${STUDY_SQL} ORDER BY s.study_id`).all() as StudyRow[]).map(toStudyInfo);
 }
 
-function saveDefinition({ session, studyId, definition }: { session?: string; studyId: string; definition: StudyDefinition }, ctx: CoreContext): StudyInfo {
-  const who = actor(ctx, session, 'saving the study definition');
+/**
+ * Stores the definition the user confirmed or completed (dose plan, data mapping …) and, in the same
+ * transaction, the audit entry with the old and the new value (21 CFR 11.10(e)): either both are
+ * written or neither, attributed as every write is (access/actor.ts).
+ */
+function saveDefinition(
+  { studyId, definition, session, reason }: { studyId: string; definition: StudyDefinition; session?: string; reason?: string },
+  ctx: CoreContext,
+): StudyInfo {
   if (definition.studyId !== studyId) throw new CallError('invalid-input', `definition.studyId ${definition.studyId} does not match ${studyId}`);
-  // The change and its audit entry (old -> new definition) in one transaction.
-  ctx.db.transaction(() => {
+  // Who: the signed-in account, or the OS user of a scratch database without accounts (access/actor.ts).
+  const who = actor(ctx, session, 'saving the study definition');
+  return ctx.db.transaction(() => {
     const before = ctx.db.prepare('SELECT definition, definition_source FROM study WHERE study_id = ?').get(studyId) as { definition: string; definition_source: string } | undefined;
     if (!before) throw new CallError('not-found', `no study ${studyId}`);
     ctx.db
       .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
       .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
-    appendAudit(ctx, { user: who.username, action: 'change', entity: 'study', entityId: studyId, old: { definition: JSON.parse(before.definition), source: before.definition_source }, new: { definition, source: 'user' }, reason: auditReason(who) });
+    const old = JSON.parse(before.definition) as Record<string, unknown>;
+    appendAudit(ctx, {
+      user: who.username,
+      action: 'change',
+      entity: 'study-definition',
+      entityId: studyId,
+      old: { source: before.definition_source, ...changedFields(old, definition as unknown as Record<string, unknown>).old },
+      new: { source: 'user', ...changedFields(old, definition as unknown as Record<string, unknown>).new },
+      reason: auditReason(who, reason),
+    });
+    return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
   }).immediate();
-  return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
+}
+
+/** The fields that differ (one level into pk, ada, ae, escalation, recist), as old → new: what the audit entry records. */
+export function changedFields(a: Record<string, unknown>, b: Record<string, unknown>): { old: Record<string, unknown>; new: Record<string, unknown> } {
+  const out = { old: {} as Record<string, unknown>, new: {} as Record<string, unknown> };
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[k];
+    const y = b[k];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObj(x) && isObj(y)) {
+      const inner = changedFields(x as Record<string, unknown>, y as Record<string, unknown>);
+      for (const f of Object.keys(inner.new).concat(Object.keys(inner.old))) {
+        out.old[`${k}.${f}`] = inner.old[f] ?? null;
+        out.new[`${k}.${f}`] = inner.new[f] ?? null;
+      }
+    } else {
+      out.old[k] = x ?? null;
+      out.new[k] = y ?? null;
+    }
+  }
+  return out;
 }
 
 const SNAPSHOT_SQL = `SELECT s.*, (SELECT count(*) FROM rec_dm d WHERE d.snapshot_id = s.snapshot_id) subjects FROM snapshot s`;

@@ -5,6 +5,7 @@ import { errorText, SignInCancelled, useAuth } from '../auth';
 import { count, shortHash } from '../format';
 import { IssueTable } from './IssueTable';
 import { StudyDefinitionForm } from './StudyDefinitionForm';
+import { useCall } from '../useCall';
 
 // The import dialog: choose a file or a folder; watch the progress; cancel; read the result
 // (DESIGN §3: atomic import, located errors, warnings kept with the snapshot). The page never types a
@@ -201,7 +202,7 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
         {stage.step === 'result' && (
           <ResultPanel result={stage.result}>
             {study && stage.result.needsConfirmation.length > 0 && (
-              <StudyDefinitionForm study={study} needs={stage.result.needsConfirmation} onSaved={() => onImported(stage.result)} />
+              <DefinitionWithMapping study={study} result={stage.result} onSaved={() => onImported(stage.result)} />
             )}
           </ResultPanel>
         )}
@@ -336,4 +337,11 @@ function ResultPanel({ result, children }: { result: ImportResult; children?: Re
       )}
     </div>
   );
+}
+
+/** The definition form after an import, offering in its "Data mapping" section the values of the new snapshot's mapping report. */
+function DefinitionWithMapping({ study, result, onSaved }: { study: StudyInfo; result: ImportResult; onSaved(): void }) {
+  const id = result.snapshotId;
+  const [report] = useCall(id ? () => invoke('snapshot.mapping', { snapshotId: id }) : null, [id]);
+  return <StudyDefinitionForm study={study} needs={result.needsConfirmation} mapping={report.status === 'ok' ? report.data : undefined} onSaved={onSaved} />;
 }

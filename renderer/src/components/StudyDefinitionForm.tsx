@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { StudyInfo } from '../../../shared/contract';
 import type { StudyDefinition } from '../../../shared/study';
+import type { MappingEntry } from '../../../shared/mapping';
 import { invoke } from '../api';
 import { errorText, SignInCancelled, useAuth } from '../auth';
+import './MappingBanner.css';
 
 // "Confirm study definition": what study.json would have said, asked of the user when it is missing
 // (DESIGN §3). Pre-filled with what the import derived (dose levels from EX); saved with the study.
@@ -28,15 +30,52 @@ interface LevelDraft {
   dose: string;
 }
 
-export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInfo; needs: string[]; onSaved(s: StudyInfo): void }) {
+/** The values a snapshot holds for a variable, most frequent first, gathered from every entry of its mapping report. */
+export function valuesOf(report: readonly MappingEntry[] | undefined, variable: string): { value: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const e of report ?? []) for (const u of e.unused) if (u.variable === variable) for (const v of u.values) counts.set(v.value, Math.max(counts.get(v.value) ?? 0, v.count));
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+/** Candidate AE grade variables: AETOXGR and the AE variables DoseDesk keeps without reading (the report lists them by name). */
+function gradeCandidates(report: readonly MappingEntry[] | undefined): { value: string; count: number }[] {
+  const ae = (report ?? []).filter((e) => e.domain === 'AE' || e.domain === 'SUPPAE');
+  const names = ae.flatMap((e) => e.unused.filter((u) => u.variable === null || u.variable === 'QNAM').flatMap((u) => u.values));
+  return names.filter((v) => /GR|GRADE|TOX|CTC/i.test(v.value));
+}
+
+const list = (text: string): string[] => [...new Set(text.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean))];
+
+export function StudyDefinitionForm({
+  study,
+  needs,
+  onSaved,
+  mapping,
+  intro = 'import',
+}: {
+  study: StudyInfo;
+  needs: string[];
+  onSaved(s: StudyInfo): void;
+  /** The current snapshot's mapping report: its values are offered in the "Data mapping" section. */
+  mapping?: readonly MappingEntry[];
+  /** 'import': asked after an import without study.json; 'edit': opened from the Provenance page. */
+  intro?: 'import' | 'edit';
+}) {
   const def = study.definition;
   const auth = useAuth();
+  const [analyte, setAnalyte] = useState(def.pk.analyte ?? '');
+  const [matrix, setMatrix] = useState(def.pk.matrix ?? '');
+  const [tauH, setTauH] = useState(def.pk.tauH === undefined ? '' : String(def.pk.tauH));
+  const [binding, setBinding] = useState((def.ada.bindingTestcds ?? []).join(', '));
+  const [neutralising, setNeutralising] = useState((def.ada.neutralisingTestcds ?? []).join(', '));
+  const [titre, setTitre] = useState((def.ada.titreTestcds ?? []).join(', '));
+  const [titreScale, setTitreScale] = useState<'' | 'linear' | 'log10'>(def.ada.titreScale ?? '');
+  const [gradeVariable, setGradeVariable] = useState(def.ae.gradeVariable ?? '');
   const [levels, setLevels] = useState<LevelDraft[]>(() => def.doseLevels.map((l, i) => ({ key: i, dose: String(l.dose) })));
   const [doseUnit, setDoseUnit] = useState(def.doseUnit);
   const [windowDays, setWindowDays] = useState(String(def.dltWindowDays));
   const [cutoff, setCutoff] = useState(def.dataCutoff ?? '');
   const [design, setDesign] = useState(def.escalation.design);
-  const [tau, setTau] = useState(def.pk.tauH !== undefined ? String(def.pk.tauH) : '');
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -51,8 +90,8 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
     const w = Number(windowDays);
     if (!Number.isInteger(w) || w <= 0) return setProblem('DLT window: enter a whole number of days.');
     if (cutoff && !/^\d{4}-\d{2}-\d{2}$/.test(cutoff)) return setProblem('Data cut-off: use a date (YYYY-MM-DD).');
-    const tauH = tau.trim() === '' ? undefined : Number(tau);
-    if (tauH !== undefined && !(tauH > 0)) return setProblem('PK dosing interval τ: enter a positive number of hours, or leave it empty when unknown.');
+    const tau = tauH.trim() === '' ? undefined : Number(tauH);
+    if (tau !== undefined && !(Number.isFinite(tau) && tau > 0)) return setProblem('Dosing interval (tau): enter a positive number of hours, or leave it empty.');
     setProblem(null);
     setSaving(true);
     try {
@@ -63,12 +102,21 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         dltWindowDays: w,
         ...(cutoff ? { dataCutoff: cutoff } : {}),
         escalation: { ...def.escalation, design },
-        pk: { ...def.pk, ...(tauH !== undefined ? { tauH } : {}) },
+        // Data mapping: an empty field is unset (DoseDesk's own conventions apply).
+        pk: { ...def.pk, analyte: analyte.trim() || undefined, matrix: matrix.trim() || undefined, tauH: tau },
+        ada: {
+          ...def.ada,
+          bindingTestcds: list(binding).length ? list(binding) : undefined,
+          neutralisingTestcds: list(neutralising).length ? list(neutralising) : undefined,
+          titreTestcds: list(titre).length ? list(titre) : undefined,
+          titreScale: titreScale || undefined,
+        },
+        ae: { ...def.ae, gradeVariable: gradeVariable.trim() || undefined },
       };
-      if (tauH === undefined) delete definition.pk.tauH;
+      if (tau === undefined) delete definition.pk.tauH;
       if (!cutoff) delete (definition as Partial<StudyDefinition>).dataCutoff;
       const s = await auth.withWriteSession(
-        (session) => invoke('study.saveDefinition', { studyId: study.studyId, definition, ...(session ? { session } : {}) }),
+        (session) => invoke('study.saveDefinition', { studyId: study.studyId, definition: JSON.parse(JSON.stringify(definition)) as StudyDefinition, ...(session ? { session } : {}) }),
         'The study definition is saved under your name: sign in first.',
       );
       setSaved(true);
@@ -82,10 +130,16 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
 
   return (
     <form className="definition-form card" onSubmit={submit} aria-labelledby="def-title" data-testid="definition-form">
-      <h3 id="def-title">Confirm study definition</h3>
+      <h3 id="def-title">{intro === 'import' ? 'Confirm study definition' : 'Study definition and data mapping'}</h3>
       <p className="muted">
-        This snapshot has no <span className="mono">study.json</span>. DoseDesk derived what it could; check and complete it. It is stored with study{' '}
-        <span className="mono">{study.studyId}</span> and used for every snapshot of it.
+        {intro === 'import' ? (
+          <>
+            This snapshot has no <span className="mono">study.json</span>. DoseDesk derived what it could; check and complete it.
+          </>
+        ) : (
+          <>What SDTM does not say, and how this sponsor&apos;s codes are read. Saving is recorded in the audit trail (old and new value).</>
+        )}{' '}
+        It is stored with study <span className="mono">{study.studyId}</span> and used for every snapshot of it.
       </p>
       {needs.length > 0 && (
         <ul className="needs-list">
@@ -150,10 +204,6 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
           <input className="input mono-nums" placeholder="YYYY-MM-DD" inputMode="numeric" maxLength={10} value={cutoff} onChange={(e) => setCutoff(e.target.value)} />
         </label>
         <label>
-          <span>PK dosing interval τ (h; empty = unknown)</span>
-          <input className="input" inputMode="decimal" placeholder="e.g. 504" value={tau} onChange={(e) => setTau(e.target.value)} data-testid="definition-tau" />
-        </label>
-        <label>
           <span>Escalation design</span>
           <select className="input" value={design} onChange={(e) => setDesign(e.target.value as typeof design)}>
             {DESIGNS.map((d) => (
@@ -165,6 +215,32 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         </label>
       </div>
       </div>
+      <fieldset className="mapping-fieldset" data-testid="data-mapping">
+        <legend>Data mapping</legend>
+        <p className="muted small">
+          How this sponsor&apos;s data are read. Click a value found in the snapshot to use it; leave a field empty for DoseDesk&apos;s own conventions.
+        </p>
+        <div className="form-grid">
+          <MappingField label="PK analyte (PCTESTCD)" value={analyte} onChange={setAnalyte} options={valuesOf(mapping, 'PCTESTCD')} single />
+          <MappingField label="PK matrix (PCSPEC)" value={matrix} onChange={setMatrix} options={valuesOf(mapping, 'PCSPEC')} single />
+          <label>
+            <span>PK dosing interval τ (h; empty = unknown)</span>
+            <input className="input" inputMode="decimal" placeholder="e.g. 504" value={tauH} onChange={(e) => setTauH(e.target.value)} data-testid="definition-tau" />
+          </label>
+          <MappingField label="ADA binding test codes (ISTESTCD)" value={binding} onChange={setBinding} options={valuesOf(mapping, 'ISTESTCD')} />
+          <MappingField label="ADA neutralising test codes (ISTESTCD)" value={neutralising} onChange={setNeutralising} options={valuesOf(mapping, 'ISTESTCD')} />
+          <MappingField label="ADA titre test codes (ISTESTCD)" value={titre} onChange={setTitre} options={valuesOf(mapping, 'ISTESTCD')} />
+          <label>
+            <span>Titre scale</span>
+            <select className="input" value={titreScale} onChange={(e) => setTitreScale(e.target.value as typeof titreScale)}>
+              <option value="">from ISSTRESU / ISORRESU</option>
+              <option value="linear">linear (1:N dilutions)</option>
+              <option value="log10">log10</option>
+            </select>
+          </label>
+          <MappingField label="AE grade variable" value={gradeVariable} onChange={setGradeVariable} options={[{ value: 'AETOXGR', count: 0 }, ...gradeCandidates(mapping)]} single />
+        </div>
+      </fieldset>
       {problem && (
         <p className="form-problem" role="alert">
           {problem}
@@ -181,5 +257,34 @@ export function StudyDefinitionForm({ study, needs, onSaved }: { study: StudyInf
         )}
       </div>
     </form>
+  );
+}
+
+/** A text field with the snapshot's values as buttons: a click sets it (single) or adds the value to the list. */
+function MappingField({ label, value, onChange, options, single = false }: { label: string; value: string; onChange(v: string): void; options: { value: string; count: number }[]; single?: boolean }) {
+  const chosen = new Set(list(value));
+  return (
+    <div className="mapping-field">
+      <label>
+        <span>{label}</span>
+        <input className="input mono" value={value} onChange={(e) => onChange(e.target.value)} placeholder={single ? '' : 'codes, comma-separated'} />
+      </label>
+      {options.length > 0 && (
+        <div className="mapping-options" role="group" aria-label={`Values in this snapshot for ${label}`}>
+          {options.slice(0, 12).map((o) => (
+            <button
+              key={o.value}
+              type="button"
+              className={`btn btn-small btn-quiet${chosen.has(o.value) ? ' is-chosen' : ''}`}
+              aria-pressed={chosen.has(o.value)}
+              onClick={() => onChange(single ? o.value : [...list(value).filter((x) => x !== o.value), ...(chosen.has(o.value) ? [] : [o.value])].join(', '))}
+            >
+              {o.value}
+              {o.count > 0 && <span className="muted"> ({o.count})</span>}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useCallback, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
@@ -118,6 +119,7 @@ export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Adverse events</h1>
         <p className="view-sub">Every adverse event, TEAE incidence by dose level and worst grade, and the SAE, DLT, discontinuation and death listings.</p>
       </header>
+      <MappingBanner view="aes" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with an AE domain to see the adverse events.</p>

@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import type { CSSProperties } from 'react';
 import type { CohortRow, Output } from '../../../shared/contract';
 import { invoke } from '../api';
@@ -62,6 +63,7 @@ export function CohortsView({ study, snapshot, onImport, dataVersion }: ViewProp
   return (
     <section className="view" aria-labelledby="view-title">
       <ViewHeader />
+      <MappingBanner view="cohorts" snapshot={snapshot} dataVersion={dataVersion} />
       {state.status === 'loading' || state.status === 'idle' ? (
         <LoadingState what="the cohort summary" />
       ) : state.status === 'error' ? (

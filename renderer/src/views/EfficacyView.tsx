@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import type { CellStyle, ColDef } from 'ag-grid-community';
 import { type CSSProperties, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
@@ -34,6 +35,7 @@ export function EfficacyView({ snapshot, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Efficacy</h1>
         <p className="view-sub">Response rates with exact confidence intervals, best overall response per subject, and progression-free and overall survival.</p>
       </header>
+      <MappingBanner view="efficacy" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with tumour assessments (TU/TR/RS) to see response rates and survival.</p>

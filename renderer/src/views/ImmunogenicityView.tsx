@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import type { ColDef } from 'ag-grid-community';
 import { useMemo } from 'react';
 import { invoke } from '../api';
@@ -26,6 +27,7 @@ export function ImmunogenicityView({ snapshot, onImport, dataVersion }: ViewProp
         <h1 id="view-title">Immunogenicity</h1>
         <p className="view-sub">Anti-drug antibody (ADA) status per subject, treatment-emergent ADA incidence by dose level, and titres over time.</p>
       </header>
+      <MappingBanner view="immunogenicity" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with ADA results (IS domain) to see the immunogenicity summary.</p>

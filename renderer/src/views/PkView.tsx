@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Output, StudyInfo } from '../../../shared/contract';
 import { isExcretaMatrix } from '../../../shared/pk/profiles';
@@ -37,6 +38,7 @@ export function PkView({ snapshot, study, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Pharmacokinetics</h1>
         <p className="view-sub">Concentration–time profiles, non-compartmental analysis with the reviewer's λz choices, and dose proportionality.</p>
       </header>
+      <MappingBanner view="pk" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with PK concentrations (PC) and exposure (EX) to see the profiles and the NCA.</p>

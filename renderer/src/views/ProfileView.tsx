@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import { useEffect, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { studyDayFromIso } from '../../../shared/dates';
@@ -90,6 +91,7 @@ export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
   const [state, retry] = useCall<SnapshotData>(snapshot ? () => loadSnapshotData(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view view-wide" aria-labelledby="view-title">
+      <MappingBanner view="profile" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <>
           <header className="view-header">

@@ -1,7 +1,10 @@
-import { useState, type ReactNode } from 'react';
-import type { Output } from '../../../shared/contract';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Output, StudyInfo } from '../../../shared/contract';
+import type { MappingEntry } from '../../../shared/mapping';
 import { invoke } from '../api';
 import { IssueTable } from '../components/IssueTable';
+import { mappingFocus, unusedText } from '../components/MappingBanner';
+import { StudyDefinitionForm } from '../components/StudyDefinitionForm';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, fileSize, isoDate, localTimestamp } from '../format';
 import { useCall } from '../useCall';
@@ -11,7 +14,7 @@ import type { ViewProps } from './types';
 
 type Details = Output<'snapshot.get'>;
 
-export function SnapshotView({ snapshot, onImport, dataVersion }: ViewProps) {
+export function SnapshotView({ study, snapshot, onImport, dataVersion }: ViewProps) {
   const [state, retry] = useCall<Details>(snapshot ? () => invoke('snapshot.get', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
@@ -35,7 +38,10 @@ export function SnapshotView({ snapshot, onImport, dataVersion }: ViewProps) {
       ) : state.status !== 'ok' ? (
         <LoadingState what="the snapshot's provenance" />
       ) : (
-        <DetailsBody d={state.data} />
+        <>
+          <DetailsBody d={state.data} />
+          <MappingSection snapshotId={snapshot.snapshotId} study={study} dataVersion={dataVersion} />
+        </>
       )}
     </section>
   );
@@ -122,6 +128,127 @@ function DetailsBody({ d }: { d: Details }) {
         <IssueTable issues={warnings} kind="warning" caption="Warnings stored with this snapshot (import continued)" />
       )}
     </>
+  );
+}
+
+/**
+ * The mapping report (snapshot.mapping): per domain the rows read, what each analysis used, what it
+ * did not and why, with the values and their counts; "map them" opens the data-mapping editor below,
+ * which offers the same values.
+ */
+function MappingSection({ snapshotId, study, dataVersion }: { snapshotId: number; study: StudyInfo | null; dataVersion: number }) {
+  const [version, setVersion] = useState(0);
+  const [saved, setSaved] = useState<StudyInfo | null>(null);
+  const [state, retry] = useCall<MappingEntry[]>(() => invoke('snapshot.mapping', { snapshotId }), [snapshotId, dataVersion, version]);
+  const [editing, setEditing] = useState(mappingFocus.pending);
+  const editor = useRef<HTMLDivElement>(null);
+  const openEditor = () => {
+    setEditing(true);
+    setTimeout(() => editor.current?.scrollIntoView({ block: 'start' }), 0);
+  };
+  // Arrived from a view's banner ("map them"): open the editor once the report is there.
+  useEffect(() => {
+    if (mappingFocus.pending && state.status === 'ok') {
+      mappingFocus.pending = false;
+      openEditor();
+    }
+  }, [state.status]);
+  const current = saved && saved.studyId === study?.studyId ? saved : study;
+  return (
+    <>
+      <h2 className="section-title" id="mapping-report">
+        Mapping report
+      </h2>
+      <p className="muted">
+        What each analysis read from every domain, what it used, and what it did not use and why. Nothing DoseDesk cannot interpret is dropped in silence: it is kept, and listed here.
+      </p>
+      {state.status === 'error' ? (
+        <ErrorState title="The mapping report could not be loaded" error={state.error} onRetry={retry} />
+      ) : state.status !== 'ok' ? (
+        <LoadingState what="the mapping report" />
+      ) : (
+        <MappingTable entries={state.data} onMap={openEditor} />
+      )}
+      {current && (
+        <div ref={editor} id="data-mapping" className="mapping-editor">
+          {editing ? (
+            <StudyDefinitionForm
+              key={current.studyId}
+              study={current}
+              needs={[]}
+              intro="edit"
+              mapping={state.status === 'ok' ? state.data : undefined}
+              onSaved={(s) => {
+                setSaved(s);
+                setVersion((v) => v + 1);
+              }}
+            />
+          ) : (
+            <button type="button" className="btn" onClick={openEditor}>
+              Edit the study definition and data mapping…
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function MappingTable({ entries, onMap }: { entries: MappingEntry[]; onMap(): void }) {
+  if (entries.length === 0) return <p className="muted">No domain in this snapshot.</p>;
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Mapping report">
+      <table className="data-table mapping-table" data-testid="mapping-report">
+        <caption className="sr-only">Mapping report: rows read, used and not used per domain and analysis</caption>
+        <thead>
+          <tr>
+            <th scope="col">Domain</th>
+            <th scope="col">Analysis</th>
+            <th scope="col" className="num">
+              Rows read
+            </th>
+            <th scope="col" className="num">
+              Used
+            </th>
+            <th scope="col">Not used, or kept without being read — why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={`${e.domain}/${e.analysis}`} data-domain={e.domain}>
+              <th scope="row" className="mono">
+                {e.domain}
+              </th>
+              <td>{e.analysis}</td>
+              <td className="num">{count(e.rowsRead)}</td>
+              <td className="num">{count(e.rowsUsed)}</td>
+              <td>
+                {e.unused.length === 0 ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <ul className="mapping-unused">
+                    {e.unused.map((u, i) => (
+                      <li key={i}>
+                        <span className="values">{count(u.rows)} rows</span> — {unusedText(u, 8)}
+                        {u.mapTo && (
+                          <>
+                            {' '}
+                            <button type="button" className="link-button" onClick={onMap} title={`Study-definition setting ${u.mapTo}`}>
+                              map them ({u.mapTo})
+                            </button>
+                          </>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {e.settings.length > 0 && <div className="mapping-settings">{e.settings.join('; ')}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
@@ -25,6 +26,7 @@ export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Spider plot</h1>
         <p className="view-sub">Change in the sum of target-lesion diameters from baseline over time, one line per subject.</p>
       </header>
+      <MappingBanner view="spider" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with tumour measurements (TU/TR, and RS for the responses) to see the spider plot.</p>

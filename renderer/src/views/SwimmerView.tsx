@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
@@ -252,6 +253,7 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Swimmer</h1>
         <p className="view-sub">One lane per treated subject: treatment duration, dose given over time, DLT window, responses and events.</p>
       </header>
+      <MappingBanner view="swimmer" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState
           title="No snapshot loaded"

@@ -1,3 +1,4 @@
+import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
@@ -26,6 +27,7 @@ export function WaterfallView({ snapshot, onImport, dataVersion }: ViewProps) {
         <h1 id="view-title">Waterfall plot</h1>
         <p className="view-sub">Best change in the sum of target-lesion diameters from baseline, one bar per subject, largest increase first.</p>
       </header>
+      <MappingBanner view="waterfall" snapshot={snapshot} dataVersion={dataVersion} />
       {!snapshot ? (
         <EmptyState title="No snapshot loaded" action={<button type="button" className="btn btn-primary" onClick={onImport}>Import snapshot…</button>}>
           <p>Import a snapshot with tumour measurements (TU/TR, and RS for the responses) to see the waterfall plot.</p>

@@ -109,7 +109,7 @@ export const MinutesVerifyResult = z.object({
   /** The roots the signatures were checked against. */
   trustRoots: z.array(TrustRootInfo),
   /** The visible pages compared with the pages rendered from the attached record; null when not compared (legacy). */
-  pages: z.object({ compared: z.number().int(), differing: z.array(z.number().int()) }).nullable(),
+  pages: z.object({ compared: z.number().int(), differing: z.array(z.number().int()), method: z.enum(['re-rendered', 'signed page digests']) }).nullable(),
   /** The audit chain's head signed into the minutes at export (null for legacy files). */
   auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
   /** This database exported the file and recorded its SHA-256: 'matches' / 'differs'; null when another installation exported it. */

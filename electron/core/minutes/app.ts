@@ -18,7 +18,8 @@ import { authenticate, requireSession, type UserRow } from '../users/accounts';
 import { pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
 import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, subjectOf, type TrustStore } from './authority';
-import { MANIFEST_ATTACHMENT_NAME, comparePages } from './verify';
+import { MANIFEST_ATTACHMENT_NAME, comparePages, pageDigests } from './verify';
+import { MINUTES_RENDERER } from './render';
 
 // Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
 // contract in shared/api/minutes.ts).
@@ -237,8 +238,15 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
     signer: { username: u.username, printedName: u.printed_name, certificateFingerprint: identity.fingerprint },
     auditHead: head,
     renderedAt: new Date(when).toISOString(),
+    renderer: MINUTES_RENDERER,
   };
+  // The pages' digests go into the signed manifest (an attachment, not drawn on a page): render,
+  // take the digests, render again with them, and check that the pages did not change.
+  const draft = await renderMinutesPdf(doc, renderOptionsOf(manifest));
+  manifest.pages = await pageDigests(draft);
   const unsigned = await renderMinutesPdf(doc, renderOptionsOf(manifest));
+  const again = await pageDigests(unsigned);
+  if (again.join() !== manifest.pages.join()) throw new CallError('internal', 'the minutes pages changed between two renderings of the same record');
   const signed = await signPdf(unsigned, {
     p12: identity.p12,
     passphrase: input.password,
@@ -365,6 +373,10 @@ export interface MinutesManifest {
   auditHead: { seq: number; hash: string };
   /** The render time (PDF info dates); the pages are re-rendered with it when verifying. */
   renderedAt: string;
+  /** The renderer version (render.ts MINUTES_RENDERER); absent in the first manifests: version 1. */
+  renderer?: string;
+  /** SHA-256 of each page's drawing as exported (verify.ts pageDigests). */
+  pages?: string[];
 }
 export const MANIFEST_FORMAT = 'dosedesk-minutes-manifest/1' as const;
 
@@ -555,11 +567,22 @@ export async function verifyMinutes(
         if (first?.chain?.status === 'chained' && first.chain.root !== manifest.trustRoot.fingerprint) problems.push(`the exporting signature chains to root ${first.chain.root}, not to the root printed in the minutes (${manifest.trustRoot.fingerprint})`);
         // The visible pages must be what DoseDesk renders from the attached record (the content
         // streams, font and image names normalised): a page painted or re-drawn differently fails.
+        // A file rendered by another version of the renderer cannot be re-rendered identically: its
+        // pages are checked against the digests signed into its manifest at export instead.
+        const exported = new Uint8Array(bytes.buffer, bytes.byteOffset, v.signatures[0] ? v.signatures[0].byteRange[2] + v.signatures[0].byteRange[3] : bytes.byteLength);
+        const plural = (d: number[]) => `page${d.length > 1 ? 's' : ''} ${d.join(', ')}`;
         try {
-          const rerendered = await renderMinutesPdf(minutesDocument(exp), renderOptionsOf(manifest));
-          const cmp = await comparePages(new Uint8Array(bytes.buffer, bytes.byteOffset, v.signatures[0] ? v.signatures[0].byteRange[2] + v.signatures[0].byteRange[3] : bytes.byteLength), rerendered);
-          pages = cmp;
-          if (cmp.differing.length > 0) problems.push(`the visible text of page${cmp.differing.length > 1 ? 's' : ''} ${cmp.differing.join(', ')} differs from the minutes rendered from the attached record`);
+          if ((manifest.renderer ?? 'dosedesk-minutes-render/1') === MINUTES_RENDERER) {
+            const rerendered = await renderMinutesPdf(minutesDocument(exp), renderOptionsOf(manifest));
+            const cmp = await comparePages(exported, rerendered);
+            pages = { ...cmp, method: 're-rendered' };
+            if (cmp.differing.length > 0) problems.push(`the visible text of ${plural(cmp.differing)} differs from the minutes rendered from the attached record`);
+          } else if (manifest.pages) {
+            const now = await pageDigests(exported);
+            const differing = Array.from({ length: Math.max(now.length, manifest.pages.length) }, (_, i) => i + 1).filter((n) => now[n - 1] !== manifest.pages![n - 1]);
+            pages = { compared: Math.max(now.length, manifest.pages.length), differing, method: 'signed page digests' };
+            if (differing.length > 0) problems.push(`${plural(differing)} differ${differing.length > 1 ? '' : 's'} from the pages signed at export`);
+          } else problems.push(`the pages were rendered by ${manifest.renderer} and carry no page digests: they cannot be compared with the attached record`);
         } catch (e) {
           problems.push(`the pages could not be compared with the attached record (${(e as Error).message})`);
         }

@@ -643,6 +643,16 @@ function pageDrawing(doc: PDFDocument, pageIndex: number): string {
   return text;
 }
 
+/**
+ * Each page's drawing (pageDrawing) as a SHA-256: signed into the manifest at export, so that any
+ * later DoseDesk, whose renderer may draw the same record differently, can still tell that every
+ * page is the one exported.
+ */
+export async function pageDigests(file: Uint8Array): Promise<string[]> {
+  const doc = await PDFDocument.load(file, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+  return doc.getPages().map((_, i) => createHash('sha256').update(pageDrawing(doc, i), 'latin1').digest('hex'));
+}
+
 /** Compare each page of `file` with the same page of `rendered`; returns the 1-based pages that differ. */
 export async function comparePages(file: Uint8Array, rendered: Uint8Array): Promise<{ compared: number; differing: number[] }> {
   const a = await PDFDocument.load(file, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });

@@ -73,7 +73,7 @@ describe('persistent vs transient (Shankar et al. 2014, 16 weeks = 112 days)', (
 
 describe('IS coding variants (mapping documented in shared/ada.ts)', () => {
   it('test codes', () => {
-    expect(['ADA', 'ADAB', 'ANTIDRUG', 'adatiter', 'TITER', 'NAB', 'ALB'].map(adaTestKind)).toEqual(['ada', 'ada', 'ada', 'titre', 'titre', 'nab', null]);
+    expect(['ADA', 'ADAB', 'ANTIDRUG', 'adatiter', 'TITER', 'NAB', 'ALB'].map((c) => adaTestKind(c))).toEqual(['ada', 'ada', 'ada', 'titre', 'titre', 'nab', null]);
     expect(['POSITIVE', 'neg', 'NOT DETECTED', '', 'INDETERMINATE'].map(adaResultOf)).toEqual(['POSITIVE', 'NEGATIVE', 'NEGATIVE', null, null]);
     expect(titreOf({ isstresn: null, isstresc: '1:160' })).toBe(160);
     expect(titreOf({ isstresn: 80, isstresc: null })).toBe(80);

@@ -53,7 +53,7 @@ function isDomain(opts: { units: boolean; binding?: string }): ReturnType<typeof
     const [vn, visit] = VISITS[dtc]!;
     const num = typeof res === 'number' ? res : null;
     const text = typeof res === 'number' ? res.toFixed(2) : res;
-    const unit = opts.units && (num !== null || res.startsWith('<')) ? 'log10 titer' : null;
+    const unit = opts.units && (num !== null || String(res).startsWith('<')) ? 'log10 titer' : null;
     const test = testcd === 'ADA_NAB' ? 'Neutralizing Binding Antidrug Antibody' : 'Binding Antidrug Antibody';
     rows.push(['CDISCPILOT01', 'IS', u, ++seq, testcd, test, 'ANTIDRUG ANTIBODY', text, unit, text, num, unit, dtc === FIRST ? 'Y' : null, vn, visit, `${dtc}T08:00`]);
   };

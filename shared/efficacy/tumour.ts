@@ -60,6 +60,11 @@ export interface BorResult {
 
 export interface SubjectTumourResult {
   baselineDtc: string | null;
+  /**
+   * A tumour assessment on or before the first dose (a TR measurement, or a TU lesion identified then):
+   * membership of the ORR/DCR and PFS analysis sets (hasBaselineAssessment).
+   */
+  hasBaselineAssessment: boolean;
   baselineSum: number | null;
   /** Baseline assessment first, then post-baseline assessments by date (TR dates and RS-only dates). */
   points: TumourPoint[];
@@ -310,6 +315,7 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
   };
   return {
     baselineDtc,
+    hasBaselineAssessment: hasBaselineAssessment(input.tu, baselineDtc, firstDoseDtc),
     baselineSum,
     points,
     bestPctChange: pcts.length > 0 ? Math.min(...pcts) : null,
@@ -317,6 +323,21 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
     unconfirmed: bor(false),
     notes,
   };
+}
+
+/**
+ * The response and PFS analysis sets are the subjects with a baseline tumour assessment (RECIST 1.1
+ * §4.1: "all baseline evaluations should be performed as close as possible to the treatment start";
+ * response is measured against the baseline sum, §4.3.1; without a baseline there is nothing to
+ * progress from). Baseline = a TR record of the baseline visit (baselineDtc: the last TR date on or
+ * before the first dose) or a TU lesion (not NEW) identified on or before the first dose.
+ */
+export function hasBaselineAssessment(tu: readonly TuRecord[], baselineDtc: string | null, firstDoseDtc: string): boolean {
+  if (baselineDtc !== null) return true;
+  return tu.some((t) => {
+    const d = completeDate(t.dtc);
+    return d !== null && d <= firstDoseDtc && lesionRole(t.result) !== null && lesionRole(t.result) !== 'NEW';
+  });
 }
 
 function studyDayOf(dtc: string, firstDay: number): number {

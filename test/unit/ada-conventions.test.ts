@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
+import { snapshotContext } from '../../electron/core/cohorts/app';
+import { mappingContributors } from '../../electron/core/mapping/contributors';
 import type { Cell } from '../../electron/core/readers/types';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
@@ -121,6 +123,14 @@ for (const format of FORMATS) {
       ]);
       // Incidence among the 6 evaluable: emergent 1001, 1002, 1004 = 3/6 = 50.0 %; induced 1, boosted 2;
       // baseline positive 1002–1005 = 4; persistent 2, transient 1; NAb positive 1.
+      // Mapping report: 19 read, 17 used (ADA_IGE unrecognised, QNS unparseable), the scale in the settings.
+      const is = mappingContributors.flatMap((c) => c(core.ctx.db, id, snapshotContext(core.ctx, id).definition)).find((e) => e.domain === 'IS')!;
+      expect([is.analysis, is.views, is.rowsRead, is.rowsUsed]).toEqual(['Immunogenicity', ['immunogenicity', 'swimmer', 'pk'], 19, 17]);
+      expect(is.unused.map((u) => [u.variable, u.rows, u.values, u.mapTo])).toEqual([
+        ['ISTESTCD', 1, [{ value: 'ADA_IGE', count: 1 }], 'ada.bindingTestcds'],
+        ['ISSTRESC', 1, [{ value: 'QNS', count: 1 }], null],
+      ]);
+      expect(is.settings[0]).toBe('titre scale log10 (unit "log10 titer")');
       const total = r.incidence.find((g) => g.key === 'total')!;
       expect(total).toMatchObject({ sampled: 6, evaluable: 6, treatmentEmergent: 3, treatmentEmergentPercent: 50, treatmentInduced: 1, treatmentBoosted: 2, baselinePositive: 4, persistent: 2, transient: 1, nabPositive: 1 });
     });
@@ -133,6 +143,8 @@ for (const format of FORMATS) {
       expect(r.warnings[0]).toMatch(/^is\.(csv|json|xpt) row 4, ISSTRESU: expected a unit that tells the titre scale .* or ada\.titreScale .*; found no unit/);
       expect(r.subjects.filter((s) => s.treatmentBoosted)).toEqual([]);
       expect(r.incidence.find((g) => g.key === 'total')!.treatmentEmergent).toBe(1); // only the induced 1001
+      const is = mappingContributors.flatMap((c) => c(core.ctx.db, id, snapshotContext(core.ctx, id).definition)).find((e) => e.domain === 'IS')!;
+      expect(is.unused.find((u) => u.variable === 'ISSTRESU')).toMatchObject({ rows: 10, mapTo: 'ada.titreScale', values: [{ value: '(empty)', count: 10 }] });
       const withSetting = await importFixture(format, { units: false, ada: { titreScale: 'log10' } });
       const s = await core.call('safety.ada', { snapshotId: withSetting });
       expect(s.titreScale).toEqual({ scale: 'log10', source: 'study definition ada.titreScale' });

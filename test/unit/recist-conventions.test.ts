@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
+import { snapshotContext } from '../../electron/core/cohorts/app';
+import { mappingContributors } from '../../electron/core/mapping/contributors';
 import type { Cell } from '../../electron/core/readers/types';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
@@ -175,6 +177,23 @@ for (const format of FORMATS) {
       const os = await core.call('efficacy.km', { snapshotId: id, endpoint: 'OS', unit: 'days' });
       expect(os.analysisSet).toMatchObject({ name: 'OS', nTreated: 5, nIncluded: 5, nExcluded: 0 });
       expect(os.subjects.find((s) => s.usubjid === 'P-1003')).toMatchObject({ event: true, days: 37 }); // Feb 15: 36 days, + 1
+    });
+
+    it('mapping report: TR rows used and not used, by reason (LPERP of non-nodal lesions, LDIAM of nodes, radiologist 2)', () => {
+      const entries = mappingContributors.flatMap((c) => c(core.ctx.db, id, snapshotContext(core.ctx, id).definition));
+      const tr = entries.find((e) => e.domain === 'TR')!;
+      // 48 TR rows: P-1001 4 visits × 7, P-1002 2 readers × 2 visits × 4, P-1004 2, P-1005 2.
+      // Not used: LPERP of non-nodal lesions 8 (P-1001 T01, T02) + 2 (P-1002 T02) + 1 + 1 = 12;
+      // LDIAM of nodes 4 (P-1001 T03) + 2 (P-1002 T01) = 6; radiologist 2 (TRACPTFL N) 8.
+      expect([tr.analysis, tr.views, tr.rowsRead, tr.rowsUsed]).toEqual(['Tumour response', ['spider', 'waterfall', 'efficacy'], 48, 22]);
+      expect(tr.unused.map((u) => [u.variable, u.rows, u.values])).toEqual([
+        ['TRTESTCD', 12, [{ value: 'LPERP', count: 12 }]],
+        ['TREVAL', 8, [{ value: 'INDEPENDENT ASSESSOR RADIOLOGIST 2', count: 8 }]],
+        ['TRTESTCD', 6, [{ value: 'LDIAM', count: 6 }]],
+      ]);
+      expect(tr.unused[0]!.reason).toMatch(/non-nodal lesion/);
+      expect(entries.find((e) => e.domain === 'TU')).toMatchObject({ rowsRead: 10, rowsUsed: 10, unused: [] });
+      expect(entries.find((e) => e.domain === 'RS')).toMatchObject({ rowsRead: 1, rowsUsed: 1, unused: [] });
     });
   });
 }

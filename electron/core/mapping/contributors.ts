@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
 import type { StudyDefinition } from '../../../shared/study';
 import type { MappingEntry } from '../../../shared/mapping';
+import { efficacyMappingContributor } from '../efficacy/mapping';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -8,4 +9,4 @@ import type { MappingEntry } from '../../../shared/mapping';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: MappingContributor[] = [];
+export const mappingContributors: MappingContributor[] = [efficacyMappingContributor];

@@ -22,14 +22,19 @@ import { toDayNumber } from './dates';
 //         weeks apart with the last sample negative.
 //   - evaluable (denominator of incidence): a baseline sample and at least one post-baseline sample.
 //
-// IS coding differs between sponsors. The mapping (ISTESTCD, upper-cased):
-//   screening/confirmatory result  ADA, ADAB, ANTIDRUG, ADACONF  -> ISSTRESC POSITIVE/NEGATIVE (POS/NEG,
-//                                                                  DETECTED/NOT DETECTED accepted);
-//                                                                  an ISSTRESN on the same record is
-//                                                                  read as its titre;
-//   titre                          ADATITER, ADATITR, ADATIT, TITER, TITRE -> ISSTRESN, else a number
-//                                                                  (or "1:N") in ISSTRESC;
-//   neutralising antibodies        NAB, NABS, NADA, NEUTAB, ADANAB -> POSITIVE/NEGATIVE.
+// IS coding differs between sponsors. The mapping (ISTESTCD, upper-cased, "_" "-" and blanks ignored,
+// so ADA_BAB = ADABAB), after the study definition's own lists (ada.bindingTestcds,
+// ada.neutralisingTestcds, ada.titreTestcds), which win:
+//   binding (screening/confirmatory)  ADA, ADAB, ADABAB (ADA_BAB), BAB, ANTIDRUG, ADACONF, ADACONFRM
+//   titre                             ADATITER (ADA_TITER), ADATITR, ADATIT, ADATITRE, BABTITER, TITER, TITRE
+//   neutralising antibodies           NAB, NABS, NADA, NEUTAB, ADANAB (ADA_NAB), NABAB, ADANEUT
+// Result forms (ISSTRESC, else ISORRES; ISSTRESN): POSITIVE / NEGATIVE (POS/NEG, DETECTED/NOT
+// DETECTED accepted); a number (ISSTRESN, or a number or "1:N" in the text) = positive with that
+// titre; "<x" = positive below the minimum reportable titre x (pharmaverse/admiral convention:
+// "<1.40"), shown with titre x and flagged. Anything else is unparseable (mapping report).
+// Titre scale (titreScaleOf): ada.titreScale when set, else ISSTRESU / ISORRESU ("log10 titer" →
+// log10, another unit → linear); with neither, a boost cannot be assessed and the import is asked for
+// the setting. Titres are kept as reported plus a linear value (10^x on the log10 scale) to draw.
 // Records of one subject with the same collection date and visit form one sample. A sample with a
 // titre but no positive/negative result is positive (titres are reported for confirmed positives).
 // Samples without a complete collection date cannot be placed against the first dose and are kept
@@ -45,18 +50,34 @@ export interface IsRecord {
   visitnum: number | null;
   /** ISBLFL ("Y" for the baseline record). */
   isblfl: string | null;
+  /** ISORRES: the result as collected ("<1.40" when ISSTRESC is empty). */
+  isorres?: string | null;
 }
+
+/** The study definition's ISTESTCD lists (ada.bindingTestcds / neutralisingTestcds / titreTestcds). */
+export interface AdaCoding {
+  bindingTestcds?: readonly string[] | undefined;
+  neutralisingTestcds?: readonly string[] | undefined;
+  titreTestcds?: readonly string[] | undefined;
+}
+
+export type TitreScale = 'linear' | 'log10';
 
 export type AdaTestKind = 'ada' | 'titre' | 'nab';
 export type AdaResult = 'POSITIVE' | 'NEGATIVE';
 
-const ADA_CODES = new Set(['ADA', 'ADAB', 'ANTIDRUG', 'ADACONF']);
-const TITRE_CODES = new Set(['ADATITER', 'ADATITR', 'ADATIT', 'TITER', 'TITRE']);
-const NAB_CODES = new Set(['NAB', 'NABS', 'NADA', 'NEUTAB', 'ADANAB']);
+const squash = (c: string) => c.trim().toUpperCase().replace(/[_\-\s]/g, '');
+const ADA_CODES = new Set(['ADA', 'ADAB', 'ADABAB', 'BAB', 'ANTIDRUG', 'ADACONF', 'ADACONFRM']);
+const TITRE_CODES = new Set(['ADATITER', 'ADATITR', 'ADATIT', 'ADATITRE', 'BABTITER', 'TITER', 'TITRE']);
+const NAB_CODES = new Set(['NAB', 'NABS', 'NADA', 'NEUTAB', 'ADANAB', 'NABAB', 'ADANEUT']);
 
-/** Which ADA test a record is (null: not an ADA test). */
-export function adaTestKind(istestcd: string): AdaTestKind | null {
-  const c = istestcd.trim().toUpperCase();
+/** Which ADA test a record is (null: not an ADA test): the study's own lists first, then the conventions above. */
+export function adaTestKind(istestcd: string, coding: AdaCoding = {}): AdaTestKind | null {
+  const c = squash(istestcd);
+  const listed = (l: readonly string[] | undefined) => (l ?? []).some((x) => squash(x) === c);
+  if (listed(coding.bindingTestcds)) return 'ada';
+  if (listed(coding.neutralisingTestcds)) return 'nab';
+  if (listed(coding.titreTestcds)) return 'titre';
   if (ADA_CODES.has(c)) return 'ada';
   if (TITRE_CODES.has(c)) return 'titre';
   if (NAB_CODES.has(c)) return 'nab';
@@ -79,6 +100,54 @@ export function titreOf(r: Pick<IsRecord, 'isstresn' | 'isstresc'>): number | nu
   return m ? Number(m[1]) : null;
 }
 
+export interface ParsedAdaResult {
+  result: AdaResult | null;
+  /** The titre as reported (on the study's titre scale), null when none. */
+  titre: number | null;
+  /** "<x": positive below the minimum reportable titre x (titre = x, for display only). */
+  belowReportable: boolean;
+  /** Neither POSITIVE/NEGATIVE, a number nor "<x": not used (mapping report). */
+  unparseable: boolean;
+}
+
+/**
+ * One IS record's result (forms in the header comment): ISSTRESC, else ISORRES, with ISSTRESN.
+ * On a log10 scale a titre of 0 is valid (10^0 = 1), so only non-finite or negative values are refused.
+ */
+export function parseAdaResult(r: Pick<IsRecord, 'isstresn' | 'isstresc' | 'isorres'>): ParsedAdaResult {
+  const text = ((r.isstresc ?? '').trim() || (r.isorres ?? '').trim()).toUpperCase();
+  const num = r.isstresn !== null && Number.isFinite(r.isstresn) && r.isstresn >= 0 ? r.isstresn : null;
+  const below = /^<\s*=?\s*(\d+(?:\.\d+)?)$/.exec(text);
+  if (below) return { result: 'POSITIVE', titre: Number(below[1]), belowReportable: true, unparseable: false };
+  const res = adaResultOf(text);
+  if (res) return { result: res, titre: res === 'POSITIVE' ? num : null, belowReportable: false, unparseable: false };
+  const m = /^(?:1\s*:\s*)?(\d+(?:\.\d+)?)$/.exec(text);
+  if (m) return { result: 'POSITIVE', titre: Number(m[1]), belowReportable: false, unparseable: false };
+  if (text === '' && num !== null) return { result: 'POSITIVE', titre: num, belowReportable: false, unparseable: false };
+  return { result: null, titre: null, belowReportable: false, unparseable: text !== '' };
+}
+
+/**
+ * The titre scale from the units (ISSTRESU, else ISORRESU) or the study definition's ada.titreScale
+ * (which wins: the sponsor said so). A unit naming a logarithm ("log10 titer", "LOG TITER") is log10;
+ * any other unit ("titer", "1/dilution", "ratio") is linear; no unit and no setting: null (ask).
+ */
+export function titreScaleOf(units: Iterable<string | null | undefined>, setting: TitreScale | undefined): { scale: TitreScale | null; source: string } {
+  if (setting) return { scale: setting, source: 'study definition ada.titreScale' };
+  const seen = [...new Set([...units].map((u) => (u ?? '').trim()).filter((u) => u !== ''))];
+  if (seen.length === 0) return { scale: null, source: 'no unit in ISSTRESU / ISORRESU and no ada.titreScale' };
+  const logs = seen.filter((u) => /LOG/i.test(u));
+  if (logs.length === seen.length) return { scale: 'log10', source: `unit "${logs[0]}"` };
+  if (logs.length === 0) return { scale: 'linear', source: `unit "${seen[0]}"` };
+  return { scale: null, source: `conflicting units ${seen.map((u) => `"${u}"`).join(', ')}` };
+}
+
+/** The reciprocal dilution a reported titre stands for: 10^x on the log10 scale (for drawing on a log axis). */
+export function linearTitre(titre: number | null, scale: TitreScale | null): number | null {
+  if (titre === null) return null;
+  return scale === 'log10' ? 10 ** titre : titre;
+}
+
 export interface AdaSample {
   /** Collection date (YYYY-MM-DD or partial as given). */
   dtc: string | null;
@@ -87,17 +156,20 @@ export interface AdaSample {
   /** SDTM study day (day 1 = first dose, no day 0); null when the date is partial or the subject untreated. */
   studyDay: number | null;
   result: AdaResult | null;
+  /** Titre as reported, on the study's titre scale (log10 values stay log10). */
   titre: number | null;
+  /** The titre was "<x": positive below the minimum reportable titre x (titre = x). */
+  belowReportable: boolean;
   nab: AdaResult | null;
   baselineFlag: boolean;
 }
 
 /** Group a subject's IS records into samples (one per collection date and visit), in time order. */
-export function adaSamplesOf(records: readonly IsRecord[], firstDoseDtc: string | null): AdaSample[] {
+export function adaSamplesOf(records: readonly IsRecord[], firstDoseDtc: string | null, coding: AdaCoding = {}): AdaSample[] {
   const first = firstDoseDtc ? toDayNumber(firstDoseDtc.slice(0, 10)) : null;
   const samples = new Map<string, AdaSample>();
   for (const r of records) {
-    const kind = adaTestKind(r.istestcd);
+    const kind = adaTestKind(r.istestcd, coding);
     if (!kind) continue;
     const dtc = r.isdtc ? r.isdtc.slice(0, 10) : null;
     const key = `${dtc ?? ''}|${r.visitnum ?? r.visit ?? ''}`;
@@ -105,16 +177,24 @@ export function adaSamplesOf(records: readonly IsRecord[], firstDoseDtc: string 
     if (!s) {
       const d = toDayNumber(dtc);
       const studyDay = d === null || first === null ? null : d >= first ? d - first + 1 : d - first;
-      samples.set(key, (s = { dtc, visit: r.visit, visitnum: r.visitnum, studyDay, result: null, titre: null, nab: null, baselineFlag: false }));
+      samples.set(key, (s = { dtc, visit: r.visit, visitnum: r.visitnum, studyDay, result: null, titre: null, belowReportable: false, nab: null, baselineFlag: false }));
     }
     if ((r.isblfl ?? '').toUpperCase() === 'Y') s.baselineFlag = true;
+    const p = parseAdaResult(r);
     if (kind === 'ada') {
-      s.result = adaResultOf(r.isstresc) ?? s.result;
-      if (r.isstresn !== null && Number.isFinite(r.isstresn) && r.isstresn > 0) s.titre = r.isstresn;
+      s.result = p.result ?? s.result;
+      if (p.titre !== null) {
+        s.titre = p.titre;
+        s.belowReportable = p.belowReportable;
+      }
     } else if (kind === 'titre') {
-      s.titre = titreOf(r) ?? s.titre;
+      if (p.result === 'NEGATIVE') s.result ??= 'NEGATIVE';
+      else if (p.titre !== null) {
+        s.titre = p.titre;
+        s.belowReportable = p.belowReportable;
+      }
     } else {
-      s.nab = adaResultOf(r.isstresc) ?? s.nab;
+      s.nab = p.result ?? s.nab;
     }
   }
   for (const s of samples.values()) if (s.result === null && s.titre !== null) s.result = 'POSITIVE';
@@ -148,9 +228,22 @@ export interface AdaSubjectStatus {
 /** 16 weeks (Shankar et al. 2014, persistent vs transient). */
 export const PERSISTENCE_DAYS = 112;
 
-/** Is the titre rise from baseline a boost? t >= fold × b (Shankar et al. 2014; fold 4 by default). */
-export function isBoosted(baselineTitre: number | null, postTitre: number | null, boostFold: number): boolean {
-  return baselineTitre !== null && baselineTitre > 0 && postTitre !== null && postTitre >= boostFold * baselineTitre;
+/**
+ * Is the titre rise from baseline a boost? (Shankar et al. 2014: ">= 4-fold", fold from the study.)
+ * Linear titres: t >= fold × b. log10 titres: t − b >= log10(fold) (the same rise on the log scale;
+ * 4-fold = +0.602). Scale unknown (null): never (the boost cannot be assessed).
+ */
+export function isBoosted(baselineTitre: number | null, postTitre: number | null, boostFold: number, scale: TitreScale | null = 'linear'): boolean {
+  if (baselineTitre === null || postTitre === null || scale === null) return false;
+  if (scale === 'log10') return postTitre - baselineTitre >= Math.log10(boostFold) - 1e-9;
+  return baselineTitre > 0 && postTitre >= boostFold * baselineTitre;
+}
+
+/** Fold rise of a post-baseline titre over the baseline titre on the given scale (10^(t − b) on log10). */
+export function foldRise(baselineTitre: number | null, postTitre: number | null, scale: TitreScale | null): number | null {
+  if (baselineTitre === null || postTitre === null || scale === null) return null;
+  if (scale === 'log10') return 10 ** (postTitre - baselineTitre);
+  return baselineTitre > 0 ? postTitre / baselineTitre : null;
 }
 
 /**
@@ -168,9 +261,20 @@ export function persistenceOf(post: readonly { day: number | null; positive: boo
   return 'transient';
 }
 
-/** ADA status of one subject (Shankar et al. 2014 definitions above). */
-export function adaSubjectStatus(usubjid: string, records: readonly IsRecord[], firstDoseDtc: string | null, boostFold = 4): AdaSubjectStatus {
-  const samples = adaSamplesOf(records, firstDoseDtc);
+export interface AdaStatusOptions {
+  coding?: AdaCoding;
+  /** Titre scale (titreScaleOf); null = unknown: boosts are not assessed. Default linear. */
+  scale?: TitreScale | null;
+}
+
+/**
+ * ADA status of one subject (Shankar et al. 2014 definitions above). A baseline titre "<x" counts as
+ * x for the boost (an upper bound: the rise is at least the one computed); a post-baseline "<x" never
+ * makes a boost (its titre is only known to be below x).
+ */
+export function adaSubjectStatus(usubjid: string, records: readonly IsRecord[], firstDoseDtc: string | null, boostFold = 4, opts: AdaStatusOptions = {}): AdaSubjectStatus {
+  const scale = opts.scale === undefined ? 'linear' : opts.scale;
+  const samples = adaSamplesOf(records, firstDoseDtc, opts.coding);
   const notes: string[] = [];
   const first = firstDoseDtc ? toDayNumber(firstDoseDtc.slice(0, 10)) : null;
   const dayOf = (s: AdaSample) => toDayNumber(s.dtc);
@@ -187,8 +291,10 @@ export function adaSubjectStatus(usubjid: string, records: readonly IsRecord[], 
   const baselineTitre = baseline?.titre ?? null;
   const anyPostPositive = post.some((s) => s.result === 'POSITIVE');
   const treatmentInduced = baselineStatus !== 'positive' && anyPostPositive;
-  const treatmentBoosted = baselineStatus === 'positive' && post.some((s) => isBoosted(baselineTitre, s.titre, boostFold));
+  const boosts = (s: AdaSample) => !s.belowReportable && isBoosted(baselineTitre, s.titre, boostFold, scale);
+  const treatmentBoosted = baselineStatus === 'positive' && post.some(boosts);
   if (baselineStatus === 'positive' && baselineTitre === null) notes.push('baseline positive without a titre: a boost cannot be assessed');
+  if (baselineStatus === 'positive' && baselineTitre !== null && scale === null) notes.push('titre scale unknown (set ada.titreScale): a boost cannot be assessed');
   if (baselineStatus === 'missing' && treatmentInduced) notes.push('no baseline sample: positive after dosing counted as treatment-induced, not in the incidence denominator');
   const treatmentEmergent = treatmentInduced || treatmentBoosted;
   const evaluable = baseline !== null && post.length > 0;
@@ -201,10 +307,11 @@ export function adaSubjectStatus(usubjid: string, records: readonly IsRecord[], 
         : post.length === 0
           ? 'no-post-baseline-sample'
           : 'negative';
-  const emergentPositive = (s: AdaSample) => (treatmentBoosted ? isBoosted(baselineTitre, s.titre, boostFold) : s.result === 'POSITIVE');
+  const emergentPositive = (s: AdaSample) => (treatmentBoosted ? boosts(s) : s.result === 'POSITIVE');
   const persistence = treatmentEmergent ? persistenceOf(post.map((s) => ({ day: dayOf(s), positive: emergentPositive(s) }))) : null;
   const postTitres = post.map((s) => s.titre).filter((t): t is number => t !== null);
   const maxPostTitre = postTitres.length ? Math.max(...postTitres) : null;
+  const rise = foldRise(baselineTitre, maxPostTitre, scale);
   const nabs = post.filter((s) => s.nab !== null);
   return {
     usubjid,
@@ -218,7 +325,7 @@ export function adaSubjectStatus(usubjid: string, records: readonly IsRecord[], 
     category,
     persistence,
     maxPostTitre,
-    maxFoldRise: maxPostTitre !== null && baselineTitre !== null && baselineTitre > 0 ? maxPostTitre / baselineTitre : null,
+    maxFoldRise: rise === null ? null : Math.round(rise * 1e6) / 1e6,
     nabPositive: nabs.length ? nabs.some((s) => s.nab === 'POSITIVE') : null,
     samples,
     notes,

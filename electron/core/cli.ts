@@ -121,7 +121,13 @@ export const COMMANDS: Record<string, Command> = {
     const snapshotId = snapshotArg(args.positional[1], 'summary');
     const s = await core.call('snapshot.get', { snapshotId });
     const cohorts = await core.call('cohorts.summary', { snapshotId });
-    return { ok: true, output: { ...s, cohorts } };
+    // Who the efficacy analyses count (issue 10): ORR/DCR and PFS need a baseline tumour assessment.
+    const analysisSets = [
+      (await core.call('efficacy.responseSummary', { snapshotId })).analysisSet,
+      (await core.call('efficacy.km', { snapshotId, endpoint: 'PFS', at: [] })).analysisSet,
+      (await core.call('efficacy.km', { snapshotId, endpoint: 'OS', at: [] })).analysisSet,
+    ];
+    return { ok: true, output: { ...s, cohorts, efficacyAnalysisSets: analysisSets } };
   },
   async diff(core, args) {
     const base = snapshotArg(args.positional[1], 'diff (first snapshot)');

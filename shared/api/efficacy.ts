@@ -46,6 +46,8 @@ export const BorResult = z.object({
 export const TumourSubject = z.object({
   ...SubjectKey,
   baselineDtc: z.string().nullable(),
+  /** A tumour assessment on or before the first dose (TR, or a TU lesion then): in the ORR/DCR and PFS analysis sets. */
+  hasBaselineAssessment: z.boolean(),
   baselineSum: z.number().nullable(),
   points: z.array(TumourPoint),
   /** Waterfall bar: best (smallest) % change from baseline; null without a post-baseline sum. */
@@ -63,8 +65,15 @@ export const ResponseGroup = z.object({
   level: z.number().int().nullable(),
   part: Part.nullable(),
   nTreated: z.number().int(),
-  /** Treated subjects with at least one post-baseline time-point response (BOR not MISSING): the denominator. */
+  /**
+   * The denominator: subjects of the response analysis set (a baseline tumour assessment) with at least
+   * one post-baseline time-point response (BOR not MISSING).
+   */
   nEvaluable: z.number().int(),
+  /** Treated subjects left out of the analysis set: no baseline tumour assessment. */
+  nNoBaseline: z.number().int(),
+  /** In the analysis set without any post-baseline time-point response yet: not in the denominator. */
+  nNoPostBaseline: z.number().int(),
   counts: z.object({ CR: z.number().int(), PR: z.number().int(), SD: z.number().int(), 'NON-CR/NON-PD': z.number().int(), PD: z.number().int(), NE: z.number().int() }),
   /** ORR = (CR + PR) / nEvaluable, exact Clopper–Pearson CI. */
   orr: Rate,
@@ -96,6 +105,17 @@ export const KmLogRank = z.object({
 
 const AtTimes = z.array(z.number().nonnegative()).max(200);
 
+/** Who an analysis counts: the rule, the counts and the subjects left out with why. */
+export const AnalysisSet = z.object({
+  name: z.string(),
+  rule: z.string(),
+  nTreated: z.number().int(),
+  nIncluded: z.number().int(),
+  nExcluded: z.number().int(),
+  excluded: z.array(z.object({ usubjid: z.string(), reason: z.string() })),
+});
+export type AnalysisSet = z.infer<typeof AnalysisSet>;
+
 export const efficacyApi = {
   'efficacy.tumourSeries': method(
     'Per treated subject: the spider series (study day, % change of the sum of diameters from baseline and nadir, new lesions, time-point response), the waterfall value (best % change), BOR with and without confirmation, dose level and part (of the chosen subjects, or of all).',
@@ -111,7 +131,7 @@ export const efficacyApi = {
   'efficacy.responseSummary': method(
     'Per dose level (or part) and overall: n treated, n evaluable, BOR counts, ORR and DCR with exact 95% CIs. Confirmation of CR/PR required by default (non-randomised trial, RECIST 1.1).',
     z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
-    z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), groups: z.array(ResponseGroup), overall: ResponseGroup }),
+    z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), analysisSet: AnalysisSet, groups: z.array(ResponseGroup), overall: ResponseGroup }),
   ),
   'efficacy.km': method(
     'Kaplan–Meier curves for PFS or OS from a snapshot, overall or by dose level or part: step curve with CI and censor marks, median with CI, S(t) and numbers at risk at the given times, log-rank when grouped; the per-subject times and the censoring rules.',
@@ -133,6 +153,8 @@ export const efficacyApi = {
       by: z.enum(['level', 'part', 'none']),
       confType: ConfType,
       level: z.number(),
+      /** PFS: subjects with a baseline tumour assessment; OS: all treated. */
+      analysisSet: AnalysisSet,
       groups: z.array(KmGroup),
       logRank: KmLogRank.nullable(),
       subjects: z.array(z.object({

@@ -151,7 +151,10 @@ const AdaSample = z.object({
   visitnum: z.number().nullable(),
   studyDay: z.number().int().nullable(),
   result: z.enum(['POSITIVE', 'NEGATIVE']).nullable(),
+  /** Titre as reported, on the scale of `titreScale` (log10 values stay log10). */
   titre: z.number().nullable(),
+  /** "<x": positive below the minimum reportable titre x (titre = x). */
+  belowReportable: z.boolean(),
   nab: z.enum(['POSITIVE', 'NEGATIVE']).nullable(),
   baselineFlag: z.boolean(),
 });
@@ -161,6 +164,15 @@ export const AdaResult = z.object({
   boostFold: z.number(),
   /** False when the snapshot has no ADA records (no IS domain or no ADA test codes). */
   present: z.boolean(),
+  /** Scale of the reported titres (linear or log10) and what told it; scale null = unknown (boosts not assessed). */
+  titreScale: z.object({ scale: z.enum(['linear', 'log10']).nullable(), source: z.string() }),
+  /** IS records read, and those used as ADA records (binding, neutralising, titre). */
+  isRows: z.number().int(),
+  adaRows: z.number().int(),
+  /** ISTESTCD values no convention or ada.*Testcds setting recognises, with row counts. */
+  unrecognisedTestcds: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Located warnings: titre scale unknown, unparseable results. */
+  warnings: z.array(z.string()),
   subjects: z.array(
     z.object({
       usubjid: z.string(),

@@ -16,12 +16,14 @@ export const DAYS_PER_MONTH = 30.4375;
 export const CENSORING_RULES = `Time origin: the first dose (EX, else DM RFXSTDTC). Time = event or censoring date − first dose date + 1 days (ADaM ADTTE convention); months = days / 30.4375.
 
 Progression-free survival (PFS)
+- Analysis set: treated subjects with a baseline tumour assessment (a TR measurement or TU lesion on or before the first dose). A subject never assessed is not in the PFS analysis (neither censored at day 1 nor an event by death).
 - Event: the earlier of (a) the first time-point response of progressive disease (PD) — RS OVRLRESP of the accepted evaluator, or the response computed from TR/TU by RECIST 1.1 Table 1 where RS gives none — and (b) death from any cause (DM DTHDTC, else DS DSDECOD = DEATH, DSSTDTC).
 - Censored: at the date of the last adequate tumour assessment (a post-baseline time-point response of CR, PR, SD or NON-CR/NON-PD) when neither progression nor death is recorded.
 - Censored at day 1 (the first dose) when there is no adequate post-baseline assessment and no death.
 - Not applied (no data in SDTM for them): censoring at the start of new anticancer therapy and at two or more missed assessments before the event.
 
 Overall survival (OS)
+- Analysis set: all treated subjects.
 - Event: death from any cause (DM DTHDTC, else DS DEATH DSSTDTC).
 - Censored: at the last date the subject was known to be alive — the latest date of any record of the subject in any domain (DM, EX, AE, DS, TU, TR, RS, PC, IS, LB, VS), death records excluded.
 

@@ -11,8 +11,11 @@ export interface TuRecord {
   result: string | null;
   /** TULOC: anatomical location ("LYMPH NODE" marks a nodal lesion). */
   loc: string | null;
-  /** TUEVAL. */
+  /** TULOCDTL: location detail ("AXILLARY LYMPH NODE" where TULOC is only the region). */
+  locDetail?: string | null;
+  /** TUEVAL and TUEVALID. */
   evaluator: string | null;
+  evaluatorId?: string | null;
   /** TUDTC: date the lesion was identified (a NEW lesion's date is the assessment that found it). */
   dtc: string | null;
 }
@@ -75,9 +78,16 @@ export function isNodalLocation(loc: string | null): boolean {
   return /LYMPH|\bNODE|NODAL/i.test(loc ?? '');
 }
 
-/** TR test codes of a lesion's longest diameter and of a node's short axis (SDTM CT TRTESTCD). */
+/**
+ * TR test codes of a lesion's longest diameter and of a node's short axis (SDTM CT TRTESTCD). SAXIS is
+ * a short axis wherever it is recorded (and marks the lesion as a node); LPERP (longest perpendicular)
+ * is recorded by some sponsors for every lesion, so it counts as the short axis only of a lesion that is
+ * nodal by its location (RECIST 1.1 §3.1.1 and §4.2: nodes by short axis, other lesions by longest
+ * diameter). Nodal status is never inferred from LPERP.
+ */
 export const LONGEST_DIAMETER_TESTS = new Set(['LDIAM', 'DIAMETER', 'LONGDIAM']);
 export const SHORT_AXIS_TESTS = new Set(['SAXIS', 'LPERP']);
+export const NODE_MARKING_SHORT_AXIS_TESTS = new Set(['SAXIS']);
 
 /** A measurement recorded as disappeared (TRSTRESC) without a number counts as 0 mm (RECIST 1.1 appendix). */
 export function measurementValue(r: Pick<TrRecord, 'value' | 'text'>): number | null {

@@ -10,7 +10,7 @@ import {
 } from '../recist';
 import {
   acceptedEvaluator, completeDate, evaluatorLabel, isNodalLocation, isRecistTimePoint, lesionRole, LONGEST_DIAMETER_TESTS, measurementValue,
-  normalizeResponse, SHORT_AXIS_TESTS, type LesionRole, type RsRecord, type TrRecord, type TuRecord,
+  NODE_MARKING_SHORT_AXIS_TESTS, normalizeResponse, SHORT_AXIS_TESTS, type LesionRole, type RsRecord, type TrRecord, type TuRecord,
 } from './records';
 
 export interface TumourInput {
@@ -60,6 +60,11 @@ export interface BorResult {
 
 export interface SubjectTumourResult {
   baselineDtc: string | null;
+  /**
+   * A tumour assessment on or before the first dose (a TR measurement, or a TU lesion identified then):
+   * membership of the ORR/DCR and PFS analysis sets (hasBaselineAssessment).
+   */
+  hasBaselineAssessment: boolean;
   baselineSum: number | null;
   /** Baseline assessment first, then post-baseline assessments by date (TR dates and RS-only dates). */
   points: TumourPoint[];
@@ -73,12 +78,21 @@ export interface SubjectTumourResult {
 
 const isAdequate = (r: AssessmentResponse | null): boolean => r !== null && r !== 'NE' && r !== 'ND';
 
-interface Lesion { role: LesionRole; nodal: boolean }
+export interface Lesion {
+  role: LesionRole;
+  /** Measured by its short axis (RECIST 1.1 §3.1.1): nodal by location, or a SAXIS record in TR. */
+  nodal: boolean;
+  /** TULOC / TULOCDTL names a lymph node: only then does LPERP count as the short axis. */
+  nodalByLocation: boolean;
+}
+
+const isNodalTu = (t: TuRecord) => isNodalLocation(t.loc) || isNodalLocation(t.locDetail ?? null);
 
 /**
- * Lesion roles from TU (TUSTRESC TARGET / NON-TARGET / NEW) and nodal status (TULOC names a lymph node,
- * or the lesion is measured by short axis in TR: SAXIS / LPERP). A TR lesion without a TU record is a
- * target lesion when it has a diameter measurement, else non-target (documented fallback).
+ * Lesion roles from TU (TUSTRESC TARGET / NON-TARGET / NEW) and nodal status: TULOC or TULOCDTL names
+ * a lymph node, or TR holds a SAXIS (short axis) record for the lesion. LPERP never makes a lesion
+ * nodal (sponsors record it for every lesion). A TR lesion without a TU record is a target lesion when
+ * it has a diameter measurement, else non-target (documented fallback).
  */
 export function lesionsOf(tu: readonly TuRecord[], tr: readonly TrRecord[]): Map<string, Lesion> {
   const lesions = new Map<string, Lesion>();
@@ -86,30 +100,45 @@ export function lesionsOf(tu: readonly TuRecord[], tr: readonly TrRecord[]): Map
     const role = lesionRole(t.result);
     if (!t.linkId || !role) continue;
     const prev = lesions.get(t.linkId);
-    if (!prev) lesions.set(t.linkId, { role, nodal: isNodalLocation(t.loc) });
-    else if (isNodalLocation(t.loc)) prev.nodal = true;
+    const byLoc = isNodalTu(t);
+    if (!prev) lesions.set(t.linkId, { role, nodal: byLoc, nodalByLocation: byLoc });
+    else if (byLoc) prev.nodal = prev.nodalByLocation = true;
   }
   for (const r of tr) {
     if (!r.linkId) continue;
     const code = r.testcd.toUpperCase();
     const measured = LONGEST_DIAMETER_TESTS.has(code) || SHORT_AXIS_TESTS.has(code);
     let l = lesions.get(r.linkId);
-    if (!l) lesions.set(r.linkId, (l = { role: measured ? 'TARGET' : 'NON-TARGET', nodal: false }));
+    if (!l) lesions.set(r.linkId, (l = { role: measured ? 'TARGET' : 'NON-TARGET', nodal: false, nodalByLocation: false }));
     else if (measured && l.role === 'NON-TARGET' && !tu.some((t) => t.linkId === r.linkId)) l.role = 'TARGET';
-    if (SHORT_AXIS_TESTS.has(code)) l.nodal = true;
+    if (NODE_MARKING_SHORT_AXIS_TESTS.has(code)) l.nodal = true;
   }
   return lesions;
+}
+
+/**
+ * Is this TR record the measurement RECIST 1.1 sums for its lesion? Longest diameter of a non-nodal
+ * lesion; short axis of a nodal one (SAXIS; LPERP only for a lesion nodal by location, and only when
+ * the lesion has no SAXIS at that assessment).
+ */
+export function usesMeasurement(lesion: Lesion, code: string, hasSaxis: boolean): boolean {
+  const c = code.toUpperCase();
+  if (!lesion.nodal) return LONGEST_DIAMETER_TESTS.has(c);
+  if (c === 'SAXIS') return true;
+  return c === 'LPERP' && lesion.nodalByLocation && !hasSaxis;
 }
 
 /** Target-lesion measurements of one assessment (RECIST 1.1: nodes by short axis, others by longest diameter). */
 function targetMeasurements(targets: readonly string[], lesions: Map<string, Lesion>, recs: readonly TrRecord[]): TargetLesionMeasurement[] {
   return targets.map((id) => {
-    const m: TargetLesionMeasurement = { id, nodal: lesions.get(id)!.nodal, longestDiameter: null, shortAxis: null };
-    for (const r of recs) {
-      if (r.linkId !== id) continue;
+    const lesion = lesions.get(id)!;
+    const m: TargetLesionMeasurement = { id, nodal: lesion.nodal, longestDiameter: null, shortAxis: null };
+    const mine = recs.filter((r) => r.linkId === id);
+    const hasSaxis = mine.some((r) => r.testcd.toUpperCase() === 'SAXIS');
+    for (const r of mine) {
       const code = r.testcd.toUpperCase();
       if (LONGEST_DIAMETER_TESTS.has(code)) m.longestDiameter = measurementValue(r);
-      else if (SHORT_AXIS_TESTS.has(code)) m.shortAxis = measurementValue(r);
+      else if (SHORT_AXIS_TESTS.has(code) && usesMeasurement(lesion, code, hasSaxis)) m.shortAxis = measurementValue(r);
     }
     return m;
   });
@@ -286,6 +315,7 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
   };
   return {
     baselineDtc,
+    hasBaselineAssessment: hasBaselineAssessment(input.tu, baselineDtc, firstDoseDtc),
     baselineSum,
     points,
     bestPctChange: pcts.length > 0 ? Math.min(...pcts) : null,
@@ -293,6 +323,21 @@ export function deriveSubjectTumour(input: TumourInput, opts: RecistOptions): Su
     unconfirmed: bor(false),
     notes,
   };
+}
+
+/**
+ * The response and PFS analysis sets are the subjects with a baseline tumour assessment (RECIST 1.1
+ * §4.1: "all baseline evaluations should be performed as close as possible to the treatment start";
+ * response is measured against the baseline sum, §4.3.1; without a baseline there is nothing to
+ * progress from). Baseline = a TR record of the baseline visit (baselineDtc: the last TR date on or
+ * before the first dose) or a TU lesion (not NEW) identified on or before the first dose.
+ */
+export function hasBaselineAssessment(tu: readonly TuRecord[], baselineDtc: string | null, firstDoseDtc: string): boolean {
+  if (baselineDtc !== null) return true;
+  return tu.some((t) => {
+    const d = completeDate(t.dtc);
+    return d !== null && d <= firstDoseDtc && lesionRole(t.result) !== null && lesionRole(t.result) !== 'NEW';
+  });
 }
 
 function studyDayOf(dtc: string, firstDay: number): number {

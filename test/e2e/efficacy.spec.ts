@@ -81,6 +81,12 @@ test('efficacy: ORR/DCR with exact CIs on the counts shown, best-response grid, 
   ];
   const rows = page.getByTestId('rate-row');
   await expect(rows).toHaveCount(expected.length);
+  // The analysis set (issue 10): subjects with a baseline tumour assessment, with the counts left out.
+  const set = byLevel.analysisSet;
+  await expect(page.getByTestId('response-analysis-set')).toContainText(`${set.nIncluded} of ${set.nTreated} treated`);
+  if (byLevel.overall.nNoPostBaseline > 0) await expect(page.getByTestId('response-analysis-set')).toContainText(`${byLevel.overall.nNoPostBaseline} not yet assessed`);
+  const pfsSet = (await app.core.call('efficacy.km', { snapshotId: sid, endpoint: 'PFS', at: [] })).analysisSet;
+  await expect(page.getByTestId('km-pfs-analysis-set')).toContainText(`${pfsSet.nIncluded} of ${pfsSet.nTreated} treated`);
   for (const { key, g } of expected) {
     const row = page.locator(`[data-testid=rate-row][data-key="${key}"]`);
     const n = Number(await row.locator('[data-col=n]').innerText());

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { StudyTruth } from '../../electron/core/demo/truth';
+import { dm, ex, isDomain, study } from '../helpers/adaAdmiral';
+import { writeFixture } from '../helpers/conventions';
 import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixtures';
 
 // The immunogenicity view on the demo study (newest shipped cut, cut 2). What a person checks: the
@@ -105,4 +107,28 @@ test('immunogenicity: incidence equals safety.ada, statuses equal the demo truth
   await page.waitForTimeout(400);
   await screenshot(page, 'immunogenicity-presentation');
   expect(await seriousViolations(page, '.view-header, [data-testid=ada-incidence-plot], [data-testid=ada-titres], [data-testid=ada-definitions]'), 'axe: immunogenicity view in presentation mode').toEqual([]);
+});
+
+test.describe('an admiral-style IS (ADA_BAB / ADA_NAB, log10 titres, "<1.40")', () => {
+  test.use({ seedDemo: false });
+  test('binding and neutralising status, the titre scale and what was not used', async ({ page, app }) => {
+    test.setTimeout(600_000);
+    // The hand-built fixture of test/unit/ada-conventions.test.ts (statuses worked by hand there).
+    const dir = writeFixture(path.join(app.tmp, 'admiral-is'), [dm, ex, isDomain({ units: true })], 'csv', { study: study() });
+    const imported = await app.core.call('snapshot.import', { path: dir });
+    expect(imported.status).toBe('imported');
+    await page.goto(app.url);
+    await page.locator('nav[aria-label="Views"]').getByRole('button', { name: 'Immunogenicity', exact: true }).click();
+    await expect(page.getByTestId('ada-total')).toContainText('3/6');
+    await expect(page.getByTestId('ada-scale')).toContainText('log10');
+    await expect(page.getByTestId('ada-warnings')).toContainText('ADA_IGE (1)');
+    await expect(page.getByTestId('ada-warnings')).toContainText('"QNS"');
+    const rows = await gridRows(page, 'ada-status');
+    const by = new Map(rows.map((r) => [r.usubjid, r]));
+    expect(by.get('01-701-1002')).toMatchObject({ category: 'Treatment-boosted', nab: 'Negative' });
+    expect(by.get('01-701-1001')).toMatchObject({ category: 'Treatment-induced', nab: 'Positive' });
+    expect(by.get('01-701-1004')!.baseline).toBe('positive (titre <1.4 log10)');
+    await expect(page.getByTestId('ada-titres').locator('.plot-area')).toHaveAttribute('data-drawn', 'true');
+    await screenshot(page, 'immunogenicity-admiral-is');
+  });
 });

@@ -4,7 +4,7 @@
 // post-baseline titre >= 4 × baseline titre; treatment-emergent = induced or boosted; persistent /
 // transient with the 16-week rule; incidence among subjects with baseline and >= 1 post-baseline sample.
 import { describe, expect, it } from 'vitest';
-import { adaIncidence, adaResultOf, adaSamplesOf, adaSubjectStatus, adaTestKind, isBoosted, persistenceOf, titreOf, type IsRecord } from '../../shared/ada';
+import { adaIncidence, adaResultOf, adaSamplesOf, adaSubjectStatus, adaTestKind, foldRise, isBoosted, parseAdaResult, persistenceOf, titreOf, titreScaleOf, type IsRecord } from '../../shared/ada';
 
 const FIRST = '2025-01-10T09:00';
 const rec = (usubjid: string, istestcd: string, isstresc: string | null, isstresn: number | null, isdtc: string, isblfl: string | null = null): IsRecord => ({
@@ -73,7 +73,7 @@ describe('persistent vs transient (Shankar et al. 2014, 16 weeks = 112 days)', (
 
 describe('IS coding variants (mapping documented in shared/ada.ts)', () => {
   it('test codes', () => {
-    expect(['ADA', 'ADAB', 'ANTIDRUG', 'adatiter', 'TITER', 'NAB', 'ALB'].map(adaTestKind)).toEqual(['ada', 'ada', 'ada', 'titre', 'titre', 'nab', null]);
+    expect(['ADA', 'ADAB', 'ANTIDRUG', 'adatiter', 'TITER', 'NAB', 'ALB'].map((c) => adaTestKind(c))).toEqual(['ada', 'ada', 'ada', 'titre', 'titre', 'nab', null]);
     expect(['POSITIVE', 'neg', 'NOT DETECTED', '', 'INDETERMINATE'].map(adaResultOf)).toEqual(['POSITIVE', 'NEGATIVE', 'NEGATIVE', null, null]);
     expect(titreOf({ isstresn: null, isstresc: '1:160' })).toBe(160);
     expect(titreOf({ isstresn: 80, isstresc: null })).toBe(80);
@@ -117,5 +117,36 @@ describe('incidence by dose level: denominator = evaluable subjects (baseline an
       ['L2', 1, 1, 1, 0, 1, 1, 100],
       ['total', 4, 3, 2, 1, 1, 2, 66.7],
     ]);
+  });
+});
+
+describe('other sponsors\' IS conventions (issue 10: pharmaverse is_ada)', () => {
+  it('test codes: ADA_BAB / ADA_NAB / ADA_TITER and the study definition\'s own lists first', () => {
+    expect(['ADA_BAB', 'adabab', 'ADA_NAB', 'NABAB', 'ADA_TITER', 'ADA-TITRE', 'IBB_AB'].map((c) => adaTestKind(c))).toEqual(['ada', 'ada', 'nab', 'nab', 'titre', 'titre', null]);
+    expect(adaTestKind('IBB_AB', { bindingTestcds: ['IBBAB'] })).toBe('ada');
+    expect(adaTestKind('ADA', { neutralisingTestcds: ['ada'] })).toBe('nab'); // the study's list wins
+  });
+  it('result forms: NEGATIVE, POSITIVE, a number, "<x" (positive below the reportable titre), else unparseable', () => {
+    expect(parseAdaResult({ isstresc: 'NEGATIVE', isstresn: null })).toEqual({ result: 'NEGATIVE', titre: null, belowReportable: false, unparseable: false });
+    expect(parseAdaResult({ isstresc: '2.40', isstresn: 2.4 })).toEqual({ result: 'POSITIVE', titre: 2.4, belowReportable: false, unparseable: false });
+    expect(parseAdaResult({ isstresc: '<1.40', isstresn: null })).toEqual({ result: 'POSITIVE', titre: 1.4, belowReportable: true, unparseable: false });
+    expect(parseAdaResult({ isstresc: null, isorres: '<1.40', isstresn: null })).toMatchObject({ result: 'POSITIVE', belowReportable: true });
+    expect(parseAdaResult({ isstresc: 'POSITIVE', isstresn: 160 })).toMatchObject({ result: 'POSITIVE', titre: 160 });
+    expect(parseAdaResult({ isstresc: 'QNS', isstresn: null })).toMatchObject({ result: null, unparseable: true });
+  });
+  it('titre scale from the units or ada.titreScale; unknown when neither tells', () => {
+    expect(titreScaleOf(['log10 titer', null], undefined).scale).toBe('log10');
+    expect(titreScaleOf(['titer'], undefined).scale).toBe('linear');
+    expect(titreScaleOf([null, ''], undefined).scale).toBeNull();
+    expect(titreScaleOf(['titer', 'LOG TITER'], undefined).scale).toBeNull(); // conflicting units
+    expect(titreScaleOf([], 'log10')).toEqual({ scale: 'log10', source: 'study definition ada.titreScale' });
+  });
+  it('boost on the log10 scale = + log10(fold): 1.70 -> 2.30 (+0.60 < 0.602) no, -> 2.31 yes', () => {
+    expect(isBoosted(1.7, 2.3, 4, 'log10')).toBe(false);
+    expect(isBoosted(1.7, 2.31, 4, 'log10')).toBe(true);
+    expect(isBoosted(1.7, 2.31, 4, null)).toBe(false); // scale unknown: never claimed
+    expect(foldRise(1.7, 2.4, 'log10')).toBeCloseTo(5.011872, 6);
+    // the same rise read linearly is no boost (2.4 / 1.7 = 1.41-fold)
+    expect(isBoosted(1.7, 2.4, 4, 'linear')).toBe(false);
   });
 });

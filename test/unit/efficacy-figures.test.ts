@@ -11,7 +11,7 @@ function subject(usubjid: string, level: number | null, pcts: (number | null)[],
   const bestPost = pcts.slice(1).filter((p): p is number => p !== null);
   const resp = { response: bor as TumourSubject['bor']['confirmed']['response'], dtc: null, firstResponseDtc: null, dor: null };
   return {
-    usubjid, level, dose: null, doseUnit: null, part: 'escalation', firstDoseDtc: '2025-01-01', baselineDtc: '2024-12-28', baselineSum: 50,
+    usubjid, level, dose: null, doseUnit: null, part: 'escalation', firstDoseDtc: '2025-01-01', baselineDtc: '2024-12-28', hasBaselineAssessment: true, baselineSum: 50,
     points: pcts.map((p, i) => ({ dtc: `2025-0${i + 1}-01`, studyDay: i === 0 ? -3 : i * 42, baseline: i === 0, evaluator: 'INVESTIGATOR', sum: null, sumSource: null, nadir: null, pctFromBaseline: p, pctFromNadir: null, newLesion: i === 2, response: null, responseSource: null })),
     bestPctChange: bestPost.length ? Math.min(...bestPost) : null,
     bor: { confirmed: resp, unconfirmed: resp },

@@ -123,8 +123,11 @@ describe('hand-made TU/TR/RS/DS snapshot', () => {
     expect(pfs.subjects.map((s) => [s.usubjid, s.event, s.dtc, s.days, s.reason])).toEqual([
       ['S1-001', false, '2025-03-31', 85, 'last adequate assessment'], // Jan 6 → Mar 31 = 84 days, + 1
       ['S1-002', true, '2025-03-17', 43, 'progression'], // the accepted reader's PD
-      ['S1-003', false, '2025-03-03', 1, 'no adequate assessment'],
+      // S1-003 has no tumour assessment at all: outside the PFS analysis set (issue 10; it used to be
+      // censored at day 1, and a death of such a subject counted as a progression event).
     ]);
+    expect(pfs.analysisSet).toMatchObject({ name: 'PFS', nTreated: 3, nIncluded: 2, nExcluded: 1 });
+    expect(pfs.analysisSet.excluded).toEqual([{ usubjid: 'S1-003', reason: expect.stringMatching(/^no baseline tumour assessment/) }]);
     const os = await core.call('efficacy.km', { snapshotId: id, endpoint: 'OS', unit: 'days', by: 'level', at: [0, 30, 60] });
     expect(os.subjects.map((s) => [s.usubjid, s.event, s.dtc, s.days, s.reason])).toEqual([
       ['S1-001', false, '2025-03-31', 85, 'last known alive'], // latest record: TR 2025-03-31

@@ -12,7 +12,7 @@ import { deriveSubjectTumour, lesionsOf, nonTargetResponse } from '../../shared/
 
 const RECIST = { confirmationDays: 28, minSdDays: 42 };
 
-const tu = (linkId: string, result: string, loc: string, dtc = '2025-01-05'): TuRecord => ({ linkId, result, loc, evaluator: 'INVESTIGATOR', dtc });
+const tu = (linkId: string, result: string, loc: string, dtc = '2025-01-05', locDetail: string | null = null): TuRecord => ({ linkId, result, loc, locDetail, evaluator: 'INVESTIGATOR', dtc });
 const tr = (dtc: string, linkId: string | null, testcd: string, value: number | null, o: Partial<TrRecord> = {}): TrRecord => ({
   linkId, testcd, value, text: value === null ? null : String(value), evaluator: 'INVESTIGATOR', evaluatorId: null, accepted: null, dtc, ...o,
 });
@@ -23,8 +23,10 @@ const rs = (dtc: string, response: string, o: Partial<RsRecord> = {}): RsRecord 
 
 describe('sum of diameters derived from lesions (no SUMDIAM), nodes by short axis', () => {
   // Target lesions: T01 liver (longest diameter), T02 lymph node by TULOC (has LDIAM and SAXIS: the
-  // short axis counts), T03 mediastinum measured by LPERP (nodal because of the test code).
-  const lesionsTu = [tu('T01', 'TARGET', 'LIVER'), tu('T02', 'TARGET', 'LYMPH NODE'), tu('T03', 'TARGET', 'MEDIASTINUM'), tu('NT01', 'NON-TARGET', 'BONE')];
+  // short axis counts), T03 a mediastinal node by TULOCDTL measured by LPERP (nodal by its location, so
+  // LPERP is its short axis; before issue 10 it was called nodal because of the LPERP test code itself,
+  // which made every lesion with an LPERP record a node).
+  const lesionsTu = [tu('T01', 'TARGET', 'LIVER'), tu('T02', 'TARGET', 'LYMPH NODE'), tu('T03', 'TARGET', 'MEDIASTINUM', '2025-01-05', 'SUBCARINAL LYMPH NODE'), tu('NT01', 'NON-TARGET', 'BONE')];
   const visit = (dtc: string, t1: number, t2ld: number, t2sa: number, t3: number, nt = 'PRESENT'): TrRecord[] => [
     tr(dtc, 'T01', 'LDIAM', t1), tr(dtc, 'T02', 'LDIAM', t2ld), tr(dtc, 'T02', 'SAXIS', t2sa), tr(dtc, 'T03', 'LPERP', t3), state(dtc, 'NT01', nt),
   ];
@@ -36,12 +38,18 @@ describe('sum of diameters derived from lesions (no SUMDIAM), nodes by short axi
   ];
   const r = deriveSubjectTumour({ firstDoseDtc: '2025-01-10', tu: lesionsTu, tr: records, rs: [] }, RECIST);
 
-  it('classifies lesions: nodal by TULOC or by a short-axis test code', () => {
+  it('classifies lesions: nodal by TULOC / TULOCDTL, or by a SAXIS record; never by LPERP', () => {
     const l = lesionsOf(lesionsTu, records);
-    expect(l.get('T01')).toEqual({ role: 'TARGET', nodal: false });
-    expect(l.get('T02')).toEqual({ role: 'TARGET', nodal: true });
-    expect(l.get('T03')).toEqual({ role: 'TARGET', nodal: true });
-    expect(l.get('NT01')).toEqual({ role: 'NON-TARGET', nodal: false });
+    expect(l.get('T01')).toEqual({ role: 'TARGET', nodal: false, nodalByLocation: false });
+    expect(l.get('T02')).toEqual({ role: 'TARGET', nodal: true, nodalByLocation: true });
+    expect(l.get('T03')).toEqual({ role: 'TARGET', nodal: true, nodalByLocation: true });
+    expect(l.get('NT01')).toEqual({ role: 'NON-TARGET', nodal: false, nodalByLocation: false });
+    // The same mediastinal lesion without a nodal location: LPERP does not make it a node.
+    const plain = lesionsOf([tu('T03', 'TARGET', 'MEDIASTINUM')], [tr('2025-01-05', 'T03', 'LPERP', 20)]);
+    expect(plain.get('T03')).toEqual({ role: 'TARGET', nodal: false, nodalByLocation: false });
+    // A SAXIS record does (SDTM CT: SAXIS = short axis, recorded for nodes).
+    const sa = lesionsOf([tu('T04', 'TARGET', 'MEDIASTINUM')], [tr('2025-01-05', 'T04', 'SAXIS', 20)]);
+    expect(sa.get('T04')).toEqual({ role: 'TARGET', nodal: true, nodalByLocation: false });
   });
 
   it('sums longest diameters and nodal short axes, with % change from baseline and nadir', () => {

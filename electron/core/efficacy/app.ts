@@ -99,6 +99,7 @@ function tumourSeries(ctx: CoreContext, snapshotId: number, usubjids?: readonly 
     subjects: subjects.map((s) => ({
       ...subjectKey(s, definition),
       baselineDtc: s.tumour.baselineDtc,
+      hasBaselineAssessment: s.tumour.hasBaselineAssessment,
       baselineSum: s.tumour.baselineSum,
       points: s.tumour.points,
       bestPctChange: s.tumour.bestPctChange,
@@ -152,15 +153,43 @@ const rate = (r: { count: number; estimate: number; lower: number; upper: number
   count: r.count, estimate: Number.isFinite(r.estimate) ? r.estimate : null, lower: r.lower, upper: r.upper,
 });
 
-/** ORR / DCR of one group: the denominator is the evaluable subjects (BOR not MISSING). */
+const NO_BASELINE = 'no baseline tumour assessment (no TR or TU record on or before the first dose)';
+const RESPONSE_SET_RULE =
+  'Treated subjects with a baseline tumour assessment (a TR measurement or TU lesion on or before the first dose; RECIST 1.1 §4.1, §4.3.1). ORR and DCR are over those of them with at least one post-baseline response assessment; the others are not yet assessed and are counted apart.';
+const PFS_SET_RULE = 'Treated subjects with a baseline tumour assessment (a TR measurement or TU lesion on or before the first dose): progression needs a baseline to progress from.';
+const OS_SET_RULE = 'All treated subjects (a complete first-dose date on or before the data cut-off).';
+
+/** The analysis set of an endpoint among the given treated subjects. */
+function analysisSet(name: string, rule: string, subjects: TreatedSubject[], baselineNeeded: boolean) {
+  const excluded = baselineNeeded ? subjects.filter((s) => !s.tumour.hasBaselineAssessment) : [];
+  return {
+    name,
+    rule,
+    nTreated: subjects.length,
+    nIncluded: subjects.length - excluded.length,
+    nExcluded: excluded.length,
+    excluded: excluded.map((s) => ({ usubjid: s.facts.usubjid, reason: NO_BASELINE })),
+  };
+}
+
+/**
+ * ORR / DCR of one group. The analysis set is the subjects with a baseline tumour assessment; the
+ * denominator is those of them with a post-baseline response assessment (BOR not MISSING). Subjects
+ * in the set not yet assessed (an interim data cut of a phase 1: the first scan is still to come) are
+ * counted apart rather than as non-responders. Subjects without a baseline are outside the set.
+ */
 function responseGroup(group: Omit<Group, 'order'>, members: TreatedSubject[], confirm: boolean, level: number) {
-  const bors: BestResponse[] = members.map((s) => (confirm ? s.tumour.confirmed : s.tumour.unconfirmed).response).filter((b) => b !== 'MISSING');
+  const inSet = members.filter((s) => s.tumour.hasBaselineAssessment);
+  const all: BestResponse[] = inSet.map((s) => (confirm ? s.tumour.confirmed : s.tumour.unconfirmed).response);
+  const bors = all.filter((b) => b !== 'MISSING');
   const sum = objectiveResponseSummary(bors, { level, nonCrNonPdAsSd: true });
   const c = sum.counts;
   return {
     key: group.key, label: group.label, level: group.level, part: group.part,
     nTreated: members.length,
     nEvaluable: sum.n,
+    nNoBaseline: members.length - inSet.length,
+    nNoPostBaseline: all.length - bors.length,
     counts: { CR: c.CR, PR: c.PR, SD: c.SD, 'NON-CR/NON-PD': c['NON-CR/NON-PD'], PD: c.PD, NE: c.NE + c.ND },
     orr: rate(sum.orr),
     dcr: rate(sum.dcr),
@@ -173,6 +202,7 @@ function responseSummary(ctx: CoreContext, input: In<'efficacy.responseSummary'>
     snapshotId: input.snapshotId,
     confirmed: input.confirm,
     by: input.by,
+    analysisSet: analysisSet('ORR/DCR', RESPONSE_SET_RULE, subjects, true),
     groups: groupSubjects(subjects, input.by, definition).map(({ group, members }) => responseGroup(group, members, input.confirm, input.level)),
     overall: responseGroup({ key: 'all', label: 'All treated', level: null, part: null }, subjects, input.confirm, input.level),
   };
@@ -187,7 +217,11 @@ function onlySubjects(data: EfficacyData, usubjids: string[] | undefined): Effic
 
 function km(ctx: CoreContext, input: In<'efficacy.km'>) {
   const data = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
-  const { definition, cutoff, subjects, deaths } = data;
+  const { definition, cutoff, deaths } = data;
+  const pfs = input.endpoint === 'PFS';
+  const set = pfs ? analysisSet('PFS', PFS_SET_RULE, data.subjects, true) : analysisSet('OS', OS_SET_RULE, data.subjects, false);
+  // PFS: only the analysis set (a subject never assessed cannot be censored at day 1 nor progress by dying).
+  const subjects = pfs ? data.subjects.filter((s) => s.tumour.hasBaselineAssessment) : data.subjects;
   const lastDates = data.lastDates();
   const tte = new Map<string, TimeToEvent>();
   for (const s of subjects) {
@@ -219,6 +253,7 @@ function km(ctx: CoreContext, input: In<'efficacy.km'>) {
     by: input.by,
     confType: result.confType,
     level: result.level,
+    analysisSet: set,
     groups: result.groups,
     logRank: result.logRank,
     subjects: subjects.map((s) => {

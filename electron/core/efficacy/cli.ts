@@ -99,10 +99,11 @@ export const efficacyCommands: Record<string, Command> = {
         usubjid: s.usubjid, level: s.level, dose: s.dose, part: s.part, bor: b.response, borDtc: b.dtc,
         firstResponseDtc: b.firstResponseDtc, dorDays: b.dor?.days ?? null, dorEvent: b.dor?.event ?? null,
         bestPctChange: s.bestPctChange, assessments: s.points.filter((p) => !p.baseline).length,
+        inAnalysisSet: s.hasBaselineAssessment,
       };
     });
     if (wantsCsv(args)) {
-      const cols = ['usubjid', 'level', 'dose', 'part', 'bor', 'borDtc', 'firstResponseDtc', 'dorDays', 'dorEvent', 'bestPctChange', 'assessments'] as const;
+      const cols = ['usubjid', 'level', 'dose', 'part', 'inAnalysisSet', 'bor', 'borDtc', 'firstResponseDtc', 'dorDays', 'dorEvent', 'bestPctChange', 'assessments'] as const;
       return { ok: true, output: toCsv([[...cols], ...subjects.map((s) => cols.map((c) => s[c]))]) };
     }
     return {
@@ -112,6 +113,8 @@ export const efficacyCommands: Record<string, Command> = {
         confirmed: confirm,
         confirmationDays: series.confirmationDays,
         minSdDays: series.minSdDays,
+        // ORR/DCR: subjects with a baseline tumour assessment, over those with a post-baseline one.
+        analysisSet: { ...summary.analysisSet, notYetAssessed: summary.overall.nNoPostBaseline, denominator: summary.overall.nEvaluable },
         subjects,
         byLevel: summary.groups,
         overall: summary.overall,

@@ -20,10 +20,13 @@ function bucket(map: Map<string, TumourRecords>, usubjid: string): TumourRecords
 export function loadTumourRecords(db: Db, snapshotId: number): Map<string, TumourRecords> {
   const by = new Map<string, TumourRecords>();
   const tu = db
-    .prepare(`SELECT usubjid, tulnkid, coalesce(tustresc, tuorres) result, tuloc, tueval, tudtc FROM rec_tu WHERE snapshot_id = ? ORDER BY usubjid, row_no`)
+    .prepare(
+      `SELECT usubjid, tulnkid, coalesce(tustresc, tuorres) result, tuloc, json_extract(extra, '$.TULOCDTL'), tueval, json_extract(extra, '$.TUEVALID'), tudtc
+       FROM rec_tu WHERE snapshot_id = ? ORDER BY usubjid, row_no`,
+    )
     .raw()
-    .all(snapshotId) as [string, string | null, string | null, string | null, string | null, string | null][];
-  for (const [u, linkId, result, loc, evaluator, dtc] of tu) bucket(by, u).tu.push({ linkId, result, loc, evaluator, dtc });
+    .all(snapshotId) as [string, string | null, string | null, string | null, string | null, string | null, string | null, string | null][];
+  for (const [u, linkId, result, loc, locDetail, evaluator, evaluatorId, dtc] of tu) bucket(by, u).tu.push({ linkId, result, loc, locDetail, evaluator, evaluatorId, dtc });
   const tr = db
     .prepare(
       `SELECT usubjid, trlnkid, trtestcd, trstresn, coalesce(trstresc, trorres), treval, trevalid, tracptfl, trdtc

@@ -3,6 +3,7 @@ import type { StudyDefinition } from '../../../shared/study';
 import type { MappingEntry } from '../../../shared/mapping';
 import { safetyMapping } from '../safety/mapping';
 import { importMappingEntries } from './import';
+import { efficacyMappingContributor } from '../efficacy/mapping';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -10,4 +11,4 @@ import { importMappingEntries } from './import';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: MappingContributor[] = [importMappingEntries, safetyMapping];
+export const mappingContributors: MappingContributor[] = [importMappingEntries, safetyMapping, efficacyMappingContributor];

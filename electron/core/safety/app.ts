@@ -15,8 +15,10 @@ import {
   type DsDeath,
 } from '../../../shared/safety/index';
 import type { StudyDefinition } from '../../../shared/study';
+import { countValues } from '../../../shared/mapping';
 import { CallError, type App, type CoreContext } from '../app';
 import { snapshotContext } from '../cohorts/app';
+import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
@@ -174,26 +176,30 @@ function ada(ctx: CoreContext, snapshotId: number) {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
   const boostFold = definition.ada.boostFold;
   const subjects = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
-  const records = ctx.db
-    .prepare(
-      `SELECT usubjid, istestcd, isstresc, isstresn, isdtc, visit, visitnum, json_extract(extra, '$.ISBLFL') isblfl
-       FROM rec_is WHERE snapshot_id = ? ORDER BY usubjid, isdtc, row_no`,
-    )
-    .all(snapshotId) as IsRecord[];
+  const rows = loadIsRows(ctx.db, snapshotId);
+  // Coding, result forms and titre scale under the study definition (shared/ada.ts; immunogenicity/queries.ts).
+  const coding = adaCodingReport(rows, definition);
   const bySubject = new Map<string, IsRecord[]>();
-  for (const r of records) {
+  for (const r of coding.adaRows) {
     let l = bySubject.get(r.usubjid);
     if (!l) bySubject.set(r.usubjid, (l = []));
     l.push(r);
   }
   const treated = treatedSubjects(subjects, cutoff);
   const { groups, groupOf } = levelGroups(treated, definition);
-  const statuses = treated.filter((s) => bySubject.has(s.usubjid)).map((s) => adaSubjectStatus(s.usubjid, bySubject.get(s.usubjid)!, s.firstDoseDtc, boostFold));
+  const statuses = treated
+    .filter((s) => bySubject.has(s.usubjid))
+    .map((s) => adaSubjectStatus(s.usubjid, bySubject.get(s.usubjid)!, s.firstDoseDtc, boostFold, { coding: coding.coding, scale: coding.scale }));
   const info = new Map(subjects.map((s) => [s.usubjid, s]));
   return {
     snapshotId,
     boostFold,
     present: statuses.some((s) => s.samples.length > 0),
+    titreScale: { scale: coding.scale, source: coding.scaleSource },
+    isRows: rows.length,
+    adaRows: coding.adaRows.length,
+    unrecognisedTestcds: countValues(coding.unrecognised.map((r) => r.istestcd)),
+    warnings: coding.warnings,
     subjects: statuses.map((s) => {
       const sub = info.get(s.usubjid)!;
       return { ...s, level: sub.placebo ? 0 : (doseLevelOf(sub.firstDose, definition.doseLevels)?.level ?? null), part: sub.part };

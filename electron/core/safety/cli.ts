@@ -235,7 +235,17 @@ const tablesCmd: Command = async (core, args) => {
       excluded: dlt.excluded,
       subjects: dltRows,
     },
-    ada: { boostFold: ada.boostFold, present: ada.present, incidence: ada.incidence },
+    ada: {
+      boostFold: ada.boostFold,
+      present: ada.present,
+      titreScale: ada.titreScale,
+      isRows: ada.isRows,
+      adaRows: ada.adaRows,
+      unrecognisedTestcds: ada.unrecognisedTestcds,
+      warnings: ada.warnings,
+      incidence: ada.incidence,
+      subjects: ada.subjects.map((s) => ({ usubjid: s.usubjid, level: s.level, category: s.category, baselineTitre: s.baselineTitre, maxPostTitre: s.maxPostTitre, maxFoldRise: s.maxFoldRise, persistence: s.persistence, nabPositive: s.nabPositive })),
+    },
     response,
     notes: [...dlt.notes, ...(responseNote ? [responseNote] : [])],
   };

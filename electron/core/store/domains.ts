@@ -131,7 +131,8 @@ export const DOMAINS: readonly DomainSpec[] = [
       ...T('TULNKID', 'TUTESTCD', 'TUORRES', 'TUSTRESC', 'TULOC', 'TUMETHOD', 'TUEVAL', 'TUDTC', 'VISIT'),
     ],
     required: ['STUDYID', 'USUBJID', 'TULNKID'],
-    naturalKey: ['USUBJID', 'TUEVAL', 'TULNKID', 'TUTESTCD'],
+    // TUEVALID, like RSEVALID: two radiologists' records of the same lesion are not duplicates.
+    naturalKey: ['USUBJID', 'TUEVAL', 'TUEVALID', 'TULNKID', 'TUTESTCD'],
     subjectLevel: true,
   },
   {

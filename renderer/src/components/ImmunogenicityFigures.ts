@@ -73,9 +73,15 @@ export function isAdaPositive(s: AdaSubject): boolean {
  * subjects' negative samples as hollow markers on a "negative" line drawn below the lowest titre
  * (a negative sample has no titre), so that the conversion from negative to positive shows.
  */
-export function titreFigure(subjects: readonly AdaSubject[], o: { doseColor(l: number | null): string; doseLabel(l: number | null): string }): { data: PlotTrace[]; layout: PlotLayout; subjects: number } {
+export function titreFigure(
+  subjects: readonly AdaSubject[],
+  o: { doseColor(l: number | null): string; doseLabel(l: number | null): string; scale?: 'linear' | 'log10' | null },
+): { data: PlotTrace[]; layout: PlotLayout; subjects: number } {
   const pos = subjects.filter(isAdaPositive);
-  const titres = pos.flatMap((s) => s.samples.map((x) => x.titre).filter((t): t is number => t !== null && t > 0));
+  // log10 titres (pharmaverse convention) are drawn as the dilution they stand for (10^x) on the log axis.
+  const lin = (t: number | null) => (t === null ? null : o.scale === 'log10' ? 10 ** t : t);
+  const shown = (t: number, below: boolean) => `titre ${below ? '<' : ''}${t}${o.scale === 'log10' ? ` log10 (${below ? '<' : '≈'}${Math.round(10 ** t)})` : ''}`;
+  const titres = pos.flatMap((s) => s.samples.map((x) => lin(x.titre)).filter((t): t is number => t !== null && t > 0));
   const floor = titres.length ? Math.min(...titres) / 2 : 1;
   const levels = [...new Set(pos.map((s) => s.level ?? 0))].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
   const data: PlotTrace[] = [];
@@ -91,15 +97,15 @@ export function titreFigure(subjects: readonly AdaSubject[], o: { doseColor(l: n
     for (const s of pos.filter((p) => (p.level ?? 0) === lk)) {
       for (const smp of s.samples) {
         if (smp.studyDay === null) continue;
-        const positive = smp.result === 'POSITIVE' && smp.titre !== null && smp.titre > 0;
+        const positive = smp.result === 'POSITIVE' && smp.titre !== null && lin(smp.titre)! > 0;
         x.push(smp.studyDay);
-        y.push(positive ? smp.titre : floor);
+        y.push(positive ? lin(smp.titre) : floor);
         if (!positive) {
           nx.push(smp.studyDay);
           ncolor.push(o.doseColor(level));
           ncd.push([s.usubjid, smp.visit ?? smp.dtc ?? '', (smp.result ?? 'no result').toLowerCase()]);
         }
-        cd.push([s.usubjid, CATEGORY_LABELS[s.category], smp.visit ?? smp.dtc ?? '', positive ? `titre ${smp.titre}` : smp.result === 'POSITIVE' ? 'positive, titre not given' : (smp.result ?? 'no result').toLowerCase(), smp.nab ? `NAb ${smp.nab.toLowerCase()}` : '', smp.baselineFlag ? ' (baseline)' : '']);
+        cd.push([s.usubjid, CATEGORY_LABELS[s.category], smp.visit ?? smp.dtc ?? '', positive ? shown(smp.titre!, smp.belowReportable) : smp.result === 'POSITIVE' ? 'positive, titre not given' : (smp.result ?? 'no result').toLowerCase(), smp.nab ? `NAb ${smp.nab.toLowerCase()}` : '', smp.baselineFlag ? ' (baseline)' : '']);
       }
       x.push(null);
       y.push(null);

@@ -214,8 +214,15 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
           </tbody>
         </table>
         <ol className="footnotes" type="a">
-          <li>SD includes non-CR/non-PD (non-target disease only). Denominator: treated subjects with at least one post-baseline response assessment. {conf}.</li>
+          <li>SD includes non-CR/non-PD (non-target disease only). {conf}.</li>
         </ol>
+        <p className="muted" data-testid="response-analysis-set">
+          Analysis set: treated subjects with a baseline tumour assessment (a TR measurement or TU lesion on or before the first dose) —{' '}
+          <strong>{count(byLevel.analysisSet.nIncluded)}</strong> of {count(byLevel.analysisSet.nTreated)} treated
+          {byLevel.analysisSet.nExcluded > 0 ? `; ${count(byLevel.analysisSet.nExcluded)} excluded: no baseline tumour assessment` : ''}. Evaluable (the denominator N): those of the
+          set with at least one post-baseline response assessment
+          {byLevel.overall.nNoPostBaseline > 0 ? `; ${count(byLevel.overall.nNoPostBaseline)} not yet assessed` : ''}.
+        </p>
       </div>
       {rows.every(({ g }) => g.nEvaluable === 0) ? (
         <p className="note-box" data-testid="efficacy-forest-empty">
@@ -311,8 +318,14 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
   const testId = `km-${km.endpoint.toLowerCase()}`;
   const p = km.logRank?.pValue;
   const fmt = (v: number | null) => (v === null ? 'NR' : v.toFixed(1));
+  const set = km.analysisSet;
   return (
     <div className="km-panel" data-testid={`${testId}-panel`}>
+      <p className="muted" data-testid={`${testId}-analysis-set`}>
+        {km.endpoint} analysis set:{' '}
+        {km.endpoint === 'PFS' ? 'subjects with a baseline tumour assessment' : 'all treated subjects'} — <strong>{count(set.nIncluded)}</strong> of {count(set.nTreated)} treated
+        {set.nExcluded > 0 ? `; ${count(set.nExcluded)} excluded: no baseline tumour assessment` : ''}.
+      </p>
       <Plot
         title={`${name} (Kaplan–Meier)`}
         footnote={review.footnote(

@@ -50,7 +50,8 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   const selected = useMemo(() => ada.subjects.filter((s) => review.inFilter(s)), [ada, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
   const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
   const bars = useMemo(() => incidenceFigure(incidence, review), [incidence, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
-  const titres = useMemo(() => titreFigure(selected, review), [selected, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const titres = useMemo(() => titreFigure(selected, { doseColor: review.doseColor, doseLabel: review.doseLabel, scale: ada.titreScale.scale }), [selected, review.doseColor, review.doseLabel, ada.titreScale.scale]);
+  const titreText = (t: number | null) => (t === null ? '' : ada.titreScale.scale === 'log10' ? `${t} log10` : String(t));
 
   const statusRows = useMemo<Row[]>(
     () =>
@@ -61,7 +62,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
           level: review.doseLabel(s.level),
           levelNo: s.level ?? 1e9,
           part: s.part,
-          baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${s.baselineTitre})` : ''}`,
+          baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${base?.belowReportable ? '<' : ''}${titreText(s.baselineTitre)})` : ''}`,
           baselineDay: base?.studyDay ?? null,
           category: CATEGORY_LABELS[s.category],
           treatmentEmergent: s.evaluable ? yesNo(s.treatmentEmergent) : 'not evaluable',
@@ -134,7 +135,14 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   );
 
   if (!ada.present)
-    return (
+    return ada.isRows > 0 ? (
+      <EmptyState title="No IS test code is recognised as an ADA test">
+        <p data-testid="ada-unrecognised">
+          The IS domain has {plural(ada.isRows, 'record')}, but none of its test codes is a binding, neutralising or titre ADA code DoseDesk knows:{' '}
+          {ada.unrecognisedTestcds.map((v) => `${v.value} (${v.count})`).join(', ')}. Name the study's codes in the study definition (ada.bindingTestcds, ada.neutralisingTestcds, ada.titreTestcds).
+        </p>
+      </EmptyState>
+    ) : (
       <EmptyState title="This snapshot has no ADA results">
         <p>The immunogenicity view needs anti-drug antibody results in the IS domain (ADA test codes with a result per visit). None was found in this snapshot; import one that includes IS.</p>
       </EmptyState>
@@ -164,7 +172,20 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
         <span>
           <strong>{count(positive)}</strong> with at least one positive sample
         </span>
+        <span data-testid="ada-scale">
+          Titre scale <strong>{ada.titreScale.scale ?? 'unknown'}</strong> ({ada.titreScale.source})
+        </span>
       </p>
+      {(ada.warnings.length > 0 || ada.unrecognisedTestcds.length > 0) && (
+        <ul className="rule-warnings" data-testid="ada-warnings">
+          {ada.unrecognisedTestcds.length > 0 && (
+            <li>IS records not used (test code not an ADA code): {ada.unrecognisedTestcds.map((v) => `${v.value} (${v.count})`).join(', ')}.</li>
+          )}
+          {ada.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
 
       <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
       {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}

@@ -386,7 +386,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     if (samples.length) {
       out.push({
         key: 'ada',
-        title: 'ADA titre',
+        title: data.ada?.titreScale.scale === 'log10' ? 'ADA titre (log10)' : 'ADA titre',
         weight: 1.5,
         yaxis: { rangemode: 'tozero' },
         traces: [
@@ -399,7 +399,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             y: samples.map((s) => (s.result === 'POSITIVE' ? (s.titre ?? 1) : 0)),
             line: { color: '#9b4f96', width: 1.5 },
             marker: { symbol: samples.map((s) => (s.result === 'POSITIVE' ? 'hexagon' : 'circle-open')), size: 10, color: '#9b4f96' },
-            customdata: samples.map((s) => cd(`day ${s.studyDay}${s.visit ? ` (${s.visit})` : ''}: ADA ${s.result?.toLowerCase() ?? 'missing'}${s.titre !== null ? `, titre ${s.titre}` : ''}${s.baselineFlag ? ' · baseline' : ''}`)),
+            customdata: samples.map((s) => cd(`day ${s.studyDay}${s.visit ? ` (${s.visit})` : ''}: ADA ${s.result?.toLowerCase() ?? 'missing'}${s.titre !== null ? `, titre ${s.belowReportable ? '<' : ''}${s.titre}${data.ada?.titreScale.scale === 'log10' ? ' log10' : ''}` : ''}${s.baselineFlag ? ' · baseline' : ''}`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
             showlegend: false,
           },

@@ -143,10 +143,11 @@ describe('every change attributed to an account', () => {
     const entries = await core.call('audit.list', {});
     expect(entries.map((e) => [e.action, e.entity, e.user, e.reason])).toEqual([
       ['import', 'snapshot', 'os-user', SCRATCH_NOTE],
-      ['change', 'study', 'os-user', SCRATCH_NOTE],
+      ['change', 'study-definition', 'os-user', SCRATCH_NOTE],
     ]);
-    expect(entries[1]!.oldValue).toMatchObject({ definition: { dltWindowDays: study!.definition.dltWindowDays } });
-    expect(entries[1]!.newValue).toMatchObject({ definition: { dltWindowDays: 28 }, source: 'user' });
+    // Only what changed is recorded (snapshots/app.ts changedFields), old -> new.
+    expect(entries[1]!.oldValue).toEqual({ dltWindowDays: study!.definition.dltWindowDays, source: 'derived' });
+    expect(entries[1]!.newValue).toEqual({ dltWindowDays: 28, source: 'user' });
   });
 
   it('once an account exists, writes without a session are refused; with one they are the account\'s', async () => {

@@ -282,7 +282,7 @@ describe('study.saveDefinition with a data mapping', () => {
     expect((await core.call('studies.list', {}))[0]!.definition.ae.gradeVariable).toBe('AETOXGRN');
 
     // A session that is not valid writes nothing.
-    await expect(core.call('study.saveDefinition', { studyId: STUDY, definition: changed, session: 'not-a-session' })).rejects.toThrow(/not logged in/);
+    await expect(core.call('study.saveDefinition', { studyId: STUDY, definition: changed, session: 'not-a-session-0000000000000000' })).rejects.toThrow(/not logged in/);
     expect((await core.call('studies.list', {}))[0]!.definition.ae.gradeVariable).toBe('AETOXGRN');
     expect(await core.call('audit.list', { entity: 'study-definition' })).toHaveLength(1);
   });

@@ -67,7 +67,8 @@ function saveDefinition(
     ctx.db
       .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
       .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
-    const old = JSON.parse(before.definition) as Record<string, unknown>;
+    // Both sides with the schema's defaults, so that only what the user changed is recorded.
+    const old = StudyDefinition.parse(JSON.parse(before.definition)) as unknown as Record<string, unknown>;
     appendAudit(ctx, {
       user: who.username,
       action: 'change',

@@ -77,7 +77,7 @@ function convertIs(is: Domain): Domain {
 }
 
 function convertTr(tr: Domain): Domain {
-  const [tc, tn, orres, stresc, stresn] = [ 'TRTEST', 'TRORRES', 'TRSTRESC', 'TRSTRESN'].map((c) => col(tr, c)) as number[];
+  const [tc, tn, orres, stresc, stresn] = ['TRTESTCD', 'TRTEST', 'TRORRES', 'TRSTRESC', 'TRSTRESN'].map((c) => col(tr, c)) as number[];
   const rows: Cell[][] = [];
   const measured = (r: Cell[], cd: string, name: string, v: number): Cell[] => {
     const o = [...r];

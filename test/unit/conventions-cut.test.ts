@@ -90,4 +90,15 @@ describe('the demo in other sponsors conventions gives the same answers', () => 
     const ae = m.find((e) => e.domain === 'AE' && e.unused.some((u) => u.mapTo === 'ae.gradeVariable'));
     expect(ae?.views).toContain('cohorts');
   });
+
+  it('a mapping saved in the app applies to the stored snapshots at once (PK matrix, titre scale)', async () => {
+    const [study] = await core.call('studies.list', {});
+    const def = study!.definition;
+    await core.call('study.saveDefinition', { studyId: study!.studyId, definition: { ...def, pk: { ...def.pk, matrix: 'URINE' }, ada: { ...def.ada, titreScale: 'linear' } } });
+    expect((await core.call('pk.nca', { snapshotId: conv })).matrix).toBe('URINE');
+    const ada = await core.call('safety.ada', { snapshotId: conv });
+    expect(ada.titreScale.scale).toBe('linear');
+    expect(ada.titreScale.source).toMatch(/study definition|ada\.titreScale/);
+  });
 });
+

@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { contract, type ApiError, type CoreEvent, type Input, type MethodName, type Output } from '../../shared/contract';
-import type { z } from 'zod';
-import { openDb, type Db } from './store/db';
+import { contract, type CoreEvent, type MethodName } from '../../shared/contract';
+import { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
+import { openDb } from './store/db';
 import { registerSnapshots } from './snapshots/app';
 import { registerCohorts } from './cohorts/app';
 import { registerPk } from './pk/app';
@@ -16,61 +16,11 @@ import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
 
+export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
+
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
 // which validates the input against the contract before the handler sees it.
-
-export interface CoreContext {
-  dbPath: string;
-  /** The read/write connection of the handlers (imports use a connection of their own). */
-  db: Db;
-  /** The user on whose behalf calls are made (recorded as importing user). */
-  user: string;
-  emit(e: CoreEvent): void;
-  /** Running imports by id, so that import.cancel can abort them. */
-  imports: Map<string, AbortController>;
-  /**
-   * Every method that writes runs under this lock, one at a time in arrival order (SQLite has one
-   * writer; a write waiting in SQLite's busy handler would block the event loop and with it the import
-   * it waits for). Reads never take it: they run on the WAL snapshot, also during an import.
-   */
-  writeGate: Mutex;
-  /** Files and folders a UI call may read (uploads staged by the host, paths picked in Electron's dialog). */
-  readRoots: Set<string>;
-}
-
-/** Who sent a call: 'ui' = Electron IPC or the browser host (a page), 'local' = the CLI or a test. */
-export type Transport = 'ui' | 'local';
-
-export type Handler<M extends MethodName> = (input: z.output<(typeof contract)[M]['input']>, ctx: CoreContext) => Promise<Output<M>> | Output<M>;
-
-export interface App {
-  method<M extends MethodName>(name: M, fn: Handler<M>): void;
-}
-
-export class CallError extends Error {
-  constructor(
-    readonly kind: ApiError['kind'],
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-  toJSON(): ApiError {
-    return { error: this.message, kind: this.kind, details: this.details };
-  }
-}
-
-export interface Core {
-  ctx: CoreContext;
-  call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
-  /** Untyped entry for transports: the method name and input come from outside and are validated. */
-  callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
-  /** Lets UI calls read this file or folder (the user uploaded or picked it). */
-  allowRead(p: string): void;
-  onEvent(listener: (e: CoreEvent) => void): () => void;
-  close(): void;
-}
 
 export function createCore(opts: { dbPath: string; user?: string }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();

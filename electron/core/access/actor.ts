@@ -1,4 +1,4 @@
-import { CallError, type CoreContext } from '../app';
+import { CallError, type CoreContext } from '../context';
 import { requireSession, userCount } from '../users/accounts';
 
 // Who makes a change (issue 11; 21 CFR 11.10(e), 11.50: every change attributed to a person). The ONE

@@ -1,4 +1,4 @@
-import type { Core } from '../app';
+import type { Core } from '../context';
 import { str, UsageError, type ParsedArgs } from '../cli';
 import { readPassword } from '../minutes/cli';
 

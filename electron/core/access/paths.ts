@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CallError, type CoreContext } from '../app';
+import { CallError, type CoreContext } from '../context';
 import { peekSession, userCount } from '../users/accounts';
 
 // Paths named by the UI (issue 11, "paths from the API"). The renderer runs web content: whatever it

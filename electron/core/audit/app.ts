@@ -1,4 +1,4 @@
-import { CallError, type App } from '../app';
+import { CallError, type App } from '../context';
 import { verifyCheckpoints } from './anchor';
 import { listAudit, verifyAuditChain } from './log';
 

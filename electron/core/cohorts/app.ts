@@ -1,6 +1,6 @@
 import { summarizeCohorts } from '../../../shared/cohorts';
 import { StudyDefinition, withStudyMapping } from '../../../shared/study';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
 
 // Cohorts: the per-dose-level table the committee opens first.

@@ -10,7 +10,7 @@ import { deriveSubjectTumour, type SubjectTumourResult } from '../../../shared/e
 import type { SubjectFacts } from '../../../shared/model';
 import { objectiveResponseSummary, type BestResponse } from '../../../shared/recist';
 import type { StudyDefinition } from '../../../shared/study';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { CallError, type Core } from '../app';
+import { CallError, type Core } from '../context';
 import { checkEntryName } from '../import/sources';
 
 // The browser host: the built renderer and the contract over HTTP, on 127.0.0.1 only, a random

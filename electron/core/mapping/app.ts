@@ -1,5 +1,5 @@
 import type { MappingEntry } from '../../../shared/mapping';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { snapshotMemo } from '../snapshots/memo';
 import { mappingContributors, type MappingContributor } from './contributors';

@@ -12,7 +12,7 @@ import {
   type ReviewedLevel,
   type RuleRecommendation,
 } from '../../../shared/meeting';
-import { CallError, type App, type CoreContext, type Handler } from '../app';
+import { CallError, type App, type CoreContext, type Handler } from '../context';
 import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { anchorAudit, auditHead, ensureLocalAuthority, signatureRef } from '../audit/anchor';

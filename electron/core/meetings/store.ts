@@ -1,5 +1,5 @@
 import type { MeetingStatus, RecordVersion, Signature } from '../../../shared/meeting';
-import { CallError } from '../app';
+import { CallError } from '../context';
 import type { Db } from '../store/db';
 
 // SQL of meetings (tables meeting, meeting_version, meeting_signature, meeting_figure; migration 3).

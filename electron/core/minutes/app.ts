@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { contract, type Output } from '../../../shared/contract';
 import { MeetingExport } from '../../../shared/api/meetings';
 import type { AttachedRecordSummary, MinutesVerifyResult, PdfSignatureCheck } from '../../../shared/api/minutes';
-import { CallError, type App, type CoreContext, type Handler } from '../app';
+import { CallError, type App, type CoreContext, type Handler } from '../context';
 import { clockOf, stamp } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import { registerMeetings } from '../meetings/app';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { MinutesVerifyResult } from '../../../shared/api/minutes';
-import type { Core } from '../app';
+import type { Core } from '../context';
 import { str, UsageError, type Command } from '../cli';
 
 // CLI of the signed minutes, through the contract (core.call):

@@ -25,7 +25,7 @@ import {
   type PkProfile,
   type TimeBasis,
 } from '../../../shared/pk';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
 import { actor } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { contract, Output } from '../../../shared/contract';
 import { nca, type NcaProfile } from '../../../shared/nca';
 import { parseConcentration } from '../../../shared/pk/concentration';
-import { CallError } from '../app';
+import { CallError } from '../context';
 import { createReader, fileSource, readAll, type Cell } from '../readers/index';
 
 // pk.ncaFile: NCA of a concentration CSV, one profile per subject (rows grouped by the subject column

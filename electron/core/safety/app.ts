@@ -16,7 +16,7 @@ import {
 } from '../../../shared/safety/index';
 import type { StudyDefinition } from '../../../shared/study';
 import { countValues } from '../../../shared/mapping';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';

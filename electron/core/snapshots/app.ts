@@ -1,6 +1,6 @@
 import type { ImportIssue, Output, SnapshotInfo, StudyInfo } from '../../../shared/contract';
 import { StudyDefinition } from '../../../shared/study';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
 import { auditImportIn } from '../audit/hooks';

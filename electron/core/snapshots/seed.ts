@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Core } from '../app';
+import type { Core } from '../context';
 import { currentResourcesDir } from '../paths';
 import { SYSTEM } from '../access/actor';
 import { importAs } from './app';

@@ -1,7 +1,7 @@
 import { dayNumberToIso, studyDayFromIso, toDayNumber } from '../../../shared/dates';
 import { doseLevelOf } from '../../../shared/dlt';
 import { exposureSegments, laneEndDtc, type Administration } from '../../../shared/exposure';
-import type { App, CoreContext } from '../app';
+import type { App, CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { UserInfo } from '../../../shared/api/meetings';
 import type { Role, Settings } from '../../../shared/meeting';
-import { CallError, type CoreContext } from '../app';
+import { CallError, type CoreContext } from '../context';
 import { clockOf, stamp, stampAt } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import type { Db } from '../store/db';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { contract, Output } from '../../../shared/contract';
 import { Settings } from '../../../shared/meeting';
-import { CallError, type App, type CoreContext } from '../app';
+import { CallError, type App, type CoreContext } from '../context';
 import { stamp } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import {

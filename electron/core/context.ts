@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { contract, ApiError, CoreEvent, Input, MethodName, Output } from '../../shared/contract';
+import type { Db } from './store/db';
+import type { Mutex } from './access/mutex';
+
+// What every feature of the core shares: the context a handler runs in, the handler and app types,
+// and the error a handler throws. In a module of its own so that features never import the
+// composition root (app.ts), which imports them.
+
+export interface CoreContext {
+  dbPath: string;
+  /** The read/write connection of the handlers (imports use a connection of their own). */
+  db: Db;
+  /** The user on whose behalf calls are made (recorded as importing user). */
+  user: string;
+  emit(e: CoreEvent): void;
+  /** Running imports by id, so that import.cancel can abort them. */
+  imports: Map<string, AbortController>;
+  /**
+   * Every method that writes runs under this lock, one at a time in arrival order (SQLite has one
+   * writer; a write waiting in SQLite's busy handler would block the event loop and with it the import
+   * it waits for). Reads never take it: they run on the WAL snapshot, also during an import.
+   */
+  writeGate: Mutex;
+  /** Files and folders a UI call may read (uploads staged by the host, paths picked in Electron's dialog). */
+  readRoots: Set<string>;
+}
+
+/** Who sent a call: 'ui' = Electron IPC or the browser host (a page), 'local' = the CLI or a test. */
+export type Transport = 'ui' | 'local';
+
+export type Handler<M extends MethodName> = (input: z.output<(typeof contract)[M]['input']>, ctx: CoreContext) => Promise<Output<M>> | Output<M>;
+
+export interface App {
+  method<M extends MethodName>(name: M, fn: Handler<M>): void;
+}
+
+export class CallError extends Error {
+  constructor(
+    readonly kind: ApiError['kind'],
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  toJSON(): ApiError {
+    return { error: this.message, kind: this.kind, details: this.details };
+  }
+}
+
+export interface Core {
+  ctx: CoreContext;
+  call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
+  /** Untyped entry for transports: the method name and input come from outside and are validated. */
+  callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
+  /** Lets UI calls read this file or folder (the user uploaded or picked it). */
+  allowRead(p: string): void;
+  onEvent(listener: (e: CoreEvent) => void): () => void;
+  close(): void;
+}
+

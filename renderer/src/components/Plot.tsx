@@ -1,4 +1,4 @@
-import Plotly from 'plotly.js-dist-min';
+import Plotly from 'plotly.js-strict-dist-min';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
@@ -8,7 +8,10 @@ import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
 // and "PNG" / "SVG" export with the title and the footnote drawn into the image.
-// The first draw sets performance.mark('view:<testId>:drawn') (the bench reads it).
+// After every draw the plot is checked for what a person would see (SVG marks of its traces, WebGL
+// canvases with painted pixels): only then is it marked drawn (data-drawn="true" and, the first
+// time, performance.mark('view:<testId>:drawn'), which the bench reads); otherwise a message says
+// that the plot failed to draw, in place of the plot (data-drawn="failed").
 
 type Layout = Record<string, unknown>;
 type Trace = Record<string, unknown>;
@@ -122,6 +125,79 @@ export function exportFigure(data: Trace[], layout: Layout, title: string, footn
   };
 }
 
+/** Does the figure have anything to draw (a visible trace with at least one value)? An empty figure shows axes only. */
+export function expectsMarks(data: readonly Trace[]): { svg: boolean; gl: boolean } {
+  let svg = false;
+  let gl = false;
+  for (const t of data) {
+    if (t.visible === false || t.visible === 'legendonly') continue;
+    const has = ['x', 'y'].some((k) => Array.isArray(t[k]) && (t[k] as unknown[]).some((v) => v !== null && v !== undefined && v !== ''));
+    if (!has) continue;
+    if (String(t.type ?? 'scatter').endsWith('gl')) gl = true;
+    else svg = true;
+  }
+  return { svg, gl };
+}
+
+/** Why a drawn figure shows nothing where it should: null when its SVG marks and WebGL pixels are there. */
+export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boolean }): string | null {
+  if (node.querySelector('.no-webgl')) return 'WebGL is not available in this window';
+  if (expected.svg) {
+    const marks = [...node.querySelectorAll<SVGElement>('.cartesianlayer .trace path, .cartesianlayer .trace text')].filter((m) => {
+      if (m.tagName.toLowerCase() === 'text') return (m.textContent ?? '').trim() !== '';
+      const d = m.getAttribute('d') ?? '';
+      return d !== '' && d !== 'M0,0Z';
+    });
+    if (!marks.length) return 'no mark of its data appeared';
+  }
+  if (expected.gl) {
+    const canvases = [...node.querySelectorAll<HTMLCanvasElement>('canvas')].filter((c) => !c.classList.contains('gl-canvas-pick') && c.width > 0 && c.height > 0);
+    if (!canvases.length) return 'its WebGL canvas is missing';
+    if (!canvases.some(painted)) return 'its WebGL canvas stayed empty';
+  }
+  return null;
+}
+
+/** Has the canvas at least one non-transparent pixel? (read back through a 2D canvas: works for WebGL canvases kept with preserveDrawingBuffer, as plotly keeps them) */
+function painted(c: HTMLCanvasElement): boolean {
+  const copy = document.createElement('canvas');
+  copy.width = c.width;
+  copy.height = c.height;
+  const ctx = copy.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return false;
+  ctx.drawImage(c, 0, 0);
+  const px = ctx.getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+  return false;
+}
+
+/** Waits (a few frames, at most ~1.5 s) for the draw to show; the last reason when it never does. */
+async function verifyDrawn(node: HTMLElement, data: readonly Trace[], alive: () => boolean): Promise<string | null> {
+  const expected = expectsMarks(data);
+  let reason: string | null = null;
+  for (let i = 0; i < 30 && alive(); i++) {
+    reason = drawFailure(node, expected);
+    if (reason === null || reason.startsWith('WebGL is not')) return reason;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return reason;
+}
+
+/**
+ * Test hook: with localStorage 'dosedesk.forceWebgl' = '1' every scatter trace is drawn with WebGL
+ * (scattergl), as the figures do by themselves above their point thresholds in a large study; the
+ * end-to-end tests use it to check the WebGL path under the app's CSP on the demo's small data.
+ */
+export function withForcedWebgl(data: Trace[]): Trace[] {
+  let forced = false;
+  try {
+    forced = localStorage.getItem('dosedesk.forceWebgl') === '1';
+  } catch {
+    forced = false;
+  }
+  return forced ? data.map((t) => ((t.type ?? 'scatter') === 'scatter' ? { ...t, type: 'scattergl' } : t)) : data;
+}
+
 /** Saves a data: URL (or text) as a file through an object URL (so that it is a real download). */
 export function downloadUrl(dataUrl: string, fileName: string): void {
   let blob: Blob;
@@ -157,24 +233,51 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const [exportError, setExportError] = useState<string | null>(null);
   const h = presentation ? Math.round(height * 1.15) : height;
   const fullLayout = mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true });
+  const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, ...config };
+  const clickBound = useRef(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // Back to the figure's own axis ranges (a fresh copy of the layout: plotly writes the zoomed ranges into the one it was given).
+  const resetZoom = () => {
+    const node = el.current;
+    if (node && drawn.current) void Plotly.react(node, withForcedWebgl(data), JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig);
+  };
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
     let live = true;
-    Plotly.react(node, data, fullLayout, { displaylogo: false, responsive: true, displayModeBar: false, ...config }).then(() => {
-      if (!live) return;
-      if (!drawn.current) {
-        drawn.current = true;
-        performance.mark(`view:${testId}:drawn`);
-        const gd = node as HTMLElement & { on?(ev: string, fn: (e: { points?: { customdata?: unknown }[] }) => void): void };
-        gd.on?.('plotly_click', (ev) => {
-          const u = subjectOfPoint(ev.points?.[0]?.customdata);
-          if (u && clickRef.current) clickRef.current(u);
-        });
-      }
-      node.dataset.drawn = 'true';
-    });
+    node.dataset.drawn = 'pending';
+    const drawData = withForcedWebgl(data);
+    Plotly.react(node, drawData, fullLayout, plotConfig)
+      .then(async () => {
+        if (!live) return;
+        if (!clickBound.current) {
+          clickBound.current = true;
+          const gd = node as HTMLElement & { on?(ev: string, fn: (e: { points?: { customdata?: unknown }[] }) => void): void };
+          gd.on?.('plotly_click', (ev) => {
+            const u = subjectOfPoint(ev.points?.[0]?.customdata);
+            if (u && clickRef.current) clickRef.current(u);
+          });
+        }
+        const reason = await verifyDrawn(node, drawData, () => live);
+        if (!live) return;
+        setFailure(reason);
+        if (reason !== null) {
+          node.dataset.drawn = 'failed';
+          return;
+        }
+        if (!drawn.current) {
+          drawn.current = true;
+          performance.mark(`view:${testId}:drawn`);
+        }
+        node.dataset.drawn = 'true';
+      })
+      .catch((e: unknown) => {
+        if (!live) return;
+        node.dataset.drawn = 'failed';
+        setFailure(`the drawing library reported: ${e instanceof Error ? e.message : String(e)}`);
+      });
     return () => {
       live = false;
     };
@@ -192,6 +295,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       ro.disconnect();
       Plotly.purge(node);
       drawn.current = false;
+      clickBound.current = false;
     };
   }, []);
 
@@ -215,6 +319,9 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       <figcaption className="plot-head">
         <h2 className="plot-title">{title}</h2>
         <div className="plot-tools" role="group" aria-label={`Export ${title}`}>
+          <button type="button" className="btn btn-small" onClick={resetZoom} title="Back to the full axis ranges (also: double-click the plot)" data-testid={`${testId}-reset-zoom`}>
+            Reset zoom
+          </button>
           <button type="button" className="btn btn-small" onClick={() => void doExport('png')} disabled={exporting !== null} data-testid={`${testId}-export-png`}>
             PNG
           </button>
@@ -235,7 +342,14 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
         </div>
       </figcaption>
       {description && <p className="sr-only">{description}</p>}
-      <div ref={el} className="plot-area" style={{ minHeight: h }} />
+      <div className="plot-frame">
+        <div ref={el} className="plot-area" style={{ minHeight: h }} />
+        {failure && (
+          <div className="plot-failed" role="alert" data-testid={`${testId}-failed`}>
+            <strong>This plot failed to draw</strong> ({failure}). The figure is missing, not empty: do not read anything from this space.
+          </div>
+        )}
+      </div>
       {children}
       {legendNote && <div className="plot-note">{legendNote}</div>}
       <p className="plot-footnote">{footnote}</p>

@@ -9,6 +9,7 @@ import { LambdaZPanel } from '../components/PkLambdaZPanel';
 import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/PkTables';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
+import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall, type CallState } from '../useCall';
@@ -318,7 +319,7 @@ function DoseProportionality({ snapshotId, interval, timeBasis, dataVersion, lev
             {dp.parameters.map((p) => (
               <tr key={p.PPTESTCD} data-testid="pk-dp-row" data-code={p.PPTESTCD}>
                 <th scope="row">
-                  {p.label} ({p.unit})
+                  {p.label} ({displayUnit(p.unit)})
                 </th>
                 <td className="num">{p.fit?.n ?? p.points.length}</td>
                 <td className="num" data-col="slope">

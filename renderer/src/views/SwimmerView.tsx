@@ -8,6 +8,7 @@ import { useReview, type Review } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { displayUnit } from '../../../shared/units';
 
 // Swimmer (DESIGN §5): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -112,7 +113,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       t.y.push(y.get(l.usubjid)!);
       t.base.push(s.startDay - 0.5);
       t.x.push(s.endDay - s.startDay + 1);
-      const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${s.unit ?? ''}`.trim();
+      const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${displayUnit(s.unit)}`.trim();
       t.cd.push([
         l.usubjid,
         `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
+import { readableLogAxes } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
@@ -88,12 +89,36 @@ export function wrapText(text: string, width = 150): string[] {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The relayout that undoes a zoom: per axis of the drawn figure, the layout's own range, or autorange. */
+export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): Layout {
+  const update: Layout = {};
+  for (const key of drawnKeys) {
+    if (!/^[xy]axis\d*$/.test(key)) continue;
+    const axis = (layout[key] as Layout | undefined) ?? {};
+    if (Array.isArray(axis.range)) update[`${key}.range`] = [...(axis.range as unknown[])];
+    else update[`${key}.autorange`] = axis.autorange ?? true; // keeps 'reversed'
+  }
+  return update;
+}
+
+/** Height of the export's title band (title at the top of the image, 17 px type, 14 px padding). */
+export const TITLE_BAND = 44;
+
+/** Is the figure's legend drawn above the plot area (horizontal, anchored at or above its top edge)? */
+export function legendAbove(layout: Layout): boolean {
+  const l = layout.legend as Layout | undefined;
+  if (!l || layout.showlegend === false) return false;
+  return typeof l.y === 'number' && l.y >= 1 && (l.yanchor === 'bottom' || l.y > 1);
+}
+
 /** The figure as exported: the on-screen layout plus the title at the top and the footnote lines at the bottom. */
-export function exportFigure(data: Trace[], layout: Layout, title: string, footnote: string, width: number, height: number): { data: Trace[]; layout: Layout } {
+export function exportFigure(data: Trace[], layout: Layout, title: string, footnote: string, width: number, height: number, legendHeight = 0): { data: Trace[]; layout: Layout } {
   const margin = { l: 60, r: 24, t: 16, b: 48, ...((layout.margin as Layout | undefined) ?? {}) } as { l: number; r: number; t: number; b: number };
   const lines = wrapText(footnote, Math.max(60, Math.floor(width / 7)));
   const footH = 16 * lines.length + 12;
-  const t = margin.t + 44;
+  // The title takes the top 44 px; a legend above the plot area (anchored at its top edge, growing
+  // upwards) sits between the title and the plot, so the top margin holds both, apart.
+  const t = Math.max(margin.t + 44, legendAbove(layout) ? TITLE_BAND + legendHeight + 8 : 0);
   const b = margin.b + footH;
   const plotH = Math.max(50, height - t - b);
   const annotations = [
@@ -232,15 +257,16 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const [exporting, setExporting] = useState<null | 'png' | 'svg'>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const h = presentation ? Math.round(height * 1.15) : height;
-  const fullLayout = mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true });
+  const fullLayout = readableLogAxes(mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true }));
   const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, ...config };
   const clickBound = useRef(false);
   const [failure, setFailure] = useState<string | null>(null);
 
-  // Back to the figure's own axis ranges (a fresh copy of the layout: plotly writes the zoomed ranges into the one it was given).
+  // Back to the figure's own axis ranges: its fixed ranges where it sets them, automatic elsewhere.
   const resetZoom = () => {
-    const node = el.current;
-    if (node && drawn.current) void Plotly.react(node, withForcedWebgl(data), JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig);
+    const node = el.current as (HTMLDivElement & { _fullLayout?: Layout }) | null;
+    if (!node || !drawn.current) return;
+    void Plotly.relayout(node, resetAxesUpdate(fullLayout, Object.keys(node._fullLayout ?? {})));
   };
 
   useEffect(() => {
@@ -249,7 +275,8 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     let live = true;
     node.dataset.drawn = 'pending';
     const drawData = withForcedWebgl(data);
-    Plotly.react(node, drawData, fullLayout, plotConfig)
+    // plotly keeps and mutates the layout it is given (zoomed ranges): it gets a copy, fullLayout stays the figure's own
+    Plotly.react(node, drawData, JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig)
       .then(async () => {
         if (!live) return;
         if (!clickBound.current) {
@@ -304,7 +331,10 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     setExportError(null);
     try {
       const width = Math.max(900, el.current?.clientWidth ?? 1100);
-      const fig = exportFigure(data, mergeLayout(themeLayout(false), layout ?? {}), title, footnote, width, height + 120);
+      // the legend as drawn on screen (same or larger type and a narrower width than the export's): an upper bound of the export's
+      const legend = el.current?.querySelector<SVGGraphicsElement>('.legend');
+      const legendHeight = legend ? Math.ceil(legend.getBBox().height) : 0;
+      const fig = exportFigure(data, readableLogAxes(mergeLayout(themeLayout(false), layout ?? {})), title, footnote, width, height + 120 + legendHeight, legendHeight);
       const url = await Plotly.toImage(fig, { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
       downloadUrl(url, `${exportName ?? testId}-${shortHash(snapshot?.contentHash)}.${format}`);
     } catch (e) {
@@ -335,7 +365,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
             render={async () => {
               // As shown, without the export's title and footnote: the minutes print them as the figure's title and caption.
               const width = Math.max(900, el.current?.clientWidth ?? 1100);
-              const url = await Plotly.toImage({ data, layout: mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false }) }, { format: 'png', width, height, scale: 2 });
+              const url = await Plotly.toImage({ data, layout: readableLogAxes(mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false })) }, { format: 'png', width, height, scale: 2 });
               return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
             }}
           />

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
-import { readableLogAxes } from './axes';
+import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
@@ -88,18 +88,6 @@ export function wrapText(text: string, width = 150): string[] {
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The relayout that undoes a zoom: per axis of the drawn figure, the layout's own range, or autorange. */
-export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): Layout {
-  const update: Layout = {};
-  for (const key of drawnKeys) {
-    if (!/^[xy]axis\d*$/.test(key)) continue;
-    const axis = (layout[key] as Layout | undefined) ?? {};
-    if (Array.isArray(axis.range)) update[`${key}.range`] = [...(axis.range as unknown[])];
-    else update[`${key}.autorange`] = axis.autorange ?? true; // keeps 'reversed'
-  }
-  return update;
-}
 
 /** Height of the export's title band (title at the top of the image, 17 px type, 14 px padding). */
 export const TITLE_BAND = 44;

@@ -19,3 +19,15 @@ export function readableLogAxes(layout: Layout): Layout {
   }
   return out ?? layout;
 }
+
+/** The relayout that undoes a zoom: per axis of the drawn figure, the layout's own range, or autorange. */
+export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): Layout {
+  const update: Layout = {};
+  for (const key of drawnKeys) {
+    if (!/^[xy]axis\d*$/.test(key)) continue;
+    const axis = (layout[key] as Layout | undefined) ?? {};
+    if (Array.isArray(axis.range)) update[`${key}.range`] = [...(axis.range as unknown[])];
+    else update[`${key}.autorange`] = axis.autorange ?? true; // keeps 'reversed'
+  }
+  return update;
+}

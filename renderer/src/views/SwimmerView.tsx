@@ -258,6 +258,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       autorange: false,
       range: [lanes.length - 0.5, -0.5],
       showgrid: false,
+      zeroline: false, // y = 0 is the first lane's centre, not a value
       fixedrange: true,
       // a faint line between lanes: each marker visibly belongs to one lane
       minor: { tickmode: 'array', tickvals: lanes.slice(1).map((_, i) => i + 0.5), showgrid: true, gridcolor: '#e3e7ec', ticklen: 0 },

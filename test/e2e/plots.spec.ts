@@ -296,7 +296,7 @@ async function checkSwimmerGeometry(page: Page): Promise<void> {
         if (off + r > pitch / 2 + 0.01) outside.push(`${t.name} #${i} at lane ${lane}: ${off.toFixed(1)} px + radius ${r} > half lane ${(pitch / 2).toFixed(1)} px`);
       });
     }
-    // End-of-treatment labels: right of every death marker on the same lane (so the dotted line ends before the text).
+    // End-of-treatment labels: start right of every death marker (its half-size plus 2 px) on the same lane, so the dotted line ends before the text.
     const deaths = gd.data.find((t) => t.name === 'Death');
     const labels = gd.data.find((t) => t.mode === 'text');
     const crossing: string[] = [];
@@ -305,7 +305,7 @@ async function checkSwimmerGeometry(page: Page): Promise<void> {
       deaths.y.forEach((y, i) => deathByLane.set(Math.round(y!), deaths.x[i]!));
       labels.y.forEach((y, i) => {
         const d = deathByLane.get(Math.round(y!));
-        if (d !== undefined && xa.c2p(labels.x[i]!) < xa.c2p(d) + 7) crossing.push(`lane ${y}: label at ${labels.x[i]} vs death at ${d}`);
+        if (d !== undefined && xa.c2p(labels.x[i]!) < xa.c2p(d) + (deaths.marker?.size ?? 14) / 2 + 2) crossing.push(`lane ${y}: label at ${labels.x[i]} vs death at ${d}`);
       });
     }
     const svg = el.querySelector('.main-svg')!.getBoundingClientRect();

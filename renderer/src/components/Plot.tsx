@@ -364,7 +364,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
         <div ref={el} className="plot-area" style={{ minHeight: h }} />
         {failure && (
           <div className="plot-failed" role="alert" data-testid={`${testId}-failed`}>
-            <strong>This plot failed to draw</strong> ({failure}). The figure is missing, not empty: do not read anything from this space.
+            <strong>This plot failed to draw</strong>&nbsp;({failure}). The figure is missing, not empty: do not read anything from this space.
           </div>
         )}
       </div>

@@ -225,7 +225,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       name: 'End-of-treatment reason',
       showlegend: false,
       // after the lane's end and after a later death, so the dotted follow-up line never runs through the text
-      x: ended.map((l) => Math.max(l.laneEndDay!, l.death?.day ?? 0) + (l.death ? 12 : 6) * dayPerPx),
+      x: ended.map((l) => Math.max(l.laneEndDay!, l.death?.day ?? 0) + (l.death ? 16 : 6) * ms * dayPerPx),
       y: ended.map((l) => y.get(l.usubjid)!),
       text: ended.map((l) => titleCase(l.endOfTreatment!.reason)),
       textposition: 'middle right',

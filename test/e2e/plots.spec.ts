@@ -101,11 +101,16 @@ async function openProfile(page: Page): Promise<void> {
 async function tickLabels(page: Page, testId: string, axis: 'x' | 'y'): Promise<string[]> {
   return page.getByTestId(testId).evaluate((fig, ax) => {
     const ticks = [...fig.querySelectorAll(`.${ax}axislayer-above .${ax}tick text, .${ax}axislayer-above .${ax}tick2 text`)] as SVGTextElement[];
-    return ticks
-      .map((t) => ({ text: (t.textContent ?? '').trim(), pos: ax === 'y' ? -t.getBoundingClientRect().y : t.getBoundingClientRect().x }))
-      .sort((a, b) => a.pos - b.pos)
-      .map((t) => t.text);
-  }, axis);
+    const sorted = ticks
+      .map((t) => ({ text: (t.textContent ?? '').trim(), r: t.getBoundingClientRect() }))
+      .sort((a, b) => (ax === 'y' ? b.r.y - a.r.y : a.r.x - b.r.x));
+    // Labels that overlap their neighbour cannot be read.
+    const overlapping = sorted.slice(1).filter((t, i) => (ax === 'y' ? t.r.bottom > sorted[i]!.r.top + 0.5 : t.r.left < sorted[i]!.r.right - 0.5)).map((t) => t.text);
+    return { labels: sorted.map((t) => t.text), overlapping };
+  }, axis).then((r) => {
+    expect(r.overlapping, `${testId} ${axis} axis: tick labels overlapping their neighbour`).toEqual([]);
+    return r.labels;
+  });
 }
 
 /** A log axis reads full values: every label a number (thousands separators allowed), strictly increasing along the axis. */

@@ -211,6 +211,17 @@ export function withForcedWebgl(data: Trace[]): Trace[] {
   return forced ? data.map((t) => ((t.type ?? 'scatter') === 'scatter' ? { ...t, type: 'scattergl' } : t)) : data;
 }
 
+/** Log axes drawn with every digit between decades (plotly's dtick "D1") where the figure did not choose a dtick: set to 1-2-5 ("D2"). */
+function crowdedLogAxes(node: HTMLElement & { _fullLayout?: Record<string, { type?: string; dtick?: unknown }> }, layout: Layout): Layout {
+  const update: Layout = {};
+  for (const [key, axis] of Object.entries(node._fullLayout ?? {})) {
+    if (!/^[xy]axis\d*$/.test(key) || !axis || axis.type !== 'log' || axis.dtick !== 'D1') continue;
+    if ((layout[key] as Layout | undefined)?.dtick !== undefined) continue;
+    update[`${key}.dtick`] = 'D2';
+  }
+  return update;
+}
+
 /** Saves a data: URL (or text) as a file through an object URL (so that it is a real download). */
 export function downloadUrl(dataUrl: string, fileName: string): void {
   let blob: Blob;
@@ -275,6 +286,10 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
             if (u && clickRef.current) clickRef.current(u);
           });
         }
+        // plotly labels every digit (2, 3 … 9) between decades on a tall log axis: crowded when written in full, so 1-2-5 there
+        const denser = crowdedLogAxes(node as HTMLElement & { _fullLayout?: Record<string, { type?: string; dtick?: unknown }> }, fullLayout);
+        if (Object.keys(denser).length) await Plotly.relayout(node, denser);
+        if (!live) return;
         const reason = await verifyDrawn(node, drawData, () => live);
         if (!live) return;
         setFailure(reason);

@@ -98,7 +98,7 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   // The NCA table: every subject, every seed parameter as pk.nca returns it.
   const grid = page.getByTestId('pk-nca');
   await expect(grid.locator('.ag-row[row-index]')).toHaveCount(nca.rows.length);
-  for (const c of ['Cmax (ug/mL)', 'AUC0-inf (h*ug/mL)', 't1/2 (h)', 'λz (1/h)', 'CL (L/h)']) await expect(grid.locator('.ag-header-cell-text', { hasText: c }).first()).toBeVisible();
+  for (const c of ['Cmax (µg/mL)', 'AUC0-inf (h·µg/mL)', 't1/2 (h)', 'λz (1/h)', 'CL (L/h)']) await expect(grid.locator('.ag-header-cell-text', { hasText: c }).first()).toBeVisible();
   const table = await gridRows(page, 'pk-nca');
   expect([...table.keys()].sort()).toEqual(nca.rows.map((r) => r.usubjid).sort());
   for (const r of nca.rows) {
@@ -174,7 +174,7 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   expect(csv.at(-1)).toContain('Data cut-off');
   const header = csv[1]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
   const iSubj = header.indexOf('Subject');
-  const iCmax = header.indexOf('Cmax (ug/mL)');
+  const iCmax = header.indexOf('Cmax (µg/mL)');
   expect(iSubj).toBeGreaterThanOrEqual(0);
   expect(iCmax).toBeGreaterThan(iSubj);
   const body = csv.slice(2, 2 + nca.rows.length).map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
@@ -188,7 +188,7 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
 
   // Steady state: the seed's steady-state parameters as columns.
   await page.getByTestId('pk-cycle').selectOption('steady');
-  await expect(grid.locator('.ag-header-cell-text', { hasText: 'Css,max (ug/mL)' }).first()).toBeVisible();
+  await expect(grid.locator('.ag-header-cell-text', { hasText: 'Css,max (µg/mL)' }).first()).toBeVisible();
   await expect(grid.locator('.ag-header-cell-text', { hasText: 'DF (fluctuation %)' }).first()).toBeVisible();
   const ss = await app.core.call('pk.nca', { snapshotId, interval: 'steady' });
   await expect(grid.locator('.ag-row[row-index]')).toHaveCount(ss.rows.length);

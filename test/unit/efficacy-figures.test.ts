@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clopperPearson } from '../../shared/binomial';
-import { kmTickStep, rateText } from '../../renderer/src/components/EfficacyFigures';
+import { kmFigure, kmLastTime, kmTicks, kmTickStep, rateText, type KmResult } from '../../renderer/src/components/EfficacyFigures';
+import { kaplanMeier } from '../../shared/survival';
 import { hasSpiderLine, RECIST_LINES, spiderFigure, type TumourSubject } from '../../renderer/src/components/SpiderFigure';
 import { borLabel, waterfallBars, waterfallFigure, WEBGL_BARS } from '../../renderer/src/components/WaterfallFigure';
 
@@ -69,5 +70,32 @@ describe('efficacy figures', () => {
     expect(kmTickStep(5.4, 'months')).toBe(1);
     expect(kmTickStep(14, 'months')).toBe(2);
     expect(kmTickStep(60, 'months')).toBe(6);
+  });
+  it('the KM x axis reaches the last event or censoring time (the drop that defines the median is drawn)', () => {
+    // The clinician's case (issue 12): OS data to 5.9 months, ticks had stopped at 5 and the axis at 5.1.
+    // Hand-built KM (Kaplan & Meier 1958): times 1.2, 3.0+, 4.9, 5.8, 5.9+ (+ = censored). S drops to
+    // 4/5 · 2/3 = 0.533 at 4.9 and to 0.533 · 1/2 = 0.267 at 5.8: the median (first S ≤ 0.5) is 5.8.
+    const km = kaplanMeier([1.2, 3.0, 4.9, 5.8, 5.9], [1, 0, 1, 1, 0]);
+    expect(km.surv.map((v) => Number(v.toFixed(3)))).toEqual([0.8, 0.8, 0.533, 0.267, 0.267]);
+    const group = {
+      label: 'All treated', n: 5, events: 3, censored: 2,
+      steps: km.time.map((t, i) => ({ time: t, surv: km.surv[i]!, lower: null, upper: null, nRisk: km.nRisk[i]!, nEvent: km.nEvent[i]!, nCensor: km.nCensor[i]! })),
+      censorMarks: [{ time: 3.0, surv: 0.8 }, { time: 5.9, surv: 0.267 }],
+      median: { estimate: 5.8, lower: 4.9, upper: null },
+      at: [],
+    };
+    const result = { endpoint: 'OS', unit: 'months', by: 'none', level: 0.95, confType: 'log-log', groups: [group], logRank: null } as unknown as KmResult;
+    expect(kmLastTime(result)).toBe(5.9);
+    // Step 1 month (5.9 / 1 ≤ 10): ticks 0…6, the first tick at or after 5.9 is 6.
+    expect(kmTicks(result)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const fig = kmFigure(result, kmTicks(result), { colorOf: () => '#000000', shortLabel: () => 'All', ci: false, presentation: false });
+    const range = (fig.layout.xaxis as { range: number[] }).range;
+    expect(range[1]).toBeGreaterThanOrEqual(5.9);
+    // A censoring after the last event alone also extends the axis: 14.2 months in steps of 2 → 16.
+    const late = { ...result, groups: [{ ...group, steps: group.steps.slice(0, 3), censorMarks: [{ time: 14.2, surv: 0.533 }] }] } as unknown as KmResult;
+    expect(kmTicks(late).at(-1)).toBe(16);
+    // Exactly on a tick: no extra tick.
+    const onTick = { ...result, groups: [{ ...group, censorMarks: [{ time: 6, surv: 0.267 }] }] } as unknown as KmResult;
+    expect(kmTicks(onTick)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });

@@ -75,12 +75,26 @@ export function kmTickStep(maxTime: number, unit: 'days' | 'months'): number {
   return steps.find((s) => maxTime / s <= 10) ?? steps[steps.length - 1]!;
 }
 
-/** The at-risk times: the ticks from 0 to the last observed time. */
-export function kmTicks(result: KmResult): number[] {
-  const maxTime = Math.max(0, ...result.groups.flatMap((g) => g.steps.map((s) => s.time)));
+/** The last time on the curves: the latest event or censoring time of any group (the x axis must reach it). */
+export function kmLastTime(result: Pick<KmResult, 'groups'>): number {
+  let last = 0;
+  for (const g of result.groups) {
+    for (const s of g.steps) if (s.time > last) last = s.time;
+    for (const c of g.censorMarks) if (c.time > last) last = c.time;
+  }
+  return last;
+}
+
+/**
+ * The at-risk times and the x axis ticks: 0, step, 2·step … up to the first tick at or after the
+ * last event or censoring time, so that the axis (which ends at the last tick) shows every step and
+ * censor mark — a drop after the last tick below it (e.g. the one that defines the median) is never cut off.
+ */
+export function kmTicks(result: Pick<KmResult, 'groups' | 'unit'>): number[] {
+  const maxTime = kmLastTime(result);
   const step = kmTickStep(maxTime, result.unit);
-  const ticks: number[] = [];
-  for (let t = 0; t <= maxTime + 1e-9; t += step) ticks.push(t);
+  const ticks: number[] = [0];
+  while (ticks[ticks.length - 1]! < maxTime - 1e-9) ticks.push(ticks.length * step);
   if (ticks.length < 2) ticks.push(step);
   return ticks;
 }

@@ -1,4 +1,5 @@
 import type { Output } from '../../../shared/contract';
+import { displayUnit } from '../../../shared/units';
 import { palette } from '../theme';
 
 // The PK view's figures (DESIGN §5 PK): concentration–time per subject and mean ± SD per dose
@@ -53,7 +54,7 @@ function axisTitle(o: Pick<PkFigureOptions, 'timeBasis' | 'concUnit' | 'yScale'>
   return {
     xaxis: { title: { text: `Time since dose (h, ${o.timeBasis === 'actual' ? 'actual' : 'nominal'})` }, zeroline: false },
     yaxis: {
-      title: { text: `Concentration (${o.concUnit || 'unit not given'})${o.yScale === 'log' ? ', log scale' : ''}` },
+      title: { text: `Concentration (${displayUnit(o.concUnit) || 'unit not given'})${o.yScale === 'log' ? ', log scale' : ''}` },
       type: o.yScale === 'log' ? 'log' : 'linear',
       rangemode: o.yScale === 'log' ? undefined : 'tozero',
       exponentformat: 'none',
@@ -129,7 +130,7 @@ export function individualFigure(profiles: readonly PkProfile[], o: PkFigureOpti
       connectgaps: false,
       line: { color, width: 1.6 },
       marker: { color, size: 5 },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{y:.4g} ${o.concUnit} at %{x:.1f} h<br>Sample %{customdata[2]}%{customdata[3]}<extra></extra>`,
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{y:.4g} ${displayUnit(o.concUnit)} at %{x:.1f} h<br>Sample %{customdata[2]}%{customdata[3]}<extra></extra>`,
     });
   }
   const bx: number[] = [];
@@ -153,7 +154,7 @@ export function individualFigure(profiles: readonly PkProfile[], o: PkFigureOpti
     y: by,
     customdata: bcd,
     marker: { symbol: 'circle-open', size: 9, color: bcolor, line: { width: 1.8, color: bcolor } },
-    hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Below the LLOQ (%{customdata[2]} ${o.concUnit}) at %{x:.1f} h<br>Sample %{customdata[3]}<extra></extra>`,
+    hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Below the LLOQ (%{customdata[2]} ${displayUnit(o.concUnit)}) at %{x:.1f} h<br>Sample %{customdata[3]}<extra></extra>`,
     visible: bx.length ? true : 'legendonly',
   });
   const layout: PlotLayout = { ...axisTitle(o), hovermode: 'closest', legend: { title: { text: 'Dose level' } } };
@@ -214,7 +215,7 @@ export function meanFigure(profiles: readonly PkProfile[], o: PkFigureOptions): 
       customdata: m.map((p) => [o.doseLabel(level), p.n, p.nBlq, sig(p.sd)]),
       line: { color, width: 2 },
       marker: { color, size: 6 },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} h (nominal)<br>Mean %{y:.4g} ± SD %{customdata[3]} ${o.concUnit}<br>n measured %{customdata[1]}, BLQ %{customdata[2]}<extra></extra>`,
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} h (nominal)<br>Mean %{y:.4g} ± SD %{customdata[3]} ${displayUnit(o.concUnit)}<br>n measured %{customdata[1]}, BLQ %{customdata[2]}<extra></extra>`,
     });
   }
   const layout: PlotLayout = { ...axisTitle({ ...o, timeBasis: 'nominal' }), hovermode: 'closest', legend: { title: { text: 'Dose level' } } };
@@ -271,7 +272,7 @@ export function lambdaZFigure(p: PkProfile, row: NcaRow | null, concUnit: string
     y: pts.map((q) => (q.blq ? blqY(q) : q.conc)),
     customdata: pts.map((q) => (q.ncaTime !== null && !q.blq ? `${LZ_PREFIX}${q.ncaTime}` : `blq:${q.time}`)),
     marker,
-    hovertemplate: `%{x:.2f} h · %{y:.4g} ${concUnit}<br>${what}<extra></extra>`,
+    hovertemplate: `%{x:.2f} h · %{y:.4g} ${displayUnit(concUnit)}<br>${what}<extra></extra>`,
     visible: pts.length ? true : 'legendonly',
   });
   data.push(pointTrace('Other samples', groups.other, { color: '#4c5563', size: 9, symbol: 'circle' }, 'Not in the λz fit — click to exclude from an automatic fit, or set a range'));
@@ -295,7 +296,7 @@ export function lambdaZFigure(p: PkProfile, row: NcaRow | null, concUnit: string
   }
   const layout: PlotLayout = {
     xaxis: { title: { text: 'Time since dose (h)' }, zeroline: false },
-    yaxis: { title: { text: `Concentration (${concUnit}), log scale` }, type: 'log', exponentformat: 'none' },
+    yaxis: { title: { text: `Concentration (${displayUnit(concUnit)}), log scale` }, type: 'log', exponentformat: 'none' },
     hovermode: 'closest',
     legend: { orientation: 'h', y: -0.22 },
     margin: { b: 90 },
@@ -336,7 +337,7 @@ export function doseProportionalityFigure(
       y: pts.map((p) => p.value),
       customdata: pts.map((p) => [p.usubjid]),
       marker: { color, size: 8, line: { width: 1, color: '#ffffff' } },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} ${doseUnit}<br>${param.label} %{y:.4g} ${param.unit}<extra></extra>`,
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} ${displayUnit(doseUnit)}<br>${param.label} %{y:.4g} ${displayUnit(param.unit)}<extra></extra>`,
     });
   }
   const doses = [...new Set(param.points.map((p) => p.dose))].sort((a, b) => a - b);
@@ -350,8 +351,8 @@ export function doseProportionalityFigure(
     data,
     layout: {
       // the doses given as x ticks, decades on y: a log axis' 1-2-5 ticks crowd a small plot
-      xaxis: { title: { text: `Dose (${doseUnit}), log scale` }, type: 'log', tickvals: doses, ticktext: doses.map((d) => String(d)) },
-      yaxis: { title: { text: `${param.label} (${param.unit}), log scale` }, type: 'log', dtick: 1, exponentformat: 'none' },
+      xaxis: { title: { text: `Dose (${displayUnit(doseUnit)}), log scale` }, type: 'log', tickvals: doses, ticktext: doses.map((d) => String(d)) },
+      yaxis: { title: { text: `${param.label} (${displayUnit(param.unit)}), log scale` }, type: 'log', dtick: 1, exponentformat: 'none' },
       margin: { t: 40 },
       hovermode: 'closest',
       showlegend: false,

@@ -1,6 +1,7 @@
 import type { ColDef } from 'ag-grid-community';
 import { useMemo } from 'react';
 import type { Output } from '../../../shared/contract';
+import { displayUnit } from '../../../shared/units';
 import { localTimestamp } from '../format';
 import { useReview } from '../review';
 import { DataGrid, type Row } from './DataGrid';
@@ -21,7 +22,7 @@ export function paramLabel(label: string): string {
 export function headerOf(label: string, unit: string): string {
   // "DF (fluctuation %)" already names its unit
   if (!unit || (unit === '%' && label.includes('%'))) return paramLabel(label);
-  return `${paramLabel(label)} (${unit})`;
+  return `${paramLabel(label)} (${displayUnit(unit)})`;
 }
 
 /** The parameters of the table, in the core's order: the summary names the seed's parameters of this interval. */
@@ -93,8 +94,8 @@ export function NcaTable({ nca, rows, footnote, onSelect }: { nca: NcaResult; ro
       { headerName: 'Dose level', field: 'level', minWidth: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
       { headerName: 'Part', field: 'part', hide: true },
       num('Cycle', 'cycle', { hide: true, minWidth: 90 }),
-      num(`Dose (${nca.units.dose})`, 'doseMg', { hide: true }),
-      ...cols.map((c) => num(headerOf(c.label, c.unit), c.code, { headerTooltip: `${c.code}${c.unit ? ` (${c.unit})` : ''}` })),
+      num(`Dose (${displayUnit(nca.units.dose)})`, 'doseMg', { hide: true }),
+      ...cols.map((c) => num(headerOf(c.label, c.unit), c.code, { headerTooltip: `${c.code}${c.unit ? ` (${displayUnit(c.unit)})` : ''}` })),
       num('AUC %extrap (%)', 'AUCPEO', { hide: nca.interval === 'steady' }),
       { headerName: 'λz method', field: 'lzMethod', minWidth: 140 },
       num('λz points', 'lzPoints', { minWidth: 100 }),
@@ -174,6 +175,8 @@ export function CompareReportedTable({ rows, footnote, onSubjectClick }: { rows:
       rows.map((r) => ({
         ...r,
         interval: r.interval === 'steady' ? 'steady state' : 'single dose',
+        reportedUnit: displayUnit(r.reportedUnit),
+        computedUnit: displayUnit(r.computedUnit),
         unitsMatch: r.unitsMatch ? 'yes' : 'NO',
         flag: r.pctDifference !== null && Math.abs(r.pctDifference) > 1 ? 'differs > 1%' : '',
       })),

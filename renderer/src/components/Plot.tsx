@@ -1,14 +1,18 @@
-import Plotly from 'plotly.js-dist-min';
+import Plotly from 'plotly.js-strict-dist-min';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
+import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
 // and "PNG" / "SVG" export with the title and the footnote drawn into the image.
-// The first draw sets performance.mark('view:<testId>:drawn') (the bench reads it).
+// After every draw the plot is checked for what a person would see (SVG marks of its traces, WebGL
+// canvases with painted pixels): only then is it marked drawn (data-drawn="true" and, the first
+// time, performance.mark('view:<testId>:drawn'), which the bench reads); otherwise a message says
+// that the plot failed to draw, in place of the plot (data-drawn="failed").
 
 type Layout = Record<string, unknown>;
 type Trace = Record<string, unknown>;
@@ -85,12 +89,24 @@ export function wrapText(text: string, width = 150): string[] {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Height of the export's title band (title at the top of the image, 17 px type, 14 px padding). */
+export const TITLE_BAND = 44;
+
+/** Is the figure's legend drawn above the plot area (horizontal, anchored at or above its top edge)? */
+export function legendAbove(layout: Layout): boolean {
+  const l = layout.legend as Layout | undefined;
+  if (!l || layout.showlegend === false) return false;
+  return typeof l.y === 'number' && l.y >= 1 && (l.yanchor === 'bottom' || l.y > 1);
+}
+
 /** The figure as exported: the on-screen layout plus the title at the top and the footnote lines at the bottom. */
-export function exportFigure(data: Trace[], layout: Layout, title: string, footnote: string, width: number, height: number): { data: Trace[]; layout: Layout } {
+export function exportFigure(data: Trace[], layout: Layout, title: string, footnote: string, width: number, height: number, legendHeight = 0): { data: Trace[]; layout: Layout } {
   const margin = { l: 60, r: 24, t: 16, b: 48, ...((layout.margin as Layout | undefined) ?? {}) } as { l: number; r: number; t: number; b: number };
   const lines = wrapText(footnote, Math.max(60, Math.floor(width / 7)));
   const footH = 16 * lines.length + 12;
-  const t = margin.t + 44;
+  // The title takes the top 44 px; a legend above the plot area (anchored at its top edge, growing
+  // upwards) sits between the title and the plot, so the top margin holds both, apart.
+  const t = Math.max(margin.t + 44, legendAbove(layout) ? TITLE_BAND + legendHeight + 8 : 0);
   const b = margin.b + footH;
   const plotH = Math.max(50, height - t - b);
   const annotations = [
@@ -120,6 +136,90 @@ export function exportFigure(data: Trace[], layout: Layout, title: string, footn
       annotations,
     },
   };
+}
+
+/** Does the figure have anything to draw (a visible trace with at least one value)? An empty figure shows axes only. */
+export function expectsMarks(data: readonly Trace[]): { svg: boolean; gl: boolean } {
+  let svg = false;
+  let gl = false;
+  for (const t of data) {
+    if (t.visible === false || t.visible === 'legendonly') continue;
+    const has = ['x', 'y'].some((k) => Array.isArray(t[k]) && (t[k] as unknown[]).some((v) => v !== null && v !== undefined && v !== ''));
+    if (!has) continue;
+    if (String(t.type ?? 'scatter').endsWith('gl')) gl = true;
+    else svg = true;
+  }
+  return { svg, gl };
+}
+
+/** Why a drawn figure shows nothing where it should: null when its SVG marks and WebGL pixels are there. */
+export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boolean }): string | null {
+  if (node.querySelector('.no-webgl')) return 'WebGL is not available in this window';
+  if (expected.svg) {
+    const marks = [...node.querySelectorAll<SVGElement>('.cartesianlayer .trace path, .cartesianlayer .trace text')].filter((m) => {
+      if (m.tagName.toLowerCase() === 'text') return (m.textContent ?? '').trim() !== '';
+      const d = m.getAttribute('d') ?? '';
+      return d !== '' && d !== 'M0,0Z';
+    });
+    if (!marks.length) return 'no mark of its data appeared';
+  }
+  if (expected.gl) {
+    const canvases = [...node.querySelectorAll<HTMLCanvasElement>('canvas')].filter((c) => !c.classList.contains('gl-canvas-pick') && c.width > 0 && c.height > 0);
+    if (!canvases.length) return 'its WebGL canvas is missing';
+    if (!canvases.some(painted)) return 'its WebGL canvas stayed empty';
+  }
+  return null;
+}
+
+/** Has the canvas at least one non-transparent pixel? (read back through a 2D canvas: works for WebGL canvases kept with preserveDrawingBuffer, as plotly keeps them) */
+function painted(c: HTMLCanvasElement): boolean {
+  const copy = document.createElement('canvas');
+  copy.width = c.width;
+  copy.height = c.height;
+  const ctx = copy.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return false;
+  ctx.drawImage(c, 0, 0);
+  const px = ctx.getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+  return false;
+}
+
+/** Waits (a few frames, at most ~1.5 s) for the draw to show; the last reason when it never does. */
+async function verifyDrawn(node: HTMLElement, data: readonly Trace[], alive: () => boolean): Promise<string | null> {
+  const expected = expectsMarks(data);
+  let reason: string | null = null;
+  for (let i = 0; i < 30 && alive(); i++) {
+    reason = drawFailure(node, expected);
+    if (reason === null || reason.startsWith('WebGL is not')) return reason;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return reason;
+}
+
+/**
+ * Test hook: with localStorage 'dosedesk.forceWebgl' = '1' every scatter trace is drawn with WebGL
+ * (scattergl), as the figures do by themselves above their point thresholds in a large study; the
+ * end-to-end tests use it to check the WebGL path under the app's CSP on the demo's small data.
+ */
+export function withForcedWebgl(data: Trace[]): Trace[] {
+  let forced = false;
+  try {
+    forced = localStorage.getItem('dosedesk.forceWebgl') === '1';
+  } catch {
+    forced = false;
+  }
+  return forced ? data.map((t) => ((t.type ?? 'scatter') === 'scatter' ? { ...t, type: 'scattergl' } : t)) : data;
+}
+
+/** Log axes drawn with every digit between decades (plotly's dtick "D1") where the figure did not choose a dtick: set to 1-2-5 ("D2"). */
+function crowdedLogAxes(node: HTMLElement & { _fullLayout?: Record<string, { type?: string; dtick?: unknown }> }, layout: Layout): Layout {
+  const update: Layout = {};
+  for (const [key, axis] of Object.entries(node._fullLayout ?? {})) {
+    if (!/^[xy]axis\d*$/.test(key) || !axis || axis.type !== 'log' || axis.dtick !== 'D1') continue;
+    if ((layout[key] as Layout | undefined)?.dtick !== undefined) continue;
+    update[`${key}.dtick`] = 'D2';
+  }
+  return update;
 }
 
 /** Saves a data: URL (or text) as a file through an object URL (so that it is a real download). */
@@ -156,25 +256,58 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const [exporting, setExporting] = useState<null | 'png' | 'svg'>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const h = presentation ? Math.round(height * 1.15) : height;
-  const fullLayout = mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true });
+  const fullLayout = readableLogAxes(mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true }));
+  const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, ...config };
+  const clickBound = useRef(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // Back to the figure's own axis ranges: its fixed ranges where it sets them, automatic elsewhere.
+  const resetZoom = () => {
+    const node = el.current as (HTMLDivElement & { _fullLayout?: Layout }) | null;
+    if (!node || !drawn.current) return;
+    void Plotly.relayout(node, resetAxesUpdate(fullLayout, Object.keys(node._fullLayout ?? {})));
+  };
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
     let live = true;
-    Plotly.react(node, data, fullLayout, { displaylogo: false, responsive: true, displayModeBar: false, ...config }).then(() => {
-      if (!live) return;
-      if (!drawn.current) {
-        drawn.current = true;
-        performance.mark(`view:${testId}:drawn`);
-        const gd = node as HTMLElement & { on?(ev: string, fn: (e: { points?: { customdata?: unknown }[] }) => void): void };
-        gd.on?.('plotly_click', (ev) => {
-          const u = subjectOfPoint(ev.points?.[0]?.customdata);
-          if (u && clickRef.current) clickRef.current(u);
-        });
-      }
-      node.dataset.drawn = 'true';
-    });
+    node.dataset.drawn = 'pending';
+    const drawData = withForcedWebgl(data);
+    // plotly keeps and mutates the layout it is given (zoomed ranges): it gets a copy, fullLayout stays the figure's own
+    Plotly.react(node, drawData, JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig)
+      .then(async () => {
+        if (!live) return;
+        if (!clickBound.current) {
+          clickBound.current = true;
+          const gd = node as HTMLElement & { on?(ev: string, fn: (e: { points?: { customdata?: unknown }[] }) => void): void };
+          gd.on?.('plotly_click', (ev) => {
+            const u = subjectOfPoint(ev.points?.[0]?.customdata);
+            if (u && clickRef.current) clickRef.current(u);
+          });
+        }
+        // plotly labels every digit (2, 3 … 9) between decades on a tall log axis: crowded when written in full, so 1-2-5 there
+        const denser = crowdedLogAxes(node as HTMLElement & { _fullLayout?: Record<string, { type?: string; dtick?: unknown }> }, fullLayout);
+        if (Object.keys(denser).length) await Plotly.relayout(node, denser);
+        if (!live) return;
+        const reason = await verifyDrawn(node, drawData, () => live);
+        if (!live) return;
+        setFailure(reason);
+        if (reason !== null) {
+          node.dataset.drawn = 'failed';
+          return;
+        }
+        if (!drawn.current) {
+          drawn.current = true;
+          performance.mark(`view:${testId}:drawn`);
+        }
+        node.dataset.drawn = 'true';
+      })
+      .catch((e: unknown) => {
+        if (!live) return;
+        node.dataset.drawn = 'failed';
+        setFailure(`the drawing library reported: ${e instanceof Error ? e.message : String(e)}`);
+      });
     return () => {
       live = false;
     };
@@ -192,6 +325,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       ro.disconnect();
       Plotly.purge(node);
       drawn.current = false;
+      clickBound.current = false;
     };
   }, []);
 
@@ -200,7 +334,10 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     setExportError(null);
     try {
       const width = Math.max(900, el.current?.clientWidth ?? 1100);
-      const fig = exportFigure(data, mergeLayout(themeLayout(false), layout ?? {}), title, footnote, width, height + 120);
+      // the legend as drawn on screen (same or larger type and a narrower width than the export's): an upper bound of the export's
+      const legend = el.current?.querySelector<SVGGraphicsElement>('.legend');
+      const legendHeight = legend ? Math.ceil(legend.getBBox().height) : 0;
+      const fig = exportFigure(data, readableLogAxes(mergeLayout(themeLayout(false), layout ?? {})), title, footnote, width, height + 120 + legendHeight, legendHeight);
       const url = await Plotly.toImage(fig, { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
       downloadUrl(url, `${exportName ?? testId}-${shortHash(snapshot?.contentHash)}.${format}`);
     } catch (e) {
@@ -215,6 +352,9 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       <figcaption className="plot-head">
         <h2 className="plot-title">{title}</h2>
         <div className="plot-tools" role="group" aria-label={`Export ${title}`}>
+          <button type="button" className="btn btn-small" onClick={resetZoom} title="Back to the full axis ranges (also: double-click the plot)" data-testid={`${testId}-reset-zoom`}>
+            Reset zoom
+          </button>
           <button type="button" className="btn btn-small" onClick={() => void doExport('png')} disabled={exporting !== null} data-testid={`${testId}-export-png`}>
             PNG
           </button>
@@ -228,14 +368,21 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
             render={async () => {
               // As shown, without the export's title and footnote: the minutes print them as the figure's title and caption.
               const width = Math.max(900, el.current?.clientWidth ?? 1100);
-              const url = await Plotly.toImage({ data, layout: mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false }) }, { format: 'png', width, height, scale: 2 });
+              const url = await Plotly.toImage({ data, layout: readableLogAxes(mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false })) }, { format: 'png', width, height, scale: 2 });
               return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
             }}
           />
         </div>
       </figcaption>
       {description && <p className="sr-only">{description}</p>}
-      <div ref={el} className="plot-area" style={{ minHeight: h }} />
+      <div className="plot-frame">
+        <div ref={el} className="plot-area" style={{ minHeight: h }} />
+        {failure && (
+          <div className="plot-failed" role="alert" data-testid={`${testId}-failed`}>
+            <strong>This plot failed to draw</strong>&nbsp;({failure}). The figure is missing, not empty: do not read anything from this space.
+          </div>
+        )}
+      </div>
       {children}
       {legendNote && <div className="plot-note">{legendNote}</div>}
       <p className="plot-footnote">{footnote}</p>

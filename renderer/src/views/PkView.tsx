@@ -12,6 +12,7 @@ import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/P
 import { AlsoInSnapshot, matrixName, PkConventions, UrineSection } from '../components/PkConventions';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
+import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall, type CallState } from '../useCall';
@@ -387,7 +388,7 @@ function DoseProportionality({ snapshotId, choice, interval, timeBasis, dataVers
             {dp.parameters.map((p) => (
               <tr key={p.PPTESTCD} data-testid="pk-dp-row" data-code={p.PPTESTCD}>
                 <th scope="row">
-                  {p.label} ({p.unit})
+                  {p.label} ({displayUnit(p.unit)})
                 </th>
                 <td className="num">{p.fit?.n ?? p.points.length}</td>
                 <td className="num" data-col="slope">

@@ -10,6 +10,7 @@ import { useReview, type Review } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { displayUnit } from '../../../shared/units';
 
 // Patient profile (DESIGN §5): one subject on one time axis (study day, day 1 = first dose):
 // exposure with the doses given, AEs as bars by grade (serious and DLT marked), tumour response
@@ -285,13 +286,13 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         ...lane.segments.map((s) => ({
           type: 'bar',
           orientation: 'h',
-          name: s.level !== null ? review.doseLabel(s.level) : `${s.dose ?? '?'} ${s.unit ?? ''}`,
+          name: s.level !== null ? review.doseLabel(s.level) : `${s.dose ?? '?'} ${displayUnit(s.unit)}`,
           y: [0],
           x: [s.endDay - s.startDay + 1],
           base: [s.startDay - 0.5],
           width: 0.5,
           marker: { color: review.doseColor(s.level) },
-          customdata: [cd(`${s.dose ?? '?'} ${s.unit ?? ''} · days ${s.startDay}–${s.endDay} · ${s.administrations} doses`)],
+          customdata: [cd(`${s.dose ?? '?'} ${displayUnit(s.unit)} · days ${s.startDay}–${s.endDay} · ${s.administrations} doses`)],
           hovertemplate: '%{customdata[1]}<extra></extra>',
           showlegend: false,
         })),
@@ -360,7 +361,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       });
     }
     // PK.
-    const pk = data.pk.flatMap((p) => p.profiles.filter((x) => x.usubjid === u).flatMap((x) => x.points.map((pt) => ({ ...pt, analyte: x.analyte, unit: p.units.conc }))));
+    const pk = data.pk.flatMap((p) => p.profiles.filter((x) => x.usubjid === u).flatMap((x) => x.points.map((pt) => ({ ...pt, analyte: x.analyte, unit: displayUnit(p.units.conc) }))));
     const seen = new Set<string>();
     const pkPts = pk.filter((p) => p.pcdtc && !seen.has(p.pcdtc) && seen.add(p.pcdtc)).map((p) => ({ ...p, day: fractionalStudyDay(p.pcdtc, first) })).filter((p) => p.day !== null).sort((a, b) => a.day! - b.day!);
     if (pkPts.length) {
@@ -412,7 +413,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       const lp = test.points.filter((p) => p.day !== null && p.value !== null);
       out.push({
         key: 'labs',
-        title: `${test.test ?? test.testcd}${test.unit ? ` (${test.unit})` : ''}`,
+        title: `${test.test ?? test.testcd}${test.unit ? ` (${displayUnit(test.unit)})` : ''}`,
         weight: 1.8,
         yaxis: {},
         traces: [
@@ -425,7 +426,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             y: lp.map((p) => p.value),
             line: { color: '#5b6472', width: 1.5 },
             marker: { size: 8, color: lp.map((p) => (p.nrind === 'HIGH' || p.nrind === 'LOW' || p.nrind === 'ABNORMAL' ? '#b42318' : '#5b6472')) },
-            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${test.unit ?? ''}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''}${p.toxgr ? ` · grade ${p.toxgr}` : ''}`)),
+            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${displayUnit(test.unit)}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''}${p.toxgr ? ` · grade ${p.toxgr}` : ''}`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
             showlegend: false,
           },

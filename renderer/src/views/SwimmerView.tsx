@@ -9,6 +9,7 @@ import { useReview, type Review } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { displayUnit } from '../../../shared/units';
 
 // Swimmer (DESIGN §5): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -81,13 +82,24 @@ const RESPONSE_LABEL: Record<string, string> = { CR: 'CR — complete response',
 const RESPONSE_COLOR: Record<string, string> = { ...RESPONSE_COLORS, 'NON-CR/NON-PD': '#9a7d0a' };
 const titleCase = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
 
+/** Lane pitch in pixels (the plot's height follows it) and the offset of DLT/SAE (above) and ADA (below) markers from the lane's centre, in lanes. */
+export const LANE_PX = 30;
+export const LANE_PX_PRESENTATION = 34;
+export const MARK_DY = 0.3;
+/** Size (px) of the off-lane markers: at MARK_DY × 30 px = 9 px from the centre, a 9 px marker (10.4 px when presenting, 34 px lanes) stays inside its lane's ±15 px. */
+const OFF_LANE_MARKER = 9;
+
 /** The plotly traces of the swimmer: lanes (one trace per dose level, for the legend), the DLT window, markers. */
 export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'doseColor' | 'doseLabel' | 'subjectStatus'>, presentation: boolean) {
   const W = d.timeline.dltWindowDays;
   const y = new Map(lanes.map((l, i) => [l.usubjid, i]));
   const traces: Record<string, unknown>[] = [];
-  const maxDay = Math.max(W, ...lanes.map((l) => l.laneEndDay ?? 1));
+  // the axis reaches every lane end, death and end-of-treatment label anchor
+  const maxDay = Math.max(W, ...lanes.map((l) => Math.max(l.laneEndDay ?? 1, l.death?.day ?? 0)));
   const ms = presentation ? 1.3 : 1;
+  const xMax = maxDay * 1.04 + 4;
+  // days per pixel at a narrow plot width (~900 px): label offsets in pixels whatever the follow-up length
+  const dayPerPx = xMax / 900;
 
   // DLT window: a light band under each lane, days 1..W.
   traces.push({
@@ -113,7 +125,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       t.y.push(y.get(l.usubjid)!);
       t.base.push(s.startDay - 0.5);
       t.x.push(s.endDay - s.startDay + 1);
-      const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${s.unit ?? ''}`.trim();
+      const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${displayUnit(s.unit)}`.trim();
       t.cd.push([
         l.usubjid,
         `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,
@@ -173,20 +185,20 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
   for (const a of d.aes?.rows ?? []) {
     if (!y.has(a.usubjid) || a.studyDay === null) continue;
     const text = `<b>${a.usubjid}</b><br>${a.aedecod ?? a.aeterm}, grade ${a.grade ?? '?'} on day ${a.studyDay}${a.serious ? ' · serious' : ''}${a.dlt ? ' · DLT' : ''}${a.related ? ' · related' : ''}`;
-    if (a.dlt) dlts.push({ u: a.usubjid, x: a.studyDay, dy: -0.36, text });
-    if (a.serious) saes.push({ u: a.usubjid, x: a.studyDay, dy: a.dlt ? 0.36 : -0.36, text });
+    if (a.dlt) dlts.push({ u: a.usubjid, x: a.studyDay, dy: -MARK_DY, text });
+    if (a.serious) saes.push({ u: a.usubjid, x: a.studyDay, dy: a.dlt ? MARK_DY : -MARK_DY, text });
   }
-  markerTrace('DLT', dlts, { symbol: 'diamond', color: GRADE_COLORS[4], size: 11, line: { color: '#ffffff', width: 1 } }, 50);
-  markerTrace('SAE', saes, { symbol: 'triangle-down', color: '#1d2430', size: 10, line: { color: '#ffffff', width: 1 } }, 51);
+  markerTrace('DLT', dlts, { symbol: 'diamond', color: GRADE_COLORS[4], size: OFF_LANE_MARKER, line: { color: '#ffffff', width: 1 } }, 50);
+  markerTrace('SAE', saes, { symbol: 'triangle-down', color: '#1d2430', size: OFF_LANE_MARKER, line: { color: '#ffffff', width: 1 } }, 51);
 
   // ADA-positive post-baseline samples below the lane (first positive sample per subject).
   const ada: { u: string; x: number; dy: number; text: string }[] = [];
   for (const s of d.ada?.subjects ?? []) {
     if (!y.has(s.usubjid)) continue;
     const pos = s.samples.find((x) => !x.baselineFlag && x.result === 'POSITIVE' && x.studyDay !== null && x.studyDay > 1);
-    if (pos) ada.push({ u: s.usubjid, x: pos.studyDay!, dy: 0.36, text: `<b>${s.usubjid}</b><br>ADA positive from day ${pos.studyDay}${pos.titre !== null ? `, titre ${pos.titre}` : ''}<br>${s.category}${s.maxPostTitre !== null ? ` · max titre ${s.maxPostTitre}` : ''}` });
+    if (pos) ada.push({ u: s.usubjid, x: pos.studyDay!, dy: MARK_DY, text: `<b>${s.usubjid}</b><br>ADA positive from day ${pos.studyDay}${pos.titre !== null ? `, titre ${pos.titre}` : ''}<br>${s.category}${s.maxPostTitre !== null ? ` · max titre ${s.maxPostTitre}` : ''}` });
   }
-  markerTrace('ADA positive', ada, { symbol: 'hexagon', color: '#9b4f96', size: 10, line: { color: '#ffffff', width: 1 } }, 52);
+  markerTrace('ADA positive', ada, { symbol: 'hexagon', color: '#9b4f96', size: OFF_LANE_MARKER, line: { color: '#ffffff', width: 1 } }, 52);
 
   // Death, ongoing arrow and the end-of-treatment reason at the lane's end.
   const followUp = lanes.filter((l) => l.death?.day != null && l.laneEndDay !== null && l.death.day > l.laneEndDay);
@@ -213,7 +225,8 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       mode: 'text',
       name: 'End-of-treatment reason',
       showlegend: false,
-      x: ended.map((l) => l.laneEndDay! + (l.death ? 4 : 1.5)),
+      // after the lane's end and after a later death, so the dotted follow-up line never runs through the text
+      x: ended.map((l) => Math.max(l.laneEndDay!, l.death?.day ?? 0) + (l.death ? 16 : 6) * ms * dayPerPx),
       y: ended.map((l) => y.get(l.usubjid)!),
       text: ended.map((l) => titleCase(l.endOfTreatment!.reason)),
       textposition: 'middle right',
@@ -229,14 +242,28 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
     const badge = st === 'new' ? ' <span style="color:#135c33"><b>NEW</b></span>' : st === 'changed' ? ' <span style="color:#6b4500"><b>CHG</b></span>' : '';
     return `${l.usubjid}${badge}`;
   });
+  // the right margin holds the longest end-of-treatment reason (about 0.6 em per character) so that none is clipped
+  const longest = Math.max(0, ...ended.map((l) => titleCase(l.endOfTreatment!.reason).length));
+  const right = Math.max(60, Math.ceil(longest * (presentation ? 14 : 11) * 0.62) + 24);
   const layout = {
     barmode: 'overlay',
     bargap: 0,
     showlegend: true,
     legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', traceorder: 'normal' },
-    margin: { l: 10, r: 150, t: 60, b: 50 },
-    xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [0, maxDay * 1.04 + 4], zeroline: false },
-    yaxis: { tickmode: 'array', tickvals: lanes.map((_, i) => i), ticktext: tickText, autorange: false, range: [lanes.length - 0.4, -0.6], showgrid: false, fixedrange: true },
+    margin: { l: 10, r: right, t: 60, b: 50 },
+    xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [0, xMax], zeroline: false },
+    yaxis: {
+      tickmode: 'array',
+      tickvals: lanes.map((_, i) => i),
+      ticktext: tickText,
+      autorange: false,
+      range: [lanes.length - 0.5, -0.5],
+      showgrid: false,
+      zeroline: false, // y = 0 is the first lane's centre, not a value
+      fixedrange: true,
+      // a faint line between lanes: each marker visibly belongs to one lane
+      minor: { tickmode: 'array', tickvals: lanes.slice(1).map((_, i) => i + 0.5), showgrid: true, gridcolor: '#e3e7ec', ticklen: 0 },
+    },
     hovermode: 'closest',
   };
   return { traces, layout };
@@ -344,7 +371,7 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
           footnote={review.footnote(`lanes sorted by ${SORTS.find((s) => s.id === sort)!.label.toLowerCase()}${range ? `; ${range}` : ''}`)}
           data={fig.traces}
           layout={fig.layout}
-          height={Math.max(260, shown.length * (review.presentation ? 30 : 26) + 130)}
+          height={Math.max(260, shown.length * (review.presentation ? LANE_PX_PRESENTATION : LANE_PX) + 130)}
           testId="swimmer"
           onSubjectClick={review.openSubject}
           description={`Swimmer plot of ${range ?? `${lanes.length} subjects`}. A table of the lanes follows.`}

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseArgs, snapshotArg, str, UsageError, type Command } from './cliArgs';
 import { createCore, CallError, type Core } from './app';
 import { defaultDbPath } from './store/db';
 import { pkCommands } from './pk/cli';
@@ -8,6 +9,8 @@ import { auditCommands } from './audit/cli';
 import { minutesCommands } from './minutes/cli';
 import { withCliSession } from './access/cli';
 import { mappingCommands } from './mapping/cli';
+
+export { parseArgs, snapshotArg, str, UsageError, type Command, type ParsedArgs } from './cliArgs';
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools.
@@ -54,42 +57,6 @@ const USAGE = `dosedesk — the DoseDesk command line
 
 Options: --db FILE (or DOSEDESK_DB) selects the database; default ${defaultDbPath()}.
 Exit code: 0 on success, 1 when the command failed (e.g. the import had errors), 2 on bad usage.`;
-
-export interface ParsedArgs {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-export function parseArgs(argv: string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) flags.set(a.slice(2), argv[++i]!);
-      else flags.set(a.slice(2), true);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-export class UsageError extends Error {}
-
-export function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags.get(name);
-  if (v === true) throw new UsageError(`--${name} needs a value`);
-  return v;
-}
-
-export function snapshotArg(v: string | undefined, what: string): number {
-  const n = Number(v);
-  if (!v || !Number.isInteger(n) || n <= 0) throw new UsageError(`${what}: expected a snapshot id (a positive whole number), found ${JSON.stringify(v ?? '')}`);
-  return n;
-}
-
-export type Command = (core: Core, args: ParsedArgs) => Promise<{ output: unknown; ok: boolean }>;
 
 // Boolean flags that take no value (so that `--json path` is not read as --json=path).
 const BOOLEAN_FLAGS = new Set(['json', 'help', 'no-deescalation', 'no-six-at-mtd', 'confirm']);

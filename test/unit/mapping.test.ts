@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { snapshotContext } from '../../electron/core/cohorts/app';
-import { mappingContributors, type MappingContributor } from '../../electron/core/mapping/contributors';
+import type { MappingContributor } from '../../electron/core/mapping/contributors';
+import { mappingReport } from '../../electron/core/mapping/app';
+import { importMappingEntries } from '../../electron/core/mapping/import';
 import type { Domain } from '../../electron/core/demo/table';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
@@ -242,14 +244,11 @@ describe('snapshot.mapping', () => {
       const used = rows.filter((x) => x.lbcat === 'CHEMISTRY');
       return [{ domain: 'LB', analysis: `Test (${definition.studyId})`, views: ['profile'], rowsRead: rows.length, rowsUsed: used.length - 1, unused: [{ variable: 'LBTESTCD', reason: 'test', rows: 1, values: [{ value: 'AST', count: 1 }], mapTo: null }], settings: [] }];
     };
-    mappingContributors.push(own);
-    try {
-      const report = await core.call('snapshot.mapping', { snapshotId: r.snapshotId! });
-      expect(report.map((e) => `${e.domain}/${e.analysis}`)).toEqual(['DM/Import', 'LB/Import', `LB/Test (${STUDY})`]);
-      expect(report[2]).toMatchObject({ rowsRead: 3, rowsUsed: 2 });
-    } finally {
-      mappingContributors.splice(mappingContributors.indexOf(own), 1);
-    }
+    const report = mappingReport(core.ctx, r.snapshotId!, [importMappingEntries, own]);
+    expect(report.map((e) => `${e.domain}/${e.analysis}`)).toEqual(['DM/Import', 'LB/Import', `LB/Test (${STUDY})`]);
+    expect(report[2]).toMatchObject({ rowsRead: 3, rowsUsed: 2 });
+    // The method concatenates the whole list, the import's entries first.
+    expect((await core.call('snapshot.mapping', { snapshotId: r.snapshotId! })).slice(0, 2).map((e) => `${e.domain}/${e.analysis}`)).toEqual(['DM/Import', 'LB/Import']);
     await expect(core.call('snapshot.mapping', { snapshotId: 999 })).rejects.toThrow(/no snapshot 999/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Core } from '../context';
-import { str, UsageError, type ParsedArgs } from '../cli';
+import { str, UsageError, type ParsedArgs } from '../cliArgs';
 import { readPassword } from '../minutes/cli';
 
 // The CLI's writes are attributed like the app's (issue 11): `--user USERNAME`, the password from

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../shared/api/meetings';
-import { str, UsageError, type Command } from '../cli';
+import { str, UsageError, type Command } from '../cliArgs';
 
 // CLI of the audit trail, through the contract (core.call):
 //   dosedesk audit verify [--db FILE]      exit 1 and the first broken entry when the chain is broken

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Cell } from '../readers/types.js';
 import { writeDatasetJson, writeNdjson } from '../readers/datasetjson-write.js';
 import { writeXpt } from '../readers/xpt-write.js';
-import type { DemoSnapshot } from './generate.js';
+import type { StudyDefinition } from '../../../shared/study.js';
 import type { Domain } from './table.js';
 
 export type FileFormat = 'csv' | 'json' | 'ndjson' | 'xpt';
@@ -76,11 +76,18 @@ export function writeCsvFile(path: string, d: Domain): void {
   }
 }
 
-function creation(snap: DemoSnapshot): string {
+/** What the writer needs of a demo snapshot (generate.ts DemoSnapshot). */
+interface WritableSnapshot {
+  definition: StudyDefinition;
+  domains: Record<string, Domain>;
+  truth: unknown;
+}
+
+function creation(snap: WritableSnapshot): string {
   return `${snap.definition.dataCutoff ?? '2026-01-01'}T23:59:59`;
 }
 
-export async function writeSnapshot(dir: string, snap: DemoSnapshot, opts: WriteOptions = {}): Promise<WrittenFile[]> {
+export async function writeSnapshot(dir: string, snap: WritableSnapshot, opts: WriteOptions = {}): Promise<WrittenFile[]> {
   mkdirSync(dir, { recursive: true });
   const created = creation(snap);
   const out: WrittenFile[] = [];

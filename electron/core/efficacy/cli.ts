@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { str, snapshotArg, UsageError, type Command, type ParsedArgs } from '../cli';
+import { str, snapshotArg, UsageError, type Command, type ParsedArgs } from '../cliArgs';
 
 // CLI commands of the efficacy feature: km (of a CSV file), ci (exact binomial CI), bor (best
 // overall response per subject of a snapshot). Each goes through a contract method.

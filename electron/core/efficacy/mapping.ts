@@ -3,7 +3,6 @@ import { completeDate } from '../../../shared/efficacy/records';
 import { rsUsage, trUsage, tuUsage, type Unused } from '../../../shared/efficacy/usage';
 import type { StudyDefinition } from '../../../shared/study';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
-import type { MappingContributor } from '../mapping/contributors';
 import { cutoffOf, loadSubjects } from '../queries/subjects';
 import type { Db } from '../store/db';
 import { loadTumourRecords } from './queries';
@@ -125,7 +124,7 @@ export function tumourMapping(db: Db, snapshotId: number, definition: StudyDefin
     }));
 }
 
-export const efficacyMappingContributor: MappingContributor = (db, snapshotId, definition) => [
+export const efficacyMappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition): MappingEntry[] => [
   ...isMapping(db, snapshotId, definition),
   ...tumourMapping(db, snapshotId, definition),
 ];

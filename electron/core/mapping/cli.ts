@@ -1,4 +1,4 @@
-import { snapshotArg, type Command } from '../cli';
+import { snapshotArg, type Command } from '../cliArgs';
 
 // CLI of the mapping report, through the contract:
 //   dosedesk mapping <snapshot> [--db FILE]    the snapshot's mapping report (JSON): per domain and

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { MinutesVerifyResult } from '../../../shared/api/minutes';
 import type { Core } from '../context';
-import { str, UsageError, type Command } from '../cli';
+import { str, UsageError, type Command } from '../cliArgs';
 
 // CLI of the signed minutes, through the contract (core.call):
 //   dosedesk minutes export <meeting> --out FILE.pdf [--version N] --user USERNAME

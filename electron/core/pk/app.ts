@@ -31,7 +31,6 @@ import { actor } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
-import { mappingContributors } from '../mapping/contributors';
 import { pkMapping } from './mapping';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
@@ -44,8 +43,6 @@ type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input'
 type AucMethod = 'linear' | 'lin-up-log-down';
 
 export function registerPk(app: App): void {
-  // The PK part of the mapping report (once, however many cores a process creates).
-  if (!mappingContributors.includes(pkMapping)) mappingContributors.push(pkMapping);
   app.method('pk.profiles', (input, ctx) => profilesOf(ctx, input));
   app.method('pk.nca', (input, ctx) => ncaOf(ctx, input));
   app.method('pk.setLambdaZ', (input, ctx) => setLambdaZ(ctx, input));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { isExcretaMatrix, matrixOf } from '../../../shared/pk/profiles';
-import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
+import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
 
 // CLI commands of the pk feature. `dosedesk nca` runs pk.ncaFile (a CSV) or pk.nca (a snapshot):
 // the same handlers as the UI. JSON by default; `--format csv` prints one row per subject.

@@ -1,6 +1,6 @@
 import { contract } from '../../../shared/contract';
 import type { Output } from '../../../shared/contract';
-import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cli';
+import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]

@@ -147,7 +147,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const settle = useCallback((s: string | null, e?: unknown) => {
     const w = waiters.current;
     waiters.current = [];
-    for (const x of w) s ? x.resolve(s) : x.reject(e ?? new SignInCancelled());
+    for (const x of w) {
+      if (s) x.resolve(s);
+      else x.reject(e ?? new SignInCancelled());
+    }
   }, []);
 
   const signIn = useCallback((why?: string) => {

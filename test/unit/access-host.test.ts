@@ -32,6 +32,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the host's JSON replies, read field by field by the assertions
 async function api(method: string, input: unknown): Promise<{ status: number; body: { ok: boolean; result?: any; error?: { error: string; kind: string } } }> {
   const res = await fetch(`http://127.0.0.1:${host.port}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-dosedesk-token': host.token }, body: JSON.stringify(input) });
   return { status: res.status, body: (await res.json()) as never };
@@ -116,7 +117,10 @@ describe('concurrency through the host', () => {
     const other = await stage(miniSnapshot(path.join(dir, 'snap2'), { 'ts.csv': 'STUDYID,DOMAIN,TSSEQ,TSPARMCD,TSVAL\r\nS1,TS,1,TITLE,other\r\n' }));
     const reading = new Promise<void>((resolve) => {
       const off = core.onEvent((e) => {
-        if (e.phase === 'reading') (off(), resolve());
+        if (e.phase === 'reading') {
+          off();
+          resolve();
+        }
       });
     });
     const imp = api('snapshot.import', { path: staged, session: admin });

@@ -33,11 +33,20 @@ interface CliGroup {
 }
 interface CliKm { n: number; groups: CliGroup[]; logRank: { chisq: number; df: number; pValue: number; groups: Array<{ label: string; observed: number; expected: number }> } | null }
 
-function checkGroup(g: CliGroup, ref: any, key: string): void {
+/** A group of the R survival reference (../shared/reference/survival), as its JSON gives it. */
+interface RefCi {
+  median: number | null;
+  median_lcl_95: number | null;
+  median_ucl_95: number | null;
+  surv_at: Array<{ time: number; surv: number; std_err: number; lower_95: number; upper_95: number; n_risk: number }>;
+}
+type RefGroup = { n: number; events: number; censored: number; number_at_risk: Array<{ time: number; n_risk_summary_survfit: number }> } & Record<string, unknown>;
+
+function checkGroup(g: CliGroup, ref: RefGroup, key: string): void {
   expect(g.n).toBe(ref.n);
   expect(g.events).toBe(ref.events);
   expect(g.censored).toBe(ref.censored);
-  const r = ref[key];
+  const r = ref[key] as RefCi;
   expect(g.median).toEqual({ estimate: r.median, lower: r.median_lcl_95, upper: r.median_ucl_95 });
   for (const nr of ref.number_at_risk) expect(g.at.find((a) => a.time === nr.time)!.nRisk).toBe(nr.n_risk_summary_survfit);
   for (const s of r.surv_at) {

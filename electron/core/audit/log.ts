@@ -156,10 +156,14 @@ export function toEntry(r: Row): AuditEntry {
 export function listAudit(db: Db, f: AuditFilter): AuditEntry[] {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (f.user) (where.push('user = ? COLLATE NOCASE'), params.push(f.user));
-  if (f.action) (where.push('action = ?'), params.push(f.action));
-  if (f.entity) (where.push('entity = ?'), params.push(f.entity));
-  if (f.entityId) (where.push('entity_id = ?'), params.push(f.entityId));
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (f.user) add('user = ? COLLATE NOCASE', f.user);
+  if (f.action) add('action = ?', f.action);
+  if (f.entity) add('entity = ?', f.entity);
+  if (f.entityId) add('entity_id = ?', f.entityId);
   const rows = db.prepare(`SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq`).all(...params) as Row[];
   const bound = (s: string | undefined, end: boolean): number | null => {
     if (!s) return null;

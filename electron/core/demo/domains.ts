@@ -2,7 +2,6 @@
 // is kept only when its date is on or before the cut. Random draws (sampling-time jitter, assay
 // error, lab noise) come from per-subject streams and are drawn whether or not the record is kept,
 // so every cut of the same study shows the same values.
-import type { Cell } from '../readers/types.js';
 import { LABS, aeTerm, labGrade, labValueForGrade, severity, type LabDef } from './catalogue.js';
 import { isoDate, isoDateTime, isoDurationHours, studyDay } from './dates.js';
 import { adaSamples } from './immuno.js';

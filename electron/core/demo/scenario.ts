@@ -405,7 +405,7 @@ function buildPlan(spec: Spec & { startDay?: number; index?: number }, index: nu
   const assessments: Assessment[] = [];
   let pdOffset: number | null = null;
   let nadir = baseSum;
-  let explicitDeath = spec.death && !spec.death.startsWith('+') ? dayOf(spec.death) - firstDoseDay : null;
+  const explicitDeath = spec.death && !spec.death.startsWith('+') ? dayOf(spec.death) - firstDoseDay : null;
   for (let k = 1; k <= spec.traj.length || (spec.traj.length > 0 && k < 200); k++) {
     const offset = 42 * k + rng.int(0, 3);
     if (offset > horizonOff) break;

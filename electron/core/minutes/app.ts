@@ -17,7 +17,7 @@ import { loadVersion } from '../meetings/store';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
 import { pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
-import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, subjectOf, type TrustStore } from './authority';
+import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, type TrustStore } from './authority';
 import { MANIFEST_ATTACHMENT_NAME, comparePages, pageDigests } from './verify';
 import { MINUTES_RENDERER } from './render';
 

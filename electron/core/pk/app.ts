@@ -31,7 +31,6 @@ import { actor } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
-import { pkMapping } from './mapping';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
 import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights } from './queries';

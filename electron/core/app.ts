@@ -37,6 +37,8 @@ export interface CoreContext {
   writeGate: Mutex;
   /** Files and folders a UI call may read (uploads staged by the host, paths picked in Electron's dialog). */
   readRoots: Set<string>;
+  /** Of those, the browser host's staging folders: an import from one records the uploaded file or folder's own name, not the temporary path. */
+  stagingRoots: Set<string>;
 }
 
 /** Who sent a call: 'ui' = Electron IPC or the browser host (a page), 'local' = the CLI or a test. */
@@ -67,7 +69,7 @@ export interface Core {
   /** Untyped entry for transports: the method name and input come from outside and are validated. */
   callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
   /** Lets UI calls read this file or folder (the user uploaded or picked it). */
-  allowRead(p: string): void;
+  allowRead(p: string, staging?: boolean): void;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   close(): void;
 }
@@ -82,6 +84,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     imports: new Map(),
     writeGate: new Mutex(),
     readRoots: new Set(),
+    stagingRoots: new Set(),
   };
   const handlers = new Map<string, Handler<MethodName>>();
   const app: App = {
@@ -134,7 +137,10 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     ctx,
     call: (method, input) => callRaw(method, input) as never,
     callRaw,
-    allowRead: (p) => void ctx.readRoots.add(p),
+    allowRead: (p, staging = false) => {
+      ctx.readRoots.add(p);
+      if (staging) ctx.stagingRoots.add(p);
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

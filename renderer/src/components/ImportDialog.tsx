@@ -238,9 +238,14 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
   );
 }
 
+function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+}
+
+// The bar moves by the bytes read (the core reports them while a file is read), not by files: one large LB is most of a snapshot.
 function Progress({ stage }: { stage: Extract<Stage, { step: 'running' }> }) {
   const p = stage.progress;
-  const fraction = p ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0) : 0;
+  const fraction = p && p.phase !== 'hashing' ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0) : 0;
   const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
   const what = stage.uploading ? 'Uploading the chosen files' : p ? `${PHASES[p.phase]}${p.file ? ` ${p.file}` : ''}` : 'Starting';
   return (
@@ -255,6 +260,11 @@ function Progress({ stage }: { stage: Extract<Stage, { step: 'running' }> }) {
         <span>{pct}%</span>
         {p && (
           <span>
+            {p.phase !== 'hashing' && p.bytesTotal > 0 && (
+              <span data-testid="import-bytes">
+                {megabytes(p.bytesDone)} of {megabytes(p.bytesTotal)} ·{' '}
+              </span>
+            )}
             {count(p.filesDone)} of {count(p.filesTotal)} files · {count(p.rows)} rows read
           </span>
         )}

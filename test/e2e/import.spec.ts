@@ -265,3 +265,42 @@ test.describe('progress by bytes (issue 12)', () => {
     expect(snap!.sourcePath).toBe('cut-2000');
   });
 });
+
+test.describe('every error at once (issue 12)', () => {
+  test.use({ seedDemo: false });
+  test('several bad values of one file are listed together, grouped, and nothing is written', async ({ page, app }) => {
+    const broken = path.join(app.tmp, 'broken-lb');
+    // lb.csv of cut 1: LBSTRESN (Num in SDTMIG LB) made text in data rows 7 and 3, LBDTC made impossible in row 5.
+    corruptCsvCell(path.join(DEMO_DIR, 'cut1'), broken, 'lb.csv', 'LBSTRESN', 7, 'high');
+    const again = (file: string, column: string, row: number, value: string) => {
+      const p = path.join(broken, file);
+      const lines = fs.readFileSync(p, 'utf8').split('\n');
+      const col = lines[0]!.split(',').indexOf(column);
+      const cells = lines[row]!.split(',');
+      cells[col] = value;
+      lines[row] = cells.join(',');
+      fs.writeFileSync(p, lines.join('\n'));
+    };
+    again('lb.csv', 'LBSTRESN', 3, 'n/a');
+    again('lb.csv', 'LBDTC', 5, '2025-02-30');
+    await page.goto(app.url);
+    await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('folder-input').setInputFiles(broken);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const status = dialog.getByTestId('import-status');
+    await expect(status).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+    await expect(status).toContainText('3 errors');
+    const rows = dialog.getByTestId('error-table').locator('tbody tr');
+    await expect(rows).toHaveCount(3);
+    // Grouped: by kind (date before type), then column, then row.
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('[data-col=row]')?.textContent, tr.querySelector('[data-col=column]')?.textContent]));
+    expect(cells).toEqual([
+      ['5', 'LBDTC'],
+      ['3', 'LBSTRESN'],
+      ['7', 'LBSTRESN'],
+    ]);
+    await screenshot(page, 'import-dialog-several-errors', { fullPage: false });
+    expect(await app.core.call('snapshots.list', {})).toEqual([]);
+  });
+});

@@ -287,13 +287,15 @@ const STATUS_TEXT: Record<ImportResult['status'], { tone: string; title: string;
 function ResultPanel({ result, children }: { result: ImportResult; children?: ReactNode }) {
   const s = STATUS_TEXT[result.status];
   const domains = Object.entries(result.domains).sort(([a], [b]) => a.localeCompare(b));
+  // Every error found (a line past the per-file limit stands for `count` rows).
+  const errorTotal = result.errors.reduce((n, e) => n + e.count, 0);
   return (
     <div className="import-result">
       <div className={`banner banner-${s.tone}`} role={result.status === 'failed' ? 'alert' : 'status'} data-testid="import-status" data-status={result.status}>
         <strong>{s.title}</strong>
         {result.status === 'failed' && (
           <span className="banner-count">
-            {count(result.errors.length)} {result.errors.length === 1 ? 'error' : 'errors'}
+            {count(errorTotal)} {errorTotal === 1 ? 'error' : 'errors'}
           </span>
         )}
         <div>{s.body}</div>
@@ -308,12 +310,12 @@ function ResultPanel({ result, children }: { result: ImportResult; children?: Re
 
       {children}
 
-      {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${result.errors.length}) — the import stopped`} />}
+      {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${count(errorTotal)}${errorTotal > result.errors.length ? `, ${count(result.errors.length)} lines` : ''}) — all found, grouped by file, kind and column; fix them all, then import again`} />}
 
       {domains.length > 0 && (
         <div className="table-wrap table-wrap-fit" tabIndex={0} role="region" aria-label="Domains read">
           <table className="data-table domains-table" data-testid="domains-table">
-            <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read before the import stopped'}</caption>
+            <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read (nothing written)'}</caption>
             <thead>
               <tr>
                 <th scope="col">Domain</th>

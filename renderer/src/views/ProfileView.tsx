@@ -282,6 +282,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
   const end = lane.laneEndDay ?? 1;
   const u = lane.usubjid;
 
+  const { doseColor, doseLabel, presentation } = review;
   const tracks = useMemo(() => {
     const out: Track[] = [];
     const cd = (text: string) => [u, text];
@@ -295,12 +296,12 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         ...lane.segments.map((s, i) => ({
           type: 'bar',
           orientation: 'h',
-          name: s.level !== null ? `Dose ${review.doseLabel(s.level)}` : `Dose ${s.dose ?? '?'} ${s.unit ?? ''} (not in the plan)`,
+          name: s.level !== null ? `Dose ${doseLabel(s.level)}` : `Dose ${s.dose ?? '?'} ${s.unit ?? ''} (not in the plan)`,
           y: [0],
           x: [s.endDay - s.startDay + 1],
           base: [s.startDay - 0.5],
           width: 0.5,
-          marker: { color: review.doseColor(s.level) },
+          marker: { color: doseColor(s.level) },
           customdata: [cd(`${s.dose ?? '?'} ${s.unit ?? ''} · days ${s.startDay}–${s.endDay} · ${s.administrations} doses`)],
           hovertemplate: '%{customdata[1]}<extra></extra>',
           // One legend entry per dose level received (the colours of every view's dose levels).
@@ -340,7 +341,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       const dlt = aes.map((a, i) => ({ a, i })).filter((x) => x.a.dlt);
       if (dlt.length) traces.push({ type: 'scatter', mode: 'markers', name: 'DLT', yaxis: 'y2', x: dlt.map((x) => x.a.studyDay), y: dlt.map((x) => labels[x.i]), marker: { symbol: 'diamond', size: 12, color: GRADE_COLORS[4], line: { color: '#fff', width: 1 } }, hovertemplate: 'DLT: %{y}, day %{x}<extra></extra>' });
       if (aes.some((a) => a.serious)) traces.push({ type: 'scatter', mode: 'markers', name: 'Serious (black outline)', yaxis: 'y2', x: [null], y: [null], marker: { symbol: 'square', size: 12, color: '#ffffff', line: { color: '#000', width: 2.5 } }, hoverinfo: 'skip' });
-      out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: review.presentation ? 14 : 11 } }, traces });
+      out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } }, traces });
     }
     // Tumour response.
     const ts = data.tumour?.subjects.find((s) => s.usubjid === u);
@@ -365,7 +366,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             text: pts.map((p) => (p.baseline ? 'BL' : (p.response ?? '') + (p.newLesion ? ' (new lesion)' : ''))),
             textposition: 'top center',
             cliponaxis: false,
-            line: { color: review.doseColor(lane.level), width: 2.5 },
+            line: { color: doseColor(lane.level), width: 2.5 },
             marker: { size: 9, color: pts.map((p) => (p.response && p.response in RESPONSE_COLORS ? RESPONSE_COLORS[p.response as keyof typeof RESPONSE_COLORS] : '#8a939f')) },
             customdata: pts.map((p) => cd(`day ${p.studyDay}: ${p.pctFromBaseline?.toFixed(1)}% (sum ${p.sum ?? '?'} mm${p.sumSource === 'derived' ? ', derived' : ''})${p.response ? ` · ${p.response} (${p.responseSource === 'RS' ? 'RS' : 'computed, RECIST 1.1'}; ${p.evaluator})` : ''}${p.newLesion ? ' · new lesion' : ''}`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
@@ -461,7 +462,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       });
     }
     return out;
-  }, [lane, data, review.doseColor, review.doseLabel, review.presentation, labData, testcd, u, first, end]);
+  }, [lane, data, doseColor, doseLabel, presentation, labData, testcd, u, first, end]);
 
   const fig = useMemo(() => {
     const gap = 0.05;
@@ -490,7 +491,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       top = top - h - gap;
     }
     return { data: tracks.flatMap((t) => t.traces), layout, height: Math.max(420, tracks.reduce((n, t) => n + t.weight, 0) * 70 + 140) };
-  }, [tracks, lane, data.timeline.dltWindowDays, review.presentation]);
+  }, [tracks, end, data.timeline.dltWindowDays, review.presentation]);
 
   const absent = [
     !data.timeline.domains.includes('AE') && 'AE',

@@ -32,6 +32,7 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     imports: new Map(),
     writeGate: new Mutex(),
     readRoots: new Set(),
+    stagingRoots: new Set(),
   };
   const handlers = new Map<string, Handler<MethodName>>();
   const app: App = {
@@ -84,7 +85,10 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
     ctx,
     call: (method, input) => callRaw(method, input) as never,
     callRaw,
-    allowRead: (p) => void ctx.readRoots.add(p),
+    allowRead: (p, staging = false) => {
+      ctx.readRoots.add(p);
+      if (staging) ctx.stagingRoots.add(p);
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

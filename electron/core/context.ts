@@ -24,6 +24,8 @@ export interface CoreContext {
   writeGate: Mutex;
   /** Files and folders a UI call may read (uploads staged by the host, paths picked in Electron's dialog). */
   readRoots: Set<string>;
+  /** Of those, the browser host's staging folders: an import from one records the uploaded file or folder's own name, not the temporary path. */
+  stagingRoots: Set<string>;
 }
 
 /** Who sent a call: 'ui' = Electron IPC or the browser host (a page), 'local' = the CLI or a test. */
@@ -54,7 +56,7 @@ export interface Core {
   /** Untyped entry for transports: the method name and input come from outside and are validated. */
   callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
   /** Lets UI calls read this file or folder (the user uploaded or picked it). */
-  allowRead(p: string): void;
+  allowRead(p: string, staging?: boolean): void;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   close(): void;
 }

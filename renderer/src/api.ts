@@ -74,8 +74,8 @@ export async function stageFiles(files: File[]): Promise<string> {
   let importPath = stage.result.path;
   for (const f of files) {
     const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
-    // A picked folder arrives as "folder/file": keep the file name inside the staging folder.
-    const name = rel.includes('/') ? rel.split('/').slice(1).join('/') : rel;
+    // A picked folder arrives as "folder/file": kept so, and the folder is what is imported (its name is the snapshot's source).
+    const name = rel;
     const put = await fetch(`/api/stage/${stage.result.stageId}/${encodeURIComponent(name)}`, {
       method: 'PUT',
       headers: { 'x-dosedesk-token': TOKEN },
@@ -83,7 +83,7 @@ export async function stageFiles(files: File[]): Promise<string> {
     });
     const r = (await put.json()) as { ok: boolean; result?: { path: string }; error?: { error: string } };
     if (!r.ok) throw new ApiCallError(r.error?.error ?? 'upload failed', 'invalid-input');
-    if (files.length === 1) importPath = r.result!.path;
+    if (files.length === 1 || rel.includes('/')) importPath = r.result!.path;
   }
   return importPath;
 }

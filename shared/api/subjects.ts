@@ -78,7 +78,20 @@ export const subjectsApi = {
           testcd: z.string(),
           test: z.string().nullable(),
           unit: z.string().nullable(),
-          points: z.array(z.object({ dtc: z.string().nullable(), day: z.number().int().nullable(), value: z.number().nullable(), text: z.string().nullable(), nrind: z.string().nullable(), toxgr: z.string().nullable(), rowNo: z.number().int() })),
+          points: z.array(
+            z.object({
+              dtc: z.string().nullable(),
+              day: z.number().int().nullable(),
+              value: z.number().nullable(),
+              text: z.string().nullable(),
+              nrind: z.string().nullable(),
+              toxgr: z.string().nullable(),
+              /** LBSTNRLO / LBSTNRHI: the normal range in standard units (the units of LBSTRESN); null when absent or not numeric. */
+              normalLow: z.number().nullable(),
+              normalHigh: z.number().nullable(),
+              rowNo: z.number().int(),
+            }),
+          ),
         }),
       ),
     }),

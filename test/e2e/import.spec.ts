@@ -215,3 +215,92 @@ test('a long import shows its progress and can be cancelled: nothing is written'
     core.close();
   }
 });
+
+test.describe('progress by bytes (issue 12)', () => {
+  test.use({ seedDemo: false });
+  test('the bar moves by bytes while one large file is read, and the folder is recorded by its own name', async ({ page, app }) => {
+    test.setTimeout(240_000);
+    // The generator's 2,000-subject study in CSV: LB and PC are files of tens of thousands of rows.
+    const big = path.join(app.tmp, 'cut-2000');
+    await writeSnapshot(big, cutSnapshot(generateStudy({ subjects: 2000 }), HORIZON), { format: 'csv' });
+    await page.goto(app.url);
+    await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('folder-input').setInputFiles(big);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // Sample what the dialog shows until the import ends: the bar's value and the "n of m files" count.
+    const samples: { pct: number; files: string; bytes: string }[] = [];
+    let shot = false;
+    for (let t = Date.now(); Date.now() - t < 180_000; ) {
+      const s = await page.evaluate(() => {
+        const bar = document.querySelector('[role=progressbar][aria-label="Import progress"]');
+        const meta = document.querySelector('[data-testid=import-progress] .progress-meta')?.textContent ?? '';
+        return {
+          done: !!document.querySelector('[data-testid=import-status]'),
+          pct: bar ? Number(bar.getAttribute('aria-valuenow')) : -1,
+          files: /(\d+) of (\d+) files/.exec(meta)?.[0] ?? '',
+          bytes: document.querySelector('[data-testid=import-bytes]')?.textContent ?? '',
+        };
+      });
+      if (s.done) break;
+      if (s.pct >= 0 && s.files) samples.push(s);
+      if (!shot && s.pct > 20 && s.bytes) {
+        await screenshot(page, 'import-dialog-progress-bytes', { fullPage: false });
+        shot = true;
+      }
+      await page.waitForTimeout(40);
+    }
+    await expect(dialog.getByTestId('import-status')).toHaveAttribute('data-status', 'imported', { timeout: 60_000 });
+    // Within one file (same "n of m files"), the bar took at least two different non-zero values:
+    // it moves by the bytes read, not only when a file is done.
+    const byFile = new Map<string, Set<number>>();
+    for (const s of samples) if (s.pct > 0) byFile.set(s.files, (byFile.get(s.files) ?? new Set()).add(s.pct));
+    expect([...byFile.values()].some((v) => v.size >= 2), JSON.stringify([...byFile].map(([f, v]) => [f, [...v]]))).toBe(true);
+    expect(samples.some((s) => /MB of [\d.]+ MB/.test(s.bytes))).toBe(true);
+    // The bar never goes back.
+    const pcts = samples.map((s) => s.pct);
+    expect(pcts).toEqual([...pcts].sort((a, b) => a - b));
+    // Uploaded through the page, recorded by the folder's own name (not the host's staging path).
+    const [snap] = await app.core.call('snapshots.list', {});
+    expect(snap!.sourcePath).toBe('cut-2000');
+  });
+});
+
+test.describe('every error at once (issue 12)', () => {
+  test.use({ seedDemo: false });
+  test('several bad values of one file are listed together, grouped, and nothing is written', async ({ page, app }) => {
+    const broken = path.join(app.tmp, 'broken-lb');
+    // lb.csv of cut 1: LBSTRESN (Num in SDTMIG LB) made text in data rows 7 and 3, LBDTC made impossible in row 5.
+    corruptCsvCell(path.join(DEMO_DIR, 'cut1'), broken, 'lb.csv', 'LBSTRESN', 7, 'high');
+    const again = (file: string, column: string, row: number, value: string) => {
+      const p = path.join(broken, file);
+      const lines = fs.readFileSync(p, 'utf8').split('\n');
+      const col = lines[0]!.split(',').indexOf(column);
+      const cells = lines[row]!.split(',');
+      cells[col] = value;
+      lines[row] = cells.join(',');
+      fs.writeFileSync(p, lines.join('\n'));
+    };
+    again('lb.csv', 'LBSTRESN', 3, 'n/a');
+    again('lb.csv', 'LBDTC', 5, '2025-02-30');
+    await page.goto(app.url);
+    await page.locator('main').getByRole('button', { name: 'Import snapshot…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import snapshot' });
+    await dialog.getByTestId('folder-input').setInputFiles(broken);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const status = dialog.getByTestId('import-status');
+    await expect(status).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+    await expect(status).toContainText('3 errors');
+    const rows = dialog.getByTestId('error-table').locator('tbody tr');
+    await expect(rows).toHaveCount(3);
+    // Grouped: by kind (date before type), then column, then row.
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('[data-col=row]')?.textContent, tr.querySelector('[data-col=column]')?.textContent]));
+    expect(cells).toEqual([
+      ['5', 'LBDTC'],
+      ['3', 'LBSTRESN'],
+      ['7', 'LBSTRESN'],
+    ]);
+    await screenshot(page, 'import-dialog-several-errors', { fullPage: false });
+    expect(await app.core.call('snapshots.list', {})).toEqual([]);
+  });
+});

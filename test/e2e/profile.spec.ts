@@ -38,6 +38,40 @@ test('profile: header and tracks of a subject, J/K move between subjects, Back r
   expect(gd.filter((t) => t.type === 'bar' && t.yaxis === 'y').length).toBe(runs.length);
   const aeBars = gd.filter((t) => t.type === 'bar' && t.yaxis === 'y2').reduce((n, t) => n + t.n, 0);
   expect(aeBars, 'one bar per AE (truth aeCount)').toBe(subject.aeCount);
+  // Issue 12: a legend for the dose colours (every level of the study; those this subject received marked).
+  const legend = page.getByTestId('profile-dose-legend');
+  await expect(legend).toBeVisible();
+  const levels = [...new Set(tl.subjects.map((s) => s.level))];
+  await expect(legend.locator('.dose-key')).toHaveCount(levels.length);
+  const receivedLevels = [...new Set(lane.segments.map((s) => s.level))];
+  await expect(legend.locator('.dose-key-received')).toHaveCount(receivedLevels.length);
+  await expect(legend.locator(`.dose-key-received[data-level="${subject.level}"]`)).toBeVisible();
+  // The lab panel shades the normal range: a band whose limits are the file's LBSTNRLO/LBSTNRHI for this
+  // subject and test (resources/demo/cut2/lb.csv, read here as plain text).
+  const testcd = await page.getByTestId('profile-lab').inputValue();
+  const lbLines = fs.readFileSync(path.join(DEMO_DIR, 'cut2', 'lb.csv'), 'utf8').trim().split('\n');
+  const head = lbLines[0]!.split(',');
+  const col = (n: string) => head.indexOf(n);
+  const rowsOfTest = lbLines.slice(1).map((l) => l.split(',')).filter((c) => c[col('USUBJID')] === subject.usubjid && c[col('LBTESTCD')] === testcd);
+  expect(rowsOfTest.length).toBeGreaterThan(0);
+  const band = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=profile] .js-plotly-plot') as unknown as { data: { name: string; y: number[]; fill?: string; yaxis?: string }[] };
+    const lo = el.data.find((t) => t.name === 'normal-range-low');
+    const hi = el.data.find((t) => t.name === 'Normal range (LBSTNRLO–LBSTNRHI)');
+    return lo && hi ? { lo: lo.y, hi: hi.y, fill: hi.fill, yaxis: hi.yaxis } : null;
+  });
+  expect(band).not.toBeNull();
+  expect(band!.fill).toBe('tonexty');
+  expect(band!.yaxis).toBe('y6');
+  expect(new Set(band!.lo)).toEqual(new Set(rowsOfTest.map((c) => Number(c[col('LBSTNRLO')]))));
+  expect(new Set(band!.hi)).toEqual(new Set(rowsOfTest.map((c) => Number(c[col('LBSTNRHI')]))));
+  // The header's best response and the tumour panel name the same evaluator and response.
+  const series = await app.core.call('efficacy.tumourSeries', { snapshotId: snap!.snapshotId, usubjids: [subject.usubjid] });
+  const ts = series.subjects[0]!;
+  await expect(page.getByTestId('profile-bor')).toContainText(ts.bor.confirmed.response);
+  const evaluator = ts.points.find((p) => !p.baseline && p.response)!.evaluator;
+  await expect(page.getByTestId('profile-bor')).toContainText(`evaluator ${evaluator}`);
+  await expect(page.getByTestId('profile-tracks').locator('[data-track=tumour]')).toContainText(`responses of ${evaluator} · BOR ${ts.bor.confirmed.response}`);
   await screenshot(page, 'profile-normal');
   expect(await seriousViolations(page), 'axe: profile').toEqual([]);
 

@@ -100,7 +100,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           fs.mkdirSync(dir, { mode: 0o700 });
           stages.set(stageId, dir);
           // What the user uploaded is the only thing a page may have the core read (access/paths.ts).
-          opts.core.allowRead(dir);
+          opts.core.allowRead(dir, true);
           return sendJson(res, 200, { ok: true, result: { stageId, path: dir } });
         }
         const stageMatch = /^stage\/([0-9a-f]{16})\/(.+)$/.exec(rest);
@@ -113,7 +113,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o700 });
           // Uploaded study data: readable by this user only, like the database.
           await new Promise<void>((resolve, reject) => req.pipe(fs.createWriteStream(dest, { mode: 0o600 })).on('finish', resolve).on('error', reject));
-          return sendJson(res, 200, { ok: true, result: { path: name === path.basename(name) && /\.zip$/i.test(name) ? dest : dir } });
+          // What to import: a .zip uploaded alone is the file; a folder picked in the page arrives as
+          // "folder/…" and is imported as that folder, so that the snapshot is recorded by its own name.
+          const top = name.replace(/\\/g, '/').split('/')[0]!;
+          return sendJson(res, 200, { ok: true, result: { path: name === path.basename(name) ? (/\.zip$/i.test(name) ? dest : dir) : path.join(dir, top) } });
         }
         if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { error: 'use POST', kind: 'invalid-input' } });
         const body = await readBody(req, 10 << 20);

@@ -22,6 +22,8 @@ import { suppOrphans } from './supp';
 export interface ImportOptions {
   importId?: string;
   label?: string;
+  /** How the snapshot's source is recorded, when not by its path (an upload: the uploaded folder's or file's own name). */
+  sourceName?: string;
   user?: string;
   onProgress?: (e: CoreEvent) => void;
   signal?: AbortSignal;
@@ -29,7 +31,10 @@ export interface ImportOptions {
   audit?: (db: Db, r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number }) => void;
 }
 
-const MAX_ERRORS = 100;
+/** Errors listed per file; the rest are counted, one line per code and column (so one re-import can fix them all). */
+export const MAX_ERRORS_PER_FILE = 200;
+/** Every file's errors are gathered; past this many in all, reading stops (a wrong format, not a few bad rows). */
+const MAX_ERRORS_TOTAL = 5000;
 
 interface PlannedFile {
   src: SourceFile;
@@ -43,13 +48,57 @@ interface PlannedFile {
   unplaced?: boolean;
 }
 
-/** Warnings are grouped per file × column × code so a systematic problem is one line with a count. */
+/**
+ * Errors: every one is counted; up to MAX_ERRORS_PER_FILE per file are listed with their row, the
+ * rest of each file × code × column become one line with their count. The list comes out grouped
+ * (file, code, column, row) so that a data manager fixes one kind of problem at a time.
+ * Warnings are grouped per file × column × code so a systematic problem is one line with a count.
+ */
 class IssueLog {
-  readonly errors: ImportIssue[] = [];
+  private readonly listed: ImportIssue[] = [];
+  private readonly perFile = new Map<string, number>();
+  private readonly overflow = new Map<string, ImportIssue>();
+  private total = 0;
   private readonly warnings = new Map<string, ImportIssue>();
 
   error(loc: Location, code: string): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push(toIssue('error', code, loc));
+    this.total++;
+    const n = this.perFile.get(loc.file) ?? 0;
+    this.perFile.set(loc.file, n + 1);
+    if (n < MAX_ERRORS_PER_FILE) {
+      this.listed.push(toIssue('error', code, loc));
+      return;
+    }
+    const k = `${loc.file}\u0000${code}\u0000${loc.column ?? ''}`;
+    const o = this.overflow.get(k);
+    if (o) o.count++;
+    else this.overflow.set(k, toIssue('error', code, { file: loc.file, entry: loc.entry, column: loc.column, expected: loc.expected, found: `more rows like this one (the first at row ${loc.row ?? '?'}, found ${loc.found}): counted, not listed — at most ${MAX_ERRORS_PER_FILE} errors are listed per file` }));
+  }
+
+  get errors(): ImportIssue[] {
+    const order = (i: ImportIssue) => [i.file, i.code, i.column ?? ''] as const;
+    const listed = [...this.listed].sort((a, b) => {
+      const x = order(a);
+      const y = order(b);
+      for (let j = 0; j < 3; j++) if (x[j] !== y[j]) return x[j] < y[j] ? -1 : 1;
+      return (a.row ?? 0) - (b.row ?? 0);
+    });
+    // Each file's uncounted rest right after that file's listed errors.
+    const out: ImportIssue[] = [];
+    const files = [...new Set(listed.map((i) => i.file))];
+    for (const f of files) {
+      out.push(...listed.filter((i) => i.file === f));
+      out.push(...[...this.overflow.values()].filter((o) => o.file === f));
+    }
+    return out;
+  }
+
+  get errorCount(): number {
+    return this.total;
+  }
+
+  get full(): boolean {
+    return this.total >= MAX_ERRORS_TOTAL;
   }
 
   /** `each`: one warning per row (data queries a data manager must answer row by row), not grouped. */
@@ -58,10 +107,6 @@ class IssueLog {
     const w = this.warnings.get(k);
     if (w) w.count++;
     else this.warnings.set(k, toIssue('warning', code, loc));
-  }
-
-  get full(): boolean {
-    return this.errors.length >= MAX_ERRORS;
   }
 
   warningList(): ImportIssue[] {
@@ -133,11 +178,14 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
   let bytesDone = 0;
   let rowsDone = 0;
   let lastEmit = 0;
+  let rowsAtEmit = 0;
   let lastYield = Date.now();
+  // Throttled: at most every 100 ms, but at least every PROGRESS_ROWS rows (a fast machine still sees a long file move).
   const progress = (phase: Extract<CoreEvent, { type: 'import.progress' }>['phase'], file: string | null, filesDone: number, force = false) => {
     const now = Date.now();
-    if (!force && now - lastEmit < 100) return;
+    if (!force && now - lastEmit < 100 && rowsDone - rowsAtEmit < PROGRESS_ROWS) return;
     lastEmit = now;
+    rowsAtEmit = rowsDone;
     opts.onProgress?.({ type: 'import.progress', importId, phase, file, filesDone, filesTotal, bytesDone, bytesTotal, rows: rowsDone });
   };
   const checkCancel = () => {
@@ -213,8 +261,10 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
     //    A split domain's parts (lbch.xpt, DOMAIN = LB) by their DOMAIN variable; a file that cannot be
     //    placed is a warning and is kept whole, never a failed import.
     const readers = new Map<PlannedFile, { header: DatasetHeader; batches: AsyncIterable<{ firstRow: number; rows: Cell[][] }> }>();
+    const bytesRead = new Map<PlannedFile, number>();
     for (const p of planned) {
-      const reader = createReader(p.format, p.src.name, p.src.open());
+      // The bytes the reader has taken from the file so far: the progress bar moves by them (a 60k-row LB is one file).
+      const reader = createReader(p.format, p.src.name, countBytes(p.src.open(), (n) => bytesRead.set(p, (bytesRead.get(p) ?? 0) + n)));
       let header: DatasetHeader;
       try {
         header = await reader.header();
@@ -268,7 +318,8 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       const studyId = definition?.studyId ?? (await firstStudyId(planned, readers)) ?? 'UNKNOWN';
       const nowIso = new Date().toISOString();
       const user = opts.user ?? safeUser();
-      const label = opts.label ?? (definition?.dataCutoff ? `Data cut ${definition.dataCutoff}` : path.basename(sourcePath));
+      const recordedSource = opts.sourceName ?? path.resolve(sourcePath);
+      const label = opts.label ?? (definition?.dataCutoff ? `Data cut ${definition.dataCutoff}` : path.basename(recordedSource));
       const placeholder = JSON.stringify(definition ?? { studyId });
       const studyRow = db.prepare('SELECT study_id FROM study WHERE study_id = ?').get(studyId);
       if (!studyRow) {
@@ -286,7 +337,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
             `INSERT INTO snapshot (study_id, content_hash, label, data_cutoff, imported_at, imported_by, source_path, definition, definition_source)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(studyId, result.contentHash, label, definition?.dataCutoff ?? null, nowIso, user, path.resolve(sourcePath), placeholder, definition ? 'study.json' : 'derived')
+          .run(studyId, result.contentHash, label, definition?.dataCutoff ?? null, nowIso, user, recordedSource, placeholder, definition ? 'study.json' : 'derived')
           .lastInsertRowid,
       );
       // Not part of the content hash (which covers the data and study.json), so that a README added beside the same data is still the same snapshot.
@@ -304,6 +355,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       }
 
       let filesDone = 0;
+      let structural = false;
       const columnsSeen = new Map<string, Set<string>>();
       for (const p of planned) {
         checkCancel();
@@ -318,12 +370,13 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
             .lastInsertRowid,
         );
         const writer = spec ? domainWriter(db, spec, p.src.name, header, issues, studyId) : genericWriter(db, p.domain ?? '', header);
+        if (!writer) structural = true;
         const domainIdx = p.split ? header.columns.findIndex((c) => c.name.toUpperCase() === (p.domain!.startsWith('SUPP') ? 'RDOMAIN' : 'DOMAIN')) : -1;
         const expectDomain = p.domain?.startsWith('SUPP') ? p.domain.slice(4) : p.domain;
         let rows = 0;
         const bytesBefore = bytesDone;
         try {
-          for await (const batch of batches) {
+          for await (const batch of writer ? batches : noBatches()) {
             // Let the event loop run now and then (progress events, a Cancel request, other calls of the host).
             if (Date.now() - lastYield > 50) {
               await new Promise((r) => setImmediate(r));
@@ -335,21 +388,25 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
               if (domainIdx >= 0 && cellText(batch.rows[i]![domainIdx]) !== expectDomain) {
                 issues.warn({ file: p.src.name, row: batch.firstRow + i, column: header.columns[domainIdx]!.name.toUpperCase(), expected: `${expectDomain} (as the file's first row)`, found: JSON.stringify(cellText(batch.rows[i]![domainIdx])) }, 'split-domain');
               }
-              writer.write(snapshotId, fileId, batch.firstRow + i, batch.rows[i]!);
-              if (issues.full) throw new TooManyErrors();
+              writer!.write(snapshotId, fileId, batch.firstRow + i, batch.rows[i]!);
             }
+            if (issues.full) throw new TooManyErrors();
             rows += batch.rows.length;
             rowsDone += batch.rows.length;
+            bytesDone = bytesBefore + Math.min(p.size, bytesRead.get(p) ?? 0);
             progress('reading', p.src.name, filesDone);
           }
-          writer.flush();
+          writer?.flush();
         } catch (e) {
           if (!(e instanceof LocatedError)) throw e;
           // An unplaced file is read by nothing: a broken one is a warning, with the rows read before the break kept.
           if (p.unplaced) {
-            writer.flush();
+            writer?.flush();
             issues.warn({ ...e.location, found: `${e.location.found} (file not placed in a domain: rows after this one not read)` }, 'unplaced-file');
-          } else issues.error(e.location, 'invalid-file');
+          } else {
+            issues.error(e.location, 'invalid-file');
+            structural = true;
+          }
         }
         bytesDone = bytesBefore + p.size;
         filesDone++;
@@ -374,7 +431,10 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         }
         progress('reading', p.src.name, filesDone, true);
       }
-      if (issues.errors.length) throw new TooManyErrors();
+      // A file that could not be read to its end (or lacks a required variable) would make the checks
+      // across domains report rows that are only missing; errors of single values do not (their rows
+      // are written, the value left empty), so their import still reports the checks' errors too.
+      if (structural) throw new TooManyErrors();
 
       // 6. Checks across domains, in SQL over what was just written.
       progress('checking', null, filesDone, true);
@@ -382,7 +442,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       checkDuplicateKeys(db, snapshotId, issues);
       for (const q of fatalNotSeriousQueries(db, snapshotId)) issues.warn(q, 'fatal-not-serious', true);
       checkSuppParents(db, snapshotId, issues);
-      if (issues.errors.length) throw new TooManyErrors();
+      if (issues.errorCount) throw new TooManyErrors();
 
       // 7. The study definition: study.json, else derived from the data (and marked for confirmation).
       const derived = deriveDefinition(db, snapshotId, studyId, definition);
@@ -435,6 +495,17 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
 }
 
 class TooManyErrors extends Error {}
+
+/** Rows between two progress events at most, whatever the time. */
+const PROGRESS_ROWS = 5000;
+
+/** Passes a file's chunks through, telling `add` each chunk's size as the reader takes it. */
+async function* countBytes(src: AsyncIterable<Uint8Array>, add: (n: number) => void): AsyncIterable<Uint8Array> {
+  for await (const c of src) {
+    add(c.length);
+    yield c;
+  }
+}
 
 function safeUser(): string {
   try {
@@ -553,13 +624,12 @@ function batchedInsert(db: Db, table: string, cols: string[]): { add(values: (st
  * checks required variables, types, dates and code lists, and inserts each row with its lineage.
  * Only the typed columns the file has are written (the others stay NULL).
  */
-function domainWriter(db: Db, spec: DomainSpec, file: string, header: DatasetHeader, issues: IssueLog, studyId: string): RowWriter {
+function domainWriter(db: Db, spec: DomainSpec, file: string, header: DatasetHeader, issues: IssueLog, studyId: string): RowWriter | null {
   const names = header.columns.map((c) => c.name.toUpperCase());
-  for (const req of spec.required) {
-    if (!names.includes(req)) {
-      throw new LocatedError({ file, row: 0, column: req, expected: `required variable ${req} of ${spec.domain}`, found: `columns ${names.join(', ')}` });
-    }
-  }
+  // Every missing required variable is reported (one fix of the file), and then the file is not read.
+  const missing = spec.required.filter((req) => !names.includes(req));
+  for (const req of missing) issues.error({ file, row: 0, column: req, expected: `required variable ${req} of ${spec.domain}`, found: `columns ${names.join(', ')}` }, 'required-variable');
+  if (missing.length) return null;
   const present = spec.variables.filter((v) => names.includes(v.name));
   const typedIndex = present.map((v) => names.indexOf(v.name));
   const typedSet = new Set(present.map((v) => v.name));
@@ -666,9 +736,9 @@ function checkSubjectsInDm(db: Db, snapshotId: number, planned: PlannedFile[], i
       .prepare(
         `SELECT r.row_no, r.usubjid FROM ${spec.table} r JOIN snapshot_file f ON f.file_id = r.file_id
          WHERE r.snapshot_id = ? AND f.file_name = ? AND (r.usubjid IS NULL OR r.usubjid NOT IN (SELECT usubjid FROM rec_dm WHERE snapshot_id = ? AND usubjid IS NOT NULL))
-         ORDER BY r.row_no LIMIT 5`,
+         ORDER BY r.row_no`,
       )
-      .all(snapshotId, p.src.name, snapshotId) as { row_no: number; usubjid: string | null }[];
+      .iterate(snapshotId, p.src.name, snapshotId) as IterableIterator<{ row_no: number; usubjid: string | null }>;
     for (const b of bad) {
       issues.error({ file: p.src.name, row: b.row_no, column: 'USUBJID', expected: 'a subject listed in DM', found: JSON.stringify(b.usubjid ?? '') }, 'unknown-subject');
     }

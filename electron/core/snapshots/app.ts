@@ -5,7 +5,10 @@ import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
 import { auditImportIn } from '../audit/hooks';
 import { appendAudit } from '../audit/log';
+import fs from 'node:fs';
+import path from 'node:path';
 import { actor, auditReason, type Actor } from '../access/actor';
+import { isWithin } from '../access/paths';
 import { contentSql, DOMAINS } from '../store/domains';
 
 // Studies and snapshots: import, provenance, listing, comparison.
@@ -217,16 +220,43 @@ export async function importAs(ctx: CoreContext, input: { path: string; importId
   const controller = new AbortController();
   ctx.imports.set(importId, controller);
   try {
+    const sourceName = uploadedName(ctx, input.path);
     return await importSnapshot(ctx.dbPath, input.path, {
       importId,
       label: input.label,
+      sourceName,
       user: who.username,
       signal: controller.signal,
       onProgress: ctx.emit,
-      audit: (db, r) => auditImportIn(db, ctx, who, input.path, r),
+      audit: (db, r) => auditImportIn(db, ctx, who, sourceName ?? input.path, r),
     });
   } finally {
     ctx.imports.delete(importId);
+  }
+}
+
+/**
+ * A path inside one of the browser host's staging folders is a temporary copy of what the user
+ * uploaded: the snapshot is recorded by the uploaded folder's (or file's) own name, e.g. "cut3" for
+ * <staging>/cut3, not by the temporary path. Undefined for any other path (recorded as it is).
+ */
+export function uploadedName(ctx: CoreContext, p: string): string | undefined {
+  for (const root of ctx.stagingRoots) {
+    if (!isWithin(p, root)) continue;
+    const rel = path.relative(realOr(root), realOr(p)).split(path.sep).join('/');
+    if (rel) return rel;
+    // The staging folder itself (files uploaded loose): named by its single entry, else as uploaded files.
+    const entries = fs.existsSync(root) ? fs.readdirSync(root) : [];
+    return entries.length === 1 ? entries[0]! : `${entries.length} uploaded files`;
+  }
+  return undefined;
+}
+
+function realOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
   }
 }
 

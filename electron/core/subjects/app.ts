@@ -1,6 +1,7 @@
 import { dayNumberToIso, studyDayFromIso, toDayNumber } from '../../../shared/dates';
 import { doseLevelOf } from '../../../shared/dlt';
 import { exposureSegments, laneEndDtc, type Administration } from '../../../shared/exposure';
+import type { Output } from '../../../shared/contract';
 import type { App, CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
@@ -99,17 +100,30 @@ function timeline(ctx: CoreContext, snapshotId: number) {
   };
 }
 
+/** A reference-range limit as stored (a number in XPT/Dataset-JSON, text in CSV): its number, else null. */
+function limit(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  const n = Number(v.trim());
+  return Number.isFinite(n) ? n : null;
+}
+
 function labs(ctx: CoreContext, snapshotId: number, usubjid: string) {
   const present = !!ctx.db.prepare(`SELECT 1 FROM rec_lb WHERE snapshot_id = ? LIMIT 1`).get(snapshotId);
   const first = loadSubjects(ctx.db, snapshotId).find((s) => s.usubjid === usubjid)?.firstDoseDtc ?? null;
   const rows = ctx.db
-    .prepare(`SELECT lbtestcd, lbtest, lbstresn, lbstresc, lbstresu, lbnrind, lbtoxgr, lbdtc, row_no FROM rec_lb WHERE snapshot_id = ? AND usubjid = ? ORDER BY lbtestcd, lbdtc, row_no`)
-    .all(snapshotId, usubjid) as { lbtestcd: string; lbtest: string | null; lbstresn: number | null; lbstresc: string | null; lbstresu: string | null; lbnrind: string | null; lbtoxgr: string | null; lbdtc: string | null; row_no: number }[];
-  const tests = new Map<string, { testcd: string; test: string | null; unit: string | null; points: { dtc: string | null; day: number | null; value: number | null; text: string | null; nrind: string | null; toxgr: string | null; rowNo: number }[] }>();
+    // LBSTNRLO/LBSTNRHI are kept in the row's bag of non-typed variables (store/domains.ts).
+    .prepare(
+      `SELECT lbtestcd, lbtest, lbstresn, lbstresc, lbstresu, lbnrind, lbtoxgr, lbdtc, row_no,
+              json_extract(extra, '$.LBSTNRLO') lo, json_extract(extra, '$.LBSTNRHI') hi
+       FROM rec_lb WHERE snapshot_id = ? AND usubjid = ? ORDER BY lbtestcd, lbdtc, row_no`,
+    )
+    .all(snapshotId, usubjid) as { lbtestcd: string; lbtest: string | null; lbstresn: number | null; lbstresc: string | null; lbstresu: string | null; lbnrind: string | null; lbtoxgr: string | null; lbdtc: string | null; row_no: number; lo: unknown; hi: unknown }[];
+  const tests = new Map<string, { testcd: string; test: string | null; unit: string | null; points: Output<'subjects.labs'>['tests'][number]['points'] }>();
   for (const r of rows) {
     let t = tests.get(r.lbtestcd);
     if (!t) tests.set(r.lbtestcd, (t = { testcd: r.lbtestcd, test: r.lbtest, unit: r.lbstresu, points: [] }));
-    t.points.push({ dtc: r.lbdtc, day: first ? studyDayFromIso(r.lbdtc, first) : null, value: r.lbstresn, text: r.lbstresc, nrind: r.lbnrind, toxgr: r.lbtoxgr, rowNo: r.row_no });
+    t.points.push({ dtc: r.lbdtc, day: first ? studyDayFromIso(r.lbdtc, first) : null, value: r.lbstresn, text: r.lbstresc, nrind: r.lbnrind, toxgr: r.lbtoxgr, normalLow: limit(r.lo), normalHigh: limit(r.hi), rowNo: r.row_no });
   }
   return { snapshotId, usubjid, present, tests: [...tests.values()] };
 }

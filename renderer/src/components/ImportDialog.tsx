@@ -238,9 +238,14 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
   );
 }
 
+function megabytes(n: number): string {
+  return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
+}
+
+// The bar moves by the bytes read (the core reports them while a file is read), not by files: one large LB is most of a snapshot.
 function Progress({ stage }: { stage: Extract<Stage, { step: 'running' }> }) {
   const p = stage.progress;
-  const fraction = p ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0) : 0;
+  const fraction = p && p.phase !== 'hashing' ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 0) : 0;
   const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
   const what = stage.uploading ? 'Uploading the chosen files' : p ? `${PHASES[p.phase]}${p.file ? ` ${p.file}` : ''}` : 'Starting';
   return (
@@ -255,6 +260,11 @@ function Progress({ stage }: { stage: Extract<Stage, { step: 'running' }> }) {
         <span>{pct}%</span>
         {p && (
           <span>
+            {p.phase !== 'hashing' && p.bytesTotal > 0 && (
+              <span data-testid="import-bytes">
+                {megabytes(p.bytesDone)} of {megabytes(p.bytesTotal)} ·{' '}
+              </span>
+            )}
             {count(p.filesDone)} of {count(p.filesTotal)} files · {count(p.rows)} rows read
           </span>
         )}
@@ -277,13 +287,15 @@ const STATUS_TEXT: Record<ImportResult['status'], { tone: string; title: string;
 function ResultPanel({ result, children }: { result: ImportResult; children?: ReactNode }) {
   const s = STATUS_TEXT[result.status];
   const domains = Object.entries(result.domains).sort(([a], [b]) => a.localeCompare(b));
+  // Every error found (a line past the per-file limit stands for `count` rows).
+  const errorTotal = result.errors.reduce((n, e) => n + e.count, 0);
   return (
     <div className="import-result">
       <div className={`banner banner-${s.tone}`} role={result.status === 'failed' ? 'alert' : 'status'} data-testid="import-status" data-status={result.status}>
         <strong>{s.title}</strong>
         {result.status === 'failed' && (
           <span className="banner-count">
-            {count(result.errors.length)} {result.errors.length === 1 ? 'error' : 'errors'}
+            {count(errorTotal)} {errorTotal === 1 ? 'error' : 'errors'}
           </span>
         )}
         <div>{s.body}</div>
@@ -298,12 +310,12 @@ function ResultPanel({ result, children }: { result: ImportResult; children?: Re
 
       {children}
 
-      {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${result.errors.length}) — the import stopped`} />}
+      {result.errors.length > 0 && <IssueTable issues={result.errors} kind="error" caption={`Errors (${count(errorTotal)}${errorTotal > result.errors.length ? `, ${count(result.errors.length)} lines` : ''}) — all found, grouped by file, kind and column; fix them all, then import again`} />}
 
       {domains.length > 0 && (
         <div className="table-wrap table-wrap-fit" tabIndex={0} role="region" aria-label="Domains read">
           <table className="data-table domains-table" data-testid="domains-table">
-            <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read before the import stopped'}</caption>
+            <caption>{result.status === 'imported' || result.status === 'duplicate' ? 'Domains' : 'Domains read (nothing written)'}</caption>
             <thead>
               <tr>
                 <th scope="col">Domain</th>

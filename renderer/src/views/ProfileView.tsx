@@ -216,7 +216,7 @@ function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: 
 
 function ProfileHeader({ lane, data, review }: { lane: Lane; data: ProfileData; review: Review }) {
   const dltRow = data.dlt?.levels.flatMap((l) => l.subjects).find((s) => s.usubjid === lane.usubjid) ?? null;
-  const bor = data.tumour?.subjects.find((s) => s.usubjid === lane.usubjid)?.bor.confirmed.response ?? null;
+  const resp = tumourResponses(data.tumour?.subjects.find((s) => s.usubjid === lane.usubjid));
   const ada = data.ada?.subjects.find((s) => s.usubjid === lane.usubjid) ?? null;
   const item = (label: string, value: React.ReactNode, testId?: string) => (
     <div>
@@ -236,7 +236,17 @@ function ProfileHeader({ lane, data, review }: { lane: Lane; data: ProfileData; 
         {item('Last dose', isoDate(lane.lastDoseDtc))}
         {item('Treatment', lane.ongoing ? `Ongoing at cut-off (day ${lane.laneEndDay})` : `Ended day ${lane.endOfTreatment?.day ?? '?'}: ${titleCase(lane.endOfTreatment?.reason ?? '')}`, 'profile-treatment')}
         {item('DLT window', dltRow ? `${dltRow.status === 'in-window' ? `open, ${dltRow.daysLeft} days left` : dltRow.status.replace('-', ' ')} · ends ${isoDate(dltRow.windowEndDtc)}` : `ends ${isoDate(lane.dltWindowEndDtc)}`)}
-        {item('Best response', bor ?? '—')}
+        {item(
+          'Best response',
+          resp ? (
+            <span title="RECIST 1.1 best overall response with confirmation, from the same time-point responses the tumour panel shows">
+              {resp.bor} <span className="muted">(confirmed{resp.borDay !== null ? `, day ${resp.borDay}` : ''} · evaluator {resp.evaluators.join(', ') || '—'})</span>
+            </span>
+          ) : (
+            '—'
+          ),
+          'profile-bor',
+        )}
         {item('ADA', ada ? ada.category.replace(/-/g, ' ') : '—')}
         {lane.death && item('Death', `${isoDate(lane.death.dtc)} (day ${lane.death.day ?? '?'})`)}
       </dl>
@@ -273,6 +283,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
   const end = lane.laneEndDay ?? 1;
   const u = lane.usubjid;
 
+  const { doseColor, doseLabel, presentation } = review;
   const tracks = useMemo(() => {
     const out: Track[] = [];
     const cd = (text: string) => [u, text];
@@ -283,18 +294,21 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       weight: 1,
       yaxis: { showticklabels: false, range: [-0.6, 0.6], fixedrange: true },
       traces: [
-        ...lane.segments.map((s) => ({
+        ...lane.segments.map((s, i) => ({
           type: 'bar',
           orientation: 'h',
-          name: s.level !== null ? review.doseLabel(s.level) : `${s.dose ?? '?'} ${displayUnit(s.unit)}`,
+          name: s.level !== null ? `Dose ${doseLabel(s.level)}` : `Dose ${s.dose ?? '?'} ${displayUnit(s.unit)} (not in the plan)`,
           y: [0],
           x: [s.endDay - s.startDay + 1],
           base: [s.startDay - 0.5],
           width: 0.5,
-          marker: { color: review.doseColor(s.level) },
+          marker: { color: doseColor(s.level) },
           customdata: [cd(`${s.dose ?? '?'} ${displayUnit(s.unit)} · days ${s.startDay}–${s.endDay} · ${s.administrations} doses`)],
           hovertemplate: '%{customdata[1]}<extra></extra>',
-          showlegend: false,
+          // One legend entry per dose level received (the colours of every view's dose levels).
+          legendgroup: `dose-${s.level ?? s.dose}`,
+          legendrank: 1 + (s.level ?? 99),
+          showlegend: lane.segments.findIndex((x) => x.level === s.level && (s.level !== null || x.dose === s.dose)) === i,
         })),
         { type: 'scatter', mode: 'markers', name: 'Dose given', x: lane.doseDays, y: lane.doseDays.map(() => 0), marker: { symbol: 'line-ns', size: 18, line: { width: 2, color: '#1d2430' } }, hovertemplate: 'Dose on day %{x}<extra></extra>', showlegend: false },
       ],
@@ -328,15 +342,17 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       const dlt = aes.map((a, i) => ({ a, i })).filter((x) => x.a.dlt);
       if (dlt.length) traces.push({ type: 'scatter', mode: 'markers', name: 'DLT', yaxis: 'y2', x: dlt.map((x) => x.a.studyDay), y: dlt.map((x) => labels[x.i]), marker: { symbol: 'diamond', size: 12, color: GRADE_COLORS[4], line: { color: '#fff', width: 1 } }, hovertemplate: 'DLT: %{y}, day %{x}<extra></extra>' });
       if (aes.some((a) => a.serious)) traces.push({ type: 'scatter', mode: 'markers', name: 'Serious (black outline)', yaxis: 'y2', x: [null], y: [null], marker: { symbol: 'square', size: 12, color: '#ffffff', line: { color: '#000', width: 2.5 } }, hoverinfo: 'skip' });
-      out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: review.presentation ? 14 : 11 } }, traces });
+      out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } }, traces });
     }
     // Tumour response.
     const ts = data.tumour?.subjects.find((s) => s.usubjid === u);
     const pts = ts?.points.filter((p) => p.pctFromBaseline !== null) ?? [];
-    if (pts.length) {
+    const resp = tumourResponses(ts);
+    if (pts.length && resp) {
+      const borPt = resp.borDtc ? pts.find((p) => p.dtc === resp.borDtc) : undefined;
       out.push({
         key: 'tumour',
-        title: '% change in sum of diameters',
+        title: `% change in sum of diameters · responses of ${resp.evaluators.join(', ') || '—'} · BOR ${resp.bor}`,
         weight: 2.2,
         yaxis: { ticksuffix: '%', zeroline: true },
         shapes: [20, -30].map((v) => ({ type: 'line', xref: 'x', yref: 'y3', x0: 0, x1: end + 2, y0: v, y1: v, line: { dash: 'dash', width: 1.5, color: v > 0 ? RESPONSE_COLORS.PD : RESPONSE_COLORS.PR } })),
@@ -351,12 +367,16 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             text: pts.map((p) => (p.baseline ? 'BL' : (p.response ?? '') + (p.newLesion ? ' (new lesion)' : ''))),
             textposition: 'top center',
             cliponaxis: false,
-            line: { color: review.doseColor(lane.level), width: 2.5 },
+            line: { color: doseColor(lane.level), width: 2.5 },
             marker: { size: 9, color: pts.map((p) => (p.response && p.response in RESPONSE_COLORS ? RESPONSE_COLORS[p.response as keyof typeof RESPONSE_COLORS] : '#8a939f')) },
-            customdata: pts.map((p) => cd(`day ${p.studyDay}: ${p.pctFromBaseline?.toFixed(1)}% (sum ${p.sum ?? '?'} mm${p.sumSource === 'derived' ? ', derived' : ''})${p.response ? ` · ${p.response}` : ''}${p.newLesion ? ' · new lesion' : ''}`)),
+            customdata: pts.map((p) => cd(`day ${p.studyDay}: ${p.pctFromBaseline?.toFixed(1)}% (sum ${p.sum ?? '?'} mm${p.sumSource === 'derived' ? ', derived' : ''})${p.response ? ` · ${p.response} (${p.responseSource === 'RS' ? 'RS' : 'computed, RECIST 1.1'}; ${p.evaluator})` : ''}${p.newLesion ? ' · new lesion' : ''}`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
             showlegend: false,
           },
+          // The assessment that gives the best overall response shown in the header.
+          ...(borPt
+            ? [{ type: 'scatter', mode: 'markers', name: `BOR ${resp.bor} (confirmed)`, yaxis: 'y3', x: [borPt.studyDay], y: [borPt.pctFromBaseline], marker: { symbol: 'star', size: 16, color: 'rgba(0,0,0,0)', line: { color: '#1d2430', width: 1.5 } }, hovertemplate: `Best overall response ${resp.bor}, day %{x}<extra></extra>` }]
+            : []),
         ],
       });
     }
@@ -411,12 +431,21 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     const test = labData?.tests.find((t) => t.testcd === testcd);
     if (test) {
       const lp = test.points.filter((p) => p.day !== null && p.value !== null);
+      const band = normalRangeBand(test.points);
+      const range = (p: (typeof lp)[number]) => (p.normalLow !== null || p.normalHigh !== null ? ` · normal ${p.normalLow ?? '—'}–${p.normalHigh ?? '—'}` : '');
       out.push({
         key: 'labs',
         title: `${test.test ?? test.testcd}${test.unit ? ` (${displayUnit(test.unit)})` : ''}`,
         weight: 1.8,
         yaxis: {},
         traces: [
+          // The normal range (LBSTNRLO–LBSTNRHI) shaded: a lower edge, then the upper edge filled down to it.
+          ...(band
+            ? [
+                { type: 'scatter', mode: 'lines', name: 'normal-range-low', yaxis: 'y6', x: band.x, y: band.low, line: { width: 0, shape: 'hv' }, hoverinfo: 'skip', showlegend: false },
+                { type: 'scatter', mode: 'lines', name: 'Normal range (LBSTNRLO–LBSTNRHI)', yaxis: 'y6', x: band.x, y: band.high, fill: 'tonexty', fillcolor: 'rgba(46,139,87,0.16)', line: { width: 0, shape: 'hv' }, hoverinfo: 'skip' },
+              ]
+            : []),
           {
             type: 'scatter',
             mode: 'lines+markers',
@@ -426,7 +455,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             y: lp.map((p) => p.value),
             line: { color: '#5b6472', width: 1.5 },
             marker: { size: 8, color: lp.map((p) => (p.nrind === 'HIGH' || p.nrind === 'LOW' || p.nrind === 'ABNORMAL' ? '#b42318' : '#5b6472')) },
-            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${displayUnit(test.unit)}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''}${p.toxgr ? ` · grade ${p.toxgr}` : ''}`)),
+            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${displayUnit(test.unit)}${range(p)}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''} · CTCAE grade ${p.toxgr ?? '—'} (LBTOXGR)`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
             showlegend: false,
           },
@@ -434,7 +463,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       });
     }
     return out;
-  }, [lane, data, review.doseColor, review.doseLabel, review.presentation, labData, testcd, u, first, end]);
+  }, [lane, data, doseColor, doseLabel, presentation, labData, testcd, u, first, end]);
 
   const fig = useMemo(() => {
     const gap = 0.05;
@@ -463,7 +492,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       top = top - h - gap;
     }
     return { data: tracks.flatMap((t) => t.traces), layout, height: Math.max(420, tracks.reduce((n, t) => n + t.weight, 0) * 70 + 140) };
-  }, [tracks, lane, data.timeline.dltWindowDays, review.presentation]);
+  }, [tracks, end, data.timeline.dltWindowDays, review.presentation]);
 
   const absent = [
     !data.timeline.domains.includes('AE') && 'AE',
@@ -473,8 +502,19 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     labData && !labData.present && 'LB (labs)',
   ].filter(Boolean);
 
+  const studyLevels = [...new Set(data.timeline.subjects.map((s) => s.level))].sort((a, b) => (a ?? 1e9) - (b ?? 1e9));
+  const received = new Set(lane.segments.map((s) => s.level));
   return (
     <>
+      <p className="profile-dose-legend" data-testid="profile-dose-legend" aria-label="Dose level colours">
+        <span className="picker-label">Dose colours</span>
+        {studyLevels.map((l) => (
+          <span key={String(l)} className={`dose-key${received.has(l) ? ' dose-key-received' : ''}`} data-level={l ?? ''} title={received.has(l) ? 'received by this subject' : undefined}>
+            <span className="swatch" style={{ '--swatch': review.doseColor(l) } as React.CSSProperties} aria-hidden="true" /> {review.doseLabel(l)}
+            {received.has(l) ? ' ✓' : ''}
+          </span>
+        ))}
+      </p>
       {labData && labData.tests.length > 0 && (
         <div className="view-tools">
           <label className="picker">
@@ -501,7 +541,10 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         legendNote={
           <>
             Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
-            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Tumour: dashed lines at +20% (progression) and −30% (partial response).
+            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
+            subject received). Tumour: dashed lines at +20% (progression) and −30% (partial response); ☆ marks the assessment giving the best overall response
+            of the header (both from the accepted evaluator&apos;s time-point responses). Labs: the normal range (LBSTNRLO–LBSTNRHI) shaded green; the hover gives
+            each result&apos;s CTCAE grade (LBTOXGR).
             {absent.length > 0 && <span className="plot-warn"> Not in this snapshot: {absent.join(', ')}.</span>}
           </>
         }
@@ -516,6 +559,32 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       </Plot>
     </>
   );
+}
+
+type TumourSubjectData = NonNullable<Output<'efficacy.tumourSeries'>>['subjects'][number];
+
+/**
+ * The responses the header and the tumour panel both show, from one derivation (efficacy.tumourSeries):
+ * the time-point responses of the accepted evaluator per assessment (RSACPTFL/TRACPTFL, else the
+ * investigator: shared/efficacy/records.ts acceptedEvaluator) and the confirmed best overall response
+ * computed from exactly those (RECIST 1.1 §4.4, shared/recist.ts). Null without tumour data.
+ */
+export function tumourResponses(ts: TumourSubjectData | undefined): { bor: string; borDtc: string | null; borDay: number | null; evaluators: string[] } | null {
+  if (!ts || ts.points.length === 0) return null;
+  const borDtc = ts.bor.confirmed.dtc;
+  const borPoint = borDtc ? ts.points.find((p) => p.dtc === borDtc) : undefined;
+  const evaluators = [...new Set(ts.points.filter((p) => !p.baseline && p.response !== null).map((p) => p.evaluator))];
+  return { bor: ts.bor.confirmed.response, borDtc, borDay: borPoint?.studyDay ?? null, evaluators };
+}
+
+/** The normal-range band of one lab test over study days (points with both limits), as steps; null when no point has both. */
+export function normalRangeBand(points: { day: number | null; normalLow: number | null; normalHigh: number | null }[]): { x: number[]; low: number[]; high: number[] } | null {
+  const ps = points.filter((p): p is { day: number; normalLow: number; normalHigh: number } => p.day !== null && p.normalLow !== null && p.normalHigh !== null).sort((a, b) => a.day - b.day);
+  if (ps.length === 0) return null;
+  // One point alone still shows as a band a day wide.
+  const x = ps.length === 1 ? [ps[0]!.day - 0.5, ps[0]!.day + 0.5] : ps.map((p) => p.day);
+  const src = ps.length === 1 ? [ps[0]!, ps[0]!] : ps;
+  return { x, low: src.map((p) => p.normalLow), high: src.map((p) => p.normalHigh) };
 }
 
 /** The x range covering every point and bar of every track (AEs and samples after the end of treatment included). */

@@ -55,6 +55,13 @@ export interface Review {
   setProfileSubject(usubjid: string): void;
   presentation: boolean;
   setPresentation(on: boolean): void;
+  /** The review filters in words ("DL6, escalation"), "all subjects" when nothing is filtered. */
+  filtersText: string;
+  /** The review filters in words when any is active (the presentation banner, "filtered:" wording), else null. */
+  activeFilters: string | null;
+  /** Subjects the current view shows and has in all (set by a view that counts them, for the filter banner); null when the view does not count. */
+  viewCount: ViewCount | null;
+  setViewCount(c: ViewCount | null): void;
   /** "Data cut-off 2025-11-21 · snapshot f60f51e6cec0 · filters: DL4–DL7, escalation" (+ " · extra"). */
   footnote(extra?: string): string;
   doseColor(level: number | null): string;
@@ -63,6 +70,13 @@ export interface Review {
   levels: { level: number; dose: number; unit: string }[];
   /** Changes the current view (by id). */
   goToView(id: string): void;
+}
+
+export interface ViewCount {
+  view: string;
+  shown: number;
+  total: number;
+  noun: string;
 }
 
 const ReviewContext = createContext<Review | null>(null);
@@ -216,13 +230,17 @@ export function ReviewProvider({
   // Placebo is level 0 (shared/placebo.ts): a neutral slate, distinct from "not in plan" grey.
   const doseColor = useCallback((level: number | null) => (level === null ? '#8a939f' : level === 0 ? PLACEBO_COLOR : doseLevelColor(level)), []);
 
+  const fText = filtersText(filters, choice, base);
+  const active = !!filters.doseLevels || filters.part !== 'all' || !!filters.usubjids || (base !== null && choice.newOnly);
+  const [viewCountState, setViewCountState] = useState<ViewCount | null>(null);
+  const setViewCount = useCallback((c: ViewCount | null) => setViewCountState((old) => (old && c && old.view === c.view && old.shown === c.shown && old.total === c.total && old.noun === c.noun ? old : c)), []);
   const footnote = useCallback(
     (extra?: string) => {
       const cutoff = snapshot?.dataCutoff ? isoDate(snapshot.dataCutoff) : 'not set';
-      const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${filtersText(filters, choice, base)}`;
+      const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${fText}`;
       return extra ? `${text} · ${extra}` : text;
     },
-    [snapshot, filters, choice, base],
+    [snapshot, fText],
   );
 
   const value: Review = {
@@ -250,6 +268,11 @@ export function ReviewProvider({
     setProfileSubject,
     presentation,
     setPresentation,
+    filtersText: fText,
+    activeFilters: active ? fText : null,
+    // Only the current view's count is shown: a count left by another view is ignored.
+    viewCount: viewCountState && viewCountState.view === selection.view ? viewCountState : null,
+    setViewCount,
     footnote,
     doseColor,
     doseLabel,

@@ -110,3 +110,22 @@ export function filterBannerText(filters: string | null, counts: { shown: number
   if (!filters) return null;
   return counts ? `Filtered: ${filters} · ${rowCountText(counts.shown, counts.total, counts.noun)}` : `Filtered: ${filters}`;
 }
+
+/**
+ * The dose-level and part filters in words ("DL6", "DL4–DL7, escalation"): what of the review
+ * filters applies to a per-level table such as Cohorts. Null when neither is set.
+ */
+export function cohortFilterText(doseLevels: number[] | null, part: 'all' | 'escalation' | 'expansion'): string | null {
+  const parts: string[] = [];
+  if (doseLevels) parts.push(levelsText(doseLevels));
+  if (part !== 'all') parts.push(part);
+  return parts.length ? parts.join(', ') : null;
+}
+
+/** "DL4–DL7" for a run of three or more consecutive levels, "DL1, DL3, DL5" otherwise. */
+export function levelsText(levels: number[]): string {
+  const s = [...new Set(levels)].sort((a, b) => a - b);
+  if (s.length === 0) return 'no dose level';
+  if (s.length > 2 && s.every((l, i) => i === 0 || l === s[i - 1]! + 1)) return `DL${s[0]}–DL${s[s.length - 1]}`;
+  return s.map((l) => `DL${l}`).join(', ');
+}

@@ -4,6 +4,9 @@ import { invoke } from './api';
 import { dose, isoDate, shortHash } from './format';
 import type { NewSinceChoice, ReviewFilters, Selection } from './selection';
 import { PLACEBO_COLOR, doseLevelColor } from './theme';
+import { levelsText } from './exports';
+
+export { levelsText };
 import './review.css';
 
 // The review selection shared by every view (issue 4 "Shared behaviour"): filters by dose level,
@@ -85,14 +88,6 @@ export function useReview(): Review {
   const r = useContext(ReviewContext);
   if (!r) throw new Error('useReview() outside <ReviewProvider>');
   return r;
-}
-
-/** "DL4–DL7" for a run of consecutive levels, "DL1, DL3, DL5" otherwise. */
-export function levelsText(levels: number[]): string {
-  const s = [...new Set(levels)].sort((a, b) => a - b);
-  if (s.length === 0) return 'no dose level';
-  if (s.length > 2 && s.every((l, i) => i === 0 || l === s[i - 1]! + 1)) return `DL${s[0]}–DL${s[s.length - 1]}`;
-  return s.map((l) => `DL${l}`).join(', ');
 }
 
 /** The filters in words, for footnotes: "all subjects" when nothing is filtered. */

@@ -172,7 +172,7 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
       <div onInput={onInput}>
         <DataGrid<AeGridRow>
           title="All adverse events"
-          footnote={review.footnote(`${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records · grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
+          footnote={review.footnote(`${rows.length < listing.rows.length ? `${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records pass the review filters · ` : ''}grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
           rows={rows}
           columnDefs={AE_COLUMNS}
           testId="aes"

@@ -4,6 +4,7 @@ import type { Locator, Page } from '@playwright/test';
 import { cutSnapshot, generateStudy } from '../../electron/core/demo/generate';
 import { writeFixture } from '../helpers/conventions';
 import { domains, STUDY } from '../helpers/safetyConventions';
+import { exportTable } from './downloads';
 import { DEMO_DIR, expect, ROOT, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
 
 // Adverse events on the demo study (newest shipped cut). What a person checks: the grid holds every

@@ -149,3 +149,26 @@ test('a grid export after a quick-filter search holds the rows shown and says so
   expect(out.sidecar.footnote).toContain(`${matching.length} of ${total.toLocaleString('en-US')} rows shown`);
   expect(out.sidecar.title).toBe('All adverse events');
 });
+
+test('the small tables (response rates, waterfall bars) export CSV: header first, one line per row shown', async ({ page, app }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(app.url);
+  for (const [view, table, stem] of [
+    ['Efficacy', 'rates-table', 'response-rates'],
+    ['Waterfall', 'waterfall-table', 'waterfall'],
+  ] as const) {
+    await openView(page, view);
+    const t = page.getByTestId(table);
+    await expect(t).toBeAttached();
+    const headOnScreen = await t.locator('thead tr').last().locator('th, td').count();
+    const bodyRows = await t.locator('tbody tr').count();
+    expect(bodyRows).toBeGreaterThan(0);
+    const out = await exportTable(page, () => page.getByTestId(`${table}-export-csv`).click());
+    expect(out.csvName).toMatch(new RegExp(`^${stem}-[0-9a-f]{12}\\.csv$`));
+    expect(fields(out.lines[0]!)).toHaveLength(headOnScreen);
+    expect(out.lines).toHaveLength(1 + bodyRows);
+    for (const l of out.lines.slice(1)) expect(fields(l)).toHaveLength(headOnScreen);
+    expect(out.sidecar.rows.exported).toBe(bodyRows);
+  }
+});

@@ -13,6 +13,7 @@ import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { TableCsvButton } from '../components/TableCsvButton';
 
 // Efficacy (DESIGN §5): ORR and DCR with exact 95 % CIs (Clopper–Pearson) by dose level and by part,
 // as a table and a forest-style plot; the best-response table; Kaplan–Meier curves for PFS and OS
@@ -153,6 +154,9 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
   return (
     <div className="rates-layout">
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Response rates">
+        <div className="table-tools">
+          <TableCsvButton tableTestId="rates-table" title={`ORR and DCR with exact 95% CIs — ${byLevel.confirmed ? 'confirmed' : 'unconfirmed'} responses`} fileStem="response-rates" />
+        </div>
         <table className="data-table compact-table" data-testid="rates-table">
           <caption>
             ORR and DCR with exact 95% CIs — {byLevel.confirmed ? 'confirmed' : 'unconfirmed'} responses
@@ -352,6 +356,9 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
         </table>
       </div>
       <div className="table-wrap km-medians" tabIndex={0} role="region" aria-label={`${name} medians`}>
+        <div className="table-tools">
+          <TableCsvButton tableTestId={`${testId}-medians`} title={`${name}: median with CI`} fileStem={`${testId}-medians`} />
+        </div>
         <table className="data-table compact-table" data-testid={`${testId}-medians`}>
           <caption>
             {name}: median with {Math.round(km.level * 100)}% CI ({km.confType}), in {km.unit}

@@ -11,6 +11,7 @@ import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { TableCsvButton } from '../components/TableCsvButton';
 
 // Waterfall plot (DESIGN §5): best % change of the sum of target-lesion diameters from baseline per
 // subject, sorted, coloured by dose level or by best overall response (BOR), BOR labels, the
@@ -120,6 +121,9 @@ function WaterfallBody({ series }: { series: Series }) {
       )}
       <details className="note-box" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
         <summary>Bars as a table ({plural(bars.length, 'subject')})</summary>
+        <div className="table-tools">
+          <TableCsvButton tableTestId="waterfall-table" title="Waterfall bars in plot order" fileStem="waterfall" />
+        </div>
         <table className="data-table compact-table" data-testid="waterfall-table">
           <caption className="sr-only">Waterfall bars in plot order</caption>
           <thead>

@@ -276,3 +276,9 @@ export function ReviewProvider({
   };
   return <ReviewContext.Provider value={value}>{children}</ReviewContext.Provider>;
 }
+
+/** A view states how many of its subjects (or records) pass the review filters, for the filter summary and the presentation banner. */
+export function useViewCount(view: string, shown: number, total: number, noun: string): void {
+  const { setViewCount } = useReview();
+  useEffect(() => setViewCount({ view, shown, total, noun }), [setViewCount, view, shown, total, noun]);
+}

@@ -104,6 +104,12 @@ test('a dose-level filter is stated on every headline number, in the total row, 
   await expect(page.getByTestId('filter-banner')).toHaveText(`Filtered: DL${level} · ${atLevel.length} of ${all} subjects treated`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'views-filters-presentation', { fullPage: false });
+  // Another view keeps the banner with its own count: the swimmer draws one lane per treated subject.
+  const presentBar = page.locator('nav[aria-label="Presentation"]');
+  await presentBar.getByRole('button', { name: 'Swimmer', exact: true }).click();
+  await expect(page.getByTestId('filter-banner')).toHaveText(`Filtered: DL${level} · ${atLevel.length} of ${all} subjects`);
+  await presentBar.getByRole('button', { name: 'Cohorts', exact: true }).click();
+  await expect(page.getByTestId('filter-banner')).toHaveText(`Filtered: DL${level} · ${atLevel.length} of ${all} subjects treated`);
   await page.getByTestId('filter-banner-clear').click();
   await expect(page.getByTestId('filter-banner')).toHaveCount(0);
   await expect(page.getByTestId('kpi-treated')).toHaveText(`${all}Subjects treated`);

@@ -10,7 +10,7 @@ import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
@@ -58,6 +58,7 @@ function EfficacyBody({ series, snapshotId, dataVersion }: { series: Series; sna
   const [kmBy, setKmBy] = useState<KmBy>('none');
   const [ci, setCi] = useState(false);
   const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  useViewCount('efficacy', selected.length, series.subjects.length, 'subjects');
   // The selection goes to the core as a subject list only when a filter removes someone.
   const usubjids = selected.length === series.subjects.length ? undefined : selected.map((s) => s.usubjid);
   const key = [snapshotId, dataVersion, confirm, usubjids?.join(',') ?? 'all'];

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { borLabel, waterfallBars, waterfallFigure, type BorKind, type ColourBy } from '../components/WaterfallFigure';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
@@ -50,6 +50,7 @@ function WaterfallBody({ series }: { series: Series }) {
   const [kind, setKind] = useState<BorKind>('confirmed');
   const [tableOpen, setTableOpen] = useState(false);
   const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  useViewCount('waterfall', selected.length, series.subjects.length, 'subjects');
   const bars = useMemo(() => waterfallBars(selected, kind), [selected, kind]);
   const fig = useMemo(() => waterfallFigure(bars, { colourBy, kind, doseColor: review.doseColor, doseLabel: review.doseLabel }), [bars, colourBy, kind, review.doseColor, review.doseLabel]);
   const notDrawn = selected.filter((s) => s.bestPctChange === null);

@@ -63,6 +63,8 @@ test('a dose-level filter is stated on every headline number, in the total row, 
   await expect(page.getByTestId('filter-summary')).toHaveText(`Filtered: DL${level} · ${atLevel.length} of ${all} subjects treated`);
   await expect(page.getByTestId('cohorts-footnote')).toContainText(`filters: DL${level}`);
   await expect(page.getByTestId('dlt-table')).toBeVisible();
+  // The escalation rule is not filtered, and says so.
+  await expect(page.getByTestId('rule-unfiltered-note')).toContainText(`use every dose level; the filters (DL${level}) apply to the DLT table only`);
   await screenshot(page, 'views-filters-cohorts-filtered');
 
   // Cohorts CSV: the header line first, one line per dose-level row shown, nothing else; the sidecar names the filter.

@@ -188,6 +188,12 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
       <h2 id="decision-title" className="section-title">
         Escalation decision
       </h2>
+      {levels.length < now.levels.length && (
+        <p className="filter-info" data-testid="rule-unfiltered-note">
+          The rule, its history and the changes below use every dose level; the filters (
+          {cohortFilterText(review.filters.doseLevels, review.filters.part) ?? review.filtersText}) apply to the DLT table only.
+        </p>
+      )}
       <div className="rules">
         <RuleCard rule={now.recommendation} main testId="rule-protocol" />
         <RuleCard rule={now.boin} testId="rule-boin" />

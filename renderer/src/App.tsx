@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ImportResult, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
 import { AuthProvider, UserBadge } from './auth';
-import { FilterBar } from './components/FilterBar';
+import { FilterBanner, FilterBar } from './components/FilterBar';
 import { ImportDialog } from './components/ImportDialog';
 import { ErrorState, LoadingState } from './components/States';
 import { isoDate, shortHash } from './format';
@@ -158,6 +158,7 @@ export function App() {
         <main className="main" id="main">
           {view.group === 'review' && snapshot && <FilterBar />}
           {selection.presentation && <PresentationBar views={reviewViews} current={view.id} />}
+          {selection.presentation && view.group === 'review' && snapshot && <FilterBanner />}
           {loaded.status === 'loading' ? (
             <LoadingState what="studies and snapshots" />
           ) : loaded.status === 'error' ? (

@@ -4,6 +4,9 @@ import { invoke } from './api';
 import { dose, isoDate, shortHash } from './format';
 import type { NewSinceChoice, ReviewFilters, Selection } from './selection';
 import { PLACEBO_COLOR, doseLevelColor } from './theme';
+import { levelsText } from './exports';
+
+export { levelsText };
 import './review.css';
 
 // The review selection shared by every view (issue 4 "Shared behaviour"): filters by dose level,
@@ -55,6 +58,13 @@ export interface Review {
   setProfileSubject(usubjid: string): void;
   presentation: boolean;
   setPresentation(on: boolean): void;
+  /** The review filters in words ("DL6, escalation"), "all subjects" when nothing is filtered. */
+  filtersText: string;
+  /** The review filters in words when any is active (the presentation banner, "filtered:" wording), else null. */
+  activeFilters: string | null;
+  /** Subjects the current view shows and has in all (set by a view that counts them, for the filter banner); null when the view does not count. */
+  viewCount: ViewCount | null;
+  setViewCount(c: ViewCount | null): void;
   /** "Data cut-off 2025-11-21 · snapshot f60f51e6cec0 · filters: DL4–DL7, escalation" (+ " · extra"). */
   footnote(extra?: string): string;
   doseColor(level: number | null): string;
@@ -65,20 +75,19 @@ export interface Review {
   goToView(id: string): void;
 }
 
+export interface ViewCount {
+  view: string;
+  shown: number;
+  total: number;
+  noun: string;
+}
+
 const ReviewContext = createContext<Review | null>(null);
 
 export function useReview(): Review {
   const r = useContext(ReviewContext);
   if (!r) throw new Error('useReview() outside <ReviewProvider>');
   return r;
-}
-
-/** "DL4–DL7" for a run of consecutive levels, "DL1, DL3, DL5" otherwise. */
-export function levelsText(levels: number[]): string {
-  const s = [...new Set(levels)].sort((a, b) => a - b);
-  if (s.length === 0) return 'no dose level';
-  if (s.length > 2 && s.every((l, i) => i === 0 || l === s[i - 1]! + 1)) return `DL${s[0]}–DL${s[s.length - 1]}`;
-  return s.map((l) => `DL${l}`).join(', ');
 }
 
 /** The filters in words, for footnotes: "all subjects" when nothing is filtered. */
@@ -216,13 +225,17 @@ export function ReviewProvider({
   // Placebo is level 0 (shared/placebo.ts): a neutral slate, distinct from "not in plan" grey.
   const doseColor = useCallback((level: number | null) => (level === null ? '#8a939f' : level === 0 ? PLACEBO_COLOR : doseLevelColor(level)), []);
 
+  const fText = filtersText(filters, choice, base);
+  const active = !!filters.doseLevels || filters.part !== 'all' || !!filters.usubjids || (base !== null && choice.newOnly);
+  const [viewCountState, setViewCountState] = useState<ViewCount | null>(null);
+  const setViewCount = useCallback((c: ViewCount | null) => setViewCountState((old) => (old && c && old.view === c.view && old.shown === c.shown && old.total === c.total && old.noun === c.noun ? old : c)), []);
   const footnote = useCallback(
     (extra?: string) => {
       const cutoff = snapshot?.dataCutoff ? isoDate(snapshot.dataCutoff) : 'not set';
-      const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${filtersText(filters, choice, base)}`;
+      const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${fText}`;
       return extra ? `${text} · ${extra}` : text;
     },
-    [snapshot, filters, choice, base],
+    [snapshot, fText],
   );
 
   const value: Review = {
@@ -250,6 +263,11 @@ export function ReviewProvider({
     setProfileSubject,
     presentation,
     setPresentation,
+    filtersText: fText,
+    activeFilters: active ? fText : null,
+    // Only the current view's count is shown: a count left by another view is ignored.
+    viewCount: viewCountState && viewCountState.view === selection.view ? viewCountState : null,
+    setViewCount,
     footnote,
     doseColor,
     doseLabel,
@@ -257,4 +275,10 @@ export function ReviewProvider({
     goToView,
   };
   return <ReviewContext.Provider value={value}>{children}</ReviewContext.Provider>;
+}
+
+/** A view states how many of its subjects (or records) pass the review filters, for the filter summary and the presentation banner. */
+export function useViewCount(view: string, shown: number, total: number, noun: string): void {
+  const { setViewCount } = useReview();
+  useEffect(() => setViewCount({ view, shown, total, noun }), [setViewCount, view, shown, total, noun]);
 }

@@ -4,6 +4,7 @@ import type { Locator, Page } from '@playwright/test';
 import { cutSnapshot, generateStudy } from '../../electron/core/demo/generate';
 import { writeFixture } from '../helpers/conventions';
 import { domains, STUDY } from '../helpers/safetyConventions';
+import { exportTable } from './downloads';
 import { DEMO_DIR, expect, ROOT, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
 
 // Adverse events on the demo study (newest shipped cut). What a person checks: the grid holds every
@@ -28,7 +29,7 @@ async function gridRows(grid: Locator): Promise<number> {
   return Number(await grid.locator('[aria-rowcount]').first().getAttribute('aria-rowcount')) - 2;
 }
 
-test('AEs: every AE in the grid, quick filter, CSV with title and footnote, incidence n (%) by level and worst grade, SAE and DLT listings', async ({ page, app }) => {
+test('AEs: every AE in the grid, quick filter, CSV of header and rows with a sidecar, incidence n (%) by level and worst grade, SAE and DLT listings', async ({ page, app }) => {
   test.setTimeout(600_000);
   const [newest] = await app.core.call('snapshots.list', {});
   const sid = newest!.snapshotId;
@@ -57,16 +58,18 @@ test('AEs: every AE in the grid, quick filter, CSV with title and footnote, inci
   await page.getByTestId('aes-search').fill('');
   await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
 
-  // CSV export: title first, every record, the footnote last.
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('aes-export-csv').click()]);
-  expect(csv.suggestedFilename()).toBe(`adverse-events-${hash}.csv`);
-  const lines = fs.readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-  expect(lines[0]).toBe('"All adverse events"');
-  expect(lines[1]).toContain('"Subject"');
-  expect(lines.length).toBe(1 + 1 + listing.rows.length + 1);
-  expect(lines.at(-1)).toContain(`Data cut-off ${newest!.dataCutoff}`);
-  expect(lines.at(-1)).toContain(`snapshot ${hash}`);
-  expect(lines.at(-1)).toContain('filters: all subjects');
+  // CSV export: the header and every record, nothing else (issue 12 item 6); title, snapshot and
+  // filters are in the sidecar JSON.
+  const all = await exportTable(page, () => page.getByTestId('aes-export-csv').click());
+  expect(all.csvName).toBe(`adverse-events-${hash}.csv`);
+  const lines = all.lines;
+  expect(lines[0]).toContain('"Subject"');
+  expect(lines.length).toBe(1 + listing.rows.length);
+  expect(all.sidecar.title).toBe('All adverse events');
+  expect(all.sidecar.footnote).toContain(`Data cut-off ${newest!.dataCutoff}`);
+  expect(all.sidecar.footnote).toContain(`snapshot ${hash}`);
+  expect(all.sidecar.viewFilters).toBe('all subjects');
+  expect(all.sidecar.rows).toEqual({ exported: listing.rows.length, total: listing.rows.length });
 
   // Group by SOC: the rows come sorted by SOC, the first group named with its row count.
   await page.getByTestId('aes-groupby').selectOption('aebodsys');
@@ -116,12 +119,12 @@ test('AEs: every AE in the grid, quick filter, CSV with title and footnote, inci
   if (listings.dlts.length) await expect(page.getByTestId('ae-dlts').locator('tbody tr')).toHaveCount(listings.dlts.length);
   if (listings.discontinuations.length) await expect(page.getByTestId('ae-discontinuations').locator('tbody tr')).toHaveCount(listings.discontinuations.length);
   else await expect(page.getByTestId('ae-discontinuations-empty')).toBeVisible();
-  // The SAE listing's CSV: title first, one line per SAE, the footnote last.
-  const [saeCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ae-saes-export-csv').click()]);
-  const saeLines = fs.readFileSync((await saeCsv.path())!, 'utf8').trim().split('\n');
-  expect(saeLines[0]).toBe('"Serious adverse events"');
-  expect(saeLines).toHaveLength(1 + 1 + listings.saes.length + 1);
-  expect(saeLines.at(-1)).toContain(`snapshot ${hash}`);
+  // The SAE listing's CSV: the header, one line per SAE; the title and footnote in the sidecar.
+  const sae = await exportTable(page, () => page.getByTestId('ae-saes-export-csv').click());
+  expect(sae.lines[0]).toMatch(/^Subject,/);
+  expect(sae.lines).toHaveLength(1 + listings.saes.length);
+  expect(sae.sidecar.title).toBe('Serious adverse events');
+  expect(sae.sidecar.footnote).toContain(`snapshot ${hash}`);
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'aes-normal');

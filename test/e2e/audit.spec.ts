@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
+import { exportTable } from './downloads';
 import { expect, screenshot, seriousViolations, test, type DoseDeskApp } from './fixtures';
 
 // The audit trail view (issue 5 "Audit trail"; 21 CFR 11.10(e)): the entries a meeting wrote
@@ -72,14 +73,16 @@ test('audit: the meeting entries in the grid, filter by action, CSV export, veri
   await expect(rows.first()).toContainText('lock');
   await expect(rows.first()).toContainText(meetingEntries[2]!.hash.slice(0, 12));
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-grid-export-csv').click()]);
-  const csv = fs.readFileSync(await download.path(), 'utf8');
-  const lines = csv.trim().split(/\r?\n/).map((l) => l.trimEnd());
-  expect(lines[0]).toBe('"Audit trail"');
+  // The CSV holds the header and the rows shown; the filters are stated in the sidecar JSON.
+  const out = await exportTable(page, () => page.getByTestId('audit-grid-export-csv').click());
+  const csv = out.csv;
+  const lines = out.lines.map((l) => l.trimEnd());
+  expect(lines).toHaveLength(2);
   expect(csv).toContain(`"${meetingEntries[2]!.seq}"`);
   expect(csv).toContain('"lock"');
   expect(lines.filter((l) => l.includes('"lock"'))).toHaveLength(1);
-  expect(lines[lines.length - 1]).toContain('filters: action lock, entity meeting');
+  expect(out.sidecar.title).toBe('Audit trail');
+  expect(out.sidecar.footnote).toContain('filters: action lock, entity meeting');
 
   await page.getByTestId('audit-verify').click();
   const verified = await app.core.call('audit.verify', {});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { exportTable } from './downloads';
 import { writeFixture } from '../helpers/conventions';
 import { A, B, POOLED_PK_DOMAINS } from '../helpers/pk-pooled';
 import { expect, screenshot, seriousViolations, test } from './fixtures';
@@ -167,17 +168,18 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   await screenshot(page, 'pk-normal');
   expect(await seriousViolations(page), 'axe: PK view').toEqual([]);
 
-  // CSV of the NCA table: title first, one row per subject, full-precision values, footnote last.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pk-nca-export-csv').click()]);
-  const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-  expect(csv[0]).toContain('NCA parameters');
-  expect(csv.at(-1)).toContain('Data cut-off');
-  const header = csv[1]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
+  // CSV of the NCA table: the header, one row per subject, full-precision values; title and footnote in the sidecar.
+  const nCsv = await exportTable(page, () => page.getByTestId('pk-nca-export-csv').click());
+  const csv = nCsv.lines;
+  expect(nCsv.sidecar.title).toContain('NCA parameters');
+  expect(nCsv.sidecar.footnote).toContain('Data cut-off');
+  const header = csv[0]!.split(',').map((h) => h.replace(/^"|"$/g, ''));
   const iSubj = header.indexOf('Subject');
   const iCmax = header.indexOf('Cmax (µg/mL)');
   expect(iSubj).toBeGreaterThanOrEqual(0);
   expect(iCmax).toBeGreaterThan(iSubj);
-  const body = csv.slice(2, 2 + nca.rows.length).map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
+  expect(csv).toHaveLength(1 + nca.rows.length);
+  const body = csv.slice(1).map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
   expect(body.map((r) => r[iSubj]).sort()).toEqual(nca.rows.map((r) => r.usubjid).sort());
   for (const r of body) expect(Number(r[iCmax])).toBe(nca.rows.find((x) => x.usubjid === r[iSubj])!.parameters.find((p) => p.PPTESTCD === 'CMAX')!.value);
 

@@ -3,8 +3,9 @@ import { gradeNotCollectedText } from '../../../shared/safety/grades';
 import type { Output } from '../../../shared/contract';
 import { count } from '../format';
 import { GRADE_COLORS } from '../theme';
-import { downloadBlob } from './Plot';
+import { useReview } from '../review';
 import { CaptureTableButton } from './meeting/capture';
+import { downloadTableCsv } from './tableExport';
 
 // The AE view's tables: the grade cell colours of the AE grid, and the TEAE incidence tables by
 // dose level (safety.incidence: subjects n (%) of the treated subjects at the level, any grade and
@@ -49,11 +50,15 @@ export function groupLevel(key: string): number | null {
 
 export const rowKey = (r: { soc: string | null; pt: string | null }) => `${r.soc ?? ''}|${r.pt ?? ''}`;
 
-/** A CSV file with the title first and the footnote last (same layout as the grids' exports). */
-export function downloadCsv(fileName: string, title: string, header: string[], rows: (string | number)[][], footnote: string): void {
-  const q = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
-  const text = [q(title), header.map(q).join(','), ...rows.map((r) => r.map(q).join(',')), q(footnote)].join('\n');
-  downloadBlob(new Blob([text], { type: 'text/csv;charset=utf-8' }), fileName);
+/** The export context of a table: the snapshot and the review filters (for the sidecar JSON). */
+function useExportContext() {
+  const r = useReview();
+  return { snapshot: r.snapshot, viewFilters: r.filtersText };
+}
+
+/** A CSV file of the header and the rows only; title, snapshot, filters and footnote go in the sidecar JSON (same as the grids' exports). */
+function downloadCsv(fileName: string, title: string, header: string[], rows: (string | number)[][], footnote: string, ctx: ReturnType<typeof useExportContext>): void {
+  downloadTableCsv({ fileName, title, header, rows, footnote, snapshot: ctx.snapshot, viewFilters: ctx.viewFilters });
 }
 
 export interface IncidenceProps {
@@ -68,6 +73,7 @@ export interface IncidenceProps {
 
 /** Subjects by worst TEAE grade per dose level: any TEAE, grade 1…5, grade missing, and grade ≥ 3. */
 export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileStem }: IncidenceProps) {
+  const exportCtx = useExportContext();
   const anyRow = any.rows.find((r) => r.kind === 'any');
   const g3Row = g3.rows.find((r) => r.kind === 'any');
   const cellOf = (row: IncidenceRow | undefined, key: string | null): IncidenceCell | null => (row ? (key === null ? row.total : (row.cells[key] ?? null)) : null);
@@ -93,6 +99,7 @@ export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileSte
       ['', ...cols.map((c) => `${c.label} (N=${c.n})`)],
       lines.map((l) => [l.label, ...cols.map((c) => cellText(l, c))]),
       footnote,
+      exportCtx,
     );
   return (
     <div className="table-wrap worst-grade-wrap" tabIndex={0} role="region" aria-label={title}>
@@ -143,6 +150,7 @@ export function WorstGradeTable({ any, g3, groups, groupLabel, footnote, fileSte
 
 /** TEAE incidence by SOC and PT: per dose level, subjects with any grade and with grade ≥ 3, n (%). */
 export function IncidenceBySocTable({ any, g3, groups, groupLabel, footnote, fileStem }: IncidenceProps) {
+  const exportCtx = useExportContext();
   const g3ByKey = new Map(g3.rows.map((r) => [rowKey(r), r]));
   const cols = [...groups.map((g) => ({ key: g.key as string | null, n: g.n, label: groupLabel(g) })), { key: null, n: any.totalN, label: 'All treated' }];
   const subjects = (r: IncidenceRow | undefined, key: string | null) => (r ? (key === null ? r.total.subjects : (r.cells[key]?.subjects ?? 0)) : 0);
@@ -155,6 +163,7 @@ export function IncidenceBySocTable({ any, g3, groups, groupLabel, footnote, fil
       ['SOC', 'PT', ...cols.flatMap((c) => [`${c.label} (N=${c.n}) any grade`, `${c.label} (N=${c.n}) grade >= 3`])],
       any.rows.map((r) => [r.kind === 'any' ? 'Any TEAE' : (r.soc ?? ''), r.pt ?? '', ...cols.flatMap((c) => [nPct(subjects(r, c.key), c.n), nPct(subjects(g3ByKey.get(rowKey(r)), c.key), c.n)])]),
       footnote,
+      exportCtx,
     );
   return (
     <div className="table-wrap incidence-wrap" tabIndex={0} role="region" aria-label={title}>
@@ -220,9 +229,10 @@ function listingValues(r: ListingRow): (string | number)[] {
   return [r.usubjid, levelName(r.level), r.studyDay ?? '', r.aeterm, r.aedecod ?? '', r.grade ?? '', yn(r.serious), yn(r.related), yn(r.dlt), r.aeout ?? '', r.aeacn ?? ''];
 }
 
-/** A safety listing (SAEs, DLTs, discontinuations…) as a plain table: small, printable, a click on the subject opens the profile; CSV with title and footnote. */
+/** A safety listing (SAEs, DLTs, discontinuations…) as a plain table: small, printable, a click on the subject opens the profile; CSV of header and rows, sidecar JSON with title and footnote. */
 export function ListingTable({ title, rows, footnote, testId, fileName, onSubject }: { title: string; rows: ListingRow[]; footnote: string; testId: string; fileName: string; onSubject(usubjid: string): void }) {
-  const exportCsv = () => downloadCsv(fileName, title, LISTING_HEADER, rows.map(listingValues), footnote);
+  const exportCtx = useExportContext();
+  const exportCsv = () => downloadCsv(fileName, title, LISTING_HEADER, rows.map(listingValues), footnote, exportCtx);
   return (
     <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid={testId}>
@@ -279,6 +289,7 @@ export function ListingTable({ title, rows, footnote, testId, fileName, onSubjec
 export type DeathRow = Output<'safety.listings'>['deaths'][number];
 
 export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: DeathRow[]; footnote: string; fileName: string; onSubject(usubjid: string): void }) {
+  const exportCtx = useExportContext();
   const title = 'Deaths';
   const header = ['Subject', 'Dose level', 'Date of death', 'Study day', 'Cause(s)', 'Recorded in'];
   const values = (d: DeathRow) => [d.usubjid, levelName(d.level), d.deathDtc ?? '', d.studyDay ?? '', d.causes.join('; '), d.sources.join(', ')];
@@ -289,7 +300,7 @@ export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: Dea
           <span>
             {title} <span className="count-badge">{rows.length}</span>
           </span>{' '}
-          <button type="button" className="btn btn-small" onClick={() => downloadCsv(fileName, title, header, rows.map(values), footnote)} data-testid="ae-deaths-export-csv">
+          <button type="button" className="btn btn-small" onClick={() => downloadCsv(fileName, title, header, rows.map(values), footnote, exportCtx)} data-testid="ae-deaths-export-csv">
             CSV
           </button>
         </caption>

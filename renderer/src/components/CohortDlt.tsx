@@ -6,6 +6,9 @@ import { useReview } from '../review';
 import { PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
 import { EmptyState, ErrorState, LoadingState } from './States';
+import { downloadTableCsv } from './tableExport';
+import { DLT_CSV_HEADER, dltCsvRows } from '../tableCsv';
+import { cohortFilterText } from '../exports';
 
 // The Cohorts view's decision panel: per dose level the DLT table (safety.dltTable: each subject's
 // first dose, window end or days left, evaluable or why not, DLTs, possible DLTs not flagged), the
@@ -174,12 +177,23 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   const newSet = new Set(changes?.newSubjects ?? []);
   const changedSet = new Set(changes?.changedSubjects ?? []);
   const mark = (u: string) => (newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
+  const shownSubjects = levels.reduce((n, l) => n + l.subjects.length, 0);
+  const allSubjects = now.levels.reduce((n, l) => n + l.subjects.length, 0);
+  const footnote = review.footnote(
+    `DLT window ${now.dltWindowDays} days from the first dose; design ${DESIGN_LABEL[now.design.design]}${shownSubjects < allSubjects ? ` · ${count(shownSubjects)} of ${count(allSubjects)} subjects shown` : ''}`,
+  );
 
   return (
     <section className="dlt-panel" aria-labelledby="decision-title">
       <h2 id="decision-title" className="section-title">
         Escalation decision
       </h2>
+      {levels.length < now.levels.length && (
+        <p className="filter-info" data-testid="rule-unfiltered-note">
+          The rule, its history and the changes below use every dose level; the filters (
+          {cohortFilterText(review.filters.doseLevels, review.filters.part) ?? review.filtersText}) apply to the DLT table only.
+        </p>
+      )}
       <div className="rules">
         <RuleCard rule={now.recommendation} main testId="rule-protocol" />
         <RuleCard rule={now.boin} testId="rule-boin" />
@@ -199,7 +213,32 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
 
       <ChangesSince now={now} before={before} base={base} changes={changes} />
 
-      <h2 className="section-title">DLT table by dose level</h2>
+      <div className="table-tools">
+        <h2 className="section-title table-tools-title">DLT table by dose level</h2>
+        {levels.length > 0 && (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="dlt-table-export-csv"
+            onClick={() => {
+              const filtered = levels.length < now.levels.length ? cohortFilterText(review.filters.doseLevels, review.filters.part) : null;
+              downloadTableCsv({
+                fileName: `dlt-table-${shortHash(review.snapshot?.contentHash)}.csv`,
+                title: 'DLT table by dose level',
+                header: DLT_CSV_HEADER,
+                rows: dltCsvRows(levels),
+                footnote,
+                snapshot: review.snapshot,
+                viewFilters: review.filtersText,
+                tableFilters: filtered ? [filtered] : [],
+                total: now.levels.reduce((n, l) => n + l.subjects.length, 0),
+              });
+            }}
+          >
+            CSV
+          </button>
+        )}
+      </div>
       {levels.length === 0 ? (
         <EmptyState title="No dose level matches the filters">
           <p>Clear the dose-level or part filter to see the DLT table.</p>
@@ -243,7 +282,9 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
           </table>
         </div>
       )}
-      <p className="plot-footnote">{review.footnote(`DLT window ${now.dltWindowDays} days from the first dose; design ${DESIGN_LABEL[now.design.design]}`)}</p>
+      <p className="plot-footnote" data-testid="dlt-footnote">
+        {footnote}
+      </p>
     </section>
   );
 }

@@ -3,11 +3,14 @@ import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
-import { FONT_FAMILY } from './Plot';
+import { gridFilterParts, gridFootnote, sidecarName, type ColumnFilter, type ExportSidecar } from '../exports';
+import { downloadBlob, FONT_FAMILY } from './Plot';
 import { CaptureButton, tableSvg, textToBase64 } from './meeting/capture';
 
 // A table over AG Grid (community): sorting, floating filters, a quick-filter box, a column chooser,
-// CSV export that starts with the title and ends with the footnote lines, a click on a row opens
+// CSV export of the header and the rows shown (nothing else: R and Excel read it as is) with a
+// sidecar JSON of the same name holding title, snapshot, view filters, the grid's own search and
+// column filters and the row count (the footnote under the grid says the same), a click on a row opens
 // the subject, a "new" badge on rows whose subject or record is new or changed since the chosen
 // snapshot. Grouping (the community edition has no row grouping): the rows are sorted by the group
 // column first (the user's sort applies inside each group) and a pinned "group" column names the
@@ -48,6 +51,8 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   const [chooserOpen, setChooserOpen] = useState(false);
   const [hidden, setHidden] = useState<Set<string>>(new Set(columnDefs.filter((c) => c.hide).map((c) => String(c.field ?? c.colId))));
   const groupCounts = useRef(new Map<string, number>());
+  // The grid's own filters and the rows they leave (a search showing 5 rows must not be footnoted "261 of 261").
+  const [gridFilter, setGridFilter] = useState<{ parts: string[]; shown: number }>({ parts: [], shown: rows.length });
 
   const theme = useMemo(
     () =>
@@ -143,9 +148,14 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
     [groupBy, groupKey],
   );
 
+  const headerOf = useCallback((colId: string) => api.current?.getColumn(colId)?.getColDef().headerName ?? colId, []);
   const onModelUpdated = useCallback(() => {
     const a = api.current;
-    if (!a || !groupBy) return;
+    if (!a) return;
+    const parts = gridFilterParts(String(a.getGridOption('quickFilterText') ?? ''), a.getFilterModel() as Record<string, ColumnFilter>, headerOf);
+    const shown = a.getDisplayedRowCount();
+    setGridFilter((g) => (g.shown === shown && g.parts.join('\u0000') === parts.join('\u0000') ? g : { parts, shown }));
+    if (!groupBy) return;
     const m = new Map<string, number>();
     a.forEachNodeAfterFilter((n) => {
       const k = groupKey(n.data as Row | undefined);
@@ -153,20 +163,34 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
     });
     groupCounts.current = m;
     a.refreshCells({ columns: [GROUP_COL], force: true });
-  }, [groupBy, groupKey]);
+  }, [groupBy, groupKey, headerOf]);
 
   useEffect(() => {
     api.current?.onSortChanged();
   }, [groupBy]);
 
+  const shownFootnote = `${footnote} · ${gridFootnote(gridFilter.parts, gridFilter.shown, rows.length)}`;
   const exportCsv = () => {
-    const lines = footnote.split('\n');
-    api.current?.exportDataAsCsv({
-      fileName: `${exportName}-${shortHash(snapshot?.contentHash)}.csv`,
-      prependContent: `"${title.replace(/"/g, '""')}"`,
-      appendContent: lines.map((l) => `"${l.replace(/"/g, '""')}"`).join('\n'),
-      columnKeys: api.current.getAllGridColumns().filter((c) => c.isVisible() && c.getColId() !== GROUP_COL).map((c) => c.getColId()),
-    });
+    const a = api.current;
+    if (!a) return;
+    const fileName = `${exportName}-${shortHash(snapshot?.contentHash)}.csv`;
+    const columns = a.getAllGridColumns().filter((c) => c.isVisible() && c.getColId() !== GROUP_COL);
+    // Header and rows only (AG Grid exports the rows after filter and sort); the rest goes in the sidecar.
+    a.exportDataAsCsv({ fileName, columnKeys: columns.map((c) => c.getColId()) });
+    const parts = gridFilterParts(quick, a.getFilterModel() as Record<string, ColumnFilter>, headerOf);
+    const shown = a.getDisplayedRowCount();
+    const sidecar: ExportSidecar = {
+      title,
+      csvFile: fileName,
+      snapshot: { contentHash: snapshot?.contentHash ?? null, dataCutoff: snapshot?.dataCutoff ?? null },
+      viewFilters: review.filtersText,
+      tableFilters: parts,
+      rows: { exported: shown, total: rows.length },
+      columns: columns.map((c) => c.getColDef().headerName ?? c.getColId()),
+      footnote: `${footnote} · ${gridFootnote(parts, shown, rows.length)}`,
+      exportedAt: new Date().toISOString(),
+    };
+    downloadBlob(new Blob([JSON.stringify(sidecar, null, 2)], { type: 'application/json' }), sidecarName(fileName));
   };
 
   const choosable = columnDefs.map((c) => ({ id: String(c.field ?? c.colId), name: c.headerName ?? String(c.field ?? c.colId) }));
@@ -225,7 +249,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           </button>
           <CaptureButton
             title={title}
-            caption={footnote}
+            caption={shownFootnote}
             testId={`${testId}-capture`}
             render={async () => {
               const a = api.current;
@@ -267,7 +291,9 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           suppressColumnVirtualisation={columnDefs.length <= 40 /* every cell in the DOM (screen readers, tests); rows stay virtual */}
         />
       </div>
-      <p className="plot-footnote">{footnote}</p>
+      <p className="plot-footnote" data-testid={`${testId}-footnote`}>
+        {shownFootnote}
+      </p>
     </section>
   );
 }

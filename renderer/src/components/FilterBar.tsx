@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import { count, isoDate, shortHash } from '../format';
 import { levelsText, useReview } from '../review';
+import { filterBannerText } from '../exports';
 
 // The review filter bar of the app shell: dose levels as colour chips, part, "new since" an
 // earlier snapshot with "new only", the subject selection, Back and presentation mode.
@@ -108,9 +109,40 @@ export function FilterBar() {
           Clear filters
         </button>
       )}
+      <FilterSummary className="filter-info filter-summary" testId="filter-summary" />
       <span className="filterbar-spacer" />
       <button type="button" className="btn btn-small" aria-pressed={r.presentation} onClick={() => r.setPresentation(!r.presentation)} data-testid="presentation-toggle" title="Presentation mode (P)">
         {r.presentation ? 'Exit presentation' : 'Present'} <kbd>P</kbd>
+      </button>
+    </div>
+  );
+}
+
+/** "Filtered: DL6 · 12 of 25 subjects" while a review filter is active (nothing otherwise). */
+function FilterSummary({ className, testId }: { className: string; testId: string }) {
+  const r = useReview();
+  const text = filterBannerText(r.activeFilters, r.viewCount);
+  if (!text) return null;
+  return (
+    <span className={className} data-testid={testId} role="status">
+      {text}
+    </span>
+  );
+}
+
+/**
+ * Presentation mode hides the filter bar: this compact banner keeps the active filters (and, where
+ * the view counts them, the subjects shown of all) in sight, so that no number on the wall is read
+ * as the whole study's by mistake. Nothing when no filter is active.
+ */
+export function FilterBanner() {
+  const r = useReview();
+  if (!r.activeFilters) return null;
+  return (
+    <div className="filter-banner" role="region" aria-label="Active filters">
+      <FilterSummary className="filter-banner-text" testId="filter-banner" />
+      <button type="button" className="btn btn-small btn-quiet" onClick={() => r.setFilters({ doseLevels: null, part: 'all', usubjids: null })} data-testid="filter-banner-clear">
+        Clear filters
       </button>
     </div>
   );

@@ -6,6 +6,7 @@ import { useReview } from '../review';
 import { useCall } from '../useCall';
 import { sig, type PkProfiles } from './PkFigures';
 import { EmptyState, ErrorState, LoadingState } from './States';
+import { TableCsvButton } from './TableCsvButton';
 
 // What decided the PK numbers beyond the data (issue 10): the analyte × matrix shown and what else
 // the snapshot holds, the AUCall convention, where τ came from (or that it is unknown — then the
@@ -148,6 +149,9 @@ export function UrineSection({ snapshotId, analyte, matrix, timeBasis, dataVersi
           {u.reason}
         </p>
       )}
+      <div className="table-tools">
+        <TableCsvButton tableTestId="pk-urine" title="Urinary excretion" fileStem="pk-urine" />
+      </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Urinary excretion">
         <table className="data-table compact-table pk-urine-table" data-testid="pk-urine">
           <caption>

@@ -8,7 +8,7 @@ import { DataGrid } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { shortHash } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
@@ -150,6 +150,7 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
     for (const r of listing.rows) if (review.inFilter(r)) out.push(toGridRow(r));
     return out;
   }, [listing, review.inFilter]);
+  useViewCount('aes', rows.length, listing.rows.length, 'AE records');
 
   // The bench times the quick filter: from typing in the grid's search box to the filtered rows
   // drawn. AG Grid applies the filter while React commits the keystroke; the mark is set after that
@@ -172,7 +173,7 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
       <div onInput={onInput}>
         <DataGrid<AeGridRow>
           title="All adverse events"
-          footnote={review.footnote(`${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records · grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
+          footnote={review.footnote(`${rows.length < listing.rows.length ? `${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records pass the review filters · ` : ''}grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
           rows={rows}
           columnDefs={AE_COLUMNS}
           testId="aes"

@@ -11,6 +11,10 @@ import { useReview } from '../review';
 import { gradeNotCollectedText } from '../../../shared/safety/grades';
 import type { ViewProps } from './types';
 import { CaptureTableButton } from '../components/meeting/capture';
+import { useEffect } from 'react';
+import { downloadTableCsv } from '../components/tableExport';
+import { COHORT_CSV_HEADER, cohortCsvRows } from '../tableCsv';
+import { cohortFilterText } from '../exports';
 
 // Cohorts (DESIGN §5): one row per dose level and part, the table the committee opens first.
 
@@ -88,7 +92,16 @@ function ViewHeader() {
 }
 
 function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; studyTitle: string | null; snapshotLabel: string; hash: string }) {
-  const { filters } = useReview();
+  const review = useReview();
+  const { filters, setViewCount } = review;
+  // The review filters (dose levels, part) select the rows; the totals are of the rows shown.
+  // Placebo is not a dose level: its row stays whatever dose levels are chosen.
+  const rows = summary.rows.filter((r) => (r.placebo || !filters.doseLevels || filters.doseLevels.includes(r.level)) && (filters.part === 'all' || filters.part === r.part));
+  const t = totals(rows);
+  const all = totals(summary.rows);
+  // What of the filters applies to this table (dose level and part); null when it shows every row.
+  const filtered = rows.length < summary.rows.length ? cohortFilterText(filters.doseLevels, filters.part) : null;
+  useEffect(() => setViewCount({ view: 'cohorts', shown: t.treated, total: all.treated, noun: 'subjects treated' }), [setViewCount, t.treated, all.treated]);
   if (!summary.dataCutoff) {
     return (
       <EmptyState title="This snapshot has no data cut-off date">
@@ -109,11 +122,21 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
       </EmptyState>
     );
   }
-  // The review filters (dose levels, part) select the rows; the totals are of the rows shown.
-  // Placebo is not a dose level: its row stays whatever dose levels are chosen.
-  const rows = summary.rows.filter((r) => (r.placebo || !filters.doseLevels || filters.doseLevels.includes(r.level)) && (filters.part === 'all' || filters.part === r.part));
-  const t = totals(rows);
   const W = summary.dltWindowDays;
+  const title = 'Cohort summary by dose level';
+  const footnote = review.footnote(filtered ? `${rowsText(rows.length, summary.rows.length)}` : undefined);
+  const exportCsv = () =>
+    downloadTableCsv({
+      fileName: `cohorts-${shortHash(hash)}.csv`,
+      title,
+      header: COHORT_CSV_HEADER,
+      rows: cohortCsvRows(rows),
+      footnote,
+      snapshot: review.snapshot,
+      viewFilters: review.filtersText,
+      tableFilters: filtered ? [filtered] : [],
+      total: summary.rows.length,
+    });
   return (
     <>
       <dl className="context-bar" aria-label="Summary context">
@@ -135,15 +158,21 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
         </div>
       </dl>
 
-      <div className="kpis" role="list" aria-label="Totals">
-        <Kpi label="Subjects treated" value={t.treated} />
-        <Kpi label="Inside the DLT window" value={t.windowOpen} tone={t.windowOpen > 0 ? 'warning' : undefined} />
-        <Kpi label="Subjects with a DLT" value={t.subjectsWithDlt} tone={t.subjectsWithDlt > 0 ? 'danger' : undefined} />
-        <Kpi label="Subjects with an SAE" value={t.subjectsWithSae} />
-        <Kpi label="On treatment" value={t.ongoing} />
+      {/* Filtered headline numbers say so: "12 of 25 · Subjects treated · filtered: DL6". */}
+      <div className="kpis" role="list" aria-label={filtered ? `Totals of the rows shown (filtered: ${filtered})` : 'Totals'}>
+        <Kpi label="Subjects treated" value={t.treated} of={filtered ? all.treated : undefined} filtered={filtered} testId="kpi-treated" />
+        <Kpi label="Inside the DLT window" value={t.windowOpen} of={filtered ? all.windowOpen : undefined} filtered={filtered} tone={t.windowOpen > 0 ? 'warning' : undefined} />
+        <Kpi label="Subjects with a DLT" value={t.subjectsWithDlt} of={filtered ? all.subjectsWithDlt : undefined} filtered={filtered} tone={t.subjectsWithDlt > 0 ? 'danger' : undefined} />
+        <Kpi label="Subjects with an SAE" value={t.subjectsWithSae} of={filtered ? all.subjectsWithSae : undefined} filtered={filtered} />
+        <Kpi label="On treatment" value={t.ongoing} of={filtered ? all.ongoing : undefined} filtered={filtered} />
       </div>
 
-      <CaptureTableButton tableTestId="cohorts-table" title="Cohort summary by dose level" testId="cohorts-table-capture" />
+      <div className="table-tools">
+        <button type="button" className="btn btn-small" onClick={exportCsv} data-testid="cohorts-export-csv">
+          CSV
+        </button>
+        <CaptureTableButton tableTestId="cohorts-table" title={title} footnote={footnote} testId="cohorts-table-capture" />
+      </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Cohort table">
         <table className="data-table cohorts-table" data-testid="cohorts-table">
           <caption className="sr-only">Cohort summary by dose level at data cut-off {isoDate(summary.dataCutoff)}</caption>
@@ -213,9 +242,15 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
             );
           })}
           <tfoot>
-            <tr data-testid="cohorts-total">
+            <tr data-testid="cohorts-total" data-filtered={filtered ? 'true' : 'false'}>
               <th scope="row">
-                All dose levels
+                {filtered ? (
+                  <>
+                    Shown dose levels <span className="muted total-filter">(filtered: {filtered})</span>
+                  </>
+                ) : (
+                  'All dose levels'
+                )}
               </th>
               <td className="num">{count(t.treated)}</td>
               <td className="num">{count(t.windowComplete)}</td>
@@ -234,6 +269,9 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
         </table>
       </div>
 
+      <p className="plot-footnote" data-testid="cohorts-footnote">
+        {footnote}
+      </p>
       <ol className="footnotes" aria-label="Column definitions" type="a">
         <li>
           Treated: subjects whose first dose, on or before the data cut-off, matches this planned dose level. Expansion subjects are counted in their own
@@ -263,11 +301,21 @@ function CohortsBody({ summary, snapshotLabel, hash }: { summary: Summary; study
   );
 }
 
-function Kpi({ label, value, tone }: { label: string; value: number; tone?: 'warning' | 'danger' }) {
+/** "3 of 5 dose-level rows" (the Cohorts table's footnote when filtered). */
+function rowsText(shown: number, total: number): string {
+  return `${count(shown)} of ${count(total)} dose-level rows shown`;
+}
+
+/** A headline number; when the table is filtered it reads "12 of 25" and names the filter, never a bare 12 that passes for the study's. */
+function Kpi({ label, value, tone, of, filtered, testId }: { label: string; value: number; tone?: 'warning' | 'danger'; of?: number; filtered?: string | null; testId?: string }) {
   return (
-    <div className={`kpi${tone ? ` kpi-${tone}` : ''}`} role="listitem">
-      <div className="kpi-value">{count(value)}</div>
+    <div className={`kpi${tone ? ` kpi-${tone}` : ''}`} role="listitem" data-testid={testId}>
+      <div className="kpi-value">
+        {count(value)}
+        {of !== undefined && <span className="kpi-of"> of {count(of)}</span>}
+      </div>
       <div className="kpi-label">{label}</div>
+      {filtered && <div className="kpi-filtered">filtered: {filtered}</div>}
     </div>
   );
 }

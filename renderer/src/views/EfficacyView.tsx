@@ -10,9 +10,10 @@ import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { TableCsvButton } from '../components/TableCsvButton';
 
 // Efficacy (DESIGN §5): ORR and DCR with exact 95 % CIs (Clopper–Pearson) by dose level and by part,
 // as a table and a forest-style plot; the best-response table; Kaplan–Meier curves for PFS and OS
@@ -57,6 +58,7 @@ function EfficacyBody({ series, snapshotId, dataVersion }: { series: Series; sna
   const [kmBy, setKmBy] = useState<KmBy>('none');
   const [ci, setCi] = useState(false);
   const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  useViewCount('efficacy', selected.length, series.subjects.length, 'subjects');
   // The selection goes to the core as a subject list only when a filter removes someone.
   const usubjids = selected.length === series.subjects.length ? undefined : selected.map((s) => s.usubjid);
   const key = [snapshotId, dataVersion, confirm, usubjids?.join(',') ?? 'all'];
@@ -153,6 +155,9 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
   return (
     <div className="rates-layout">
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Response rates">
+        <div className="table-tools">
+          <TableCsvButton tableTestId="rates-table" title={`ORR and DCR with exact 95% CIs — ${byLevel.confirmed ? 'confirmed' : 'unconfirmed'} responses`} fileStem="response-rates" />
+        </div>
         <table className="data-table compact-table" data-testid="rates-table">
           <caption>
             ORR and DCR with exact 95% CIs — {byLevel.confirmed ? 'confirmed' : 'unconfirmed'} responses
@@ -365,6 +370,9 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
         </table>
       </div>
       <div className="table-wrap km-medians" tabIndex={0} role="region" aria-label={`${name} medians`}>
+        <div className="table-tools">
+          <TableCsvButton tableTestId={`${testId}-medians`} title={`${name}: median with CI`} fileStem={`${testId}-medians`} />
+        </div>
         <table className="data-table compact-table" data-testid={`${testId}-medians`}>
           <caption>
             {name}: median with {Math.round(km.level * 100)}% CI ({km.confType}), in {km.unit}

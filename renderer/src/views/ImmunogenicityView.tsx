@@ -9,7 +9,7 @@ import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
@@ -48,6 +48,7 @@ const yesNo = (v: boolean | null) => (v === null ? '—' : v ? 'Yes' : 'No');
 function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   const review = useReview();
   const selected = useMemo(() => ada.subjects.filter((s) => review.inFilter(s)), [ada, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  useViewCount('immunogenicity', selected.length, ada.subjects.length, 'subjects');
   const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
   const bars = useMemo(() => incidenceFigure(incidence, review), [incidence, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
   const titres = useMemo(() => titreFigure(selected, { doseColor: review.doseColor, doseLabel: review.doseLabel, scale: ada.titreScale.scale }), [selected, review.doseColor, review.doseLabel, ada.titreScale.scale]);

@@ -17,6 +17,7 @@ import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall, type CallState } from '../useCall';
 import type { ViewProps } from './types';
+import { TableCsvButton } from '../components/TableCsvButton';
 
 // PK (DESIGN §5): concentration–time per subject and mean ± SD per dose level (linear or log
 // scale, actual or nominal time, single dose or steady state), BLQ samples drawn distinctly,
@@ -370,6 +371,9 @@ function DoseProportionality({ snapshotId, choice, interval, timeBasis, dataVers
             />
           );
         })}
+      </div>
+      <div className="table-tools">
+        <TableCsvButton tableTestId="pk-dp-table" title="Power model ln(parameter) = a + b·ln(dose)" fileStem="pk-dose-proportionality" />
       </div>
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Power model estimates">
         <table className="data-table compact-table" data-testid="pk-dp-table">

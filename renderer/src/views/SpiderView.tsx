@@ -8,7 +8,7 @@ import { hasSpiderLine, spiderFigure, type TimeUnit } from '../components/Spider
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
@@ -46,6 +46,7 @@ function SpiderBody({ series }: { series: Series }) {
   const review = useReview();
   const [unit, setUnit] = useState<TimeUnit>('days');
   const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  useViewCount('spider', selected.length, series.subjects.length, 'subjects');
   const fig = useMemo(
     () => spiderFigure(selected, { unit, doseColor: review.doseColor, doseLabel: review.doseLabel, isNew: review.newSince.changes ? review.isNew : undefined }),
     [selected, unit, review.doseColor, review.doseLabel, review.isNew, review.newSince.changes],

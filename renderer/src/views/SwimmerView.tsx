@@ -5,7 +5,7 @@ import { invoke } from '../api';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, isoDate } from '../format';
-import { useReview, type Review } from '../review';
+import { useReview, type Review, useViewCount } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
@@ -308,6 +308,7 @@ export const LANES_PER_PAGE = 200;
 
 function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
   const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => review.inFilter(l)), sort), [data, sort, review.inFilter]);
+  useViewCount('swimmer', lanes.length, data.timeline.subjects.length, 'subjects');
   // A large study is drawn a page of lanes at a time: a few hundred lanes are all a room can read,
   // and thousands of SVG lanes would hold the screen for seconds.
   const [page, setPage] = useState(0);

@@ -8,9 +8,10 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { borLabel, waterfallBars, waterfallFigure, type BorKind, type ColourBy } from '../components/WaterfallFigure';
 import { count, plural } from '../format';
-import { useReview } from '../review';
+import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
+import { TableCsvButton } from '../components/TableCsvButton';
 
 // Waterfall plot (DESIGN §5): best % change of the sum of target-lesion diameters from baseline per
 // subject, sorted, coloured by dose level or by best overall response (BOR), BOR labels, the
@@ -49,6 +50,7 @@ function WaterfallBody({ series }: { series: Series }) {
   const [kind, setKind] = useState<BorKind>('confirmed');
   const [tableOpen, setTableOpen] = useState(false);
   const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  useViewCount('waterfall', selected.length, series.subjects.length, 'subjects');
   const bars = useMemo(() => waterfallBars(selected, kind), [selected, kind]);
   const fig = useMemo(() => waterfallFigure(bars, { colourBy, kind, doseColor: review.doseColor, doseLabel: review.doseLabel }), [bars, colourBy, kind, review.doseColor, review.doseLabel]);
   const notDrawn = selected.filter((s) => s.bestPctChange === null);
@@ -120,6 +122,9 @@ function WaterfallBody({ series }: { series: Series }) {
       )}
       <details className="note-box" onToggle={(e) => setTableOpen(e.currentTarget.open)}>
         <summary>Bars as a table ({plural(bars.length, 'subject')})</summary>
+        <div className="table-tools">
+          <TableCsvButton tableTestId="waterfall-table" title="Waterfall bars in plot order" fileStem="waterfall" />
+        </div>
         <table className="data-table compact-table" data-testid="waterfall-table">
           <caption className="sr-only">Waterfall bars in plot order</caption>
           <thead>

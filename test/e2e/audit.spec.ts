@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { exportTable } from './downloads';
 import { expect, screenshot, seriousViolations, test, type DoseDeskApp } from './fixtures';

@@ -145,11 +145,12 @@ const failed = <T extends object>(v: Loadable<T>): v is { error: unknown; retry(
 
 function AesBody({ listing, incidence, listings, hash }: { listing: Listing; incidence: Loadable<{ any: Incidence; g3: Incidence }>; listings: Loadable<Listings>; hash: string }) {
   const review = useReview();
+  const { inFilter } = review;
   const rows = useMemo(() => {
     const out: AeGridRow[] = [];
-    for (const r of listing.rows) if (review.inFilter(r)) out.push(toGridRow(r));
+    for (const r of listing.rows) if (inFilter(r)) out.push(toGridRow(r));
     return out;
-  }, [listing, review.inFilter]);
+  }, [listing, inFilter]);
   useViewCount('aes', rows.length, listing.rows.length, 'AE records');
 
   // The bench times the quick filter: from typing in the grid's search box to the filtered rows
@@ -238,8 +239,9 @@ function IncidenceSection({ any, g3, hash, partial }: { any: Incidence; g3: Inci
 function ListingsSection({ listings }: { listings: Listings }) {
   const review = useReview();
   const hash = shortHash(review.snapshot?.contentHash);
-  const pick = useCallback((rows: AeRow[]) => rows.filter((r) => review.inFilter(r)), [review.inFilter]);
-  const deaths = useMemo(() => listings.deaths.filter((d) => review.inFilter(d)), [listings, review.inFilter]);
+  const { inFilter } = review;
+  const pick = useCallback((rows: AeRow[]) => rows.filter((r) => inFilter(r)), [inFilter]);
+  const deaths = useMemo(() => listings.deaths.filter((d) => inFilter(d)), [listings, inFilter]);
   const sections = [
     { rows: pick(listings.saes), title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
     { rows: pick(listings.dlts), title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },

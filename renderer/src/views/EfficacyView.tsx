@@ -57,7 +57,8 @@ function EfficacyBody({ series, snapshotId, dataVersion }: { series: Series; sna
   const [confirm, setConfirm] = useState(true);
   const [kmBy, setKmBy] = useState<KmBy>('none');
   const [ci, setCi] = useState(false);
-  const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  const { inFilter } = review;
+  const selected = useMemo(() => series.subjects.filter((s) => inFilter(s)), [series, inFilter]);
   useViewCount('efficacy', selected.length, series.subjects.length, 'subjects');
   // The selection goes to the core as a subject list only when a filter removes someone.
   const usubjids = selected.length === series.subjects.length ? undefined : selected.map((s) => s.usubjid);

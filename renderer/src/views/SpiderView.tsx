@@ -45,7 +45,8 @@ export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
 function SpiderBody({ series }: { series: Series }) {
   const review = useReview();
   const [unit, setUnit] = useState<TimeUnit>('days');
-  const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  const { inFilter } = review;
+  const selected = useMemo(() => series.subjects.filter((s) => inFilter(s)), [series, inFilter]);
   useViewCount('spider', selected.length, series.subjects.length, 'subjects');
   const fig = useMemo(
     () => spiderFigure(selected, { unit, doseColor: review.doseColor, doseLabel: review.doseLabel, isNew: review.newSince.changes ? review.isNew : undefined }),

@@ -307,7 +307,8 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
 export const LANES_PER_PAGE = 200;
 
 function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
-  const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => review.inFilter(l)), sort), [data, sort, review.inFilter]);
+  const { inFilter } = review;
+  const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => inFilter(l)), sort), [data, sort, inFilter]);
   useViewCount('swimmer', lanes.length, data.timeline.subjects.length, 'subjects');
   // A large study is drawn a page of lanes at a time: a few hundred lanes are all a room can read,
   // and thousands of SVG lanes would hold the screen for seconds.
@@ -316,7 +317,9 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
   const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
-  const fig = useMemo(() => swimmerFigure(shown, data, review, review.presentation), [shown, data, review.doseColor, review.doseLabel, review.subjectStatus, review.presentation]);
+  // The review object is new on every render; its members are stable callbacks, named here.
+  const { doseColor, doseLabel, subjectStatus, presentation } = review;
+  const fig = useMemo(() => swimmerFigure(shown, data, { doseColor, doseLabel, subjectStatus }, presentation), [shown, data, doseColor, doseLabel, subjectStatus, presentation]);
   const tl = data.timeline;
   if (!tl.domains.includes('EX') || tl.subjects.length === 0) {
     return (

@@ -49,7 +49,8 @@ function WaterfallBody({ series }: { series: Series }) {
   const [colourBy, setColourBy] = useState<ColourBy>('level');
   const [kind, setKind] = useState<BorKind>('confirmed');
   const [tableOpen, setTableOpen] = useState(false);
-  const selected = useMemo(() => series.subjects.filter((s) => review.inFilter(s)), [series, review.inFilter]);
+  const { inFilter } = review;
+  const selected = useMemo(() => series.subjects.filter((s) => inFilter(s)), [series, inFilter]);
   useViewCount('waterfall', selected.length, series.subjects.length, 'subjects');
   const bars = useMemo(() => waterfallBars(selected, kind), [selected, kind]);
   const fig = useMemo(() => waterfallFigure(bars, { colourBy, kind, doseColor: review.doseColor, doseLabel: review.doseLabel }), [bars, colourBy, kind, review.doseColor, review.doseLabel]);

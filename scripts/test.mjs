@@ -13,6 +13,19 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
+// Rules the machine checks (each counts as one test): types, lint, and the dependency rules (no
+// import cycles, the layer table of the design).
+for (const [name, cmd, args] of [
+  ['types (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['lint (eslint)', 'npx', ['eslint', '.']],
+  ['dependency rules (dependency-cruiser)', 'npx', ['depcruise', 'shared', 'electron', 'renderer/src', 'scripts', '--config', '.dependency-cruiser.cjs']],
+]) {
+  const ok = run(cmd, args) === 0;
+  console.log(`${ok ? 'ok' : 'FAILED'}: ${name}`);
+  if (ok) passed += 1;
+  else failed += 1;
+}
+
 // The CLI tests run the bundled CLI, as users do (bin/dosedesk.mjs falls back to the sources when stale).
 if (run(process.execPath, ['scripts/build-cli.mjs']) !== 0) failed += 1;
 

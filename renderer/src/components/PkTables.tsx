@@ -75,7 +75,7 @@ export function ncaTableRows(nca: NcaResult, rows: readonly NcaRow[], doseLabel:
       cycle: r.dose.cycle,
       doseMg: r.dose.doseMg,
       // "not estimable: only 2 points after Cmax, …" is the visible reason for the empty λz columns.
-      lzMethod: r.lambdaZ ? methodText[r.lambdaZ.method] : (r.lambdaZNote ?? 'no fit'),
+      lzMethod: r.lambdaZ ? methodText[r.lambdaZ.method] : r.lambdaZNote?.startsWith('not estimable') ? r.lambdaZNote : 'no fit',
       lzPoints: r.lambdaZ?.nPoints ?? null,
       lzAdjR2: r.lambdaZ?.adjR2 ?? null,
       lzRange: r.lambdaZ ? `${sig(r.lambdaZ.lower)}–${sig(r.lambdaZ.upper)}` : '',

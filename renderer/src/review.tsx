@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Output, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
-import { dose, isoDate, shortHash } from './format';
+import { cutoffText, dose, isoDate, shortHash } from './format';
 import type { NewSinceChoice, ReviewFilters, Selection } from './selection';
 import { PLACEBO_COLOR, doseLevelColor } from './theme';
 import './review.css';
@@ -218,7 +218,7 @@ export function ReviewProvider({
 
   const footnote = useCallback(
     (extra?: string) => {
-      const cutoff = snapshot?.dataCutoff ? isoDate(snapshot.dataCutoff) : 'not set';
+      const cutoff = cutoffText(snapshot);
       const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${filtersText(filters, choice, base)}`;
       return extra ? `${text} · ${extra}` : text;
     },

@@ -5,7 +5,7 @@ import { studyDayFromIso } from '../../../shared/dates';
 import { invoke } from '../api';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
-import { isoDate } from '../format';
+import { isoDate, responseWords } from '../format';
 import { useReview, type Review } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
@@ -235,7 +235,7 @@ function ProfileHeader({ lane, data, review }: { lane: Lane; data: ProfileData; 
         {item('Last dose', isoDate(lane.lastDoseDtc))}
         {item('Treatment', lane.ongoing ? `Ongoing at cut-off (day ${lane.laneEndDay})` : `Ended day ${lane.endOfTreatment?.day ?? '?'}: ${titleCase(lane.endOfTreatment?.reason ?? '')}`, 'profile-treatment')}
         {item('DLT window', dltRow ? `${dltRow.status === 'in-window' ? `open, ${dltRow.daysLeft} days left` : dltRow.status.replace('-', ' ')} · ends ${isoDate(dltRow.windowEndDtc)}` : `ends ${isoDate(lane.dltWindowEndDtc)}`)}
-        {item('Best response', bor ?? '—')}
+        {item('Best response', responseWords(bor))}
         {item('ADA', ada ? ada.category.replace(/-/g, ' ') : '—')}
         {lane.death && item('Death', `${isoDate(lane.death.dtc)} (day ${lane.death.day ?? '?'})`)}
       </dl>

@@ -139,6 +139,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(record.getByTestId(`next-level-${current}`)).toHaveValue(String(decided.nextLevel));
   await record.getByTestId(`cohort-size-${current}`).fill('3');
   await expect(record.getByTestId(`departure-${current}`)).toContainText('Departs from the rule');
+  await expect(record.getByTestId(`departure-${current}`)).not.toContainText('STOP_'); // rule codes in words (issue 12 item 9)
   await expect(record.getByTestId(`departure-${current}`)).toHaveCSS('color', 'rgb(180, 35, 24)');
   for (const a of [ACCOUNTS.chair, ACCOUNTS.member1, ACCOUNTS.member2]) await record.getByTestId(`vote-${current}-${ids[a.username]}-for`).check();
   await expect(record.getByTestId(`tally-${current}`)).toContainText('3 for · 0 against · 0 abstaining · carried');

@@ -204,7 +204,7 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
       const trial = nCand >= 2 ? fitLogLinear(t, c, cand, 0, nCand, 'manual-range') : null;
       const verdict = lambdaZEstimability(after, trial ? -trial.lambdaZ : null, minHlPoints);
       if (verdict.estimable) fit = trial;
-      else lambdaZNote = notEstimable(`${verdict.reason} (manual range ${choice.start}–${choice.end} h holds ${nCand === 1 ? '1 measurable point' : `${nCand} measurable points`})`);
+      else lambdaZNote = notEstimable(`${verdict.reason} (the range holds ${nCand === 1 ? '1 measurable point' : `${nCand} measurable points`})`);
     } else {
       const excluded = choice && choice.kind === 'exclude' ? choice.times : [];
       const includeTmax = route === 'iv-bolus' || options.allowTmaxInHalfLife === true;

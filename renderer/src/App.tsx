@@ -5,7 +5,7 @@ import { AuthProvider, UserBadge } from './auth';
 import { FilterBanner, FilterBar } from './components/FilterBar';
 import { ImportDialog } from './components/ImportDialog';
 import { ErrorState, LoadingState } from './components/States';
-import { isoDate, shortHash } from './format';
+import { cutoffText, shortHash } from './format';
 import { ReviewProvider, useReview } from './review';
 import { loadSelection, saveSelection, type Selection } from './selection';
 import { findView, VIEW_GROUPS, VIEWS } from './views';
@@ -17,7 +17,7 @@ type Loaded = { status: 'loading' } | { status: 'error'; error: unknown } | { st
 
 /** A snapshot as the picker shows it: data cut-off, label, hash prefix. */
 export function snapshotOptionText(s: SnapshotInfo): string {
-  return `${isoDate(s.dataCutoff)} · ${s.label} · ${shortHash(s.contentHash)}`;
+  return `${cutoffText(s)} · ${s.label} · ${shortHash(s.contentHash)}`;
 }
 
 export function App() {

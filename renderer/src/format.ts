@@ -46,3 +46,17 @@ export function dose(value: number, unit: string): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+/** A best overall response for clinicians: MISSING (no post-baseline assessment; admiralonco) reads "Not evaluable / no assessment". */
+export function responseWords(bor: string | null | undefined): string {
+  if (bor === null || bor === undefined) return '—';
+  if (bor === 'MISSING') return 'Not evaluable / no assessment';
+  if (bor === 'NON-CR/NON-PD') return 'Non-CR/non-PD';
+  return bor;
+}
+
+/** The data cut-off as cited under figures: "2025-11-21", or "2025-11-21 (derived from the data)" when no study.json declared it. */
+export function cutoffText(s: { dataCutoff: string | null; definitionSource?: string } | null | undefined): string {
+  if (!s?.dataCutoff) return 'not set';
+  return s.definitionSource === 'derived' ? `${isoDate(s.dataCutoff)} (derived from the data)` : isoDate(s.dataCutoff);
+}

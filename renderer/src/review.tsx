@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Output, SnapshotInfo, StudyInfo } from '../../shared/contract';
 import { invoke } from './api';
-import { dose, isoDate, shortHash } from './format';
+import { cutoffText, dose, isoDate, shortHash } from './format';
 import type { NewSinceChoice, ReviewFilters, Selection } from './selection';
 import { PLACEBO_COLOR, doseLevelColor } from './theme';
 import { levelsText } from './exports';
@@ -231,7 +231,7 @@ export function ReviewProvider({
   const setViewCount = useCallback((c: ViewCount | null) => setViewCountState((old) => (old && c && old.view === c.view && old.shown === c.shown && old.total === c.total && old.noun === c.noun ? old : c)), []);
   const footnote = useCallback(
     (extra?: string) => {
-      const cutoff = snapshot?.dataCutoff ? isoDate(snapshot.dataCutoff) : 'not set';
+      const cutoff = cutoffText(snapshot);
       const text = `Data cut-off ${cutoff} · snapshot ${shortHash(snapshot?.contentHash)} · filters: ${fText}`;
       return extra ? `${text} · ${extra}` : text;
     },

@@ -19,7 +19,8 @@ export const LambdaZChoice = z.discriminatedUnion('kind', [
 ]);
 export type LambdaZChoice = z.infer<typeof LambdaZChoice>;
 
-export const PkParameter = z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string() });
+/** One NCA parameter; `reason` says why a λz-dependent value is empty (λz not estimable). */
+export const PkParameter = z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string(), reason: z.string().optional() });
 
 export const PkPointOut = z.object({
   /** Time on the requested basis (h since the dose; the other basis when this one is missing); null = not placeable. */

@@ -48,12 +48,41 @@ export interface RecommendInput {
   epsilon1?: number;
   epsilon2?: number;
   xi?: number;
+  /**
+   * Dates of each cohort of `history` (same order): its first dose and the last day of the latest
+   * DLT window of its patients (ISO dates). With them, a cohort opened where the rule still wanted
+   * patients at an earlier level is "started while a window was open" only when one was (see
+   * earlierWindowOpen); without them the history alone decides, as in S5's strict mode.
+   */
+  cohortTiming?: readonly CohortTiming[];
   /** ATD: ask for one patient's intrapatient escalation instead of the trial decision. */
   intrapatient?: { patientLevel: number; worstGradePreviousCourse: number; maxLevel?: number };
 }
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export interface CohortTiming {
+  /** First dose of the cohort's first patient (ISO date or date-time). */
+  firstDose: string;
+  /** Last day of the latest DLT window among its patients (ISO date; day W of the window), null if unknown. */
+  windowEnd: string | null;
+}
+
+/**
+ * The earlier cohort whose DLT window was still open on the day cohort `i` got its first dose, or
+ * null. A window of W days runs from study day 1 (first dose) to day W inclusive (DESIGN §4 DLT
+ * window), so it is open on a date D when D ≤ windowEnd. Dates compare as ISO calendar dates.
+ */
+export function earlierWindowOpen(timing: readonly CohortTiming[], i: number): { index: number; windowEnd: string } | null {
+  const start = timing[i]?.firstDose.slice(0, 10);
+  if (!start) return null;
+  for (let j = i - 1; j >= 0; j--) {
+    const end = timing[j]?.windowEnd?.slice(0, 10);
+    if (end && start <= end) return { index: j, windowEnd: end };
+  }
+  return null;
 }
 
 /**
@@ -69,8 +98,12 @@ export interface PathDeparture {
   /** What the rule recommended on the history before this cohort. */
   expectedAction: Recommendation['action'];
   expectedLevel: number | null;
+  /** after-stop: treated after the rule stopped; window-open: started while an earlier DLT window was open; elsewhere: another level than the rule's. */
+  kind: DepartureKind;
   message: string;
 }
+
+export type DepartureKind = 'after-stop' | 'window-open' | 'elsewhere';
 
 /** Replay the history cohort by cohort and list departures from the rule. */
 export function ruleDepartures(input: RecommendInput): PathDeparture[] {
@@ -80,14 +113,23 @@ export function ruleDepartures(input: RecommendInput): PathDeparture[] {
     const c = history.cohorts[i]!;
     const before = recommendCore({ ...input, history: { cohorts: history.cohorts.slice(0, i) } });
     if (!before.continues) {
-      out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel,
+      out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel, kind: 'after-stop',
         message: `cohort ${i + 1} at level ${c.level} was treated after the rule had stopped the trial (${before.action}${before.recommendedLevel === null ? '' : `, level ${before.recommendedLevel}`}).` });
     } else if (before.nextLevel !== c.level) {
-      const inProgress = before.action === 'CONTINUE_COHORT' && i > 0;
-      out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel,
-        message: inProgress
-          ? `cohort ${i + 1} at level ${c.level} was started while the cohort at level ${before.nextLevel} was still in progress.`
-          : `cohort ${i + 1} was treated at level ${c.level}; the rule recommended ${before.action} to level ${before.nextLevel}.` });
+      const base = { cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel };
+      const continuing = before.action === 'CONTINUE_COHORT' && i > 0;
+      if (continuing && input.cohortTiming) {
+        // "Still in progress" only when an earlier cohort's DLT window was open at this cohort's first dose.
+        const open = earlierWindowOpen(input.cohortTiming, i);
+        out.push(open
+          ? { ...base, kind: 'window-open', message: `cohort ${i + 1} at level ${c.level} was started on ${input.cohortTiming[i]!.firstDose.slice(0, 10)}, while the DLT window of cohort ${open.index + 1} (level ${history.cohorts[open.index]!.level}) was open until ${open.windowEnd}.` }
+          : { ...base, kind: 'elsewhere', message: `cohort ${i + 1} was treated at level ${c.level}; the rule wanted more patients at level ${before.nextLevel} (CONTINUE_COHORT).` });
+      } else {
+        out.push({ ...base, kind: continuing ? 'window-open' : 'elsewhere',
+          message: continuing
+            ? `cohort ${i + 1} at level ${c.level} was started while the cohort at level ${before.nextLevel} was still in progress.`
+            : `cohort ${i + 1} was treated at level ${c.level}; the rule recommended ${before.action} to level ${before.nextLevel}.` });
+      }
     }
   }
   return out;
@@ -98,7 +140,33 @@ export function recommend(input: RecommendInput): Recommendation {
   const rec = recommendCore(input);
   if (input.intrapatient) return rec;
   const departures = ruleDepartures(input);
-  return departures.length === 0 ? rec : { ...rec, departures, warnings: [...rec.warnings, ...departures.map((d) => `Departure from the rule: ${d.message}`)] };
+  return departures.length === 0 ? rec : { ...rec, departures, warnings: [...rec.warnings, ...groupDepartures(departures)] };
+}
+
+const DEPARTURE_WORDS: Record<DepartureKind, string> = {
+  'window-open': "started while an earlier cohort's DLT window was still open",
+  elsewhere: 'treated at another level than the rule pointed to',
+  'after-stop': 'treated after the rule had stopped the trial',
+};
+
+/**
+ * One line per kind of departure with the number of cohorts and their levels, instead of one line
+ * per cohort: "Departure from the rule: 3 cohorts started while an earlier cohort's DLT window was
+ * still open (DL2, DL3, DL4)." A single departure keeps its own sentence.
+ */
+export function groupDepartures(departures: readonly PathDeparture[]): string[] {
+  const out: string[] = [];
+  for (const kind of ['window-open', 'elsewhere', 'after-stop'] as const) {
+    const list = departures.filter((d) => d.kind === kind);
+    if (list.length === 0) continue;
+    if (list.length === 1) {
+      out.push(`Departure from the rule: ${list[0]!.message}`);
+      continue;
+    }
+    const levels = [...new Set(list.map((d) => d.level))].sort((a, b) => a - b).map((l) => `DL${l}`);
+    out.push(`Departure from the rule: ${list.length} cohorts ${DEPARTURE_WORDS[kind]} (${levels.join(', ')}).`);
+  }
+  return out;
 }
 
 function recommendCore(input: RecommendInput): Recommendation {

@@ -65,7 +65,7 @@ export interface Recommendation extends Decision {
   /** Path problems that do not stop the engine (e.g. more than 6 patients at a 3+3 level). */
   warnings: string[];
   /** Cohorts that were not where the rule pointed (see ruleDepartures); absent when none. */
-  departures?: { cohortIndex: number; level: number; expectedAction: EscalationAction; expectedLevel: number | null; message: string }[];
+  departures?: { cohortIndex: number; level: number; expectedAction: EscalationAction; expectedLevel: number | null; kind: 'after-stop' | 'window-open' | 'elsewhere'; message: string }[];
 }
 
 /** Words for the rule engine's actions, as the committee reads them (UI and minutes). */

@@ -82,3 +82,16 @@ export const PP_TERMS = {
 } as const satisfies Record<string, PpTerm>;
 
 export type PpTestCd = keyof typeof PP_TERMS;
+
+/**
+ * Parameters that need λz (the fit itself, t½, the extrapolation to infinity and everything computed
+ * from AUC0-inf, and the interval values that are extrapolated beyond Tlast with λz). When λz is not
+ * estimable they are empty and carry the reason (lambdaZ.ts lambdaZEstimability).
+ */
+export const LAMBDA_Z_DEPENDENT: ReadonlySet<string> = new Set<PpTestCd>([
+  'LAMZ', 'LAMZHL', 'LAMZNPT', 'LAMZLL', 'LAMZUL', 'LAMZSPN', 'LAMZICPT', 'R2', 'R2ADJ', 'CORRXY', 'CLSTP',
+  'AUCIFO', 'AUCIFP', 'AUCIFOD', 'AUCIFPD', 'AUCPEO', 'AUCPEP', 'AUCPBEO', 'AUCPBEP',
+  'AUMCIFO', 'AUMCIFP', 'AUMCPEO', 'AUMCPEP', 'MRTEVIFO', 'MRTEVIFP', 'MRTIVIFO', 'MRTIVIFP',
+  'CLO', 'CLP', 'CLFO', 'CLFP', 'VZO', 'VZP', 'VZFO', 'VZFP', 'VSSO', 'VSSP',
+  'AILAMZ', 'VZTAU', 'VZFTAU', 'AUCTAU', 'AUCTAUD', 'AUMCTAU', 'CTROUGH', 'CAVG', 'FLUCPTAU', 'SWINGTAU', 'CLTAU', 'CLFTAU',
+]);

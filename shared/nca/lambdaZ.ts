@@ -104,3 +104,31 @@ export function selectBestFitCount(
   }
   return 0;
 }
+
+/** PKNCA `min.hl.points` default; Phoenix WinNonlin needs at least 3 points for Lambda_z as well. */
+export const MIN_HL_POINTS = 3;
+
+export type LambdaZEstimability = { estimable: true } | { estimable: false; reason: string };
+
+/**
+ * Whether a terminal fit estimates λz at all. A terminal phase needs at least `minHlPoints` (3)
+ * points after Cmax (PKNCA pk.calc.half.life `min.hl.points = 3`; Phoenix WinNonlin: Lambda_z is not
+ * estimated from fewer than three points, and Cmax is not a terminal point for non-bolus dosing) and
+ * a negative slope of ln C on t (λz = −slope > 0; PKNCA and WinNonlin report no λz otherwise). A fit
+ * that fails either rule is "not estimable": no λz, and no parameter derived from it (t½, AUC0-inf,
+ * %extrap, CL, Vz, Vss, MRTinf, accumulation index…).
+ * `pointsAfterCmax` counts the fitted points strictly after Tmax (from Tmax for an IV bolus);
+ * `slope` is the regression slope of ln C on t, or null when no regression could be made.
+ */
+export function lambdaZEstimability(pointsAfterCmax: number, slope: number | null, minHlPoints = MIN_HL_POINTS): LambdaZEstimability {
+  const min = minHlPoints;
+  if (pointsAfterCmax < min) {
+    const n = pointsAfterCmax === 1 ? '1 point' : `${pointsAfterCmax} points`;
+    return { estimable: false, reason: `only ${n} after Cmax, at least ${min} needed` };
+  }
+  if (slope === null || !(slope < 0)) return { estimable: false, reason: 'the concentrations do not decline over the chosen points (slope ≥ 0)' };
+  return { estimable: true };
+}
+
+/** The note shown wherever λz and the parameters that depend on it are empty. */
+export const notEstimable = (reason: string): string => `not estimable: ${reason}`;

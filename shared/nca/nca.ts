@@ -19,8 +19,8 @@
 
 import { aucSegment, aumcSegment, exponentialTail, interpolateConc } from './auc';
 import { cleanConcentrations, DEFAULT_BLQ } from './blq';
-import { PP_TERMS, type PpTestCd } from './cdisc';
-import { fitLogLinear, selectBestFitCount } from './lambdaZ';
+import { LAMBDA_Z_DEPENDENT, PP_TERMS, type PpTestCd } from './cdisc';
+import { fitLogLinear, lambdaZEstimability, MIN_HL_POINTS, notEstimable, selectBestFitCount } from './lambdaZ';
 import {
   calcAccumulationIndex,
   calcAucInf,
@@ -186,17 +186,25 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
   const lambdaZMethod = lambdaZMethodOf(options);
   let fit: LambdaZFit | null = null;
   let lambdaZNote: string | null = null;
-  if (iMax < 0 || iLast < 0) lambdaZNote = 'no measurable concentration';
+  if (iMax < 0 || iLast < 0) lambdaZNote = notEstimable('no measurable concentration');
   else {
     const cand = i32Buffer(0, w);
     let nCand = 0;
     const choice = options.lambdaZ;
+    const minHlPoints = options.minHlPoints ?? MIN_HL_POINTS;
+    // Fitted points that count as terminal: strictly after Tmax (from Tmax for an IV bolus).
+    const terminalFrom = route === 'iv-bolus' ? t[iMax]! : t[iMax]! + TIME_EPS * Math.max(1, Math.abs(t[iMax]!));
     if (choice && choice.kind === 'range') {
       const lo = choice.start - TIME_EPS * Math.max(1, Math.abs(choice.start));
       const hi = choice.end + TIME_EPS * Math.max(1, Math.abs(choice.end));
       for (let i = 0; i <= iLast; i++) if (obs[i] && c[i]! > 0 && t[i]! >= lo && t[i]! <= hi) cand[nCand++] = i;
-      if (nCand >= 2) fit = fitLogLinear(t, c, cand, 0, nCand, 'manual-range');
-      else lambdaZNote = `manual range [${choice.start}, ${choice.end}] holds ${nCand} measurable point(s); 2 needed`;
+      // The reviewer may include Tmax in a range, but it does not count towards the 3 terminal points.
+      let after = 0;
+      for (let k = 0; k < nCand; k++) if (t[cand[k]!]! >= terminalFrom) after++;
+      const trial = nCand >= 2 ? fitLogLinear(t, c, cand, 0, nCand, 'manual-range') : null;
+      const verdict = lambdaZEstimability(after, trial ? -trial.lambdaZ : null, minHlPoints);
+      if (verdict.estimable) fit = trial;
+      else lambdaZNote = notEstimable(`${verdict.reason} (the range holds ${nCand === 1 ? '1 measurable point' : `${nCand} measurable points`})`);
     } else {
       const excluded = choice && choice.kind === 'exclude' ? choice.times : [];
       const includeTmax = route === 'iv-bolus' || options.allowTmaxInHalfLife === true;
@@ -207,13 +215,16 @@ export function nca(profile: NcaProfile, options: NcaOptions = {}): NcaResult {
         if (!skip) cand[nCand++] = i;
       }
       const k = selectBestFitCount(t, c, cand, nCand, {
-        minHlPoints: options.minHlPoints ?? 3,
+        minHlPoints,
         adjRSquaredFactor: options.adjRSquaredFactor ?? 1e-4,
       });
       if (k > 0) fit = fitLogLinear(t, c, cand, nCand - k, k, lambdaZMethod, [...excluded]);
-      else lambdaZNote = `no fit with ≥ ${options.minHlPoints ?? 3} points and λz > 0 after Tmax`;
+      else {
+        // Either too few candidates, or no run of ≥ 3 last points declines.
+        const v = lambdaZEstimability(nCand, null, minHlPoints);
+        lambdaZNote = notEstimable(!v.estimable && nCand < minHlPoints ? v.reason : `no run of the last ≥ ${minHlPoints} points after Cmax declines (slope ≥ 0)`);
+      }
     }
-    if (fit && !(fit.lambdaZ > 0)) lambdaZNote = 'λz ≤ 0 (concentrations not declining)';
   }
   const lz = fit && fit.lambdaZ > 0 ? fit.lambdaZ : null;
 
@@ -394,10 +405,12 @@ function templatesFor(units: UnitTable): Map<PpTestCd, ParamTemplate> {
   return map;
 }
 
-function param(tpl: ParamTemplate, value: number | null): NcaParameter {
+function param(tpl: ParamTemplate, value: number | null, reason: string | null): NcaParameter {
   const v = value === null || !Number.isFinite(value) ? null : value;
-  if (!tpl.converted) return { PPTESTCD: tpl.code, name: tpl.name, value: v, unit: tpl.unit };
+  const why = v === null && reason !== null && LAMBDA_Z_DEPENDENT.has(tpl.code) ? { reason } : {};
+  if (!tpl.converted) return { PPTESTCD: tpl.code, name: tpl.name, value: v, unit: tpl.unit, ...why };
   return {
+    ...why,
     PPTESTCD: tpl.code,
     name: tpl.name,
     value: v === null ? null : v * tpl.factor,
@@ -416,7 +429,9 @@ export function buildParameters(r: NcaResult, units: UnitTable): NcaParameter[] 
   const f = r.lambdaZ;
   const out: NcaParameter[] = [];
   const tpl = templatesFor(units);
-  const p = (code: PpTestCd, value: number | null) => out.push(param(tpl.get(code)!, value));
+  // λz not estimable: its dependants are empty and say why (lambdaZ.ts lambdaZEstimability).
+  const why = f ? null : r.lambdaZNote;
+  const p = (code: PpTestCd, value: number | null) => out.push(param(tpl.get(code)!, value, why));
   p('CMAX', r.cmax);
   p('TMAX', r.tmax);
   p('CMIN', r.interval ? r.interval.cmin : r.cmin);

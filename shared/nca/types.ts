@@ -119,6 +119,8 @@ export interface NcaParameter {
   /** Present when a conversion was applied: the value before conversion and its unit expression. */
   rawValue?: number | null;
   rawUnit?: string;
+  /** Why the value is empty, for the parameters that depend on a λz that is not estimable. */
+  reason?: string;
 }
 
 /** Dosing-interval (tau) results. Times are on the sample clock. */

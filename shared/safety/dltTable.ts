@@ -1,6 +1,6 @@
 import type { SubjectDlt } from '../cohorts';
 import { studyDayFromIso } from '../dates';
-import { recommend, recommendForStudy, type ParsedHistory, type Recommendation } from '../escalation/index';
+import { recommend, recommendForStudy, type CohortTiming, type ParsedHistory, type Recommendation } from '../escalation/index';
 import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
 import { snapshotHistory, type ExcludedSubject, type HistoryEntry, type SnapshotHistoryOptions } from './escalationHistory';
@@ -55,7 +55,7 @@ function failed(design: RuleSummary['design'], e: unknown): RuleSummary {
 }
 
 /** The protocol rule (the study definition's design) and BOIN / mTPI-2 beside it, on one history. */
-export function snapshotRecommendations(def: StudyDefinition, history: ParsedHistory): { protocol: RuleSummary; boin: RuleSummary; mtpi2: RuleSummary } {
+export function snapshotRecommendations(def: StudyDefinition, history: ParsedHistory, cohortTiming?: readonly CohortTiming[]): { protocol: RuleSummary; boin: RuleSummary; mtpi2: RuleSummary } {
   const levels = Math.max(1, def.doseLevels.length);
   const doses = [...def.doseLevels].sort((a, b) => a.level - b.level).map((l) => l.dose);
   const run = (design: RuleSummary['design'], f: () => Recommendation) => {
@@ -66,12 +66,13 @@ export function snapshotRecommendations(def: StudyDefinition, history: ParsedHis
     }
   };
   const target = def.escalation.targetToxicity;
+  const timing = cohortTiming ? { cohortTiming } : {};
   return {
     protocol: run(def.escalation.design, () =>
-      recommendForStudy(def.escalation, { levels, history, ...(doses.length === levels && def.escalation.design === 'atd' ? { doses } : {}) }),
+      recommendForStudy(def.escalation, { levels, history, ...timing, ...(doses.length === levels && def.escalation.design === 'atd' ? { doses } : {}) }),
     ),
-    boin: run('boin', () => recommend({ design: 'boin', levels, history, target })),
-    mtpi2: run('mtpi2', () => recommend({ design: 'mtpi2', levels, history, target })),
+    boin: run('boin', () => recommend({ design: 'boin', levels, history, target, ...timing })),
+    mtpi2: run('mtpi2', () => recommend({ design: 'mtpi2', levels, history, target, ...timing })),
   };
 }
 
@@ -197,7 +198,7 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
         subjects: rows,
       };
     });
-  const rec = snapshotRecommendations(def, h.parsed);
+  const rec = snapshotRecommendations(def, h.parsed, h.cohortTiming);
   return {
     dataCutoff: cutoffDtc,
     dltWindowDays: def.dltWindowDays,

@@ -1,6 +1,7 @@
 import { subjectDltTable, type SubjectDlt } from '../cohorts';
 import { studyDayFromIso } from '../dates';
 import { buildHistory, formatHistory, type LaterCourseToxicity, type ParsedHistory, type PatientOutcome } from '../escalation/history';
+import type { CohortTiming } from '../escalation/recommend';
 import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
 
@@ -65,6 +66,8 @@ export interface SnapshotHistory {
   dltRows: SubjectDlt[];
   /** Dosed subjects whose first dose is not a planned level (not placed in the history). */
   unplanned: string[];
+  /** Per cohort of `parsed` (same order): first dose and the last day of its latest DLT window. */
+  cohortTiming: CohortTiming[];
 }
 
 export interface SnapshotHistoryOptions {
@@ -187,5 +190,17 @@ export function snapshotHistory(
     }
   }
   const parsed = buildHistory(entries.map((e) => ({ level: e.level, outcome: e.outcome, cohortId: e.cohortId, ...(e.laterCourse ? { laterCourse: e.laterCourse } : {}) })));
-  return { history: formatHistory(parsed), parsed, entries, excluded, dltRows: rows, unplanned: unplanned.map((s) => s.usubjid) };
+  // Cohort dates, grouped as buildHistory groups (consecutive entries with one level and cohort id).
+  const windowEnd = new Map(rows.map((r) => [r.usubjid, r.windowEndDtc]));
+  const cohortTiming: CohortTiming[] = [];
+  let prev: HistoryEntry | undefined;
+  for (const e of entries) {
+    const end = windowEnd.get(e.usubjid) ?? null;
+    const last = cohortTiming[cohortTiming.length - 1];
+    if (last && prev && prev.level === e.level && prev.cohortId === e.cohortId) {
+      if (end && (!last.windowEnd || end > last.windowEnd)) last.windowEnd = end;
+    } else cohortTiming.push({ firstDose: e.firstDoseDtc, windowEnd: end });
+    prev = e;
+  }
+  return { history: formatHistory(parsed), parsed, entries, excluded, dltRows: rows, unplanned: unplanned.map((s) => s.usubjid), cohortTiming };
 }

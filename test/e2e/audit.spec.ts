@@ -67,6 +67,22 @@ test('audit: the meeting entries in the grid, filter by action, CSV export, veri
   await expect(grid).toContainText(String(meetingId));
   await expect(grid).toContainText(SEC.username);
 
+  // Old → new as readable field changes (issue 12 item 12a), not raw JSON; the JSON on demand.
+  const changeEntry = meetingEntries[1]!;
+  const changeRow = grid.locator('.ag-row[row-index]', { has: page.locator('[col-id=seq]', { hasText: new RegExp(`^${changeEntry.seq}$`) }) });
+  const changesCell = changeRow.locator('[col-id=changes]');
+  await expect(changesCell).toContainText('reviewed level 1 · decision: — → Declare the MTD');
+  await expect(changesCell).toContainText('reviewed level 1 · decision.rationale: — → As the rule recommends.');
+  await expect(changesCell).not.toContainText('{');
+  await expect(grid.locator('[col-id=oldValue]')).toHaveCount(0);
+  await screenshot(page, 'audit-changes', { fullPage: false });
+  await page.getByTestId('audit-raw').check();
+  await expect(grid.locator('.ag-row[row-index] [col-id=newValue]').first()).toBeVisible();
+  await expect(grid.locator('[col-id=changes]')).toHaveCount(0);
+  await expect(grid).toContainText('"content.levels[0].decision"');
+  await page.getByTestId('audit-raw').uncheck();
+  await expect(changesCell).toContainText('Declare the MTD');
+
   await page.getByTestId('audit-filter-action').selectOption('lock');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('lock');

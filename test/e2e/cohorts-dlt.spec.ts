@@ -55,7 +55,13 @@ test('cohorts: DLT table per level, the protocol rule equal to recommend() on th
   const newInCut2 = truth.subjects.filter((s) => !inCut1.has(s.usubjid));
   await expect(page.getByTestId('changes-since')).toContainText(`Since ${s1!.dataCutoff}`);
   await expect(page.getByTestId('changes-since')).toContainText(`${newInCut2.length} new subject`);
+  // "New" badges only once a comparison snapshot is chosen in "New since" (issue 12 item 9).
+  await expect(page.locator('[data-testid=dlt-subject] .badge-new')).toHaveCount(0);
+  await page.getByTestId('new-since').selectOption(String(s1!.snapshotId));
   for (const s of newInCut2) await expect(page.locator(`[data-testid=dlt-subject][data-usubjid="${s.usubjid}"] .badge-new`)).toBeVisible();
+  await screenshot(page, 'cohorts-new-since');
+  await page.getByTestId('new-since').selectOption('');
+  await expect(page.locator('[data-testid=dlt-subject] .badge-new')).toHaveCount(0);
 
   await screenshot(page, 'cohorts-normal');
   expect(await seriousViolations(page), 'axe: Cohorts with the decision panel').toEqual([]);

@@ -139,6 +139,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(record.getByTestId(`next-level-${current}`)).toHaveValue(String(decided.nextLevel));
   await record.getByTestId(`cohort-size-${current}`).fill('3');
   await expect(record.getByTestId(`departure-${current}`)).toContainText('Departs from the rule');
+  await expect(record.getByTestId(`departure-${current}`)).not.toContainText('STOP_'); // rule codes in words (issue 12 item 9)
   await expect(record.getByTestId(`departure-${current}`)).toHaveCSS('color', 'rgb(180, 35, 24)');
   for (const a of [ACCOUNTS.chair, ACCOUNTS.member1, ACCOUNTS.member2]) await record.getByTestId(`vote-${current}-${ids[a.username]}-for`).check();
   await expect(record.getByTestId(`tally-${current}`)).toContainText('3 for · 0 against · 0 abstaining · carried');
@@ -164,10 +165,28 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(record.getByTestId('captured-figure')).toHaveCount(2);
   await expect(record.getByTestId('captured-figure').nth(1)).toContainText('SVG');
 
-  // Locking is refused while the departure has no rationale.
+  // Finalize asks first, naming what locking means (issue 12 item 9); Cancel leaves the draft as it is.
   await record.getByTestId('finalize').click();
-  await expect(record.getByTestId('record-error')).toContainText('a rationale is required');
-  await expect(record.getByTestId('lock-issue').first()).toContainText('a rationale is required');
+  const confirm = page.getByTestId('lock-confirm');
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toContainText('nothing in it can be edited any more');
+  await expect(confirm).toContainText('amendment');
+  await screenshot(page, 'meeting-lock-confirm', { fullPage: false });
+  expect(await seriousViolations(page, '[data-testid=lock-confirm]'), 'axe: lock confirmation').toEqual([]);
+  await confirm.getByTestId('lock-confirm-cancel').click();
+  await expect(confirm).toBeHidden();
+  await expect(record.getByTestId('meeting-status')).toHaveText('Draft');
+
+  // Locking is refused while the departure has no rationale, in words: no internal path, no rule code.
+  await record.getByTestId('finalize').click();
+  await page.getByTestId('lock-confirm-submit').click();
+  await expect(record.getByTestId('record-error')).toContainText(`The record cannot be locked yet: DL${current}: the decision departs from the rule — give a rationale`);
+  await expect(record.getByTestId('lock-issue').first()).toContainText(`DL${current}: the decision departs from the rule — give a rationale`);
+  for (const t of [record.getByTestId('record-error'), record.getByTestId('lock-issues')]) {
+    await expect(t).not.toContainText('levels[');
+    await expect(t).not.toContainText('STOP_');
+    await expect(t).not.toContainText('.decision.');
+  }
   await expect(record.getByTestId('meeting-status')).toHaveText('Draft');
   await expect(record.getByTestId(`rationale-${current}`)).toHaveAttribute('aria-invalid', 'true');
   await shot(page, 'meeting-blocked');
@@ -175,6 +194,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
     `The MTD rule would stop here, but both DLTs at DL${current} were reversible and the committee wants 3 more patients at DL${current - 1} before declaring the MTD (BOIN and mTPI-2 also de-escalate).`,
   );
   await record.getByTestId('finalize').click();
+  await page.getByTestId('lock-confirm-submit').click();
   await expect(record.getByTestId('meeting-status')).toHaveText('Final (locked)');
   await expect(record.getByTestId('signature-count')).toHaveText('0 of 4 signatures');
   expect(await seriousViolations(page, '[data-testid=meeting-view]'), 'axe: locked meeting record').toEqual([]);

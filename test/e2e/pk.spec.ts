@@ -103,8 +103,12 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   expect([...table.keys()].sort()).toEqual(nca.rows.map((r) => r.usubjid).sort());
   for (const r of nca.rows) {
     for (const code of codes) {
-      const value = r.parameters.find((p) => p.PPTESTCD === code)?.value ?? null;
-      expect(shown(table.get(r.usubjid)![code]!, value), `${r.usubjid} ${code}: table "${table.get(r.usubjid)![code]}" vs pk.nca ${value}`).toBe(true);
+      const param = r.parameters.find((p) => p.PPTESTCD === code);
+      const value = param?.value ?? null;
+      const text = table.get(r.usubjid)![code]!;
+      // λz not estimable: the empty cell says so (its reason is in the λz method column)
+      if (value === null && param?.reason) expect(text, `${r.usubjid} ${code}`).toBe('not estimable');
+      else expect(shown(text, value), `${r.usubjid} ${code}: table "${text}" vs pk.nca ${value}`).toBe(true);
     }
   }
   // Spot check independent of the NCA: Cmax is the largest measured concentration of the profile.
@@ -186,6 +190,35 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   await page.getByTestId('pk-lz-reset').click();
   await expect(page.getByTestId('pk-lz-status')).toContainText('automatic (reset)');
   await expect.poll(async () => shown((await (await cell(page, 'pk-nca', target.usubjid, 'LAMZHL')).textContent()) ?? '', halfLifeBefore)).toBe(true);
+
+  // A 2-point rising manual range (issue 12 item 4): a terminal fit needs ≥ 3 points after Cmax and a
+  // negative slope (PKNCA min.hl.points = 3): "not estimable: …", no fitted line, t½ empty with the reason.
+  const rising = profiles.profiles
+    .filter((p) => nca.rows.some((r) => r.usubjid === p.usubjid))
+    .flatMap((p) => {
+      const pts = p.points.filter((q) => !q.blq && q.conc !== null && q.ncaTime !== null).sort((a, b) => a.ncaTime! - b.ncaTime!);
+      const i = pts.findIndex((q, k) => k + 1 < pts.length && pts[k + 1]!.conc! > q.conc!);
+      return i >= 0 ? [{ usubjid: p.usubjid, from: pts[i]!.ncaTime!, to: pts[i + 1]!.ncaTime! }] : [];
+    })[0]!;
+  expect(rising, 'a profile with two consecutive rising samples').toBeTruthy();
+  await (await cell(page, 'pk-nca', rising.usubjid, 'usubjid')).click();
+  await expect(panel).toHaveAttribute('data-usubjid', rising.usubjid);
+  await page.getByTestId('pk-lz-start').fill(String(rising.from));
+  await page.getByTestId('pk-lz-end').fill(String(rising.to));
+  await page.getByTestId('pk-lz-apply').click();
+  await expect(page.getByTestId('pk-lz-status')).toContainText('not estimable: only 2 points after Cmax, at least 3 needed');
+  await expect(page.getByTestId('pk-lz-status')).toContainText('manual range');
+  await expect.poll(() => graph(lzPlot).evaluate((gd: GraphDiv) => gd.data.filter((t) => (t.name ?? '').startsWith('λz fit')).length)).toBe(0);
+  await expect(await cell(page, 'pk-nca', rising.usubjid, 'LAMZHL')).toHaveText('not estimable');
+  await expect(await cell(page, 'pk-nca', rising.usubjid, 'AUCIFO')).toHaveText('not estimable');
+  await expect(await cell(page, 'pk-nca', rising.usubjid, 'lzMethod')).toContainText('not estimable: only 2 points after Cmax');
+  const notEstimable = (await app.core.call('pk.nca', { snapshotId, usubjids: [rising.usubjid] })).rows[0]!;
+  expect(notEstimable.lambdaZ).toBeNull();
+  expect(notEstimable.parameters.find((p) => p.PPTESTCD === 'LAMZHL')).toMatchObject({ value: null, reason: notEstimable.lambdaZNote });
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'pk-lambdaz-not-estimable', { fullPage: false });
+  await page.getByTestId('pk-lz-reset').click();
+  await expect(page.getByTestId('pk-lz-status')).toContainText('automatic (reset)');
 
   // Steady state: the seed's steady-state parameters as columns.
   await page.getByTestId('pk-cycle').selectOption('steady');

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { accumulationRatio } from '../../shared/nca/accumulation';
 import { doseProportionality } from '../../shared/nca/doseProportionality';
+import { lambdaZEstimability } from '../../shared/nca/lambdaZ';
 import { getParameter, nca } from '../../shared/nca/nca';
 import type { NcaResult } from '../../shared/nca/types';
 import { deriveUnits } from '../../shared/nca/units';
@@ -124,24 +125,86 @@ describe('reviewer λz choice (nca_rules.md §3; reported as manual)', () => {
     // AUCINF_obs = AUClast + Clast/λz (nca_rules.md §3).
     expect(r.aucinfObs!).toBeCloseTo(r.auclast + conc[7]! / 0.1, 9);
   });
-  it('a range of 12–24 h uses exactly those 2 points (adjusted R² undefined)', () => {
+  // Was: a 2-point range gave a fit (issue 12 item 4: a 2-point rising range drew a positive slope).
+  // A terminal fit needs ≥ 3 points after Cmax (PKNCA min.hl.points = 3; Phoenix WinNonlin).
+  it('a range of 12–24 h holds only 2 points: λz not estimable, its dependants empty with the reason', () => {
     const r = nca(profile, { lambdaZ: { kind: 'range', start: 12, end: 24 } });
     expect(r.lambdaZMethod).toBe('manual-range');
-    expect(r.lambdaZ!.nPoints).toBe(2);
-    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(0.1, 12);
-    expect(Number.isNaN(r.lambdaZ!.adjR2)).toBe(true);
-    expect(val(r, 'R2ADJ')).toBeNull();
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toBe('not estimable: only 2 points after Cmax, at least 3 needed (the range holds 2 measurable points)');
+    for (const code of ['LAMZ', 'LAMZHL', 'AUCIFO', 'AUCPEO', 'CLFO', 'VZFO', 'MRTEVIFO']) {
+      expect(val(r, code)).toBeNull();
+      expect(getParameter(r, code)!.reason).toBe(r.lambdaZNote);
+    }
+    // AUClast does not depend on λz and carries no reason.
+    expect(val(r, 'AUCLST')).toBe(nca(profile).auclast);
+    expect(getParameter(r, 'AUCLST')!.reason).toBeUndefined();
   });
   it('a range may include Tmax when the reviewer asks', () => {
     const r = nca(profile, { lambdaZ: { kind: 'range', start: 2, end: 24 } });
     expect(r.lambdaZ!.lower).toBe(2);
     expect(r.lambdaZ!.nPoints).toBe(6);
   });
-  it('a range with fewer than 2 points gives no λz and says why', () => {
-    const r = nca(profile, { lambdaZ: { kind: 'range', start: 13, end: 20 } });
+  it('a range with 1 point gives no λz and says why', () => {
+    const r = nca(profile, { lambdaZ: { kind: 'range', start: 13, end: 24 } });
     expect(r.lambdaZ).toBeNull();
-    expect(r.lambdaZNote).toMatch(/2 needed/);
+    expect(r.lambdaZNote).toBe('not estimable: only 1 point after Cmax, at least 3 needed (the range holds 1 measurable point)');
     expect(r.aucinfObs).toBeNull();
+  });
+  it('a range from Tmax with 2 later points: Tmax does not count towards the 3 terminal points', () => {
+    // samples 2 (Tmax), 4, 6 h in the range: 2 after Cmax
+    const r = nca(profile, { lambdaZ: { kind: 'range', start: 2, end: 6 } });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toMatch(/^not estimable: only 2 points after Cmax, at least 3 needed/);
+  });
+});
+
+describe('λz estimability (lambdaZ.ts: ≥ 3 points after Cmax, PKNCA min.hl.points = 3 / Phoenix; slope < 0)', () => {
+  it('the rule itself', () => {
+    expect(lambdaZEstimability(2, -0.1)).toEqual({ estimable: false, reason: 'only 2 points after Cmax, at least 3 needed' });
+    expect(lambdaZEstimability(3, 0.05)).toEqual({ estimable: false, reason: 'the concentrations do not decline over the chosen points (slope ≥ 0)' });
+    expect(lambdaZEstimability(3, 0)).toMatchObject({ estimable: false });
+    expect(lambdaZEstimability(3, null)).toMatchObject({ estimable: false });
+    expect(lambdaZEstimability(3, -0.1)).toEqual({ estimable: true });
+  });
+  it('a rising 2-point range (the reported bug): no fit, no positive slope reported', () => {
+    // (0,0) (1,10) (2,8) (4,4) (6,5) (8,6): the range 6–8 h rises 5 → 6
+    const p = { time: [0, 1, 2, 4, 6, 8], conc: [0, 10, 8, 4, 5, 6], dose: 100, route: 'extravascular' as const };
+    const r = nca(p, { lambdaZ: { kind: 'range', start: 6, end: 8 } });
+    expect(r.lambdaZ).toBeNull();
+    expect(val(r, 'LAMZ')).toBeNull();
+    expect(val(r, 'LAMZHL')).toBeNull();
+    expect(r.lambdaZNote).toMatch(/^not estimable: only 2 points after Cmax/);
+  });
+  it('a rising 3-point range: slope = ln(6/4)/(6 − 2) = 0.101 > 0, not estimable', () => {
+    // equally spaced x: the OLS slope of 3 points is (y3 − y1)/(x3 − x1)
+    const p = { time: [0, 1, 2, 4, 6], conc: [0, 10, 4, 5, 6], dose: 100, route: 'extravascular' as const };
+    const r = nca(p, { lambdaZ: { kind: 'range', start: 2, end: 6 } });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toBe('not estimable: the concentrations do not decline over the chosen points (slope ≥ 0) (the range holds 3 measurable points)');
+    expect(getParameter(r, 'AUCIFO')!.reason).toBe(r.lambdaZNote);
+  });
+  it('automatic: 2 points after Cmax → not estimable', () => {
+    const r = nca({ time: [0, 1, 2, 4], conc: [0, 10, 8, 4], dose: 100, route: 'extravascular' });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toBe('not estimable: only 2 points after Cmax, at least 3 needed');
+    expect(getParameter(r, 'CLFO')!.reason).toBe(r.lambdaZNote);
+  });
+  it('automatic: 3 rising points after Cmax → not estimable', () => {
+    const r = nca({ time: [0, 1, 2, 4, 8], conc: [0, 20, 2, 4, 8], dose: 100, route: 'extravascular' });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toBe('not estimable: no run of the last ≥ 3 points after Cmax declines (slope ≥ 0)');
+  });
+  it('3 declining points after Cmax are a fit: (2,16) (4,8) (8,2) → λz = ln2/2, t½ = 2 h, AUCINF = 72 + 2/λz', () => {
+    // AUClast (linear) = 0→1: 10, 1→2: 18, 2→4: 24, 4→8: 20 → 72
+    const r = nca({ time: [0, 1, 2, 4, 8], conc: [0, 20, 16, 8, 2], dose: 100, route: 'extravascular' });
+    expect(r.lambdaZNote).toBeNull();
+    expect(r.lambdaZ!.nPoints).toBe(3);
+    expect(r.lambdaZ!.lambdaZ).toBeCloseTo(Math.LN2 / 2, 12);
+    expect(r.halfLife).toBeCloseTo(2, 12);
+    expect(r.auclast).toBeCloseTo(72, 12);
+    expect(r.aucinfObs).toBeCloseTo(72 + 4 / Math.LN2, 10);
+    expect(getParameter(r, 'AUCIFO')!.reason).toBeUndefined();
   });
 });
 

@@ -68,6 +68,24 @@ describe('dosedesk nca --input (Theoph vs WinNonlin)', () => {
     expect(Number(s1[head.indexOf('CMAX')])).toBe(Number(e1.Cmax));
   }, 120_000);
 
+  it('says why λz is empty: 2 points after Cmax → "not estimable" in the CSV note and the JSON (PKNCA min.hl.points = 3)', () => {
+    // A: (0,0) (1,10) (2,8) (4,4): Cmax at 1 h, 2 points after it. B: (0,0) (1,20) (2,16) (4,8) (8,2): 3 points, λz = ln2/2.
+    const file = path.join(dir, 'lz.csv');
+    fs.writeFileSync(file, 'ID,T,C\nA,0,0\nA,1,10\nA,2,8\nA,4,4\nB,0,0\nB,1,20\nB,2,16\nB,4,8\nB,8,2\n');
+    const args = ['nca', '--input', file, '--subject', 'ID', '--time', 'T', '--conc', 'C', '--dose', '100', '--route', 'extravascular'];
+    const csv = run([...args, '--format', 'csv']).stdout.trim().split('\n');
+    const head = csv[0]!.split(',');
+    expect(head.at(-1)).toBe('note');
+    const a = csv[1]!.split(',');
+    const b = csv[2]!.split(',');
+    expect(csv[1]!.endsWith(',"not estimable: only 2 points after Cmax, at least 3 needed"')).toBe(true); // quoted: it holds a comma
+    expect(a[head.indexOf('LAMZHL')]).toBe('');
+    expect(b.at(-1)).toBe('');
+    expect(Number(b[head.indexOf('LAMZHL')])).toBeCloseTo(2, 9);
+    const json = JSON.parse(run(args).stdout) as { rows: { subject: string; note: string | null; LAMZHL: number | null }[] };
+    expect(json.rows[0]).toMatchObject({ subject: 'A', note: 'not estimable: only 2 points after Cmax, at least 3 needed', LAMZHL: null });
+  }, 120_000);
+
   it('exits 2 with a usage message when the dose is missing', () => {
     const r = run(base.filter((a, i) => a !== '--dose' && base[i - 1] !== '--dose'));
     expect(r.code).toBe(2);

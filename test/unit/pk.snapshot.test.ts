@@ -195,6 +195,22 @@ describe('PK from a hand-made snapshot', () => {
     expect(audit[0]).toMatchObject({ user: 'reviewer.a', reason: 'include the 4 h sample; no accounts: scratch database' });
   });
 
+  it('a manual range with 2 points after Cmax is stored but λz is "not estimable" and its dependants are empty with the reason (issue 12 item 4)', async () => {
+    // S1-001 (IV infusion): Cmax 2 at 1.5 h; the range 48–72 h holds 0.5 and 0.25: 2 points < PKNCA min.hl.points = 3
+    const r = await core.call('pk.setLambdaZ', { snapshotId, usubjid: 'S1-001', analyte: 'DRUG', interval: 'single', choice: { kind: 'range', start: 48, end: 72 } });
+    expect(r.lambdaZ).toBeNull();
+    expect(r.lambdaZNote).toBe('not estimable: only 2 points after Cmax, at least 3 needed (the range holds 2 measurable points)');
+    for (const code of ['LAMZ', 'LAMZHL', 'AUCIFO', 'CLO', 'VZO']) {
+      const p = r.parameters.find((x) => x.PPTESTCD === code)!;
+      expect(p.value).toBeNull();
+      expect(p.reason).toBe(r.lambdaZNote);
+    }
+    expect(r.parameters.find((x) => x.PPTESTCD === 'CMAX')!.value).toBe(2);
+    // a range that holds no sample at all is refused
+    await expect(core.call('pk.setLambdaZ', { snapshotId, usubjid: 'S1-001', analyte: 'DRUG', interval: 'single', choice: { kind: 'range', start: 100, end: 110 } })).rejects.toThrow(/holds no sample/);
+    await core.call('pk.setLambdaZ', { snapshotId, usubjid: 'S1-001', analyte: 'DRUG', interval: 'single', choice: { kind: 'auto' } });
+  });
+
   it('pk.compareReported: computed vs PP with absolute and % difference', async () => {
     const r = await core.call('pk.compareReported', { snapshotId });
     const cmax = r.rows.find((x) => x.PPTESTCD === 'CMAX')!;

@@ -317,7 +317,7 @@ function computeRow(
 const INTERVAL_CODES: ReadonlySet<string> = new Set(['AUCTAU', 'AUCTAUD', 'AUMCTAU', 'CTROUGH', 'CAVG', 'FLUCP', 'FLUCPTAU', 'SWING', 'SWINGTAU', 'AILAMZ', 'CLTAU', 'CLFTAU', 'VZTAU', 'VZFTAU']);
 
 function toParam(q: NcaParameter, doseUnknown: boolean) {
-  return { PPTESTCD: q.PPTESTCD, name: q.name, value: doseUnknown && DOSE_DEPENDENT_CODES.has(q.PPTESTCD) ? null : q.value, unit: q.unit };
+  return { PPTESTCD: q.PPTESTCD, name: q.name, value: doseUnknown && DOSE_DEPENDENT_CODES.has(q.PPTESTCD) ? null : q.value, unit: q.unit, ...(q.reason ? { reason: q.reason } : {}) };
 }
 
 /** NCA rows of one interval; steady-state rows get the observed accumulation ratio R (ARAUC). */
@@ -429,7 +429,14 @@ function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.se
       const unknown = input.choice.times.filter((t) => ![...times].some((x) => Math.abs(x - t) <= 1e-9 * Math.max(1, Math.abs(t))));
       if (unknown.length) throw new CallError('invalid-input', `excluded time(s) ${unknown.join(', ')} h match no sample of the profile`);
     }
-    if (!check.row.lambdaZ) throw new CallError('invalid-input', `the choice gives no lambda_z fit: ${check.row.lambdaZNote ?? 'no fit'}`);
+    if (input.choice.kind === 'range') {
+      const { start, end } = input.choice;
+      const inside = toNcaInput(p, input.timeBasis).used.some((u) => 'time' in u && u.time >= start - 1e-9 && u.time <= end + 1e-9);
+      if (!inside) throw new CallError('invalid-input', `the range ${start}–${end} h holds no sample of the profile`);
+    }
+    // A choice that leaves λz not estimable (fewer than 3 points after Cmax, or a slope ≥ 0) is the
+    // reviewer's to make: it is stored, and the row says "not estimable: …" with λz and its dependants empty.
+    if (!check.row.lambdaZ && !/^not estimable/.test(check.row.lambdaZNote ?? '')) throw new CallError('invalid-input', `the choice gives no lambda_z fit: ${check.row.lambdaZNote ?? 'no fit'}`);
   }
   const previous = latestChoices(ctx.db, input.snapshotId, p.analyte, input.interval).get(p.usubjid) ?? null;
   const c = {

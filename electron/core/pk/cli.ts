@@ -67,8 +67,10 @@ export const pkCommands: Record<string, Command> = {
         row.dose.doseMg,
         row.lambdaZ?.method ?? '',
         ...codes.map((c) => row.parameters.find((p) => p.PPTESTCD === c)?.value ?? null),
+        row.lambdaZNote ?? '',
       ]);
-      return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'PCSPEC', 'DOSE_LEVEL', 'EXDOSE', 'EXDOSU', 'DOSE_MG', 'LAMZ_METHOD', ...codes], lines) };
+      // LAMZ_NOTE says why λz and its dependants are empty ("not estimable: …").
+      return { ok: true, output: toCsv(['USUBJID', 'PCTESTCD', 'PCSPEC', 'DOSE_LEVEL', 'EXDOSE', 'EXDOSU', 'DOSE_MG', 'LAMZ_METHOD', ...codes, 'LAMZ_NOTE'], lines) };
     }
     const input = str(args, 'input');
     if (!input) throw new UsageError('nca: give --input FILE.csv (with --subject, --time, --conc, --dose or --dose-col, --route) or --snapshot ID');
@@ -100,6 +102,6 @@ export const pkCommands: Record<string, Command> = {
     if (format === 'json') {
       return { ok, output: { file: r.file, units: r.units, rows: r.rows.map((row) => ({ subject: row.subject, dose: row.dose, note: row.note, ...row.values })) } };
     }
-    return { ok, output: toCsv(['subject', 'dose', ...r.codes], r.rows.map((row) => [row.subject, row.dose, ...r.codes.map((c) => row.values[c] ?? null)])) };
+    return { ok, output: toCsv(['subject', 'dose', ...r.codes, 'note'], r.rows.map((row) => [row.subject, row.dose, ...r.codes.map((c) => row.values[c] ?? null), row.note ?? ''])) };
   },
 };

@@ -176,7 +176,10 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   const levels = now.levels.filter((l) => (l.placebo || !review.filters.doseLevels || review.filters.doseLevels.includes(l.level)) && (review.filters.part === 'all' || review.filters.part === l.part));
   const newSet = new Set(changes?.newSubjects ?? []);
   const changedSet = new Set(changes?.changedSubjects ?? []);
-  const mark = (u: string) => (newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
+  // "new" / "changed" badges only when the reader chose a comparison snapshot ("New since"); the
+  // section below still summarises the changes since the snapshot before this one.
+  const compared = newSince.snapshotId !== null;
+  const mark = (u: string) => (!compared ? null : newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
   const shownSubjects = levels.reduce((n, l) => n + l.subjects.length, 0);
   const allSubjects = now.levels.reduce((n, l) => n + l.subjects.length, 0);
   const footnote = review.footnote(

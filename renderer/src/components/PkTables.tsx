@@ -50,12 +50,16 @@ export function choiceText(row: NcaRow): string {
 
 const methodText: Record<string, string> = { auto: 'automatic', 'manual-range': 'manual range', 'manual-exclusion': 'manual exclusion' };
 
+/** Suffix of the row key that holds why a parameter is empty (λz not estimable). */
+const WHY = ':why';
+
 const num = (headerName: string, field: string, extra: Partial<ColDef<Row>> = {}): ColDef<Row> => ({
   headerName,
   field,
   type: 'numericColumn',
   filter: 'agNumberColumnFilter',
-  valueFormatter: (p) => sig(p.value as number | null),
+  valueFormatter: (p) => (p.value === null && p.data?.[`${field}${WHY}`] ? 'not estimable' : sig(p.value as number | null)),
+  tooltipValueGetter: (p) => (p.data?.[`${field}${WHY}`] as string | undefined) ?? undefined,
   useValueFormatterForExport: false,
   minWidth: 110,
   ...extra,
@@ -71,7 +75,8 @@ export function ncaTableRows(nca: NcaResult, rows: readonly NcaRow[], doseLabel:
       part: r.part,
       cycle: r.dose.cycle,
       doseMg: r.dose.doseMg,
-      lzMethod: r.lambdaZ ? methodText[r.lambdaZ.method] : 'no fit',
+      // "not estimable: only 2 points after Cmax, …" is the visible reason for the empty λz columns.
+      lzMethod: r.lambdaZ ? methodText[r.lambdaZ.method] : r.lambdaZNote?.startsWith('not estimable') ? r.lambdaZNote : 'no fit',
       lzPoints: r.lambdaZ?.nPoints ?? null,
       lzAdjR2: r.lambdaZ?.adjR2 ?? null,
       lzRange: r.lambdaZ ? `${sig(r.lambdaZ.lower)}–${sig(r.lambdaZ.upper)}` : '',
@@ -79,7 +84,13 @@ export function ncaTableRows(nca: NcaResult, rows: readonly NcaRow[], doseLabel:
       AUCPEO: r.parameters.find((p) => p.PPTESTCD === 'AUCPEO')?.value ?? null,
       notes: [...r.notes, ...(r.lambdaZNote ? [r.lambdaZNote] : [])].join('; '),
     };
-    for (const c of cols) out[c.code] = r.parameters.find((p) => p.PPTESTCD === c.code)?.value ?? null;
+    for (const c of cols) {
+      const p = r.parameters.find((q) => q.PPTESTCD === c.code);
+      out[c.code] = p?.value ?? null;
+      if (p?.value === null && p.reason) out[`${c.code}${WHY}`] = p.reason;
+    }
+    const pe = r.parameters.find((p) => p.PPTESTCD === 'AUCPEO');
+    if (pe?.value === null && pe.reason) out[`AUCPEO${WHY}`] = pe.reason;
     return out;
   });
 }

@@ -1,5 +1,6 @@
 import { RESPONSE_COLORS } from '../theme';
 import { referenceLines, type PlotLayout, type PlotTrace, type TumourSubject } from './SpiderFigure';
+import { responseWords } from '../format';
 
 // The waterfall plot's figure (DESIGN §5): one bar per subject, the best (smallest) % change of the
 // sum of diameters from baseline (efficacy.tumourSeries `bestPctChange`), sorted from the largest
@@ -62,10 +63,10 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
     const level = o.colourBy === 'level' ? (Number(g) || null) : null;
     return {
       type: 'bar',
-      name: o.colourBy === 'level' ? o.doseLabel(level) : g === 'NON-CR/NON-PD' ? 'Non-CR/non-PD' : g === 'MISSING' ? 'Not evaluable yet' : g,
+      name: o.colourBy === 'level' ? o.doseLabel(level) : responseWords(g),
       x: mine.map((b) => b.usubjid),
       y: mine.map((b) => b.best),
-      customdata: mine.map((b) => [b.usubjid, o.doseLabel(b.level), b.bor]),
+      customdata: mine.map((b) => [b.usubjid, o.doseLabel(b.level), responseWords(b.bor)]),
       marker: { color: o.colourBy === 'level' ? o.doseColor(level) : borColor(g), line: { width: 0 } },
       text: labelled ? mine.map((b) => borLabel(b.bor)) : undefined,
       textposition: labelled ? 'outside' : 'none',
@@ -114,7 +115,7 @@ function waterfallGl(bars: WaterfallBar[], groups: string[], groupOf: (b: Waterf
       const r = rank.get(b.usubjid)!;
       x.push(r, r, null);
       y.push(0, b.best, null);
-      const cd = [b.usubjid, o.doseLabel(b.level), b.bor];
+      const cd = [b.usubjid, o.doseLabel(b.level), responseWords(b.bor)];
       customdata.push(cd, cd, null);
     }
     const level = o.colourBy === 'level' ? (Number(g) || null) : null;

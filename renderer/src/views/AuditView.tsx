@@ -6,6 +6,7 @@ import { errorText } from '../auth';
 import { DataGrid } from '../components/DataGrid';
 import { ErrorState, LoadingState } from '../components/States';
 import { whenText } from '../components/meeting/labels';
+import { auditChangeText } from '../auditText';
 import { plural, shortHash } from '../format';
 import type { ViewProps } from './types';
 
@@ -20,6 +21,7 @@ interface Row extends Record<string, unknown> {
   action: string;
   entity: string;
   entityId: string;
+  changes: string;
   oldValue: string;
   newValue: string;
   reason: string;
@@ -33,7 +35,7 @@ export function valueText(v: unknown): string {
 }
 
 function toRow(e: AuditEntry): Row {
-  return { seq: e.seq, at: e.at, user: e.user, action: e.action, entity: e.entity, entityId: e.entityId ?? '', oldValue: valueText(e.oldValue), newValue: valueText(e.newValue), reason: e.reason ?? '', hash: e.hash };
+  return { seq: e.seq, at: e.at, user: e.user, action: e.action, entity: e.entity, entityId: e.entityId ?? '', changes: auditChangeText(e.oldValue, e.newValue), oldValue: valueText(e.oldValue), newValue: valueText(e.newValue), reason: e.reason ?? '', hash: e.hash };
 }
 
 interface Filters {
@@ -51,6 +53,8 @@ export function AuditView({ dataVersion }: ViewProps) {
   const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; rows: Row[] }>({ status: 'loading' });
   const [verify, setVerify] = useState<{ busy: boolean; result: AuditVerifyResult | null; error: string | null }>({ busy: false, result: null, error: null });
   const [reload, setReload] = useState(0);
+  // Old → new as readable field changes; the raw JSON on demand.
+  const [raw, setRaw] = useState(false);
 
   // Every entry once, for the choices of the filters.
   useEffect(() => {
@@ -82,12 +86,13 @@ export function AuditView({ dataVersion }: ViewProps) {
       { field: 'action', headerName: 'Action', width: 140 },
       { field: 'entity', headerName: 'Entity', width: 120 },
       { field: 'entityId', headerName: 'Id', width: 80 },
-      { field: 'oldValue', headerName: 'Old value', flex: 1, minWidth: 200, tooltipField: 'oldValue' },
-      { field: 'newValue', headerName: 'New value', flex: 2, minWidth: 260, tooltipField: 'newValue' },
+      { field: 'changes', headerName: 'Changes (old → new)', flex: 2, minWidth: 320, tooltipField: 'changes', hide: raw },
+      { field: 'oldValue', headerName: 'Old value (JSON)', flex: 1, minWidth: 200, tooltipField: 'oldValue', hide: !raw },
+      { field: 'newValue', headerName: 'New value (JSON)', flex: 2, minWidth: 260, tooltipField: 'newValue', hide: !raw },
       { field: 'reason', headerName: 'Reason', flex: 1, minWidth: 180, tooltipField: 'reason' },
       { field: 'hash', headerName: 'Entry hash', width: 140, valueFormatter: (p) => shortHash(p.value as string) },
     ],
-    [],
+    [raw],
   );
 
   const filterText = Object.entries(filters)
@@ -142,6 +147,10 @@ export function AuditView({ dataVersion }: ViewProps) {
           <button type="button" className="btn btn-small btn-quiet" onClick={() => setReload((r) => r + 1)}>
             Refresh
           </button>
+          <label className="picker picker-check">
+            <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} data-testid="audit-raw" />
+            <span>Show raw JSON</span>
+          </label>
         </form>
         <div className="audit-verify">
           <button type="button" className="btn btn-primary" onClick={() => void runVerify()} disabled={verify.busy} data-testid="audit-verify">
@@ -173,6 +182,7 @@ export function AuditView({ dataVersion }: ViewProps) {
       {state.status === 'error' && <ErrorState title="The audit trail could not be read" error={state.error} onRetry={() => setReload((r) => r + 1)} />}
       {state.status === 'ok' && (
         <DataGrid<Row>
+          key={raw ? 'raw' : 'words' /* the grid reads the hidden columns once */}
           title="Audit trail"
           footnote={`${plural(state.rows.length, "entry", "entries")} · filters: ${filterText || 'none'} · exported ${whenText(new Date().toISOString().replace(/\.\d+Z$/, 'Z'))}`}
           rows={state.rows}

@@ -9,7 +9,7 @@ import '../components/EfficacyViews.css';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
-import { count, plural } from '../format';
+import { count, plural, responseWords } from '../format';
 import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
@@ -277,8 +277,8 @@ function BestResponseTable({ subjects, confirmationDays }: { subjects: Series['s
       { field: 'usubjid', headerName: 'Subject', pinned: 'left', width: 170 },
       { field: 'level', headerName: 'Dose level', width: 110 },
       { field: 'part', headerName: 'Part', width: 120 },
-      { field: 'borConfirmed', headerName: 'BOR (confirmed)', width: 150, cellStyle: borCell, valueFormatter: (p) => (p.value === 'MISSING' ? 'no assessment' : String(p.value)) },
-      { field: 'borUnconfirmed', headerName: 'BOR (unconfirmed)', width: 160, cellStyle: borCell, valueFormatter: (p) => (p.value === 'MISSING' ? 'no assessment' : String(p.value)) },
+      { field: 'borConfirmed', headerName: 'BOR (confirmed)', width: 150, cellStyle: borCell, valueFormatter: (p) => responseWords(p.value as string) },
+      { field: 'borUnconfirmed', headerName: 'BOR (unconfirmed)', width: 160, cellStyle: borCell, valueFormatter: (p) => responseWords(p.value as string) },
       { field: 'bestPct', headerName: 'Best % change', width: 140, type: 'numericColumn', valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : `${(p.value as number).toFixed(1)}%`) },
       { field: 'firstResponse', headerName: 'First CR/PR', width: 130 },
       { field: 'dorDays', headerName: 'DoR (days)', width: 120, type: 'numericColumn' },

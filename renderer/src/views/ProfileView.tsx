@@ -5,7 +5,7 @@ import { studyDayFromIso } from '../../../shared/dates';
 import { invoke } from '../api';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
-import { isoDate } from '../format';
+import { isoDate, responseWords } from '../format';
 import { useReview, type Review } from '../review';
 import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
@@ -240,7 +240,7 @@ function ProfileHeader({ lane, data, review }: { lane: Lane; data: ProfileData; 
           'Best response',
           resp ? (
             <span title="RECIST 1.1 best overall response with confirmation, from the same time-point responses the tumour panel shows">
-              {resp.bor} <span className="muted">(confirmed{resp.borDay !== null ? `, day ${resp.borDay}` : ''} · evaluator {resp.evaluators.join(', ') || '—'})</span>
+              {responseWords(resp.bor)} <span className="muted">(confirmed{resp.borDay !== null ? `, day ${resp.borDay}` : ''} · evaluator {resp.evaluators.join(', ') || '—'})</span>
             </span>
           ) : (
             '—'

@@ -491,3 +491,34 @@ export function VerifyPanel() {
     </section>
   );
 }
+
+/**
+ * Finalize asks first (issue 12 item 9): locking is not undone. It names what locking means — the
+ * version can no longer be edited, the required signers are asked to sign, and any later change is
+ * an amendment (a new version with its own signatures).
+ */
+export function ConfirmLockDialog({ meeting, dirty, onClose, onConfirm }: { meeting: MeetingView; dirty: boolean; onClose(): void; onConfirm(): void }) {
+  return (
+    <Modal labelledBy="lock-confirm-title" onCancel={onClose} testId="lock-confirm">
+      <header className="dialog-header">
+        <h2 id="lock-confirm-title">Lock version {meeting.version} of this record?</h2>
+      </header>
+      <div className="dialog-body">
+        <ul className="lock-meaning">
+          <li>The version becomes final: nothing in it can be edited any more{dirty ? ' (your unsaved changes are saved first)' : ''}.</li>
+          <li>The present attendees whose role signs are asked to sign it; each signature is bound to this exact version.</li>
+          <li>Any later change needs an amendment: a new version that references this one, gives a reason and needs new signatures.</li>
+          <li>Locking is recorded under your name in the audit trail.</li>
+        </ul>
+      </div>
+      <footer className="dialog-footer">
+        <button type="button" className="btn" onClick={onClose} data-testid="lock-confirm-cancel">
+          Cancel
+        </button>
+        <button type="button" className="btn btn-primary" onClick={onConfirm} data-testid="lock-confirm-submit">
+          Lock the record
+        </button>
+      </footer>
+    </Modal>
+  );
+}

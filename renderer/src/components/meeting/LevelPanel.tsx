@@ -2,6 +2,7 @@ import { COMMITTEE_DECISIONS, departsFromRule, tallyVotes, type CommitteeDecisio
 import { isoDate } from '../../format';
 import { useReview } from '../../review';
 import { DECISION_LABELS, DESIGN_LABELS, ruleActionText } from './labels';
+import { codesInWords } from './words';
 
 // One reviewed dose level of a meeting record: the cohort's DLT table as computed when the meeting
 // was created, the protocol rule's recommendation (BOIN and mTPI-2 beside it, for context), the
@@ -192,7 +193,7 @@ export function LevelPanel({
         </div>
         {departure && (
           <p className={departure.departs ? 'departure departs' : 'departure agrees'} role={departure.departs ? 'alert' : 'status'} data-testid={`departure-${level.level}`}>
-            {departure.departs ? `Departs from the rule: ${departure.why}. A rationale is required.` : `Agrees with the rule (${departure.why}).`}
+            {departure.departs ? `Departs from the rule: ${codesInWords(departure.why)}. A rationale is required.` : `Agrees with the rule (${codesInWords(departure.why)}).`}
           </p>
         )}
         <label className="form-stack">

@@ -6,7 +6,8 @@ import { invoke } from '../../api';
 import { errorText, ROLE_LABELS, SignInCancelled, useAuth } from '../../auth';
 import { isoDate, shortHash } from '../../format';
 import { setCaptureTarget, useCaptureTarget, onCaptured } from './capture';
-import { DistributeDialog, ExportDialog, ReasonDialog, SignDialog } from './Dialogs';
+import { ConfirmLockDialog, DistributeDialog, ExportDialog, ReasonDialog, SignDialog } from './Dialogs';
+import { issueSentence, meetingErrorSentence } from './words';
 import { isoToLocal, localToIso, MEANING_LABELS, STATUS_LABELS, whenText } from './labels';
 import { LevelPanel } from './LevelPanel';
 
@@ -63,7 +64,7 @@ function changesOf(f: Form): Changes {
   };
 }
 
-type DialogKind = null | 'sign' | 'amend' | 'distribute' | 'export';
+type DialogKind = null | 'sign' | 'amend' | 'distribute' | 'export' | 'lock';
 
 export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { meeting: MeetingView; users: UserInfo[]; onChanged(m: MeetingView): void; onPickVersion(v: number): void }) {
   const auth = useAuth();
@@ -116,6 +117,8 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
   const quorum = checkQuorum(form.attendees, c.quorum);
   const voterIds = eligibleVoters(liveContent);
   const voters = voterIds.map((id) => ({ userId: id, name: form.attendees.find((a) => a.userId === id)?.name ?? `user ${id}` }));
+  // Attendees by account, to name people in messages instead of "user 4".
+  const names = new Map(form.attendees.flatMap((a) => (a.userId === null ? [] : [[a.userId, a.name] as [number, string]])));
   const signedCount = m.signatures.length;
   const requiredCount = m.record.requiredSigners.length;
 
@@ -126,7 +129,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
       const r = await fn();
       if (r) onChanged(r);
     } catch (e) {
-      if (!(e instanceof SignInCancelled)) setError(errorText(e));
+      if (!(e instanceof SignInCancelled)) setError(meetingErrorSentence(errorText(e), names));
     } finally {
       setBusy(null);
     }
@@ -189,7 +192,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
             <button type="button" className="btn" disabled={!dirty || busy !== null} onClick={() => void run('save', save)} data-testid="save-draft">
               {busy === 'save' ? 'Saving…' : dirty ? 'Save draft' : 'Saved'}
             </button>
-            <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => void finalize()} data-testid="finalize">
+            <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={() => setDialog('lock')} data-testid="finalize">
               Finalize (lock)
             </button>
             <button type="button" className={`btn${isTarget ? ' btn-on' : ''}`} aria-pressed={isTarget} onClick={() => setCaptureTarget(isTarget ? null : { meetingId: m.meetingId, version: m.version, title: c.title })} data-testid="capture-target">
@@ -250,7 +253,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
               <ul>
                 {m.lockIssues.map((i, k) => (
                   <li key={k} data-testid="lock-issue">
-                    <span className="mono small">{i.path}</span> — {i.message}
+                    {issueSentence(i, names)}
                   </li>
                 ))}
               </ul>
@@ -556,6 +559,17 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
             const r = await auth.withSession((session) => invoke('meetings.amend', { session, meetingId: m.meetingId, reason }));
             onChanged(r);
             setDialog(null);
+          }}
+        />
+      )}
+      {dialog === 'lock' && (
+        <ConfirmLockDialog
+          meeting={m}
+          dirty={dirty}
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void finalize();
           }}
         />
       )}

@@ -4,6 +4,7 @@ import type { Output, SnapshotInfo } from '../../../../shared/contract';
 import { checkQuorum, type Attendee, type Quorum, type Role } from '../../../../shared/meeting';
 import { invoke } from '../../api';
 import { errorText, Modal, ROLE_LABELS, SignInCancelled, useAuth } from '../../auth';
+import { meetingErrorSentence } from './words';
 import { isoDate, shortHash } from '../../format';
 import { useReview } from '../../review';
 import { localTimeZone, localToIso, nowLocal } from './labels';
@@ -123,7 +124,7 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
       }
       onCreated(created.meetingId);
     } catch (err) {
-      if (!(err instanceof SignInCancelled)) setError(errorText(err));
+      if (!(err instanceof SignInCancelled)) setError(meetingErrorSentence(errorText(err)));
     } finally {
       setBusy(false);
     }

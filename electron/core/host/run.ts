@@ -6,12 +6,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore } from '../app';
 import { startHost } from './server';
 import { seedDemoIfEmpty } from '../snapshots/seed';
+import { resourcesDir } from '../paths';
 
 // Runs the browser host until interrupted: the UI at a 127.0.0.1 address printed on stdout, opened
 // in the system's Chromium when there is one.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const RENDERER_DIR = path.resolve(here, '../../../out/renderer');
+/** The built UI: out/renderer of the checkout (found from the sources or from the CLI bundle in out/cli). */
+export const RENDERER_DIR = path.join(path.dirname(resourcesDir({ packaged: false, moduleDir: here, env: {} }) ?? path.resolve(here, '../../../resources')), 'out', 'renderer');
 
 export function findChromium(): string | undefined {
   for (const c of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {

@@ -332,6 +332,16 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
         {km.endpoint === 'PFS' ? 'subjects with a baseline tumour assessment' : 'all treated subjects'} — <strong>{count(set.nIncluded)}</strong> of {count(set.nTreated)} treated
         {set.nExcluded > 0 ? `; ${count(set.nExcluded)} excluded: no baseline tumour assessment` : ''}.
       </p>
+      {set.nIncluded === 0 ? (
+        // An empty analysis set draws no curve: say so rather than show an empty plot.
+        <div data-testid={`${testId}-empty`}>
+          <EmptyState title={`No ${name.toLowerCase()} curve`}>
+            No treated subject is in the {km.endpoint} analysis set
+            {km.endpoint === 'PFS' ? ': this snapshot has no baseline tumour assessment (TU/TR)' : ''}.
+          </EmptyState>
+        </div>
+      ) : (
+      <>
       <Plot
         title={`${name} (Kaplan–Meier)`}
         footnote={review.footnote(
@@ -418,6 +428,8 @@ function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
         </table>
         <p className="footnotes">NR: not reached (the curve or its confidence limit does not fall to 50%).</p>
       </div>
+      </>
+      )}
     </div>
   );
 }

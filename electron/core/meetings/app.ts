@@ -12,11 +12,11 @@ import {
   type ReviewedLevel,
   type RuleRecommendation,
 } from '../../../shared/meeting';
-import { CallError, type App, type CoreContext, type Handler } from '../context';
+import { CallError, type App, type CoreContext } from '../context';
 import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { anchorAudit, auditHead, ensureLocalAuthority, signatureRef } from '../audit/anchor';
-import { registerSafety } from '../safety/app';
+import { dltTableOf } from '../safety/app';
 import { snapshotInfo } from '../snapshots/app';
 import { actor, auditReason } from '../access/actor';
 import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
@@ -57,23 +57,6 @@ export function registerMeetings(app: App): void {
       throw new CallError('invalid-input', (e as Error).message);
     }
   });
-}
-
-// ---- other features' contract methods, through their own handlers ---------------------------------
-
-let safetyHandlers: Map<string, Handler<never>> | null = null;
-
-/** Calls safety.dltTable through the handler the contract dispatches to (registered by registerSafety), input validated the same way. */
-async function dltTable(ctx: CoreContext, snapshotId: number): Promise<Output<'safety.dltTable'>> {
-  if (!safetyHandlers) {
-    const m = new Map<string, Handler<never>>();
-    registerSafety({ method: (name, fn) => void m.set(name, fn as unknown as Handler<never>) });
-    safetyHandlers = m;
-  }
-  const fn = safetyHandlers.get('safety.dltTable');
-  if (!fn) throw new CallError('internal', 'safety.dltTable has no handler');
-  const input = contract['safety.dltTable'].input.parse({ snapshotId });
-  return (await fn(input as never, ctx)) as Output<'safety.dltTable'>;
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------
@@ -166,7 +149,7 @@ function listMeetings(ctx: CoreContext, studyId?: string): Output<'meetings.list
 async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Promise<MeetingView> {
   const u = editor(ctx, input.session, 'draft meeting records');
   const snap = snapshotInfo(ctx, input.snapshotId);
-  const t = await dltTable(ctx, input.snapshotId);
+  const t = dltTableOf(ctx, input.snapshotId);
   const study = ctx.db.prepare('SELECT title, definition FROM study WHERE study_id = ?').get(snap.studyId) as { title: string | null; definition: string };
   const doseUnit = (JSON.parse(study.definition) as { doseUnit?: string }).doseUnit ?? '';
   const levels: ReviewedLevel[] = [...new Set(input.levels)].map((lvl) => {
@@ -401,7 +384,8 @@ function amend(ctx: CoreContext, input: In<'meetings.amend'>): MeetingView {
  * figures' bytes and the meeting's audit entries (11.10(b)). The export itself is audited first, so
  * the embedded audit entries end with it.
  */
-function exportRecord(ctx: CoreContext, input: In<'meetings.exportRecord'>): Output<'meetings.exportRecord'> {
+/** The record of a locked version with its signatures (meetings.exportRecord): also what the minutes export. */
+export function exportRecord(ctx: CoreContext, input: In<'meetings.exportRecord'>): Output<'meetings.exportRecord'> {
   // The export is audited (who exported what): attributed like every change (access/actor.ts).
   const a = actor(ctx, input.session, 'exporting a meeting record');
   const who = a.username;

@@ -7,10 +7,10 @@ import type { z } from 'zod';
 import { contract, type Output } from '../../../shared/contract';
 import { MeetingExport } from '../../../shared/api/meetings';
 import type { AttachedRecordSummary, MinutesVerifyResult, PdfSignatureCheck } from '../../../shared/api/minutes';
-import { CallError, type App, type CoreContext, type Handler } from '../context';
+import { CallError, type App, type CoreContext } from '../context';
 import { clockOf, stamp } from '../audit/clock';
 import { appendAudit } from '../audit/log';
-import { registerMeetings } from '../meetings/app';
+import { exportRecord } from '../meetings/app';
 import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
 import { loadVersion } from '../meetings/store';
@@ -64,23 +64,6 @@ export function registerMinutes(app: App): void {
   });
   app.method('minutes.trustRoot', (_input, ctx) => trustRoot(ctx));
   app.method('minutes.exportTrust', (input, ctx) => exportTrust(ctx, input));
-}
-
-// ---- meetings.exportRecord through its own handler ------------------------------------------------
-
-let meetingHandlers: Map<string, Handler<never>> | null = null;
-
-/** Calls meetings.exportRecord through the handler the contract dispatches to, input validated the same way. */
-async function exportRecord(ctx: CoreContext, input: { meetingId: number; version: number; session: string }): Promise<Output<'meetings.exportRecord'>> {
-  if (!meetingHandlers) {
-    const m = new Map<string, Handler<never>>();
-    registerMeetings({ method: (name, fn) => void m.set(name, fn as unknown as Handler<never>) });
-    meetingHandlers = m;
-  }
-  const fn = meetingHandlers.get('meetings.exportRecord');
-  if (!fn) throw new CallError('internal', 'meetings.exportRecord has no handler');
-  const parsed = contract['meetings.exportRecord'].input.parse(input);
-  return (await fn(parsed as never, ctx)) as Output<'meetings.exportRecord'>;
 }
 
 // ---- the PDF signing identity -----------------------------------------------------------------------
@@ -223,7 +206,7 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
   const u = await authenticate(ctx, session.user_id, input.password, 'sign');
   const identity = await signingIdentity(ctx, u, input.password);
 
-  const exp = await exportRecord(ctx, { meetingId, version, session: input.session });
+  const exp = exportRecord(ctx, { meetingId, version, session: input.session });
   const doc = minutesDocument(exp);
   const authority = ensureLocalAuthority(ctx);
   const head = auditHead(ctx.db);

@@ -1,3 +1,4 @@
+import type { Output } from '../../../shared/contract';
 import { adaIncidence, adaSubjectStatus, type IsRecord } from '../../../shared/ada';
 import { isTreatmentEmergent } from '../../../shared/cohorts';
 import { doseLevelOf } from '../../../shared/dlt';
@@ -124,7 +125,8 @@ function cohortsOf(db: Db, snapshotId: number): Map<string, string> {
   return m;
 }
 
-function dltTableOf(ctx: CoreContext, snapshotId: number) {
+/** The DLT table of a snapshot (safety.dltTable): also what a meeting records for its levels. */
+export function dltTableOf(ctx: CoreContext, snapshotId: number): Output<'safety.dltTable'> {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
   const esc = definition.escalation;
   const design = {

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
 import { hasExplicitWinAnsi, isWinAnsi, toWinAnsi } from './text.js';
+import { currentResourcesDir } from '../paths.js';
 
 /** U+202A–U+202E (LRE, RLE, PDF, LRO, RLO) and U+2066–U+2069 (LRI, RLI, FSI, PDI): shown, not obeyed. */
 export const isBidiControl = (cp: number): boolean => (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
@@ -55,11 +56,9 @@ const FALLBACKS: readonly { name: string; files: readonly string[]; face?: numbe
 function fontDirs(): string[] {
   const dirs: string[] = [];
   if (process.env.DOSEDESK_FONT_DIR) dirs.push(process.env.DOSEDESK_FONT_DIR);
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  // resources/fonts of the installed app, the checkout or the CLI bundle (paths.ts, as the demo)
+  const resources = currentResourcesDir(path.dirname(fileURLToPath(import.meta.url)));
   if (resources) dirs.push(path.join(resources, 'fonts'));
-  if (process.env.DOSEDESK_RESOURCES) dirs.push(path.join(process.env.DOSEDESK_RESOURCES, 'fonts'));
-  // the checkout's (or bundle's) resources/fonts, walking up from this module
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); path.dirname(dir) !== dir; dir = path.dirname(dir)) dirs.push(path.join(dir, 'resources', 'fonts'));
   dirs.push('/usr/share/fonts/truetype', '/usr/share/fonts/truetype/noto', '/usr/share/fonts-droid-fallback/truetype');
   return dirs;
 }

@@ -3,7 +3,7 @@ import { dltStatus, doseLevelOf, studyDayOf, type DltStatus } from './dlt';
 import type { AeFacts, SubjectFacts } from './model';
 import type { StudyDefinition } from './study';
 
-// The Cohorts table: one row per dose level and part (escalation / expansion), DESIGN §5.
+// The Cohorts table: one row per dose level and part (escalation / expansion), README.md#the-views.
 
 export interface SubjectDlt {
   usubjid: string;
@@ -30,7 +30,7 @@ function isoOfDay(day: number): string {
   return new Date(day * 86400000).toISOString().slice(0, 10);
 }
 
-/** Treatment-emergent: onset on or after the first dose (DESIGN §4). An AE with an unknown or partial onset date that cannot be placed before the first dose counts. */
+/** Treatment-emergent: onset on or after the first dose (docs/CLINICAL_RULES.md#teae). An AE with an unknown or partial onset date that cannot be placed before the first dose counts. */
 export function isTreatmentEmergent(ae: AeFacts, firstDoseDtc: string | null): boolean {
   if (!firstDoseDtc) return false;
   const first = toDayNumber(firstDoseDtc.slice(0, 10));

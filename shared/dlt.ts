@@ -1,7 +1,7 @@
 import type { DoseLevel } from './study';
 
-// Dose level assignment and DLT-window evaluability (DESIGN §4).
-// Source: the protocol rule as written in DESIGN §4 — a subject is DLT-evaluable when they
+// Dose level assignment and DLT-window evaluability (docs/CLINICAL_RULES.md#dose-levels, #dlt-window).
+// Source: the usual protocol rule as docs/CLINICAL_RULES.md#dlt-window states it — a subject is DLT-evaluable when they
 // completed the DLT window (day 1 .. day W, day 1 = first dose) with the protocol's minimum
 // exposure, or had a DLT inside it; otherwise not evaluable, with the reason.
 

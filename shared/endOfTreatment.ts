@@ -1,6 +1,6 @@
 import { dayNumberToIso, toDayNumber } from './dates';
 
-// End of treatment vs end of study (issue 10 item 5; DESIGN §4 DLT evaluability, §5 Swimmer).
+// End of treatment vs end of study (issue 10 item 5; docs/CLINICAL_RULES.md#end-of-treatment, #dlt-window; README.md#the-views Swimmer).
 //
 // SDTMIG v3.4 §6.2 DS: a subject can have one disposition event per epoch — "completion or reason
 // for discontinuation" of the TREATMENT epoch (study drug) is a different record from the end of the

@@ -2,8 +2,8 @@ import { studyDay, toDayNumber, dayNumberToIso } from './dates';
 import { doseLevelOf } from './dlt';
 import type { DoseLevel } from './study';
 
-// Exposure over time for the swimmer plot and the patient profile (DESIGN §4 "intra-patient
-// escalation shows as dose changes over time in EX", §5 Swimmer "treatment duration with dose level
+// Exposure over time for the swimmer plot and the patient profile (docs/CLINICAL_RULES.md#dose-levels "intra-patient
+// escalation shows as dose changes over time in EX", README.md#the-views Swimmer "treatment duration with dose level
 // over time").
 // Rule: the administrations (EX records with a complete EXSTDTC) are taken in date order; consecutive
 // administrations of the same dose (within 0.5%, as doseLevelOf) form one segment; a segment lasts

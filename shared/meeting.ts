@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EscalationAction } from './escalation/vocabulary';
 
-// The dose-escalation meeting record (DESIGN §6, reference/part11/part11.md §4) and its pure rules:
+// The dose-escalation meeting record (docs/CLINICAL_RULES.md#meetings) and its pure rules:
 // canonical JSON (what is hashed and signed), the mapping from the rule engine's actions to the
 // committee's decisions (rationale required on a departure), quorum, votes, and what blocks locking.
 // No Node, no I/O: the core (electron/core/meetings) stores, audits and signs.
@@ -58,7 +58,7 @@ export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
  * ISO 8601 local date-time with its UTC offset, e.g. 2025-03-04T09:30:00.000+01:00
- * (21 CFR 11.50(a)(2): date and time of signing; part11.md §3 "UTC + local offset").
+ * (21 CFR 11.50(a)(2): date and time of signing; EU GMP Annex 11 §14 "time and date").
  * `offsetMinutes` is east of UTC (the negative of Date#getTimezoneOffset()).
  */
 export function isoWithOffset(epochMs: number, offsetMinutes: number): string {
@@ -86,7 +86,7 @@ export const MEANINGS = ['authored', 'reviewed', 'approved'] as const;
 export const Meaning = z.enum(MEANINGS);
 export type Meaning = z.infer<typeof Meaning>;
 
-/** The committee's decisions (issue 5, DESIGN §6; part11.md §4 "Committee decision"). */
+/** The committee's decisions (issue 5; docs/CLINICAL_RULES.md#committee-decisions). */
 export const COMMITTEE_DECISIONS = ['escalate', 'stay', 'expand-cohort', 'de-escalate', 'declare-mtd', 'declare-rp2d', 'open-expansion', 'stop'] as const;
 export const CommitteeDecision = z.enum(COMMITTEE_DECISIONS);
 export type CommitteeDecision = z.infer<typeof CommitteeDecision>;
@@ -96,7 +96,7 @@ const DOSING_DECISIONS: ReadonlySet<CommitteeDecision> = new Set(['escalate', 's
 
 /**
  * The committee decisions that agree with a rule engine action (vocabulary of
- * reference/escalation/escalation_rules.md, "Decision vocabulary and history notation").
+ * shared/escalation/vocabulary.ts; docs/CLINICAL_RULES.md#committee-decisions).
  * Actions that only say "the next cohort goes to level k" (switches of design, accelerated
  * titration's intra-patient steps) agree with the decision that moves from the reviewed level to k.
  */
@@ -373,7 +373,7 @@ export interface QuorumCheck {
   explanation: string;
 }
 
-/** Quorum: at least `minVotingPresent` voting members present, and a chair present when the charter asks (part11.md §4, M6). */
+/** Quorum: at least `minVotingPresent` voting members present, and a chair present when the charter asks (committee charter; docs/CLINICAL_RULES.md#committee-decisions). */
 export function checkQuorum(attendees: readonly Attendee[], quorum: Quorum): QuorumCheck {
   const votingPresent = attendees.filter((a) => a.voting && a.present).length;
   const chairPresent = attendees.some((a) => a.role === 'chair' && a.present);

@@ -1,6 +1,6 @@
 // RECIST 1.1 tumour response (Eisenhauer EA et al., Eur J Cancer 2009;45:228–247), as summarised with
-// sources in reference/recist/recist_rules.md, and best overall response as implemented by
-// pharmaverse/admiralonco (derive_param_bor, derive_param_confirmed_bor; recist_rules.md §5).
+// sources in docs/CLINICAL_RULES.md#recist, and best overall response as implemented by
+// pharmaverse/admiralonco (derive_param_bor, derive_param_confirmed_bor).
 // Pure functions. Diameters in mm; dates are ISO 8601 complete dates or day numbers.
 
 import { clopperPearson, type BinomialCI } from './binomial';
@@ -28,9 +28,9 @@ export function lesionDiameter(lesion: TargetLesionMeasurement): number | null {
 }
 
 /**
- * Sum of diameters of the target lesions (RECIST 1.1 §4.3.1, recist_rules.md §1 "sum of diameters"):
+ * Sum of diameters of the target lesions (RECIST 1.1 §4.3.1, docs/CLINICAL_RULES.md#recist "Sum of diameters"):
  * longest diameter of each non-nodal lesion plus short axis of each pathological node.
- * null when any target lesion was not measured (the time point is then NE, recist_rules.md §1).
+ * null when any target lesion was not measured (the time point is then NE, RECIST 1.1 §4.4.2).
  */
 export function sumOfDiameters(lesions: readonly TargetLesionMeasurement[]): number | null {
   if (lesions.length === 0) return null;
@@ -60,7 +60,7 @@ export interface SumSeriesPoint {
 /**
  * % change from baseline and from nadir for a series of sums (index 0 = baseline). The nadir for
  * assessment k is the smallest sum recorded before k, including baseline ("smallest sum on study",
- * recist_rules.md §1); not-measured sums (null) are skipped.
+ * RECIST 1.1 §4.3.1); not-measured sums (null) are skipped.
  */
 export function percentChangeSeries(sums: readonly (number | null)[]): SumSeriesPoint[] {
   const baseline = sums[0] ?? null;
@@ -84,7 +84,7 @@ export type TargetResponse = 'CR' | 'PR' | 'SD' | 'PD' | 'NE';
 const REL_TOL = 1e-9;
 
 /**
- * Target-lesion response at one time point (RECIST 1.1, recist_rules.md §1 "Target-lesion categories"):
+ * Target-lesion response at one time point (RECIST 1.1 §4.3.1 "Evaluation of target lesions"):
  *   CR: all non-nodal target lesions disappeared and every target node < 10 mm short axis
  *       (without lesion detail: sum = 0);
  *   PD: sum >= 1.2 × nadir AND sum − nadir >= 5 mm (nadir = smallest previous sum, baseline included);
@@ -105,7 +105,7 @@ export function targetLesionResponse(args: {
     current = sumOfDiameters(args.lesions);
     if (current === null) {
       // Not all lesions measured: NE, unless the measured ones alone already make PD
-      // (the missing lesions cannot change a PD; recist_rules.md §1 "NE at a time point").
+      // (the missing lesions cannot change a PD; RECIST 1.1 §4.4.2 "Missing assessments and inevaluable designation").
       const measured = args.lesions.reduce((s, l) => s + (lesionDiameter(l) ?? 0), 0);
       return isPd(measured) ? 'PD' : 'NE';
     }
@@ -131,7 +131,7 @@ export type NonTargetResponse = 'CR' | 'NON-CR/NON-PD' | 'PD' | 'NE';
 export type OverallResponse = 'CR' | 'PR' | 'SD' | 'NON-CR/NON-PD' | 'PD' | 'NE';
 
 /**
- * Overall response at a time point (recist_rules.md §1, RECIST 1.1 Table 1; non-target disease only:
+ * Overall response at a time point (RECIST 1.1 §4.4.1 Table 1 and Table 2; non-target disease only:
  * CR, NON-CR/NON-PD, NE or PD).
  * @param target target-lesion response, or null when the patient has no target lesions at baseline
  * @param nonTarget non-target response, or null when there is no non-target disease at baseline
@@ -165,7 +165,7 @@ export function timePointResponse(args: {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Best overall response (recist_rules.md §4–§5; admiralonco derive_param_bor / _confirmed_bor)
+// Best overall response (RECIST 1.1 §4.4, docs/CLINICAL_RULES.md#recist; admiralonco derive_param_bor / _confirmed_bor)
 // ---------------------------------------------------------------------------------------------
 
 export type AssessmentResponse = OverallResponse | 'ND';
@@ -181,13 +181,13 @@ export interface ResponseAssessment {
 export interface BestOverallResponseOptions {
   /** Reference date for the SD window: first dose (TRTSDT), or randomisation if the protocol says so. */
   firstDoseDate: DateLike;
-  /** Require confirmation of CR/PR (non-randomised trials with response as endpoint, recist_rules.md §2). */
+  /** Require confirmation of CR/PR (non-randomised trials with response as endpoint, RECIST 1.1 §4.6.1). */
   confirm: boolean;
-  /** Minimum days between a response and its confirmation (recist_rules.md §2: 28; admiralonco ref_confirm). */
+  /** Minimum days between a response and its confirmation (RECIST 1.1 §4.6.1: 4 weeks = 28; admiralonco ref_confirm). */
   confirmationDays?: number;
   /**
    * Minimum SD duration: SD (or CR/PR counted as SD) counts only at >= this many days after the reference
-   * date (protocol-defined, recist_rules.md §3; admiralonco ref_start_window). No default on purpose.
+   * date (protocol-defined, RECIST 1.1 §4.4.3; admiralonco ref_start_window). No default on purpose.
    */
   minSdDays: number;
   /** NE assessments accepted between a response and its confirmation (admiralonco max_nr_ne, default 1). */
@@ -200,7 +200,7 @@ export interface BestOverallResponseOptions {
   firstPdDate?: DateLike | null;
   /**
    * When no firstPdDate is given, ignore assessments after the first PD among the assessments (RECIST:
-   * best response "until disease progression", recist_rules.md §4). Default true; admiralonco without
+   * best response "until disease progression", RECIST 1.1 §4.4). Default true; admiralonco without
    * source_pd corresponds to false.
    */
   stopAtFirstPd?: boolean;
@@ -276,7 +276,7 @@ function isConfirmedPr(visits: readonly Visit[], i: number, confirmationDays: nu
  *
  * confirm = false (admiralonco derive_param_bor): CR, PR and PD as recorded; SD and NON-CR/NON-PD
  * only at >= minSdDays after the reference date, otherwise NE.
- * confirm = true (admiralonco derive_param_confirmed_bor, recist_rules.md §5): CR/PR only when
+ * confirm = true (admiralonco derive_param_confirmed_bor, docs/CLINICAL_RULES.md#recist): CR/PR only when
  * confirmed (see isConfirmedCr / isConfirmedPr); any CR/PR/SD at >= minSdDays is SD; NON-CR/NON-PD
  * likewise; earlier CR/PR/SD/NON-CR/NON-PD are NE; PD, NE and ND as recorded.
  * Then the best by CR > PR > SD > NON-CR/NON-PD > PD > NE > ND > MISSING, ties to the earliest date.
@@ -334,7 +334,7 @@ export interface ObjectiveResponseSummary {
   /** Subjects in the denominator (every BOR passed in, NE and MISSING included). */
   n: number;
   counts: Record<BestResponse, number>;
-  /** ORR = (CR + PR) / n with Clopper–Pearson CI (DESIGN §4). */
+  /** ORR = (CR + PR) / n with Clopper–Pearson CI (docs/CLINICAL_RULES.md#recist, #binomial-ci). */
   orr: RateWithCI;
   /** DCR = (CR + PR + SD) / n with Clopper–Pearson CI; NON-CR/NON-PD counts as SD when `nonCrNonPdAsSd`. */
   dcr: RateWithCI;
@@ -375,7 +375,7 @@ export interface DurationOfResponse {
 
 /**
  * Duration of response: from the first CR/PR date to the first of PD or death (event); otherwise
- * censored at the last adequate assessment (DESIGN §4 PFS/OS censoring rule). null when the subject
+ * censored at the last adequate assessment (docs/CLINICAL_RULES.md#pfs-os censoring rule). null when the subject
  * never responded.
  */
 export function durationOfResponse(args: {

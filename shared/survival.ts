@@ -7,7 +7,7 @@ import { chiSquareUpperTail, normalQuantile } from './stats/dist';
 export type ConfType = 'log' | 'log-log' | 'plain';
 
 export interface KaplanMeierOptions {
-  /** Confidence band transform. DoseDesk default 'log-log' (DESIGN §4); R's survfit default is 'log'. */
+  /** Confidence band transform. DoseDesk default 'log-log' (docs/CLINICAL_RULES.md#kaplan-meier); R's survfit default is 'log'. */
   confType?: ConfType;
   /** Confidence level, default 0.95. */
   level?: number;

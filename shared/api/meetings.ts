@@ -17,8 +17,8 @@ import {
   Vote,
 } from '../meeting';
 
-// Contract methods of users, authentication, settings, the audit trail and meetings (issue 5; DESIGN
-// §6; reference/part11/part11.md). Rules in shared/meeting.ts; handlers in electron/core/users,
+// Contract methods of users, authentication, settings, the audit trail and meetings (issue 5;
+// docs/CLINICAL_RULES.md#meetings; 21 CFR Part 11). Rules in shared/meeting.ts; handlers in electron/core/users,
 // electron/core/audit and electron/core/meetings.
 //
 // Sessions: `auth.login` returns a token; every method that changes something takes it as `session`

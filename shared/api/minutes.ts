@@ -3,8 +3,8 @@ import { method } from './method';
 import { Meaning, MeetingStatus } from '../meeting';
 import { ExportCheck } from './meetings';
 
-// Contract methods of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md
-// §4). Handlers in electron/core/minutes/app.ts.
+// Contract methods of the signed minutes (issue 5 "Minutes"; docs/CLINICAL_RULES.md#meetings;
+// 21 CFR 11.50). Handlers in electron/core/minutes/app.ts.
 //
 // minutes.export renders the minutes PDF of a locked meeting record version (final, signed or
 // distributed; drafts are refused), attaches the record export (meetings.exportRecord) as JSON, and

@@ -1,4 +1,4 @@
-// Progression-free survival and overall survival of one subject from a snapshot (DESIGN §4 "PFS and
+// Progression-free survival and overall survival of one subject from a snapshot (docs/CLINICAL_RULES.md#pfs-os "PFS and
 // OS"): the event or censoring date, the time from first dose in days and months, and why. Pure.
 //
 // Sources: FDA Guidance for Industry "Clinical Trial Endpoints for the Approval of Cancer Drugs and

@@ -1,4 +1,4 @@
-// Tumour response of one subject from its TU / TR / RS records (RECIST 1.1; DESIGN §4 "Tumour
+// Tumour response of one subject from its TU / TR / RS records (RECIST 1.1; docs/CLINICAL_RULES.md#recist "Tumour
 // response"): sum of diameters per assessment, % change from baseline and nadir, new lesions,
 // time-point responses (RS OVRLRESP of the accepted evaluator, else RECIST 1.1 Table 1), best overall
 // response with and without confirmation, first response and duration of response. Pure functions.
@@ -191,7 +191,7 @@ function groupByDate<T extends { dtc: string | null }>(recs: readonly T[], notes
 /**
  * Derives one subject's tumour-response series and best overall responses.
  *
- * Rules (DESIGN §4, recist_rules.md):
+ * Rules (docs/CLINICAL_RULES.md#recist):
  * - Assessment = subject × complete date (partial TRDTC / RSDTC cannot be ordered: not used, noted).
  * - RS: RECIST time-point records only (isRecistTimePoint: OVRLRESP, TRGRESP, NTRGRESP, NEWLIND).
  * - Evaluator: acceptedEvaluator() over the TR and RS records of that date; only its records are used.

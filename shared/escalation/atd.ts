@@ -1,5 +1,5 @@
 // Accelerated titration designs 2, 3 and 4 (Simon et al. 1997, S8) handing over to 3+3.
-// Reference: escalation_rules.md (b). From the S8 abstract:
+// Reference: docs/CLINICAL_RULES.md#accelerated-titration. From the S8 abstract:
 //  - designs 2-4 treat ONE patient per cohort "until one patient experienced dose-limiting toxic
 //    effects or two patients experienced grade 2 toxic effects (during their first course of
 //    treatment for designs 2 and 3 or during any course of treatment for design 4)";

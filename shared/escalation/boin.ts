@@ -1,5 +1,5 @@
 // BOIN, Bayesian optimal interval design (Liu & Yuan 2015; R package BOIN 2.7.2, S9).
-// Reference: escalation_rules.md (c).
+// Reference: docs/CLINICAL_RULES.md#boin.
 import { checkCompletion } from './completion.js';
 import { currentLevel, tallyByLevel, type LevelTally, type ParsedHistory } from './history.js';
 import { binomialPmf, pava, posteriorProbAbove } from './probability.js';
@@ -155,7 +155,7 @@ function fmt(x: number, digits = 3): string {
   return x.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-/** BOIN decision for a complete cohort at level d (S9 get.oc conduct; escalation_rules.md (c)). */
+/** BOIN decision for a complete cohort at level d (S9 get.oc conduct; docs/CLINICAL_RULES.md#boin). */
 export function boinDecideComplete(tallies: readonly LevelTally[], d: number, o: BoinTrialOptions): Decision {
   const c = checkBoinOptions(o);
   const t = tallies[d - 1]!;

@@ -1,6 +1,6 @@
 // Incomplete cohorts: keep enrolling, and flag when the outcome is already determined
-// (escalation_rules.md (a), "Edge cases" 1: "flag 'MTD exceeded is already determined at this
-// level' for the committee (derived, not from a source)").
+// (docs/CLINICAL_RULES.md#incomplete-cohorts: "MTD exceeded is already determined at this
+// level" is flagged for the committee; DoseDesk's flag, not a source's).
 import type { LevelTally } from './history.js';
 import type { Decision } from './vocabulary.js';
 

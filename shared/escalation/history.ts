@@ -1,5 +1,5 @@
 // Dose-path ("history") notation of the R package `escalation` (Brock et al., S5 in
-// reference/escalation/escalation_rules.md, section "Decision vocabulary and history notation"):
+// docs/CLINICAL_RULES.md#sources; docs/CLINICAL_RULES.md#escalation-history):
 //
 //   1NNN 2NNT 2NNN
 //
@@ -156,7 +156,7 @@ export function buildHistory(
   return { cohorts: cohorts.map(({ level, patients: ps }) => ({ level, patients: ps })) };
 }
 
-/** Per-level tallies: what every rule works from (escalation_rules.md (a) "What the app must know"). */
+/** Per-level tallies: what every rule works from (docs/CLINICAL_RULES.md#escalation-history). */
 export interface LevelTally {
   level: number;
   /** Evaluable patients (N, T, G). */

@@ -1,4 +1,4 @@
-// Dose-escalation rule engine: pure functions (reference/escalation/escalation_rules.md).
+// Dose-escalation rule engine: pure functions (docs/CLINICAL_RULES.md#escalation-history … #incomplete-cohorts).
 export * from './vocabulary.js';
 export * from './history.js';
 export * from './probability.js';

@@ -1,5 +1,5 @@
 // mTPI-2 (Guo et al. 2017, S12; equivalent to the Keyboard design, S17).
-// Reference: escalation_rules.md (d). Beta(1,1) prior on the DLT rate at the current dose;
+// Reference: docs/CLINICAL_RULES.md#mtpi2. Beta(1,1) prior on the DLT rate at the current dose;
 // equivalence interval EI = (pT - e1, pT + e2); the rest of (0, 1) is cut into sub-intervals of
 // width e1 + e2 (truncated at 0 and 1). Unit probability mass UPM = posterior probability of the
 // interval / its width. Highest UPM below EI -> E, in EI -> S, above -> D. A dose (and all higher

@@ -1,4 +1,4 @@
-// One entry point for the dose-escalation rule engine (DESIGN.md §6 "Rule engine").
+// One entry point for the dose-escalation rule engine (docs/CLINICAL_RULES.md#incomplete-cohorts).
 import type { EscalationDesign } from '../study.js';
 import { acceleratedTitration, intrapatientEscalation, type AtdDesign, type AtdHandoff } from './atd.js';
 import { boin } from './boin.js';
@@ -72,8 +72,8 @@ export interface CohortTiming {
 
 /**
  * The earlier cohort whose DLT window was still open on the day cohort `i` got its first dose, or
- * null. A window of W days runs from study day 1 (first dose) to day W inclusive (DESIGN §4 DLT
- * window), so it is open on a date D when D ≤ windowEnd. Dates compare as ISO calendar dates.
+ * null. A window of W days runs from study day 1 (first dose) to day W inclusive (docs/CLINICAL_RULES.md#dlt-window),
+ * so it is open on a date D when D ≤ windowEnd. Dates compare as ISO calendar dates.
  */
 export function earlierWindowOpen(timing: readonly CohortTiming[], i: number): { index: number; windowEnd: string } | null {
   const start = timing[i]?.firstDose.slice(0, 10);
@@ -86,8 +86,8 @@ export function earlierWindowOpen(timing: readonly CohortTiming[], i: number): {
 }
 
 /**
- * A cohort that was not where the rule pointed when it started (escalation_rules.md (a) edge
- * case 7, "strict mode": skipped levels, extra patients at a level the rule had left, a cohort
+ * A cohort that was not where the rule pointed when it started (S5 strict mode,
+ * `enforce_three_plus_three`: skipped levels, extra patients at a level the rule had left, a cohort
  * opened while another was still in progress, enrolment after the rule had stopped). The engine
  * still advises on such paths (edge case 8); the committee's rationale should cover the departure.
  */

@@ -1,5 +1,5 @@
 // 3+3 dose escalation from the per-level history.
-// Sources (codes of reference/escalation/escalation_rules.md, section (a)):
+// Sources (codes of docs/CLINICAL_RULES.md#sources; rule in docs/CLINICAL_RULES.md#three-plus-three):
 //   S1 Le Tourneau et al. 2009 (core rule), S2 Yang, Wang & Ji 2015 (algorithm with de-escalation,
 //   steps 1-7), S3 Korn et al. 1994 (MTD = highest level with 6 treated and <= 1 DLT), S4 Storer 1989
 //   (escalation-only), S5 R package `escalation` (behaviour on edge cases), S6/S7 (de-escalation
@@ -68,7 +68,7 @@ function pl(n: number, word = 'patient'): string {
 
 /**
  * The 3+3 decision at level d when the current stage at d is complete (3 or 6 evaluable, or more).
- * Implements the decision table of escalation_rules.md (a).
+ * Implements the decision table of docs/CLINICAL_RULES.md#three-plus-three.
  */
 export function threePlusThreeDecideComplete(tallies: readonly LevelTally[], d: number, o: ThreePlusThreeOptions): Decision {
   const t = tallies[d - 1]!;

@@ -1,5 +1,5 @@
-// Decision vocabulary of reference/escalation/escalation_rules.md, section
-// "Decision vocabulary and history notation".
+// Decision vocabulary of the rule engine (docs/CLINICAL_RULES.md#incomplete-cohorts,
+// #committee-decisions; action names as in the R package `escalation`, S5).
 
 export const ESCALATION_ACTIONS = [
   'ESCALATE',
@@ -21,7 +21,7 @@ export const ESCALATION_ACTIONS = [
 ] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
-/** How certain a rule is (escalation_rules.md, last paragraph). */
+/** How certain a rule is (docs/CLINICAL_RULES.md#incomplete-cohorts). */
 export type RuleCertainty = 'source-explicit' | 'source-implied' | 'package-behaviour' | 'protocol-choice';
 
 export type DesignName = '3+3' | 'atd' | 'boin' | 'mtpi2';

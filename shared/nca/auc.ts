@@ -1,5 +1,5 @@
 // AUC and AUMC of one segment, and interpolation inside a segment.
-// Source: nca_rules.md §3 "AUC" (NonCompart R/AUC.R, R/LogAUC.R; PKNCA pk.calc.auxc):
+// Source: docs/CLINICAL_RULES.md#nca "AUClast" (NonCompart R/AUC.R, R/LogAUC.R; PKNCA pk.calc.auxc):
 //   linear:  AUC = Δt·(C1 + C2)/2,   AUMC = Δt·(t1·C1 + t2·C2)/2
 //   log (C2 < C1, C2 > 0, lin-up/log-down only), k = ln(C1/C2)/Δt:
 //            AUC = (C1 − C2)/k,       AUMC = (t1·C1 − t2·C2)/k + (C1 − C2)/k²
@@ -31,7 +31,7 @@ export function aumcSegment(t1: number, c1: number, t2: number, c2: number, meth
 
 /**
  * Concentration at t inside (t1, t2): linear, or log-linear on a falling segment under
- * lin-up/log-down (WinNonlin Ctau interpolation, nca_rules.md §4).
+ * lin-up/log-down (WinNonlin Ctau interpolation, docs/CLINICAL_RULES.md#nca "Dosing interval").
  */
 export function interpolateConc(
   t1: number,

@@ -1,6 +1,6 @@
 // Terminal elimination rate constant λz by unweighted log-linear regression.
 //
-// Automatic "best fit" (nca_rules.md §3 "λz"; NonCompart .findBestSlope, PKNCA pk.calc.half.life):
+// Automatic "best fit" (docs/CLINICAL_RULES.md#nca "λz selection"; NonCompart .findBestSlope, PKNCA pk.calc.half.life):
 //  1. candidates: observed samples with C > 0 strictly after Tmax (non-bolus) or from Tmax (IV bolus);
 //  2. each fit uses the last n candidates ending at Tlast, n ≥ minHlPoints (3);
 //  3. OLS of ln C on t, λz = −slope must be > 0, R²adj = 1 − (1−R²)(n−1)/(n−2);

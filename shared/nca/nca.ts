@@ -1,7 +1,7 @@
 // Non-compartmental analysis of one concentration-time profile, matching Phoenix WinNonlin on the
-// reference data (../../../shared/reference/nca/nca_rules.md; tests in test/unit/nca*.test.ts).
+// reference data (Theoph and pkdata2 outputs; docs/CLINICAL_RULES.md#nca; tests in test/unit/nca*.test.ts).
 //
-// Conventions (nca_rules.md §3, §4):
+// Conventions (docs/CLINICAL_RULES.md#nca):
 //  - Samples before the dose time are dropped. When no sample is at the dose time a point is added
 //    there (not observed): 0 for a single extravascular/infusion dose (NonCompart prepends (0, 0)),
 //    Cmin of [doseTime, doseTime + tau] at steady state (WinNonlin), C0 for an IV bolus.

@@ -1,5 +1,5 @@
 // One small function per derived NCA parameter (style of PKNCA pk.calc.*). All return null when an
-// input is missing or not positive where the formula needs it. Sources: nca_rules.md §3/§4
+// input is missing or not positive where the formula needs it. Sources: docs/CLINICAL_RULES.md#nca
 // (WinNonlin/NonCompart/PKNCA as cited there); Gabrielsson & Weiner, Pharmacokinetic and
 // Pharmacodynamic Data Analysis, 5th ed., ch. 2 (NCA), for the IV-only parameters (C0, Vss, MRT
 // infusion correction).
@@ -52,13 +52,13 @@ export function calcVz(dose: number, lambdaZ: N, auc: N): N {
 /**
  * MRT = AUMC/AUC − Tinf/2 (time). The infusion correction (Tinf = infusion duration, 0 otherwise)
  * follows Gabrielsson & Weiner (MRT of a constant-rate infusion = MRTiv + Tinf/2) and PKNCA
- * pk.calc.mrt.iv. Extravascular MRT has no correction (nca_rules.md §3 "Derived parameters").
+ * pk.calc.mrt.iv. Extravascular MRT has no correction (docs/CLINICAL_RULES.md#nca "Derived").
  */
 export function calcMrt(aumc: N, auc: N, infusionDuration = 0): N {
   return aumc !== null && pos(auc) ? aumc / auc - infusionDuration / 2 : null;
 }
 
-/** Steady-state MRT = (AUMCtau + tau·(AUCINF − AUCtau))/AUCtau − Tinf/2 (WinNonlin, nca_rules.md §4). */
+/** Steady-state MRT = (AUMCtau + tau·(AUCINF − AUCtau))/AUCtau − Tinf/2 (WinNonlin, docs/CLINICAL_RULES.md#nca "Dosing interval"). */
 export function calcMrtSteadyState(aumctau: N, auctau: N, aucinf: N, tau: number, infusionDuration = 0): N {
   if (aumctau === null || !pos(auctau) || aucinf === null) return null;
   return (aumctau + tau * (aucinf - auctau)) / auctau - infusionDuration / 2;

@@ -4,7 +4,7 @@
 export type Route = 'extravascular' | 'iv-bolus' | 'iv-infusion';
 
 /**
- * AUC/AUMC integration (nca_rules.md §3 "AUC"):
+ * AUC/AUMC integration (docs/CLINICAL_RULES.md#nca "AUClast"):
  * - 'linear': linear trapezoid on every segment (WinNonlin "Linear Trapezoidal with Linear Interpolation").
  * - 'lin-up-log-down': log trapezoid on falling segments with both concentrations > 0, linear otherwise.
  */
@@ -27,7 +27,7 @@ export interface BlqOptions {
 }
 
 /**
- * Reviewer's choice for the terminal slope. 'auto' = best fit (nca_rules.md §3 "λz").
+ * Reviewer's choice for the terminal slope. 'auto' = best fit (docs/CLINICAL_RULES.md#nca "λz selection").
  * 'range' = fit exactly the measurable points with start ≤ t ≤ end (times on the sample clock).
  * 'exclude' = the automatic best fit after removing the samples at these times.
  */
@@ -65,7 +65,7 @@ export interface NcaProfile {
   tau?: number;
   /**
    * Whether the profile is at steady state (default: true when `tau` is given). At steady state a
-   * missing dose-time sample is set to Cmin of the interval (WinNonlin, nca_rules.md §4) and CL/Vz use
+   * missing dose-time sample is set to Cmin of the interval (WinNonlin, docs/CLINICAL_RULES.md#nca "Dosing interval") and CL/Vz use
    * AUCtau; with `steadyState: false` a tau profile is a first dose (for the accumulation ratio).
    */
   steadyState?: boolean;

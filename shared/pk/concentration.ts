@@ -1,4 +1,4 @@
-// A PC result as a number, a BLQ flag and the LLOQ (DESIGN §3 "Real data is messy").
+// A PC result as a number, a BLQ flag and the LLOQ (docs/CLINICAL_RULES.md#pk-profiles).
 // SDTMIG v3.4 PC: PCSTRESN holds the numeric result; a result below the lower limit of quantitation
 // is reported in PCSTRESC as text ("<BLQ", "BLQ", "<1.40", "< LLOQ") with PCSTRESN empty, and the
 // limit in PCLLOQ. Rules (in this order):

@@ -1,6 +1,6 @@
 // Concentration-time profiles from SDTM PC and EX (+ VS/DM weight), one per subject × analyte
 // (PCTESTCD) × dosing interval, ready for nca() (shared/nca). Pure: the core's queries hand in the
-// records. The rules (DESIGN §3-§4, issue 3 "From a snapshot"):
+// records. The rules (docs/CLINICAL_RULES.md#pk-profiles, issue 3 "From a snapshot"):
 //
 // Dose (per EX record with EXDOSE > 0, sorted by EXSTDTC):
 //   - amount in mg = EXDOSE converted from EXDOSU's mass unit (g, mg, ug, ng); when EXDOSU is per kg

@@ -1,5 +1,5 @@
 // Descriptive statistics of NCA parameters by dose level, and the parameters the IBB0979 seed asks for
-// (DESIGN §1: single dose Cmax, Cmin, Tmax, AUC0-t, AUC0-inf, CL, Vd (Vz), t1/2, lambda_z; multiple
+// (docs/CLINICAL_RULES.md#pk-summary: single dose Cmax, Cmin, Tmax, AUC0-t, AUC0-inf, CL, Vd (Vz), t1/2, lambda_z; multiple
 // dose Css,max, Css,min, Css,av, AUCss, CLss, Vss, R, DF).
 //
 // Statistics (the usual PK summary table; e.g. FDA/EMA bioequivalence guidance conventions and

@@ -5,8 +5,8 @@ import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
 import { snapshotHistory, type ExcludedSubject, type HistoryEntry, type SnapshotHistoryOptions } from './escalationHistory';
 
-// The DLT table of a snapshot (DESIGN §5 "Cohorts"): per dose level and part the subjects with
-// their DLT-window status (shared/dlt.ts, DESIGN §4), the escalation history built from the
+// The DLT table of a snapshot (README.md#the-views "Cohorts"): per dose level and part the subjects with
+// their DLT-window status (shared/dlt.ts, docs/CLINICAL_RULES.md#dlt-window), the escalation history built from the
 // escalation part (./escalationHistory.ts), the protocol rule's recommendation (the study
 // definition's design through shared/escalation recommendForStudy) and, for context only, BOIN
 // (Liu & Yuan 2015, S9) and mTPI-2 (Guo et al. 2017, S12) at the definition's target DLT rate.

@@ -6,18 +6,18 @@ import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
 
 // The escalation history of a snapshot, in the notation of the rule engine
-// (shared/escalation/history.ts; ../shared/reference/escalation/escalation_rules.md, "Decision
+// (shared/escalation/history.ts; docs/CLINICAL_RULES.md#escalation-history, "Decision
 // vocabulary and history notation", S5): `1N 2G 3G 4NNN 5NNN 6NNT 6NPP`.
 //
 // Built from the ESCALATION part only (expansion subjects never enter the rule), one letter per
-// subject, subjects in order of first dose (DESIGN §4 DLT evaluability, shared/dlt.ts):
+// subject, subjects in order of first dose (docs/CLINICAL_RULES.md#dlt-window, shared/dlt.ts):
 //   T  DLT-evaluable with a DLT in the window;
 //   N  DLT-evaluable, completed the window without a DLT;
 //   G  accelerated titration only (Simon et al. 1997, S8): no DLT and a worst toxicity of grade 2 in
 //      the counting course (course 1 = the DLT window) — see `countsAsGrade2`;
 //   P  pending: still inside the DLT window at the cut-off.
 // Not-evaluable subjects are left out of the history and listed with their reason (a replaced
-// subject is not counted by the 3+3 rule, escalation_rules.md (a) "What the app must know").
+// subject is not counted by the 3+3 rule, docs/CLINICAL_RULES.md#escalation-history).
 //
 // Accelerated phase (design 'atd'): the single-patient cohorts from the first subject until the
 // switch trigger of S8 — one DLT, or the second patient with grade 2 (designs 2/3: course 1 only;
@@ -28,7 +28,7 @@ import type { StudyDefinition } from '../study';
 // each accelerated-phase patient is a cohort of one and later subjects form cohorts of
 // `cohortSize` (3) among consecutive subjects at the same level.
 //
-// PROTOCOL CHOICES (escalation_rules.md (b) "Not settled by the abstract"): "grade 2 toxicity"
+// PROTOCOL CHOICES (docs/CLINICAL_RULES.md#escalation-history; not settled by the S8 abstract): "grade 2 toxicity"
 // counts AEs related to study drug by default (`grade2: 'related'`; 'any' counts every AE), and a
 // worst grade >= 2 without a DLT flag is written G (a grade >= 3 event the investigator did not flag
 // as a DLT is at least the moderate toxicity the trigger looks for; the DLT table shows it as

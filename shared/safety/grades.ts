@@ -1,6 +1,6 @@
 import type { AeFacts } from '../model';
 
-// Worst CTCAE grade per subject × SOC × PT (DESIGN §4 "TEAE, worst grade").
+// Worst CTCAE grade per subject × SOC × PT (docs/CLINICAL_RULES.md#ctcae-grades).
 // Convention (ICH E3 §12.2.2 summary tables; the usual ADaM ADAE/"worst grade" analyses): a subject
 // with several events of the same preferred term is counted once, at the highest CTCAE grade among
 // them. An event without a grade (AETOXGR missing) does not lower nor raise the worst grade; a

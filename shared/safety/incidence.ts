@@ -2,7 +2,7 @@ import type { AeFacts } from '../model';
 import { ptOf, socOf } from './grades';
 
 // Incidence of treatment-emergent AEs by group (dose level or study part), per SOC and PT
-// (DESIGN §4; ICH E3 §12.2.2 / §14.3.1 "number and percentage of subjects with AEs, by body system
+// (docs/CLINICAL_RULES.md#teae; ICH E3 §12.2.2 / §14.3.1 "number and percentage of subjects with AEs, by body system
 // and preferred term"). Incidence counts SUBJECTS, not events: a subject with several events of one
 // PT counts once in that PT, once in its SOC and once in "any AE"; events are counted alongside.
 //

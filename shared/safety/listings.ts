@@ -4,7 +4,7 @@ import { doseLevelOf } from '../dlt';
 import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
 
-// AE listing and the safety listings the committee reads (DESIGN §5 "AEs"): SAEs, DLTs, AEs leading
+// AE listing and the safety listings the committee reads (README.md#the-views "AEs"; docs/CLINICAL_RULES.md#safety-listings): SAEs, DLTs, AEs leading
 // to discontinuation of study treatment, deaths.
 
 export interface SubjectPlacement {

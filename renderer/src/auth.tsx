@@ -4,7 +4,7 @@ import type { Output } from '../../shared/contract';
 import { ApiCallError, invoke } from './api';
 import './components/meeting/meeting.css';
 
-// Sessions in the UI (issue 5 "Users"; 21 CFR 11.10(d), 11.200; part11.md §2). The review views are
+// Sessions in the UI (issue 5 "Users"; 21 CFR 11.10(d), 11.200; docs/CLINICAL_RULES.md#meetings). The review views are
 // readable without signing in; whatever changes data asks for a session first (withSession). The
 // core ends a session after `inactivityMinutes` without a call; the UI locks too after that long
 // without a key press or a click, and shows a lock screen that asks for the password again: the

@@ -53,7 +53,7 @@ export function studyDefinition(dataCutoff?: string): StudyDefinition {
     cycleLengthDays: 21,
     minDosesForEvaluability: 1,
     // ATD design 2 (trigger counted in course 1); after the second grade-2 patient the first 3+3
-    // cohort starts at the next level (protocol choice, escalation_rules.md (b) hand-off).
+    // cohort starts at the next level (protocol choice, docs/CLINICAL_RULES.md#accelerated-titration hand-off).
     escalation: { design: 'atd', atdDesign: 2, atdHandoff: 'next-level', deescalation: true, sixAtMtd: true, targetToxicity: 0.3, expansionSize: 6 },
     pk: { route: 'iv-infusion', infusionDurationH: 1, tauH: 504, analyte: 'IBB0979' },
     recist: { confirmationDays: 28, minSdDays: 42 },

@@ -310,7 +310,7 @@ function randomSpec(rng: Rng, index: number): Spec {
 
 /**
  * Target-lesion response at one assessment, RECIST 1.1 (Eisenhauer 2009, Table 1 and §4.3.1;
- * ../shared/reference/recist/recist_rules.md §1): CR = all non-nodal targets gone and every node
+ * docs/CLINICAL_RULES.md#recist): CR = all non-nodal targets gone and every node
  * < 10 mm short axis; PD = sum >= 1.2 × nadir and >= +5 mm; PR = sum <= 0.7 × baseline; else SD.
  */
 export function targetResponse(sizes: readonly number[], lesions: readonly Lesion[], base: number, nadir: number, sum: number): Response {

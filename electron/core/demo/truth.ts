@@ -63,8 +63,8 @@ export interface StudyTruth {
 }
 
 /**
- * Confirmed best overall response, RECIST 1.1 with confirmation (../shared/reference/recist/
- * recist_rules.md §4-5, admiralonco derive_param_confirmed_bor with accept_sd = FALSE,
+ * Confirmed best overall response, RECIST 1.1 with confirmation (docs/CLINICAL_RULES.md#recist,
+ * RECIST 1.1 §4.4, §4.6.1; admiralonco derive_param_confirmed_bor with accept_sd = FALSE,
  * max_nr_ne = 1): CR confirmed by a later CR >= `confirmDays` later (only CR/NE between); PR
  * confirmed by a later CR/PR >= `confirmDays` later (only CR/PR/NE between); SD = any CR/PR/SD
  * >= `minSdDays` after first dose; PD as is; otherwise NE. Assessments after the first PD are

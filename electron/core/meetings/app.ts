@@ -26,7 +26,7 @@ import { diffPaths } from './diff';
 import { recordHash, sha256Hex, signPayload, verifyExport } from './sign';
 import { getFigure, insertSignature, insertVersion, latestVersion, listVersions, loadSignatures, loadVersion, publicKeys, putFigure, saveDraft, type StoredVersion } from './store';
 
-// Handlers of meetings (issue 5; DESIGN §6; reference/part11/part11.md §2-4). The lifecycle is
+// Handlers of meetings (issue 5; docs/CLINICAL_RULES.md#meetings; 21 CFR 11.10, 11.50, 11.70). The lifecycle is
 // enforced here and, as defence in depth, by SQLite triggers: draft -> final (locked; no edits) ->
 // signed (every required signer) -> distributed; a change after locking is an amendment (a new
 // draft version that references the version it amends and carries a reason). Every change is

@@ -21,7 +21,7 @@ import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustB
 import { MANIFEST_ATTACHMENT_NAME, comparePages, pageDigests } from './verify';
 import { MINUTES_RENDERER } from './render';
 
-// Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
+// Handlers of the signed minutes (issue 5 "Minutes"; docs/CLINICAL_RULES.md#meetings;
 // contract in shared/api/minutes.ts).
 //
 // minutes.export: a locked record version (final / signed / distributed; drafts are refused: a draft

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import forge from 'node-forge';
 import type { Db } from '../store/db';
 
-// The organisation trust root (issue 11 "Trust"; DESIGN §7 "signing identities chain to the
-// installation's own signing authority"). At first need the installation creates a local signing
+// The organisation trust root (issue 11 "Trust"; README.md#meetings-and-signed-minutes: signing identities chain to the
+// installation's own signing authority). At first need the installation creates a local signing
 // authority: an RSA key in a 0600 file beside the database (never inside it) and a self-signed CA
 // certificate (RFC 5280 §4.2.1.9 basicConstraints cA=TRUE, keyUsage keyCertSign) kept in the
 // signing_authority table. Users' PDF signing certificates are issued by it, so minutes.verify can

@@ -1,6 +1,6 @@
 /**
- * The input model of the minutes PDF (DESIGN §6, part11.md §4 "What a dose-escalation meeting
- * minute contains"). Deliberately independent of the meeting record (`electron/core/meetings`):
+ * The input model of the minutes PDF (docs/CLINICAL_RULES.md#meetings "What the minutes of a
+ * dose-escalation meeting contain"). Deliberately independent of the meeting record (`electron/core/meetings`):
  * the two meet through one mapping function (meeting record → MinutesDocument).
  *
  * Everything here is plain data: strings are printed as given (after WinAnsi sanitising),
@@ -15,7 +15,7 @@ export interface MinutesAttendee {
   present: boolean;
 }
 
-/** Quorum as defined by the committee charter (part11.md §4, M6). */
+/** Quorum as defined by the committee charter (docs/CLINICAL_RULES.md#committee-decisions). */
 export interface MinutesQuorum {
   /** The charter's rule in words, or a count, e.g. "Chair + 2 voting members". */
   required: string;

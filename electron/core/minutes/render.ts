@@ -1,6 +1,6 @@
 /**
- * Render dose-escalation meeting minutes as a PDF a sponsor files (part11.md §4 "What a
- * dose-escalation meeting minute contains"; 21 CFR 11.50 signature manifestations; 11.10(b)
+ * Render dose-escalation meeting minutes as a PDF a sponsor files (docs/CLINICAL_RULES.md#meetings "What the
+ * minutes of a dose-escalation meeting contain"; 21 CFR 11.50 signature manifestations; 11.10(b)
  * human-readable and electronic copies: the machine-readable record travels as an attachment).
  *
  * pdf-lib with the standard Helvetica/Courier fonts for WinAnsi text (text.ts) and, for every other

@@ -2,7 +2,7 @@ import { isFatalNotSerious } from '../../../shared/safety/grades';
 import type { Location } from '../import/errors';
 import type { Db } from '../store/db';
 
-// Data queries raised at import (DESIGN §7 "Nothing ignored in silence"): located warnings stored
+// Data queries raised at import (docs/CLINICAL_RULES.md#safety-listings; "nothing ignored in silence", docs/ARCHITECTURE.md#the-flow-of-an-import): located warnings stored
 // with the snapshot, one per row, so that a data manager can answer each.
 
 /**

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 
-// Snapshots never change once imported (DESIGN §3), so what is derived from one snapshot is kept
+// Snapshots never change once imported (docs/ARCHITECTURE.md#the-flow-of-an-import), so what is derived from one snapshot is kept
 // per connection and handed to every view that asks again: the cohort table, the swimmer, the AE
 // grid and the DLT table all start from the same subjects and AEs. A result that also depends on
 // the study definition or a choice of the caller names those in `deps`. The most recently used

@@ -7,7 +7,7 @@ import { SYSTEM } from '../access/actor';
 import { importAs } from './app';
 
 // First start: an empty database gets the two shipped data cuts of the demo study, so that a new
-// user sees a real study at once (DESIGN: "the embedded default").
+// user sees a real study at once (README.md#the-first-five-minutes).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

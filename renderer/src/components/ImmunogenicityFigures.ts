@@ -1,6 +1,6 @@
 import type { Output } from '../../../shared/contract';
 
-// The immunogenicity view's figures (DESIGN §5): treatment-emergent ADA incidence by dose level
+// The immunogenicity view's figures (README.md#the-views): treatment-emergent ADA incidence by dose level
 // (bars, % of evaluable subjects with n/N on the bar) and ADA titres over time (log scale) per
 // ADA-positive subject, coloured by dose level. Pure: safety.ada's result in, plotly traces out;
 // statuses and incidence are the core's (shared/ada.ts, Shankar et al. 2014).

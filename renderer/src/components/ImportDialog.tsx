@@ -8,7 +8,7 @@ import { StudyDefinitionForm } from './StudyDefinitionForm';
 import { useCall } from '../useCall';
 
 // The import dialog: choose a file or a folder; watch the progress; cancel; read the result
-// (DESIGN §3: atomic import, located errors, warnings kept with the snapshot). The page never types a
+// (docs/ARCHITECTURE.md#the-flow-of-an-import: atomic import, located errors, warnings kept with the snapshot). The page never types a
 // path for the core to read (issue 11): in the browser the chosen files are uploaded to the host, in
 // Electron the native dialog's choice is what the core may read. The import is made by the signed-in
 // account (a database without accounts — a scratch database — imports without one).

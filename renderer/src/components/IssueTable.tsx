@@ -1,7 +1,7 @@
 import type { ImportIssue } from '../../../shared/contract';
 import { count } from '../format';
 
-// Located import problems (DESIGN §3): file, row, line, column, what was expected, what was found.
+// Located import problems (docs/ARCHITECTURE.md#the-flow-of-an-import): file, row, line, column, what was expected, what was found.
 
 export function IssueTable({ issues, kind, caption }: { issues: ImportIssue[]; kind: 'error' | 'warning'; caption: string }) {
   return (

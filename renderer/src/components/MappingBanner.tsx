@@ -6,7 +6,7 @@ import { useReview } from '../review';
 import { useCall } from '../useCall';
 import './MappingBanner.css';
 
-// "Nothing ignored in silence" (DESIGN §7): at the top of a view, one compact line per domain whose
+// "Nothing ignored in silence" (shared/mapping.ts; docs/ARCHITECTURE.md#the-flow-of-an-import): at the top of a view, one compact line per domain whose
 // rows this view's analyses could not use, from the snapshot's mapping report, with a link to the
 // data-mapping editor. Hidden when nothing is unused for the view.
 

@@ -2,7 +2,7 @@ import type { Output } from '../../../shared/contract';
 import { displayUnit } from '../../../shared/units';
 import { palette } from '../theme';
 
-// The PK view's figures (DESIGN §5 PK): concentration–time per subject and mean ± SD per dose
+// The PK view's figures (README.md#the-views PK): concentration–time per subject and mean ± SD per dose
 // level, one subject's curve with its lambda_z points, and the dose-proportionality power model.
 // Pure: data in, plotly traces and layout out. Every number comes from the core (pk.profiles,
 // pk.nca, pk.doseProportionality); the only arithmetic here is the descriptive mean ± SD drawn on

@@ -7,8 +7,8 @@ import { Plot } from './Plot';
 import { LZ_PREFIX, lambdaZFigure, sig, type NcaRow, type PkProfile } from './PkFigures';
 import { choiceText } from './PkTables';
 
-// One subject's terminal phase (DESIGN §4 PK: "A reviewer may exclude points from the lambda_z
-// fit or choose its range; that choice is stored, audited and shown"). The curve on a log scale
+// One subject's terminal phase (docs/CLINICAL_RULES.md#nca "λz selection": a reviewer may exclude points from the
+// λz fit or choose its range; that choice is stored, audited and shown). The curve on a log scale
 // with the points of the lambda_z regression highlighted; a click on a point excludes it (or
 // includes it again); two number inputs set a range; "Reset to automatic" returns to the rule's
 // own choice. Every change is stored at once through pk.setLambdaZ (who and when come from the

@@ -7,7 +7,7 @@ import { useReview } from '../review';
 import { DataGrid, type Row } from './DataGrid';
 import { sig, type NcaResult, type NcaRow } from './PkFigures';
 
-// The PK view's tables (DESIGN §5 PK): the NCA table (one row per subject, the seed's parameters
+// The PK view's tables (README.md#the-views PK): the NCA table (one row per subject, the seed's parameters
 // with their units in the headers, the lambda_z fit and who chose it), the summary statistics by
 // dose level, and the reported (PP) against computed comparison. The numbers are the core's
 // (pk.nca, pk.compareReported); the cells show 4 significant digits, the CSV the full values.

@@ -1,6 +1,6 @@
 import type { Output } from '../../../shared/contract';
 
-// The spider plot's figure (DESIGN §5): % change of the sum of target-lesion diameters from
+// The spider plot's figure (README.md#the-views): % change of the sum of target-lesion diameters from
 // baseline over time, one line per subject, coloured by dose level, with the RECIST 1.1 thresholds
 // (+20 % progression, −30 % partial response; Eisenhauer 2009 §4.3.1) drawn as labelled reference
 // lines. Pure: data in, plotly traces and layout out. The values come from efficacy.tumourSeries;

@@ -7,7 +7,7 @@ import { errorText, SignInCancelled, useAuth } from '../auth';
 import './MappingBanner.css';
 
 // "Confirm study definition": what study.json would have said, asked of the user when it is missing
-// (DESIGN §3). Pre-filled with what the import derived (dose levels from EX); saved with the study.
+// (README.md#studyjson). Pre-filled with what the import derived (dose levels from EX); saved with the study.
 
 const DESIGNS: { value: StudyDefinition['escalation']['design']; label: string }[] = [
   { value: 'atd', label: 'Accelerated titration, then 3+3' },

@@ -2,7 +2,7 @@ import { RESPONSE_COLORS } from '../theme';
 import { referenceLines, type PlotLayout, type PlotTrace, type TumourSubject } from './SpiderFigure';
 import { responseWords } from '../format';
 
-// The waterfall plot's figure (DESIGN §5): one bar per subject, the best (smallest) % change of the
+// The waterfall plot's figure (README.md#the-views): one bar per subject, the best (smallest) % change of the
 // sum of diameters from baseline (efficacy.tumourSeries `bestPctChange`), sorted from the largest
 // increase to the largest decrease, coloured by dose level or by best overall response, with the
 // RECIST 1.1 +20 % / −30 % reference lines. Pure: data in, plotly traces and layout out.

@@ -12,7 +12,7 @@ import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
-// Adverse events (DESIGN §5): every AE in an AG Grid (filter, sort, group by SOC/PT, column
+// Adverse events (README.md#the-views): every AE in an AG Grid (filter, sort, group by SOC/PT, column
 // chooser, CSV), TEAE incidence by dose level × worst grade, SAE and DLT listings, AEs leading to
 // discontinuation, deaths. Data: safety.aeListing, safety.incidence, safety.listings.
 

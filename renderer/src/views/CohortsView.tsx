@@ -16,7 +16,7 @@ import { downloadTableCsv } from '../components/tableExport';
 import { COHORT_CSV_HEADER, cohortCsvRows } from '../tableCsv';
 import { cohortFilterText } from '../exports';
 
-// Cohorts (DESIGN §5): one row per dose level and part, the table the committee opens first.
+// Cohorts (README.md#the-views): one row per dose level and part, the table the committee opens first.
 
 type Summary = Output<'cohorts.summary'>;
 

@@ -15,7 +15,7 @@ import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
-// Efficacy (DESIGN §5): ORR and DCR with exact 95 % CIs (Clopper–Pearson) by dose level and by part,
+// Efficacy (README.md#the-views; docs/CLINICAL_RULES.md#recist, #kaplan-meier): ORR and DCR with exact 95 % CIs (Clopper–Pearson) by dose level and by part,
 // as a table and a forest-style plot; the best-response table; Kaplan–Meier curves for PFS and OS
 // with the numbers at risk under the plot, medians with CIs and the log-rank test; the censoring
 // rules. Data: efficacy.tumourSeries (subjects, BOR), efficacy.responseSummary, efficacy.km — all

@@ -13,7 +13,7 @@ import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
-// Immunogenicity (DESIGN §4–§5): ADA status per subject (baseline positive, treatment-induced,
+// Immunogenicity (docs/CLINICAL_RULES.md#ada; README.md#the-views): ADA status per subject (baseline positive, treatment-induced,
 // treatment-boosted, treatment-emergent, negative; neutralising antibodies where tested), the
 // treatment-emergent ADA incidence by dose level (table and bars) and titres over time. The
 // statuses and the incidence are safety.ada's (shared/ada.ts, Shankar et al. 2014); this view

@@ -12,7 +12,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { shortHash } from '../format';
 import type { ViewProps } from './types';
 
-// The Meeting view (issue 5; DESIGN §6): the study's dose-escalation meetings, a new meeting on the
+// The Meeting view (issue 5; README.md#meetings-and-signed-minutes): the study's dose-escalation meetings, a new meeting on the
 // current snapshot, one record with its lifecycle (draft → final → signed → distributed, amendments),
 // and the verification of a minutes PDF. Reading needs no sign-in; every change asks for one.
 

@@ -19,7 +19,7 @@ import { useCall, type CallState } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
-// PK (DESIGN §5): concentration–time per subject and mean ± SD per dose level (linear or log
+// PK (README.md#the-views): concentration–time per subject and mean ± SD per dose level (linear or log
 // scale, actual or nominal time, single dose or steady state), BLQ samples drawn distinctly,
 // treatment-emergent ADA marked on the curves (safety.ada); the NCA table with the seed's
 // parameters and the summary statistics by dose level; a subject's lambda_z fit, editable and

@@ -12,7 +12,7 @@ import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
 
-// Patient profile (DESIGN §5): one subject on one time axis (study day, day 1 = first dose):
+// Patient profile (README.md#the-views): one subject on one time axis (study day, day 1 = first dose):
 // exposure with the doses given, AEs as bars by grade (serious and DLT marked), tumour response
 // (% change of the sum of diameters, time-point responses), PK concentrations, ADA, labs when LB
 // is present; demographics and disposition in the header. J / K: previous / next subject.

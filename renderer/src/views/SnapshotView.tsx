@@ -10,7 +10,7 @@ import { count, fileSize, isoDate, localTimestamp } from '../format';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
-// Snapshot provenance (DESIGN §3): where the data came from, byte for byte. Minutes cite the content hash.
+// Snapshot provenance (docs/ARCHITECTURE.md#the-flow-of-an-import): where the data came from, byte for byte. Minutes cite the content hash.
 
 type Details = Output<'snapshot.get'>;
 

@@ -12,7 +12,7 @@ import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
-// Spider plot (DESIGN §5): % change of the sum of target-lesion diameters from baseline over time,
+// Spider plot (README.md#the-views): % change of the sum of target-lesion diameters from baseline over time,
 // one line per subject coloured by dose level, the RECIST 1.1 +20 % / −30 % reference lines, new
 // lesions marked. Data: efficacy.tumourSeries (the accepted evaluator's sums; SUMDIAM or derived).
 

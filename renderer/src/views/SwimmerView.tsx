@@ -11,7 +11,7 @@ import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
 
-// Swimmer (DESIGN §5): one lane per treated subject from the first dose (study day 1) to the end of
+// Swimmer (README.md#the-views): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
 // segments: intra-patient escalation and reductions change the colour along the lane), the DLT
 // window shaded, markers for time-point responses, DLTs, SAEs, ADA-positive samples and death, an

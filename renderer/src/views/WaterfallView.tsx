@@ -13,7 +13,7 @@ import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
-// Waterfall plot (DESIGN §5): best % change of the sum of target-lesion diameters from baseline per
+// Waterfall plot (README.md#the-views): best % change of the sum of target-lesion diameters from baseline per
 // subject, sorted, coloured by dose level or by best overall response (BOR), BOR labels, the
 // RECIST 1.1 +20 % / −30 % lines. Subjects without a post-baseline sum are listed, not drawn.
 // Data: efficacy.tumourSeries.

@@ -1,7 +1,7 @@
 import type { CommitteeDecision, Meaning, MeetingStatus, RuleRecommendation } from '../../../../shared/meeting';
 
-// Words for the meeting record's vocabulary (shared/meeting.ts; reference/escalation
-// escalation_rules.md "Decision vocabulary"), and time-zone helpers for the meeting's date and time.
+// Words for the meeting record's vocabulary (shared/meeting.ts;
+// docs/CLINICAL_RULES.md#committee-decisions), and time-zone helpers for the meeting's date and time.
 
 export const DECISION_LABELS: Record<CommitteeDecision, string> = {
   escalate: 'Escalate',

@@ -1,4 +1,4 @@
-// Dependency rules of DESIGN §2's layer table, checked by dependency-cruiser in `npm test` and CI
+// Dependency rules of the layer table in docs/ARCHITECTURE.md#the-layers, checked by dependency-cruiser in `npm test` and CI
 // (`npm run deps`): no import cycles anywhere; shared/ imports nothing outside itself (zod aside);
 // the renderer reaches the core only through the contract in shared/; Electron only in
 // electron/main and electron/preload.

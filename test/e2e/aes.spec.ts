@@ -12,7 +12,7 @@ import { DEMO_DIR, expect, ROOT, SCREENSHOT_DIR, screenshot, seriousViolations, 
 // electron/core/demo/truth.ts), the quick filter narrows it to the matching records, the CSV export
 // starts with the title and carries the footnote (cut-off, snapshot hash, filters), the incidence
 // tables show the subjects n (%) of safety.incidence with the treated subjects per level as
-// denominators (worst grade per subject: CTCAE, DESIGN §4), and the SAE / DLT listings list the
+// denominators (worst grade per subject: CTCAE, docs/CLINICAL_RULES.md#ctcae-grades), and the SAE / DLT listings list the
 // truth's SAEs and DLTs.
 
 function cut2Truth() {

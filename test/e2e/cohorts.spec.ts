@@ -7,7 +7,7 @@ import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixture
 // The first thing a new user sees: a fresh database, the two shipped demo cuts imported at first
 // start, and the Cohorts table. Expected numbers come from the demo generator's truth object
 // (electron/core/demo/truth.ts: derived from the subject plans, not from the written files), for
-// the data cut-off the shipped study.json declares. The DLT-window rule is DESIGN §4.
+// the data cut-off the shipped study.json declares. The DLT-window rule is docs/CLINICAL_RULES.md#dlt-window.
 
 interface ExpectedRow {
   level: number;

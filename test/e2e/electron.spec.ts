@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { _electron as electron } from '@playwright/test';
 import { expect, ROOT, screenshot, test } from './fixtures';
 
-// Electron smoke test (DESIGN §2): the real desktop shell starts, seeds the demo into a fresh
+// Electron smoke test (docs/ARCHITECTURE.md#the-layers): the real desktop shell starts, seeds the demo into a fresh
 // database and shows the Cohorts view through the preload's IPC bridge. Where Electron's binary was
 // not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD, as on the build machines) it is skipped.
 

@@ -5,7 +5,7 @@ import { cutSnapshot, generateStudy, HORIZON, writeSnapshot } from '../../electr
 import { createCore } from '../../electron/core/app';
 import { DEMO_DIR, expect, screenshot, serveInChildProcess, seriousViolations, test } from './fixtures';
 
-// The import dialog on real files. DESIGN §3: a failed import names file, row and column with what
+// The import dialog on real files. docs/ARCHITECTURE.md#the-flow-of-an-import: a failed import names file, row and column with what
 // was expected and what was found, and leaves the database exactly as it was.
 
 /** Copies a shipped demo cut into `dest` and replaces one CSV cell; returns the 1-based data row that was changed. */

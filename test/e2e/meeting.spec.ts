@@ -5,7 +5,7 @@ import type { Download, Page } from '@playwright/test';
 import { departsFromRule, type RuleRecommendation } from '../../shared/meeting';
 import { expect, ROOT, screenshot, seriousViolations, test } from './fixtures';
 
-// A full dose-escalation meeting on the demo study through the UI (issue 5 "Tests"; DESIGN §6;
+// A full dose-escalation meeting on the demo study through the UI (issue 5 "Tests"; docs/CLINICAL_RULES.md#meetings;
 // reference/part11/part11.md §2-4): the first administrator is created on the first start, the
 // administrator creates the secretary in the Users view (the chair and two voting members are seeded
 // through the contract in the test's core), the secretary signs in (changing the temporary password),

@@ -10,7 +10,7 @@ import { expect, screenshot, seriousViolations, test } from './fixtures';
 // the same selection; Cmax is the largest measured concentration of the subject's profile (the
 // definition of Cmax, CDISC PPTESTCD CMAX); BLQ samples are drawn distinctly (hollow markers with
 // a "BLQ" legend entry); the log-scale toggle; a λz change (a point excluded, then a range) updates
-// the t1/2 cell at once and is stored with the user and the time (DESIGN §4: "that choice is
+// the t1/2 cell at once and is stored with the user and the time (docs/CLINICAL_RULES.md#nca: "the choice is
 // stored, audited and shown"); the CSV export holds one row per subject.
 
 type GraphDiv = HTMLElement & {
@@ -66,7 +66,7 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   const profiles = await app.core.call('pk.profiles', { snapshotId });
   expect(nca.rows.length).toBeGreaterThan(10);
   const codes = [...new Set(nca.summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD)))];
-  // The seed's single-dose parameters (DESIGN §4 / issue 4): Cmax, Cmin, Tmax, AUC0-t, AUC0-inf, CL, Vz, t1/2, λz.
+  // The seed's single-dose parameters (docs/CLINICAL_RULES.md#pk-summary / issue 4): Cmax, Cmin, Tmax, AUC0-t, AUC0-inf, CL, Vz, t1/2, λz.
   expect(codes).toEqual(['CMAX', 'CMIN', 'TMAX', 'AUCLST', 'AUCIFO', 'CLO', 'VZO', 'LAMZHL', 'LAMZ']);
 
   await page.goto(app.url);

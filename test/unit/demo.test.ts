@@ -124,7 +124,7 @@ describe('the designed escalation (brief + escalation_rules.md: ATD 0.01-0.1, 3+
     expect(cut2.truth.subjects.filter((s) => s.possibleDltNotFlagged > 0).map((s) => s.usubjid)).toEqual(['IBB0979-101-005']);
   });
 
-  it('one subject stops inside the window without a DLT and is not DLT-evaluable (DESIGN §4)', () => {
+  it('one subject stops inside the window without a DLT and is not DLT-evaluable (CLINICAL_RULES.md#dlt-window)', () => {
     const ne = cut2.truth.subjects.filter((s) => s.dltEvaluable === false);
     expect(ne.map((s) => s.usubjid)).toEqual(['IBB0979-102-002']);
     const ds = recs(cut2.domains.DS).find((d) => d.USUBJID === 'IBB0979-102-002' && d.DSSCAT === 'END OF TREATMENT')!;

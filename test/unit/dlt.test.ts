@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dltStatus, doseLevelOf, studyDayOf } from '../../shared/dlt';
 
-// Cases worked by hand from the rule in DESIGN §4 (DLT window and evaluability): window = days 1..21.
+// Cases worked by hand from the rule in docs/CLINICAL_RULES.md#dlt-window (DLT window and evaluability): window = days 1..21.
 const W = 21;
 const base = { firstDoseDay: 1000, dosesInWindow: 1, dltOnsetDays: [] as number[], endOfTreatmentDay: null as number | null };
 
-describe('DLT window and evaluability (DESIGN §4)', () => {
+describe('DLT window and evaluability (CLINICAL_RULES.md#dlt-window)', () => {
   it('study day has no day 0 (SDTMIG --DY)', () => {
     expect(studyDayOf(1000, 1000)).toBe(1);
     expect(studyDayOf(999, 1000)).toBe(-1);

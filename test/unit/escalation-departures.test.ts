@@ -1,6 +1,6 @@
 // Departure notes of the BOIN / mTPI-2 context rules (issue 12 item 9): a cohort opened while the
 // rule still wanted patients at an earlier level is "started while a DLT window was open" only when
-// an earlier cohort's window (study days 1..W, DESIGN §4) was open on the day of its first dose; and
+// an earlier cohort's window (study days 1..W, docs/CLINICAL_RULES.md#dlt-window) was open on the day of its first dose; and
 // the notes are grouped, one line per kind. Dates worked by hand: a first dose on 2025-01-01 with a
 // 21-day window → day 21 = 2025-01-21 (day 1 is the first dose, no day 0).
 import { describe, expect, it } from 'vitest';

@@ -60,7 +60,7 @@ const DOMAINS: Domain[] = [
 
 type Format = 'csv' | 'json' | 'ndjson' | 'xpt';
 
-/** study.json beside the domains (DESIGN §3): what SDTM does not carry. Mutated in the CSV family. */
+/** study.json beside the domains (README.md#studyjson): what SDTM does not carry. Mutated in the CSV family. */
 const STUDY_JSON = Buffer.from(
   JSON.stringify(
     {

@@ -11,7 +11,7 @@ import type { Attendee } from '../../shared/meeting';
 import { miniSnapshot, tmpDir } from '../helpers/snapshot';
 import { addUser, bootstrapAdmin } from './meetings-helpers';
 
-// Meetings end to end on a real SQLite file through the contract (issue 5; DESIGN §6;
+// Meetings end to end on a real SQLite file through the contract (issue 5; docs/CLINICAL_RULES.md#meetings;
 // reference/part11/part11.md): the record cites the snapshot by hash and stores the rule's
 // recommendation as computed by safety.dltTable; the lifecycle draft -> final -> signed ->
 // distributed is enforced; amendments; signatures re-authenticate (11.200), carry the 11.50

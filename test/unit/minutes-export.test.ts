@@ -1,5 +1,5 @@
 /**
- * Signed minutes end to end through the contract (issue 5 "Minutes"; DESIGN §6; 21 CFR 11.50,
+ * Signed minutes end to end through the contract (issue 5 "Minutes"; docs/CLINICAL_RULES.md#meetings; 21 CFR 11.50,
  * 11.70, 11.200; ISO 32000-1 §12.8 for the PDF signature): a meeting held on the shipped demo study
  * (resources/demo/cut1), locked and signed by the chair and a voting member, exported by the
  * secretary (minutes.export) to a real file on a real SQLite database, then checked with poppler's

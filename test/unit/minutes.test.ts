@@ -1,6 +1,6 @@
 /**
  * Minutes PDF: render → two PDF digital signatures (the second an incremental update) → verify,
- * with poppler's pdfsig as the independent check (issue 5 "Minutes"; DESIGN §6; part11.md §4
+ * with poppler's pdfsig as the independent check (issue 5 "Minutes"; docs/CLINICAL_RULES.md#meetings; part11.md §4
  * for what the minutes contain, 21 CFR 11.50 for the signature manifestation).
  *
  * Rendered pages are written to test-results/minutes/ (pdftoppm -r 60) to be looked at.

@@ -190,7 +190,7 @@ describe('time-point response: every row of RECIST 1.1 Table 1 (recist_rules.md 
 });
 
 // ---------------------------------------------------------------------------------------------
-// ORR / DCR (DESIGN §4; Clopper–Pearson checked against reference/binomial in binomial.test.ts)
+// ORR / DCR (docs/CLINICAL_RULES.md#recist; Clopper–Pearson checked against reference/binomial in binomial.test.ts)
 // ---------------------------------------------------------------------------------------------
 
 describe('objective response summary', () => {

@@ -1,6 +1,6 @@
 // Safety tables, listings and the DLT table / escalation history from a snapshot. Every number is
 // worked by hand from the rows of ./safety-fixture.ts (imported as real CSV files into a real SQLite
-// file) with the rules cited: DESIGN §4 (TEAE = onset on/after first dose; incidence counts subjects;
+// file) with the rules cited: docs/CLINICAL_RULES.md#teae (TEAE = onset on/after first dose; incidence counts subjects;
 // worst CTCAE grade per subject × SOC/PT; DLT evaluability), ICH E3 §12.2.2 (subjects with AEs by SOC
 // and PT, % of treated subjects), CDISC CT (AEACN DRUG WITHDRAWN, AEOUT FATAL, DSDECOD DEATH), and
 // ../shared/reference/escalation/escalation_rules.md for the history notation and the rule.
@@ -34,7 +34,7 @@ const ae = (usubjid: string, aedecod: string, aebodsys: string, grade: number | 
   usubjid, aeseq: null, aeterm: aedecod, aedecod, aebodsys, grade, serious: false, related: false, dlt: false, aeacn: null, aeout: null, aestdtc: '2025-01-10', aeendtc: null, rowNo: 0, ...extra,
 });
 
-describe('worst CTCAE grade per subject × SOC × PT (DESIGN §4)', () => {
+describe('worst CTCAE grade per subject × SOC × PT (CLINICAL_RULES.md#ctcae-grades)', () => {
   it('two events of one PT count once at the higher grade; ungraded events neither raise nor lower it', () => {
     const rows = worstGradeBySubjectSocPt([
       ae('A', 'Nausea', 'GI', 1),

@@ -1,5 +1,5 @@
 // subjects.timeline and subjects.labs: the exposure rule (shared/exposure.ts) on cases worked by hand
-// from the rule written there (DESIGN §4: intra-patient escalation shows as dose changes over time in
+// from the rule written there (docs/CLINICAL_RULES.md#dose-levels: intra-patient escalation shows as dose changes over time in
 // EX; study day per SDTMIG --DY), and on the shipped demo cuts against the generator's truth object
 // (resources/demo/cutN.truth.json, derived from the subject plans, not from the written files).
 import fs from 'node:fs';

@@ -67,7 +67,7 @@ function domains() {
   ];
 }
 
-type Path = { steps: { level: number; patients: number; dlts: number }[]; history: string; protocol: { action: string | null; nextLevel: number | null }; boin: { action: string | null; nextLevel: number | null }; mtpi2: { action: string | null; nextLevel: number | null } };
+type Path = { steps: { level: number; patients: number; dlts: number }[]; history: string; path: string; protocol: { action: string | null; nextLevel: number | null }; boin: { action: string | null; nextLevel: number | null }; mtpi2: { action: string | null; nextLevel: number | null } };
 function at(paths: Path[], ...steps: [number, number, number][]): Path {
   const p = paths.find((x) => x.steps.length === steps.length && x.steps.every((s, i) => s.level === steps[i]![0] && s.patients === steps[i]![1] && s.dlts === steps[i]![2]));
   if (!p) throw new Error(`no path ${JSON.stringify(steps)}`);

@@ -22,7 +22,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createCore, type Core } from '../../electron/core/app';
+import { minutesDocument } from '../../electron/core/meetings/minutes';
+import { lookaheadMinutes, LookaheadRecord } from '../../electron/core/minutes/lookahead';
+import { renderMinutesPdf } from '../../electron/core/minutes/render';
+import { addUser, bootstrapAdmin } from './meetings-helpers';
 import { recommend, recommendForStudy } from '../../shared/escalation/index';
 import { StudyDefinition } from '../../shared/study';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
@@ -170,4 +175,60 @@ describe('dosedesk recommend --snapshot ID --lookahead K', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--lookahead K must be a whole number of next patients from 1 to 6, found 9/);
   }, 240_000);
+});
+
+describe('the look-ahead in the meeting record and the minutes, on request (meetings.create lookahead: K)', () => {
+  let dir: string;
+  let core: Core;
+  beforeAll(() => {
+    dir = tmpDir('dosedesk-lookahead-minutes-');
+    core = createCore({ dbPath: path.join(dir, 'db.sqlite'), user: 'tester' });
+  });
+  afterAll(() => {
+    core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stored at creation from safety.lookahead; absent when not asked; printed as a table in the minutes', async () => {
+    const admin = await bootstrapAdmin(core);
+    const sue = await addUser(core, admin, 'sue', 'secretary', 'Susan Secretary', 'Secretary-password-3');
+    const imp = await core.call('snapshot.import', { path: writeFixture(path.join(dir, 'snap'), domains(), 'csv', { study: STUDY }), session: admin });
+    expect(imp.errors).toEqual([]);
+    const session = (await core.call('auth.login', { username: 'sue', password: sue.password })).session;
+    const base = { session, snapshotId: imp.snapshotId!, levels: [2], title: 'SRC: DL2', startAt: '2024-07-02T15:00+02:00', timeZone: 'Europe/Berlin' };
+    const plain = await core.call('meetings.create', base);
+    expect(plain.record.content.lookahead).toBeUndefined();
+    expect(minutesDocument({ record: plain.record, status: 'draft', signatures: [], figures: [] } as never).lookahead).toBeUndefined();
+
+    const m = await core.call('meetings.create', { ...base, lookahead: 2 });
+    const stored = LookaheadRecord.parse(m.record.content.lookahead);
+    const live = await core.call('safety.lookahead', { snapshotId: imp.snapshotId!, patients: 2 });
+    expect(stored.history).toBe('1NNN 2TNP');
+    expect(stored.paths.map((p) => [p.history, p.protocol.action, p.boin.action, p.mtpi2.action])).toEqual(live.paths.map((p) => [p.history, p.protocol.action, p.boin.action, p.mtpi2.action]));
+    // K = 2: the pending patient (2 outcomes), then 1 patient of the next cohort of 3 after each (2 + 2) = 6 paths.
+    expect(stored.paths).toHaveLength(6);
+
+    const doc = minutesDocument({ record: m.record, status: 'draft', signatures: [], figures: [] } as never);
+    expect(doc.lookahead).toEqual(lookaheadMinutes(stored));
+    const t = doc.lookahead!.table;
+    expect(t.columns).toEqual(['Next patients (outcome)', 'Patients', 'DLTs', 'Protocol rule (3+3)', 'BOIN', 'mTPI-2']);
+    // Hand-worked in the header: 1006 without DLT → 1/3 at DL2 → expand to 6 (3+3), stay (BOIN, mTPI-2).
+    expect(t.rows[0]).toEqual(['DL2: 0 DLTs in 1 (pending at cut-off first)', '1', '0', 'Expand the cohort to 6 (DL2)', 'Stay at the current level (DL2)', 'Stay at the current level (DL2)']);
+    const dlt = t.rows.find((r) => r[0] === 'DL2: 1 DLT in 1 (pending at cut-off first)')!;
+    expect(dlt.slice(3)).toEqual(['De-escalate and expand the lower level (DL1)', 'De-escalate (DL1)', 'De-escalate (DL1)']);
+
+    const pdf = await renderMinutesPdf(doc, { createdAt: new Date('2024-07-02T14:00:00Z') });
+    const file = path.join(dir, 'minutes.pdf');
+    fs.writeFileSync(file, pdf);
+    let text: string;
+    try {
+      text = execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
+    } catch {
+      return; // pdftotext not installed: the table model above is what the renderer prints.
+    }
+    expect(text).toMatch(/3\.2\s+Look-ahead: decisions for the next patients/);
+    expect(text).toMatch(/LOOK-AHEAD DECISION TABLE/);
+    // Cells wrap in the PDF: the first row's protocol decision, over two lines.
+    expect(text).toMatch(/DL2: 0 DLTs in 1\s+1\s+0\s+Expand the cohort to 6/);
+  }, 120_000);
 });

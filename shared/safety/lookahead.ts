@@ -8,7 +8,8 @@ import { snapshotRecommendations, type RuleSummary } from './dltTable';
 // decision is snapshotRecommendations (the function the live recommendation uses) applied to the
 // current history with hypothetical patients appended, so a rule has exactly one implementation.
 //
-// How the hypothetical patients are placed (docs/CLINICAL_RULES.md, escalation rules):
+// How the hypothetical patients are placed (a DoseDesk convention; the rules themselves, with their
+// sources, are in shared/escalation and docs/CLINICAL_RULES.md):
 // - patients pending at the data cut-off (history letter P) are the first "next evaluable patients":
 //   one step per cohort holding them, in enrolment order; if that cohort is the one the rule is
 //   still filling, its open slots join the step;

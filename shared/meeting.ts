@@ -280,6 +280,8 @@ export const MeetingContent = z.object({
   observations: Observations,
   actionItems: z.array(ActionItem),
   figures: z.array(Figure),
+  /** The look-ahead table, on request (meetings.create `lookahead`), as computed at creation (electron/core/minutes/lookahead.ts). */
+  lookahead: z.looseObject({ maxPatients: z.number().int(), history: z.string(), paths: z.array(z.looseObject({})) }).optional(),
 });
 export type MeetingContent = z.infer<typeof MeetingContent>;
 

@@ -39,6 +39,8 @@ const USAGE = `dosedesk — the DoseDesk command line
               [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
                                                        the escalation rule's decision (JSON: action, nextLevel, continues, ...)
   dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
+  dosedesk recommend --snapshot ID --lookahead K       look-ahead: the protocol rule, BOIN and mTPI-2 if the next 1..K (<= 6) evaluable patients
+                                                       have 0, 1, 2, ... DLTs (JSON: one entry per outcome path)
   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables
   dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken

@@ -223,6 +223,8 @@ export const meetingsApi = {
       format: z.enum(['in-person', 'video', 'hybrid']).default('in-person'),
       attendees: z.array(Attendee).max(100).default([]),
       quorum: Quorum.optional(),
+      /** On request: store the look-ahead table for the next K (1..6) evaluable patients in the record; the minutes print it. */
+      lookahead: z.number().int().min(1).max(6).optional(),
     }),
     MeetingView,
   ),

@@ -213,6 +213,36 @@ export const AdaResult = z.object({
 });
 export type AdaResult = z.infer<typeof AdaResult>;
 
+const LookaheadDecision = RuleSummary.pick({ design: true, error: true, action: true, nextLevel: true, continues: true, recommendedLevel: true, determined: true, whenComplete: true, explanation: true });
+
+export const LookaheadResult = z.object({
+  snapshotId: SnapshotId,
+  dataCutoff: z.string().nullable(),
+  design: Design,
+  targetToxicity: z.number(),
+  /** K: the number of next evaluable patients looked at (1..6). */
+  maxPatients: z.number().int(),
+  /** The live decisions on the current history (the DLT table's). */
+  current: z.object({ history: z.string(), protocol: LookaheadDecision, boin: LookaheadDecision, mtpi2: LookaheadDecision }),
+  /** Every outcome path, depth first; each decided by the same rule code as the live recommendation. */
+  paths: z.array(
+    z.object({
+      steps: z.array(z.object({ level: z.number().int(), patients: z.number().int(), dlts: z.number().int(), size: z.number().int(), kind: z.enum(['pending', 'fill', 'cohort']) })),
+      /** The steps in words: "DL2: 1 DLT in 3 → DL2: 0 DLTs in 3". */
+      path: z.string(),
+      patients: z.number().int(),
+      dlts: z.number().int(),
+      history: z.string(),
+      protocol: LookaheadDecision,
+      boin: LookaheadDecision,
+      mtpi2: LookaheadDecision,
+    }),
+  ),
+  /** Why there is no path, or null. */
+  note: z.string().nullable(),
+});
+export type LookaheadResult = z.infer<typeof LookaheadResult>;
+
 export const RecommendInput = z.object({
   design: Design,
   levels: z.number().int().positive().max(100),
@@ -275,5 +305,10 @@ export const safetyApi = {
     'The escalation rule on a history in the reference notation ("1NNN 2NNT"): action, next level, whether the trial continues, recommended level, explanation.',
     RecommendInput,
     RuleSummary.extend({ history: z.string() }),
+  ),
+  'safety.lookahead': method(
+    'Look-ahead decision table: what the protocol rule, BOIN and mTPI-2 would decide if the next 1..K (K <= 6) evaluable patients had 0, 1, 2, … DLTs, as outcome paths (shared/safety/lookahead.ts).',
+    z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
+    LookaheadResult,
   ),
 } as const;

@@ -5,3 +5,4 @@ export * from './incidence';
 export * from './listings';
 export * from './escalationHistory';
 export * from './dltTable';
+export * from './lookahead';

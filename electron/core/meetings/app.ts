@@ -16,7 +16,8 @@ import { CallError, type App, type CoreContext } from '../context';
 import { stamp } from '../audit/clock';
 import { appendAudit, listAudit } from '../audit/log';
 import { anchorAudit, auditHead, ensureLocalAuthority, signatureRef } from '../audit/anchor';
-import { dltTableOf } from '../safety/app';
+import { dltTableOf, lookaheadOf } from '../safety/app';
+import { lookaheadRecord } from '../minutes/lookahead';
 import { snapshotInfo } from '../snapshots/app';
 import { actor, auditReason } from '../access/actor';
 import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
@@ -189,6 +190,7 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
     observations: {},
     actionItems: [],
     figures: [],
+    ...(input.lookahead ? { lookahead: lookaheadRecord(lookaheadOf(ctx, input.snapshotId, input.lookahead)) } : {}),
   });
   const now = stamp(ctx).iso;
   const meetingId = ctx.db

@@ -2,6 +2,7 @@ import type { MeetingExport } from '../../../shared/api/meetings';
 import { checkQuorum, departsFromRule, type Meaning, type Role } from '../../../shared/meeting';
 import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation } from '../minutes/document';
 import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
+import { LookaheadRecord, lookaheadMinutes } from '../minutes/lookahead';
 
 // The one mapping from the meeting record (meetings.exportRecord output) to the minutes PDF's
 // document model (electron/core/minutes/document.ts). Nothing is recomputed but what the record
@@ -90,6 +91,7 @@ export function minutesDocument(exp: MeetingExport): MinutesDocument {
     quorum: { required: `${c.quorum.chairRequired ? 'Chair + ' : ''}${c.quorum.minVotingPresent} voting member${c.quorum.minVotingPresent === 1 ? '' : 's'} present`, present: q.votingPresent, met: q.met },
     conflicts: c.conflicts.map((x) => ({ name: x.name, declaration: `${x.declaration}${x.recused ? ' (recused from the vote)' : ''}` })),
     doseLevels: levels,
+    ...(c.lookahead ? { lookahead: lookaheadMinutes(LookaheadRecord.parse(c.lookahead)) } : {}),
     observations: { safety: [c.observations.safety, c.observations.other ? `Other: ${c.observations.other}` : ''].filter(Boolean).join('\n\n'), pk: c.observations.pk, efficacy: c.observations.efficacy },
     actionItems: c.actionItems.map((a) => ({ text: a.text, owner: a.owner, due: a.due ?? '' })),
     figures: c.figures.map((f) => {

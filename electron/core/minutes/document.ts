@@ -165,6 +165,8 @@ export interface MinutesDocument {
   quorum: MinutesQuorum;
   conflicts: MinutesConflict[];
   doseLevels: MinutesDoseLevel[];
+  /** On request: the look-ahead decision table (electron/core/minutes/lookahead.ts). */
+  lookahead?: { intro: string; table: MinutesTable };
   observations: MinutesObservations;
   actionItems: MinutesActionItem[];
   figures: MinutesFigure[];

@@ -716,6 +716,11 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
   w.heading('3', 'Dose levels reviewed', 160);
   if (doc.doseLevels.length === 0) w.paragraph('No dose level was reviewed at this meeting.');
   doc.doseLevels.forEach((dl, i) => doseLevelSection(w, dl, i));
+  if (doc.lookahead) {
+    w.subheading(`3.${doc.doseLevels.length + 1}  Look-ahead: decisions for the next patients`, 120);
+    w.paragraph(doc.lookahead.intro, { after: 2 });
+    w.table(doc.lookahead.table, { label: 'Look-ahead decision table (outcome paths of the next evaluable patients)' });
+  }
   observationsSection(w, doc);
   actionsSection(w, doc);
   await figuresSection(w, doc);

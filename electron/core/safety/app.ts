@@ -10,10 +10,14 @@ import {
   deathListing,
   dltTable,
   incidenceTable,
+  describeSteps,
   isFatalAe,
   ledToDiscontinuation,
+  lookahead,
+  snapshotHistory,
   summarizeRecommendation,
   type DsDeath,
+  type RuleSummary,
 } from '../../../shared/safety/index';
 import type { StudyDefinition } from '../../../shared/study';
 import { countValues } from '../../../shared/mapping';
@@ -39,6 +43,30 @@ export function registerSafety(app: App): void {
   app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
   app.method('safety.ada', ({ snapshotId }, ctx) => ada(ctx, snapshotId));
   app.method('safety.recommend', (input) => recommendOnHistory(input));
+  app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => lookaheadOf(ctx, snapshotId, patients));
+}
+
+/**
+ * The look-ahead table of a snapshot: the history and cohort timing the DLT table's recommendation
+ * uses (same builder, same options), then shared/safety/lookahead.ts, which applies that very rule code.
+ */
+export function lookaheadOf(ctx: CoreContext, snapshotId: number, patients: number): Output<'safety.lookahead'> {
+  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  const esc = definition.escalation;
+  const base = { snapshotId, dataCutoff: cutoff, design: esc.design, targetToxicity: esc.targetToxicity, maxPatients: patients };
+  const pick = (r: RuleSummary) => ({ design: r.design, error: r.error, action: r.action, nextLevel: r.nextLevel, continues: r.continues, recommendedLevel: r.recommendedLevel, determined: r.determined, whenComplete: r.whenComplete, explanation: r.explanation });
+  if (!cutoff) {
+    const none = { design: esc.design, error: 'no data cut-off', action: null, nextLevel: null, continues: null, recommendedLevel: null, determined: false, whenComplete: null, explanation: 'No data cut-off is known for this snapshot: the DLT windows cannot be assessed.' };
+    return { ...base, current: { history: '', protocol: none, boin: { ...none, design: 'boin' as const }, mtpi2: { ...none, design: 'mtpi2' as const } }, paths: [], note: none.explanation };
+  }
+  const h = snapshotHistory(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) });
+  const r = lookahead(definition, h.parsed, patients, h.cohortTiming);
+  return {
+    ...base,
+    current: { history: r.current.history, protocol: pick(r.current.protocol), boin: pick(r.current.boin), mtpi2: pick(r.current.mtpi2) },
+    paths: r.paths.map((p) => ({ steps: p.steps, path: describeSteps(p.steps), patients: p.patients, dlts: p.dlts, history: p.history, protocol: pick(p.protocol), boin: pick(p.boin), mtpi2: pick(p.mtpi2) })),
+    note: r.note,
+  };
 }
 
 /** Subjects dosed on or before the cut-off (all dosed subjects when the cut-off is unknown): the denominators. */

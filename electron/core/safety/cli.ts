@@ -5,7 +5,7 @@ import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
-//   dosedesk recommend --snapshot ID
+//   dosedesk recommend --snapshot ID [--lookahead K]   (K = 1..6 next evaluable patients: one JSON entry per outcome path)
 //   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
 //     (CSV gives one table, the TEAE incidence tables in long form by default)
 
@@ -28,6 +28,38 @@ const recommendCmd: Command = async (core, args) => {
   const snap = str(args, 'snapshot');
   if (snap !== undefined) {
     const snapshotId = snapshotArg(snap, 'recommend --snapshot');
+    const k = num(args, 'lookahead');
+    if (k !== undefined) {
+      if (!Number.isInteger(k) || k < 1 || k > 6) throw new UsageError(`recommend: --lookahead K must be a whole number of next patients from 1 to 6, found ${str(args, 'lookahead')}`);
+      const la = await core.call('safety.lookahead', { snapshotId, patients: k });
+      const brief = (r: (typeof la.paths)[number]['protocol']) => ({ action: r.action, nextLevel: r.nextLevel, recommendedLevel: r.recommendedLevel, ...(r.error ? { error: r.error } : {}) });
+      return {
+        ok: la.current.protocol.error === null,
+        output: {
+          snapshotId,
+          dataCutoff: la.dataCutoff,
+          design: la.design,
+          targetToxicity: la.targetToxicity,
+          lookahead: la.maxPatients,
+          history: la.current.history,
+          current: { ...brief(la.current.protocol), boin: brief(la.current.boin), mtpi2: brief(la.current.mtpi2) },
+          paths: la.paths.map((p) => ({
+            patients: p.patients,
+            dlts: p.dlts,
+            path: p.path,
+            steps: p.steps,
+            history: p.history,
+            decision: p.protocol.action,
+            nextLevel: p.protocol.nextLevel,
+            recommendedLevel: p.protocol.recommendedLevel,
+            whenComplete: p.protocol.whenComplete ? p.protocol.whenComplete.action : null,
+            boin: brief(p.boin),
+            mtpi2: brief(p.mtpi2),
+          })),
+          note: la.note,
+        },
+      };
+    }
     const t = await core.call('safety.dltTable', { snapshotId });
     return {
       ok: t.recommendation.error === null,

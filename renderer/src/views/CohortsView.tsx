@@ -7,6 +7,7 @@ import { count, dose, isoDate, plural, shortHash } from '../format';
 import { doseLevelColor, PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
 import { CohortDltPanel } from '../components/CohortDlt';
+import { LookaheadPanel } from '../components/LookaheadPanel';
 import { useReview } from '../review';
 import { gradeNotCollectedText } from '../../../shared/safety/grades';
 import type { ViewProps } from './types';
@@ -76,6 +77,7 @@ export function CohortsView({ study, snapshot, onImport, dataVersion }: ViewProp
         <>
           <CohortsBody summary={state.data} studyTitle={study?.title ?? null} snapshotLabel={snapshot.label} hash={snapshot.contentHash} />
           {state.data.dataCutoff && <CohortDltPanel snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
+          {state.data.dataCutoff && <LookaheadPanel snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
         </>
       )}
     </section>

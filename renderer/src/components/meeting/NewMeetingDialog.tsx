@@ -51,6 +51,8 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
   const [start, setStart] = useState(() => nowLocal(localTimeZone()));
   const [format, setFormat] = useState<'in-person' | 'video' | 'hybrid'>('video');
   const [levels, setLevels] = useState<number[]>([]);
+  // On request: the look-ahead table for the next 3 patients in the record and the minutes.
+  const [lookahead, setLookahead] = useState(false);
   const [rows, setRows] = useState<AttendeeRow[]>([]);
   const [quorum, setQuorum] = useState<Quorum | null>(null);
   const [conflicts, setConflicts] = useState<ConflictRow[]>([]);
@@ -115,6 +117,7 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
             format,
             attendees,
             quorum: q,
+            ...(lookahead ? { lookahead: 3 } : {}),
           }),
         'Creating a meeting record needs a signed-in secretary or chair.',
       );
@@ -196,6 +199,10 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
                 </label>
               ))}
             </div>
+            <label className="check">
+              <input type="checkbox" checked={lookahead} onChange={(e) => setLookahead(e.target.checked)} data-testid="meeting-lookahead" />
+              Include the look-ahead table (next 3 patients) in the record and the minutes
+            </label>
           </fieldset>
 
           <fieldset className="fieldset">

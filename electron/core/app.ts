@@ -22,11 +22,21 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
 // which validates the input against the contract before the handler sees it.
 
-export function createCore(opts: { dbPath: string; user?: string }): Core {
+/**
+ * `lazyDb`: open the database (and load better-sqlite3) at the first handler that reads `ctx.db`, not
+ * here. The CLI uses it so that a pure calculation (`dosedesk ci`, `recommend --design`, `nca --input`)
+ * neither needs nor creates a database; the app opens it at once, so that a bad path fails at start.
+ */
+export function createCore(opts: { dbPath: string; user?: string; lazyDb?: boolean }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
+  let db = opts.lazyDb ? undefined : openDb(opts.dbPath);
+  let closed = false;
   const ctx: CoreContext = {
     dbPath: opts.dbPath,
-    db: openDb(opts.dbPath),
+    get db() {
+      if (closed && !db) throw new Error('the core is closed');
+      return (db ??= openDb(opts.dbPath));
+    },
     user: opts.user ?? safeUser(),
     emit: (e) => listeners.forEach((l) => l(e)),
     imports: new Map(),
@@ -93,7 +103,10 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    close: () => ctx.db.close(),
+    close: () => {
+      closed = true;
+      db?.close();
+    },
   };
 }
 

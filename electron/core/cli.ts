@@ -129,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let core: Core | undefined;
   try {
-    core = createCore({ dbPath: str(args, 'db') ?? defaultDbPath() });
+    core = createCore({ dbPath: str(args, 'db') ?? defaultDbPath(), lazyDb: true });
     const { output, ok } = await command(core, args);
     process.stdout.write(typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n');
     return ok ? 0 : 1;

@@ -14,7 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'out/cli');
+// `--outdir DIR` (inside the checkout, so that the bundle finds node_modules): tests build their own copy.
+const at = process.argv.indexOf('--outdir');
+const out = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'out/cli');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const BUNDLED = new Set(['zod']);
 const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
@@ -44,4 +46,4 @@ const result = await build({
 const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
 fs.writeFileSync(path.join(out, 'sources.json'), JSON.stringify(sources, null, 1) + '\n');
 fs.writeFileSync(path.join(out, 'meta.json'), JSON.stringify(result.metafile));
-console.log('out/cli/cli.mjs');
+console.log(path.relative(root, path.join(out, 'cli.mjs')));

@@ -61,7 +61,7 @@ describe('dosedesk ci without a database', () => {
     expect(fs.existsSync(home)).toBe(false);
   });
 
-  it('ci, recommend --design and km --input with --db in a missing folder leave the folder absent', () => {
+  it('ci, recommend --design, km --input and nca --input with --db in a missing folder leave the folder absent', () => {
     const db = path.join(dir, 'absent', 'dosedesk.sqlite');
     const km = path.join(dir, 'km.csv');
     fs.writeFileSync(km, 'time,status\n5,1\n8,0\n12,1\n');
@@ -73,6 +73,14 @@ describe('dosedesk ci without a database', () => {
     const k = run(['km', '--input', km, '--time', 'time', '--event', 'status', '--db', db]);
     expect(k.stderr).toBe('');
     expect(k.status).toBe(0);
+    // One extravascular profile; AUC0-t by the linear trapezoidal rule (Gabrielsson & Weiner 2016):
+    // (0+10)/2*1 + (10+8)/2*1 + (8+4)/2*2 + (4+1)/2*4 = 5 + 9 + 12 + 10 = 36.
+    const pc = path.join(dir, 'pc.csv');
+    fs.writeFileSync(pc, 'id,t,c\nA,0,0\nA,1,10\nA,2,8\nA,4,4\nA,8,1\n');
+    const n = run(['nca', '--input', pc, '--subject', 'id', '--time', 't', '--conc', 'c', '--dose', '100', '--route', 'extravascular', '--db', db]);
+    expect(n.stderr).toBe('');
+    expect(n.status).toBe(0);
+    expect((JSON.parse(n.stdout) as { rows: { AUCLST: number }[] }).rows[0]!.AUCLST).toBeCloseTo(36, 10);
     expect(fs.existsSync(path.dirname(db))).toBe(false);
   });
 

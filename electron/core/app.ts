@@ -11,7 +11,7 @@ import { registerSubjects } from './subjects/app';
 import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
-import { registerMinutes } from './minutes/app';
+import { preloadPdfStack, registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
@@ -23,13 +23,16 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
 // which validates the input against the contract before the handler sees it.
 
 /**
- * `lazyDb`: open the database (and load better-sqlite3) at the first handler that reads `ctx.db`, not
- * here. The CLI uses it so that a pure calculation (`dosedesk ci`, `recommend --design`, `nca --input`)
- * neither needs nor creates a database; the app opens it at once, so that a bad path fails at start.
+ * `lazy` (the CLI): open the database (and load better-sqlite3) at the first handler that reads
+ * `ctx.db`, and load the PDF stack only when a minutes handler needs it, so that a pure calculation
+ * (`dosedesk ci`, `recommend --design`, `nca --input`) neither needs nor creates a database and starts
+ * fast. Otherwise (the app, the host, tests) the database opens at once, so that a bad path fails at
+ * start, and the PDF stack loads in the background, so that the first export does not wait for it.
  */
-export function createCore(opts: { dbPath: string; user?: string; lazyDb?: boolean }): Core {
+export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
-  let db = opts.lazyDb ? undefined : openDb(opts.dbPath);
+  let db = opts.lazy ? undefined : openDb(opts.dbPath);
+  if (!opts.lazy) preloadPdfStack();
   let closed = false;
   const ctx: CoreContext = {
     dbPath: opts.dbPath,

@@ -14,7 +14,7 @@ export { parseArgs, snapshotArg, str, UsageError, type Command, type ParsedArgs 
 
 // `dosedesk <command>`: the contract's handlers, headless. Output is JSON (CSV where tabular and
 // asked for) so that validation teams can compare it with reference tools. Each command declares its
-// options (cliArgs.ts); the database is opened only when a handler reads it (createCore lazyDb), so the
+// options (cliArgs.ts); the database is opened only when a handler reads it (createCore lazy), so the
 // pure calculations (ci, recommend --design, nca --input, km --input) neither need nor create one.
 
 /** `dosedesk serve`: the browser host opens its own core. */
@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       await runBrowserHost({ dbPath, port: Number(port), open: !args.flags.has('no-open') });
       return 0;
     }
-    core = createCore({ dbPath, lazyDb: true });
+    core = createCore({ dbPath, lazy: true });
     const { output, ok } = await command.run(core, args);
     process.stdout.write(typeof output === 'string' ? output : JSON.stringify(output, null, 2) + '\n');
     return ok ? 0 : 1;

@@ -26,7 +26,18 @@ const forge = requireOnUse<typeof Forge>('node-forge');
 
 // The PDF and signing stack (pdf-lib, fontkit, @signpdf) is imported by the handlers that draw, sign
 // or read a PDF, when they run: a command that never touches a PDF (`dosedesk ci`) does not load it.
-const pdfStack = async () => ({ ...(await import('./index')), ...(await import('./verify')) });
+const loadPdfStack = async () => ({ ...(await import('./index')), ...(await import('./verify')) });
+let pdfStackLoading: ReturnType<typeof loadPdfStack> | undefined;
+const pdfStack = (): ReturnType<typeof loadPdfStack> =>
+  (pdfStackLoading ??= loadPdfStack().catch((e: unknown) => {
+    pdfStackLoading = undefined; // tried again at the next use, where the error is reported
+    throw e;
+  }));
+
+/** Starts loading the PDF stack without waiting for it (the app: the first export then finds it loaded). */
+export function preloadPdfStack(): void {
+  pdfStack().catch(() => undefined);
+}
 
 // Handlers of the signed minutes (issue 5 "Minutes"; DESIGN §6; reference/part11/part11.md §4;
 // contract in shared/api/minutes.ts).

@@ -11,7 +11,7 @@ import { registerSubjects } from './subjects/app';
 import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
-import { registerMinutes } from './minutes/app';
+import { preloadPdfStack, registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
@@ -22,11 +22,24 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
 // which validates the input against the contract before the handler sees it.
 
-export function createCore(opts: { dbPath: string; user?: string }): Core {
+/**
+ * `lazy` (the CLI): open the database (and load better-sqlite3) at the first handler that reads
+ * `ctx.db`, and load the PDF stack only when a minutes handler needs it, so that a pure calculation
+ * (`dosedesk ci`, `recommend --design`, `nca --input`) neither needs nor creates a database and starts
+ * fast. Otherwise (the app, the host, tests) the database opens at once, so that a bad path fails at
+ * start, and the PDF stack loads in the background, so that the first export does not wait for it.
+ */
+export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
+  let db = opts.lazy ? undefined : openDb(opts.dbPath);
+  if (!opts.lazy) preloadPdfStack();
+  let closed = false;
   const ctx: CoreContext = {
     dbPath: opts.dbPath,
-    db: openDb(opts.dbPath),
+    get db() {
+      if (closed && !db) throw new Error('the core is closed');
+      return (db ??= openDb(opts.dbPath));
+    },
     user: opts.user ?? safeUser(),
     emit: (e) => listeners.forEach((l) => l(e)),
     imports: new Map(),
@@ -93,7 +106,10 @@ export function createCore(opts: { dbPath: string; user?: string }): Core {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    close: () => ctx.db.close(),
+    close: () => {
+      closed = true;
+      db?.close();
+    },
   };
 }
 

@@ -230,7 +230,7 @@ describe('a file that is no dataset', () => {
 describe('snapshot.mapping', () => {
   it('dosedesk mapping <snapshot> prints the report', async () => {
     const { r } = await importFixture('csv', [dm, lbch, lbhe, lbur]);
-    const out = await COMMANDS.mapping!(core, parseArgs(['mapping', String(r.snapshotId)]));
+    const out = await COMMANDS.mapping!.run(core, parseArgs('mapping', [String(r.snapshotId)], COMMANDS.mapping!.options));
     expect(out.ok).toBe(true);
     expect(out.output).toEqual(await core.call('snapshot.mapping', { snapshotId: r.snapshotId! }));
     expect((out.output as { domain: string; rowsRead: number }[]).find((e) => e.domain === 'LB')!.rowsRead).toBe(6);

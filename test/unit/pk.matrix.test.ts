@@ -140,13 +140,13 @@ for (const format of FORMATS) {
     });
 
     it('CLI: dosedesk nca --snapshot takes --analyte and --matrix, reports them, and gives Ae/fe/CLR for urine', async () => {
-      const json = (await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--analyte', 'XAN', '--matrix', 'PLASMA']))).output as { matrix: string; available: unknown[]; rows: { usubjid: string }[] };
+      const json = (await pkCommands.nca!.run(core, parseArgs('nca', ['--snapshot', String(snapshotId), '--analyte', 'XAN', '--matrix', 'PLASMA'], pkCommands.nca!.options))).output as { matrix: string; available: unknown[]; rows: { usubjid: string }[] };
       expect(json.matrix).toBe('PLASMA');
       expect(json.available).toHaveLength(3);
-      const csvOut = String((await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--format', 'csv']))).output).trim().split('\n');
+      const csvOut = String((await pkCommands.nca!.run(core, parseArgs('nca', ['--snapshot', String(snapshotId), '--format', 'csv'], pkCommands.nca!.options))).output).trim().split('\n');
       expect(csvOut[0]!.split(',').slice(0, 3)).toEqual(['USUBJID', 'PCTESTCD', 'PCSPEC']);
       expect(csvOut.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([`${A},XAN,PLASMA`, `${B},XAN,PLASMA`]);
-      const urine = String((await pkCommands.nca!(core, parseArgs(['--snapshot', String(snapshotId), '--matrix', 'URINE', '--format', 'csv']))).output).trim().split('\n');
+      const urine = String((await pkCommands.nca!.run(core, parseArgs('nca', ['--snapshot', String(snapshotId), '--matrix', 'URINE', '--format', 'csv'], pkCommands.nca!.options))).output).trim().split('\n');
       const head = urine[0]!.split(',');
       const rowA = urine.find((l) => l.startsWith(A))!.split(',');
       expect(Number(rowA[head.indexOf('AE_MG')])).toBe(11);

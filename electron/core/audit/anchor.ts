@@ -1,10 +1,14 @@
 import { createPublicKey, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { requireOnUse } from '../lazy';
 import { canonicalJson } from '../../../shared/meeting';
 import type { Db } from '../store/db';
 import { authorityKey, ensureAuthority, type Authority } from '../minutes/authority';
 import { stamp } from './clock';
 import { appendAudit } from './log';
+
+// node-forge is loaded at first use (certificates), not by every command that imports this module.
+const forge = requireOnUse<typeof Forge>('node-forge');
 
 // Anchors of the audit chain (issue 11 "Trust"). A hash chain alone cannot tell that its newest
 // entries were deleted, that it was recomputed after an edit, or that the table was emptied. So every

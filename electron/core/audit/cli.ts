@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../shared/api/meetings';
-import { str, UsageError, type Command } from '../cliArgs';
+import { command, str, UsageError, type Command } from '../cliArgs';
 
 // CLI of the audit trail, through the contract (core.call):
 //   dosedesk audit verify [--db FILE]      exit 1 and the first broken entry when the chain is broken
@@ -17,7 +17,7 @@ export function auditCsv(rows: readonly AuditEntry[]): string {
   return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-const audit: Command = async (core, args) => {
+const audit: Command['run'] = async (core, args) => {
   const sub = args.positional[1];
   if (sub === 'verify') {
     const r = await core.call('audit.verify', {});
@@ -39,4 +39,12 @@ const audit: Command = async (core, args) => {
   throw new UsageError('audit: expected "audit verify" or "audit list"');
 };
 
-export const auditCommands: Record<string, Command> = { audit };
+export const auditCommands: Record<string, Command> = {
+  audit: command(
+    `  dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken
+  dosedesk audit list [--user U] [--action A] [--entity E] [--entity-id ID] [--from ISO] [--to ISO] [--format json|csv]
+                                                       audit trail entries, oldest first`,
+    { user: 'string', action: 'string', entity: 'string', 'entity-id': 'string', from: 'string', to: 'string', format: 'string' },
+    audit,
+  ),
+};

@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } fro
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { requireOnUse } from '../lazy';
 import type { z } from 'zod';
 import { contract, type Output } from '../../../shared/contract';
 import { MeetingExport } from '../../../shared/api/meetings';
@@ -15,11 +16,28 @@ import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
 import { loadVersion } from '../meetings/store';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
-import { pdfsigReport, renderMinutesPdf, signPdf, verifyMinutesPdf, type MinutesVerification, type PdfsigReport } from './index';
+import type { renderMinutesPdf, MinutesVerification, PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
 import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, type TrustStore } from './authority';
-import { MANIFEST_ATTACHMENT_NAME, comparePages, pageDigests } from './verify';
-import { MINUTES_RENDERER } from './render';
+import { MANIFEST_ATTACHMENT_NAME, MINUTES_RENDERER } from './document';
+
+// node-forge is loaded at first use (certificates), not by every command that imports this module.
+const forge = requireOnUse<typeof Forge>('node-forge');
+
+// The PDF and signing stack (pdf-lib, fontkit, @signpdf) is imported by the handlers that draw, sign
+// or read a PDF, when they run: a command that never touches a PDF (`dosedesk ci`) does not load it.
+const loadPdfStack = async () => ({ ...(await import('./index')), ...(await import('./verify')) });
+let pdfStackLoading: ReturnType<typeof loadPdfStack> | undefined;
+const pdfStack = (): ReturnType<typeof loadPdfStack> =>
+  (pdfStackLoading ??= loadPdfStack().catch((e: unknown) => {
+    pdfStackLoading = undefined; // tried again at the next use, where the error is reported
+    throw e;
+  }));
+
+/** Starts loading the PDF stack without waiting for it (the app: the first export then finds it loaded). */
+export function preloadPdfStack(): void {
+  pdfStack().catch(() => undefined);
+}
 
 // Handlers of the signed minutes (issue 5 "Minutes"; docs/CLINICAL_RULES.md#meetings;
 // contract in shared/api/minutes.ts).
@@ -225,6 +243,7 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
   };
   // The pages' digests go into the signed manifest (an attachment, not drawn on a page): render,
   // take the digests, render again with them, and check that the pages did not change.
+  const { renderMinutesPdf, pageDigests, signPdf } = await pdfStack();
   const draft = await renderMinutesPdf(doc, renderOptionsOf(manifest));
   manifest.pages = await pageDigests(draft);
   const unsigned = await renderMinutesPdf(doc, renderOptionsOf(manifest));
@@ -332,6 +351,7 @@ const pdfsigOf = (r: PdfsigReport): NonNullable<MinutesVerifyResult['pdfsig']> =
 
 /** poppler's pdfsig on the bytes (on the file itself when there is one). */
 async function runPdfsig(bytes: Buffer, file: string | null): Promise<PdfsigReport> {
+  const { pdfsigReport } = await pdfStack();
   if (file) return pdfsigReport(file);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-verify-'));
   try {
@@ -475,6 +495,7 @@ export async function verifyMinutes(
   const local = localTrust(ctx);
   const given = trustFiles(trustInput);
   const trust = mergeTrust(local.store, given.store);
+  const { verifyMinutesPdf, renderMinutesPdf, comparePages, pageDigests } = await pdfStack();
   let v: MinutesVerification;
   try {
     v = await verifyMinutesPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { trust });

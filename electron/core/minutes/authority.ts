@@ -1,7 +1,11 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { requireOnUse } from '../lazy';
 import type { Db } from '../store/db';
+
+// node-forge is loaded at first use (certificates), not by every command that imports this module.
+const forge = requireOnUse<typeof Forge>('node-forge');
 
 // The organisation trust root (issue 11 "Trust"; README.md#meetings-and-signed-minutes: signing identities chain to the
 // installation's own signing authority). At first need the installation creates a local signing
@@ -27,7 +31,7 @@ export interface AuthorityRow {
 export interface Authority {
   authorityId: number;
   certificatePem: string;
-  certificate: forge.pki.Certificate;
+  certificate: Forge.pki.Certificate;
   /** SHA-256 (hex) of the CA certificate's DER. */
   fingerprint: string;
   subject: string;
@@ -44,12 +48,12 @@ export function authorityKeyFile(dbPath: string): string {
 }
 
 /** SHA-256 (hex) of a certificate's DER encoding (what pdfsig and openssl x509 -fingerprint show). */
-export function fingerprintOf(cert: forge.pki.Certificate): string {
+export function fingerprintOf(cert: Forge.pki.Certificate): string {
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   return createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex');
 }
 
-export const subjectOf = (cert: forge.pki.Certificate): string =>
+export const subjectOf = (cert: Forge.pki.Certificate): string =>
   cert.subject.attributes.map((a) => `${a.shortName ?? a.name}=${String(a.value)}`).join(', ');
 
 /** A random positive serial number (RFC 5280 §4.1.2.2: positive, at most 20 octets). */
@@ -60,10 +64,10 @@ function randomSerial(): string {
 }
 
 /** RSA key pair made by Node's native crypto (forge's pure-JS generation takes seconds). */
-export function rsaKeyPair(bits = 2048): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; privateKeyPem: string } {
+export function rsaKeyPair(bits = 2048): { privateKey: Forge.pki.rsa.PrivateKey; publicKey: Forge.pki.rsa.PublicKey; privateKeyPem: string } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
   const privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const priv = forge.pki.privateKeyFromPem(privateKeyPem) as forge.pki.rsa.PrivateKey;
+  const priv = forge.pki.privateKeyFromPem(privateKeyPem) as Forge.pki.rsa.PrivateKey;
   return { privateKey: priv, publicKey: forge.pki.setRsaPublicKey(priv.n, priv.e), privateKeyPem };
 }
 
@@ -77,7 +81,7 @@ function loadKey(db: Db, row: AuthorityRow): string | null {
 }
 
 /** Does the PEM private key belong to the certificate? (compares the public keys) */
-function keyMatches(keyPem: string, cert: forge.pki.Certificate): boolean {
+function keyMatches(keyPem: string, cert: Forge.pki.Certificate): boolean {
   try {
     const fromKey = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
     const fromCert = createPublicKey(forge.pki.publicKeyToPem(cert.publicKey)).export({ type: 'spki', format: 'der' });
@@ -131,7 +135,7 @@ export function ensureAuthority(db: Db, dbPath: string, now: string, onCreate?: 
   cert.validity.notBefore = new Date(start.getTime() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(start.getTime());
   cert.validity.notAfter.setFullYear(start.getFullYear() + 20);
-  const attrs: forge.pki.CertificateField[] = [
+  const attrs: Forge.pki.CertificateField[] = [
     { name: 'commonName', value: `DoseDesk signing authority ${randomBytes(4).toString('hex')}` },
     { name: 'organizationName', value: 'DoseDesk' },
   ];
@@ -191,7 +195,7 @@ export function issueSigningIdentity(db: Db, input: { commonName: string; organi
   cert.validity.notAfter = new Date(now.getTime());
   cert.validity.notAfter.setFullYear(now.getFullYear() + (input.validityYears ?? 10));
   if (cert.validity.notAfter > authority.certificate.validity.notAfter) cert.validity.notAfter = authority.certificate.validity.notAfter;
-  const attrs: forge.pki.CertificateField[] = [{ name: 'commonName', value: input.commonName }];
+  const attrs: Forge.pki.CertificateField[] = [{ name: 'commonName', value: input.commonName }];
   if (input.organization) attrs.push({ name: 'organizationName', value: input.organization });
   cert.setSubject(attrs);
   cert.setIssuer(authority.certificate.subject.attributes);
@@ -208,7 +212,7 @@ export function issueSigningIdentity(db: Db, input: { commonName: string; organi
 }
 
 /** Is this certificate issued by the authority (its signature verifies with the CA key)? */
-export function issuedBy(cert: forge.pki.Certificate, ca: forge.pki.Certificate): boolean {
+export function issuedBy(cert: Forge.pki.Certificate, ca: Forge.pki.Certificate): boolean {
   try {
     return ca.verify(cert);
   } catch {
@@ -219,7 +223,7 @@ export function issuedBy(cert: forge.pki.Certificate, ca: forge.pki.Certificate)
 // ---- trust stores ---------------------------------------------------------------------------------
 
 export interface TrustRoot {
-  certificate: forge.pki.Certificate;
+  certificate: Forge.pki.Certificate;
   fingerprint: string;
   subject: string;
   /** Where the root comes from: "this installation" or the trust file's path. */
@@ -232,7 +236,7 @@ export interface TrustStore {
   pinned: Map<string, string>;
 }
 
-const isCa = (cert: forge.pki.Certificate): boolean => {
+const isCa = (cert: Forge.pki.Certificate): boolean => {
   const bc = cert.getExtension('basicConstraints') as { cA?: boolean } | null;
   return bc?.cA === true;
 };
@@ -244,7 +248,7 @@ export function parseTrustBundle(text: string, source: string): { store: TrustSt
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) problems.push(`${source}: no PEM certificate found (expected the file written by "dosedesk minutes export-trust")`);
   blocks.forEach((pem, i) => {
-    let cert: forge.pki.Certificate;
+    let cert: Forge.pki.Certificate;
     try {
       cert = forge.pki.certificateFromPem(pem);
     } catch (e) {
@@ -282,9 +286,9 @@ export interface ChainCheck {
  * CA, and the signing time lies inside both validity periods)? A certificate pinned as legacy is
  * "legacy"; anything else is "untrusted".
  */
-export function checkChain(cert: forge.pki.Certificate, fingerprint: string, trust: TrustStore, signingTime: Date | null): ChainCheck {
+export function checkChain(cert: Forge.pki.Certificate, fingerprint: string, trust: TrustStore, signingTime: Date | null): ChainCheck {
   const at = signingTime ?? new Date();
-  const inside = (c: forge.pki.Certificate) => at >= c.validity.notBefore && at <= c.validity.notAfter;
+  const inside = (c: Forge.pki.Certificate) => at >= c.validity.notBefore && at <= c.validity.notAfter;
   for (const r of trust.roots) {
     if (fingerprint === r.fingerprint) return { status: 'untrusted', root: null, detail: 'signed with the trust root itself, not with an issued signing certificate' };
     if (!issuedBy(cert, r.certificate)) continue;

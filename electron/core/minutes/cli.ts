@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { MinutesVerifyResult } from '../../../shared/api/minutes';
 import type { Core } from '../context';
-import { str, UsageError, type Command } from '../cliArgs';
+import { command, str, UsageError, type Command } from '../cliArgs';
 
 // CLI of the signed minutes, through the contract (core.call):
 //   dosedesk minutes export <meeting> --out FILE.pdf [--version N] --user USERNAME
@@ -59,7 +59,7 @@ const positiveInt = (v: string | undefined, what: string): number => {
   return n;
 };
 
-async function exportCommand(core: Core, args: Parameters<Command>[1]): ReturnType<Command> {
+async function exportCommand(core: Core, args: Parameters<Command['run']>[1]): ReturnType<Command['run']> {
   const meetingId = positiveInt(args.positional[2], 'minutes export <meeting>');
   const out = str(args, 'out');
   if (!out) throw new UsageError('minutes export: --out FILE.pdf is required');
@@ -146,7 +146,7 @@ export function verifyText(file: string, v: MinutesVerifyResult): string {
   return lines.join('\n') + '\n';
 }
 
-async function verifyCommand(core: Core, args: Parameters<Command>[1]): ReturnType<Command> {
+async function verifyCommand(core: Core, args: Parameters<Command['run']>[1]): ReturnType<Command['run']> {
   const file = args.positional[2];
   if (!file) throw new UsageError('minutes verify: expected FILE.pdf');
   const format = str(args, 'format') ?? 'text';
@@ -156,7 +156,7 @@ async function verifyCommand(core: Core, args: Parameters<Command>[1]): ReturnTy
   return { ok: v.intact, output: format === 'json' ? v : verifyText(file, v) };
 }
 
-const minutes: Command = async (core, args) => {
+const minutes: Command['run'] = async (core, args) => {
   const sub = args.positional[1];
   if (sub === 'export') return exportCommand(core, args);
   if (sub === 'verify') return verifyCommand(core, args);
@@ -169,4 +169,18 @@ const minutes: Command = async (core, args) => {
   throw new UsageError('minutes: expected "minutes export <meeting> --out FILE.pdf --user USERNAME", "minutes verify FILE.pdf [--trust ROOT.pem]" or "minutes export-trust --out ROOT.pem"');
 };
 
-export const minutesCommands: Record<string, Command> = { minutes };
+export const minutesCommands: Record<string, Command> = {
+  minutes: command(
+    `  dosedesk minutes export <meeting> --out FILE.pdf --user USERNAME [--version N]
+                                                       signed minutes PDF (+ FILE.json beside it) of a locked version; password
+                                                       from DOSEDESK_PASSWORD or asked without echo; exit 1 if the file does not verify
+  dosedesk minutes verify FILE.pdf [--trust ROOT.pem] [--format text|json]
+                                                       who signed, when, meaning, snapshot, intact / legacy or what no
+                                                       longer matches (signatures must chain to a trusted root); exit 0
+                                                       intact or legacy, 1 not intact
+  dosedesk minutes export-trust --out ROOT.pem         this installation's trust root (+ legacy certificates) for
+                                                       verifying minutes on another machine`,
+    { out: 'string', user: 'string', version: 'string', trust: 'string', format: 'string' },
+    minutes,
+  ),
+};

@@ -178,3 +178,14 @@ export interface MinutesDocument {
 /** The attachment name and MIME type of the record inside the PDF. */
 export const RECORD_ATTACHMENT_NAME = 'minutes-record.json';
 export const RECORD_ATTACHMENT_MIME = 'application/json';
+
+/** The trust manifest attached to minutes exported with a trust root (see app.ts MinutesManifest). */
+export const MANIFEST_ATTACHMENT_NAME = 'minutes-manifest.json';
+
+/**
+ * The version of what renderMinutesPdf draws. Bump it whenever the drawing of the same record changes
+ * (layout, fonts, wording): minutes rendered by another version are then checked against the page
+ * digests signed into their manifest instead of being re-rendered (app.ts verifyMinutes). Here, not in
+ * render.ts, so that reading it loads no PDF library.
+ */
+export const MINUTES_RENDERER = 'dosedesk-minutes-render/1';

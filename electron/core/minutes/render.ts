@@ -679,13 +679,10 @@ function headersAndFooters(w: Writer, doc: MinutesDocument): void {
 
 // ---------------------------------------------------------------------------------------------
 
+// MINUTES_RENDERER (the version of what renderMinutesPdf draws) lives in document.ts, which loads no PDF library.
+export { MINUTES_RENDERER } from './document.js';
+
 /** Render the minutes; the record JSON is attached as `minutes-record.json` (application/json). */
-/**
- * The version of what renderMinutesPdf draws. Bump it whenever the drawing of the same record changes
- * (layout, fonts, wording): minutes rendered by another version are then checked against the page
- * digests signed into their manifest instead of being re-rendered (app.ts verifyMinutes).
- */
-export const MINUTES_RENDERER = 'dosedesk-minutes-render/1';
 
 export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOptions = {}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();

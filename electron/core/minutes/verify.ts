@@ -25,7 +25,7 @@ import {
   PDFString,
   decodePDFRawStream,
 } from 'pdf-lib';
-import { RECORD_ATTACHMENT_NAME } from './document.js';
+import { MANIFEST_ATTACHMENT_NAME, RECORD_ATTACHMENT_NAME } from './document.js';
 import { checkChain, type ChainCheck, type TrustStore } from './authority.js';
 
 export interface VerifiedSignature {
@@ -437,8 +437,7 @@ export async function verifyMinutesPdf(bytes: Uint8Array, options: VerifyOptions
   return { intact: problems.length === 0, signatures, lastCoversWholeFile, record, recordAttachmentFound, manifest, problems };
 }
 
-/** The trust manifest attached to minutes exported with a trust root (see app.ts MinutesManifest). */
-export const MANIFEST_ATTACHMENT_NAME = 'minutes-manifest.json';
+export { MANIFEST_ATTACHMENT_NAME } from './document.js';
 
 // ---------------------------------------------------------------------------------------------
 // What a later revision changed

@@ -1,6 +1,6 @@
 import { contract } from '../../../shared/contract';
 import type { Output } from '../../../shared/contract';
-import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
+import { command, snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
@@ -24,7 +24,7 @@ function decisionOf(r: { action: string | null; nextLevel: number | null; contin
   return { action: r.action, nextLevel: r.nextLevel, continues: r.continues, recommendedLevel: r.recommendedLevel, explanation: r.explanation, determined: r.determined };
 }
 
-const recommendCmd: Command = async (core, args) => {
+const recommendCmd: Command['run'] = async (core, args) => {
   const snap = str(args, 'snapshot');
   if (snap !== undefined) {
     const snapshotId = snapshotArg(snap, 'recommend --snapshot');
@@ -156,7 +156,7 @@ function incidenceLong(tables: { name: string; t: Output<'safety.incidence'> }[]
 
 const AE_COLUMNS = ['usubjid', 'level', 'dose', 'part', 'aeseq', 'studyDay', 'aeterm', 'aedecod', 'aebodsys', 'grade', 'severity', 'serious', 'related', 'dlt', 'aeout', 'aeacn', 'fatalNotSerious', 'teae', 'aestdtc', 'aeendtc'];
 
-const tablesCmd: Command = async (core, args) => {
+const tablesCmd: Command['run'] = async (core, args) => {
   const snapshotId = snapshotArg(str(args, 'snapshot') ?? args.positional[1], 'tables --snapshot');
   const format = str(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
@@ -297,6 +297,28 @@ const tablesCmd: Command = async (core, args) => {
 };
 
 export const safetyCommands: Record<string, Command> = {
-  recommend: recommendCmd,
-  tables: tablesCmd,
+  recommend: command(
+    `  dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
+              [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
+                                                       the escalation rule's decision (JSON: action, nextLevel, continues, ...)
+  dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)`,
+    {
+      snapshot: 'string',
+      design: 'string',
+      levels: 'string',
+      history: 'string',
+      'no-deescalation': 'boolean',
+      'no-six-at-mtd': 'boolean',
+      'atd-design': 'string',
+      'atd-handoff': 'string',
+      target: 'string',
+    },
+    recommendCmd,
+  ),
+  tables: command(
+    `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+                                                       safety tables (TEAE incidence, listings, DLT table, ADA) and response tables`,
+    { snapshot: 'string', format: 'string', table: 'string' },
+    tablesCmd,
+  ),
 };

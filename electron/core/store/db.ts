@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './schema';
+import { requireNow } from '../lazy';
 
 export type Db = Database.Database;
 
@@ -35,7 +36,9 @@ function chmodIfExists(f: string, mode: number): void {
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:' && !opts.readonly) privateFile(file);
   const nativeBinding = process.env.DOSEDESK_SQLITE_BINDING || undefined;
-  const db = new Database(file, { readonly: opts.readonly ?? false, nativeBinding });
+  // Loaded here, not at import: commands that need no database never load the native module.
+  const Sqlite = requireNow<typeof Database>('better-sqlite3');
+  const db = new Sqlite(file, { readonly: opts.readonly ?? false, nativeBinding });
   db.pragma('journal_mode = WAL');
   // SQLite creates the -wal and -shm files with the database file's mode; make sure of it.
   if (file !== ':memory:' && !opts.readonly) for (const f of [`${file}-wal`, `${file}-shm`]) chmodIfExists(f, 0o600);

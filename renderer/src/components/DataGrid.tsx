@@ -93,6 +93,12 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
       }
       return base;
     });
+    // Nothing cut off: a grid wider than its box scrolls sideways under a pinned first column (the
+    // subject or level that names the row); a grid that pins none gets its first shown column pinned.
+    if (!withBadge.some((c) => c.pinned && !c.hide)) {
+      const first = withBadge.findIndex((c) => !c.hide);
+      if (first >= 0) withBadge[first] = { ...withBadge[first]!, pinned: 'left' };
+    }
     if (!groupBy) return withBadge;
     const g = groupable?.find((x) => x.field === groupBy);
     const groupCol: ColDef<T> = {

@@ -195,7 +195,7 @@ export function CompareReportedTable({ rows, footnote, onSubjectClick }: { rows:
   );
   const columnDefs = useMemo<ColDef<Row>[]>(
     () => [
-      { headerName: 'Subject', field: 'usubjid', minWidth: 160 },
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
       { headerName: 'Profile', field: 'interval', minWidth: 120 },
       { headerName: 'PPTESTCD', field: 'PPTESTCD', minWidth: 110 },
       num('Reported (PP)', 'reported'),

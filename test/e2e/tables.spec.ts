@@ -110,6 +110,8 @@ async function cutOff(page: Page, where: string): Promise<{ problems: string[]; 
   let g = 0;
   for (const t of m.tables) if (t.what.startsWith('grid ')) t.lastReachable = reach[g++] ?? false;
   const problems: string[] = [];
+  // A grid that scrolls names the columns out of view above itself.
+  for (const t of m.tables) if (t.what.startsWith('grid ') && t.scrolls && !(await page.getByTestId(`${t.what.slice(5)}-more-columns`).isVisible())) problems.push(`${where} ${t.what}: scrolls but does not say which columns are out of view`);
   if (m.pageScrollWidth > m.innerWidth) problems.push(`${where}: the page scrolls sideways (${m.pageScrollWidth} > ${m.innerWidth} px)`);
   for (const t of m.tables) {
     const at = `${where} ${t.what}`;
@@ -125,6 +127,28 @@ async function cutOff(page: Page, where: string): Promise<{ problems: string[]; 
 
 async function openView(page: Page, name: string): Promise<void> {
   await page.locator('nav[aria-label="Views"]').getByRole('button', { name, exact: true }).click();
+}
+
+/** A named column of a grid: out of view at first, named in the "more columns" note, in view after its button is clicked. */
+async function reachColumn(page: Page, grid: string, header: string, where: string): Promise<void> {
+  const g = page.getByTestId(grid);
+  const inView = () =>
+    g.evaluate((root, h) => {
+      const box = root.querySelector('.ag-root-wrapper')!.getBoundingClientRect();
+      const cell = [...root.querySelectorAll('.ag-header-row-column [role=columnheader]')].find((c) => c.textContent?.trim() === h);
+      if (!cell) return false;
+      const r = cell.getBoundingClientRect();
+      return r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1;
+    }, header);
+  expect(await inView(), `${where}: "${header}" starts out of view`).toBe(false);
+  await expect(page.getByTestId(`${grid}-more-right`), `${where}: the note names "${header}"`).toContainText(/more columns? to the right/);
+  expect(await page.getByTestId(`${grid}-more-right`).getAttribute('title'), `${where}: the note's full list`).toContain(header);
+  await page.getByTestId(`${grid}-more-right`).click();
+  await expect.poll(inView, `${where}: "${header}" in view after scrolling`).toBe(true);
+  await expect(page.getByTestId(`${grid}-more-left`)).toBeVisible();
+  await expect(g.locator('.ag-header-cell-last-left-pinned').first(), `${where}: the subject column stays pinned`).toContainText('Subject');
+  await page.getByTestId(`${grid}-more-left`).click();
+  await expect.poll(inView).toBe(false);
 }
 
 const VIEWS = ['Cohorts', 'Swimmer', 'Spider', 'Waterfall', 'PK', 'AEs', 'Efficacy', 'Immunogenicity', 'Patient profile', 'Meetings', 'Provenance', 'Audit trail', 'Users'];
@@ -186,8 +210,11 @@ test('every table on every view fits or scrolls in its own container with a pinn
       const where = `${view} ${size.w}×${size.h}${size.presentation ? ' presentation' : ''}`;
       const { problems: p, tables } = await cutOff(page, where);
       problems.push(...p);
+      // The columns the committee missed (issue 12): the AE listing's "Action taken", the NCA grid's last parameters.
+      if (view === 'AEs') await reachColumn(page, 'aes', 'Action taken', where);
+      if (view === 'PK') await reachColumn(page, 'pk-nca', 'λz set by', where);
       report.push(`${where}: ${tables.map((t) => `${t.what}${t.fits ? '' : ' (scrolls)'}`).join(', ')}`);
-      await screenshot(page, `tables-${slug(view)}-${size.w}${size.presentation ? '-presentation' : ''}`, { fullPage: !size.presentation });
+      await screenshot(page, `tables-${slug(view)}-${size.w}${size.presentation ? '-presentation' : ''}`);
     }
   }
   console.log(report.join('\n'));

@@ -53,6 +53,9 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   const groupCounts = useRef(new Map<string, number>());
   // The grid's own filters and the rows they leave (a search showing 5 rows must not be footnoted "261 of 261").
   const [gridFilter, setGridFilter] = useState<{ parts: string[]; shown: number }>({ parts: [], shown: rows.length });
+  // Columns scrolled out of view on either side: said above the grid, so a column off to the right
+  // (the AE listing's "Action taken") is never missed; the buttons scroll to it.
+  const [offView, setOffView] = useState<{ left: string[]; right: string[] }>({ left: [], right: [] });
 
   const theme = useMemo(
     () =>
@@ -175,6 +178,29 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
     api.current?.onSortChanged();
   }, [groupBy]);
 
+  const onViewport = useCallback(() => {
+    const a = api.current;
+    if (!a) return;
+    const { left, right } = a.getHorizontalPixelRange();
+    const l: string[] = [];
+    const r: string[] = [];
+    for (const c of a.getAllDisplayedColumns()) {
+      if (c.getPinned()) continue;
+      const mid = (c.getLeft() ?? 0) + c.getActualWidth() / 2;
+      const name = c.getColDef().headerName ?? c.getColId();
+      if (mid > right) r.push(name);
+      else if (mid < left) l.push(name);
+    }
+    setOffView((o) => (o.left.join('\u0000') === l.join('\u0000') && o.right.join('\u0000') === r.join('\u0000') ? o : { left: l, right: r }));
+  }, []);
+  const scrollTo = (side: 'left' | 'right') => {
+    const a = api.current;
+    if (!a) return;
+    const centre = a.getAllDisplayedColumns().filter((c) => !c.getPinned());
+    const target = side === 'right' ? centre[centre.length - 1] : centre[0];
+    if (target) a.ensureColumnVisible(target, side === 'right' ? 'end' : 'start');
+  };
+
   const shownFootnote = `${footnote} · ${gridFootnote(gridFilter.parts, gridFilter.shown, rows.length)}`;
   const exportCsv = () => {
     const a = api.current;
@@ -269,6 +295,21 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           />
         </div>
       </header>
+      {(offView.left.length > 0 || offView.right.length > 0) && (
+        <p className="grid-more" data-testid={`${testId}-more-columns`}>
+          {offView.left.length > 0 && (
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => scrollTo('left')} title={offView.left.join(', ')} data-testid={`${testId}-more-left`}>
+              ← {offView.left.length} column{offView.left.length === 1 ? '' : 's'} to the left
+            </button>
+          )}
+          {offView.right.length > 0 && (
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => scrollTo('right')} title={offView.right.join(', ')} data-testid={`${testId}-more-right`}>
+              {offView.right.length} more column{offView.right.length === 1 ? '' : 's'} to the right: {offView.right.slice(0, 4).join(', ')}
+              {offView.right.length > 4 ? ' …' : ''} →
+            </button>
+          )}
+        </p>
+      )}
       <div className="grid-body" style={height === 'auto' ? undefined : { height }}>
         <AgGridReact<T>
           theme={theme}
@@ -282,7 +323,12 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           rowClassRules={rowClassRules}
           onModelUpdated={onModelUpdated}
           onGridReady={(e) => (api.current = e.api)}
+          onBodyScroll={onViewport}
+          onGridSizeChanged={onViewport}
+          onDisplayedColumnsChanged={onViewport}
+          onColumnResized={onViewport}
           onFirstDataRendered={() => {
+            onViewport();
             if (!drawn.current) {
               drawn.current = true;
               performance.mark(`view:${testId}:drawn`);

@@ -40,6 +40,8 @@ export interface DataGridProps<T extends Row = Row> {
 }
 
 const GROUP_COL = '__group';
+/** Font size in presentation mode over the normal one (17 px / 13 px, the theme below). */
+const PRESENTATION_SCALE = 17 / 13;
 
 export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height = 520 }: DataGridProps<T>) {
   const review = useReview();
@@ -76,9 +78,16 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   const groupKey = useCallback((data: Row | undefined) => (data && groupBy ? String(data[groupBy] ?? '(missing)') : ''), [groupBy]);
 
   const cols = useMemo<ColDef<T>[]>(() => {
+    // Presentation mode's type is 17/13 of the normal size: columns widen by as much, so that no
+    // header or value that fits at the desk is broken or cut on the projector (the grid scrolls instead).
+    const k = presentation ? PRESENTATION_SCALE : 1;
     const withBadge = columnDefs.map((c) => {
       const id = String(c.field ?? c.colId);
       const base: ColDef<T> = { ...c, hide: hidden.has(id) };
+      if (k !== 1) {
+        if (c.width) base.width = Math.round(c.width * k);
+        if (c.minWidth) base.minWidth = Math.round(c.minWidth * k);
+      }
       if (c.field === subjectField && newSince.changes) {
         base.cellRenderer = (p: ICellRendererParams<T>) => {
           const u = String(p.value ?? '');
@@ -125,7 +134,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
       },
     };
     return [groupCol, ...withBadge];
-  }, [columnDefs, hidden, groupBy, groupable, groupKey, subjectField, newSince.changes, subjectStatus, isChangedRecord, recordDomain, rowNoField]);
+  }, [presentation, columnDefs, hidden, groupBy, groupable, groupKey, subjectField, newSince.changes, subjectStatus, isChangedRecord, recordDomain, rowNoField]);
 
   const postSortRows = useCallback(
     (params: { nodes: IRowNode<T>[] }) => {
@@ -315,7 +324,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           theme={theme}
           rowData={rows}
           columnDefs={cols}
-          defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, minWidth: 80 }}
+          defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, width: Math.round(200 * (presentation ? PRESENTATION_SCALE : 1)), minWidth: Math.round(80 * (presentation ? PRESENTATION_SCALE : 1)), wrapHeaderText: true, autoHeaderHeight: true /* a long header wraps, never cut to "Treatment-in…" */ }}
           quickFilterText={quick}
           cacheQuickFilter={true /* each row's search text is built once, not again on every keystroke */}
           domLayout={height === 'auto' ? 'autoHeight' : 'normal'}

@@ -18,6 +18,8 @@ interface TableCheck {
   lastReachable: boolean;
   lastHeader: string;
   offScreen: boolean;
+  /** A grid sized to its rows: its last row is not under its horizontal scrollbar or cut by its edge. */
+  lastRowHidden?: boolean;
 }
 
 /** Every table on the page measured; scrolls each wide one to its end to check its last column comes into view. */
@@ -53,6 +55,14 @@ async function measureTables(page: Page): Promise<{ tables: TableCheck[]; pageSc
         lastReachable: true, // checked after the grid has redrawn (gridLastColumnsInView)
         lastHeader: last?.textContent?.trim() ?? '',
         offScreen: root.getBoundingClientRect().right > innerWidth + 1,
+        lastRowHidden: root.classList.contains('ag-layout-auto-height') && (() => {
+          const rows = [...root.querySelectorAll('.ag-row')].map((x) => x.getBoundingClientRect()).filter((b) => b.height > 0);
+          if (rows.length === 0) return false;
+          const bottom = Math.max(...rows.map((b) => b.bottom));
+          const bar = root.querySelector('.ag-body-horizontal-scroll:not(.ag-hidden)')?.getBoundingClientRect();
+          const limit = Math.min(root.getBoundingClientRect().bottom, bar && bar.height > 0 ? bar.top : Infinity);
+          return bottom > limit + 1;
+        })(),
       });
     }
     // Plain tables: the nearest ancestor that clips sideways is the table's scroll container.
@@ -116,6 +126,7 @@ async function cutOff(page: Page, where: string): Promise<{ problems: string[]; 
   for (const t of m.tables) {
     const at = `${where} ${t.what}`;
     if (t.offScreen) problems.push(`${at}: its container ends outside the window`);
+    if (t.lastRowHidden) problems.push(`${at}: its last row is cut by the grid's edge or its horizontal scrollbar`);
     if (t.fits) continue;
     if (!t.scrolls) problems.push(`${at}: wider than its container, which does not scroll`);
     if (!['auto', 'scroll'].includes(t.overflowX)) problems.push(`${at}: overflow-x is ${t.overflowX}`);

@@ -118,7 +118,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
       })),
     [incidence, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 92, flex: 1, hide });
+  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, flex: 1, hide });
   const incCols = useMemo<ColDef<Row>[]>(
     () => [
       { headerName: 'Dose level', field: 'group', minWidth: 170, flex: 1.4, sortable: false },

@@ -40,6 +40,8 @@ export interface DataGridProps<T extends Row = Row> {
 }
 
 const GROUP_COL = '__group';
+/** Font size in presentation mode over the normal one (17 px / 13 px, the theme below). */
+const PRESENTATION_SCALE = 17 / 13;
 
 export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height = 520 }: DataGridProps<T>) {
   const review = useReview();
@@ -53,6 +55,9 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   const groupCounts = useRef(new Map<string, number>());
   // The grid's own filters and the rows they leave (a search showing 5 rows must not be footnoted "261 of 261").
   const [gridFilter, setGridFilter] = useState<{ parts: string[]; shown: number }>({ parts: [], shown: rows.length });
+  // Columns scrolled out of view on either side: said above the grid, so a column off to the right
+  // (the AE listing's "Action taken") is never missed; the buttons scroll to it.
+  const [offView, setOffView] = useState<{ left: string[]; right: string[] }>({ left: [], right: [] });
 
   const theme = useMemo(
     () =>
@@ -73,9 +78,16 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   const groupKey = useCallback((data: Row | undefined) => (data && groupBy ? String(data[groupBy] ?? '(missing)') : ''), [groupBy]);
 
   const cols = useMemo<ColDef<T>[]>(() => {
+    // Presentation mode's type is 17/13 of the normal size: columns widen by as much, so that no
+    // header or value that fits at the desk is broken or cut on the projector (the grid scrolls instead).
+    const k = presentation ? PRESENTATION_SCALE : 1;
     const withBadge = columnDefs.map((c) => {
       const id = String(c.field ?? c.colId);
       const base: ColDef<T> = { ...c, hide: hidden.has(id) };
+      if (k !== 1) {
+        if (c.width) base.width = Math.round(c.width * k);
+        if (c.minWidth) base.minWidth = Math.round(c.minWidth * k);
+      }
       if (c.field === subjectField && newSince.changes) {
         base.cellRenderer = (p: ICellRendererParams<T>) => {
           const u = String(p.value ?? '');
@@ -93,6 +105,12 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
       }
       return base;
     });
+    // Nothing cut off: a grid wider than its box scrolls sideways under a pinned first column (the
+    // subject or level that names the row); a grid that pins none gets its first shown column pinned.
+    if (!withBadge.some((c) => c.pinned && !c.hide)) {
+      const first = withBadge.findIndex((c) => !c.hide);
+      if (first >= 0) withBadge[first] = { ...withBadge[first]!, pinned: 'left' };
+    }
     if (!groupBy) return withBadge;
     const g = groupable?.find((x) => x.field === groupBy);
     const groupCol: ColDef<T> = {
@@ -116,7 +134,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
       },
     };
     return [groupCol, ...withBadge];
-  }, [columnDefs, hidden, groupBy, groupable, groupKey, subjectField, newSince.changes, subjectStatus, isChangedRecord, recordDomain, rowNoField]);
+  }, [presentation, columnDefs, hidden, groupBy, groupable, groupKey, subjectField, newSince.changes, subjectStatus, isChangedRecord, recordDomain, rowNoField]);
 
   const postSortRows = useCallback(
     (params: { nodes: IRowNode<T>[] }) => {
@@ -168,6 +186,29 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   useEffect(() => {
     api.current?.onSortChanged();
   }, [groupBy]);
+
+  const onViewport = useCallback(() => {
+    const a = api.current;
+    if (!a) return;
+    const { left, right } = a.getHorizontalPixelRange();
+    const l: string[] = [];
+    const r: string[] = [];
+    for (const c of a.getAllDisplayedColumns()) {
+      if (c.getPinned()) continue;
+      const mid = (c.getLeft() ?? 0) + c.getActualWidth() / 2;
+      const name = c.getColDef().headerName ?? c.getColId();
+      if (mid > right) r.push(name);
+      else if (mid < left) l.push(name);
+    }
+    setOffView((o) => (o.left.join('\u0000') === l.join('\u0000') && o.right.join('\u0000') === r.join('\u0000') ? o : { left: l, right: r }));
+  }, []);
+  const scrollTo = (side: 'left' | 'right') => {
+    const a = api.current;
+    if (!a) return;
+    const centre = a.getAllDisplayedColumns().filter((c) => !c.getPinned());
+    const target = side === 'right' ? centre[centre.length - 1] : centre[0];
+    if (target) a.ensureColumnVisible(target, side === 'right' ? 'end' : 'start');
+  };
 
   const shownFootnote = `${footnote} · ${gridFootnote(gridFilter.parts, gridFilter.shown, rows.length)}`;
   const exportCsv = () => {
@@ -263,12 +304,27 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           />
         </div>
       </header>
+      {(offView.left.length > 0 || offView.right.length > 0) && (
+        <p className="grid-more" data-testid={`${testId}-more-columns`}>
+          {offView.left.length > 0 && (
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => scrollTo('left')} title={offView.left.join(', ')} data-testid={`${testId}-more-left`}>
+              ← {offView.left.length} column{offView.left.length === 1 ? '' : 's'} to the left
+            </button>
+          )}
+          {offView.right.length > 0 && (
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => scrollTo('right')} title={offView.right.join(', ')} data-testid={`${testId}-more-right`}>
+              {offView.right.length} more column{offView.right.length === 1 ? '' : 's'} to the right: {offView.right.slice(0, 4).join(', ')}
+              {offView.right.length > 4 ? ' …' : ''} →
+            </button>
+          )}
+        </p>
+      )}
       <div className="grid-body" style={height === 'auto' ? undefined : { height }}>
         <AgGridReact<T>
           theme={theme}
           rowData={rows}
           columnDefs={cols}
-          defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, minWidth: 80 }}
+          defaultColDef={{ sortable: true, filter: true, floatingFilter: true, resizable: true, width: Math.round(200 * (presentation ? PRESENTATION_SCALE : 1)), minWidth: Math.round(80 * (presentation ? PRESENTATION_SCALE : 1)), wrapHeaderText: true, autoHeaderHeight: true /* a long header wraps, never cut to "Treatment-in…" */ }}
           quickFilterText={quick}
           cacheQuickFilter={true /* each row's search text is built once, not again on every keystroke */}
           domLayout={height === 'auto' ? 'autoHeight' : 'normal'}
@@ -276,7 +332,12 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           rowClassRules={rowClassRules}
           onModelUpdated={onModelUpdated}
           onGridReady={(e) => (api.current = e.api)}
+          onBodyScroll={onViewport}
+          onGridSizeChanged={onViewport}
+          onDisplayedColumnsChanged={onViewport}
+          onColumnResized={onViewport}
           onFirstDataRendered={() => {
+            onViewport();
             if (!drawn.current) {
               drawn.current = true;
               performance.mark(`view:${testId}:drawn`);

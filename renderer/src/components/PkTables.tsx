@@ -62,6 +62,11 @@ const num = (headerName: string, field: string, extra: Partial<ColDef<Row>> = {}
   tooltipValueGetter: (p) => (p.data?.[`${field}${WHY}`] as string | undefined) ?? undefined,
   useValueFormatterForExport: false,
   minWidth: 110,
+  // Numbers need little room: 130 px (not the grid's default 200) shows about twice as many parameters
+  // before the grid scrolls sideways; long headers wrap instead of being cut.
+  width: 130,
+  wrapHeaderText: true,
+  autoHeaderHeight: true,
   ...extra,
 });
 
@@ -195,7 +200,7 @@ export function CompareReportedTable({ rows, footnote, onSubjectClick }: { rows:
   );
   const columnDefs = useMemo<ColDef<Row>[]>(
     () => [
-      { headerName: 'Subject', field: 'usubjid', minWidth: 160 },
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
       { headerName: 'Profile', field: 'interval', minWidth: 120 },
       { headerName: 'PPTESTCD', field: 'PPTESTCD', minWidth: 110 },
       num('Reported (PP)', 'reported'),

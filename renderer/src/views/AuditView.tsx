@@ -80,8 +80,8 @@ export function AuditView({ dataVersion }: ViewProps) {
 
   const columns = useMemo<ColDef<Row>[]>(
     () => [
-      { field: 'seq', headerName: '#', width: 80, filter: 'agNumberColumnFilter', sort: 'desc' },
-      { field: 'at', headerName: 'When', width: 250, cellDataType: 'text', valueFormatter: (p) => whenText(p.value as string) },
+      { field: 'seq', headerName: '#', pinned: 'left', width: 80, filter: 'agNumberColumnFilter', sort: 'desc' },
+      { field: 'at', headerName: 'When', pinned: 'left', width: 250, cellDataType: 'text', valueFormatter: (p) => whenText(p.value as string) },
       { field: 'user', headerName: 'User', width: 130 },
       { field: 'action', headerName: 'Action', width: 140 },
       { field: 'entity', headerName: 'Entity', width: 120 },

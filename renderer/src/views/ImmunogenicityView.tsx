@@ -81,20 +81,20 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   );
   const statusCols = useMemo<ColDef<Row>[]>(
     () => [
-      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
-      { headerName: 'Dose level', field: 'level', minWidth: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
-      { headerName: 'Part', field: 'part', minWidth: 110 },
-      { headerName: 'Baseline', field: 'baseline', minWidth: 150 },
-      { headerName: 'ADA status', field: 'category', minWidth: 200 },
-      { headerName: 'Treatment-emergent', field: 'treatmentEmergent', minWidth: 150 },
-      { headerName: 'Induced', field: 'treatmentInduced', minWidth: 100, hide: true },
-      { headerName: 'Boosted', field: 'treatmentBoosted', minWidth: 100, hide: true },
-      { headerName: 'Persistence', field: 'persistence', minWidth: 120 },
-      { headerName: 'Max post-baseline titre', field: 'maxPostTitre', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 130 },
-      { headerName: 'Max fold rise', field: 'maxFoldRise', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : String(Number((p.value as number).toPrecision(3)))) },
-      { headerName: 'Neutralising (NAb)', field: 'nab', minWidth: 140 },
-      { headerName: 'Post-baseline samples', field: 'postBaselineSamples', type: 'numericColumn', minWidth: 120 },
-      { headerName: 'Notes', field: 'notes', minWidth: 220, hide: true },
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160, width: 160 },
+      { headerName: 'Dose level', field: 'level', minWidth: 150, width: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
+      { headerName: 'Part', field: 'part', minWidth: 110, width: 110 },
+      { headerName: 'Baseline', field: 'baseline', minWidth: 150, width: 150 },
+      { headerName: 'ADA status', field: 'category', minWidth: 200, width: 250, wrapText: true, autoHeight: true },
+      { headerName: 'Treatment-emergent', field: 'treatmentEmergent', minWidth: 150, width: 150 },
+      { headerName: 'Induced', field: 'treatmentInduced', minWidth: 100, width: 100, hide: true },
+      { headerName: 'Boosted', field: 'treatmentBoosted', minWidth: 100, width: 100, hide: true },
+      { headerName: 'Persistence', field: 'persistence', minWidth: 120, width: 120 },
+      { headerName: 'Max post-baseline titre', field: 'maxPostTitre', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 130, width: 130 },
+      { headerName: 'Max fold rise', field: 'maxFoldRise', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, width: 110, valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : String(Number((p.value as number).toPrecision(3)))) },
+      { headerName: 'Neutralising (NAb)', field: 'nab', minWidth: 140, width: 140 },
+      { headerName: 'Post-baseline samples', field: 'postBaselineSamples', type: 'numericColumn', minWidth: 120, width: 120 },
+      { headerName: 'Notes', field: 'notes', minWidth: 220, width: 220, hide: true },
     ],
     [],
   );
@@ -118,7 +118,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
       })),
     [incidence, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 92, flex: 1, hide });
+  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, flex: 1, hide });
   const incCols = useMemo<ColDef<Row>[]>(
     () => [
       { headerName: 'Dose level', field: 'group', minWidth: 170, flex: 1.4, sortable: false },

@@ -126,6 +126,7 @@ function WaterfallBody({ series }: { series: Series }) {
         <div className="table-tools">
           <TableCsvButton tableTestId="waterfall-table" title="Waterfall bars in plot order" fileStem="waterfall" />
         </div>
+        <div className="table-scroll">
         <table className="data-table compact-table" data-testid="waterfall-table">
           <caption className="sr-only">Waterfall bars in plot order</caption>
           <thead>
@@ -153,6 +154,7 @@ function WaterfallBody({ series }: { series: Series }) {
             ))}
           </tbody>
         </table>
+        </div>
       </details>
       {notDrawn.length > 0 && (
         <div className="note-box" data-testid="waterfall-not-drawn">

@@ -364,6 +364,7 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
         </dl>
       )}
       {v.record && v.record.signatures.length > 0 && (
+        <div className="table-scroll">
         <table className="data-table compact-table" data-testid="verification-record-signatures">
           <caption>Signatures of the record (Part 11, Ed25519)</caption>
           <thead>
@@ -385,7 +386,9 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
+      <div className="table-scroll">
       <table className="data-table compact-table" data-testid="verification-pdf-signatures">
         <caption>PDF digital signatures</caption>
         <thead>
@@ -420,6 +423,7 @@ export function VerificationReport({ v }: { v: MinutesVerifyResult }) {
           )}
         </tbody>
       </table>
+      </div>
       <p className="muted" data-testid="verification-roots">
         Trusted roots: {v.trustRoots.length ? v.trustRoots.map((r) => `${r.subject} (SHA-256 ${r.fingerprint}, ${r.source})`).join('; ') : 'none'}
         {v.pages ? ` · pages compared with the record: ${v.pages.compared}${v.pages.differing.length ? `, differing: ${v.pages.differing.join(', ')}` : ', all match'}` : ''}

@@ -222,6 +222,7 @@ export function LevelPanel({
         {voters.length === 0 ? (
           <p className="muted">No present, non-recused voting member with an account.</p>
         ) : (
+          <div className="table-scroll">
           <table className="data-table compact-table vote-table" data-testid={`votes-${level.level}`}>
             <thead>
               <tr>
@@ -251,6 +252,7 @@ export function LevelPanel({
               })}
             </tbody>
           </table>
+          </div>
         )}
         <p className="muted small" data-testid={`tally-${level.level}`}>
           {tally.for} for · {tally.against} against · {tally.abstain} abstaining · {votes.length ? (tally.carried ? 'carried' : 'not carried') : 'no vote recorded'}

@@ -319,6 +319,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
 
       <section className="record-section" aria-labelledby="attendees-h">
         <h3 id="attendees-h">Attendees and quorum</h3>
+        <div className="table-scroll">
         <table className="data-table compact-table attendee-table" data-testid="record-attendees">
           <thead>
             <tr>
@@ -339,6 +340,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
             ))}
           </tbody>
         </table>
+        </div>
         <p className={`quorum ${quorum.met ? 'quorum-met' : 'quorum-not-met'}`} data-testid="record-quorum">
           {quorum.explanation}
         </p>
@@ -393,6 +395,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
         <h3 id="actions-h">Action items</h3>
         {form.actionItems.length === 0 && <p className="muted">None.</p>}
         {form.actionItems.length > 0 && (
+          <div className="table-scroll">
           <table className="data-table compact-table" data-testid="action-items">
             <thead>
               <tr>
@@ -439,6 +442,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
               })}
             </tbody>
           </table>
+          </div>
         )}
         <datalist id="owner-names">
           {form.attendees.map((a) => (
@@ -484,6 +488,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
           <h3 id="sig-h">
             Signatures ({signedCount} of {requiredCount})
           </h3>
+          <div className="table-scroll">
           <table className="data-table compact-table" data-testid="signatures">
             <thead>
               <tr>
@@ -517,6 +522,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
               )}
             </tbody>
           </table>
+          </div>
           {m.distribution && (
             <p data-testid="distribution">
               Distributed {whenText(m.distribution.at)} by {m.distribution.by} to {m.distribution.recipients.join(', ')}

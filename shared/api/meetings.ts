@@ -50,7 +50,7 @@ export const UserInfo = z.object({
 });
 export type UserInfo = z.infer<typeof UserInfo>;
 
-export const AuditEntry = z.object({
+export const AuditEntry = z.strictObject({
   seq: z.number().int(),
   at: z.string(),
   user: z.string(),
@@ -75,7 +75,7 @@ export const AuditVerifyResult = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 
-const PublicKey = z.object({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() });
+const PublicKey = z.strictObject({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() });
 
 export const MeetingView = z.object({
   meetingId: MeetingId,
@@ -97,7 +97,7 @@ export const MeetingView = z.object({
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
-export const MeetingExport = z.object({
+export const MeetingExport = z.strictObject({
   format: z.literal('dosedesk.meeting-export/1'),
   record: RecordVersion,
   recordHash: z.string(),
@@ -105,7 +105,7 @@ export const MeetingExport = z.object({
   signatures: z.array(Signature),
   /** The signers' public keys, so that signatures can be checked offline with them alone. */
   publicKeys: z.array(PublicKey),
-  figures: z.array(z.object({ sha256: z.string(), mime: z.string(), title: z.string(), dataBase64: z.string() })),
+  figures: z.array(z.strictObject({ sha256: z.string(), mime: z.string(), title: z.string(), dataBase64: z.string() })),
   /** The audit trail entries of this meeting (11.10(b): copies include the audit trail). */
   audit: z.array(AuditEntry),
   exportedAt: z.string(),
@@ -121,13 +121,13 @@ export const ExportCheck = z.object({
   ok: z.boolean(),
 });
 
-const LevelEdit = z.object({
+const LevelEdit = z.strictObject({
   level: z.number().int(),
   decision: DecisionRecord.nullable().optional(),
   votes: z.array(Vote).max(100).optional(),
 });
 
-export const MeetingChanges = z.object({
+export const MeetingChanges = z.strictObject({
   title: z.string().min(1).max(500).optional(),
   committee: z.string().max(200).optional(),
   meetingNumber: z.string().max(50).optional(),

@@ -153,7 +153,10 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
   const study = ctx.db.prepare('SELECT title, definition FROM study WHERE study_id = ?').get(snap.studyId) as { title: string | null; definition: string };
   const doseUnit = (JSON.parse(study.definition) as { doseUnit?: string }).doseUnit ?? '';
   const levels: ReviewedLevel[] = [...new Set(input.levels)].map((lvl) => {
-    const entry = t.levels.find((l) => l.level === lvl && l.part === 'escalation') ?? t.levels.find((l) => l.level === lvl);
+    // Everyone treated at this dose, by part, as the DLT table (and the Cohorts view) split them; the
+    // rule reads the escalation part.
+    const parts = t.levels.filter((l) => l.level === lvl && !l.placebo);
+    const entry = parts.find((l) => l.part === 'escalation') ?? parts[0];
     if (!entry) throw new CallError('invalid-input', `dose level ${lvl} is not in snapshot ${input.snapshotId} (levels: ${[...new Set(t.levels.map((l) => l.level))].join(', ') || 'none'})`);
     const wc = t.recommendation.whenComplete;
     return {
@@ -161,6 +164,7 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
       dose: entry.dose,
       doseUnit,
       dltTable: entry,
+      parts,
       recommendation: pickRule(t.recommendation),
       whenComplete: wc ? { action: wc.action, nextLevel: wc.nextLevel } : null,
       context: { boin: pickRule(t.boin), mtpi2: pickRule(t.mtpi2) },

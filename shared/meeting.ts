@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EscalationAction } from './escalation/vocabulary';
+import { ACTION_LABELS, type EscalationAction } from './escalation/vocabulary';
 
 // The dose-escalation meeting record (DESIGN §6, reference/part11/part11.md §4) and its pure rules:
 // canonical JSON (what is hashed and signed), the mapping from the rule engine's actions to the
@@ -291,6 +291,19 @@ export function crossLevelContradictions(levels: readonly LevelDecision[]): Cont
   return out;
 }
 
+/** "the decision departs from the rule: the rule recommends “Stop: MTD identified” (…); the committee decided “Stay at this level” at DL7". */
+function departureInWords(l: CheckedLevel, why: string): string {
+  const rec = l.recommendation;
+  const d = l.decision!;
+  if (!rec || rec.error || !rec.action) return `the decision departs from the rule: ${why}`;
+  const agreeing = decisionsForAction(rec.action as EscalationAction, rec.nextLevel, l.level).map(label);
+  const action = ACTION_LABELS[rec.action] ?? rec.action;
+  return (
+    `the decision departs from the rule: the rule recommends “${action}”${rec.nextLevel !== null ? ` at DL${rec.nextLevel}` : ''} ` +
+    `(agreeing decision${agreeing.length > 1 ? 's' : ''}: ${agreeing.join(' or ')}); the committee decided ${label(d.decision)}${d.nextLevel !== null ? ` at DL${d.nextLevel}` : ''}`
+  );
+}
+
 /** A reviewed level as the checks need it (a subset of ReviewedLevel). */
 type CheckedLevel = Pick<ReviewedLevel, 'level' | 'decision' | 'recommendation' | 'whenComplete'>;
 
@@ -304,7 +317,7 @@ export function meetingContradictions(levels: readonly CheckedLevel[]): Contradi
   for (const l of levels) {
     if (!l.decision) continue;
     const d = departsFromRule(l.decision, l.recommendation, l.level, l.whenComplete);
-    if (d.departs) out.push({ kind: 'departs-from-rule', levels: [l.level], message: `the decision departs from the rule: ${d.why}` });
+    if (d.departs) out.push({ kind: 'departs-from-rule', levels: [l.level], message: departureInWords(l, d.why) });
   }
   return [...out, ...crossLevelContradictions(levels.map((l) => ({ level: l.level, decision: l.decision })))];
 }

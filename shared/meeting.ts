@@ -422,9 +422,22 @@ export const ReviewedLevel = z.strictObject({
 });
 export type ReviewedLevel = z.infer<typeof ReviewedLevel>;
 
+/**
+ * A table captured as data (its columns and the rows shown, as text), not as a picture: the minutes
+ * print it as a real table at a readable size over as many pages as it needs (issue 12 item 5: a
+ * 261-row AE grid captured as an image was illegible once shrunk onto one page).
+ */
+export const TABLE_FIGURE_MIME = 'application/vnd.dosedesk.table+json';
+export const TableFigure = z.strictObject({
+  columns: z.array(z.string().max(500)).min(1).max(500),
+  rows: z.array(z.array(z.string().max(20000)).max(500)).max(200_000),
+});
+export type TableFigure = z.infer<typeof TableFigure>;
+export const FIGURE_MIMES = ['image/png', 'image/svg+xml', TABLE_FIGURE_MIME] as const;
+
 export const Figure = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  mime: z.enum(['image/png', 'image/svg+xml']),
+  mime: z.enum(FIGURE_MIMES),
   title: z.string().min(1).max(500),
   caption: z.string().max(5000).default(''),
   bytes: z.number().int().nonnegative(),

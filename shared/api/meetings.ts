@@ -5,6 +5,7 @@ import {
   Attendee,
   Conflict,
   DecisionRecord,
+  FIGURE_MIMES,
   IsoDateTimeWithOffset,
   Meaning,
   MeetingStatus,
@@ -229,8 +230,8 @@ export const meetingsApi = {
   'meetings.get': method('One version of a meeting record (the latest when no version is given), with signatures, pending signers, quorum, departures from the rule and what blocks locking.', z.object({ meetingId: MeetingId, version: Version.optional() }), MeetingView),
   'meetings.update': method('Edit a draft (a locked version cannot change: amend it). Every change is audited old -> new.', z.object({ session: Session, meetingId: MeetingId, version: Version, changes: MeetingChanges, reason: z.string().max(5000).optional() }), MeetingView),
   'meetings.addFigure': method(
-    'Capture a figure or table into a draft as it was shown (PNG or SVG, stored as a blob with its SHA-256).',
-    z.object({ session: Session, meetingId: MeetingId, version: Version, title: z.string().min(1).max(500), caption: z.string().max(5000).default(''), mime: z.enum(['image/png', 'image/svg+xml']), dataBase64: z.string().min(1).max(60_000_000) }),
+    'Capture a figure or table into a draft as it was shown (PNG or SVG; a table as its data, application/vnd.dosedesk.table+json {columns, rows}, printed in the minutes as a paginated table), stored as a blob with its SHA-256.',
+    z.object({ session: Session, meetingId: MeetingId, version: Version, title: z.string().min(1).max(500), caption: z.string().max(5000).default(''), mime: z.enum(FIGURE_MIMES), dataBase64: z.string().min(1).max(60_000_000) }),
     MeetingView,
   ),
   'meetings.figure': method('A captured figure\'s bytes (base64) by SHA-256.', z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }), z.object({ sha256: z.string(), mime: z.string(), dataBase64: z.string() })),

@@ -5,6 +5,8 @@ import {
   checkQuorum,
   departsFromRule,
   lockIssues,
+  TABLE_FIGURE_MIME,
+  TableFigure,
   MeetingContent,
   requiredSigners,
   type Figure,
@@ -256,6 +258,16 @@ function addFigure(ctx: CoreContext, input: In<'meetings.addFigure'>): MeetingVi
   if (data.length === 0) throw new CallError('invalid-input', 'dataBase64: empty');
   if (input.mime === 'image/png' && !data.subarray(0, 8).equals(PNG_MAGIC)) throw new CallError('invalid-input', 'dataBase64: not a PNG image');
   if (input.mime === 'image/svg+xml' && !/<svg[\s>]/.test(data.subarray(0, 4096).toString('utf8'))) throw new CallError('invalid-input', 'dataBase64: not an SVG image');
+  if (input.mime === TABLE_FIGURE_MIME) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString('utf8'));
+    } catch (e) {
+      throw new CallError('invalid-input', `dataBase64: not a table (JSON: ${(e as Error).message})`);
+    }
+    const t = TableFigure.safeParse(parsed);
+    if (!t.success) throw new CallError('invalid-input', `dataBase64: not a table: ${t.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(table)'}: ${i.message}`).join('; ')}`);
+  }
   const sha256 = sha256Hex(data);
   const now = stamp(ctx).iso;
   return ctx.db

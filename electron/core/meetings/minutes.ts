@@ -1,5 +1,5 @@
 import type { MeetingExport } from '../../../shared/api/meetings';
-import { checkQuorum, departsFromRule, meetingContradictions, MEANING_LABELS, ROLE_LABELS, type LevelDltTable } from '../../../shared/meeting';
+import { checkQuorum, departsFromRule, meetingContradictions, MEANING_LABELS, ROLE_LABELS, TABLE_FIGURE_MIME, TableFigure, type LevelDltTable } from '../../../shared/meeting';
 import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation, MinutesTable } from '../minutes/document';
 import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
 
@@ -35,6 +35,14 @@ function dltRows(t: LevelDltTable): MinutesTable {
     ]),
   };
 }
+
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+};
 
 const PART_WORDS: Record<string, string> = { escalation: 'Escalation', expansion: 'Expansion' };
 const partCounts = (t: LevelDltTable): string => `${t.treated} treated, ${t.evaluable} evaluable, ${t.withDlt} with a DLT, ${t.pending} inside the DLT window`;
@@ -109,6 +117,11 @@ export function minutesDocument(exp: MeetingExport): MinutesDocument {
     figures: c.figures.map((f) => {
       const blob = figures.get(f.sha256);
       const bytes = blob ? Buffer.from(blob.dataBase64, 'base64') : null;
+      if (bytes && f.mime === TABLE_FIGURE_MIME) {
+        // a table captured as data: printed as a table (a damaged one as "not available", never dropped)
+        const t = TableFigure.safeParse(safeJson(bytes.toString('utf8')));
+        return { title: f.title, caption: f.caption, ...(t.success ? { table: t.data } : {}) };
+      }
       return { title: f.title, caption: f.caption, ...(bytes && f.mime === 'image/png' ? { png: new Uint8Array(bytes) } : bytes ? { svg: bytes.toString('utf8') } : {}) };
     }),
     signatures: exp.signatures.map((s) => ({

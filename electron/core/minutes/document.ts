@@ -107,6 +107,8 @@ export interface MinutesFigure {
   png?: Uint8Array;
   /** SVG text; drawn as vector when no PNG is given. */
   svg?: string;
+  /** A table captured as data: printed as a table at 9 pt over as many pages as it needs. */
+  table?: MinutesTable;
   caption: string;
 }
 

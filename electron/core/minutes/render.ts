@@ -584,6 +584,15 @@ async function figuresSection(w: Writer, doc: MinutesDocument): Promise<void> {
   if (doc.figures.length === 0) return;
   w.heading(sectionNumbers(doc).figures, 'Figures reviewed by the committee', 260);
   for (const [i, fig] of doc.figures.entries()) {
+    if (fig.table) {
+      // A table is printed as text, paginated with its header repeated: never shrunk into a picture.
+      w.ensure(60);
+      w.y -= 14;
+      w.text(`Figure ${i + 1}. ${fig.title}`, MARGIN_X, w.y, w.f.bold, 10, INK);
+      w.y -= 10;
+      w.table(fig.table, { caption: `${fig.caption ? `${fig.caption} ` : ''}(${fig.table.rows.length} row${fig.table.rows.length === 1 ? '' : 's'}, as captured)` });
+      continue;
+    }
     const embedded = await embedFigure(w.doc, fig);
     const natural = embedded === null ? { width: CONTENT_W, height: 60 } : embedded.kind === 'png' ? embedded.image.size() : embedded.page.size();
     const maxH = A4[1] - TOP - BOTTOM - 90;

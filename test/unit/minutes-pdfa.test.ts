@@ -17,7 +17,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStream, decod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { useScryptParamsForTests } from '../../electron/core/users/crypto';
-import type { Attendee } from '../../shared/meeting';
+import { TABLE_FIGURE_MIME, type Attendee } from '../../shared/meeting';
 import type { MeetingView } from '../../shared/api/meetings';
 import { tmpDir } from '../helpers/snapshot';
 import { addUser, bootstrapAdmin } from './meetings-helpers';
@@ -47,6 +47,9 @@ let dir: string;
 let core: Core;
 let draft: MeetingView;
 let finalizeError: Error | null = null;
+let badTableError: Error | null = null;
+const AE_COLUMNS = ['Subject', 'Level', 'Part', 'Day', 'AE (PT)', 'Grade', 'Serious', 'Related', 'DLT'];
+const AE_ROWS = Array.from({ length: 261 }, (_, i) => [`AE-SUBJ-${String(i + 1).padStart(3, '0')}`, `DL${(i % 7) + 1}`, i % 2 ? 'expansion' : 'escalation', String(i + 1), 'Nausea', String((i % 4) + 1), 'N', 'Y', 'N']);
 let pdfPath: string;
 let users: Record<'carol' | 'bob' | 'sue', { userId: number; password: string }>;
 let sue: string;
@@ -86,6 +89,14 @@ beforeAll(async () => {
     { level: 7, decision: { decision: 'stay' as const, nextLevel: 7, nextDose: null, cohortSize: 3, rationale: rationale7, conditions: '' }, votes },
   ];
   await core.call('meetings.update', { session: sue, meetingId: draft.meetingId, version: 1, changes: { levels: levels('', '') } });
+  // An AE listing of 261 rows captured as a table (what a grid's "Capture for meeting" sends).
+  const aeTable = { columns: AE_COLUMNS, rows: AE_ROWS };
+  await core.call('meetings.addFigure', { session: sue, meetingId: draft.meetingId, version: 1, title: 'AE listing (all grades)', caption: 'As shown in the meeting.', mime: TABLE_FIGURE_MIME, dataBase64: Buffer.from(JSON.stringify(aeTable)).toString('base64') });
+  try {
+    await core.call('meetings.addFigure', { session: sue, meetingId: draft.meetingId, version: 1, title: 'bad', mime: TABLE_FIGURE_MIME, dataBase64: Buffer.from(JSON.stringify({ ...aeTable, style: 'tiny' })).toString('base64') });
+  } catch (e) {
+    badTableError = e as Error;
+  }
   try {
     await core.call('meetings.finalize', { session: sue, meetingId: draft.meetingId, version: 1 });
   } catch (e) {
@@ -150,6 +161,22 @@ describe('decisions checked against each other and against the rule', () => {
     expect(flat).toContain('the MTD is declared at DL6, but DL7\'s decision “Stay at this level” doses the next patients at DL7, above it');
     expect(flat).toContain('Three more patients at DL7 to characterise the exposure');
     expect(flat).toContain('the decision departs from the rule: the rule recommends “Stop: MTD identified” (agreeing decisions: “Declare the MTD” or “Declare the RP2D” or “Open the expansion”); the committee decided “Stay at this level” at DL7');
+  });
+});
+
+describe('a long table captured as data', () => {
+  it('a table with an unknown key is refused, naming it', () => {
+    expect(badTableError?.message).toMatch(/not a table: .*style/);
+  });
+
+  it.skipIf(!HAS_POPPLER)('261 AE rows: every row printed, over several pages, the header on each', () => {
+    const pages = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).split('\f');
+    const all = pages.join('\n');
+    for (const r of AE_ROWS) expect(all).toContain(r[0]!);
+    const withRows = pages.filter((p) => /AE-SUBJ-\d{3}/.test(p));
+    expect(withRows.length).toBeGreaterThanOrEqual(6);
+    for (const p of withRows) expect(p).toMatch(/Subject\s+Level\s+Part/);
+    expect(all.replace(/\s+/g, ' ')).toContain('(261 rows, as captured)');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Every script in the minutes (issue 11 "Trust", item 9): text the standard Helvetica/Courier fonts
- * cannot encode (WinAnsi only) is drawn with fallback fonts found at run time and embedded as
+ * Every script in the minutes (issue 11 "Trust", item 9): text outside WinAnsi (the document fonts,
+ * DOCUMENT_FONTS below, draw WinAnsi text) is drawn with fallback fonts found at run time and embedded as
  * subsets (pdf-lib + @pdf-lib/fontkit; ISO 32000-1 §9.7 Type0/CIDFont with a ToUnicode CMap, so the
  * text stays searchable and extractable): Droid Sans Fallback (Chinese, Japanese, Korean; Debian
  * fonts-droid-fallback), Noto Sans Arabic / Hebrew / Devanagari / Thai / … (fonts-noto-core), DejaVu Sans

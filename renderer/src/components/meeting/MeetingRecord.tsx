@@ -77,6 +77,9 @@ function TablePreview({ dataUrl }: { dataUrl: string }) {
   const shown = t.rows.slice(0, 6);
   return (
     <div className="figure-table" data-testid="captured-table">
+      <p className="muted small">
+        {t.rows.length} row{t.rows.length === 1 ? '' : 's'} × {t.columns.length} column{t.columns.length === 1 ? '' : 's'}{t.rows.length > shown.length ? ` (first ${shown.length} shown; the minutes print every row)` : ''}
+      </p>
       <table className="data-table small">
         <thead>
           <tr>{t.columns.map((c, i) => <th key={i}>{c}</th>)}</tr>
@@ -87,9 +90,6 @@ function TablePreview({ dataUrl }: { dataUrl: string }) {
           ))}
         </tbody>
       </table>
-      <p className="muted small">
-        {t.rows.length} row{t.rows.length === 1 ? '' : 's'} × {t.columns.length} column{t.columns.length === 1 ? '' : 's'}{t.rows.length > shown.length ? ` (first ${shown.length} shown; the minutes print every row)` : ''}
-      </p>
     </div>
   );
 }

@@ -43,8 +43,7 @@ export async function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
       fonts: { Helvetica: helvetica, 'Helvetica-Bold': bold, Arial: helvetica, 'sans-serif': helvetica, 'Open Sans': helvetica },
     });
     return await doc.save({ useObjectStreams: false });
-  } catch (e) {
-    if (process.env.DEBUG_SVG) console.error(e);
-    return null;
+  } catch {
+    return null; // printed as "Figure not available in a printable form; see the attached record"
   }
 }

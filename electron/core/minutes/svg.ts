@@ -24,8 +24,24 @@ export function svgSize(svg: string): { width: number; height: number } | null {
   return { width, height };
 }
 
+/**
+ * The last few SVGs drawn, by their text: an export renders the same minutes three or four times
+ * (page digests, the signed file, its verification), and each drawing embeds a whole font.
+ */
+const recent = new Map<string, Promise<Uint8Array | null>>();
+
 /** A one-page PDF holding the SVG at its natural size, or null when it cannot be drawn. */
-export async function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
+export function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
+  let p = recent.get(svg);
+  if (!p) {
+    p = drawSvg(svg);
+    recent.set(svg, p);
+    if (recent.size > 16) recent.delete(recent.keys().next().value!);
+  }
+  return p;
+}
+
+async function drawSvg(svg: string): Promise<Uint8Array | null> {
   const size = svgSize(svg);
   if (!size) return null;
   try {

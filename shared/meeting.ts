@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EscalationAction } from './escalation/vocabulary';
+import { ACTION_LABELS, type EscalationAction } from './escalation/vocabulary';
 
 // The dose-escalation meeting record (docs/CLINICAL_RULES.md#meetings) and its pure rules:
 // canonical JSON (what is hashed and signed), the mapping from the rule engine's actions to the
@@ -76,20 +76,46 @@ export const IsoDateTimeWithOffset = z
 
 // ---- vocabulary ---------------------------------------------------------------------------------
 
+// One vocabulary: these keys and these words are what the screen shows AND what the signed PDF
+// prints (renderer/src/components/meeting/labels.ts and electron/core/minutes re-use them). What a
+// member signs on screen reads the same in the filed minutes. Changing a word changes the printed
+// pages: bump MINUTES_RENDERER (electron/core/minutes/render.ts).
+
 /** Account roles (issue 5). */
 export const ROLES = ['administrator', 'chair', 'voting-member', 'non-voting-attendee', 'secretary'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
+
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  administrator: 'Administrator',
+  chair: 'Chair',
+  'voting-member': 'Voting member',
+  'non-voting-attendee': 'Non-voting attendee',
+  secretary: 'Secretary',
+};
 
 /** Signature meanings (21 CFR 11.50(a)(3): "review, approval, responsibility, or authorship"). */
 export const MEANINGS = ['authored', 'reviewed', 'approved'] as const;
 export const Meaning = z.enum(MEANINGS);
 export type Meaning = z.infer<typeof Meaning>;
 
+export const MEANING_LABELS: Readonly<Record<Meaning, string>> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
+
 /** The committee's decisions (issue 5; docs/CLINICAL_RULES.md#committee-decisions). */
 export const COMMITTEE_DECISIONS = ['escalate', 'stay', 'expand-cohort', 'de-escalate', 'declare-mtd', 'declare-rp2d', 'open-expansion', 'stop'] as const;
 export const CommitteeDecision = z.enum(COMMITTEE_DECISIONS);
 export type CommitteeDecision = z.infer<typeof CommitteeDecision>;
+
+export const DECISION_LABELS: Readonly<Record<CommitteeDecision, string>> = {
+  escalate: 'Escalate',
+  stay: 'Stay at this level',
+  'expand-cohort': 'Expand the cohort',
+  'de-escalate': 'De-escalate',
+  'declare-mtd': 'Declare the MTD',
+  'declare-rp2d': 'Declare the RP2D',
+  'open-expansion': 'Open the expansion',
+  stop: 'Stop the study',
+};
 
 /** Decisions after which patients are dosed at a next dose level of the escalation. */
 const DOSING_DECISIONS: ReadonlySet<CommitteeDecision> = new Set(['escalate', 'stay', 'expand-cohort', 'de-escalate']);
@@ -133,7 +159,10 @@ export function decisionsForAction(action: EscalationAction, ruleNextLevel: numb
 }
 
 /** The rule's recommendation as stored in the record (a subset of the safety.dltTable RuleSummary). */
-export const RuleRecommendation = z.looseObject({
+// Everything signed or filed is a strict object (issue 13): an unknown key is an error with its
+// path, never carried silently into what is hashed and signed. Keys added after records were first
+// signed are optional, so that every earlier record still parses.
+export const RuleRecommendation = z.strictObject({
   design: z.string(),
   error: z.string().nullable(),
   action: z.string().nullable(),
@@ -142,10 +171,14 @@ export const RuleRecommendation = z.looseObject({
   explanation: z.string(),
   determined: z.boolean(),
   rule: z.string().nullable(),
+  continues: z.boolean().nullable().optional(),
+  pending: z.number().int().optional(),
+  openSlots: z.number().int().optional(),
+  warnings: z.array(z.string()).optional(),
 });
 export type RuleRecommendation = z.infer<typeof RuleRecommendation>;
 
-export const DecisionRecord = z.object({
+export const DecisionRecord = z.strictObject({
   decision: CommitteeDecision,
   /** Dose level for the next patients (null for stop; the declared level for MTD / RP2D / expansion). */
   nextLevel: z.number().int().positive().nullable(),
@@ -180,9 +213,118 @@ export function departsFromRule(decision: Pick<DecisionRecord, 'decision' | 'nex
   };
 }
 
+// ---- contradictions between decisions --------------------------------------------------------------
+
+/** One level's decision as the consistency checks read it. */
+export interface LevelDecision {
+  level: number;
+  decision: Pick<DecisionRecord, 'decision' | 'nextLevel'> | null;
+}
+
+/** Two or more decisions of one meeting that cannot all hold, or one that departs from the rule. */
+export interface Contradiction {
+  kind: 'departs-from-rule' | 'two-mtds' | 'dosing-above-mtd' | 'rp2d-above-mtd' | 'stop-beside-dosing' | 'different-next-levels';
+  /** The reviewed levels whose decisions are involved; each needs a rationale. */
+  levels: number[];
+  /** In clinicians' words, e.g. "the MTD is declared at DL6, but DL7's decision “Stay at this level” doses patients at DL7, above it". */
+  message: string;
+}
+
+/** The level a declaration names: its next level, else the reviewed level itself. */
+const declaredLevel = (l: LevelDecision): number => l.decision?.nextLevel ?? l.level;
+
+const label = (d: CommitteeDecision): string => `“${DECISION_LABELS[d]}”`;
+
+/**
+ * Decisions of one meeting checked against each other (issue 12 item 5). A dose-escalation
+ * committee names at most one maximum tolerated dose, doses no patient above it, declares no
+ * recommended phase 2 dose above it (the RP2D is at or below the MTD: Le Tourneau, Lee & Siu 2009,
+ * J Natl Cancer Inst 101:708, "Dose escalation methods in phase I cancer clinical trials"), does not
+ * stop the study while dosing the next patients, and sends the next patients to one level. Each
+ * finding is not forbidden — the committee may have a reason (a backfill cohort, a lower RP2D) —
+ * but it needs an explicit rationale, which the minutes print beside it.
+ */
+export function crossLevelContradictions(levels: readonly LevelDecision[]): Contradiction[] {
+  const out: Contradiction[] = [];
+  const decided = levels.filter((l): l is LevelDecision & { decision: NonNullable<LevelDecision['decision']> } => l.decision !== null);
+  const mtds = decided.filter((l) => l.decision.decision === 'declare-mtd');
+  if (mtds.length > 1) {
+    out.push({
+      kind: 'two-mtds',
+      levels: mtds.map((l) => l.level),
+      message: `the MTD is declared more than once (${mtds.map((l) => `at DL${declaredLevel(l)} in the decision on DL${l.level}`).join(', ')}); a committee names one MTD`,
+    });
+  }
+  const mtd = mtds.length ? Math.min(...mtds.map(declaredLevel)) : null;
+  const dosing = decided.filter((l) => DOSING_DECISIONS.has(l.decision.decision) && l.decision.nextLevel !== null);
+  if (mtd !== null) {
+    const mtdFrom = mtds.find((l) => declaredLevel(l) === mtd)!.level;
+    for (const l of dosing) {
+      if (l.decision.nextLevel! > mtd) {
+        out.push({
+          kind: 'dosing-above-mtd',
+          levels: [mtdFrom, l.level].filter((v, i, a) => a.indexOf(v) === i),
+          message: `the MTD is declared at DL${mtd}, but DL${l.level}'s decision ${label(l.decision.decision)} doses the next patients at DL${l.decision.nextLevel}, above it`,
+        });
+      }
+    }
+    for (const l of decided) {
+      if (l.decision.decision === 'declare-rp2d' && declaredLevel(l) > mtd) {
+        out.push({ kind: 'rp2d-above-mtd', levels: [mtdFrom, l.level].filter((v, i, a) => a.indexOf(v) === i), message: `the RP2D is declared at DL${declaredLevel(l)}, above the MTD declared at DL${mtd}` });
+      }
+    }
+  }
+  const stops = decided.filter((l) => l.decision.decision === 'stop');
+  for (const s of stops) {
+    for (const l of dosing) {
+      out.push({ kind: 'stop-beside-dosing', levels: [s.level, l.level], message: `DL${s.level}'s decision ${label('stop')} stands beside DL${l.level}'s decision ${label(l.decision.decision)}, which doses the next patients at DL${l.decision.nextLevel}` });
+    }
+  }
+  const targets = [...new Set(dosing.map((l) => l.decision.nextLevel!))];
+  if (targets.length > 1) {
+    out.push({
+      kind: 'different-next-levels',
+      levels: dosing.map((l) => l.level),
+      message: `the decisions send the next patients to different levels (${dosing.map((l) => `DL${l.level}: ${label(l.decision.decision)} to DL${l.decision.nextLevel}`).join('; ')})`,
+    });
+  }
+  return out;
+}
+
+/** "the decision departs from the rule: the rule recommends “Stop: MTD identified” (…); the committee decided “Stay at this level” at DL7". */
+function departureInWords(l: CheckedLevel, why: string): string {
+  const rec = l.recommendation;
+  const d = l.decision!;
+  if (!rec || rec.error || !rec.action) return `the decision departs from the rule: ${why}`;
+  const agreeing = decisionsForAction(rec.action as EscalationAction, rec.nextLevel, l.level).map(label);
+  const action = ACTION_LABELS[rec.action] ?? rec.action;
+  return (
+    `the decision departs from the rule: the rule recommends “${action}”${rec.nextLevel !== null ? ` at DL${rec.nextLevel}` : ''} ` +
+    `(agreeing decision${agreeing.length > 1 ? 's' : ''}: ${agreeing.join(' or ')}); the committee decided ${label(d.decision)}${d.nextLevel !== null ? ` at DL${d.nextLevel}` : ''}`
+  );
+}
+
+/** A reviewed level as the checks need it (a subset of ReviewedLevel). */
+type CheckedLevel = Pick<ReviewedLevel, 'level' | 'decision' | 'recommendation' | 'whenComplete'>;
+
+/**
+ * Every contradiction of a meeting record: each decision that departs from the rule's
+ * recommendation (departsFromRule) and every conflict between decisions (crossLevelContradictions).
+ * Each one needs a rationale on the decision of every level it names; the minutes show them all.
+ */
+export function meetingContradictions(levels: readonly CheckedLevel[]): Contradiction[] {
+  const out: Contradiction[] = [];
+  for (const l of levels) {
+    if (!l.decision) continue;
+    const d = departsFromRule(l.decision, l.recommendation, l.level, l.whenComplete);
+    if (d.departs) out.push({ kind: 'departs-from-rule', levels: [l.level], message: departureInWords(l, d.why) });
+  }
+  return [...out, ...crossLevelContradictions(levels.map((l) => ({ level: l.level, decision: l.decision })))];
+}
+
 // ---- the record ---------------------------------------------------------------------------------
 
-export const Attendee = z.object({
+export const Attendee = z.strictObject({
   /** The DoseDesk account (needed to vote and sign); null for a guest named only in the minutes. */
   userId: z.number().int().positive().nullable(),
   name: z.string().min(1).max(200),
@@ -193,7 +335,7 @@ export const Attendee = z.object({
 });
 export type Attendee = z.infer<typeof Attendee>;
 
-export const Quorum = z.object({
+export const Quorum = z.strictObject({
   /** Minimum number of voting members present (the committee charter's quorum). */
   minVotingPresent: z.number().int().min(1),
   /** Whether a chair must be present. */
@@ -201,7 +343,7 @@ export const Quorum = z.object({
 });
 export type Quorum = z.infer<typeof Quorum>;
 
-export const Conflict = z.object({
+export const Conflict = z.strictObject({
   userId: z.number().int().positive().nullable(),
   name: z.string().min(1).max(200),
   declaration: z.string().max(5000),
@@ -209,40 +351,124 @@ export const Conflict = z.object({
   recused: z.boolean().default(false),
 });
 
-export const Vote = z.object({ userId: z.number().int().positive(), vote: z.enum(['for', 'against', 'abstain']), comment: z.string().max(2000).default('') });
+export const Vote = z.strictObject({ userId: z.number().int().positive(), vote: z.enum(['for', 'against', 'abstain']), comment: z.string().max(2000).default('') });
 export type Vote = z.infer<typeof Vote>;
 
 /** One dose level's DLT summary as computed at meeting creation (safety.dltTable level entry). */
-export const LevelDltTable = z.looseObject({
+const AeBriefRecord = z.strictObject({
+  aeseq: z.number().nullable(),
+  aeterm: z.string(),
+  aedecod: z.string().nullable(),
+  grade: z.number().int().nullable(),
+  severity: z.string().nullable().optional(),
+  aestdtc: z.string().nullable(),
+  studyDay: z.number().int().nullable(),
+});
+
+const DltSubjectRecord = z.strictObject({
+  usubjid: z.string(),
+  firstDoseDtc: z.string(),
+  windowEndDtc: z.string(),
+  daysLeft: z.number().int().nullable(),
+  status: z.string(),
+  evaluable: z.boolean(),
+  reason: z.string(),
+  dlts: z.array(AeBriefRecord),
+  possibleDlts: z.array(AeBriefRecord),
+  ungradedNotScreened: z.array(AeBriefRecord).optional(),
+  endOfTreatment: z.strictObject({ dtc: z.string().nullable(), source: z.string().nullable(), detail: z.string() }).nullable().optional(),
+  historyLetter: z.string().nullable(),
+  cohortId: z.string().nullable(),
+  ongoing: z.boolean(),
+});
+
+export const LevelDltTable = z.strictObject({
   level: z.number().int(),
+  placebo: z.boolean().optional(),
   dose: z.number(),
+  /** escalation / expansion, as the Cohorts view and the DLT table split a level (shared/safety). */
   part: z.string(),
   treated: z.number().int(),
   evaluable: z.number().int(),
   withDlt: z.number().int(),
   pending: z.number().int(),
-  subjects: z.array(z.looseObject({ usubjid: z.string() })),
+  notEvaluable: z.number().int().optional(),
+  possibleDltsNotFlagged: z.number().int().optional(),
+  ungradedNotScreened: z.number().int().optional(),
+  subjects: z.array(DltSubjectRecord),
 });
+export type LevelDltTable = z.infer<typeof LevelDltTable>;
 
-export const ReviewedLevel = z.object({
+export const ReviewedLevel = z.strictObject({
   level: z.number().int(),
   dose: z.number(),
   doseUnit: z.string(),
+  /** The escalation part of the level: what the rule reads (the history is the escalation part's). */
   dltTable: LevelDltTable,
+  /**
+   * Everyone treated at this dose, one entry per part (escalation, expansion), as the DLT table and
+   * the Cohorts view split them (issue 12 item 5). Absent in records made before it: those hold only
+   * `dltTable`.
+   */
+  parts: z.array(LevelDltTable).optional(),
   /** The protocol rule's recommendation as computed from the snapshot when the meeting was created. */
   recommendation: RuleRecommendation.nullable(),
-  whenComplete: z.object({ action: z.string(), nextLevel: z.number().int().nullable() }).nullable(),
+  whenComplete: z.strictObject({ action: z.string(), nextLevel: z.number().int().nullable() }).nullable(),
   /** BOIN and mTPI-2 beside it, for context only. */
-  context: z.object({ boin: RuleRecommendation.nullable(), mtpi2: RuleRecommendation.nullable() }),
+  context: z.strictObject({ boin: RuleRecommendation.nullable(), mtpi2: RuleRecommendation.nullable() }),
   history: z.string(),
   decision: DecisionRecord.nullable(),
   votes: z.array(Vote),
 });
 export type ReviewedLevel = z.infer<typeof ReviewedLevel>;
 
-export const Figure = z.object({
+const LookaheadDecision = z.strictObject({
+  action: z.string().nullable(),
+  nextLevel: z.number().int().nullable(),
+  recommendedLevel: z.number().int().nullable(),
+  /** For an incomplete cohort whose outcome is already determined: the decision once it is complete. */
+  whenComplete: z.strictObject({ action: z.string(), nextLevel: z.number().int().nullable() }).nullable(),
+  error: z.string().nullable(),
+});
+
+/** What the meeting record keeps of a look-ahead (safety.lookahead in compact form; electron/core/minutes/lookahead.ts prints it). */
+export const LookaheadRecord = z.strictObject({
+  design: z.string(),
+  targetToxicity: z.number(),
+  maxPatients: z.number().int().min(1).max(6),
+  history: z.string(),
+  paths: z.array(
+    z.strictObject({
+      /** The steps in words ("DL2: 1 DLT in 3 → DL2: 0 DLTs in 3"). */
+      path: z.string(),
+      patients: z.number().int(),
+      dlts: z.number().int(),
+      history: z.string(),
+      protocol: LookaheadDecision,
+      boin: LookaheadDecision,
+      mtpi2: LookaheadDecision,
+    }),
+  ),
+  note: z.string().nullable(),
+});
+export type LookaheadRecord = z.infer<typeof LookaheadRecord>;
+
+/**
+ * A table captured as data (its columns and the rows shown, as text), not as a picture: the minutes
+ * print it as a real table at a readable size over as many pages as it needs (issue 12 item 5: a
+ * 261-row AE grid captured as an image was illegible once shrunk onto one page).
+ */
+export const TABLE_FIGURE_MIME = 'application/vnd.dosedesk.table+json';
+export const TableFigure = z.strictObject({
+  columns: z.array(z.string().max(500)).min(1).max(500),
+  rows: z.array(z.array(z.string().max(20000)).max(500)).max(200_000),
+});
+export type TableFigure = z.infer<typeof TableFigure>;
+export const FIGURE_MIMES = ['image/png', 'image/svg+xml', TABLE_FIGURE_MIME] as const;
+
+export const Figure = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  mime: z.enum(['image/png', 'image/svg+xml']),
+  mime: z.enum(FIGURE_MIMES),
   title: z.string().min(1).max(500),
   caption: z.string().max(5000).default(''),
   bytes: z.number().int().nonnegative(),
@@ -251,16 +477,16 @@ export const Figure = z.object({
 });
 export type Figure = z.infer<typeof Figure>;
 
-export const ActionItem = z.object({ text: z.string().min(1).max(5000), owner: z.string().min(1).max(200), due: z.string().max(40).nullable().default(null), status: z.enum(['open', 'done']).default('open') });
+export const ActionItem = z.strictObject({ text: z.string().min(1).max(5000), owner: z.string().min(1).max(200), due: z.string().max(40).nullable().default(null), status: z.enum(['open', 'done']).default('open') });
 
-export const Observations = z.object({
+export const Observations = z.strictObject({
   safety: z.string().max(50000).default(''),
   pk: z.string().max(50000).default(''),
   efficacy: z.string().max(50000).default(''),
   other: z.string().max(50000).default(''),
 });
 
-export const MeetingContent = z.object({
+export const MeetingContent = z.strictObject({
   title: z.string().min(1).max(500),
   committee: z.string().max(200),
   meetingNumber: z.string().max(50),
@@ -271,8 +497,10 @@ export const MeetingContent = z.object({
   endAt: IsoDateTimeWithOffset.nullable(),
   timeZone: z.string().min(1).max(100),
   format: z.enum(['in-person', 'video', 'hybrid']),
-  snapshot: z.object({ snapshotId: z.number().int().positive(), contentHash: z.string(), label: z.string(), dataCutoff: z.string().nullable() }),
-  design: z.looseObject({ design: z.string() }).nullable(),
+  snapshot: z.strictObject({ snapshotId: z.number().int().positive(), contentHash: z.string(), label: z.string(), dataCutoff: z.string().nullable() }),
+  design: z
+    .strictObject({ design: z.string(), atdDesign: z.number().int().nullable().optional(), deescalation: z.boolean().optional(), sixAtMtd: z.boolean().optional(), targetToxicity: z.number().optional(), levels: z.number().int().optional() })
+    .nullable(),
   attendees: z.array(Attendee),
   quorum: Quorum,
   conflicts: z.array(Conflict),
@@ -281,18 +509,18 @@ export const MeetingContent = z.object({
   actionItems: z.array(ActionItem),
   figures: z.array(Figure),
   /** The look-ahead table, on request (meetings.create `lookahead`), as computed at creation (electron/core/minutes/lookahead.ts). */
-  lookahead: z.looseObject({ maxPatients: z.number().int(), history: z.string(), paths: z.array(z.looseObject({})) }).optional(),
+  lookahead: LookaheadRecord.optional(),
 });
 export type MeetingContent = z.infer<typeof MeetingContent>;
 
-export const RequiredSigner = z.object({ userId: z.number().int().positive(), name: z.string(), role: Role, meanings: z.array(Meaning).min(1) });
+export const RequiredSigner = z.strictObject({ userId: z.number().int().positive(), name: z.string(), role: Role, meanings: z.array(Meaning).min(1) });
 export type RequiredSigner = z.infer<typeof RequiredSigner>;
 
 /**
  * One version of the record: what is hashed and signed (canonicalJson, then SHA-256). Status,
  * signatures and distribution are outside it: they follow the version, they do not change it.
  */
-export const RecordVersion = z.object({
+export const RecordVersion = z.strictObject({
   schema: z.literal('dosedesk.meeting/1'),
   meetingId: z.number().int().positive(),
   version: z.number().int().positive(),
@@ -326,7 +554,7 @@ export interface SignaturePayload {
   auditHead?: { seq: number; hash: string };
 }
 
-export const Signature = z.object({
+export const Signature = z.strictObject({
   signatureId: z.number().int().positive(),
   meetingId: z.number().int().positive(),
   version: z.number().int().positive(),
@@ -344,12 +572,27 @@ export const Signature = z.object({
   /** base64 */
   signature: z.string(),
   /** The audit chain's head (entry number and hash) at signing, inside the signed payload (absent before issue 11). */
-  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string() }).optional(),
+  auditHead: z.strictObject({ seq: z.number().int().positive(), hash: z.string() }).optional(),
 });
 export type Signature = z.infer<typeof Signature>;
 
+/** The payload's schema: strict, so that nothing but these members is ever signed. */
+export const SignaturePayloadSchema = z.strictObject({
+  purpose: z.literal('dosedesk.meeting.signature/1'),
+  meetingId: z.number().int().positive(),
+  version: z.number().int().positive(),
+  recordHash: z.string(),
+  userId: z.number().int().positive(),
+  username: z.string(),
+  printedName: z.string(),
+  meaning: Meaning,
+  signedAt: z.string(),
+  timeZone: z.string(),
+  auditHead: z.strictObject({ seq: z.number().int().positive(), hash: z.string() }).optional(),
+});
+
 export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'recordHash' | 'userId' | 'username' | 'printedName' | 'meaning' | 'signedAt' | 'timeZone' | 'auditHead'>): SignaturePayload {
-  return {
+  return SignaturePayloadSchema.parse({
     purpose: 'dosedesk.meeting.signature/1',
     meetingId: s.meetingId,
     version: s.version,
@@ -362,7 +605,7 @@ export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'r
     timeZone: s.timeZone,
     // only when present, so that signatures made before issue 11 still verify
     ...(s.auditHead ? { auditHead: { seq: s.auditHead.seq, hash: s.auditHead.hash } } : {}),
-  };
+  });
 }
 
 // ---- rules checked before locking ----------------------------------------------------------------
@@ -413,7 +656,8 @@ export interface ContentIssue {
 
 /**
  * Everything that prevents locking the record (21 CFR 11.10(f): enforce the permitted sequence):
- * quorum, a decision per reviewed level, a rationale when the decision departs from the rule, the
+ * quorum, a decision per reviewed level, a rationale when the decision departs from the rule or
+ * contradicts another level's decision (crossLevelContradictions), the
  * next dose and cohort size of a dosing decision, one vote per eligible voter and none from anyone
  * else, a carried vote.
  */
@@ -424,6 +668,7 @@ export function lockIssues(content: MeetingContent): ContentIssue[] {
   const ids = content.attendees.flatMap((a) => (a.userId === null ? [] : [a.userId]));
   if (new Set(ids).size !== ids.length) issues.push({ path: 'attendees', message: 'an account is listed twice among the attendees' });
   const voters = eligibleVoters(content);
+  const cross = crossLevelContradictions(content.levels.map((l) => ({ level: l.level, decision: l.decision })));
   content.levels.forEach((l, i) => {
     const p = `levels[${i}] (level ${l.level})`;
     if (!l.decision) {
@@ -431,7 +676,11 @@ export function lockIssues(content: MeetingContent): ContentIssue[] {
       return;
     }
     const d = departsFromRule(l.decision, l.recommendation, l.level, l.whenComplete);
-    if (d.departs && l.decision.rationale.trim() === '') issues.push({ path: `${p}.decision.rationale`, message: `a rationale is required: ${d.why}` });
+    const noRationale = l.decision.rationale.trim() === '';
+    if (d.departs && noRationale) issues.push({ path: `${p}.decision.rationale`, message: `a rationale is required: ${d.why}` });
+    for (const c of cross) {
+      if (noRationale && c.levels.includes(l.level)) issues.push({ path: `${p}.decision.rationale`, message: `the decisions contradict each other — give a rationale: ${c.message}` });
+    }
     if (DOSING_DECISIONS.has(l.decision.decision) && (l.decision.nextLevel === null || l.decision.cohortSize === null)) {
       issues.push({ path: `${p}.decision`, message: `${l.decision.decision} needs the next dose level and the cohort size` });
     }

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { UserInfo } from '../../shared/api/meetings';
 import type { Output } from '../../shared/contract';
+import { ROLE_LABELS } from '../../shared/meeting';
 import { ApiCallError, invoke } from './api';
 import './components/meeting/meeting.css';
 
@@ -78,13 +79,8 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
-export const ROLE_LABELS: Record<UserInfo['role'], string> = {
-  administrator: 'Administrator',
-  chair: 'Chair',
-  'voting-member': 'Voting member',
-  'non-voting-attendee': 'Non-voting attendee',
-  secretary: 'Secretary',
-};
+/** Role words: the shared vocabulary (shared/meeting.ts), the same the signed minutes print. */
+export { ROLE_LABELS };
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(false);

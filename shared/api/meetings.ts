@@ -5,6 +5,7 @@ import {
   Attendee,
   Conflict,
   DecisionRecord,
+  FIGURE_MIMES,
   IsoDateTimeWithOffset,
   Meaning,
   MeetingStatus,
@@ -50,7 +51,7 @@ export const UserInfo = z.object({
 });
 export type UserInfo = z.infer<typeof UserInfo>;
 
-export const AuditEntry = z.object({
+export const AuditEntry = z.strictObject({
   seq: z.number().int(),
   at: z.string(),
   user: z.string(),
@@ -75,7 +76,7 @@ export const AuditVerifyResult = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 
-const PublicKey = z.object({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() });
+const PublicKey = z.strictObject({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() });
 
 export const MeetingView = z.object({
   meetingId: MeetingId,
@@ -97,7 +98,7 @@ export const MeetingView = z.object({
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
-export const MeetingExport = z.object({
+export const MeetingExport = z.strictObject({
   format: z.literal('dosedesk.meeting-export/1'),
   record: RecordVersion,
   recordHash: z.string(),
@@ -105,7 +106,7 @@ export const MeetingExport = z.object({
   signatures: z.array(Signature),
   /** The signers' public keys, so that signatures can be checked offline with them alone. */
   publicKeys: z.array(PublicKey),
-  figures: z.array(z.object({ sha256: z.string(), mime: z.string(), title: z.string(), dataBase64: z.string() })),
+  figures: z.array(z.strictObject({ sha256: z.string(), mime: z.string(), title: z.string(), dataBase64: z.string() })),
   /** The audit trail entries of this meeting (11.10(b): copies include the audit trail). */
   audit: z.array(AuditEntry),
   exportedAt: z.string(),
@@ -121,13 +122,13 @@ export const ExportCheck = z.object({
   ok: z.boolean(),
 });
 
-const LevelEdit = z.object({
+const LevelEdit = z.strictObject({
   level: z.number().int(),
   decision: DecisionRecord.nullable().optional(),
   votes: z.array(Vote).max(100).optional(),
 });
 
-export const MeetingChanges = z.object({
+export const MeetingChanges = z.strictObject({
   title: z.string().min(1).max(500).optional(),
   committee: z.string().max(200).optional(),
   meetingNumber: z.string().max(50).optional(),
@@ -231,8 +232,8 @@ export const meetingsApi = {
   'meetings.get': method('One version of a meeting record (the latest when no version is given), with signatures, pending signers, quorum, departures from the rule and what blocks locking.', z.object({ meetingId: MeetingId, version: Version.optional() }), MeetingView),
   'meetings.update': method('Edit a draft (a locked version cannot change: amend it). Every change is audited old -> new.', z.object({ session: Session, meetingId: MeetingId, version: Version, changes: MeetingChanges, reason: z.string().max(5000).optional() }), MeetingView),
   'meetings.addFigure': method(
-    'Capture a figure or table into a draft as it was shown (PNG or SVG, stored as a blob with its SHA-256).',
-    z.object({ session: Session, meetingId: MeetingId, version: Version, title: z.string().min(1).max(500), caption: z.string().max(5000).default(''), mime: z.enum(['image/png', 'image/svg+xml']), dataBase64: z.string().min(1).max(60_000_000) }),
+    'Capture a figure or table into a draft as it was shown (PNG or SVG; a table as its data, application/vnd.dosedesk.table+json {columns, rows}, printed in the minutes as a paginated table), stored as a blob with its SHA-256.',
+    z.object({ session: Session, meetingId: MeetingId, version: Version, title: z.string().min(1).max(500), caption: z.string().max(5000).default(''), mime: z.enum(FIGURE_MIMES), dataBase64: z.string().min(1).max(60_000_000) }),
     MeetingView,
   ),
   'meetings.figure': method('A captured figure\'s bytes (base64) by SHA-256.', z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }), z.object({ sha256: z.string(), mime: z.string(), dataBase64: z.string() })),

@@ -157,13 +157,13 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(page.locator('[data-testid=swimmer] .js-plotly-plot')).toHaveAttribute('data-drawn', 'true');
   await page.getByTestId('swimmer-capture').click();
   await expect(page.getByTestId('swimmer-capture-status')).toHaveText('✓ captured');
-  // The cohort table, captured as a (vector) SVG table.
+  // The cohort table, captured as its data (columns and rows).
   await nav(page, 'Cohorts');
   await page.getByTestId('cohorts-table-capture').click();
   await expect(page.getByTestId('cohorts-table-capture-status')).toHaveText('✓ captured');
   await nav(page, 'Meetings');
   await expect(record.getByTestId('captured-figure')).toHaveCount(2);
-  await expect(record.getByTestId('captured-figure').nth(1)).toContainText('SVG');
+  await expect(record.getByTestId('captured-figure').nth(1)).toContainText('Table'); // captured as data, printed in the minutes as a paginated table
 
   // Finalize asks first, naming what locking means (issue 12 item 9); Cancel leaves the draft as it is.
   await record.getByTestId('finalize').click();

@@ -296,7 +296,7 @@ describe('minutes document', () => {
     ]);
     expect(l.dltTable.rows.map((r) => r[0])).toEqual(exp.record.content.levels[0]!.dltTable.subjects.map((s) => s.usubjid));
     expect(doc.signatures.map((s) => [s.printedName, s.meaning, s.signedAt, s.recordHash])).toEqual(
-      exp.signatures.map((s) => [s.printedName, { carol: 'Approved as Chair', bob: 'Reviewed as Voting member', sue: 'Authored as Secretary (minute taker)' }[s.username], s.signedAt, exp.recordHash]),
+      exp.signatures.map((s) => [s.printedName, { carol: 'Approved as Chair', bob: 'Reviewed as Voting member', sue: 'Authored as Secretary' }[s.username], s.signedAt, exp.recordHash]),
     );
     expect((await core.call('meetings.verifyExport', { export: JSON.parse(doc.recordJson) })).ok).toBe(true);
     const pdf = await renderMinutesPdf(doc, { createdAt: new Date(now) });

@@ -216,7 +216,7 @@ function sampleMinutes(): MinutesDocument {
           { rule: 'mTPI-2 (target 0.30)', action: 'Escalate' },
         ],
         decision: {
-          decision: 'expand',
+          decision: 'expand-cohort',
           nextDose: 'DL3, 2.0 mg/kg',
           cohortSize: 3,
           rationale:
@@ -313,8 +313,8 @@ describe('minutes PDF: rendered content', () => {
       'The meeting was quorate.',
       'None declared.',
       'DD-101-0014', // last row of the 8-row DLT table
-      'ALT increased, grade 3',
-      '(>= 5 x ULN', // ≥ mapped to >= (a wrapped cell line)
+      'ALT increased', // the cell wraps before "grade 3" in DejaVu Sans (wider than Helvetica)
+      '(>= 5 x', // ≥ mapped to >= (a wrapped cell line)
       'Expand the cohort',
       'Yes – rationale recorded below',
       'lambda z-based', // λz spelled out
@@ -419,12 +419,12 @@ describe('minutes PDF: tampering is detected', () => {
   it('one changed byte inside a signed range: pdfsig "Digest Mismatch.", verify names the signatures', async () => {
     const bad = Buffer.from(signed);
     // The /Producer string of the info dictionary lies in revision 1, signed by both signatures.
-    const producer = '/Producer <FEFF0044006F00730065004400650073006B>'; // "DoseDesk" in UTF-16BE
+    const producer = '/Producer <FEFF0044006F00730065004400650073006B'; // "DoseDesk…" in UTF-16BE
     const at = bad.indexOf(producer);
     expect(at).toBeGreaterThan(0);
     const v0 = await verifyMinutesPdf(signed);
     expect(at).toBeLessThan(v0.signatures[0]!.byteRange[1]);
-    const last = at + producer.length - 2; // the "B" of 006B: "k" → "o"
+    const last = at + producer.length - 1; // the "B" of 006B: "k" → "o"
     bad[last] = 'F'.charCodeAt(0);
     writeFileSync(files.tampered, bad);
 

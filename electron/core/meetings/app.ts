@@ -5,6 +5,8 @@ import {
   checkQuorum,
   departsFromRule,
   lockIssues,
+  TABLE_FIGURE_MIME,
+  TableFigure,
   MeetingContent,
   requiredSigners,
   type Figure,
@@ -154,7 +156,10 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
   const study = ctx.db.prepare('SELECT title, definition FROM study WHERE study_id = ?').get(snap.studyId) as { title: string | null; definition: string };
   const doseUnit = (JSON.parse(study.definition) as { doseUnit?: string }).doseUnit ?? '';
   const levels: ReviewedLevel[] = [...new Set(input.levels)].map((lvl) => {
-    const entry = t.levels.find((l) => l.level === lvl && l.part === 'escalation') ?? t.levels.find((l) => l.level === lvl);
+    // Everyone treated at this dose, by part, as the DLT table (and the Cohorts view) split them; the
+    // rule reads the escalation part.
+    const parts = t.levels.filter((l) => l.level === lvl && !l.placebo);
+    const entry = parts.find((l) => l.part === 'escalation') ?? parts[0];
     if (!entry) throw new CallError('invalid-input', `dose level ${lvl} is not in snapshot ${input.snapshotId} (levels: ${[...new Set(t.levels.map((l) => l.level))].join(', ') || 'none'})`);
     const wc = t.recommendation.whenComplete;
     return {
@@ -162,6 +167,7 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
       dose: entry.dose,
       doseUnit,
       dltTable: entry,
+      parts,
       recommendation: pickRule(t.recommendation),
       whenComplete: wc ? { action: wc.action, nextLevel: wc.nextLevel } : null,
       context: { boin: pickRule(t.boin), mtpi2: pickRule(t.mtpi2) },
@@ -254,6 +260,16 @@ function addFigure(ctx: CoreContext, input: In<'meetings.addFigure'>): MeetingVi
   if (data.length === 0) throw new CallError('invalid-input', 'dataBase64: empty');
   if (input.mime === 'image/png' && !data.subarray(0, 8).equals(PNG_MAGIC)) throw new CallError('invalid-input', 'dataBase64: not a PNG image');
   if (input.mime === 'image/svg+xml' && !/<svg[\s>]/.test(data.subarray(0, 4096).toString('utf8'))) throw new CallError('invalid-input', 'dataBase64: not an SVG image');
+  if (input.mime === TABLE_FIGURE_MIME) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString('utf8'));
+    } catch (e) {
+      throw new CallError('invalid-input', `dataBase64: not a table (JSON: ${(e as Error).message})`);
+    }
+    const t = TableFigure.safeParse(parsed);
+    if (!t.success) throw new CallError('invalid-input', `dataBase64: not a table: ${t.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(table)'}: ${i.message}`).join('; ')}`);
+  }
   const sha256 = sha256Hex(data);
   const now = stamp(ctx).iso;
   return ctx.db

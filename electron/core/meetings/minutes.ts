@@ -1,6 +1,6 @@
 import type { MeetingExport } from '../../../shared/api/meetings';
-import { checkQuorum, departsFromRule, type Meaning, type Role } from '../../../shared/meeting';
-import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation } from '../minutes/document';
+import { checkQuorum, departsFromRule, meetingContradictions, MEANING_LABELS, ROLE_LABELS, TABLE_FIGURE_MIME, TableFigure, type LevelDltTable } from '../../../shared/meeting';
+import type { MinutesDocument, MinutesDoseLevel, MinutesRuleRecommendation, MinutesTable } from '../minutes/document';
 import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
 import { LookaheadRecord, lookaheadMinutes } from '../minutes/lookahead';
 
@@ -8,16 +8,6 @@ import { LookaheadRecord, lookaheadMinutes } from '../minutes/lookahead';
 // document model (electron/core/minutes/document.ts). Nothing is recomputed but what the record
 // states: quorum and departures are the same pure rules the core applied (shared/meeting.ts).
 // The whole export (record, signatures, signers' public keys) travels as the attached JSON.
-
-const ROLE_LABELS: Record<Role, string> = {
-  administrator: 'Administrator',
-  chair: 'Chair',
-  'voting-member': 'Voting member',
-  'non-voting-attendee': 'Non-voting attendee',
-  secretary: 'Secretary (minute taker)',
-};
-
-const MEANING_LABELS: Record<Meaning, string> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
 
 const designLabel = (d: string) => DESIGN_LABELS[d] ?? d;
 
@@ -32,6 +22,32 @@ function ruleText(r: Rule): MinutesRuleRecommendation {
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
+/** One part's per-subject DLT table, as shown to the committee. */
+function dltRows(t: LevelDltTable): MinutesTable {
+  return {
+    columns: ['Subject', 'First dose', 'DLT window end', 'Status', 'DLTs (grade)', 'Note'],
+    rows: t.subjects.map((s) => [
+      str(s.usubjid),
+      str(s.firstDoseDtc),
+      str(s.windowEndDtc),
+      str(s.status),
+      s.dlts.map((a) => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`).join('; ') || '–',
+      str(s.reason),
+    ]),
+  };
+}
+
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+};
+
+const PART_WORDS: Record<string, string> = { escalation: 'Escalation', expansion: 'Expansion' };
+const partCounts = (t: LevelDltTable): string => `${t.treated} treated, ${t.evaluable} evaluable, ${t.withDlt} with a DLT, ${t.pending} inside the DLT window`;
+
 /** Local date and HH:MM of an ISO date-time with offset, as written (no conversion). */
 const localParts = (iso: string) => ({ date: iso.slice(0, 10), time: iso.slice(11, 16) });
 
@@ -43,30 +59,28 @@ export function minutesDocument(exp: MeetingExport): MinutesDocument {
   const start = localParts(c.startAt);
   const levels: MinutesDoseLevel[] = c.levels.map((l) => {
     const t = l.dltTable;
-    const subjects = t.subjects as Record<string, unknown>[];
+    // Records made since issue 12 hold every part treated at the dose; earlier ones only the escalation part.
+    const parts = l.parts && l.parts.length > 0 ? l.parts : [t];
+    const treated = parts.reduce((n, p) => n + p.treated, 0);
     const d = l.decision;
     const departs = d ? departsFromRule(d, l.recommendation, l.level, l.whenComplete).departs : false;
     return {
       level: `DL${l.level}`,
       dose: l.dose,
       unit: l.doseUnit,
-      dltTable: {
-        columns: ['Subject', 'First dose', 'DLT window end', 'Status', 'DLTs (grade)', 'Note'],
-        rows: subjects.map((s) => [
-          str(s.usubjid),
-          str(s.firstDoseDtc),
-          str(s.windowEndDtc),
-          str(s.status),
-          ((s.dlts as { aedecod?: string | null; aeterm?: string; grade?: number | null }[] | undefined) ?? []).map((a) => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`).join('; ') || '–',
-          str(s.reason),
-        ]),
-      },
-      summary: `${t.treated} treated, ${t.evaluable} evaluable, ${t.withDlt} with a DLT, ${t.pending} inside the DLT window; history ${l.history || '(none)'}`,
+      dltTable: dltRows(t),
+      ...(l.parts && l.parts.length > 0
+        ? { parts: parts.map((p) => ({ label: `${PART_WORDS[p.part] ?? p.part}: ${partCounts(p)}`, table: dltRows(p) })) }
+        : {}),
+      summary:
+        l.parts && l.parts.length > 0
+          ? `${treated} treated at this dose (${parts.map((p) => `${(PART_WORDS[p.part] ?? p.part).toLowerCase()} ${p.treated}`).join(', ')}); the rule reads the escalation part (${partCounts(t)}); history ${l.history || '(none)'}`
+          : `${partCounts(t)}; history ${l.history || '(none)'}`,
       recommendation: ruleText(l.recommendation),
       context: [l.context.boin, l.context.mtpi2].filter((r): r is NonNullable<Rule> => !!r).map((r) => ({ rule: designLabel(r.design), action: ruleText(r).action })),
       decision: d
         ? {
-            decision: d.decision === 'expand-cohort' ? 'expand' : d.decision,
+            decision: d.decision,
             nextDose: d.nextLevel === null ? '' : `DL${d.nextLevel}${d.nextDose !== null ? `, ${d.nextDose} ${l.doseUnit}` : ''}`,
             cohortSize: d.cohortSize,
             rationale: d.rationale,
@@ -92,11 +106,24 @@ export function minutesDocument(exp: MeetingExport): MinutesDocument {
     conflicts: c.conflicts.map((x) => ({ name: x.name, declaration: `${x.declaration}${x.recused ? ' (recused from the vote)' : ''}` })),
     doseLevels: levels,
     ...(c.lookahead ? { lookahead: lookaheadMinutes(LookaheadRecord.parse(c.lookahead)) } : {}),
+    contradictions: meetingContradictions(c.levels).map((x) => ({
+      levels: x.levels.map((n) => `DL${n}`).join(', '),
+      message: x.message,
+      rationale: x.levels.map((n) => {
+        const r = c.levels.find((l) => l.level === n)?.decision?.rationale.trim() ?? '';
+        return x.levels.length > 1 ? `DL${n}: ${r || 'MISSING'}` : r || 'MISSING';
+      }).join('\n'),
+    })),
     observations: { safety: [c.observations.safety, c.observations.other ? `Other: ${c.observations.other}` : ''].filter(Boolean).join('\n\n'), pk: c.observations.pk, efficacy: c.observations.efficacy },
     actionItems: c.actionItems.map((a) => ({ text: a.text, owner: a.owner, due: a.due ?? '' })),
     figures: c.figures.map((f) => {
       const blob = figures.get(f.sha256);
       const bytes = blob ? Buffer.from(blob.dataBase64, 'base64') : null;
+      if (bytes && f.mime === TABLE_FIGURE_MIME) {
+        // a table captured as data: printed as a table (a damaged one as "not available", never dropped)
+        const t = TableFigure.safeParse(safeJson(bytes.toString('utf8')));
+        return { title: f.title, caption: f.caption, ...(t.success ? { table: t.data } : {}) };
+      }
       return { title: f.title, caption: f.caption, ...(bytes && f.mime === 'image/png' ? { png: new Uint8Array(bytes) } : bytes ? { svg: bytes.toString('utf8') } : {}) };
     }),
     signatures: exp.signatures.map((s) => ({

@@ -6,6 +6,7 @@
  * Everything here is plain data: strings are printed as given (after WinAnsi sanitising),
  * nothing is recomputed by the renderer.
  */
+import type { CommitteeDecision } from '../../../shared/meeting';
 
 /** One attendee: role as in the charter (chair, PI, medical monitor, statistician, secretary…). */
 export interface MinutesAttendee {
@@ -46,16 +47,8 @@ export interface MinutesRuleRecommendation {
   explanation?: string;
 }
 
-export type MinutesDecisionKind =
-  | 'escalate'
-  | 'stay'
-  | 'expand'
-  | 'de-escalate'
-  | 'declare-mtd'
-  | 'declare-rp2d'
-  | 'open-expansion'
-  | 'stop'
-  | string;
+/** A committee decision key (shared/meeting.ts COMMITTEE_DECISIONS), or "not recorded". */
+export type MinutesDecisionKind = CommitteeDecision | 'not recorded';
 
 /** The committee's decision on one dose level. */
 export interface MinutesDecision {
@@ -81,8 +74,10 @@ export interface MinutesDoseLevel {
   level: string;
   dose: number | string;
   unit: string;
-  /** Per-subject DLT table as shown to the committee. */
+  /** Per-subject DLT table as shown to the committee (the escalation part: what the rule reads). */
   dltTable: MinutesTable;
+  /** Everyone treated at the dose, one table per part (escalation, expansion); absent in records made before. */
+  parts?: { label: string; table: MinutesTable }[];
   /** Cumulative summary for the level in words, e.g. "3 treated, 3 evaluable, 1 DLT". */
   summary?: string;
   recommendation: MinutesRuleRecommendation;
@@ -112,6 +107,8 @@ export interface MinutesFigure {
   png?: Uint8Array;
   /** SVG text; drawn as vector when no PNG is given. */
   svg?: string;
+  /** A table captured as data: printed as a table at 9 pt over as many pages as it needs. */
+  table?: MinutesTable;
   caption: string;
 }
 
@@ -167,12 +164,22 @@ export interface MinutesDocument {
   doseLevels: MinutesDoseLevel[];
   /** On request: the look-ahead decision table (electron/core/minutes/lookahead.ts). */
   lookahead?: { intro: string; table: MinutesTable };
+  /** Departures from the rule and decisions that contradict each other, each with its rationale. */
+  contradictions?: MinutesContradiction[];
   observations: MinutesObservations;
   actionItems: MinutesActionItem[];
   figures: MinutesFigure[];
   signatures: MinutesSignatureManifestation[];
   /** The machine-readable record (JSON text), attached to the PDF as `minutes-record.json`. */
   recordJson: string;
+}
+
+/** A contradiction (shared/meeting.ts meetingContradictions) and the rationale the committee gave. */
+export interface MinutesContradiction {
+  /** "DL6, DL7" */
+  levels: string;
+  message: string;
+  rationale: string;
 }
 
 /** The attachment name and MIME type of the record inside the PDF. */
@@ -188,4 +195,8 @@ export const MANIFEST_ATTACHMENT_NAME = 'minutes-manifest.json';
  * digests signed into their manifest instead of being re-rendered (app.ts verifyMinutes). Here, not in
  * render.ts, so that reading it loads no PDF library.
  */
-export const MINUTES_RENDERER = 'dosedesk-minutes-render/1';
+export const MINUTES_RENDERER = 'dosedesk-minutes-render/2';
+// /1: standard Helvetica/Courier, decision words of the PDF's own, one DLT table per level.
+// /2 (issue 12 item 5, issue 13): DejaVu embedded (PDF/A-3b), the shared vocabulary, every part
+//     treated at a dose, departures and contradictions with their rationale, labels at >= 8 pt,
+//     the look-ahead table on request.

@@ -1,6 +1,6 @@
 /**
- * Every script in the minutes (issue 11 "Trust", item 9): text the standard Helvetica/Courier fonts
- * cannot encode (WinAnsi only) is drawn with fallback fonts found at run time and embedded as
+ * Every script in the minutes (issue 11 "Trust", item 9): text outside WinAnsi (the document fonts,
+ * DOCUMENT_FONTS below, draw WinAnsi text) is drawn with fallback fonts found at run time and embedded as
  * subsets (pdf-lib + @pdf-lib/fontkit; ISO 32000-1 §9.7 Type0/CIDFont with a ToUnicode CMap, so the
  * text stays searchable and extractable): Droid Sans Fallback (Chinese, Japanese, Korean; Debian
  * fonts-droid-fallback), Noto Sans Arabic / Hebrew / Devanagari / Thai / … (fonts-noto-core), DejaVu Sans
@@ -77,6 +77,38 @@ export function fallbackFontFiles(): FontFile[] {
     }
   }
   return out;
+}
+
+/**
+ * The document fonts of the minutes: DejaVu Sans (regular, bold, oblique) and DejaVu Sans Mono,
+ * embedded as subsets. PDF/A (ISO 19005-3 §6.2.11.4) requires every font to be embedded, so the
+ * standard 14 fonts (Helvetica, Courier: never embedded) are not used. Shipped in resources/fonts.
+ */
+export const DOCUMENT_FONTS = {
+  regular: ['DejaVuSans.ttf', 'dejavu/DejaVuSans.ttf'],
+  bold: ['DejaVuSans-Bold.ttf', 'dejavu/DejaVuSans-Bold.ttf'],
+  italic: ['DejaVuSans-Oblique.ttf', 'dejavu/DejaVuSans-Oblique.ttf'],
+  mono: ['DejaVuSansMono.ttf', 'dejavu/DejaVuSansMono.ttf'],
+} as const;
+
+const documentFontCache = new Map<string, Buffer>();
+
+/** The bytes of one document font; an error naming the folders searched when it is missing. */
+export function documentFontBytes(kind: keyof typeof DOCUMENT_FONTS): Buffer {
+  const cached = documentFontCache.get(kind);
+  if (cached) return cached;
+  const dirs = fontDirs();
+  for (const d of dirs) {
+    for (const n of DOCUMENT_FONTS[kind]) {
+      const p = path.join(d, n);
+      if (fs.existsSync(p)) {
+        const b = fs.readFileSync(p);
+        documentFontCache.set(kind, b);
+        return b;
+      }
+    }
+  }
+  throw new Error(`the minutes font ${DOCUMENT_FONTS[kind][0]} was not found in ${dirs.join(', ')} (it ships in resources/fonts)`);
 }
 
 /** One face of a TrueType/OpenType collection as a standalone font file (OpenType spec, "TTC header"). */

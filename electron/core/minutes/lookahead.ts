@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { LookaheadRecord } from '../../../shared/meeting';
 import type { Output } from '../../../shared/contract';
 import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
 import type { MinutesTable } from './document';
@@ -6,39 +6,10 @@ import type { MinutesTable } from './document';
 // The look-ahead table as an optional section of the minutes, on request (meetings.create
 // `lookahead: K`). The meeting record stores the look-ahead computed at creation from the snapshot
 // (safety.lookahead: every decision is the rule engine's own, shared/safety/lookahead.ts) in the
-// compact form below; the minutes print it as a table. Nothing is recomputed when the minutes are
+// compact form of LookaheadRecord (shared/meeting.ts, strict like all of the record); the minutes print it as a table. Nothing is recomputed when the minutes are
 // rendered or verified: the record is what was signed.
 
-const Decision = z.object({
-  action: z.string().nullable(),
-  nextLevel: z.number().int().nullable(),
-  recommendedLevel: z.number().int().nullable(),
-  /** For an incomplete cohort whose outcome is already determined: the decision once it is complete. */
-  whenComplete: z.object({ action: z.string(), nextLevel: z.number().int().nullable() }).nullable(),
-  error: z.string().nullable(),
-});
-
-/** What the meeting record keeps of a look-ahead (MeetingContent.lookahead). */
-export const LookaheadRecord = z.object({
-  design: z.string(),
-  targetToxicity: z.number(),
-  maxPatients: z.number().int().min(1).max(6),
-  history: z.string(),
-  paths: z.array(
-    z.object({
-      /** The steps in words ("DL2: 1 DLT in 3 → DL2: 0 DLTs in 3"). */
-      path: z.string(),
-      patients: z.number().int(),
-      dlts: z.number().int(),
-      history: z.string(),
-      protocol: Decision,
-      boin: Decision,
-      mtpi2: Decision,
-    }),
-  ),
-  note: z.string().nullable(),
-});
-export type LookaheadRecord = z.infer<typeof LookaheadRecord>;
+export { LookaheadRecord } from '../../../shared/meeting';
 
 type Live = Output<'safety.lookahead'>;
 

@@ -3,16 +3,18 @@
  * minutes of a dose-escalation meeting contain"; 21 CFR 11.50 signature manifestations; 11.10(b)
  * human-readable and electronic copies: the machine-readable record travels as an attachment).
  *
- * pdf-lib with the standard Helvetica/Courier fonts for WinAnsi text (text.ts) and, for every other
- * script, fallback fonts embedded as subsets (fonts.ts: Noto CJK, Noto Arabic…, DejaVu), A4 portrait,
- * tables with horizontal rules (booktabs style), a header and footer on every page with
- * "Page N of M", the minutes version and the first 16 hex digits of the snapshot hash.
+ * pdf-lib with DejaVu Sans / Sans Mono embedded as subsets for WinAnsi text (text.ts) and, for every
+ * other script, fallback fonts embedded as subsets (fonts.ts: Droid Sans Fallback, Noto Arabic…), A4
+ * portrait, tables with horizontal rules (booktabs style) at 9 pt that flow over as many pages as
+ * they need with the header row repeated (never shrunk to fit a page), a header and footer on every
+ * page with "Page N of M", the minutes version and the first 16 hex digits of the snapshot hash.
+ * The file is PDF/A-3b (pdfa.ts): XMP metadata, an sRGB output intent, every font embedded, the
+ * record attached as an associated file.
  */
 import {
   PDFDocument,
   PDFFont,
   PDFPage,
-  StandardFonts,
   rgb,
   degrees,
   type RGB,
@@ -29,7 +31,10 @@ import {
   type MinutesTable,
 } from './document.js';
 import { toWinAnsi } from './text.js';
-import { FallbackFonts } from './fonts.js';
+import { FallbackFonts, documentFontBytes } from './fonts.js';
+import fontkit from '@pdf-lib/fontkit';
+import { DECISION_LABELS, type CommitteeDecision } from '../../../shared/meeting';
+import { makePdfA3b } from './pdfa.js';
 import { svgToPdfPage } from './svg.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -133,19 +138,9 @@ export function formatSignedAt(iso: string, timezone: string): string {
   return `${formatDate(m[1]!)}, ${m[2]}${m[3] ?? ':00'}${zone ? ` (${zone})` : ''}`;
 }
 
-const DECISION_LABELS: Record<string, string> = {
-  escalate: 'Escalate',
-  stay: 'Stay at the current dose',
-  expand: 'Expand the cohort',
-  'de-escalate': 'De-escalate',
-  'declare-mtd': 'Declare MTD',
-  'declare-rp2d': 'Declare RP2D',
-  'open-expansion': 'Open expansion cohort',
-  stop: 'Stop dose escalation',
-};
-
+/** The decision in the shared words (shared/meeting.ts DECISION_LABELS): what the screen showed. */
 export function decisionLabel(decision: string): string {
-  return DECISION_LABELS[decision] ?? decision;
+  return decision in DECISION_LABELS ? DECISION_LABELS[decision as CommitteeDecision] : decision;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,7 +227,7 @@ class Writer {
     this.ensure(18 + keep);
     this.y -= 6;
     this.y -= 11;
-    this.text(title.toUpperCase(), MARGIN_X, this.y, this.f.bold, 7.8, MUTED);
+    this.text(title.toUpperCase(), MARGIN_X, this.y, this.f.bold, 8, MUTED);
     this.y -= 5;
   }
 
@@ -279,7 +274,7 @@ class Writer {
       this.y = top - headerH;
       this.line(MARGIN_X, this.y, MARGIN_X + CONTENT_W, this.y, 0.6, RULE);
       if (continued) {
-        this.text('(continued)', MARGIN_X + CONTENT_W - this.f.italic.widthOfTextAtSize('(continued)', 7), top + 3, this.f.italic, 7, MUTED);
+        this.text('(continued)', MARGIN_X + CONTENT_W - this.f.italic.widthOfTextAtSize('(continued)', 8), top + 3, this.f.italic, 8, MUTED);
       }
     };
 
@@ -496,7 +491,12 @@ function voteTally(votes: { vote: string }[]): string {
 function doseLevelSection(w: Writer, dl: MinutesDoseLevel, index: number): void {
   w.subheading(`3.${index + 1}  ${dl.level} \u2013 ${dl.dose} ${dl.unit}`, 120);
   if (dl.summary) w.paragraph(dl.summary, { after: 2 });
-  w.table(dl.dltTable, { label: 'DLT summary per subject' });
+  if (dl.parts && dl.parts.length > 0) {
+    // Everyone treated at the dose, one table per part (escalation, expansion).
+    for (const p of dl.parts) w.table(p.table, { label: `DLT summary per subject \u2013 ${p.label}` });
+  } else {
+    w.table(dl.dltTable, { label: 'DLT summary per subject' });
+  }
 
   const recRows: [string, string][] = [
     ['Rule', dl.recommendation.rule],
@@ -524,6 +524,20 @@ function doseLevelSection(w: Writer, dl: MinutesDoseLevel, index: number): void 
       widths: [CONTENT_W * 0.7, CONTENT_W * 0.3],
       caption: dl.votes.length > 0 ? `Tally \u2013 ${voteTally(dl.votes)}` : undefined,
     },
+  );
+}
+
+/** Departures from the rule and decisions that contradict each other, each with the rationale given. */
+function contradictionsBlock(w: Writer, doc: MinutesDocument): void {
+  if (doc.contradictions === undefined) return; // records rendered before the check existed
+  w.subheading(`3.${doc.doseLevels.length + 1}  Departures and contradictions`, 60);
+  if (doc.contradictions.length === 0) {
+    w.paragraph('None: every decision agrees with the rule and with the other decisions.');
+    return;
+  }
+  w.table(
+    { columns: ['Levels', 'What does not agree', 'Rationale given'], rows: doc.contradictions.map((c) => [c.levels, c.message, c.rationale]) },
+    { widths: [CONTENT_W * 0.14, CONTENT_W * 0.46, CONTENT_W * 0.4] },
   );
 }
 
@@ -570,6 +584,15 @@ async function figuresSection(w: Writer, doc: MinutesDocument): Promise<void> {
   if (doc.figures.length === 0) return;
   w.heading(sectionNumbers(doc).figures, 'Figures reviewed by the committee', 260);
   for (const [i, fig] of doc.figures.entries()) {
+    if (fig.table) {
+      // A table is printed as text, paginated with its header repeated: never shrunk into a picture.
+      w.ensure(60);
+      w.y -= 14;
+      w.text(`Figure ${i + 1}. ${fig.title}`, MARGIN_X, w.y, w.f.bold, 10, INK);
+      w.y -= 10;
+      w.table(fig.table, { caption: `${fig.caption ? `${fig.caption} ` : ''}(${fig.table.rows.length} row${fig.table.rows.length === 1 ? '' : 's'}, as captured)` });
+      continue;
+    }
     const embedded = await embedFigure(w.doc, fig);
     const natural = embedded === null ? { width: CONTENT_W, height: 60 } : embedded.kind === 'png' ? embedded.image.size() : embedded.page.size();
     const maxH = A4[1] - TOP - BOTTOM - 90;
@@ -606,7 +629,7 @@ function signatureBlock(w: Writer, s: MinutesSignatureManifestation, index: numb
   if (s.recordHash) rows.push(['Signed record hash', s.recordHash, w.f.mono]);
   const labelW = 122;
   const valueW = CONTENT_W - labelW - 24;
-  const monoSize = 7.5;
+  const monoSize = 8;
   const wrapped = rows.map(([k, v, font]) => ({ k, font, lines: wrapText(v, font, font === w.f.mono ? monoSize : BODY, valueW) }));
   const h = 26 + wrapped.reduce((sum, r) => sum + r.lines.length * LEADING + 2, 0) + 8;
   w.ensure(h + 12);
@@ -687,20 +710,15 @@ export { MINUTES_RENDERER } from './document.js';
 export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOptions = {}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const createdAt = options.createdAt ?? new Date();
+  // Every font embedded (PDF/A): DejaVu as subsets, not the standard 14 fonts.
+  pdf.registerFontkit(fontkit);
   const fonts: Fonts = {
-    regular: await pdf.embedFont(StandardFonts.Helvetica),
-    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
-    italic: await pdf.embedFont(StandardFonts.HelveticaOblique),
-    mono: await pdf.embedFont(StandardFonts.Courier),
+    regular: await pdf.embedFont(documentFontBytes('regular'), { subset: true }),
+    bold: await pdf.embedFont(documentFontBytes('bold'), { subset: true }),
+    italic: await pdf.embedFont(documentFontBytes('italic'), { subset: true }),
+    mono: await pdf.embedFont(documentFontBytes('mono'), { subset: true }),
   };
-  pdf.setTitle(`${doc.title} - ${doc.studyId} - ${doc.meeting.date} - version ${doc.version.number}`);
-  pdf.setSubject(`${doc.studyTitle}; snapshot ${doc.snapshot.contentHash}`);
-  pdf.setKeywords([doc.studyId, 'dose escalation', 'minutes', `snapshot:${doc.snapshot.contentHash}`].map(toWinAnsi));
-  pdf.setProducer('DoseDesk');
-  pdf.setCreator('DoseDesk');
   pdf.setLanguage('en');
-  pdf.setCreationDate(createdAt);
-  pdf.setModificationDate(createdAt);
 
   // Fallback fonts for what WinAnsi cannot encode, embedded (subset) before any drawing.
   const fb = new FallbackFonts(pdf);
@@ -713,8 +731,10 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
   w.heading('3', 'Dose levels reviewed', 160);
   if (doc.doseLevels.length === 0) w.paragraph('No dose level was reviewed at this meeting.');
   doc.doseLevels.forEach((dl, i) => doseLevelSection(w, dl, i));
+  contradictionsBlock(w, doc);
   if (doc.lookahead) {
-    w.subheading(`3.${doc.doseLevels.length + 1}  Look-ahead: decisions for the next patients`, 120);
+    const n = doc.doseLevels.length + (doc.contradictions === undefined ? 1 : 2);
+    w.subheading(`3.${n}  Look-ahead: decisions for the next patients`, 120);
     w.paragraph(doc.lookahead.intro, { after: 2 });
     w.table(doc.lookahead.table, { label: 'Look-ahead decision table (outcome paths of the next evaluable patients)' });
   }
@@ -739,10 +759,36 @@ export async function renderMinutesPdf(doc: MinutesDocument, options: RenderOpti
       modificationDate: createdAt,
     });
   }
+  const rec = recordIdentity(doc.recordJson);
+  // The record is the data the pages present (AFRelationship Data, ISO 19005-3 Annex E); the manifest supplements it.
+  await makePdfA3b(
+    pdf,
+    {
+      title: `${doc.title} - ${doc.studyId} - ${doc.meeting.date} - version ${doc.version.number}`,
+      author: doc.committee ?? 'Dose Escalation Committee',
+      subject: `${doc.studyId}${doc.studyTitle ? ` (${doc.studyTitle})` : ''}: dose-escalation meeting minutes; snapshot SHA-256 ${doc.snapshot.contentHash}`,
+      keywords: [doc.studyId, 'dose escalation', 'minutes', `snapshot:${doc.snapshot.contentHash}`].join('; '),
+      creator: 'DoseDesk',
+      producer: `DoseDesk (${MINUTES_RENDERER}, pdf-lib)`,
+      createdAt,
+      custom: { studyId: doc.studyId, snapshotHash: doc.snapshot.contentHash, meetingId: rec.meetingId, version: String(doc.version.number), recordHash: rec.recordHash },
+    },
+    { [RECORD_ATTACHMENT_NAME]: 'Data', [MANIFEST_NAME]: 'Supplement' },
+  );
   return pdf.save({ useObjectStreams: false });
 }
 
 const MANIFEST_NAME = 'minutes-manifest.json';
+
+/** Meeting number and record hash from the attached record (empty when it is not a meeting export). */
+function recordIdentity(json: string): { meetingId: string; recordHash: string } {
+  try {
+    const r = JSON.parse(json) as { recordHash?: unknown; record?: { meetingId?: unknown } };
+    return { meetingId: r.record?.meetingId === undefined ? '' : String(r.record.meetingId), recordHash: typeof r.recordHash === 'string' ? r.recordHash : '' };
+  } catch {
+    return { meetingId: '', recordHash: '' };
+  }
+}
 
 /** Every string in a value (the texts the minutes may print). */
 function stringsOf(v: unknown, out: string[] = []): string[] {

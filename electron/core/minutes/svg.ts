@@ -1,10 +1,13 @@
 /**
  * SVG figures drawn as vectors: @cantoo/pdf-lib (a pdf-lib fork with an SVG renderer) draws
  * the SVG onto a one-page PDF, which the minutes then embed as a form XObject (pdf-lib
- * `embedPdf`), so the figure stays vector and text stays in the standard fonts.
+ * `embedPdf`), so the figure stays vector. Its text is drawn in DejaVu Sans, embedded (PDF/A:
+ * every font embedded; the standard Helvetica never is).
  */
-import { PDFDocument as CantooDocument, StandardFonts as CantooFonts } from '@cantoo/pdf-lib';
+import { PDFDocument as CantooDocument } from '@cantoo/pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
 import { toWinAnsi } from './text.js';
+import { documentFontBytes } from './fonts.js';
 
 /** Width and height of an SVG from its width/height attributes or its viewBox (CSS px = pt here). */
 export function svgSize(svg: string): { width: number; height: number } | null {
@@ -21,14 +24,32 @@ export function svgSize(svg: string): { width: number; height: number } | null {
   return { width, height };
 }
 
+/**
+ * The last few SVGs drawn, by their text: an export renders the same minutes three or four times
+ * (page digests, the signed file, its verification), and each drawing embeds a whole font.
+ */
+const recent = new Map<string, Promise<Uint8Array | null>>();
+
 /** A one-page PDF holding the SVG at its natural size, or null when it cannot be drawn. */
-export async function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
+export function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
+  let p = recent.get(svg);
+  if (!p) {
+    p = drawSvg(svg);
+    recent.set(svg, p);
+    if (recent.size > 16) recent.delete(recent.keys().next().value!);
+  }
+  return p;
+}
+
+async function drawSvg(svg: string): Promise<Uint8Array | null> {
   const size = svgSize(svg);
   if (!size) return null;
   try {
     const doc = await CantooDocument.create();
-    const helvetica = await doc.embedFont(CantooFonts.Helvetica);
-    const bold = await doc.embedFont(CantooFonts.HelveticaBold);
+    // Whole fonts: @cantoo/pdf-lib's subsetting fails with this fontkit (TTFSubset.encode). Bold only when the SVG asks for it.
+    doc.registerFontkit(fontkit);
+    const helvetica = await doc.embedFont(documentFontBytes('regular'), { subset: false });
+    const bold = /font-weight\s*[:=]\s*["']?(bold|[6-9]00)/i.test(svg) ? await doc.embedFont(documentFontBytes('bold'), { subset: false }) : helvetica;
     const page = doc.addPage([size.width, size.height]);
     page.drawSvg(toWinAnsi(svg), {
       x: 0,
@@ -39,6 +60,6 @@ export async function svgToPdfPage(svg: string): Promise<Uint8Array | null> {
     });
     return await doc.save({ useObjectStreams: false });
   } catch {
-    return null;
+    return null; // printed as "Figure not available in a printable form; see the attached record"
   }
 }

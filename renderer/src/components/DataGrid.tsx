@@ -5,7 +5,7 @@ import { shortHash } from '../format';
 import { useReview } from '../review';
 import { gridFilterParts, gridFootnote, sidecarName, type ColumnFilter, type ExportSidecar } from '../exports';
 import { downloadBlob, FONT_FAMILY } from './Plot';
-import { CaptureButton, tableSvg, textToBase64 } from './meeting/capture';
+import { CaptureButton, tableCapture } from './meeting/capture';
 
 // A table over AG Grid (community): sorting, floating filters, a quick-filter box, a column chooser,
 // CSV export of the header and the rows shown (nothing else: R and Excel read it as is) with a
@@ -299,7 +299,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
               const rows: string[][] = [];
               a.forEachNodeAfterFilterAndSort((n) => void rows.push(columns.map((c) => String(a.getCellValue({ rowNode: n, colKey: c, useFormatter: true }) ?? ''))));
               const head = columns.map((c) => c.getColDef().headerName ?? c.getColId());
-              return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows })) };
+              return tableCapture(head, rows);
             }}
           />
         </div>

@@ -56,7 +56,9 @@ export function LevelPanel({
 }) {
   const review = useReview();
   const t = level.dltTable as ReviewedLevel['dltTable'] & { notEvaluable?: number };
-  const subjects = t.subjects as Subject[];
+  // Everyone treated at this dose, by part (records made before parts were stored hold the escalation part only).
+  const parts = level.parts && level.parts.length > 0 ? level.parts : [t];
+  const subjects = parts.flatMap((p) => (p.subjects as Subject[]).map((s) => ({ ...s, part: p.part })));
   const rec = level.recommendation;
   const departure = decision ? departsFromRule(decision, rec, level.level, level.whenComplete) : null;
   const rationaleMissing = !!departure?.departs && decision!.rationale.trim() === '';
@@ -89,6 +91,7 @@ export function LevelPanel({
           <span className="swatch" style={{ background: review.doseColor(level.level) }} aria-hidden="true" /> DL{level.level} · {level.dose} {level.doseUnit}
         </h3>
         <span className="muted">
+          {parts.length > 1 ? `${subjects.length} treated (${parts.map((p) => `${p.part} ${p.treated}`).join(', ')}); the rule reads the escalation part: ` : ''}
           {t.part} · {t.treated} treated · {t.evaluable} DLT-evaluable · {t.withDlt} with a DLT · {t.pending} in window{typeof t.notEvaluable === 'number' ? ` · ${t.notEvaluable} not evaluable` : ''}
         </span>
         <button
@@ -110,6 +113,7 @@ export function LevelPanel({
             <thead>
               <tr>
                 <th scope="col">Subject</th>
+                {parts.length > 1 && <th scope="col">Part</th>}
                 <th scope="col">First dose</th>
                 <th scope="col">DLT window ends</th>
                 <th scope="col">Status</th>
@@ -125,6 +129,7 @@ export function LevelPanel({
                       {s.usubjid}
                     </button>
                   </td>
+                  {parts.length > 1 && <td>{s.part}</td>}
                   <td>{isoDate(s.firstDoseDtc)}</td>
                   <td>{isoDate(s.windowEndDtc)}</td>
                   <td>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeetingView, UserInfo } from '../../../../shared/api/meetings';
 import type { Input } from '../../../../shared/contract';
-import { checkQuorum, eligibleVoters, type Attendee, type DecisionRecord, type MeetingContent, type Vote } from '../../../../shared/meeting';
+import { checkQuorum, eligibleVoters, TABLE_FIGURE_MIME, type Attendee, type DecisionRecord, type MeetingContent, type Vote } from '../../../../shared/meeting';
 import { invoke } from '../../api';
 import { errorText, ROLE_LABELS, SignInCancelled, useAuth } from '../../auth';
 import { isoDate, shortHash } from '../../format';
@@ -62,6 +62,36 @@ function changesOf(f: Form): Changes {
     observations: f.observations,
     actionItems: f.actionItems,
   };
+}
+
+/** A captured table's first rows and its size (the minutes print every row, paginated). */
+function TablePreview({ dataUrl }: { dataUrl: string }) {
+  let t: { columns: string[]; rows: string[][] } | null = null;
+  try {
+    const bin = atob(dataUrl.slice(dataUrl.indexOf(',') + 1));
+    t = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)))) as { columns: string[]; rows: string[][] };
+  } catch {
+    t = null;
+  }
+  if (!t) return <div className="figure-placeholder">Table (unreadable)</div>;
+  const shown = t.rows.slice(0, 6);
+  return (
+    <div className="figure-table" data-testid="captured-table">
+      <p className="muted small">
+        {t.rows.length} row{t.rows.length === 1 ? '' : 's'} × {t.columns.length} column{t.columns.length === 1 ? '' : 's'}{t.rows.length > shown.length ? ` (first ${shown.length} shown; the minutes print every row)` : ''}
+      </p>
+      <table className="data-table small">
+        <thead>
+          <tr>{t.columns.map((c, i) => <th key={i}>{c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {shown.map((r, i) => (
+            <tr key={i}>{r.map((v, j) => <td key={j}>{v}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 type DialogKind = null | 'sign' | 'amend' | 'distribute' | 'export' | 'lock';
@@ -462,11 +492,11 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
         <div className="figure-grid">
           {c.figures.map((f) => (
             <figure key={f.sha256} className="figure-card" data-testid="captured-figure">
-              {figures[f.sha256] ? <img src={figures[f.sha256]} alt={f.title} /> : <div className="figure-placeholder">Loading…</div>}
+              {!figures[f.sha256] ? <div className="figure-placeholder">Loading…</div> : f.mime === TABLE_FIGURE_MIME ? <TablePreview dataUrl={figures[f.sha256]!} /> : <img src={figures[f.sha256]} alt={f.title} />}
               <figcaption>
                 <strong>{f.title}</strong>
                 <span className="muted small">
-                  {f.mime === 'image/svg+xml' ? 'SVG' : 'PNG'} · captured {whenText(f.capturedAt)} by {f.capturedBy} · <span className="mono">{shortHash(f.sha256)}</span>
+                  {f.mime === 'image/svg+xml' ? 'SVG' : f.mime === TABLE_FIGURE_MIME ? 'Table' : 'PNG'} · captured {whenText(f.capturedAt)} by {f.capturedBy} · <span className="mono">{shortHash(f.sha256)}</span>
                 </span>
                 {editable && (
                   <button

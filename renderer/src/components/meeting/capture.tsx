@@ -2,12 +2,13 @@ import { useState, useSyncExternalStore } from 'react';
 import { invoke } from '../../api';
 import { errorText, SignInCancelled, useAuth } from '../../auth';
 import { useReview } from '../../review';
+import { TABLE_FIGURE_MIME } from '../../../../shared/meeting';
 
 // "Capture for meeting": the figures and tables the committee looked at go into the draft meeting
 // record as they were shown (issue 5 "Meetings"; meetings.addFigure stores the bytes with their
 // SHA-256). The Meeting view chooses the draft that receives captures (the capture target); the
 // Plot and DataGrid toolbars and the review tables show a "Capture for meeting" button while one is
-// chosen. Plots are captured as PNG at twice the screen resolution, tables as SVG (vector). The images carry no title or footnote of their own: the record stores them as the
+// chosen. Plots are captured as PNG at twice the screen resolution, tables as their data (columns and rows as shown; printed in the minutes as a paginated table). The images carry no title or footnote of their own: the record stores them as the
 // figure's title and caption, and the minutes print them there.
 
 export interface CaptureTarget {
@@ -17,8 +18,23 @@ export interface CaptureTarget {
 }
 
 export interface CapturedImage {
-  mime: 'image/png' | 'image/svg+xml';
+  mime: 'image/png' | 'image/svg+xml' | typeof TABLE_FIGURE_MIME;
   dataBase64: string;
+}
+
+/**
+ * A table captured as its data (columns and the rows shown, as displayed): the minutes print it as
+ * a real table over as many pages as it needs, at a readable size (issue 12 item 5).
+ */
+export function tableCapture(head: string[], rows: string[][], groups?: { label: string; span: number }[]): CapturedImage {
+  // a group row's label goes before the columns it spans ("AUC: 0-inf"), as in tableSvg
+  let columns = head;
+  if (groups) {
+    const labels: string[] = [];
+    for (const g of groups) for (let i = 0; i < g.span; i++) labels.push(g.label);
+    columns = head.map((h, i) => (labels[i] ? `${labels[i]}: ${h}` : h));
+  }
+  return { mime: TABLE_FIGURE_MIME, dataBase64: textToBase64(JSON.stringify({ columns, rows })) };
 }
 
 const KEY = 'dosedesk.captureTarget.v1';
@@ -239,7 +255,7 @@ export function CaptureTableButton({ tableTestId, title, footnote, testId }: { t
         const table = el instanceof HTMLTableElement ? el : el?.querySelector('table');
         if (!table) throw new Error(`the table ${tableTestId} is not on screen`);
         const { head, rows, groups } = htmlTableRows(table);
-        return { mime: 'image/svg+xml', dataBase64: textToBase64(tableSvg({ title: '', footnote: '', head, rows, groups })) };
+        return tableCapture(head, rows, groups);
       }}
     />
   );

@@ -1,23 +1,13 @@
-import type { CommitteeDecision, Meaning, MeetingStatus, RuleRecommendation } from '../../../../shared/meeting';
+import type { MeetingStatus, RuleRecommendation } from '../../../../shared/meeting';
 
-// Words for the meeting record's vocabulary (shared/meeting.ts;
-// docs/CLINICAL_RULES.md#committee-decisions), and time-zone helpers for the meeting's date and time.
+// Words for the meeting record's vocabulary, and time-zone helpers for the meeting's date and time.
+// Decision, role and signature-meaning words are the shared ones (shared/meeting.ts): the signed PDF
+// prints the same words (issue 13 "one vocabulary"); nothing here may translate them.
 
-export const DECISION_LABELS: Record<CommitteeDecision, string> = {
-  escalate: 'Escalate',
-  stay: 'Stay at this level',
-  'expand-cohort': 'Expand the cohort',
-  'de-escalate': 'De-escalate',
-  'declare-mtd': 'Declare the MTD',
-  'declare-rp2d': 'Declare the RP2D',
-  'open-expansion': 'Open the expansion',
-  stop: 'Stop the study',
-};
+export { DECISION_LABELS, MEANING_LABELS, ROLE_LABELS } from '../../../../shared/meeting';
 
 export { ACTION_LABELS, DESIGN_LABELS } from '../../../../shared/escalation/vocabulary';
 import { ACTION_LABELS } from '../../../../shared/escalation/vocabulary';
-
-export const MEANING_LABELS: Record<Meaning, string> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
 
 export const STATUS_LABELS: Record<MeetingStatus, string> = { draft: 'Draft', final: 'Final (locked)', signed: 'Signed', distributed: 'Distributed' };
 

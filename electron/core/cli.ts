@@ -39,7 +39,7 @@ const USAGE = `dosedesk — the DoseDesk command line
               [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
                                                        the escalation rule's decision (JSON: action, nextLevel, continues, ...)
   dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
-  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables
   dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken
   dosedesk audit list [--user U] [--action A] [--entity E] [--entity-id ID] [--from ISO] [--to ISO] [--format json|csv]

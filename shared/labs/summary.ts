@@ -272,11 +272,14 @@ export function edishPoint(usubjid: string, records: readonly LabRecord[], first
 
 /**
  * Lab results of CTCAE grade ≥ 3 inside the DLT window (study day 1 to the window's last day, the
- * window as the DLT table has it): shown beside the AE screen "possible DLT — not flagged", since
+ * window as the DLT table has it), by date then term: shown beside the AE screen "possible DLT — not flagged", since
  * a laboratory DLT may be recorded in LB without an AE. A lab result has no causality: every such
  * result is listed for the committee to judge.
  */
 export function labsGrade3InWindow(s: SubjectLabs, windowEndDtc: string): GradedRecord[] {
   const end = dateOf(windowEndDtc);
-  return s.graded.filter((g) => g.grade.grade !== null && g.grade.grade >= 3 && g.postBaseline && dateOf(g.record.dtc) <= end);
+  const order = (g: GradedRecord) => LAB_TERMS.indexOf(g.term);
+  return s.graded
+    .filter((g) => g.grade.grade !== null && g.grade.grade >= 3 && g.postBaseline && dateOf(g.record.dtc) <= end)
+    .sort((a, b) => (a.record.dtc ?? '').localeCompare(b.record.dtc ?? '') || order(a) - order(b));
 }

@@ -1,12 +1,13 @@
 import { contract } from '../../../shared/contract';
 import type { Output } from '../../../shared/contract';
 import { snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
+import { LAB_TABLES, labTable } from '../labs/cli';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
 //   dosedesk recommend --snapshot ID
-//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
 //     (CSV gives one table, the TEAE incidence tables in long form by default)
 
 const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
@@ -129,8 +130,14 @@ const tablesCmd: Command = async (core, args) => {
   const format = str(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
   const which = str(args, 'table');
-  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response'];
+  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...LAB_TABLES];
   if (which !== undefined && !TABLES.includes(which)) throw new UsageError(`tables: --table must be one of ${TABLES.join(', ')}`);
+  // Laboratory safety (labs/cli.ts).
+  const lab = LAB_TABLES.find((t) => t === which);
+  if (lab) {
+    const t = await labTable(core, snapshotId, lab, format);
+    return { ok: true, output: format === 'csv' ? toCsv((t as { csv: { rows: Record<string, unknown>[]; columns: string[] } }).csv.rows, (t as { csv: { columns: string[] } }).csv.columns) : t };
+  }
 
   const incidence = [
     { name: 'TEAE by dose level, any grade', t: await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 1 }) },

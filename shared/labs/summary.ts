@@ -82,6 +82,8 @@ export interface SubjectLabs {
   terms: SubjectTermSummary[];
   /** Results that were neither baseline nor post-baseline (no full date, no first dose). */
   undated: LabRecord[];
+  /** Results on or before the first dose other than the baseline record (e.g. day-1 pre-dose when screening is flagged). */
+  preDose: LabRecord[];
 }
 
 /** Grade every result of one subject: baseline per test, each record per term, worst post-baseline per term. */
@@ -97,11 +99,17 @@ export function subjectLabs(usubjid: string, records: readonly LabRecord[], firs
   const graded: GradedRecord[] = [];
   const terms: SubjectTermSummary[] = [];
   const undated: LabRecord[] = [];
+  const preDose: LabRecord[] = [];
   const firstDay = toDayNumber(dateOf(firstDoseDtc));
   for (const [cd, recs] of byTest) {
     const base = baselineOf(recs, firstDoseDtc);
     const baseline: LabBaseline | null = base ? { value: base.value, unit: base.unit, uln: base.uln } : null;
-    for (const r of recs) if (r !== base && isPostBaseline(r.dtc, firstDoseDtc) === null) undated.push(r);
+    for (const r of recs) {
+      if (r === base) continue;
+      const post = isPostBaseline(r.dtc, firstDoseDtc);
+      if (post === null) undated.push(r);
+      else if (!post) preDose.push(r);
+    }
     for (const term of termsOfTestcd(cd)) {
       const s: SubjectTermSummary = { usubjid, term: term.term, testcd: cd, baselineGrade: null, worstGrade: null, worst: null, postBaseline: 0, notGradable: [] };
       if (base) {
@@ -126,7 +134,7 @@ export function subjectLabs(usubjid: string, records: readonly LabRecord[], firs
   }
   const order = (t: string) => LAB_TERMS.findIndex((d) => d.term === t);
   terms.sort((a, b) => order(a.term) - order(b.term));
-  return { usubjid, graded, terms, undated };
+  return { usubjid, graded, terms, undated, preDose };
 }
 
 /** Study day (day 1 = first dose, no day 0) of a full date. */

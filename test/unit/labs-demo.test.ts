@@ -58,4 +58,12 @@ describe('laboratory safety on the demo (cut 2)', () => {
     const alt = s.blocks.filter((b) => b.testcd === 'ALT').reduce((n, b) => n + b.subjects, 0);
     expect(alt).toBe(new Set(s.subjects.filter((x) => x.testcd === 'ALT').map((x) => x.usubjid)).size);
   });
+
+  it('the mapping report accounts for every LB row: graded, or not used with a reason', async () => {
+    const m = (await core.call('snapshot.mapping', { snapshotId })).find((x) => x.domain === 'LB' && x.analysis.startsWith('Laboratory'))!;
+    expect(m.rowsRead).toBe(lbRows().length);
+    expect(m.rowsUsed + m.unused.reduce((n, u) => n + u.rows, 0)).toBe(m.rowsRead);
+    // The cycle 1 day 1 samples: pre-dose (no time), and the baseline is the LBBLFL = Y screening record.
+    expect(m.unused.map((u) => u.variable)).toEqual(['LBDTC']);
+  });
 });

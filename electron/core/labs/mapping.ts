@@ -20,8 +20,10 @@ export function labsMapping(db: Db, snapshotId: number, definition: StudyDefinit
   const notGradable = new Map<LbRow, string>();
   const graded = new Set<LbRow>();
   let undated = 0;
+  let preDose = 0;
   for (const s of L.subjects.values()) {
     undated += s.undated.length;
+    preDose += s.preDose.length;
     for (const g of s.graded) {
       const r = g.record as LbRow;
       if (g.grade.grade !== null) graded.add(r);
@@ -38,6 +40,8 @@ export function labsMapping(db: Db, snapshotId: number, definition: StudyDefinit
       values: countValues([...notGradable.values()].map((v) => v.replace(/: needed to grade .*$/, '').replace(/^result ".*" is not numeric/, 'result not numeric'))),
       mapTo: null,
     });
+  if (preDose)
+    unused.push({ variable: 'LBDTC', reason: 'on or before the first dose but not the baseline record (baseline: LBBLFL = Y, else the last pre-dose result): neither baseline nor post-baseline', rows: preDose, values: [], mapTo: null });
   if (undated)
     unused.push({ variable: 'LBDTC', reason: 'no full date: cannot be placed before or after the first dose', rows: undated, values: [], mapTo: null });
   if (L.untreatedRows.length)

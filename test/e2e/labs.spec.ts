@@ -3,7 +3,7 @@ import { expect, screenshot, seriousViolations, test } from './fixtures';
 // The Laboratory view on the demo study (newest shipped cut, cut 2). What a person checks: the shift
 // table of a term shows labs.shift's counts by dose level; the eDISH plot draws one point per subject
 // with the Hy's-law lines, the demo's one potential Hy's-law case is named, and a click on its point
-// opens that subject's profile; the DLT table of the Cohorts view lists lab grade >= 3 in the window.
+// opens that subject's profile; the DLT table of the Cohorts view lists each lab grade >= 3 in the window.
 
 type GraphDiv = HTMLElement & { data: { x: number[]; y: number[]; customdata: unknown[][] }[]; _fullLayout: { xaxis: { l2p(v: number): number; _offset: number }; yaxis: { l2p(v: number): number; _offset: number }; shapes: { x0: number; y0: number }[] } };
 
@@ -17,6 +17,15 @@ test('laboratory: shift table equals labs.shift, eDISH points and the Hy\'s-law 
   expect(hy).toHaveLength(1);
 
   await page.goto(app.url);
+  // The Cohorts view's DLT table lists each lab result of grade >= 3 in the window beside the AE screen.
+  const dlt = await app.core.call('safety.dltTable', { snapshotId });
+  const labsInWindow = dlt.levels.flatMap((l) => l.subjects).filter((s) => s.possibleDltLabs.length > 0);
+  expect(labsInWindow.length).toBeGreaterThan(0);
+  for (const s of labsInWindow)
+    await expect(page.locator(`[data-testid=dlt-subject][data-usubjid="${s.usubjid}"] [data-testid=possible-dlt-lab]`), s.usubjid).toHaveCount(s.possibleDltLabs.length);
+  const first = labsInWindow[0]!.possibleDltLabs[0]!;
+  await expect(page.locator(`[data-testid=dlt-subject][data-usubjid="${labsInWindow[0]!.usubjid}"] [data-testid=possible-dlt-lab]`).first()).toContainText(`G${first.grade} ${first.term}`);
+
   await page.locator('nav[aria-label="Views"]').getByRole('button', { name: 'Laboratory', exact: true }).click();
   await expect(page.getByTestId('lab-hys-law')).toContainText(`1 potential Hy's law case (${hy[0]!.usubjid})`);
   await expect(page.getByTestId('lab-not-gradable')).toContainText(`${shift.notGradable.length} results not gradable`);

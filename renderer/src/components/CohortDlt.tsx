@@ -135,7 +135,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
           ))
         )}
         {s.possibleDltLabs.map((x, i) => (
-          <div key={`l${i}`} className="possible-dlt possible-dlt-lab" data-testid="possible-dlt-lab">
+          <div key={`l${i}`} className="possible-dlt-lab" data-testid="possible-dlt-lab">
             ⚠ G{x.grade} {x.term} <span className="muted">(LB {x.testcd} {x.result ?? ''} {x.unit ?? ''}, day {x.studyDay ?? '?'}{x.source === 'LBTOXGR' ? ', LBTOXGR' : ''})</span>
           </div>
         ))}

@@ -167,7 +167,7 @@ describe('laboratory safety on an admiral/CDISC-pilot-convention LB', () => {
 });
 
 describe('dosedesk tables --table lab-shift|edish', () => {
-  it('JSON and CSV through the CLI', async () => {
+  it('JSON and CSV through the CLI', { timeout: 300_000 }, async () => {
     const db = path.join(dir, 'cli.sqlite');
     const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/dosedesk.mjs'), ...args, '--db', db], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     const imp = run('import', writeFixture(path.join(dir, 'cli'), [DM, EX, LB], 'csv', { study }));

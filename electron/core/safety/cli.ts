@@ -136,7 +136,7 @@ const tablesCmd: Command = async (core, args) => {
   const lab = LAB_TABLES.find((t) => t === which);
   if (lab) {
     const t = await labTable(core, snapshotId, lab, format);
-    return { ok: true, output: format === 'csv' ? toCsv((t as { csv: { rows: Record<string, unknown>[]; columns: string[] } }).csv.rows, (t as { csv: { columns: string[] } }).csv.columns) : t };
+    return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
   }
 
   const incidence = [

@@ -55,18 +55,22 @@ const GRADES = ['0', '1', '2', '3', '4', 'missing'] as const;
 
 function LabsBody({ data: { shift, edish } }: { data: LabData }) {
   const review = useReview();
+  // The dose-level, subject and "new only" filters apply; labs.shift has no part per subject, so the part filter does not (said below).
+  const shown = (usubjid: string, group: string) => review.inFilter({ usubjid, level: groupLevel(group), part: review.filters.part });
+  const levelShown = (group: string) => !review.filters.doseLevels || (groupLevel(group) !== null && review.filters.doseLevels.includes(groupLevel(group)!));
   const terms = useMemo(() => [...new Set(shift.blocks.map((b) => b.term))], [shift]);
   const [term, setTerm] = useState(terms[0] ?? '');
-  const blocks = shift.blocks.filter((b) => b.term === term);
+  const blocks = shift.blocks.filter((b) => b.term === term && levelShown(b.group));
+  const shownEdish = useMemo(() => ({ ...edish, points: edish.points.filter((p) => shown(p.usubjid, p.group)) }), [edish, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
   const groupLabel = (key: string) => shift.groups.find((g) => g.key === key)?.label ?? key;
-  const fig = useMemo(() => edishFigure(edish, review), [edish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fig = useMemo(() => edishFigure(shownEdish, review), [shownEdish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
   const footnote = review.footnote('CTCAE v5.0 (NCI 2017); LBTOXGR where given, else derived from LBSTRESN and LBSTNRLO/LBSTNRHI');
   const hy = edish.points.filter((p) => p.quadrant === "Potential Hy's law");
   const severe = new Set(shift.subjects.filter((s) => (s.worstGrade ?? 0) >= 3).map((s) => s.usubjid));
 
   const worstRows = useMemo<Row[]>(
     () =>
-      shift.subjects.map((s) => ({
+      shift.subjects.filter((s) => shown(s.usubjid, s.group)).map((s) => ({
         usubjid: s.usubjid,
         level: review.doseLabel(groupLevel(s.group)),
         term: s.term,
@@ -78,7 +82,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
         note: s.worstNote ?? '',
         notGradable: s.notGradable,
       })),
-    [shift, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
+    [shift, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const worstCols = useMemo<ColDef<Row>[]>(
     () => [
@@ -134,7 +138,9 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
         </ul>
       )}
 
+      {review.filters.part !== 'all' && <p className="muted" data-testid="lab-part-filter">The part filter is not applied in this view: every part is shown.</p>}
       <h2 className="section-title">Shift table: baseline grade × worst post-baseline grade</h2>
+      {(review.filters.usubjids !== null || review.newSince.newOnly) && <p className="muted">The shift table counts every subject of the dose levels shown; the subject and "new only" filters apply to the eDISH plot and the per-subject table.</p>}
       <label className="field-inline">
         CTCAE term{' '}
         <select value={term} onChange={(e) => setTerm(e.target.value)} data-testid="lab-shift-term">
@@ -187,7 +193,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
       </div>
 
       <h2 className="section-title">eDISH: peak ALT or AST against peak total bilirubin</h2>
-      {edish.points.length === 0 ? (
+      {shownEdish.points.length === 0 ? (
         <EmptyState title="No subject has both an aminotransferase and a bilirubin result after baseline">
           <p>eDISH needs post-baseline ALT or AST and total bilirubin with an upper limit of normal.</p>
         </EmptyState>
@@ -201,7 +207,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
           testId="lab-edish"
           exportName="edish"
           onSubjectClick={review.openSubject}
-          description={`eDISH scatter of ${plural(edish.points.length, 'subject')}: peak ALT or AST over ULN against peak total bilirubin over ULN on log axes, coloured by dose level, with dashed lines at 3 × ULN and 2 × ULN.`}
+          description={`eDISH scatter of ${plural(shownEdish.points.length, 'subject')}: peak ALT or AST over ULN against peak total bilirubin over ULN on log axes, coloured by dose level, with dashed lines at 3 × ULN and 2 × ULN.`}
           legendNote="Diamonds: potential Hy's law (ALT or AST > 3 × ULN and bilirubin > 2 × ULN). Peaks may be on different days (see the dates on hover). Click a point to open the subject's profile."
         />
       )}

@@ -181,5 +181,8 @@ describe('dosedesk tables --table lab-shift|edish', () => {
     const e = run('tables', '--snapshot', id, '--table', 'edish', '--format', 'csv').stdout.split('\r\n');
     expect(e[0]).toBe('usubjid,group,altXUln,astXUln,aminoXUln,biliXUln,altDtc,astDtc,biliDtc,quadrant,reason');
     expect(e[2]).toMatch(/^LB1-003,L2,.*,not plotted,/);
+    // The DLT table of `tables` carries the lab results of grade >= 3 in the window.
+    const dt = JSON.parse(run('tables', '--snapshot', id, '--table', 'dlt-table').stdout) as { subjects: { usubjid: string; labGrade3InWindow: string[] }[] };
+    expect(dt.subjects.find((s) => s.usubjid === 'LB1-003')!.labGrade3InWindow).toEqual(['Hypokalemia (grade 3, K 2.8 mmol/L, day 8)']);
   });
 });

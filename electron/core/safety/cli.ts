@@ -178,6 +178,8 @@ const tablesCmd: Command = async (core, args) => {
       possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
       // Related AEs in the window the screen cannot assess: no CTCAE grade (AESEV is severity).
       notScreenedGradeNotCollected: s.ungradedNotScreened.map((a) => `${a.aedecod ?? a.aeterm} (grade not collected${a.severity ? `, severity ${a.severity}` : ''}, day ${a.studyDay ?? '?'})`),
+      // Lab results of CTCAE grade >= 3 in the window (labs feature): beside the AE screen.
+      labGrade3InWindow: s.possibleDltLabs.map((x) => `${x.term} (grade ${x.grade}, ${x.testcd} ${x.result ?? ''} ${x.unit ?? ''}, day ${x.studyDay ?? '?'})`),
       endOfTreatmentDtc: s.endOfTreatment?.dtc ?? null,
       endOfTreatmentSource: s.endOfTreatment?.source ?? null,
       historyLetter: s.historyLetter,

@@ -11,6 +11,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
+import { displayUnit } from '../../../shared/units';
 import type { ViewProps } from './types';
 
 // Laboratory safety: CTCAE v5.0 grades of ALT, AST, bilirubin, creatinine, neutrophils, platelets,
@@ -76,7 +77,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
         term: s.term,
         baselineGrade: s.baselineGrade ?? 'missing',
         worstGrade: s.worstGrade ?? 'missing',
-        worstResult: s.worstResult === null ? '' : `${s.worstResult} ${s.worstUnit ?? ''}`.trim(),
+        worstResult: s.worstResult === null ? '' : `${s.worstResult} ${displayUnit(s.worstUnit)}`.trim(),
         worstDay: s.worstStudyDay,
         source: s.worstSource === null ? '' : s.worstSource === 'LBTOXGR' ? 'LBTOXGR' : `derived: ${s.worstBasis ?? ''}`,
         note: s.worstNote ?? '',
@@ -99,7 +100,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
     ],
     [],
   );
-  const ngRows = useMemo<Row[]>(() => shift.notGradable.map((n) => ({ ...n, where: `${n.file ?? '?'} row ${n.rowNo}`, result: n.result === null ? '' : `${n.result} ${n.unit ?? ''}`.trim() })), [shift]);
+  const ngRows = useMemo<Row[]>(() => shift.notGradable.map((n) => ({ ...n, where: `${n.file ?? '?'} row ${n.rowNo}`, result: n.result === null ? '' : `${n.result} ${displayUnit(n.unit)}`.trim() })), [shift]);
   const ngCols = useMemo<ColDef<Row>[]>(
     () => [
       { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
@@ -153,7 +154,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
       </label>
       <div className="table-scroll">
         <table className="data-table" data-testid="lab-shift">
-          <caption className="muted">Subjects counted once, at the highest grade of their post-baseline results; "missing": no gradable result. {footnote}</caption>
+          <caption className="sr-only">Shift table of {term}: subjects by baseline grade and worst post-baseline grade, per dose level</caption>
           <thead>
             <tr>
               <th scope="col">Dose level</th>
@@ -191,6 +192,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
           </tbody>
         </table>
       </div>
+      <p className="muted">Subjects counted once, at the highest grade of their post-baseline results; "missing": no gradable result. {footnote}</p>
 
       <h2 className="section-title">eDISH: peak ALT or AST against peak total bilirubin</h2>
       {shownEdish.points.length === 0 ? (

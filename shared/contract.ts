@@ -8,6 +8,7 @@ import { safetyApi } from './api/safety';
 import { subjectsApi } from './api/subjects';
 import { meetingsApi } from './api/meetings';
 import { minutesApi } from './api/minutes';
+import { labsApi } from './api/labs';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -192,6 +193,7 @@ export const contract = {
   ...subjectsApi,
   ...meetingsApi,
   ...minutesApi,
+  ...labsApi,
 } as const;
 
 export type Contract = typeof contract;

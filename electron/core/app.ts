@@ -15,6 +15,7 @@ import { preloadPdfStack, registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
+import { registerLabs } from './labs/app';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
 
@@ -65,6 +66,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerMeetings(app);
   registerMinutes(app);
   registerMapping(app);
+  registerLabs(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

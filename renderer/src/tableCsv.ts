@@ -68,6 +68,7 @@ export const DLT_CSV_HEADER = [
   'DLTS',
   'POSSIBLE_DLTS_NOT_FLAGGED',
   'RELATED_AES_WITHOUT_GRADE',
+  'LAB_GRADE_3_IN_WINDOW',
 ];
 
 const aeText = (a: { grade?: number | null; aedecod?: string | null; aeterm?: string | null; studyDay?: number | null }) => `G${a.grade ?? '?'} ${a.aedecod ?? a.aeterm ?? ''} day ${a.studyDay ?? '?'}`;
@@ -91,6 +92,8 @@ export function dltCsvRows(levels: DltLevel[]): CsvValue[][] {
       s.dlts.map(aeText).join('; '),
       s.possibleDlts.map(aeText).join('; '),
       s.ungradedNotScreened.map(aeText).join('; '),
+      // Absent in DLT tables stored by meetings created before the laboratory screen existed.
+      (s.possibleDltLabs as typeof s.possibleDltLabs | undefined)?.map((x) => `G${x.grade} ${x.term} (${x.testcd} ${x.result ?? ''} ${x.unit ?? ''}) day ${x.studyDay ?? '?'}`).join('; ') ?? '',
     ]),
   );
 }

@@ -72,6 +72,19 @@ const AeBrief = z.object({
   studyDay: z.number().int().nullable(),
 });
 
+/** A laboratory result of CTCAE grade >= 3 inside the DLT window (shared/labs/, labs.shift). */
+const LabBrief = z.object({
+  testcd: z.string(),
+  term: z.string(),
+  grade: z.number().int(),
+  /** 'LBTOXGR' or 'derived' (from the value and the normal range). */
+  source: z.string(),
+  result: z.string().nullable(),
+  unit: z.string().nullable(),
+  lbdtc: z.string().nullable(),
+  studyDay: z.number().int().nullable(),
+});
+
 const Decision = z.object({ action: z.string(), nextLevel: z.number().int().nullable(), recommendedLevel: z.number().int().nullable(), explanation: z.string() });
 
 export const RuleSummary = z.object({
@@ -111,6 +124,8 @@ export const DltTableResult = z.object({
       possibleDltsNotFlagged: z.number().int(),
       /** Related AEs in the window, not flagged, without a CTCAE grade: the possible-DLT screen cannot assess them. */
       ungradedNotScreened: z.number().int(),
+      /** Lab results of CTCAE grade >= 3 in the DLT window (no causality in LB: all are listed for the committee). */
+      possibleDltLabs: z.number().int(),
       subjects: z.array(
         z.object({
           usubjid: z.string(),
@@ -123,6 +138,7 @@ export const DltTableResult = z.object({
           dlts: z.array(AeBrief),
           possibleDlts: z.array(AeBrief),
           ungradedNotScreened: z.array(AeBrief),
+          possibleDltLabs: z.array(LabBrief),
           /** End of treatment the window used: DS treatment disposition, else the last exposure (EXENDTC, EXSTDTC, RFXENDTC); null while ongoing. */
           endOfTreatment: z.object({ dtc: z.string().nullable(), source: z.string().nullable(), detail: z.string() }).nullable(),
           historyLetter: z.string().nullable(),

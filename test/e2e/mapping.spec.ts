@@ -41,7 +41,9 @@ test('a split LB, an unplaced file and an orphan qualifier: import succeeds, the
   await page.getByRole('button', { name: 'Provenance', exact: true }).click();
   const report = page.getByTestId('mapping-report');
   await expect(report).toBeVisible();
-  const lb = report.locator('tr[data-domain="LB"]');
+  // LB has two rows: the import's (the split files) and the laboratory-safety analysis's (CTCAE grading).
+  await expect(report.locator('tr[data-domain="LB"]')).toHaveCount(2);
+  const lb = report.locator('tr[data-domain="LB"]').filter({ hasText: 'split domain' });
   await expect(lb).toContainText(`${chem + haem}`);
   await expect(lb).toContainText('split domain: 2 files merged (lbch.csv, lbhe.csv)');
   await expect(report.locator('tr[data-domain="(not placed)"]')).toContainText('notes.csv');

@@ -89,6 +89,7 @@ const DEMO_VIEWS: [string, string[]][] = [
   ['PK', ['pk']],
   ['Efficacy', ['efficacy-forest', 'km-pfs', 'km-os']],
   ['Immunogenicity', ['ada-incidence-plot', 'ada-titres']],
+  ['Laboratory', ['lab-edish']],
 ];
 
 async function openProfile(page: Page): Promise<void> {

@@ -145,18 +145,18 @@ describe('Cohorts and DLT tables as CSV rows', () => {
         level: 3, placebo: false, part: 'escalation',
         subjects: [
           { usubjid: 'S-7', firstDoseDtc: '2025-10-01', windowEndDtc: '2025-10-21', daysLeft: null, status: 'dlt', evaluable: true, reason: 'DLT in the window', endOfTreatment: { dtc: '2025-10-15', source: 'DS', detail: '' }, dlts: [{ grade: 4, aedecod: 'Neutropenia', aeterm: 'NEUTROPENIA', studyDay: 9 }], possibleDlts: [], ungradedNotScreened: [] },
-          { usubjid: 'S-8', firstDoseDtc: '2025-11-10', windowEndDtc: '2025-11-30', daysLeft: 9, status: 'in-window', evaluable: false, reason: 'window open', endOfTreatment: null, dlts: [], possibleDlts: [{ grade: 3, aedecod: 'Rash, maculo-papular', aeterm: 'RASH', studyDay: 5 }], ungradedNotScreened: [] },
+          { usubjid: 'S-8', firstDoseDtc: '2025-11-10', windowEndDtc: '2025-11-30', daysLeft: 9, status: 'in-window', evaluable: false, reason: 'window open', endOfTreatment: null, dlts: [], possibleDlts: [{ grade: 3, aedecod: 'Rash, maculo-papular', aeterm: 'RASH', studyDay: 5 }], ungradedNotScreened: [], possibleDltLabs: [{ testcd: 'NEUT', term: 'Neutrophil count decreased', grade: 3, source: 'derived', result: '0.8', unit: '10^9/L', lbdtc: '2025-11-19', studyDay: 10 }] },
         ],
       },
     ] as unknown as Parameters<typeof dltCsvRows>[0]);
     expect(rows).toEqual([
-      ['escalation', 3, 'N', 'S-7', '2025-10-01', '2025-10-21', '', 'dlt', 'Y', 'DLT in the window', '2025-10-15', 'DS', 'G4 Neutropenia day 9', '', ''],
-      ['escalation', 3, 'N', 'S-8', '2025-11-10', '2025-11-30', 9, 'in-window', 'N', 'window open', '', '', '', 'G3 Rash, maculo-papular day 5', ''],
+      ['escalation', 3, 'N', 'S-7', '2025-10-01', '2025-10-21', '', 'dlt', 'Y', 'DLT in the window', '2025-10-15', 'DS', 'G4 Neutropenia day 9', '', '', ''],
+      ['escalation', 3, 'N', 'S-8', '2025-11-10', '2025-11-30', 9, 'in-window', 'N', 'window open', '', '', '', 'G3 Rash, maculo-papular day 5', '', 'G3 Neutrophil count decreased (NEUT 0.8 10^9/L) day 10'],
     ]);
     for (const r of rows) expect(r).toHaveLength(DLT_CSV_HEADER.length);
-    // The comma inside the preferred term is quoted, so R still sees 15 fields.
+    // The comma inside the preferred term is quoted, so R still sees 16 fields.
     const parsed = parseCsv(csvText(DLT_CSV_HEADER, rows));
-    expect(parsed[2]).toHaveLength(15);
+    expect(parsed[2]).toHaveLength(16);
     expect(parsed[2]![13]).toBe('G3 Rash, maculo-papular day 5');
   });
 });

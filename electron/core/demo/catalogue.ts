@@ -112,6 +112,30 @@ export const LABS: readonly LabDef[] = [
 ];
 
 /**
+ * Chemistry added for the laboratory-safety views (CTCAE grades derived by DoseDesk, so LBTOXGR is
+ * left empty): total bilirubin and creatinine in µmol/L, potassium and sodium in mmol/L.
+ */
+export interface ChemDef {
+  testcd: 'BILI' | 'CREAT' | 'K' | 'SODIUM';
+  test: string;
+  unit: string;
+  lo: number;
+  hi: number;
+  mean: number;
+  sd: number;
+  /** Visit-to-visit coefficient of variation. */
+  cv: number;
+  decimals: number;
+}
+
+export const CHEM_LABS: readonly ChemDef[] = [
+  { testcd: 'BILI', test: 'Bilirubin', unit: 'umol/L', lo: 3, hi: 21, mean: 9, sd: 2.5, cv: 0.08, decimals: 0 },
+  { testcd: 'CREAT', test: 'Creatinine', unit: 'umol/L', lo: 50, hi: 110, mean: 76, sd: 12, cv: 0.05, decimals: 0 },
+  { testcd: 'K', test: 'Potassium', unit: 'mmol/L', lo: 3.5, hi: 5.1, mean: 4.2, sd: 0.25, cv: 0.04, decimals: 1 },
+  { testcd: 'SODIUM', test: 'Sodium', unit: 'mmol/L', lo: 135, hi: 145, mean: 140, sd: 1.8, cv: 0.01, decimals: 0 },
+];
+
+/**
  * CTCAE v5.0 grade of a laboratory value (NCI CTCAE v5.0, 2017):
  * ALT/AST increased: G1 >ULN–3×ULN, G2 >3–5×ULN, G3 >5–20×ULN, G4 >20×ULN (normal baseline).
  * Neutrophil count decreased: G1 <LLN–1.5, G2 <1.5–1.0, G3 <1.0–0.5, G4 <0.5 ×10^9/L.

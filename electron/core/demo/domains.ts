@@ -2,7 +2,7 @@
 // is kept only when its date is on or before the cut. Random draws (sampling-time jitter, assay
 // error, lab noise) come from per-subject streams and are drawn whether or not the record is kept,
 // so every cut of the same study shows the same values.
-import { LABS, aeTerm, labGrade, labValueForGrade, severity, type LabDef } from './catalogue.js';
+import { CHEM_LABS, LABS, aeTerm, labGrade, labValueForGrade, severity, type LabDef } from './catalogue.js';
 import { isoDate, isoDateTime, isoDurationHours, studyDay } from './dates.js';
 import { adaSamples } from './immuno.js';
 import { concentration, macroConstants, signif, type Infusion } from './pk.js';
@@ -457,6 +457,7 @@ export function buildLb(plans: SubjectPlan[], seed: number, cutDay: number): Dom
     'LBNRIND:C:Reference Range Indicator', 'LBTOXGR:C:Standard Toxicity Grade', 'LBBLFL:C:Baseline Flag',
     'VISITNUM:N:Visit Number', 'VISIT:C:Visit Name', 'LBDTC:C:Date/Time of Specimen Collection', 'LBDY:N:Study Day of Specimen Collection',
   ]);
+  const hyLaw = hyLawSubject(plans);
   for (const p of plans) {
     if (!visible(p, cutDay)) continue;
     const rng = Rng.stream(seed, p.index, STREAM.lab);
@@ -499,8 +500,38 @@ export function buildLb(plans: SubjectPlan[], seed: number, cutDay: number): Dom
         ]);
       });
     }
+    // Chemistry (bilirubin, creatinine, K, Na) at the scheduled visits, after the subject's other
+    // results, from a stream of its own. The Hy's-law subject's bilirubin rises above 2 × ULN while
+    // its grade >= 3 aminotransferase AE is active.
+    const chem = Rng.stream(seed, p.index, STREAM.labChem);
+    const cmeans = CHEM_LABS.map((l) => l.mean + l.sd * chem.normal());
+    for (const v of visits) {
+      if (v.testcd) continue;
+      const day = p.firstDoseDay + v.offset;
+      const noise = CHEM_LABS.map(() => chem.normal());
+      const u = chem.u();
+      if (day > cutDay) continue;
+      if (p.deathOffset !== null && v.offset >= p.deathOffset) continue;
+      const liver = p === hyLaw && p.aes.some((a) => (aeTerm(a.decod).lab === 'ALT' || aeTerm(a.decod).lab === 'AST') && a.grade >= 3 && a.start <= v.offset && (a.duration === null || v.offset <= a.start + a.duration));
+      CHEM_LABS.forEach((def, i) => {
+        let value = liver && def.testcd === 'BILI' ? def.hi * (2.4 + 0.6 * u) : cmeans[i]! * (1 + def.cv * noise[i]!);
+        value = round(Math.max(value, 0), def.decimals);
+        const s = String(value);
+        const nr = value < def.lo ? 'LOW' : value > def.hi ? 'HIGH' : 'NORMAL';
+        d.rows.push([
+          STUDYID, 'LB', p.usubjid, ++seq, def.testcd, def.test, 'CHEMISTRY',
+          s, def.unit, String(def.lo), String(def.hi), s, value, def.unit, def.lo, def.hi, nr, null,
+          v.visitnum === 1 ? 'Y' : null, v.visitnum, v.visit, isoDate(day), studyDay(day, p.firstDoseDay),
+        ]);
+      });
+    }
   }
   return d;
+}
+
+/** The demo's one potential Hy's-law case: the first subject with a grade >= 3 ALT or AST increased AE. */
+function hyLawSubject(plans: readonly SubjectPlan[]): SubjectPlan | null {
+  return plans.find((p) => p.aes.some((a) => (aeTerm(a.decod).lab === 'ALT' || aeTerm(a.decod).lab === 'AST') && a.grade >= 3)) ?? null;
 }
 
 export function buildVs(plans: SubjectPlan[], seed: number, cutDay: number): Domain {

@@ -81,4 +81,6 @@ export const STREAM = {
   ada: 7,
   times: 8,
   pkSamples: 9,
+  /** Bilirubin, creatinine, potassium, sodium: a stream of their own so that the other LB values stay as they were. */
+  labChem: 10,
 } as const;

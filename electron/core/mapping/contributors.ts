@@ -5,6 +5,7 @@ import { importMappingEntries } from './import';
 import { pkMapping } from '../pk/mapping';
 import { safetyMapping } from '../safety/mapping';
 import { efficacyMappingContributor } from '../efficacy/mapping';
+import { labsMapping } from '../labs/mapping';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -12,4 +13,4 @@ import { efficacyMappingContributor } from '../efficacy/mapping';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor];
+export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor, labsMapping];

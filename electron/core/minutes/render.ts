@@ -22,6 +22,7 @@ import {
   type PDFEmbeddedPage,
 } from 'pdf-lib';
 import {
+  MINUTES_RENDERER,
   RECORD_ATTACHMENT_MIME,
   RECORD_ATTACHMENT_NAME,
   type MinutesDocument,

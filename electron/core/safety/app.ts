@@ -4,7 +4,6 @@ import { isTreatmentEmergent } from '../../../shared/cohorts';
 import { doseLevelOf } from '../../../shared/dlt';
 import { HistoryParseError } from '../../../shared/escalation/history';
 import { recommend } from '../../../shared/escalation/index';
-import type { SubjectFacts } from '../../../shared/model';
 import {
   aeListing,
   deathListing,
@@ -19,7 +18,6 @@ import {
   type DsDeath,
   type RuleSummary,
 } from '../../../shared/safety/index';
-import type { StudyDefinition } from '../../../shared/study';
 import { countValues } from '../../../shared/mapping';
 import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
@@ -27,6 +25,9 @@ import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
+import { levelGroups, treatedSubjects } from './groups';
+import { labSafetyOf } from '../labs/app';
+import { labsGrade3InWindow } from '../../../shared/labs';
 
 // Handlers of the safety feature. Queries gather the data; the rules are in shared/safety/,
 // shared/ada.ts and shared/escalation/.
@@ -67,29 +68,6 @@ export function lookaheadOf(ctx: CoreContext, snapshotId: number, patients: numb
     paths: r.paths.map((p) => ({ steps: p.steps, path: describeSteps(p.steps), patients: p.patients, dlts: p.dlts, history: p.history, protocol: pick(p.protocol), boin: pick(p.boin), mtpi2: pick(p.mtpi2) })),
     note: r.note,
   };
-}
-
-/** Subjects dosed on or before the cut-off (all dosed subjects when the cut-off is unknown): the denominators. */
-function treatedSubjects(subjects: readonly SubjectFacts[], cutoff: string | null): SubjectFacts[] {
-  return subjects.filter((s) => s.firstDoseDtc && (!cutoff || s.firstDoseDtc.slice(0, 10) <= cutoff));
-}
-
-function levelGroups(treated: SubjectFacts[], def: StudyDefinition): { groups: { key: string; label: string }[]; groupOf: Map<string, string> } {
-  const groupOf = new Map<string, string>();
-  const used = new Set<string>();
-  for (const s of treated) {
-    const l = doseLevelOf(s.firstDose, def.doseLevels);
-    const key = s.placebo ? 'placebo' : l ? `L${l.level}` : 'unplanned';
-    groupOf.set(s.usubjid, key);
-    used.add(key);
-  }
-  const groups: { key: string; label: string }[] = used.has('placebo') ? [{ key: 'placebo', label: 'Placebo' }] : [];
-  groups.push(...[...def.doseLevels]
-    .sort((a, b) => a.level - b.level)
-    .filter((l) => used.has(`L${l.level}`))
-    .map((l) => ({ key: `L${l.level}`, label: `Level ${l.level}: ${l.label ?? `${l.dose} ${def.doseUnit}`}` })));
-  if (used.has('unplanned')) groups.push({ key: 'unplanned', label: 'First dose not in the dose plan' });
-  return { groups, groupOf };
 }
 
 function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
@@ -186,12 +164,34 @@ export function dltTableOf(ctx: CoreContext, snapshotId: number): Output<'safety
     );
   }
   if (t.unplanned.length) notes.push(`${t.unplanned.length} subject(s) had a first dose that is not a planned level and are not in the table: ${t.unplanned.join(', ')}.`);
+  const labs = labSafetyOf(ctx, snapshotId);
+  const levels = t.levels.map((l) => {
+    const subjects = l.subjects.map((s) => {
+      const sl = labs.subjects.get(s.usubjid);
+      const possibleDltLabs = sl
+        ? labsGrade3InWindow(sl, s.windowEndDtc).map((g) => ({
+            testcd: g.term.testcd,
+            term: g.term.term,
+            grade: g.grade.grade!,
+            source: g.grade.grade !== null ? g.grade.source : 'derived',
+            result: g.record.value !== null ? String(g.record.value) : g.record.text,
+            unit: g.record.unit,
+            lbdtc: g.record.dtc,
+            studyDay: g.studyDay,
+          }))
+        : [];
+      return { ...s, possibleDltLabs };
+    });
+    return { ...l, possibleDltLabs: subjects.reduce((n, s) => n + s.possibleDltLabs.length, 0), subjects };
+  });
+  const labCount = levels.reduce((n, l) => n + l.possibleDltLabs, 0);
+  if (labCount) notes.push(`${labCount} laboratory result(s) of CTCAE grade >= 3 inside the DLT window (LB; grade from LBTOXGR or derived from CTCAE v5.0 and the normal range): a laboratory DLT may be recorded only in LB, so the committee sees each beside the AE screen.`);
   return {
     snapshotId,
     dataCutoff: t.dataCutoff,
     dltWindowDays: t.dltWindowDays,
     design,
-    levels: t.levels,
+    levels,
     history: t.history,
     excluded: t.excluded,
     unplanned: t.unplanned,

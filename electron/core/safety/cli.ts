@@ -1,12 +1,13 @@
 import { contract } from '../../../shared/contract';
 import type { Output } from '../../../shared/contract';
 import { command, snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
+import { LAB_TABLES, labTable } from '../labs/cli';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
 //   dosedesk recommend --snapshot ID [--lookahead K]   (K = 1..6 next evaluable patients: one JSON entry per outcome path)
-//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
 //     (CSV gives one table, the TEAE incidence tables in long form by default)
 
 const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
@@ -161,8 +162,14 @@ const tablesCmd: Command['run'] = async (core, args) => {
   const format = str(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
   const which = str(args, 'table');
-  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response'];
+  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...LAB_TABLES];
   if (which !== undefined && !TABLES.includes(which)) throw new UsageError(`tables: --table must be one of ${TABLES.join(', ')}`);
+  // Laboratory safety (labs/cli.ts).
+  const lab = LAB_TABLES.find((t) => t === which);
+  if (lab) {
+    const t = await labTable(core, snapshotId, lab, format);
+    return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
+  }
 
   const incidence = [
     { name: 'TEAE by dose level, any grade', t: await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 1 }) },
@@ -203,6 +210,8 @@ const tablesCmd: Command['run'] = async (core, args) => {
       possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
       // Related AEs in the window the screen cannot assess: no CTCAE grade (AESEV is severity).
       notScreenedGradeNotCollected: s.ungradedNotScreened.map((a) => `${a.aedecod ?? a.aeterm} (grade not collected${a.severity ? `, severity ${a.severity}` : ''}, day ${a.studyDay ?? '?'})`),
+      // Lab results of CTCAE grade >= 3 in the window (labs feature): beside the AE screen.
+      labGrade3InWindow: s.possibleDltLabs.map((x) => `${x.term} (grade ${x.grade}, ${x.testcd} ${x.result ?? ''} ${x.unit ?? ''}, day ${x.studyDay ?? '?'})`),
       endOfTreatmentDtc: s.endOfTreatment?.dtc ?? null,
       endOfTreatmentSource: s.endOfTreatment?.source ?? null,
       historyLetter: s.historyLetter,
@@ -316,7 +325,7 @@ export const safetyCommands: Record<string, Command> = {
     recommendCmd,
   ),
   tables: command(
-    `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+    `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables`,
     { snapshot: 'string', format: 'string', table: 'string' },
     tablesCmd,

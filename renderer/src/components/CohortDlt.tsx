@@ -125,7 +125,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
         )}
       </td>
       <td data-col="possible">
-        {s.possibleDlts.length === 0 && s.ungradedNotScreened.length === 0 ? (
+        {s.possibleDlts.length === 0 && s.ungradedNotScreened.length === 0 && s.possibleDltLabs.length === 0 ? (
           <span className="muted">none</span>
         ) : (
           s.possibleDlts.map((a, i) => (
@@ -134,6 +134,11 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
             </div>
           ))
         )}
+        {s.possibleDltLabs.map((x, i) => (
+          <div key={`l${i}`} className="possible-dlt-lab" data-testid="possible-dlt-lab">
+            ⚠ G{x.grade} {x.term} <span className="muted">(LB {x.testcd} {x.result ?? ''} {x.unit ?? ''}, day {x.studyDay ?? '?'}{x.source === 'LBTOXGR' ? ', LBTOXGR' : ''})</span>
+          </div>
+        ))}
         {s.ungradedNotScreened.map((a, i) => (
           <div key={`u${i}`} className="ungraded-ae" data-testid="not-screened">
             <span className="pill pill-warning">grade not collected</span> {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
@@ -272,6 +277,7 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
                     <span className="level-counts" data-testid="dlt-level-counts">
                       {count(l.treated)} treated · {count(l.evaluable)} evaluable · <b className={l.withDlt ? 'danger' : ''}>{count(l.withDlt)} with DLT</b> · {count(l.pending)} in window · {count(l.notEvaluable)} not evaluable
                       {l.possibleDltsNotFlagged > 0 && <> · <span className="warn">{count(l.possibleDltsNotFlagged)} possible DLT not flagged</span></>}
+                      {l.possibleDltLabs > 0 && <> · <span className="warn" data-testid="level-lab-grade3">{count(l.possibleDltLabs)} lab grade ≥ 3 in window</span></>}
                       {l.ungradedNotScreened > 0 && <> · <span className="warn" data-testid="dlt-level-not-screened">cannot screen {count(l.ungradedNotScreened)} related AE{l.ungradedNotScreened === 1 ? '' : 's'} without a grade</span></>}
                       {l.placebo && <> · <span className="muted">placebo: not in the escalation history or rule</span></>}
                     </span>

@@ -8,6 +8,7 @@ import { AesView } from './AesView';
 import { EfficacyView } from './EfficacyView';
 import { PkView } from './PkView';
 import { ImmunogenicityView } from './ImmunogenicityView';
+import { LabsView } from './LabsView';
 import { SnapshotView } from './SnapshotView';
 import { MeetingView } from './MeetingView';
 import { AuditView } from './AuditView';
@@ -36,6 +37,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'aes', label: 'AEs', group: 'review', component: AesView },
   { id: 'efficacy', label: 'Efficacy', group: 'review', component: EfficacyView },
   { id: 'immunogenicity', label: 'Immunogenicity', group: 'review', component: ImmunogenicityView },
+  { id: 'labs', label: 'Laboratory', group: 'review', component: LabsView },
   { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
   { id: 'meeting', label: 'Meetings', group: 'meeting', component: MeetingView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },

@@ -1,0 +1,66 @@
+import type { Output } from '../../../shared/contract';
+
+// The laboratory view's eDISH figure (FDA DILI guidance 2009; Watkins et al. 2008): one point per
+// subject, peak post-baseline ALT or AST × ULN against peak total bilirubin × ULN on log axes, with
+// the Hy's-law lines at 3 × ULN and 2 × ULN and the quadrants named. Pure: labs.edish in, plotly out.
+
+export type EdishResult = Output<'labs.edish'>;
+export type ShiftResult = Output<'labs.shift'>;
+type Trace = Record<string, unknown>;
+type Layout = Record<string, unknown>;
+
+/** The dose level of a group key ("L4" → 4, "placebo" → 0); null for subjects off the plan. */
+export function groupLevel(key: string): number | null {
+  if (key === 'placebo') return 0;
+  const m = /^L(\d+)$/.exec(key);
+  return m ? Number(m[1]) : null;
+}
+
+const f2 = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+
+export function edishFigure(e: EdishResult, o: { doseColor(l: number | null): string; doseLabel(l: number | null): string }): { data: Trace[]; layout: Layout } {
+  const byGroup = new Map<string, EdishResult['points']>();
+  for (const p of e.points) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  const order = (g: string) => groupLevel(g) ?? 1e9;
+  const data: Trace[] = [...byGroup].sort(([a], [b]) => order(a) - order(b)).map(([g, pts]) => {
+    const l = groupLevel(g);
+    return {
+      type: 'scatter',
+      mode: 'markers',
+      name: o.doseLabel(l),
+      x: pts.map((p) => p.aminoXUln),
+      y: pts.map((p) => p.biliXUln),
+      customdata: pts.map((p) => [p.usubjid, f2(p.altXUln), f2(p.astXUln), f2(p.biliXUln), p.quadrant, p.altDtc ?? '—', p.astDtc ?? '—', p.biliDtc ?? '—']),
+      marker: { color: o.doseColor(l), size: 10, line: { color: '#fff', width: 1 }, symbol: pts.map((p) => (p.quadrant === "Potential Hy's law" ? 'diamond' : 'circle')) },
+      hovertemplate: '<b>%{customdata[0]}</b><br>ALT %{customdata[1]} × ULN (%{customdata[5]})<br>AST %{customdata[2]} × ULN (%{customdata[6]})<br>Bilirubin %{customdata[3]} × ULN (%{customdata[7]})<br>%{customdata[4]}<extra></extra>',
+    };
+  });
+  const xs = e.points.map((p) => p.aminoXUln).filter((x) => x > 0);
+  const ys = e.points.map((p) => p.biliXUln).filter((y) => y > 0);
+  const lo = (v: number[], floor: number) => Math.log10(Math.min(floor, ...v) / 1.5);
+  const hi = (v: number[], ceil: number) => Math.log10(Math.max(ceil, ...v) * 1.5);
+  const xr = [lo(xs, 0.2), hi(xs, 30)];
+  const yr = [lo(ys, 0.2), hi(ys, 10)];
+  const note = (text: string, x: number, y: number, xanchor: string, yanchor: string) => ({ text, x, y, xref: 'x', yref: 'y', xanchor, yanchor, showarrow: false, font: { size: 12, color: '#4a5563' } });
+  return {
+    data,
+    layout: {
+      xaxis: { title: { text: 'Peak ALT or AST (× ULN)' }, type: 'log', range: xr },
+      yaxis: { title: { text: 'Peak total bilirubin (× ULN)' }, type: 'log', range: yr },
+      shapes: [
+        { type: 'line', xref: 'x', yref: 'paper', x0: 3, x1: 3, y0: 0, y1: 1, line: { color: '#b42318', width: 1.5, dash: 'dash' } },
+        { type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 2, y1: 2, line: { color: '#b42318', width: 1.5, dash: 'dash' } },
+      ],
+      // annotations on a log axis take log10 of the position (plotly); shapes take the value itself
+      annotations: [
+        note("Potential Hy's law", xr[1]!, yr[1]!, 'right', 'top'),
+        note('Hyperbilirubinaemia', xr[0]!, yr[1]!, 'left', 'top'),
+        note("Temple's corollary", xr[1]!, yr[0]!, 'right', 'bottom'),
+        note('Normal range', xr[0]!, yr[0]!, 'left', 'bottom'),
+        { ...note('3 × ULN', Math.log10(3), yr[0]!, 'left', 'bottom'), yshift: 18 },
+        note('2 × ULN', xr[0]!, Math.log10(2), 'left', 'bottom'),
+      ],
+      legend: { title: { text: 'Dose level' } },
+    },
+  };
+}

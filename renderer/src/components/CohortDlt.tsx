@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, LoadingState } from './States';
 import { downloadTableCsv } from './tableExport';
 import { DLT_CSV_HEADER, dltCsvRows } from '../tableCsv';
 import { cohortFilterText } from '../exports';
+import { ACTION_LABELS, DESIGN_LABELS } from '../../../shared/escalation/vocabulary';
 
 // The Cohorts view's decision panel: per dose level the DLT table (safety.dltTable: each subject's
 // first dose, window end or days left, evaluable or why not, DLTs, possible DLTs not flagged), the
@@ -20,25 +21,13 @@ type Rule = DltTable['recommendation'];
 type Level = DltTable['levels'][number];
 type Subj = Level['subjects'][number];
 
-const DESIGN_LABEL: Record<Rule['design'], string> = { '3+3': '3+3', atd: 'Accelerated titration → 3+3', boin: 'BOIN', mtpi2: 'mTPI-2' };
-
-/** "STAY_EXPAND_TO_6" → "Stay, expand to 6". */
-const ACTION_TEXT: Record<string, string> = {
-  STOP_MTD: 'Stop: MTD identified',
-  STOP_MAX_DOSE: 'Stop: highest dose reached',
-  STOP_NO_MTD: 'Stop: no tolerable dose',
-  DEESCALATE: 'De-escalate',
-  DEESCALATE_EXPAND_LOWER: 'De-escalate, expand the lower level',
-  DEESCALATE_ELIMINATE: 'De-escalate, eliminate this level',
-  DEESCALATE_FILL_LOWER: 'De-escalate, fill the lower level',
-  SWITCH_TO_3P3: 'Switch to 3+3',
-};
+// The rule engine's words are the shared ones (shared/escalation/vocabulary.ts): the meeting screen
+// and the signed minutes print the same (issue 13 "one vocabulary").
+const DESIGN_LABEL: Record<Rule['design'], string> = DESIGN_LABELS;
 
 export function actionText(action: string | null): string {
   if (!action) return 'No decision';
-  if (ACTION_TEXT[action]) return ACTION_TEXT[action]!;
-  const s = action.toLowerCase().replace(/_/g, ' ').replace('3p3', '3+3');
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  return ACTION_LABELS[action] ?? action;
 }
 
 function ruleLevel(r: Rule): string {

@@ -41,7 +41,8 @@ const USAGE = `dosedesk — the DoseDesk command line
   dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
   dosedesk recommend --snapshot ID --lookahead K       look-ahead: the protocol rule, BOIN and mTPI-2 if the next 1..K (<= 6) evaluable patients
                                                        have 0, 1, 2, ... DLTs (JSON: one entry per outcome path)
-  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response]
+  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|
+                                                          related-incidence|ae-action|ae-action-listing|soc-grade]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables
   dosedesk audit verify                                recompute the audit trail's hash chain; exit 1 and the first broken entry when broken
   dosedesk audit list [--user U] [--action A] [--entity E] [--entity-id ID] [--from ISO] [--to ISO] [--format json|csv]

@@ -70,11 +70,11 @@ export function lookaheadOf(ctx: CoreContext, snapshotId: number, patients: numb
 }
 
 /** Subjects dosed on or before the cut-off (all dosed subjects when the cut-off is unknown): the denominators. */
-function treatedSubjects(subjects: readonly SubjectFacts[], cutoff: string | null): SubjectFacts[] {
+export function treatedSubjects(subjects: readonly SubjectFacts[], cutoff: string | null): SubjectFacts[] {
   return subjects.filter((s) => s.firstDoseDtc && (!cutoff || s.firstDoseDtc.slice(0, 10) <= cutoff));
 }
 
-function levelGroups(treated: SubjectFacts[], def: StudyDefinition): { groups: { key: string; label: string }[]; groupOf: Map<string, string> } {
+export function levelGroups(treated: SubjectFacts[], def: StudyDefinition): { groups: { key: string; label: string }[]; groupOf: Map<string, string> } {
   const groupOf = new Map<string, string>();
   const used = new Set<string>();
   for (const s of treated) {

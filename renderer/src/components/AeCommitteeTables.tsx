@@ -81,7 +81,7 @@ function RelatedTable({ t }: { t: Related }) {
         </caption>
         <thead>
           <tr>
-            <th scope="col">SOC / preferred term — subjects, n (%) · worst grade</th>
+            <th scope="col" style={{ minWidth: 280 }}>SOC / preferred term — subjects, n (%) · worst grade</th>
             {cols.map((c) => (
               <th scope="col" className="num" key={c.key ?? 'total'}>
                 {c.label} (N = {c.n})
@@ -137,7 +137,7 @@ function ActionTables({ t }: { t: Action }) {
           </caption>
           <thead>
             <tr>
-              <th scope="col">Subjects, n (%)</th>
+              <th scope="col" style={{ minWidth: 300 }}>Subjects, n (%)</th>
               {cols.map((c) => (
                 <th scope="col" className="num" key={c.key ?? 'total'}>
                   {c.label} (N = {c.n})
@@ -195,7 +195,7 @@ function SocGradeGrid({ t }: { t: Grid }) {
         </caption>
         <thead>
           <tr>
-            <th scope="col">System organ class</th>
+            <th scope="col" style={{ minWidth: 240 }}>System organ class</th>
             {shown.map((g) => (
               <th scope="col" className="num" key={g.key}>
                 {label(g)} (N = {g.n})

@@ -86,7 +86,7 @@ export const AeActionResult = z.object({
   groups: Groups,
   totalN: z.number().int(),
   rows: z.array(z.object({ action: DoseChangeAction, cells: z.record(z.string(), AeActionCell), total: AeActionCell })),
-  /** TEAEs whose AEACN is UNKNOWN, MULTIPLE (per-treatment actions in SUPPAE AEACNx, not read), empty or outside C66767. */
+  /** TEAEs whose AEACN is UNKNOWN, MULTIPLE without per-treatment actions in SUPPAE AEACN1, AEACN2, …, empty or outside C66767. */
   notInterpretable: CountsByGroup,
   /** AEACN values of the TEAEs and how each was read. */
   aeacnValues: z.array(z.object({ value: z.string(), reading: z.string(), events: z.number().int() })),

@@ -42,8 +42,7 @@ const ACTIONS: Record<string, AeAction> = {
   'DOSE NOT CHANGED': 'not-changed',
   'NOT APPLICABLE': 'not-applicable',
   UNKNOWN: 'unknown',
-  // SDTMIG v3.4 AE assumption: with several study treatments AEACN = MULTIPLE and the actions per
-  // treatment are in SUPPAE (QNAM AEACN1, AEACN2, …), which this table does not read.
+  // Several study treatments: the actions per treatment are in SUPPAE (aeActions below).
   MULTIPLE: 'multiple',
 };
 
@@ -53,6 +52,19 @@ export function aeAction(aeacn: string | null | undefined): AeAction {
   if (!v) return 'missing';
   return ACTIONS[v] ?? 'unrecognised';
 }
+
+/**
+ * The actions of one AE. SDTMIG v3.4 AE assumptions: with several study treatments AEACN is MULTIPLE
+ * and the action per treatment is in SUPPAE (QNAM AEACN1, AEACN2, …, same C66767 values); `supp`
+ * holds those values for the AE. MULTIPLE without them stays 'multiple' (not interpretable).
+ */
+export function aeActions(aeacn: string | null | undefined, supp: readonly string[] = []): AeAction[] {
+  const a = aeAction(aeacn);
+  return a === 'multiple' && supp.length > 0 ? supp.map((v) => aeAction(v)) : [a];
+}
+
+/** Key of an AE for its SUPPAE values (IDVAR AESEQ). */
+export const aeKey = (ae: { usubjid: string; aeseq: number | null }) => `${ae.usubjid}\u0000${ae.aeseq ?? ''}`;
 
 /** Actions that change study treatment and are counted in the dose-change table. */
 export const DOSE_CHANGE_ACTIONS = ['withdrawn', 'reduced', 'interrupted', 'increased'] as const;
@@ -120,7 +132,7 @@ export interface AeActionTable {
   totalN: number;
   /** Per action: per group and total. 'any' = any of withdrawn, reduced, interrupted, increased. */
   rows: { action: DoseChangeAction | 'any'; cells: Record<string, AeActionCell>; total: AeActionCell }[];
-  /** TEAEs whose AEACN says nothing interpretable (UNKNOWN, MULTIPLE, empty, outside C66767). */
+  /** TEAEs whose AEACN (or a SUPPAE AEACNx) says nothing interpretable (UNKNOWN, MULTIPLE without SUPPAE, empty, outside C66767). */
   notInterpretable: { byGroup: Record<string, SubjectEventCount>; total: SubjectEventCount };
 }
 
@@ -130,7 +142,8 @@ export interface AeActionTable {
  * counts once per row however many such AEs (ICH E3 §12.2.2 "AEs leading to discontinuation";
  * CDISC CT C66767). percent = 100 × subjects / treated, one decimal.
  */
-export function aeActionTable(groups: Groups, treated: Treated, teaes: readonly AeFacts[]): AeActionTable {
+export function aeActionTable(groups: Groups, treated: Treated, teaes: readonly AeFacts[], suppAeacn: ReadonlyMap<string, readonly string[]> = new Map()): AeActionTable {
+  const actionsOf = (a: AeFacts) => aeActions(a.aeacn, suppAeacn.get(aeKey(a)));
   const n = new Map<string, number>(groups.map((g) => [g.key, 0]));
   for (const t of treated) n.set(t.group, (n.get(t.group) ?? 0) + 1);
   const cell = (aes: readonly AeFacts[], key: string | null): AeActionCell => {
@@ -139,17 +152,16 @@ export function aeActionTable(groups: Groups, treated: Treated, teaes: readonly 
     return { ...se, percent: percentOf(se.subjects, key === null ? treated.length : (n.get(key) ?? 0)) };
   };
   const rows = (['any', ...DOSE_CHANGE_ACTIONS] as const).map((action) => {
-    const aes = teaes.filter((a) => {
-      const x = aeAction(a.aeacn);
-      return action === 'any' ? (DOSE_CHANGE_ACTIONS as readonly string[]).includes(x) : x === action;
-    });
+    // With several treatments (SUPPAE AEACNx) an AE counts in a row when any treatment had that action.
+    const aes = teaes.filter((a) => actionsOf(a).some((x) => (action === 'any' ? (DOSE_CHANGE_ACTIONS as readonly string[]).includes(x) : x === action)));
     return { action, cells: Object.fromEntries(groups.map((g) => [g.key, cell(aes, g.key)])), total: cell(aes, null) };
   });
   return {
     groups: groups.map((g) => ({ ...g, n: n.get(g.key) ?? 0 })),
     totalN: treated.length,
     rows,
-    notInterpretable: countSubjectsEvents(groups, treated, teaes.filter((a) => actionNotInterpretable(aeAction(a.aeacn)))),
+    // Not interpretable when the action for any treatment is unknown (the AE may also count above for another treatment).
+    notInterpretable: countSubjectsEvents(groups, treated, teaes.filter((a) => actionsOf(a).some(actionNotInterpretable))),
   };
 }
 

@@ -1,7 +1,7 @@
 // Hand-built snapshot of the committee's AE tables (test/unit/ae-tables.test.ts, test/e2e):
 // pharmaversesdtm / CDISC pilot conventions for AEREL (NONE, REMOTE, POSSIBLE, PROBABLE; one empty,
 // one UNKNOWN) and CDISC CT C66767 for AEACN (plus MULTIPLE, an empty one and a sponsor value
-// "DOSE DELAYED" that is not in the code list). Two dose levels of three subjects each.
+// "DOSE DELAYED" that is not in the code list; a MULTIPLE resolved by SUPPAE AEACN1/AEACN2 and one without). Two dose levels of three subjects each.
 import { table } from './conventions';
 
 export const AE_STUDY = {
@@ -46,6 +46,12 @@ export function aeTableDomains() {
       /* a11 */ ae('01-701-1047', 2, 'Nausea', GI, '3', 'PROBABLE', 'DRUG INTERRUPTED', '2024-02-20'),
       // Before the first dose (2024-02-03): not treatment-emergent, in no table.
       /* a12 */ ae('01-701-1047', 3, 'Headache', NS, '2', 'PROBABLE', 'DRUG WITHDRAWN', '2024-01-20'),
+      // Two study treatments (SDTMIG v3.4 AE): AEACN MULTIPLE, the action per treatment in SUPPAE AEACN1 / AEACN2.
+      /* a13 */ ae('01-701-1028', 2, 'Vomiting', GI, '2', 'PROBABLE', 'MULTIPLE', '2024-01-15'),
+    ]),
+    table('SUPPAE', ['STUDYID', 'RDOMAIN', 'USUBJID', 'IDVAR', 'IDVARVAL', 'QNAM', 'QLABEL', 'QVAL'], [
+      ['AETAB1', 'AE', '01-701-1028', 'AESEQ', '2', 'AEACN1', 'Action Taken with Study Treatment 1', 'DRUG WITHDRAWN'],
+      ['AETAB1', 'AE', '01-701-1028', 'AESEQ', '2', 'AEACN2', 'Action Taken with Study Treatment 2', 'DOSE NOT CHANGED'],
     ]),
   ];
 }

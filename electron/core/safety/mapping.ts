@@ -1,7 +1,8 @@
 import { doseLevelOf } from '../../../shared/dlt';
 import { dispositionKind, type DispositionRecord } from '../../../shared/endOfTreatment';
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
-import { actionNotInterpretable, aeAction, aeRelationship } from '../../../shared/safety/aeTables';
+import { actionNotInterpretable, aeActions, aeKey, aeRelationship } from '../../../shared/safety/aeTables';
+import { loadSuppAeacn } from './queries';
 import { isFatalNotSerious } from '../../../shared/safety/grades';
 import type { StudyDefinition } from '../../../shared/study';
 import { loadAes, loadSubjects } from '../queries/subjects';
@@ -59,13 +60,14 @@ function aeEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry
 /**
  * The related-AE and dose-change tables (shared/safety/aeTables.ts): AEs whose AEREL is empty,
  * UNKNOWN or not a known relationship value, and AEs whose AEACN says nothing about the treatment
- * (UNKNOWN, MULTIPLE with per-treatment SUPPAE AEACNx not read, empty, outside CDISC CT C66767).
+ * (UNKNOWN, MULTIPLE without per-treatment SUPPAE AEACN1, AEACN2, …, empty, outside CDISC CT C66767).
  */
 function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry | null {
   const aes = loadAes(db, snapshotId, def.ae.gradeVariable?.trim() || null);
   if (aes.length === 0) return null;
   const relMissing = aes.filter((a) => aeRelationship(a.aerel) === 'missing');
-  const acnUnread = aes.filter((a) => actionNotInterpretable(aeAction(a.aeacn)));
+  const supp = loadSuppAeacn(db, snapshotId);
+  const acnUnread = aes.filter((a) => aeActions(a.aeacn, supp.get(aeKey(a))).some(actionNotInterpretable));
   const unused: MappingUnused[] = [];
   if (relMissing.length)
     unused.push({
@@ -78,7 +80,7 @@ function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): Mappin
   if (acnUnread.length)
     unused.push({
       variable: 'AEACN',
-      reason: 'action taken with study treatment empty, UNKNOWN, MULTIPLE (per-treatment SUPPAE AEACNx not read) or outside CDISC CT C66767: counted as "not interpretable" beside the dose-change table',
+      reason: 'action taken with study treatment empty, UNKNOWN, MULTIPLE without SUPPAE AEACN1, AEACN2, … (or one of those UNKNOWN or empty), or outside CDISC CT C66767: counted as "not interpretable" beside the dose-change table',
       rows: acnUnread.length,
       values: countValues(acnUnread.map((a) => a.aeacn?.trim() || null)),
       mapTo: null,
@@ -91,7 +93,7 @@ function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): Mappin
     rowsRead: aes.length,
     rowsUsed: aes.length - unread.size,
     unused,
-    settings: ['related = AEREL Y, RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED, POSSIBLE, PROBABLE, DEFINITE; not related = N, NOT RELATED, UNLIKELY RELATED, UNRELATED, NONE, REMOTE', 'dose change = AEACN DRUG WITHDRAWN, DOSE REDUCED, DRUG INTERRUPTED, DOSE INCREASED (CDISC CT C66767)'],
+    settings: ['related = AEREL Y, RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED, POSSIBLE, PROBABLE, DEFINITE; not related = N, NOT RELATED, UNLIKELY RELATED, UNRELATED, NONE, REMOTE', 'dose change = AEACN DRUG WITHDRAWN, DOSE REDUCED, DOSE RATE REDUCED, DRUG INTERRUPTED, DOSE INCREASED (CDISC CT C66767); AEACN MULTIPLE read from SUPPAE AEACN1, AEACN2, … (IDVAR AESEQ)'],
   };
 }
 

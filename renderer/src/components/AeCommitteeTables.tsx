@@ -124,7 +124,7 @@ function ActionTables({ t }: { t: Action }) {
   const bad = t.aeacnValues.filter((v) => ['unknown', 'multiple', 'missing', 'unrecognised'].includes(v.reading));
   const footnote = review.footnote(
     `Treatment-emergent AEs by AEACN (CDISC CT C66767, Action Taken with Study Treatment); a subject counts once per row; % of the treated subjects of the column.` +
-      (bad.length ? ` Not interpretable: ${bad.map((v) => `${v.value} × ${v.events}`).join(', ')} (MULTIPLE: per-treatment actions in SUPPAE AEACNx are not read).` : ''),
+      (bad.length ? ` Not interpretable: ${bad.map((v) => `${v.value} × ${v.events}`).join(', ')} (MULTIPLE: several study treatments without their actions in SUPPAE AEACN1, AEACN2, …). AEACN MULTIPLE with SUPPAE AEACN1, AEACN2, … counts in a row when any treatment had that action.` : ''),
   );
   const ni = (k: string | null) => (k === null ? t.notInterpretable.total : t.notInterpretable.byGroup[k]) ?? { subjects: 0, events: 0 };
   const listing = t.listing.filter((r) => review.inFilter(r));

@@ -134,3 +134,35 @@ for (const format of FORMATS) {
     });
   });
 }
+
+// The CDISC pilot export (XPT, no study.json): AEREL NONE / REMOTE / POSSIBLE / PROBABLE and 4 empty,
+// AEACN empty throughout and no AETOXGR (../shared/reference/sdtm-xpt/cdiscpilot01/PROFILE.md: AE
+// variables and "No AETOXGR"). Nothing is guessed: empty AEREL is "relationship missing", empty AEACN
+// "not interpretable", and no cell of the grid gets a grade.
+describe('AE tables on the CDISC pilot export', () => {
+  const PILOT = path.resolve(__dirname, '../../../shared/reference/sdtm-xpt/cdiscpilot01');
+  let core: Core;
+  let snapshotId: number;
+  beforeAll(async () => {
+    const dir = tmpDir('dosedesk-aetab-pilot-');
+    core = createCore({ dbPath: path.join(dir, 'db.sqlite') });
+    snapshotId = (await core.call('snapshot.import', { path: PILOT })).snapshotId!;
+  });
+  afterAll(() => core.close());
+
+  it('related + relationship missing + not related = every TEAE; AEACN empty = not interpretable; no grade in the grid', async () => {
+    const rel = await core.call('safety.relatedIncidence', { snapshotId, minGrade: 1 });
+    const all = await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 1 });
+    const reading = Object.fromEntries(rel.aerelValues.map((v) => [v.value, v.reading]));
+    expect(reading).toEqual({ PROBABLE: 'related', POSSIBLE: 'related', NONE: 'not-related', REMOTE: 'not-related', '(empty)': 'missing' });
+    const events = (r: string) => rel.aerelValues.filter((v) => v.reading === r).reduce((n, v) => n + v.events, 0);
+    expect(rel.rows[0]!.total.events).toBe(events('related'));
+    expect(rel.relationshipMissing.total.events).toBe(events('missing'));
+    expect(events('related') + events('missing') + events('not-related')).toBe(all.rows[0]!.total.events);
+    const act = await core.call('safety.aeAction', { snapshotId });
+    expect(act.notInterpretable.total.events).toBe(all.rows[0]!.total.events);
+    expect(act.rows.every((r) => r.total.subjects === 0)).toBe(true);
+    const grid = await core.call('safety.socGradeGrid', { snapshotId });
+    expect(grid.rows.every((r) => r.total.worstGrade === null && r.total.worstGradeMissing === r.total.subjects)).toBe(true);
+  });
+});

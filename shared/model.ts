@@ -37,6 +37,8 @@ export interface AeFacts {
   grade: number | null;
   serious: boolean;
   related: boolean;
+  /** AEREL as recorded (sponsor-defined; shared/safety/aeTables.ts aeRelationship reads it). */
+  aerel?: string | null;
   dlt: boolean;
   aeacn: string | null;
   aeout: string | null;

@@ -7,6 +7,7 @@ import { registerCohorts } from './cohorts/app';
 import { registerPk } from './pk/app';
 import { registerEfficacy } from './efficacy/app';
 import { registerSafety } from './safety/app';
+import { registerAeTables } from './safety/aeTables';
 import { registerSubjects } from './subjects/app';
 import { registerUsers } from './users/app';
 import { registerAudit } from './audit/app';
@@ -60,6 +61,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerPk(app);
   registerEfficacy(app);
   registerSafety(app);
+  registerAeTables(app);
   registerSubjects(app);
   registerUsers(app);
   registerAudit(app);

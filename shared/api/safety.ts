@@ -61,6 +61,56 @@ export const IncidenceTable = z.object({
 });
 export type IncidenceTable = z.infer<typeof IncidenceTable>;
 
+const SubjectEventCount = z.object({ subjects: z.number().int(), events: z.number().int() });
+const CountsByGroup = z.object({ byGroup: z.record(z.string(), SubjectEventCount), total: SubjectEventCount });
+const Groups = z.array(z.object({ key: z.string(), label: z.string(), n: z.number().int() }));
+
+/** Treatment-related TEAE incidence (AEREL; shared/safety/aeTables.ts). */
+export const RelatedIncidence = IncidenceTable.extend({
+  snapshotId: SnapshotId,
+  dataCutoff: z.string().nullable(),
+  /** TEAEs with AEREL empty, UNKNOWN or unrecognised: neither related nor unrelated. */
+  relationshipMissing: CountsByGroup,
+  /** AEREL values of the TEAEs and how each was read. */
+  aerelValues: z.array(z.object({ value: z.string(), reading: z.enum(['related', 'not-related', 'missing']), events: z.number().int() })),
+});
+export type RelatedIncidence = z.infer<typeof RelatedIncidence>;
+
+const DoseChangeAction = z.enum(['any', 'withdrawn', 'reduced', 'interrupted', 'increased']);
+const AeActionCell = z.object({ subjects: z.number().int(), percent: z.number().nullable(), events: z.number().int() });
+
+/** TEAEs leading to dose change or discontinuation (AEACN, CDISC CT C66767; shared/safety/aeTables.ts). */
+export const AeActionResult = z.object({
+  snapshotId: SnapshotId,
+  dataCutoff: z.string().nullable(),
+  groups: Groups,
+  totalN: z.number().int(),
+  rows: z.array(z.object({ action: DoseChangeAction, cells: z.record(z.string(), AeActionCell), total: AeActionCell })),
+  /** TEAEs whose AEACN is UNKNOWN, MULTIPLE without per-treatment actions in SUPPAE AEACN1, AEACN2, …, empty or outside C66767. */
+  notInterpretable: CountsByGroup,
+  /** AEACN values of the TEAEs and how each was read. */
+  aeacnValues: z.array(z.object({ value: z.string(), reading: z.string(), events: z.number().int() })),
+  /** The TEAEs that changed treatment, then those whose action is not interpretable (except empty AEACN). */
+  listing: z.array(AeListingRow.extend({ action: z.string() })),
+});
+export type AeActionResult = z.infer<typeof AeActionResult>;
+
+const SocGradeCell = z.object({
+  subjects: z.number().int(),
+  worstGrade: z.number().int().nullable(),
+  byWorstGrade: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
+  worstGradeMissing: z.number().int(),
+});
+
+/** SOC × dose level worst CTCAE grade of TEAEs (shared/safety/aeTables.ts socGradeGrid). */
+export const SocGradeGridResult = z.object({
+  snapshotId: SnapshotId,
+  dataCutoff: z.string().nullable(),
+  groups: Groups,
+  rows: z.array(z.object({ soc: z.string(), cells: z.record(z.string(), SocGradeCell), total: SocGradeCell })),
+});
+export type SocGradeGridResult = z.infer<typeof SocGradeGridResult>;
+
 const AeBrief = z.object({
   aeseq: z.number().nullable(),
   aeterm: z.string(),
@@ -326,5 +376,20 @@ export const safetyApi = {
     'Look-ahead decision table: what the protocol rule, BOIN and mTPI-2 would decide if the next 1..K (K <= 6) evaluable patients had 0, 1, 2, … DLTs, as outcome paths (shared/safety/lookahead.ts).',
     z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
     LookaheadResult,
+  ),
+  'safety.relatedIncidence': method(
+    'Treatment-related TEAE incidence (AEREL read as related) by dose level, per SOC and PT with worst grade; TEAEs with missing or unrecognised AEREL counted apart.',
+    z.object({ snapshotId: SnapshotId, minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    RelatedIncidence,
+  ),
+  'safety.aeAction': method(
+    'Subjects with TEAEs leading to discontinuation, dose reduction, interruption or increase (AEACN, CDISC CT C66767) by dose level, the listing, and the AEACN values that cannot be interpreted.',
+    z.object({ snapshotId: SnapshotId }),
+    AeActionResult,
+  ),
+  'safety.socGradeGrid': method(
+    'SOC × dose level grid of TEAEs: subjects per cell and the worst CTCAE grade reached.',
+    z.object({ snapshotId: SnapshotId }),
+    SocGradeGridResult,
   ),
 } as const;

@@ -6,3 +6,4 @@ export * from './listings';
 export * from './escalationHistory';
 export * from './dltTable';
 export * from './lookahead';
+export * from './aeTables';

@@ -3,6 +3,7 @@ import { endOfStudy, endOfTreatment, type DispositionRecord } from '../../../sha
 import type { AeFacts, SubjectFacts } from '../../../shared/model';
 import { isPlacebo } from '../../../shared/placebo';
 import { ctcaeGrade, isFatalNotSerious } from '../../../shared/safety/grades';
+import { aeRelationship } from '../../../shared/safety/aeTables';
 import { snapshotMemo } from '../snapshots/memo';
 import type { Db } from '../store/db';
 
@@ -157,6 +158,7 @@ function queryAes(db: Db, snapshotId: number, gradeVariable: string | null): AeF
     fatalNotSerious: isFatalNotSerious(r),
     serious: r.aeser === 'Y',
     related: isRelated(r.aerel),
+    aerel: r.aerel,
     dlt: r.dlt === 1,
     aeacn: r.aeacn,
     aeout: r.aeout,
@@ -166,13 +168,9 @@ function queryAes(db: Db, snapshotId: number, gradeVariable: string | null): AeF
   }));
 }
 
-/** AEREL is sponsor-defined: Y/N, RELATED/NOT RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED. */
+/** AEREL read as related (shared/safety/aeTables.ts aeRelationship; missing or unrecognised = not related here). */
 export function isRelated(aerel: string | null): boolean {
-  if (!aerel) return false;
-  const v = aerel.trim().toUpperCase();
-  if (v === 'Y' || v === 'YES') return true;
-  if (v.startsWith('NOT') || v === 'N' || v === 'NO' || v.startsWith('UNLIKELY') || v === 'UNRELATED') return false;
-  return v.includes('RELATED') || v === 'POSSIBLE' || v === 'PROBABLE' || v === 'DEFINITE';
+  return aeRelationship(aerel) === 'related';
 }
 
 /**

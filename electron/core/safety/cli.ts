@@ -7,7 +7,8 @@ import { LAB_TABLES, labTable } from '../labs/cli';
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
 //   dosedesk recommend --snapshot ID [--lookahead K]   (K = 1..6 next evaluable patients: one JSON entry per outcome path)
-//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
+//   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|
+//                   related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish]
 //     (CSV gives one table, the TEAE incidence tables in long form by default)
 
 const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
@@ -157,12 +158,54 @@ function incidenceLong(tables: { name: string; t: Output<'safety.incidence'> }[]
 
 const AE_COLUMNS = ['usubjid', 'level', 'dose', 'part', 'aeseq', 'studyDay', 'aeterm', 'aedecod', 'aebodsys', 'grade', 'severity', 'serious', 'related', 'dlt', 'aeout', 'aeacn', 'fatalNotSerious', 'teae', 'aestdtc', 'aeendtc'];
 
+const AE_TABLES = ['related-incidence', 'ae-action', 'ae-action-listing', 'soc-grade'] as const;
+
+/** Related-AE incidence, AEs leading to dose change (summary or listing) and the SOC × level worst-grade grid, as JSON or CSV. */
+async function aeTable(core: Parameters<Command['run']>[0], snapshotId: number, which: (typeof AE_TABLES)[number], format: string): Promise<{ ok: true; output: unknown }> {
+  if (which === 'related-incidence') {
+    const tables = await Promise.all(([1, 3] as const).map(async (minGrade) => ({ minGrade, t: await core.call('safety.relatedIncidence', { snapshotId, minGrade }) })));
+    if (format === 'json') return { ok: true, output: Object.fromEntries(tables.map(({ minGrade, t }) => [minGrade === 1 ? 'related TEAE, any grade' : 'related TEAE, grade >= 3', t])) };
+    const rows = incidenceLong(tables.map(({ minGrade, t }) => ({ name: minGrade === 1 ? 'Related TEAE, any grade' : 'Related TEAE, grade >= 3', t: { ...t, by: 'level' as const } })));
+    // TEAEs whose AEREL is empty, UNKNOWN or unrecognised: neither related nor unrelated.
+    const t = tables[0]!.t;
+    for (const g of [...t.groups, { key: 'total', label: 'Total', n: t.totalN }]) {
+      const c = g.key === 'total' ? t.relationshipMissing.total : t.relationshipMissing.byGroup[g.key]!;
+      rows.push({ table: 'Relationship missing (AEREL empty, UNKNOWN or unrecognised)', row: 'relationship-missing', soc: '', pt: '', group: g.label, N: g.n, subjects: c.subjects, events: c.events });
+    }
+    return { ok: true, output: toCsv(rows) };
+  }
+  if (which === 'soc-grade') {
+    const t = await core.call('safety.socGradeGrid', { snapshotId });
+    if (format === 'json') return { ok: true, output: t };
+    const rows = t.rows.flatMap((r) =>
+      [...t.groups, { key: 'total', label: 'Total', n: t.groups.reduce((n, g) => n + g.n, 0) }].map((g) => {
+        const c = g.key === 'total' ? r.total : r.cells[g.key]!;
+        return { soc: r.soc, group: g.label, N: g.n, subjects: c.subjects, worst_grade: c.worstGrade, worst_grade_missing: c.worstGradeMissing };
+      }),
+    );
+    return { ok: true, output: toCsv(rows) };
+  }
+  const t = await core.call('safety.aeAction', { snapshotId });
+  if (which === 'ae-action-listing') return { ok: true, output: format === 'json' ? t.listing : toCsv(t.listing, [...AE_COLUMNS, 'action']) };
+  if (format === 'json') return { ok: true, output: t };
+  const rows: Record<string, unknown>[] = [];
+  for (const g of [...t.groups, { key: 'total', label: 'Total', n: t.totalN }]) {
+    for (const r of t.rows) {
+      const c = g.key === 'total' ? r.total : r.cells[g.key]!;
+      rows.push({ action: r.action, group: g.label, N: g.n, subjects: c.subjects, percent: c.percent, events: c.events });
+    }
+    const c = g.key === 'total' ? t.notInterpretable.total : t.notInterpretable.byGroup[g.key]!;
+    rows.push({ action: 'not-interpretable', group: g.label, N: g.n, subjects: c.subjects, percent: null, events: c.events });
+  }
+  return { ok: true, output: toCsv(rows) };
+}
+
 const tablesCmd: Command['run'] = async (core, args) => {
   const snapshotId = snapshotArg(str(args, 'snapshot') ?? args.positional[1], 'tables --snapshot');
   const format = str(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
   const which = str(args, 'table');
-  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...LAB_TABLES];
+  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...AE_TABLES, ...LAB_TABLES];
   if (which !== undefined && !TABLES.includes(which)) throw new UsageError(`tables: --table must be one of ${TABLES.join(', ')}`);
   // Laboratory safety (labs/cli.ts).
   const lab = LAB_TABLES.find((t) => t === which);
@@ -170,6 +213,9 @@ const tablesCmd: Command['run'] = async (core, args) => {
     const t = await labTable(core, snapshotId, lab, format);
     return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
   }
+
+  // The committee's AE tables (related incidence, dose change, SOC grid) are asked for by name only.
+  if (which !== undefined && (AE_TABLES as readonly string[]).includes(which)) return aeTable(core, snapshotId, which as (typeof AE_TABLES)[number], format);
 
   const incidence = [
     { name: 'TEAE by dose level, any grade', t: await core.call('safety.incidence', { snapshotId, by: 'level', minGrade: 1 }) },
@@ -325,7 +371,8 @@ export const safetyCommands: Record<string, Command> = {
     recommendCmd,
   ),
   tables: command(
-    `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|lab-shift|edish]
+    `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|
+                                                          related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables`,
     { snapshot: 'string', format: 'string', table: 'string' },
     tablesCmd,

@@ -1,6 +1,8 @@
 import { doseLevelOf } from '../../../shared/dlt';
 import { dispositionKind, type DispositionRecord } from '../../../shared/endOfTreatment';
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
+import { actionNotInterpretable, aeActions, aeKey, aeRelationship } from '../../../shared/safety/aeTables';
+import { loadSuppAeacn } from './queries';
 import { isFatalNotSerious } from '../../../shared/safety/grades';
 import type { StudyDefinition } from '../../../shared/study';
 import { loadAes, loadSubjects } from '../queries/subjects';
@@ -13,7 +15,7 @@ import type { Db } from '../store/db';
 const VIEWS = ['cohorts', 'aes', 'swimmer'];
 
 export function safetyMapping(db: Db, snapshotId: number, definition: StudyDefinition): MappingEntry[] {
-  return [aeEntry(db, snapshotId, definition), dsEntry(db, snapshotId), exEntry(db, snapshotId, definition)].filter((e): e is MappingEntry => e !== null);
+  return [aeEntry(db, snapshotId, definition), aeTablesEntry(db, snapshotId, definition), dsEntry(db, snapshotId), exEntry(db, snapshotId, definition)].filter((e): e is MappingEntry => e !== null);
 }
 
 function aeEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry | null {
@@ -52,6 +54,46 @@ function aeEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry
     rowsUsed: aes.length - ungraded.length,
     unused,
     settings: [gv ? `CTCAE grade from AETOXGR, else ${gv} (SUPPAE QNAM or AE column)` : 'CTCAE grade from AETOXGR'],
+  };
+}
+
+/**
+ * The related-AE and dose-change tables (shared/safety/aeTables.ts): AEs whose AEREL is empty,
+ * UNKNOWN or not a known relationship value, and AEs whose AEACN says nothing about the treatment
+ * (UNKNOWN, MULTIPLE without per-treatment SUPPAE AEACN1, AEACN2, …, empty, outside CDISC CT C66767).
+ */
+function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry | null {
+  const aes = loadAes(db, snapshotId, def.ae.gradeVariable?.trim() || null);
+  if (aes.length === 0) return null;
+  const relMissing = aes.filter((a) => aeRelationship(a.aerel) === 'missing');
+  const supp = loadSuppAeacn(db, snapshotId);
+  const acnUnread = aes.filter((a) => aeActions(a.aeacn, supp.get(aeKey(a))).some(actionNotInterpretable));
+  const unused: MappingUnused[] = [];
+  if (relMissing.length)
+    unused.push({
+      variable: 'AEREL',
+      reason: 'relationship to study treatment empty, UNKNOWN or not a recognised value: counted as "relationship missing" beside the treatment-related AE table, never as related or unrelated (and not related for the possible-DLT screen)',
+      rows: relMissing.length,
+      values: countValues(relMissing.map((a) => a.aerel?.trim() || null)),
+      mapTo: null,
+    });
+  if (acnUnread.length)
+    unused.push({
+      variable: 'AEACN',
+      reason: 'action taken with study treatment empty, UNKNOWN, MULTIPLE without SUPPAE AEACN1, AEACN2, … (or one of those UNKNOWN or empty), or outside CDISC CT C66767: counted as "not interpretable" beside the dose-change table',
+      rows: acnUnread.length,
+      values: countValues(acnUnread.map((a) => a.aeacn?.trim() || null)),
+      mapTo: null,
+    });
+  const unread = new Set([...relMissing, ...acnUnread]);
+  return {
+    domain: 'AE',
+    analysis: 'Related AEs and AEs leading to dose change (AEREL, AEACN)',
+    views: ['aes'],
+    rowsRead: aes.length,
+    rowsUsed: aes.length - unread.size,
+    unused,
+    settings: ['related = AEREL Y, RELATED, POSSIBLY/PROBABLY/DEFINITELY RELATED, POSSIBLE, PROBABLE, DEFINITE; not related = N, NOT RELATED, UNLIKELY RELATED, UNRELATED, NONE, REMOTE', 'dose change = AEACN DRUG WITHDRAWN, DOSE REDUCED, DOSE RATE REDUCED, DRUG INTERRUPTED, DOSE INCREASED (CDISC CT C66767); AEACN MULTIPLE read from SUPPAE AEACN1, AEACN2, … (IDVAR AESEQ)'],
   };
 }
 

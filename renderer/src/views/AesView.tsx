@@ -4,6 +4,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
+import { AeCommitteeTables } from '../components/AeCommitteeTables';
 import { DataGrid } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
@@ -193,6 +194,8 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
       ) : (
         <IncidenceSection any={incidence.any} g3={incidence.g3} hash={hash} partial={!!subjectsFiltered} />
       )}
+
+      <AeCommitteeTables snapshotId={listing.snapshotId} dataVersion={listing} />
 
       <h2 className="section-title">Listings</h2>
       {listings === null ? (

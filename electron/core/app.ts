@@ -15,6 +15,7 @@ import { registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
+import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
 
@@ -22,12 +23,13 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
 // which validates the input against the contract before the handler sees it.
 
-export function createCore(opts: { dbPath: string; user?: string }): Core {
+export function createCore(opts: { dbPath: string; user?: string; clock?: Clock }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
   const ctx: CoreContext = {
     dbPath: opts.dbPath,
     db: openDb(opts.dbPath),
     user: opts.user ?? safeUser(),
+    clock: opts.clock ?? systemClock,
     emit: (e) => listeners.forEach((l) => l(e)),
     imports: new Map(),
     writeGate: new Mutex(),

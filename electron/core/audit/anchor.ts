@@ -3,7 +3,7 @@ import forge from 'node-forge';
 import { canonicalJson } from '../../../shared/meeting';
 import type { Db } from '../store/db';
 import { authorityKey, ensureAuthority, type Authority } from '../minutes/authority';
-import { stamp } from './clock';
+import { stamp, type Clock } from './clock';
 import { appendAudit } from './log';
 
 // Anchors of the audit chain (issue 11 "Trust"). A hash chain alone cannot tell that its newest
@@ -30,7 +30,7 @@ const payload = (c: Omit<CheckpointRow, 'checkpoint_id' | 'signature'>): Buffer 
   Buffer.from(canonicalJson({ type: 'dosedesk-audit-checkpoint', seq: c.seq, hash: c.hash, at: c.at, kind: c.kind, ref: c.ref, authority: c.authority_fingerprint }), 'utf8');
 
 /** The installation's authority, created (and audited) on first need. */
-export function ensureLocalAuthority(ctx: { db: Db; dbPath: string }): Authority {
+export function ensureLocalAuthority(ctx: { db: Db; dbPath: string; clock: Clock }): Authority {
   return ensureAuthority(ctx.db, ctx.dbPath, stamp(ctx).iso, (a) =>
     appendAudit(ctx, {
       user: 'system',
@@ -52,7 +52,7 @@ export function auditHead(db: Db): { seq: number; hash: string } | null {
  * Writes a signed checkpoint of the current head (in the caller's transaction when there is one).
  * The authority must exist already (ensureLocalAuthority outside the transaction).
  */
-export function anchorAudit(ctx: { db: Db }, kind: 'signature' | 'export', ref: string): { seq: number; hash: string } {
+export function anchorAudit(ctx: { db: Db; clock: Clock }, kind: 'signature' | 'export', ref: string): { seq: number; hash: string } {
   const head = auditHead(ctx.db);
   if (!head) throw new Error('anchorAudit: the audit trail is empty');
   const { authority, keyPem } = authorityKey(ctx.db);

@@ -218,7 +218,11 @@ export type CoreEvent = z.infer<typeof ImportProgress>;
 /** How a transport reports a failed call: the message, and a location when the input was at fault. */
 export interface ApiError {
   error: string;
-  kind: 'invalid-input' | 'not-found' | 'conflict' | 'internal';
+  /**
+   * 'unauthenticated': no live session (not logged in, ended, locked after inactivity): sign in again;
+   * 'forbidden': signed in, but the account's role or state does not allow the call.
+   */
+  kind: 'invalid-input' | 'not-found' | 'conflict' | 'unauthenticated' | 'forbidden' | 'internal';
   details?: unknown;
 }
 

@@ -17,6 +17,7 @@ import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
 import { registerLabs } from './labs/app';
+import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
 
@@ -31,7 +32,7 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
  * fast. Otherwise (the app, the host, tests) the database opens at once, so that a bad path fails at
  * start, and the PDF stack loads in the background, so that the first export does not wait for it.
  */
-export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean }): Core {
+export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean; clock?: Clock }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
   let db = opts.lazy ? undefined : openDb(opts.dbPath);
   if (!opts.lazy) preloadPdfStack();
@@ -43,6 +44,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
       return (db ??= openDb(opts.dbPath));
     },
     user: opts.user ?? safeUser(),
+    clock: opts.clock ?? systemClock,
     emit: (e) => listeners.forEach((l) => l(e)),
     imports: new Map(),
     writeGate: new Mutex(),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { contract, ApiError, CoreEvent, Input, MethodName, Output } from '../../shared/contract';
 import type { Db } from './store/db';
 import type { Mutex } from './access/mutex';
+import type { Clock } from './audit/clock';
 
 // What every feature of the core shares: the context a handler runs in, the handler and app types,
 // and the error a handler throws. In a module of its own so that features never import the
@@ -11,8 +12,13 @@ export interface CoreContext {
   dbPath: string;
   /** The read/write connection of the handlers (imports use a connection of their own). */
   db: Db;
-  /** The user on whose behalf calls are made (recorded as importing user). */
+  /** The operating-system account (the actor of changes on a scratch database: access/actor.ts). */
   user: string;
+  /**
+   * The current time (ms since the epoch) for everything recorded: audit entries, sessions,
+   * signatures, imports. Handlers read it instead of Date.now() so that tests can set the time.
+   */
+  clock: Clock;
   emit(e: CoreEvent): void;
   /** Running imports by id, so that import.cancel can abort them. */
   imports: Map<string, AbortController>;
@@ -37,6 +43,12 @@ export interface App {
   method<M extends MethodName>(name: M, fn: Handler<M>): void;
 }
 
+/**
+ * Error kinds (ApiError['kind']) a handler throws: 'invalid-input', 'not-found', 'conflict' (the
+ * state forbids it: a locked record, a running import), 'unauthenticated' (no live session: not
+ * logged in, session ended or locked after inactivity — the UI asks to sign in again), 'forbidden'
+ * (signed in, but the account's role or state does not allow it), 'internal'.
+ */
 export class CallError extends Error {
   constructor(
     readonly kind: ApiError['kind'],

@@ -1,10 +1,11 @@
 import type { CoreEvent, Input, MethodName, Output } from '../../shared/contract';
+import { ApiCallError } from './apiError';
 
 // The renderer's only way to the core: one typed `invoke`, over Electron IPC (the preload's bridge)
 // or, in the browser host, over HTTP with the per-run token.
 
 interface Bridge {
-  invoke(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { error: string; kind: string } }>;
+  invoke(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { error: string; kind: string; details?: unknown } }>;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   pickSnapshot(kind: 'file' | 'folder'): Promise<string | null>;
 }
@@ -15,14 +16,7 @@ declare global {
   }
 }
 
-export class ApiCallError extends Error {
-  constructor(
-    message: string,
-    readonly kind: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiCallError } from './apiError';
 
 function token(): string {
   // ?token= (the address `dosedesk serve` prints) or #token= (the system Chromium's launch page: a
@@ -43,7 +37,7 @@ export const isElectron = !!window.dosedesk;
 export async function invoke<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> {
   if (window.dosedesk) {
     const r = await window.dosedesk.invoke(method, input);
-    if (!r.ok) throw new ApiCallError(r.error.error, r.error.kind);
+    if (!r.ok) throw new ApiCallError(r.error.error, r.error.kind, r.error.details);
     return r.result as Output<M>;
   }
   const res = await fetch(`/api/${method}`, {
@@ -51,8 +45,8 @@ export async function invoke<M extends MethodName>(method: M, input: Input<M>): 
     headers: { 'Content-Type': 'application/json', 'x-dosedesk-token': TOKEN },
     body: JSON.stringify(input),
   });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { error: string; kind: string } };
-  if (!body.ok) throw new ApiCallError(body.error?.error ?? `HTTP ${res.status}`, body.error?.kind ?? 'internal');
+  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { error: string; kind: string; details?: unknown } };
+  if (!body.ok) throw new ApiCallError(body.error?.error ?? `HTTP ${res.status}`, body.error?.kind ?? 'internal', body.error?.details);
   return body.result as Output<M>;
 }
 

@@ -2,7 +2,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { UserInfo } from '../../shared/api/meetings';
 import type { Output } from '../../shared/contract';
 import { ROLE_LABELS } from '../../shared/meeting';
-import { ApiCallError, invoke } from './api';
+import { invoke } from './api';
+import { isSessionError, needsPasswordChange } from './apiError';
 import './components/meeting/meeting.css';
 
 // Sessions in the UI (issue 5 "Users"; 21 CFR 11.10(d), 11.200; docs/CLINICAL_RULES.md#meetings). The review views are
@@ -52,10 +53,7 @@ export class SignInCancelled extends Error {
   }
 }
 
-/** True for the core's "no session / session ended / locked after inactivity" answers (electron/core/users/accounts.ts requireSession). */
-export function isSessionError(e: unknown): boolean {
-  return e instanceof ApiCallError && /^(not logged in|session ended|session locked after)/.test(e.message);
-}
+export { isSessionError } from './apiError';
 
 /** The message of an error as the core worded it. */
 export function errorText(e: unknown): string {
@@ -370,7 +368,7 @@ function SignInDialog({ why, needsBootstrap, onSignedIn, onBootstrap, onCancel }
       onSignedIn(await invoke('auth.login', { username, password: pw }));
     } catch (err) {
       const m = errorText(err);
-      if (/must be changed|expired/.test(m)) setMustChange(true);
+      if (needsPasswordChange(err)) setMustChange(true);
       setError(m);
     } finally {
       setBusy(false);

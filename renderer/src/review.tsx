@@ -157,7 +157,7 @@ export function ReviewProvider({
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- changesKey names the two snapshots compared; `base` and `snapshot` are looked up anew at every render (new objects, same snapshots): the comparison is fetched again when the pair changes, not at each render
   }, [changesKey]);
 
   const changes = changesState && changesState.key === changesKey ? changesState.changes : null;

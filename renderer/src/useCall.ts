@@ -21,7 +21,7 @@ export function useCall<T>(fn: (() => Promise<T>) | null, deps: unknown[]): [Cal
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's `deps` list what `fn` reads (as useEffect's own list would); `fn` itself is a new closure at every render and would refetch at each one
   }, [...deps, attempt]);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   return [state, retry];

@@ -53,7 +53,9 @@ describe('paths from a page', () => {
     const admin = await bootstrapAdmin(core);
     const src = miniSnapshot(path.join(dir, 'server-side-folder'));
     const noSession = await api('snapshot.import', { path: src });
-    expect(noSession.status).toBe(409);
+    // no session: kind 'unauthenticated', HTTP 401 (was 'conflict' / 409 before the error kinds of issue 13)
+    expect(noSession.status).toBe(401);
+    expect(noSession.body.error!.kind).toBe('unauthenticated');
     expect(noSession.body.error!.error).toMatch(/^not logged in/);
     const notUploaded = await api('snapshot.import', { path: src, session: admin });
     expect(notUploaded.status).toBe(400);

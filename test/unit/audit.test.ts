@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
-import { setClock } from '../../electron/core/audit/clock';
 import { auditEntryHash, GENESIS_HASH, verifyAuditChain } from '../../electron/core/audit/log';
 import { main } from '../../electron/core/cli';
 import { useScryptParamsForTests } from '../../electron/core/users/crypto';
@@ -25,7 +24,7 @@ beforeEach(async () => {
   dbPath = path.join(dir, 'db.sqlite');
   core = createCore({ dbPath });
   now = Date.UTC(2025, 2, 4, 8, 0, 0);
-  setClock(core.ctx, { nowMs: () => now });
+  core.ctx.clock = () => now;
   // a few entries, one second apart: bootstrap, login, failed logins, logout
   now += 1000;
   await core.call('users.bootstrap', { username: 'admin', printedName: 'Ada Admin', password: ADMIN_PW });

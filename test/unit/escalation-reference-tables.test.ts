@@ -1,18 +1,17 @@
 // BOIN boundary tables (target 0.25 and 0.30) and the mTPI-2 decision table, compared cell by cell
 // with the tables of shared/reference/escalation/escalation_rules.md, read from the markdown here.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { boinBoundary, boinLambdas, mtpi2Decision, posteriorProbAbove } from '../../shared/escalation/index.js';
+import { referencePath, referenceText } from '../helpers/reference';
 
-const REF = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/reference/escalation/escalation_rules.md');
-const md = readFileSync(REF, 'utf8');
+const REF = referencePath('escalation/escalation_rules.md', 'escalation-reference-tables.test.ts');
+const md = referenceText(REF);
 
 /** Rows (cells trimmed) of the markdown table whose header line starts with `headerStart`. */
 function markdownTable(headerStart: string): { header: string[]; rows: string[][] } {
   const lines = md.split(/\r?\n/);
   const i = lines.findIndex((l) => l.startsWith(headerStart));
+  if (i < 0 && !REF) return { header: [], rows: [] }; // skipped below: the reference is missing
   if (i < 0) throw new Error(`table "${headerStart}" not found in ${REF}`);
   const cells = (l: string) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
   const rows: string[][] = [];
@@ -22,7 +21,7 @@ function markdownTable(headerStart: string): { header: string[]; rows: string[][
 
 const num = (s: string): number | null => (s === 'NA' ? null : Number(s));
 
-describe('BOIN boundaries (escalation_rules.md (c), S9 get.boundary; S10, S11)', () => {
+describe.skipIf(!REF)('BOIN boundaries (escalation_rules.md (c), S9 get.boundary; S10, S11)', () => {
   const full = markdownTable('| n treated at current dose |');
 
   it('the reference full table has n = 1..30 and six boundary columns', () => {
@@ -86,7 +85,7 @@ describe('BOIN boundaries (escalation_rules.md (c), S9 get.boundary; S10, S11)',
   });
 });
 
-describe('mTPI-2 decision table pT = 0.30, e1 = e2 = 0.05 (escalation_rules.md (d), S12)', () => {
+describe.skipIf(!REF)('mTPI-2 decision table pT = 0.30, e1 = e2 = 0.05 (escalation_rules.md (d), S12)', () => {
   const t = markdownTable('| n | y=0 |');
   it('every cell of the reference table matches the model', () => {
     expect(t.header).toEqual(['n', 'y=0', '1', '2', '3', '4', '5', '6', '7+']);

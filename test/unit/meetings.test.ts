@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
-import { setClock } from '../../electron/core/audit/clock';
 import { minutesDocument } from '../../electron/core/meetings/minutes';
 import { recordHash, verifyRecordSignature } from '../../electron/core/meetings/sign';
 import { renderMinutesPdf } from '../../electron/core/minutes';
@@ -38,7 +37,7 @@ beforeEach(async () => {
   dir = tmpDir('dosedesk-meetings-');
   core = createCore({ dbPath: path.join(dir, 'db.sqlite') });
   now = Date.UTC(2025, 2, 4, 9, 0, 0);
-  setClock(core.ctx, { nowMs: () => now });
+  core.ctx.clock = () => now;
   admin = await bootstrapAdmin(core);
   pw.carol = await addUser(core, admin, 'carol', 'chair', 'Carol Chair');
   pw.bob = await addUser(core, admin, 'bob', 'voting-member', 'Bob Member');

@@ -179,7 +179,7 @@ describe('forgeries are NOT intact, with the reason', () => {
     const font = await edit.embedFont(IncFonts.HelveticaBold);
     edit.getPage(0).drawText('DECISION: ESCALATE to dose level 7', { x: 70, y: 400, size: 22, font });
     const painted = await edit.commit({ useObjectStreams: false });
-    const insider = issueSigningIdentity(core.ctx.db, { commonName: 'Dr Robert Berg', password: 'z' });
+    const insider = issueSigningIdentity(core.ctx.db, { commonName: 'Dr Robert Berg', password: 'z', now: new Date() });
     const file = write('forged-appended-insider.pdf', await signPdf(painted, { p12: insider.p12, passphrase: 'z', name: 'Dr Robert Berg', reason: 'Countersigned', fieldName: 'countersign' }));
     const v = await verify(file);
     expect(v.signatures.map((s) => s.trust)).toEqual(['chained', 'chained']);
@@ -216,7 +216,7 @@ describe('forgeries are NOT intact, with the reason', () => {
   });
 
   it('a page-text change signed by an insider with a certificate this installation issued: the pages differ from the attached record', async () => {
-    const insider = issueSigningIdentity(core.ctx.db, { commonName: 'Susan Secretary', organization: 'DoseDesk', password: 'w' });
+    const insider = issueSigningIdentity(core.ctx.db, { commonName: 'Susan Secretary', organization: 'DoseDesk', password: 'w', now: new Date() });
     const manifest = await manifestOf(genuine);
     const fp = (await import('../../electron/core/minutes/authority')).fingerprintOf((await import('node-forge')).default.pki.certificateFromPem(insider.certificatePem));
     const m2 = { ...manifest, signer: { ...manifest.signer, certificateFingerprint: fp } };

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers/snapshot';
+import { referencePath } from '../helpers/reference';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const refDir = path.resolve(root, '../shared/reference/nca');
+const refDir = referencePath('nca', 'pk.cli.test.ts (dosedesk nca vs Phoenix WinNonlin)');
 const dir = tmpDir('dosedesk-nca-cli-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -19,23 +20,24 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function readCsv(file: string): Record<string, string>[] {
+function readCsv(file: string | null): Record<string, string>[] {
+  if (file === null) return [];
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const head = lines[0]!.split(',');
   return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((c, i) => [head[i]!, c])));
 }
 
-const expected = readCsv(path.join(refDir, 'theoph_nca_expected.csv'));
+const expected = readCsv(refDir && path.join(refDir, 'theoph_nca_expected.csv'));
 // reference column → PPTESTCD
 const COLUMNS: Record<string, string> = { Cmax: 'CMAX', AUClast: 'AUCLST', AUCINF_obs: 'AUCIFO', HL_Lambda_z: 'LAMZHL', Cl_F_obs: 'CLFO' };
-const base = ['nca', '--input', path.join(refDir, 'theoph.csv'), '--subject', 'Subject', '--time', 'Time', '--conc', 'conc', '--dose', '320', '--route', 'extravascular'];
+const base = ['nca', '--input', path.join(refDir ?? '', 'theoph.csv'), '--subject', 'Subject', '--time', 'Time', '--conc', 'conc', '--dose', '320', '--route', 'extravascular'];
 
 describe('dosedesk nca --input (Theoph vs WinNonlin)', () => {
   for (const [method, refMethod] of [
     ['linear', 'linear'],
     ['lin-up-log-down', 'linear-up/log-down'],
   ] as const) {
-    it(`matches theoph_nca_expected.csv, ${method}`, () => {
+    it.skipIf(!refDir)(`matches theoph_nca_expected.csv, ${method}`, () => {
       const r = run([...base, '--auc', method]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -55,7 +57,7 @@ describe('dosedesk nca --input (Theoph vs WinNonlin)', () => {
     }, 120_000);
   }
 
-  it('prints one CSV row per subject with PPTESTCD columns', () => {
+  it.skipIf(!refDir)('prints one CSV row per subject with PPTESTCD columns', () => {
     const r = run([...base, '--format', 'csv']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -86,15 +88,14 @@ describe('dosedesk nca --input (Theoph vs WinNonlin)', () => {
     expect(json.rows[0]).toMatchObject({ subject: 'A', note: 'not estimable: only 2 points after Cmax, at least 3 needed', LAMZHL: null });
   }, 120_000);
 
-  it('exits 2 with a usage message when the dose is missing', () => {
+  it.skipIf(!refDir)('exits 2 with a usage message when the dose is missing', () => {
     const r = run(base.filter((a, i) => a !== '--dose' && base[i - 1] !== '--dose'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--dose N or --dose-col COL/);
   }, 120_000);
 
   it('dosedesk nca --snapshot runs pk.nca on an imported snapshot (CSV: one row per subject)', () => {
-    const cut = path.join(root, 'resources/demo/cut1');
-    if (!fs.existsSync(cut)) return;
+    const cut = path.join(root, 'resources/demo/cut1'); // committed with the repository
     const imp = run(['import', cut]);
     expect(imp.code).toBe(0);
     const id = String(JSON.parse(imp.stdout).snapshotId);

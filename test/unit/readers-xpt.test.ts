@@ -4,7 +4,7 @@
 // numeric missing as NA and blank character values as empty; our reader returns null for both.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { referencePath } from '../helpers/reference';
 import { describe, expect, it } from 'vitest';
 import { LocatedError } from '../../electron/core/import/errors';
 import { ibmToIeee, ieeeToIbm } from '../../electron/core/readers/ibm-float';
@@ -13,9 +13,8 @@ import type { Cell, ColumnMeta } from '../../electron/core/readers/types';
 import { createXptReader } from '../../electron/core/readers/xpt';
 import { writeXpt } from '../../electron/core/readers/xpt-write';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const PILOT = path.resolve(here, '../../../shared/reference/sdtm-xpt/cdiscpilot01');
-const pilotFile = (f: string): string => path.join(PILOT, f);
+const PILOT = referencePath('sdtm-xpt/cdiscpilot01', 'readers-xpt.test.ts (XPT reader on the CDISC pilot)');
+const pilotFile = (f: string): string => path.join(PILOT ?? '', f);
 const NA = null;
 const E = null; // blank character value
 
@@ -106,7 +105,7 @@ function counts(values: Cell[]): Record<string, number> {
   return out;
 }
 
-describe('XPT v5 reader on cdiscpilot01 (PROFILE.md)', () => {
+describe.skipIf(!PILOT)('XPT v5 reader on cdiscpilot01 (PROFILE.md)', () => {
   for (const p of PROFILES) {
     it(`${p.file}: member ${p.member}, ${p.rows} rows, columns and first 3 rows as in PROFILE.md`, async () => {
       const { header, rows } = await readPilot(p.file);
@@ -172,8 +171,8 @@ describe('XPT v5 reader on cdiscpilot01 (PROFILE.md)', () => {
   });
 });
 
-describe('XPT v5 reader: malformed files', () => {
-  const dm = readFileSync(pilotFile('dm.xpt'));
+describe.skipIf(!PILOT)('XPT v5 reader: malformed files (made from the pilot\'s dm.xpt)', () => {
+  const dm = PILOT ? readFileSync(pilotFile('dm.xpt')) : Buffer.alloc(0);
   // TS-140 layout: 3 library + 4 member + 1 NAMESTR header records = 640 bytes, 25 NAMESTRs of 140
   // bytes padded to 3520, then the OBS header: observations start at 640 + 3520 + 80 = 4240.
   // Observation length = sum of DM variable lengths in PROFILE.md = 348.
@@ -315,7 +314,7 @@ describe('XPT v5 writer', () => {
     expect(() => writeXpt('DM', [{ name: 'A', type: 'string' }, { name: 'a', type: 'string' }], [])).toThrow(/unique/);
   });
 
-  it('re-reads cdiscpilot01 dm.xpt written back: same columns and rows', async () => {
+  it.skipIf(!PILOT)('re-reads cdiscpilot01 dm.xpt written back: same columns and rows', async () => {
     const orig = await readPilot('dm.xpt');
     const bytes = writeXpt(orig.header.datasetName!, orig.header.columns, orig.rows);
     const back = await readAll(createXptReader('dm-rewritten.xpt', bytesSource(bytes)));
@@ -325,7 +324,7 @@ describe('XPT v5 writer', () => {
     expect(back.header.columns[6]!.length).toBe(10);
   });
 
-  it('re-reads ts.xpt written back as UTF-8: the Windows-1252 note disappears', async () => {
+  it.skipIf(!PILOT)('re-reads ts.xpt written back as UTF-8: the Windows-1252 note disappears', async () => {
     const orig = await readPilot('ts.xpt');
     const back = await readAll(createXptReader('ts2.xpt', bytesSource(writeXpt('TS', orig.header.columns, orig.rows))));
     expect(back.rows).toEqual(orig.rows);

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
-import { setClock } from '../../electron/core/audit/clock';
 import { passwordClasses, passwordProblems, useScryptParamsForTests } from '../../electron/core/users/crypto';
 import { tmpDir } from '../helpers/snapshot';
 import { addUser, ADMIN_PW, bootstrapAdmin } from './meetings-helpers';
@@ -20,7 +19,7 @@ beforeEach(() => {
   dir = tmpDir('dosedesk-users-');
   core = createCore({ dbPath: path.join(dir, 'db.sqlite') });
   now = Date.UTC(2025, 2, 4, 8, 0, 0);
-  setClock(core.ctx, { nowMs: () => now });
+  core.ctx.clock = () => now;
   // cheaper scrypt for speed (each hash stores its parameters); the production parameters are checked below
   useScryptParamsForTests({ N: 2 ** 10, r: 8, p: 1 });
 });

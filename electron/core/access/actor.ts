@@ -30,7 +30,7 @@ export function actor(ctx: CoreContext, session: string | undefined, what: strin
     return { username: u.username, userId: u.user_id, note: null };
   }
   if (userCount(ctx.db) === 0) return { username: ctx.user, userId: null, note: SCRATCH_NOTE };
-  throw new CallError('conflict', `not logged in: ${what} needs a signed-in account (log in with auth.login and pass the session)`, { auth: 'no-session' });
+  throw new CallError('unauthenticated', `not logged in: ${what} needs a signed-in account (log in with auth.login and pass the session)`, { auth: 'no-session' });
 }
 
 /** The audit reason of a change: the user's own reason and, without an account, why. */

@@ -52,7 +52,7 @@ export function checkUiPaths(ctx: CoreContext, method: string, input: unknown): 
   if (!r || typeof o[r] !== 'string') return;
   const p = o[r] as string;
   if (userCount(ctx.db) > 0) {
-    if (typeof o.session !== 'string') throw new CallError('conflict', `not logged in: ${method} reads a file and needs a signed-in account`, { auth: 'no-session' });
+    if (typeof o.session !== 'string') throw new CallError('unauthenticated', `not logged in: ${method} reads a file and needs a signed-in account`, { auth: 'no-session' });
     peekSession(ctx, o.session);
   }
   if (![...ctx.readRoots].some((root) => isWithin(p, root))) {

@@ -4,7 +4,7 @@ import { requireOnUse } from '../lazy';
 import { canonicalJson } from '../../../shared/meeting';
 import type { Db } from '../store/db';
 import { authorityKey, ensureAuthority, type Authority } from '../minutes/authority';
-import { stamp } from './clock';
+import { stamp, type Clock } from './clock';
 import { appendAudit } from './log';
 
 // node-forge is loaded at first use (certificates), not by every command that imports this module.
@@ -34,7 +34,7 @@ const payload = (c: Omit<CheckpointRow, 'checkpoint_id' | 'signature'>): Buffer 
   Buffer.from(canonicalJson({ type: 'dosedesk-audit-checkpoint', seq: c.seq, hash: c.hash, at: c.at, kind: c.kind, ref: c.ref, authority: c.authority_fingerprint }), 'utf8');
 
 /** The installation's authority, created (and audited) on first need. */
-export function ensureLocalAuthority(ctx: { db: Db; dbPath: string }): Authority {
+export function ensureLocalAuthority(ctx: { db: Db; dbPath: string; clock: Clock }): Authority {
   return ensureAuthority(ctx.db, ctx.dbPath, stamp(ctx).iso, (a) =>
     appendAudit(ctx, {
       user: 'system',
@@ -56,7 +56,7 @@ export function auditHead(db: Db): { seq: number; hash: string } | null {
  * Writes a signed checkpoint of the current head (in the caller's transaction when there is one).
  * The authority must exist already (ensureLocalAuthority outside the transaction).
  */
-export function anchorAudit(ctx: { db: Db }, kind: 'signature' | 'export', ref: string): { seq: number; hash: string } {
+export function anchorAudit(ctx: { db: Db; clock: Clock }, kind: 'signature' | 'export', ref: string): { seq: number; hash: string } {
   const head = auditHead(ctx.db);
   if (!head) throw new Error('anchorAudit: the audit trail is empty');
   const { authority, keyPem } = authorityKey(ctx.db);

@@ -1,22 +1,19 @@
 import { isoWithOffset } from '../../../shared/meeting';
 
-// The system clock of audit entries, sessions and signatures (21 CFR 11.10(e): "computer-generated,
-// time-stamped"). Tests inject a clock per core context (setClock) to exercise inactivity expiry.
+// The clock of every recorded time: audit entries, sessions, signatures, imports, choices (21 CFR
+// 11.10(e): "computer-generated, time-stamped"). It is the context's `clock` (CoreContext.clock), a
+// plain function handlers read instead of calling Date.now(), so that a test replaces it
+// (createCore({ clock }) or `core.ctx.clock = …`) to exercise inactivity expiry, password ageing and
+// the times written into records.
 
-export interface Clock {
-  nowMs(): number;
-}
+/** Milliseconds since the Unix epoch, now. */
+export type Clock = () => number;
 
-const systemClock: Clock = { nowMs: () => Date.now() };
-const clocks = new WeakMap<object, Clock>();
+export const systemClock: Clock = () => Date.now();
 
-/** Use `clock` for everything stamped through this context (tests only). */
-export function setClock(ctx: object, clock: Clock): void {
-  clocks.set(ctx, clock);
-}
-
-export function clockOf(ctx: object): Clock {
-  return clocks.get(ctx) ?? systemClock;
+/** What carries a clock: the core context, or the importer's connection with the context's clock. */
+export interface Clocked {
+  clock: Clock;
 }
 
 export interface Stamp {
@@ -31,8 +28,13 @@ export function stampAt(ms: number): Stamp {
   return { ms, iso: isoWithOffset(ms, -new Date(ms).getTimezoneOffset()), timeZone: localTimeZone() };
 }
 
-export function stamp(ctx: object): Stamp {
-  return stampAt(clockOf(ctx).nowMs());
+export function stamp(ctx: Clocked): Stamp {
+  return stampAt(ctx.clock());
+}
+
+/** The context's time as UTC ISO 8601 (the format of import and lambda_z choice times). */
+export function utcIso(ctx: Clocked): string {
+  return new Date(ctx.clock()).toISOString();
 }
 
 export function localTimeZone(): string {

@@ -1,7 +1,7 @@
 import type { ImportResult } from '../../../shared/contract';
 import { auditReason, type Actor } from '../access/actor';
 import type { Db } from '../store/db';
-import { clockOf, setClock } from './clock';
+import type { Clock } from './clock';
 import { appendAudit } from './log';
 
 // Audit calls placed in other features' handlers (one line each): a completed snapshot import and a
@@ -11,18 +11,16 @@ import { appendAudit } from './log';
 /**
  * The entry of an imported snapshot, written by the importer on its own connection inside the import's
  * transaction (importer.ts `audit` option): the snapshot and its entry commit together or not at all.
- * Duplicates, failures and cancels write nothing. `clockFrom` is the core context whose clock stamps it.
+ * Duplicates, failures and cancels write nothing. `clock` is the core context's clock, which stamps it.
  */
 export function auditImportIn(
   db: Db,
-  clockFrom: object,
+  clock: Clock,
   who: Actor,
   sourcePath: string,
   r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number },
 ): void {
-  const c = { db };
-  setClock(c, clockOf(clockFrom));
-  appendAudit(c, {
+  appendAudit({ db, clock }, {
     user: who.username,
     action: 'import',
     entity: 'snapshot',
@@ -34,7 +32,7 @@ export function auditImportIn(
 
 /** After pk.setLambdaZ stored a choice: who chose which points for which profile, and why. */
 export function auditLambdaZ(
-  ctx: { db: Db },
+  ctx: { db: Db; clock: Clock },
   who: Actor,
   c: { snapshotId: number; usubjid: string; analyte: string; interval: string; timeBasis: string; choice: unknown; reason: string | null; previous?: unknown },
 ): void {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../../shared/meeting';
 import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/meetings';
 import type { Db } from '../store/db';
-import { stamp } from './clock';
+import { stamp, type Clock } from './clock';
 
 // The audit trail (21 CFR 11.10(e); EU GMP Annex 11 §9): append-only table audit_log (migration 3),
 // written by the core only — no contract method appends to it. Each entry carries the hash of the
@@ -85,7 +85,7 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
  * Appends one entry (in the caller's transaction when there is one). `ctx` gives the clock.
  * Returns the new entry's seq and hash.
  */
-export function appendAudit(ctx: { db: Db }, e: AuditInput): { seq: number; hash: string } {
+export function appendAudit(ctx: { db: Db; clock: Clock }, e: AuditInput): { seq: number; hash: string } {
   const db = ctx.db;
   const write = () => {
     const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;

@@ -130,7 +130,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           const result = await opts.core.callRaw(decodeURIComponent(rest), input, 'ui');
           return sendJson(res, 200, { ok: true, result });
         } catch (e) {
-          if (e instanceof CallError) return sendJson(res, e.kind === 'not-found' ? 404 : e.kind === 'invalid-input' ? 400 : 409, { ok: false, error: e.toJSON() });
+          if (e instanceof CallError) return sendJson(res, HTTP_STATUS[e.kind], { ok: false, error: e.toJSON() });
           console.error(e);
           return sendJson(res, 500, { ok: false, error: { error: (e as Error).message, kind: 'internal' } });
         }
@@ -158,6 +158,16 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     },
   };
 }
+
+/** The HTTP status of each error kind (the page reads the kind from the body; the status is for logs and tools). */
+const HTTP_STATUS: Record<CallError['kind'], number> = {
+  'invalid-input': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  internal: 500,
+};
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

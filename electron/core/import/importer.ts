@@ -8,6 +8,7 @@ import { createReader, detectFormat } from '../readers/index';
 import { describeAt, JsonScanner, JsonSyntaxError, skipWhitespace } from '../readers/json-scan';
 import type { Cell, DatasetHeader, ReaderFormat } from '../readers/types';
 import { openDb, type Db } from '../store/db';
+import { systemClock, type Clock } from '../audit/clock';
 import { DOMAIN_BY_NAME, type DomainSpec } from '../store/domains';
 import { LocatedError, formatLocation, type Location } from './errors';
 import { openSnapshotSource, type SourceFile } from './sources';
@@ -27,6 +28,8 @@ export interface ImportOptions {
   user?: string;
   onProgress?: (e: CoreEvent) => void;
   signal?: AbortSignal;
+  /** The time recorded as imported_at (the core context's clock; the system clock when absent). */
+  clock?: Clock;
   /** Writes the import's audit entry on the import's connection, in its transaction (the snapshot and its entry commit together). */
   audit?: (db: Db, r: { snapshotId: number; studyId: string; contentHash: string; domains: ImportResult['domains']; warnings: number }) => void;
 }
@@ -316,7 +319,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
     db.exec('BEGIN IMMEDIATE');
     try {
       const studyId = definition?.studyId ?? (await firstStudyId(planned, readers)) ?? 'UNKNOWN';
-      const nowIso = new Date().toISOString();
+      const nowIso = new Date((opts.clock ?? systemClock)()).toISOString();
       const user = opts.user ?? safeUser();
       const recordedSource = opts.sourceName ?? path.resolve(sourcePath);
       const label = opts.label ?? (definition?.dataCutoff ? `Data cut ${definition.dataCutoff}` : path.basename(recordedSource));

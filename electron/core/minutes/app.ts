@@ -9,7 +9,7 @@ import { contract, type Output } from '../../../shared/contract';
 import { MeetingExport } from '../../../shared/api/meetings';
 import type { AttachedRecordSummary, MinutesVerifyResult, PdfSignatureCheck } from '../../../shared/api/minutes';
 import { CallError, type App, type CoreContext } from '../context';
-import { clockOf, stamp } from '../audit/clock';
+import { stamp } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import { exportRecord } from '../meetings/app';
 import { minutesDocument } from '../meetings/minutes';
@@ -170,7 +170,7 @@ async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): 
     if (p12) return { identityId: current.identity_id, fingerprint: current.fingerprint, p12 };
   }
   const retiredReason = current && !chained ? 'not issued by the organisation signing authority (legacy self-signed certificate)' : 'password changed since it was issued';
-  const id = issueSigningIdentity(ctx.db, { commonName: u.printed_name, organization: 'DoseDesk', password });
+  const id = issueSigningIdentity(ctx.db, { commonName: u.printed_name, organization: 'DoseDesk', password, now: new Date(ctx.clock()) });
   const fingerprint = certificateFingerprint(id.certificatePem);
   const sealed = await sealP12(id.p12, password);
   const now = stamp(ctx).iso;
@@ -229,7 +229,7 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
   const authority = ensureLocalAuthority(ctx);
   const head = auditHead(ctx.db);
   if (!head) throw new CallError('internal', 'the audit trail is empty: nothing to anchor the minutes to');
-  const when = clockOf(ctx).nowMs();
+  const when = ctx.clock();
   const manifest: MinutesManifest = {
     format: MANIFEST_FORMAT,
     meetingId,

@@ -181,7 +181,7 @@ export interface IssuedIdentity {
 }
 
 /** A user's PDF signing certificate issued by the authority (RFC 5280: end entity, digitalSignature + nonRepudiation). */
-export function issueSigningIdentity(db: Db, input: { commonName: string; organization?: string; password: string; validityYears?: number }): IssuedIdentity {
+export function issueSigningIdentity(db: Db, input: { commonName: string; organization?: string; password: string; validityYears?: number; /** The issue time (the core's clock). */ now: Date }): IssuedIdentity {
   if (!input.commonName.trim()) throw new Error('issueSigningIdentity: commonName is required');
   if (!input.password) throw new Error('issueSigningIdentity: a password is required to protect the PKCS#12');
   const { authority, keyPem } = authorityKey(db);
@@ -190,7 +190,7 @@ export function issueSigningIdentity(db: Db, input: { commonName: string; organi
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = randomSerial();
-  const now = new Date();
+  const now = input.now;
   cert.validity.notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
   cert.validity.notAfter = new Date(now.getTime());
   cert.validity.notAfter.setFullYear(now.getFullYear() + (input.validityYears ?? 10));

@@ -27,6 +27,7 @@ import {
 } from '../../../shared/pk';
 import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
+import { utcIso } from '../audit/clock';
 import { actor } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
@@ -420,7 +421,7 @@ function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.se
   const g = gather(ctx, input.snapshotId, { analyte: input.analyte, matrix: input.matrix, usubjids: [input.usubjid] });
   const p = g.profiles.find((x) => x.usubjid === input.usubjid && x.interval === input.interval);
   if (!p) throw new CallError('not-found', `no ${input.interval} profile of ${input.analyte} for ${input.usubjid} in snapshot ${input.snapshotId}`);
-  const now = new Date().toISOString();
+  const now = utcIso(ctx);
   const trial: StoredChoice = { id: 0, usubjid: p.usubjid, analyte: p.analyte, interval: input.interval, timeBasis: input.timeBasis, choice: input.choice, reason: input.reason ?? null, by: who.username, at: now };
   const check = computeRow(p, g, input.timeBasis, input.aucMethod, undefined, trial);
   if (input.choice.kind !== 'auto') {

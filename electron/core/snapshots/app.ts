@@ -5,6 +5,7 @@ import { formatLocation } from '../import/errors';
 import { importSnapshot } from '../import/importer';
 import { auditImportIn } from '../audit/hooks';
 import { appendAudit } from '../audit/log';
+import { utcIso } from '../audit/clock';
 import fs from 'node:fs';
 import path from 'node:path';
 import { actor, auditReason, type Actor } from '../access/actor';
@@ -69,7 +70,7 @@ function saveDefinition(
     if (!before) throw new CallError('not-found', `no study ${studyId}`);
     ctx.db
       .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
-      .run(JSON.stringify(definition), definition.title ?? null, new Date().toISOString(), studyId);
+      .run(JSON.stringify(definition), definition.title ?? null, utcIso(ctx), studyId);
     // Both sides with the schema's defaults, so that only what the user changed is recorded.
     const old = StudyDefinition.parse(JSON.parse(before.definition)) as unknown as Record<string, unknown>;
     appendAudit(ctx, {
@@ -228,7 +229,8 @@ export async function importAs(ctx: CoreContext, input: { path: string; importId
       user: who.username,
       signal: controller.signal,
       onProgress: ctx.emit,
-      audit: (db, r) => auditImportIn(db, ctx, who, sourceName ?? input.path, r),
+      clock: ctx.clock,
+      audit: (db, r) => auditImportIn(db, ctx.clock, who, sourceName ?? input.path, r),
     });
   } finally {
     ctx.imports.delete(importId);

@@ -1,8 +1,10 @@
 // The SDTM domains DoseDesk understands: for each, the variables stored in typed columns, those
 // required, the natural key that matches a record across snapshots, and the code lists checked.
 // Every variable not listed here is kept in the row's `extra` JSON; domains not listed here go
-// whole into `rec_generic`. This is the one description of the domain tables: the migration that
-// creates them and the import that fills them both read it.
+// whole into `rec_generic`. The import fills the domain tables from it; the tables themselves are
+// created by migration 1 (electron/core/store/schema.ts), frozen as literal SQL: a variable added
+// here needs a new migration that adds its column (test/unit/schema.test.ts checks that every
+// variable listed here has its column).
 
 export type SqlType = 'TEXT' | 'REAL';
 

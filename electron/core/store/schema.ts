@@ -1,28 +1,24 @@
 import type { Database } from 'better-sqlite3';
-import { DOMAINS, type DomainSpec } from './domains';
 
 // The database schema, in numbered migrations. PRAGMA user_version holds the number of the last
 // migration applied; migrations are append-only: never edit one that has shipped, add the next.
+// Each migration is literal SQL text (migration 1 used to be generated from the live DOMAINS spec, so
+// an edit of DOMAINS silently changed a released migration: databases made before and after the edit
+// had different tables under the same version). test/unit/schema.test.ts pins the SHA-256 of every
+// migration's text and checks that the columns DOMAINS names exist after all migrations.
 
-function domainTableSql(d: DomainSpec): string {
-  const cols = d.variables.map((v) => `  ${v.name.toLowerCase()} ${v.type}`).join(',\n');
-  return `CREATE TABLE ${d.table} (
-  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
-  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
-  row_no INTEGER NOT NULL,
-  rec_key TEXT NOT NULL,
-  extra TEXT,
-${cols}
-) STRICT;
-${d.subjectLevel ? `CREATE INDEX ${d.table}_subject ON ${d.table}(snapshot_id, usubjid);` : `CREATE INDEX ${d.table}_snapshot ON ${d.table}(snapshot_id);`}`;
+export interface Migration {
+  version: number;
+  name: string;
+  /** The migration's SQL as released: a literal, never computed from code that may change later. */
+  sql: string;
 }
 
-export const MIGRATIONS: readonly { version: number; name: string; up: (db: Database) => void }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'studies, snapshots, provenance, SDTM domain tables',
-    up: (db) => {
-      db.exec(`
+    sql: `
 CREATE TABLE study (
   study_id TEXT PRIMARY KEY,
   title TEXT,
@@ -86,15 +82,348 @@ CREATE TABLE rec_generic (
   usubjid TEXT
 ) STRICT;
 CREATE INDEX rec_generic_snapshot ON rec_generic(snapshot_id, domain);
-`);
-      for (const d of DOMAINS) db.exec(domainTableSql(d));
-    },
+
+-- The SDTM domain tables, as generated on 2026-12-03 from electron/core/store/domains.ts (DOMAINS) and
+-- frozen here: a later change to DOMAINS needs a new migration (ALTER TABLE ... ADD COLUMN), never an
+-- edit of this text.
+CREATE TABLE rec_dm (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  subjid TEXT,
+  siteid TEXT,
+  rfstdtc TEXT,
+  rfendtc TEXT,
+  rfxstdtc TEXT,
+  rfxendtc TEXT,
+  dthdtc TEXT,
+  dthfl TEXT,
+  age REAL,
+  ageu TEXT,
+  sex TEXT,
+  race TEXT,
+  ethnic TEXT,
+  armcd TEXT,
+  arm TEXT,
+  actarmcd TEXT,
+  actarm TEXT,
+  country TEXT
+) STRICT;
+CREATE INDEX rec_dm_subject ON rec_dm(snapshot_id, usubjid);
+
+CREATE TABLE rec_suppdm (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  rdomain TEXT,
+  usubjid TEXT,
+  idvar TEXT,
+  idvarval TEXT,
+  qnam TEXT,
+  qlabel TEXT,
+  qval TEXT,
+  qorig TEXT,
+  qeval TEXT
+) STRICT;
+CREATE INDEX rec_suppdm_subject ON rec_suppdm(snapshot_id, usubjid);
+
+CREATE TABLE rec_ex (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  exseq REAL,
+  extrt TEXT,
+  exdose REAL,
+  exdosu TEXT,
+  exdosfrm TEXT,
+  exroute TEXT,
+  exstdtc TEXT,
+  exendtc TEXT,
+  visit TEXT,
+  visitnum REAL,
+  exstdy REAL,
+  exendy REAL
+) STRICT;
+CREATE INDEX rec_ex_subject ON rec_ex(snapshot_id, usubjid);
+
+CREATE TABLE rec_ae (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  aeseq REAL,
+  aespid TEXT,
+  aeterm TEXT,
+  aedecod TEXT,
+  aebodsys TEXT,
+  aesoc TEXT,
+  aetoxgr TEXT,
+  aesev TEXT,
+  aeser TEXT,
+  aerel TEXT,
+  aeacn TEXT,
+  aeout TEXT,
+  aestdtc TEXT,
+  aeendtc TEXT,
+  aestdy REAL,
+  aeendy REAL
+) STRICT;
+CREATE INDEX rec_ae_subject ON rec_ae(snapshot_id, usubjid);
+
+CREATE TABLE rec_suppae (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  rdomain TEXT,
+  usubjid TEXT,
+  idvar TEXT,
+  idvarval TEXT,
+  qnam TEXT,
+  qlabel TEXT,
+  qval TEXT,
+  qorig TEXT,
+  qeval TEXT
+) STRICT;
+CREATE INDEX rec_suppae_subject ON rec_suppae(snapshot_id, usubjid);
+
+CREATE TABLE rec_pc (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  pcseq REAL,
+  pctestcd TEXT,
+  pctest TEXT,
+  pcorres TEXT,
+  pcstresc TEXT,
+  pcstresn REAL,
+  pcstresu TEXT,
+  pcstat TEXT,
+  pclloq REAL,
+  pcspec TEXT,
+  pcdtc TEXT,
+  pcrftdtc TEXT,
+  pceltm TEXT,
+  pctpt TEXT,
+  pctptnum REAL,
+  visit TEXT,
+  visitnum REAL
+) STRICT;
+CREATE INDEX rec_pc_subject ON rec_pc(snapshot_id, usubjid);
+
+CREATE TABLE rec_pp (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  ppseq REAL,
+  pptestcd TEXT,
+  pptest TEXT,
+  ppcat TEXT,
+  pporres TEXT,
+  ppstresc TEXT,
+  ppstresn REAL,
+  ppstresu TEXT,
+  ppspec TEXT,
+  pprftdtc TEXT,
+  visit TEXT
+) STRICT;
+CREATE INDEX rec_pp_subject ON rec_pp(snapshot_id, usubjid);
+
+CREATE TABLE rec_tu (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  tuseq REAL,
+  tulnkid TEXT,
+  tutestcd TEXT,
+  tuorres TEXT,
+  tustresc TEXT,
+  tuloc TEXT,
+  tumethod TEXT,
+  tueval TEXT,
+  tudtc TEXT,
+  visit TEXT
+) STRICT;
+CREATE INDEX rec_tu_subject ON rec_tu(snapshot_id, usubjid);
+
+CREATE TABLE rec_tr (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  trseq REAL,
+  trlnkid TEXT,
+  trtestcd TEXT,
+  trorres TEXT,
+  trstresc TEXT,
+  trstresn REAL,
+  trstresu TEXT,
+  treval TEXT,
+  trevalid TEXT,
+  tracptfl TEXT,
+  trdtc TEXT,
+  visit TEXT,
+  visitnum REAL
+) STRICT;
+CREATE INDEX rec_tr_subject ON rec_tr(snapshot_id, usubjid);
+
+CREATE TABLE rec_rs (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  rsseq REAL,
+  rstestcd TEXT,
+  rstest TEXT,
+  rscat TEXT,
+  rsorres TEXT,
+  rsstresc TEXT,
+  rseval TEXT,
+  rsevalid TEXT,
+  rsacptfl TEXT,
+  rsdtc TEXT,
+  visit TEXT,
+  visitnum REAL
+) STRICT;
+CREATE INDEX rec_rs_subject ON rec_rs(snapshot_id, usubjid);
+
+CREATE TABLE rec_ds (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  dsseq REAL,
+  dsterm TEXT,
+  dsdecod TEXT,
+  dscat TEXT,
+  dsscat TEXT,
+  epoch TEXT,
+  dsstdtc TEXT
+) STRICT;
+CREATE INDEX rec_ds_subject ON rec_ds(snapshot_id, usubjid);
+
+CREATE TABLE rec_is (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  isseq REAL,
+  istestcd TEXT,
+  istest TEXT,
+  iscat TEXT,
+  isorres TEXT,
+  isstresc TEXT,
+  isstresn REAL,
+  isstresu TEXT,
+  isdtc TEXT,
+  visit TEXT,
+  visitnum REAL
+) STRICT;
+CREATE INDEX rec_is_subject ON rec_is(snapshot_id, usubjid);
+
+CREATE TABLE rec_lb (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  lbseq REAL,
+  lbtestcd TEXT,
+  lbtest TEXT,
+  lbcat TEXT,
+  lborres TEXT,
+  lbstresc TEXT,
+  lbstresn REAL,
+  lbstresu TEXT,
+  lbnrind TEXT,
+  lbtoxgr TEXT,
+  lbdtc TEXT,
+  visit TEXT
+) STRICT;
+CREATE INDEX rec_lb_subject ON rec_lb(snapshot_id, usubjid);
+
+CREATE TABLE rec_vs (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  usubjid TEXT,
+  vsseq REAL,
+  vstestcd TEXT,
+  vstest TEXT,
+  vsorres TEXT,
+  vsstresc TEXT,
+  vsstresn REAL,
+  vsstresu TEXT,
+  vsdtc TEXT,
+  visit TEXT,
+  vstpt TEXT
+) STRICT;
+CREATE INDEX rec_vs_subject ON rec_vs(snapshot_id, usubjid);
+
+CREATE TABLE rec_ts (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  file_id INTEGER NOT NULL REFERENCES snapshot_file(file_id),
+  row_no INTEGER NOT NULL,
+  rec_key TEXT NOT NULL,
+  extra TEXT,
+  studyid TEXT,
+  tsseq REAL,
+  tsparmcd TEXT,
+  tsparm TEXT,
+  tsval TEXT
+) STRICT;
+CREATE INDEX rec_ts_snapshot ON rec_ts(snapshot_id);
+`,
   },
   {
     version: 2,
     name: "PK: reviewers' lambda_z choices (append-only)",
-    up: (db) => {
-      db.exec(`
+    sql: `
 -- A reviewer's choice of the terminal-slope (lambda_z) points for one NCA profile. Append-only: a new
 -- choice is a new row and the latest row (highest choice_id) for a profile is the one in force.
 CREATE TABLE pk_lambda_z_choice (
@@ -117,14 +446,12 @@ CREATE TRIGGER pk_lambda_z_choice_no_update BEFORE UPDATE ON pk_lambda_z_choice
 BEGIN SELECT RAISE(ABORT, 'pk_lambda_z_choice is append-only'); END;
 CREATE TRIGGER pk_lambda_z_choice_no_delete BEFORE DELETE ON pk_lambda_z_choice
 BEGIN SELECT RAISE(ABORT, 'pk_lambda_z_choice is append-only'); END;
-`);
-    },
+`,
   },
   {
     version: 3,
     name: 'users, sessions, settings, hash-chained audit trail, meetings and signatures (21 CFR Part 11)',
-    up: (db) => {
-      db.exec(`
+    sql: `
 -- Settings (JSON values), e.g. password rules, lock-out, inactivity, quorum, signature meanings.
 CREATE TABLE setting (
   key TEXT PRIMARY KEY,
@@ -272,14 +599,12 @@ CREATE TRIGGER meeting_figure_no_update BEFORE UPDATE ON meeting_figure
 BEGIN SELECT RAISE(ABORT, 'captured figures are immutable'); END;
 CREATE TRIGGER meeting_figure_no_delete BEFORE DELETE ON meeting_figure
 BEGIN SELECT RAISE(ABORT, 'captured figures are immutable'); END;
-`);
-    },
+`,
   },
   {
     version: 4,
     name: "minutes: users' PDF signing identities (X.509 certificate + PKCS#12)",
-    up: (db) => {
-      db.exec(`
+    sql: `
 -- Each user's PDF signing identity (minutes.export): a self-signed X.509 certificate and RSA key in a
 -- PKCS#12 protected by the user's password, itself sealed with AES-256-GCM under a key derived from
 -- the password by scrypt (JSON: parameters, salt, iv, tag, data). Created on the first export; a new
@@ -300,14 +625,12 @@ CREATE TRIGGER user_pdf_identity_no_delete BEFORE DELETE ON user_pdf_identity
 BEGIN SELECT RAISE(ABORT, 'signing identities are never deleted: they are retired'); END;
 CREATE TRIGGER user_pdf_identity_fixed BEFORE UPDATE OF certificate, fingerprint, p12, user_id ON user_pdf_identity
 BEGIN SELECT RAISE(ABORT, 'a signing identity never changes: retire it and create a new one'); END;
-`);
-    },
+`,
   },
   {
     version: 5,
     name: 'trust: the organisation signing authority (trust root) and signed audit checkpoints',
-    up: (db) => {
-      db.exec(`
+    sql: `
 -- The installation's signing authority (electron/core/minutes/authority.ts): a self-signed CA
 -- certificate whose private key lives in a 0600 file beside the database (never in it). Users' PDF
 -- signing certificates are issued by it; minutes.verify trusts what chains to it.
@@ -343,8 +666,7 @@ BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 
 -- The audit head (JSON {seq, hash}) inside each e-signature's signed payload (shared/meeting.ts).
 ALTER TABLE meeting_signature ADD COLUMN audit_head TEXT;
-`);
-    },
+`,
   },
 ];
 
@@ -358,7 +680,7 @@ export function migrate(db: Database): number {
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {
-      m.up(db);
+      db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

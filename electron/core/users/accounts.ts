@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { UserInfo } from '../../../shared/api/meetings';
 import type { Role, Settings } from '../../../shared/meeting';
 import { CallError, type CoreContext } from '../context';
-import { clockOf, stamp, stampAt } from '../audit/clock';
+import { stamp, stampAt } from '../audit/clock';
 import { appendAudit } from '../audit/log';
 import type { Db } from '../store/db';
 import { KeyedMutex } from '../access/mutex';
@@ -161,12 +161,12 @@ async function attempt(ctx: CoreContext, idOrName: number | string, password: st
   const db = ctx.db;
   const u = findUser(db, idOrName);
   const who = u?.username ?? String(idOrName);
-  const failed = (reason: string, kind: CallError['kind'] = 'invalid-input', msg = WRONG): never => {
+  const failed = (reason: string, kind: CallError['kind'] = 'invalid-input', msg = WRONG, details?: unknown): never => {
     appendAudit(ctx, { user: who, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u?.user_id ?? null, reason: `${purpose}: ${reason}` });
-    throw new CallError(kind, msg);
+    throw new CallError(kind, msg, details);
   };
-  const inactive = (x: UserRow) => failed('account deactivated', 'conflict', `account ${x.username} is deactivated`);
-  const lockedOut = (x: UserRow) => failed('account locked', 'conflict', `account ${x.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  const inactive = (x: UserRow) => failed('account deactivated', 'forbidden', `account ${x.username} is deactivated`);
+  const lockedOut = (x: UserRow) => failed('account locked', 'forbidden', `account ${x.username} is locked after repeated failed attempts: an administrator must unlock it`);
   if (!u) {
     await verifyPassword(password, dummyHash());
     return failed('unknown user');
@@ -201,8 +201,8 @@ async function attempt(ctx: CoreContext, idOrName: number | string, password: st
   const fresh = outcome.ok;
   if (purpose !== 'change-password') {
     const exp = expiresAt(fresh, s);
-    if (fresh.must_change_password === 1) return failed('password must be changed', 'conflict', `the password of ${fresh.username} must be changed first (auth.changePassword)`);
-    if (exp !== null && clockOf(ctx).nowMs() >= Date.parse(exp)) return failed('password expired', 'conflict', `the password of ${fresh.username} expired on ${exp}: change it (auth.changePassword)`);
+    if (fresh.must_change_password === 1) return failed('password must be changed', 'conflict', `the password of ${fresh.username} must be changed first (auth.changePassword)`, { auth: 'password-change' });
+    if (exp !== null && ctx.clock() >= Date.parse(exp)) return failed('password expired', 'conflict', `the password of ${fresh.username} expired on ${exp}: change it (auth.changePassword)`, { auth: 'password-change' });
   }
   return fresh;
 }
@@ -224,8 +224,8 @@ function dummyHash(): PasswordHash {
  */
 export function assertActiveUnlocked(db: Db, userId: number): UserRow {
   const u = getUser(db, userId);
-  if (u.active !== 1) throw new CallError('conflict', `account ${u.username} is deactivated`);
-  if (u.locked_at) throw new CallError('conflict', `account ${u.username} is locked after repeated failed attempts: an administrator must unlock it`);
+  if (u.active !== 1) throw new CallError('forbidden', `account ${u.username} is deactivated`, { auth: 'account' });
+  if (u.locked_at) throw new CallError('forbidden', `account ${u.username} is locked after repeated failed attempts: an administrator must unlock it`, { auth: 'account' });
   return u;
 }
 
@@ -233,7 +233,7 @@ const tokenHash = (t: string) => createHash('sha256').update(t, 'utf8').digest('
 
 export function startSession(ctx: CoreContext, u: UserRow): string {
   const token = randomBytes(32).toString('base64url');
-  const now = clockOf(ctx).nowMs();
+  const now = ctx.clock();
   ctx.db.transaction(() => {
     ctx.db.prepare('INSERT INTO session (token_hash, user_id, created_at, last_seen_ms) VALUES (?, ?, ?, ?)').run(tokenHash(token), u.user_id, stampAt(now).iso, now);
     appendAudit(ctx, { user: u.username, action: 'login', entity: 'user', entityId: u.user_id });
@@ -258,9 +258,9 @@ export function endSession(ctx: CoreContext, token: string): boolean {
 export function requireSession(ctx: CoreContext, token: string): UserRow {
   const h = tokenHash(token);
   const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(h) as { user_id: number; last_seen_ms: number; ended_at: string | null; end_reason: string | null } | undefined;
-  if (!s) throw new CallError('conflict', 'not logged in (unknown session): log in with auth.login', { auth: 'no-session' });
-  if (s.ended_at) throw new CallError('conflict', `session ended (${s.end_reason}): log in again`, { auth: 'ended' });
-  const now = clockOf(ctx).nowMs();
+  if (!s) throw new CallError('unauthenticated', 'not logged in (unknown session): log in with auth.login', { auth: 'no-session' });
+  if (s.ended_at) throw new CallError('unauthenticated', `session ended (${s.end_reason}): log in again`, { auth: 'ended' });
+  const now = ctx.clock();
   const limit = getSettings(ctx.db).inactivityMinutes * 60_000;
   const u = getUser(ctx.db, s.user_id);
   if (now - s.last_seen_ms > limit) {
@@ -268,9 +268,9 @@ export function requireSession(ctx: CoreContext, token: string): UserRow {
       ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'inactivity' WHERE token_hash = ?").run(stampAt(now).iso, h);
       appendAudit(ctx, { user: u.username, action: 'session-expired', entity: 'user', entityId: u.user_id, reason: `no activity for more than ${limit / 60_000} minutes` });
     }).immediate();
-    throw new CallError('conflict', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
+    throw new CallError('unauthenticated', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
   }
-  if (u.active !== 1 || u.locked_at) throw new CallError('conflict', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
+  if (u.active !== 1 || u.locked_at) throw new CallError('forbidden', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
   ctx.db.prepare('UPDATE session SET last_seen_ms = ? WHERE token_hash = ?').run(now, h);
   return u;
 }
@@ -281,17 +281,17 @@ export function requireSession(ctx: CoreContext, token: string): UserRow {
  */
 export function peekSession(ctx: CoreContext, token: string): UserRow {
   const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(tokenHash(token)) as { user_id: number; last_seen_ms: number; ended_at: string | null } | undefined;
-  if (!s || s.ended_at) throw new CallError('conflict', 'not logged in (unknown or ended session): log in with auth.login', { auth: 'no-session' });
+  if (!s || s.ended_at) throw new CallError('unauthenticated', 'not logged in (unknown or ended session): log in with auth.login', { auth: 'no-session' });
   const limit = getSettings(ctx.db).inactivityMinutes * 60_000;
-  if (clockOf(ctx).nowMs() - s.last_seen_ms > limit) throw new CallError('conflict', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
+  if (ctx.clock() - s.last_seen_ms > limit) throw new CallError('unauthenticated', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
   const u = getUser(ctx.db, s.user_id);
-  if (u.active !== 1 || u.locked_at) throw new CallError('conflict', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
+  if (u.active !== 1 || u.locked_at) throw new CallError('forbidden', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
   return u;
 }
 
 /** Authority check (11.10(g)). */
 export function requireRole(u: UserRow, roles: readonly Role[], what: string): void {
-  if (!roles.includes(u.role)) throw new CallError('conflict', `${u.username} (${u.role}) may not ${what}: needs ${roles.join(' or ')}`, { auth: 'role' });
+  if (!roles.includes(u.role)) throw new CallError('forbidden', `${u.username} (${u.role}) may not ${what}: needs ${roles.join(' or ')}`, { auth: 'role' });
 }
 
 export type { EncryptedKey };

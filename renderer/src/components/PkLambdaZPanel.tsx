@@ -43,10 +43,12 @@ export function LambdaZPanel({ snapshotId, profile, row, interval, timeBasis, ma
   const auth = useAuth();
 
   // The range inputs follow the fit in force (after a change or another subject).
+  const lower = lz?.lower;
+  const upper = lz?.upper;
   useEffect(() => {
-    setStart(lz ? floor4(lz.lower) : '');
-    setEnd(lz ? ceil4(lz.upper) : '');
-  }, [profile.usubjid, lz?.lower, lz?.upper]); // eslint-disable-line react-hooks/exhaustive-deps
+    setStart(lower !== undefined ? floor4(lower) : '');
+    setEnd(upper !== undefined ? ceil4(upper) : '');
+  }, [profile.usubjid, lower, upper]);
 
   const fig = useMemo(() => lambdaZFigure(profile, row, concUnit), [profile, row, concUnit]);
 

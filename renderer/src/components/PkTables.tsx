@@ -120,7 +120,7 @@ export function NcaTable({ nca, rows, footnote, onSelect }: { nca: NcaResult; ro
       { headerName: 'λz set by', field: 'lzBy', minWidth: 200 },
       { headerName: 'Notes', field: 'notes', minWidth: 240, hide: true },
     ],
-    [cols.map((c) => c.code + c.unit).join(','), nca.interval, nca.units.dose], // eslint-disable-line react-hooks/exhaustive-deps
+    [cols.map((c) => c.code + c.unit).join(','), nca.interval, nca.units.dose], // eslint-disable-line react-hooks/exhaustive-deps -- `cols` is rebuilt from nca at every render; the column definitions change only when the parameters shown (codes, units), the interval or the dose unit do: new definitions at every render would reset the grid's column state (widths, sort, shown columns)
   );
   return (
     <DataGrid
@@ -170,7 +170,7 @@ export function NcaSummaryTable({ nca, footnote }: { nca: NcaResult; footnote: s
       { headerName: 'Statistic', field: 'statistic', pinned: 'left', minWidth: 140, sortable: false },
       ...cols.map((c) => num(headerOf(c.label, c.unit), c.code, { valueFormatter: (p) => (p.data?.statistic === 'n' ? String(p.value ?? '') : sig(p.value as number | null)) })),
     ],
-    [cols.map((c) => c.code + c.unit).join(',')], // eslint-disable-line react-hooks/exhaustive-deps
+    [cols.map((c) => c.code + c.unit).join(',')], // eslint-disable-line react-hooks/exhaustive-deps -- `cols` is rebuilt from nca at every render; the column definitions change only when the parameters shown (codes, units) do: new definitions at every render would reset the grid's column state
   );
   return (
     <DataGrid

@@ -311,7 +311,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fullLayout is a new object at every render of the caller: its content (serialised) decides a redraw, not its identity; plotConfig derives from config; testId and the refs are fixed for the component's life
   }, [data, JSON.stringify(fullLayout), config]);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import type { CellStyle, ColDef } from 'ag-grid-community';
-import { type CSSProperties, useMemo, useState } from 'react';
+import { type CSSProperties, useCallback, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { DataGrid } from '../components/DataGrid';
@@ -146,12 +146,17 @@ function rateRows(byLevel: Summary, byPart: Summary): { section: string; g: Resp
   ];
 }
 
+/** A group's short label in the forest plot: DL3, Escalation, Expansion, All. */
+function groupLabel(g: ResponseGroup): string {
+  return g.level !== null ? `DL${g.level}` : g.part ? (g.part === 'escalation' ? 'Escalation' : 'Expansion') : g.key === 'all' ? 'All' : g.label;
+}
+
 function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary; byPart: Summary; confirmationDays: number }) {
   const review = useReview();
-  const rows = rateRows(byLevel, byPart);
-  const colorOf = (g: ResponseGroup) => (g.level !== null ? review.doseColor(g.level) : g.part === 'expansion' ? '#1f5fae' : g.part === 'escalation' ? '#5b6472' : '#1d2430');
-  const labelOf = (g: ResponseGroup) => (g.level !== null ? `DL${g.level}` : g.part ? (g.part === 'escalation' ? 'Escalation' : 'Expansion') : g.key === 'all' ? 'All' : g.label);
-  const fig = useMemo(() => forestFigure(rows.map(({ g }) => ({ label: labelOf(g), group: g, color: colorOf(g) }))), [byLevel, byPart]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rows = useMemo(() => rateRows(byLevel, byPart), [byLevel, byPart]);
+  const { doseColor } = review;
+  const colorOf = useCallback((g: ResponseGroup) => (g.level !== null ? doseColor(g.level) : g.part === 'expansion' ? '#1f5fae' : g.part === 'escalation' ? '#5b6472' : '#1d2430'), [doseColor]);
+  const fig = useMemo(() => forestFigure(rows.map(({ g }) => ({ label: groupLabel(g), group: g, color: colorOf(g) }))), [rows, colorOf]);
   const conf = byLevel.confirmed ? `CR/PR confirmed by a later assessment ≥ ${confirmationDays} days apart (RECIST 1.1)` : 'CR/PR not required to be confirmed';
   return (
     <div className="rates-layout">
@@ -310,16 +315,18 @@ function shortLabel(g: KmGroup): string {
 function KmPanel({ km, ci }: { km: KmResult; ci: boolean }) {
   const review = useReview();
   const ticks = useMemo(() => kmTicks(km), [km]);
-  const colorOf = (g: KmGroup, i: number) => {
-    const m = /^Level (\d+)/.exec(g.label);
-    if (m) return review.doseColor(Number(m[1]));
-    if (km.by === 'part') return g.label === 'Expansion' ? '#1f5fae' : '#5b6472';
-    return i === 0 ? '#1f5fae' : '#8a939f';
-  };
-  const fig = useMemo(
-    () => kmFigure(km, ticks, { colorOf, shortLabel, ci, presentation: review.presentation }),
-    [km, ticks, ci, review.presentation], // eslint-disable-line react-hooks/exhaustive-deps
+  const { doseColor, presentation } = review;
+  const by = km.by;
+  const colorOf = useCallback(
+    (g: KmGroup, i: number) => {
+      const m = /^Level (\d+)/.exec(g.label);
+      if (m) return doseColor(Number(m[1]));
+      if (by === 'part') return g.label === 'Expansion' ? '#1f5fae' : '#5b6472';
+      return i === 0 ? '#1f5fae' : '#8a939f';
+    },
+    [doseColor, by],
   );
+  const fig = useMemo(() => kmFigure(km, ticks, { colorOf, shortLabel, ci, presentation }), [km, ticks, ci, presentation, colorOf]);
   const name = km.endpoint === 'PFS' ? 'Progression-free survival' : 'Overall survival';
   const testId = `km-${km.endpoint.toLowerCase()}`;
   const p = km.logRank?.pValue;

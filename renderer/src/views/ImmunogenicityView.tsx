@@ -1,6 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import type { ColDef } from 'ag-grid-community';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
@@ -47,12 +47,14 @@ const yesNo = (v: boolean | null) => (v === null ? '—' : v ? 'Yes' : 'No');
 
 function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   const review = useReview();
-  const selected = useMemo(() => ada.subjects.filter((s) => review.inFilter(s)), [ada, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { inFilter, doseColor, doseLabel } = review;
+  const selected = useMemo(() => ada.subjects.filter((s) => inFilter(s)), [ada, inFilter]);
   useViewCount('immunogenicity', selected.length, ada.subjects.length, 'subjects');
   const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
-  const bars = useMemo(() => incidenceFigure(incidence, review), [incidence, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const bars = useMemo(() => incidenceFigure(incidence, { doseColor, doseLabel }), [incidence, doseColor, doseLabel]);
   const titres = useMemo(() => titreFigure(selected, { doseColor: review.doseColor, doseLabel: review.doseLabel, scale: ada.titreScale.scale }), [selected, review.doseColor, review.doseLabel, ada.titreScale.scale]);
-  const titreText = (t: number | null) => (t === null ? '' : ada.titreScale.scale === 'log10' ? `${t} log10` : String(t));
+  const scale = ada.titreScale.scale;
+  const titreText = useCallback((t: number | null) => (t === null ? '' : scale === 'log10' ? `${t} log10` : String(t)), [scale]);
 
   const statusRows = useMemo<Row[]>(
     () =>
@@ -60,7 +62,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
         const base = s.samples.find((x) => x.baselineFlag);
         return {
           usubjid: s.usubjid,
-          level: review.doseLabel(s.level),
+          level: doseLabel(s.level),
           levelNo: s.level ?? 1e9,
           part: s.part,
           baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${base?.belowReportable ? '<' : ''}${titreText(s.baselineTitre)})` : ''}`,
@@ -77,7 +79,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
           notes: s.notes.join('; '),
         };
       }),
-    [selected, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
+    [selected, doseLabel, titreText],
   );
   const statusCols = useMemo<ColDef<Row>[]>(
     () => [
@@ -103,7 +105,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
     () =>
       incidence.map((r) => ({
         key: r.key,
-        group: incidenceLevel(r.key) !== null ? review.doseLabel(incidenceLevel(r.key)) : r.label,
+        group: incidenceLevel(r.key) !== null ? doseLabel(incidenceLevel(r.key)) : r.label,
         sampled: r.sampled,
         evaluable: r.evaluable,
         te: incidenceText(r),
@@ -116,7 +118,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
         transient: r.transient,
         nabPositive: r.nabPositive,
       })),
-    [incidence, review.doseLabel], // eslint-disable-line react-hooks/exhaustive-deps
+    [incidence, doseLabel],
   );
   const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, flex: 1, hide });
   const incCols = useMemo<ColDef<Row>[]>(

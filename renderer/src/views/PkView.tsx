@@ -74,7 +74,7 @@ function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasi
     return () => {
       live = false;
     };
-  }, [key, ready]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key, ready]); // eslint-disable-line react-hooks/exhaustive-deps -- `key` encodes every input of the request (snapshot, analyte, matrix, interval, time basis, subjects, data version, retry): the call is made again when the request changes, not when an equal choice object or subject array is rebuilt
   /** A stored λz choice: the row is replaced at once, then the summary statistics are fetched again (quietly). */
   const replaceRow = useCallback(
     (row: NcaRow) => {
@@ -106,7 +106,8 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
   const [adaState] = useCall<Ada>(() => invoke('safety.ada', { snapshotId }), [snapshotId, dataVersion]);
 
   const profiles = profilesState.status === 'ok' ? profilesState.data : null;
-  const inSelection = useMemo(() => (profiles ? profiles.profiles.filter((p) => review.inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })) : []), [profiles, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { inFilter } = review;
+  const inSelection = useMemo(() => (profiles ? profiles.profiles.filter((p) => inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })) : []), [profiles, inFilter]);
   // The selection goes to the core as a subject list only when a filter removes someone (as the efficacy view does).
   const usubjids = useMemo(() => (profiles && inSelection.length < profiles.profiles.length ? inSelection.map((p) => p.usubjid) : undefined), [profiles, inSelection]);
   const nca = useNca(snapshotId, choice, interval, timeBasis, usubjids, !!profiles && inSelection.length > 0, dataVersion);
@@ -292,8 +293,13 @@ function ConcentrationPlot({
   cycles: number[];
 }) {
   const review = useReview();
-  const ind = useMemo(() => individualFigure(profiles, opts), [profiles, opts.yScale, opts.timeBasis, opts.concUnit, opts.adaPositive, opts.doseColor, opts.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
-  const mean = useMemo(() => (display === 'mean' ? meanFigure(profiles, opts) : null), [display, profiles, opts.yScale, opts.concUnit, opts.doseColor, opts.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  // opts is rebuilt at every render of the parent: the figures depend on its fields, not on its identity.
+  const { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel } = opts;
+  const ind = useMemo(() => individualFigure(profiles, { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel }), [profiles, yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel]);
+  const mean = useMemo(
+    () => (display === 'mean' ? meanFigure(profiles, { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel }) : null),
+    [display, profiles, yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel],
+  );
   const fig = display === 'mean' && mean ? mean : ind;
   const ada = profiles.filter((p) => opts.adaPositive.has(p.usubjid)).length;
   const cycleText = cycles.length ? ` · cycle ${cycles.join(', ')}` : '';

@@ -140,7 +140,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `figures` (what is loaded already) is read to skip those, not a trigger: with it, every loaded thumbnail would rerun the effect and cancel the loads still running
   }, [c.figures]);
 
   const liveContent = { attendees: form.attendees, conflicts: form.conflicts };

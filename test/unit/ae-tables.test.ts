@@ -14,6 +14,7 @@ import { aeAction, aeActions, aeRelationship, highestGrade } from '../../shared/
 import { StudyDefinition } from '../../shared/study';
 import { AE_STUDY, aeTableDomains } from '../helpers/aeTablesConventions';
 import { FORMATS, writeFixture } from '../helpers/conventions';
+import { referencePath } from '../helpers/reference';
 import { tmpDir } from '../helpers/snapshot';
 
 describe('pure readings (shared/safety/aeTables.ts)', () => {
@@ -136,17 +137,17 @@ for (const format of FORMATS) {
 }
 
 // The CDISC pilot export (XPT, no study.json): AEREL NONE / REMOTE / POSSIBLE / PROBABLE and 4 empty,
-// AEACN empty throughout and no AETOXGR (../shared/reference/sdtm-xpt/cdiscpilot01/PROFILE.md: AE
+// AEACN empty throughout and no AETOXGR (the pilot's PROFILE.md in the reference data: AE
 // variables and "No AETOXGR"). Nothing is guessed: empty AEREL is "relationship missing", empty AEACN
 // "not interpretable", and no cell of the grid gets a grade.
-describe('AE tables on the CDISC pilot export', () => {
-  const PILOT = path.resolve(__dirname, '../../../shared/reference/sdtm-xpt/cdiscpilot01');
+const PILOT = referencePath('sdtm-xpt/cdiscpilot01', 'ae-tables.test.ts (AE tables on the CDISC pilot export)');
+describe.skipIf(!PILOT)('AE tables on the CDISC pilot export', () => {
   let core: Core;
   let snapshotId: number;
   beforeAll(async () => {
     const dir = tmpDir('dosedesk-aetab-pilot-');
     core = createCore({ dbPath: path.join(dir, 'db.sqlite') });
-    snapshotId = (await core.call('snapshot.import', { path: PILOT })).snapshotId!;
+    snapshotId = (await core.call('snapshot.import', { path: PILOT! })).snapshotId!;
   });
   afterAll(() => core.close());
 

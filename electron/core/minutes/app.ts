@@ -14,7 +14,7 @@ import { appendAudit } from '../audit/log';
 import { exportRecord } from '../meetings/app';
 import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
-import { loadVersion } from '../meetings/store';
+import { loadVersion } from '../meetings/queries';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
 import type { renderMinutesPdf, MinutesVerification, PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';

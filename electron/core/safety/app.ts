@@ -15,7 +15,6 @@ import {
   lookahead,
   snapshotHistory,
   summarizeRecommendation,
-  type DsDeath,
   type RuleSummary,
 } from '../../../shared/safety/index';
 import { countValues } from '../../../shared/mapping';
@@ -25,7 +24,6 @@ import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { cohortsOf, dsDeaths } from './queries';
 import { snapshotMemo } from '../snapshots/memo';
-import type { Db } from '../store/db';
 import { levelGroups, treatedSubjects } from './groups';
 import { labSafetyOf } from '../labs/app';
 import { labsGrade3InWindow } from '../../../shared/labs';

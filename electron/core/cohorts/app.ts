@@ -2,6 +2,7 @@ import { summarizeCohorts } from '../../../shared/cohorts';
 import { StudyDefinition, withStudyMapping } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../context';
 import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
+import { snapshotDefinitionRow } from './queries';
 
 // Cohorts: the per-dose-level table the committee opens first.
 
@@ -20,12 +21,7 @@ export function registerCohorts(app: App): void {
 
 /** The study definition in force for a snapshot (the user's confirmed answers win over derived ones) and its data cut-off. */
 export function snapshotContext(ctx: CoreContext, snapshotId: number): { definition: StudyDefinition; cutoff: string | null } {
-  const r = ctx.db
-    .prepare(
-      `SELECT n.definition, n.definition_source, n.data_cutoff, s.definition study_def, s.definition_source study_source
-       FROM snapshot n JOIN study s ON s.study_id = n.study_id WHERE n.snapshot_id = ?`,
-    )
-    .get(snapshotId) as { definition: string; definition_source: string; data_cutoff: string | null; study_def: string; study_source: string } | undefined;
+  const r = snapshotDefinitionRow(ctx.db, snapshotId);
   if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
   const own = StudyDefinition.parse(JSON.parse(r.definition_source === 'derived' && r.study_source === 'user' ? r.study_def : r.definition));
   // The study's data mapping (ADA codes, PK matrix, AE grade variable …) applies to every snapshot of it.

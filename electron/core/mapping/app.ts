@@ -2,6 +2,7 @@ import type { MappingEntry } from '../../../shared/mapping';
 import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { snapshotMemo } from '../snapshots/memo';
+import { snapshotExists } from './queries';
 import { mappingContributors, type MappingContributor } from './contributors';
 
 // snapshot.mapping: the mapping report of one snapshot, the concatenation of every contributor's
@@ -12,7 +13,7 @@ export function registerMapping(app: App): void {
 }
 
 export function mappingReport(ctx: CoreContext, snapshotId: number, contributors: readonly MappingContributor[] = mappingContributors): MappingEntry[] {
-  const exists = ctx.db.prepare('SELECT 1 FROM snapshot WHERE snapshot_id = ?').get(snapshotId);
+  const exists = snapshotExists(ctx.db, snapshotId);
   if (!exists) throw new CallError('not-found', `no snapshot ${snapshotId}`);
   const { definition } = snapshotContext(ctx, snapshotId);
   const compute = () => contributors.flatMap((c) => c(ctx.db, snapshotId, definition));

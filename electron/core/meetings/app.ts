@@ -27,7 +27,25 @@ import { decryptPrivateKey, type EncryptedKey } from '../users/crypto';
 import { getSettings } from '../users/settings';
 import { diffPaths } from './diff';
 import { recordHash, sha256Hex, signPayload, verifyExport } from './sign';
-import { getFigure, insertSignature, insertVersion, latestVersion, listVersions, loadSignatures, loadVersion, publicKeys, putFigure, saveDraft, type StoredVersion } from './store';
+import {
+  getFigure,
+  insertMeeting,
+  insertSignature,
+  insertVersion,
+  latestVersion,
+  latestVersions,
+  listVersions,
+  loadSignatures,
+  loadVersion,
+  lockVersion,
+  markDistributed,
+  markSigned,
+  publicKeys,
+  putFigure,
+  saveDraft,
+  studyTitleAndDefinition,
+  type StoredVersion,
+} from './queries';
 
 // Handlers of meetings (issue 5; docs/CLINICAL_RULES.md#meetings; 21 CFR 11.10, 11.50, 11.70). The lifecycle is
 // enforced here and, as defence in depth, by SQLite triggers: draft -> final (locked; no edits) ->
@@ -136,13 +154,7 @@ function parseContent(c: unknown): MeetingContent {
 // ---- meetings.list / create ------------------------------------------------------------------------
 
 function listMeetings(ctx: CoreContext, studyId?: string): Output<'meetings.list'> {
-  const rows = ctx.db
-    .prepare(
-      `SELECT v.* FROM meeting m JOIN meeting_version v ON v.meeting_id = m.meeting_id
-       AND v.version = (SELECT max(version) FROM meeting_version WHERE meeting_id = m.meeting_id)
-       ${studyId ? 'WHERE m.study_id = ?' : ''} ORDER BY m.meeting_id DESC`,
-    )
-    .all(...(studyId ? [studyId] : [])) as StoredVersion['row'][];
+  const rows = latestVersions(ctx.db, studyId);
   return rows.map((r) => {
     const rec = JSON.parse(r.record) as RecordVersion;
     return { meetingId: r.meeting_id, title: rec.content.title, studyId: rec.content.studyId, snapshotId: rec.content.snapshot.snapshotId, startAt: rec.content.startAt, latestVersion: r.version, status: r.status, levels: rec.content.levels.map((l) => l.level) };
@@ -153,7 +165,7 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
   const u = editor(ctx, input.session, 'draft meeting records');
   const snap = snapshotInfo(ctx, input.snapshotId);
   const t = dltTableOf(ctx, input.snapshotId);
-  const study = ctx.db.prepare('SELECT title, definition FROM study WHERE study_id = ?').get(snap.studyId) as { title: string | null; definition: string };
+  const study = studyTitleAndDefinition(ctx.db, snap.studyId);
   const doseUnit = (JSON.parse(study.definition) as { doseUnit?: string }).doseUnit ?? '';
   const levels: ReviewedLevel[] = [...new Set(input.levels)].map((lvl) => {
     // Everyone treated at this dose, by part, as the DLT table (and the Cohorts view) split them; the
@@ -201,7 +213,7 @@ async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Pr
   const now = stamp(ctx).iso;
   const meetingId = ctx.db
     .transaction(() => {
-      const id = Number(ctx.db.prepare('INSERT INTO meeting (study_id, snapshot_id, created_at, created_by) VALUES (?, ?, ?, ?)').run(snap.studyId, snap.snapshotId, now, u.username).lastInsertRowid);
+      const id = insertMeeting(ctx.db, snap.studyId, snap.snapshotId, now, u.username);
       const record: RecordVersion = { schema: 'dosedesk.meeting/1', meetingId: id, version: 1, amends: null, amendmentReason: null, content, lockedAt: null, lockedBy: null, requiredSigners: [] };
       insertVersion(ctx.db, record, now, u.username);
       appendAudit(ctx, { user: u.username, action: 'create', entity: 'meeting', entityId: id, new: { version: 1, record } });
@@ -300,7 +312,7 @@ function finalize(ctx: CoreContext, input: In<'meetings.finalize'>): MeetingView
       if (signers.length === 0) throw new CallError('conflict', 'cannot lock: no present attendee with an account has a role that signs (settings.signatureMeanings)');
       const record: RecordVersion = { ...v.record, lockedAt: stamp(ctx).iso, lockedBy: u.username, requiredSigners: signers };
       const hash = recordHash(record);
-      ctx.db.prepare("UPDATE meeting_version SET record = ?, record_hash = ?, status = 'final' WHERE meeting_id = ? AND version = ? AND status = 'draft'").run(JSON.stringify(record), hash, input.meetingId, input.version);
+      lockVersion(ctx.db, input.meetingId, input.version, JSON.stringify(record), hash);
       appendAudit(ctx, { user: u.username, action: 'lock', entity: 'meeting', entityId: input.meetingId, old: { version: input.version, status: 'draft' }, new: { version: input.version, status: 'final', recordHash: hash, requiredSigners: signers } });
       return view(ctx, loadVersion(ctx.db, input.meetingId, input.version));
     })
@@ -341,7 +353,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
       const signatureId = insertSignature(ctx.db, { ...unsigned, title: u.title, role: signer.role, keyId: key.key_id, signature });
       const signedBy = new Set(loadSignatures(ctx.db, input.meetingId, input.version).map((s) => s.userId));
       const complete = v.record.requiredSigners.every((s) => signedBy.has(s.userId));
-      if (complete) ctx.db.prepare("UPDATE meeting_version SET status = 'signed' WHERE meeting_id = ? AND version = ?").run(input.meetingId, input.version);
+      if (complete) markSigned(ctx.db, input.meetingId, input.version);
       appendAudit(ctx, {
         user: u.username,
         action: 'sign',
@@ -363,7 +375,7 @@ function distribute(ctx: CoreContext, input: In<'meetings.distribute'>): Meeting
       const v = loadVersion(ctx.db, input.meetingId, input.version);
       if (v.row.status !== 'signed') throw new CallError('conflict', `meeting ${input.meetingId} version ${input.version} is ${v.row.status}: only a version signed by every required signer is distributed`);
       const distribution = { at: stamp(ctx).iso, by: u.username, recipients: input.recipients, note: input.note };
-      ctx.db.prepare("UPDATE meeting_version SET status = 'distributed', distribution = ? WHERE meeting_id = ? AND version = ?").run(JSON.stringify(distribution), input.meetingId, input.version);
+      markDistributed(ctx.db, input.meetingId, input.version, JSON.stringify(distribution));
       appendAudit(ctx, { user: u.username, action: 'distribute', entity: 'meeting', entityId: input.meetingId, old: { version: input.version, status: 'signed' }, new: { version: input.version, status: 'distributed', ...distribution } });
       return view(ctx, loadVersion(ctx.db, input.meetingId, input.version));
     })

@@ -14,12 +14,23 @@ import { appendAudit } from '../audit/log';
 import { exportRecord } from '../meetings/app';
 import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
-import { loadVersion } from '../meetings/store';
+import { loadVersion } from '../meetings/queries';
 import { authenticate, requireSession, type UserRow } from '../users/accounts';
 import type { renderMinutesPdf, MinutesVerification, PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
 import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, type TrustStore } from './authority';
 import { MANIFEST_ATTACHMENT_NAME, MINUTES_RENDERER } from './document';
+import {
+  allIdentityCertificates,
+  auditHashAt,
+  currentIdentity,
+  identityCertificatesWithNames,
+  insertIdentity,
+  minutesExportAudits,
+  printedNameByFingerprint,
+  retireIdentity,
+  snapshotWithContentHash,
+} from './queries';
 
 // node-forge is loaded at first use (certificates), not by every command that imports this module.
 const forge = requireOnUse<typeof Forge>('node-forge');
@@ -139,16 +150,6 @@ export function certificateFingerprint(pem: string): string {
   return createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex');
 }
 
-interface IdentityRow {
-  identity_id: number;
-  user_id: number;
-  certificate: string;
-  fingerprint: string;
-  p12: string;
-  created_at: string;
-  retired_at: string | null;
-}
-
 interface OpenIdentity {
   identityId: number;
   fingerprint: string;
@@ -161,7 +162,7 @@ interface OpenIdentity {
  * one issued: old certificates stay in the table so that files signed with them are still recognised.
  */
 async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): Promise<OpenIdentity> {
-  const current = ctx.db.prepare('SELECT * FROM user_pdf_identity WHERE user_id = ? AND retired_at IS NULL ORDER BY identity_id DESC LIMIT 1').get(u.user_id) as IdentityRow | undefined;
+  const current = currentIdentity(ctx.db, u.user_id);
   const authority = ensureLocalAuthority(ctx);
   // Only a certificate issued by this installation's authority signs; a legacy self-signed one is retired.
   const chained = current !== undefined && issuedBy(forge.pki.certificateFromPem(current.certificate), authority.certificate);
@@ -176,10 +177,8 @@ async function signingIdentity(ctx: CoreContext, u: UserRow, password: string): 
   const now = stamp(ctx).iso;
   const identityId = ctx.db
     .transaction(() => {
-      if (current) ctx.db.prepare('UPDATE user_pdf_identity SET retired_at = ?, retired_reason = ? WHERE identity_id = ?').run(now, retiredReason, current.identity_id);
-      const newId = Number(
-        ctx.db.prepare('INSERT INTO user_pdf_identity (user_id, certificate, fingerprint, p12, created_at) VALUES (?, ?, ?, ?, ?)').run(u.user_id, id.certificatePem, fingerprint, JSON.stringify(sealed), now).lastInsertRowid,
-      );
+      if (current) retireIdentity(ctx.db, current.identity_id, now, retiredReason);
+      const newId = insertIdentity(ctx.db, u.user_id, id.certificatePem, fingerprint, JSON.stringify(sealed), now);
       appendAudit(ctx, {
         user: u.username,
         action: 'create',
@@ -328,8 +327,7 @@ async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Pro
 
 function knownUser(ctx: CoreContext, fingerprint: string): string | null {
   if (!fingerprint) return null;
-  const r = ctx.db.prepare('SELECT u.printed_name FROM user_pdf_identity i JOIN app_user u USING (user_id) WHERE i.fingerprint = ?').get(fingerprint) as { printed_name: string } | undefined;
-  return r?.printed_name ?? null;
+  return printedNameByFingerprint(ctx.db, fingerprint) ?? null;
 }
 
 const pdfsigOf = (r: PdfsigReport): NonNullable<MinutesVerifyResult['pdfsig']> => ({
@@ -404,7 +402,7 @@ function localTrust(ctx: CoreContext): { store: TrustStore; problem: string | nu
   const store: TrustStore = { roots: [], pinned: new Map() };
   if (st.authority && st.keyOk) store.roots.push({ certificate: st.authority.certificate, fingerprint: st.authority.fingerprint, subject: st.authority.subject, source: 'this installation' });
   // Legacy identities: self-signed ones issued before the authority existed (none can be added since).
-  for (const r of ctx.db.prepare('SELECT certificate, fingerprint, created_at FROM user_pdf_identity').all() as { certificate: string; fingerprint: string; created_at: string }[]) {
+  for (const r of allIdentityCertificates(ctx.db)) {
     if (st.authority && Date.parse(r.created_at) > Date.parse(st.authority.createdAt)) continue;
     const cert = forge.pki.certificateFromPem(r.certificate);
     if (issuedBy(cert, cert)) store.pinned.set(r.fingerprint, 'this database');
@@ -444,7 +442,7 @@ function trustBundle(ctx: CoreContext): { pem: string; rootFingerprint: string; 
     a.certificatePem.trim(),
   ];
   let legacy = 0;
-  const rows = ctx.db.prepare('SELECT i.certificate, i.fingerprint, i.created_at, u.printed_name FROM user_pdf_identity i JOIN app_user u USING (user_id) ORDER BY i.identity_id').all() as { certificate: string; fingerprint: string; created_at: string; printed_name: string }[];
+  const rows = identityCertificatesWithNames(ctx.db);
   for (const r of rows) {
     const cert = forge.pki.certificateFromPem(r.certificate);
     if (!issuedBy(cert, cert)) continue;
@@ -480,7 +478,7 @@ interface ExportAudit {
 
 /** The PDFs this database recorded as exported for a meeting version (audit entries 'export' 'minutes'). */
 function recordedExports(ctx: CoreContext, meetingId: number, version: number): ExportAudit {
-  const rows = ctx.db.prepare("SELECT new_value FROM audit_log WHERE action = 'export' AND entity = 'minutes' AND entity_id = ?").all(String(meetingId)) as { new_value: string | null }[];
+  const rows = minutesExportAudits(ctx.db, meetingId);
   const sha256s = rows.map((r) => JSON.parse(r.new_value ?? 'null') as { version?: number; pdfSha256?: string } | null).filter((v) => v?.version === version && typeof v.pdfSha256 === 'string').map((v) => v!.pdfSha256!);
   return { meetingId, version, sha256s };
 }
@@ -562,7 +560,7 @@ export async function verifyMinutes(
         const cited = /record SHA-256 ([0-9a-f]{64})/.exec(s.reason)?.[1];
         if (cited && cited !== exp.recordHash) problems.push(`PDF signature ${s.index} (${s.name}) certified the record with SHA-256 ${cited}, but the attached record states ${exp.recordHash}`);
       }
-      snapshotKnown = ctx.db.prepare('SELECT 1 FROM snapshot WHERE content_hash = ?').get(c.snapshot.contentHash) !== undefined;
+      snapshotKnown = snapshotWithContentHash(ctx.db, c.snapshot.contentHash);
 
       if (manifest) {
         if (manifest.recordHash !== exp.recordHash || manifest.meetingId !== exp.record.meetingId || manifest.version !== exp.record.version) problems.push(`the manifest names record ${manifest.recordHash} (meeting ${manifest.meetingId} version ${manifest.version}), not the attached record ${exp.recordHash}`);
@@ -601,7 +599,7 @@ export async function verifyMinutes(
         if (exportRecord === 'missing') problems.push(`this database's audit trail records no export of meeting ${rec.meetingId} version ${rec.version}, although its signing certificate signed this file`);
       }
       if (ours && manifest) {
-        const e = ctx.db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(manifest.auditHead.seq) as { hash: string } | undefined;
+        const e = auditHashAt(ctx.db, manifest.auditHead.seq);
         if (!e || e.hash !== manifest.auditHead.hash) problems.push(`the minutes anchor audit entry ${manifest.auditHead.seq} (hash ${manifest.auditHead.hash.slice(0, 16)}…), which this database's audit trail ${e ? 'holds with another hash (rewritten)' : 'no longer holds (deleted)'}`);
       }
     }

@@ -34,7 +34,7 @@ import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights } from './queries';
+import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights, snapshotStudy } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
 // choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
@@ -76,7 +76,7 @@ interface StudyPk {
 }
 
 function studyOf(ctx: CoreContext, snapshotId: number): string {
-  const r = ctx.db.prepare(`SELECT study_id FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { study_id: string } | undefined;
+  const r = snapshotStudy(ctx.db, snapshotId);
   if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
   return r.study_id;
 }

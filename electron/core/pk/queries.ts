@@ -124,3 +124,8 @@ function toKg(v: number, unit: string | null): number | null {
   if (u === 'g') return v / 1000;
   return null;
 }
+
+/** The study a snapshot belongs to. */
+export function snapshotStudy(db: Db, snapshotId: number): { study_id: string } | undefined {
+  return db.prepare(`SELECT study_id FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { study_id: string } | undefined;
+}

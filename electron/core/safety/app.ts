@@ -15,7 +15,6 @@ import {
   lookahead,
   snapshotHistory,
   summarizeRecommendation,
-  type DsDeath,
   type RuleSummary,
 } from '../../../shared/safety/index';
 import { countValues } from '../../../shared/mapping';
@@ -23,8 +22,8 @@ import { CallError, type App, type CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
+import { cohortsOf, dsDeaths } from './queries';
 import { snapshotMemo } from '../snapshots/memo';
-import type { Db } from '../store/db';
 import { levelGroups, treatedSubjects } from './groups';
 import { labSafetyOf } from '../labs/app';
 import { labsGrade3InWindow } from '../../../shared/labs';
@@ -112,23 +111,6 @@ function listings(ctx: CoreContext, snapshotId: number) {
     discontinuations: rows.filter((r) => ledToDiscontinuation(r.aeacn)),
     deaths: deathListing(subjects, aes.filter(isFatalAe), dsDeaths(ctx.db, snapshotId), definition),
   };
-}
-
-/** DS records of death (DSDECOD = DEATH, CDISC CT C66727). */
-function dsDeaths(db: Db, snapshotId: number): DsDeath[] {
-  return db
-    .prepare(`SELECT usubjid, dsstdtc, dsterm FROM rec_ds WHERE snapshot_id = ? AND upper(dsdecod) = 'DEATH' ORDER BY usubjid, dsstdtc`)
-    .all(snapshotId) as DsDeath[];
-}
-
-/** Cohort of each subject from SUPPDM (QNAM COHORT / COHORTID). */
-function cohortsOf(db: Db, snapshotId: number): Map<string, string> {
-  const rows = db
-    .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? AND upper(qnam) IN ('COHORT', 'COHORTID', 'COHORTN') AND qval IS NOT NULL AND qval <> '' ORDER BY usubjid, row_no`)
-    .all(snapshotId) as { usubjid: string; qval: string }[];
-  const m = new Map<string, string>();
-  for (const r of rows) if (!m.has(r.usubjid)) m.set(r.usubjid, r.qval);
-  return m;
 }
 
 /** The DLT table of a snapshot (safety.dltTable): also what a meeting records for its levels. */

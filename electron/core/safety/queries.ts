@@ -1,4 +1,5 @@
 import { aeKey } from '../../../shared/safety/aeTables';
+import type { DsDeath } from '../../../shared/safety/index';
 import type { Db } from '../store/db';
 
 // SQL of the safety feature's AE tables (most AE reading is shared: electron/core/queries/subjects.ts).
@@ -21,3 +22,19 @@ export function loadSuppAeacn(db: Db, snapshotId: number): Map<string, string[]>
   return m;
 }
 
+/** DS records of death (DSDECOD = DEATH, CDISC CT C66727). */
+export function dsDeaths(db: Db, snapshotId: number): DsDeath[] {
+  return db
+    .prepare(`SELECT usubjid, dsstdtc, dsterm FROM rec_ds WHERE snapshot_id = ? AND upper(dsdecod) = 'DEATH' ORDER BY usubjid, dsstdtc`)
+    .all(snapshotId) as DsDeath[];
+}
+
+/** Cohort of each subject from SUPPDM (QNAM COHORT / COHORTID). */
+export function cohortsOf(db: Db, snapshotId: number): Map<string, string> {
+  const rows = db
+    .prepare(`SELECT usubjid, qval FROM rec_suppdm WHERE snapshot_id = ? AND upper(qnam) IN ('COHORT', 'COHORTID', 'COHORTN') AND qval IS NOT NULL AND qval <> '' ORDER BY usubjid, row_no`)
+    .all(snapshotId) as { usubjid: string; qval: string }[];
+  const m = new Map<string, string>();
+  for (const r of rows) if (!m.has(r.usubjid)) m.set(r.usubjid, r.qval);
+  return m;
+}

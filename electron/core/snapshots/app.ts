@@ -10,7 +10,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { actor, auditReason, type Actor } from '../access/actor';
 import { isWithin } from '../access/paths';
-import { contentSql, DOMAINS } from '../store/domains';
+import { DOMAINS } from '../store/domains';
+import {
+  allStudies,
+  changedRecords,
+  domainDiffCounts,
+  importIssues,
+  snapshotById,
+  snapshotFiles,
+  snapshotRows,
+  studyById,
+  studyDefinitionRow,
+  updateStudyDefinition,
+  type SnapshotRow,
+  type StudyRow,
+} from './queries';
 
 // Studies and snapshots: import, provenance, listing, comparison.
 
@@ -29,14 +43,6 @@ export function registerSnapshots(app: App): void {
   app.method('snapshot.changes', snapshotChanges);
 }
 
-interface StudyRow {
-  study_id: string;
-  title: string | null;
-  definition: string;
-  definition_source: StudyInfo['definitionSource'];
-  snapshots: number;
-}
-
 function toStudyInfo(r: StudyRow): StudyInfo {
   return {
     studyId: r.study_id,
@@ -47,10 +53,8 @@ function toStudyInfo(r: StudyRow): StudyInfo {
   };
 }
 
-const STUDY_SQL = `SELECT s.*, (SELECT count(*) FROM snapshot n WHERE n.study_id = s.study_id) snapshots FROM study s`;
-
 function listStudies(ctx: CoreContext): StudyInfo[] {
-  return (ctx.db.prepare(`${STUDY_SQL} ORDER BY s.study_id`).all() as StudyRow[]).map(toStudyInfo);
+  return allStudies(ctx.db).map(toStudyInfo);
 }
 
 /**
@@ -66,11 +70,9 @@ function saveDefinition(
   // Who: the signed-in account, or the OS user of a scratch database without accounts (access/actor.ts).
   const who = actor(ctx, session, 'saving the study definition');
   return ctx.db.transaction(() => {
-    const before = ctx.db.prepare('SELECT definition, definition_source FROM study WHERE study_id = ?').get(studyId) as { definition: string; definition_source: string } | undefined;
+    const before = studyDefinitionRow(ctx.db, studyId);
     if (!before) throw new CallError('not-found', `no study ${studyId}`);
-    ctx.db
-      .prepare(`UPDATE study SET definition = ?, definition_source = 'user', title = coalesce(?, title), updated_at = ? WHERE study_id = ?`)
-      .run(JSON.stringify(definition), definition.title ?? null, utcIso(ctx), studyId);
+    updateStudyDefinition(ctx.db, studyId, JSON.stringify(definition), definition.title ?? null, utcIso(ctx));
     // Both sides with the schema's defaults, so that only what the user changed is recorded.
     const old = StudyDefinition.parse(JSON.parse(before.definition)) as unknown as Record<string, unknown>;
     appendAudit(ctx, {
@@ -82,7 +84,7 @@ function saveDefinition(
       new: { source: 'user', ...changedFields(old, definition as unknown as Record<string, unknown>).new },
       reason: auditReason(who, reason),
     });
-    return toStudyInfo(ctx.db.prepare(`${STUDY_SQL} WHERE s.study_id = ?`).get(studyId) as StudyRow);
+    return toStudyInfo(studyById(ctx.db, studyId)!);
   }).immediate();
 }
 
@@ -108,21 +110,6 @@ export function changedFields(a: Record<string, unknown>, b: Record<string, unkn
   return out;
 }
 
-const SNAPSHOT_SQL = `SELECT s.*, (SELECT count(*) FROM rec_dm d WHERE d.snapshot_id = s.snapshot_id) subjects FROM snapshot s`;
-
-interface SnapshotRow {
-  snapshot_id: number;
-  study_id: string;
-  label: string;
-  content_hash: string;
-  data_cutoff: string | null;
-  imported_at: string;
-  imported_by: string;
-  source_path: string;
-  definition_source: string;
-  subjects: number;
-}
-
 function toSnapshotInfo(r: SnapshotRow): SnapshotInfo {
   return {
     snapshotId: r.snapshot_id,
@@ -139,33 +126,18 @@ function toSnapshotInfo(r: SnapshotRow): SnapshotInfo {
 }
 
 export function listSnapshots(ctx: CoreContext, studyId?: string): SnapshotInfo[] {
-  const rows = studyId
-    ? ctx.db.prepare(`${SNAPSHOT_SQL} WHERE s.study_id = ? ORDER BY s.data_cutoff DESC, s.snapshot_id DESC`).all(studyId)
-    : ctx.db.prepare(`${SNAPSHOT_SQL} ORDER BY s.study_id, s.data_cutoff DESC, s.snapshot_id DESC`).all();
-  return (rows as SnapshotRow[]).map(toSnapshotInfo);
+  return snapshotRows(ctx.db, studyId).map(toSnapshotInfo);
 }
 
 export function snapshotInfo(ctx: CoreContext, snapshotId: number): SnapshotInfo {
-  const r = ctx.db.prepare(`${SNAPSHOT_SQL} WHERE s.snapshot_id = ?`).get(snapshotId) as SnapshotRow | undefined;
+  const r = snapshotById(ctx.db, snapshotId);
   if (!r) throw new CallError('not-found', `no snapshot ${snapshotId}`);
   return toSnapshotInfo(r);
 }
 
 function getSnapshot({ snapshotId }: { snapshotId: number }, ctx: CoreContext): Output<'snapshot.get'> {
   const info = snapshotInfo(ctx, snapshotId);
-  const files = (
-    ctx.db.prepare('SELECT * FROM snapshot_file WHERE snapshot_id = ? ORDER BY file_name').all(snapshotId) as {
-      file_name: string;
-      domain: string | null;
-      format: string;
-      size: number;
-      sha256: string;
-      row_count: number;
-      subject_count: number;
-      columns: string;
-      notes: string;
-    }[]
-  ).map((f) => ({
+  const files = snapshotFiles(ctx.db, snapshotId).map((f) => ({
     fileName: f.file_name,
     domain: f.domain,
     format: f.format,
@@ -176,18 +148,7 @@ function getSnapshot({ snapshotId }: { snapshotId: number }, ctx: CoreContext): 
     columns: JSON.parse(f.columns) as string[],
     notes: JSON.parse(f.notes) as string[],
   }));
-  const issues = (
-    ctx.db.prepare('SELECT * FROM import_issue WHERE snapshot_id = ? ORDER BY issue_id').all(snapshotId) as {
-      severity: 'warning' | 'error';
-      code: string;
-      file: string;
-      row_no: number | null;
-      column_name: string | null;
-      expected: string;
-      found: string;
-      count: number;
-    }[]
-  ).map(
+  const issues = importIssues(ctx.db, snapshotId).map(
     (i): ImportIssue => ({
       severity: i.severity,
       code: i.code,
@@ -272,18 +233,7 @@ function diffSnapshots({ base, target }: { base: number; target: number }, ctx: 
   if (a.studyId !== b.studyId) throw new CallError('conflict', `snapshots ${base} (${a.studyId}) and ${target} (${b.studyId}) belong to different studies`);
   const domains = [];
   for (const d of DOMAINS) {
-    const r = ctx.db
-      .prepare(
-        `WITH a AS (SELECT rec_key, count(*) || min(${contentSql(d)}) || max(${contentSql(d)}) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key),
-              b AS (SELECT rec_key, count(*) || min(${contentSql(d)}) || max(${contentSql(d)}) h FROM ${d.table} WHERE snapshot_id = ? GROUP BY rec_key)
-         SELECT
-           coalesce(sum(a.rec_key IS NULL), 0) added,
-           coalesce(sum(b.rec_key IS NULL), 0) removed,
-           coalesce(sum(a.rec_key IS NOT NULL AND b.rec_key IS NOT NULL AND a.h <> b.h), 0) changed,
-           coalesce(sum(a.rec_key IS NOT NULL AND b.rec_key IS NOT NULL AND a.h = b.h), 0) unchanged
-         FROM a FULL OUTER JOIN b ON a.rec_key = b.rec_key`,
-      )
-      .get(base, target) as { added: number; removed: number; changed: number; unchanged: number };
+    const r = domainDiffCounts(ctx.db, d, base, target);
     if (r.added + r.removed + r.changed + r.unchanged > 0) domains.push({ domain: d.domain, ...r });
   }
   return { base, target, domains };
@@ -296,19 +246,7 @@ function snapshotChanges({ base, target }: { base: number; target: number }, ctx
   if (a.studyId !== b.studyId) throw new CallError('conflict', `snapshots ${base} (${a.studyId}) and ${target} (${b.studyId}) belong to different studies`);
   const records: Output<'snapshot.changes'>['records'] = [];
   for (const d of DOMAINS) {
-    const usub = d.subjectLevel ? 't.usubjid' : 'NULL';
-    // The subject narrows the lookup to the (snapshot_id, usubjid) index: records never move between subjects.
-    const same = d.subjectLevel ? 'AND o.usubjid IS t.usubjid' : '';
-    const rows = ctx.db
-      .prepare(
-        `SELECT ${usub} usubjid, t.row_no, t.rec_key,
-                CASE WHEN NOT EXISTS (SELECT 1 FROM ${d.table} o WHERE o.snapshot_id = @base ${same} AND o.rec_key = t.rec_key) THEN 'added' ELSE 'changed' END status
-         FROM ${d.table} t
-         WHERE t.snapshot_id = @target
-           AND NOT EXISTS (SELECT 1 FROM ${d.table} o WHERE o.snapshot_id = @base ${same} AND o.rec_key = t.rec_key AND ${contentSql(d, 'o')} = ${contentSql(d, 't')})
-         ORDER BY t.row_no`,
-      )
-      .all({ base, target }) as { usubjid: string | null; row_no: number; rec_key: string; status: 'added' | 'changed' }[];
+    const rows = changedRecords(ctx.db, d, base, target);
     for (const r of rows) {
       records.push({ domain: d.domain, usubjid: r.usubjid, rowNo: r.row_no, key: r.rec_key.split('\u001f').slice(0, d.naturalKey.length), status: r.status });
     }

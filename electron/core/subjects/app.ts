@@ -5,6 +5,7 @@ import type { Output } from '../../../shared/contract';
 import type { App, CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
+import { domainHasRows, loadDisposition, loadDmRaceCountry, loadExAdministrations, loadSubjectLabs } from './queries';
 
 // Handlers of the subjects feature: the timeline behind the swimmer and the profile header, and a
 // subject's labs. Queries gather the rows; the exposure rule is shared/exposure.ts.
@@ -17,28 +18,24 @@ export function registerSubjects(app: App): void {
 const DOMAIN_TABLES = ['dm', 'ex', 'ae', 'ds', 'rs', 'tr', 'tu', 'pc', 'pp', 'is', 'lb', 'vs'] as const;
 
 function domainsPresent(ctx: CoreContext, snapshotId: number): string[] {
-  return DOMAIN_TABLES.filter((t) => ctx.db.prepare(`SELECT 1 FROM rec_${t} WHERE snapshot_id = ? LIMIT 1`).get(snapshotId)).map((t) => t.toUpperCase());
+  return DOMAIN_TABLES.filter((t) => domainHasRows(ctx.db, t, snapshotId)).map((t) => t.toUpperCase());
 }
 
 function timeline(ctx: CoreContext, snapshotId: number) {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
   const facts = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
   const dm = new Map(
-    (ctx.db.prepare(`SELECT usubjid, race, country FROM rec_dm WHERE snapshot_id = ?`).all(snapshotId) as { usubjid: string; race: string | null; country: string | null }[]).map((r) => [r.usubjid, r]),
+    loadDmRaceCountry(ctx.db, snapshotId).map((r) => [r.usubjid, r]),
   );
   const admins = new Map<string, Administration[]>();
-  for (const e of ctx.db
-    .prepare(`SELECT usubjid, exstdtc, exendtc, exdose, exdosu FROM rec_ex WHERE snapshot_id = ? AND exstdtc IS NOT NULL ORDER BY usubjid, exstdtc, row_no`)
-    .all(snapshotId) as { usubjid: string; exstdtc: string; exendtc: string | null; exdose: number | null; exdosu: string | null }[]) {
+  for (const e of loadExAdministrations(ctx.db, snapshotId)) {
     if (cutoff && e.exstdtc.slice(0, 10) > cutoff) continue;
     let l = admins.get(e.usubjid);
     if (!l) admins.set(e.usubjid, (l = []));
     l.push({ startDtc: e.exstdtc, endDtc: e.exendtc, dose: e.exdose, unit: e.exdosu });
   }
   const disposition = new Map<string, { dsdecod: string; dsterm: string | null; dscat: string | null; dsstdtc: string | null }[]>();
-  for (const d of ctx.db
-    .prepare(`SELECT usubjid, dsdecod, dsterm, dscat, dsstdtc FROM rec_ds WHERE snapshot_id = ? ORDER BY usubjid, dsstdtc, row_no`)
-    .all(snapshotId) as { usubjid: string; dsdecod: string; dsterm: string | null; dscat: string | null; dsstdtc: string | null }[]) {
+  for (const d of loadDisposition(ctx.db, snapshotId)) {
     let l = disposition.get(d.usubjid);
     if (!l) disposition.set(d.usubjid, (l = []));
     l.push(d);
@@ -109,16 +106,9 @@ function limit(v: unknown): number | null {
 }
 
 function labs(ctx: CoreContext, snapshotId: number, usubjid: string) {
-  const present = !!ctx.db.prepare(`SELECT 1 FROM rec_lb WHERE snapshot_id = ? LIMIT 1`).get(snapshotId);
+  const present = domainHasRows(ctx.db, 'lb', snapshotId);
   const first = loadSubjects(ctx.db, snapshotId).find((s) => s.usubjid === usubjid)?.firstDoseDtc ?? null;
-  const rows = ctx.db
-    // LBSTNRLO/LBSTNRHI are kept in the row's bag of non-typed variables (store/domains.ts).
-    .prepare(
-      `SELECT lbtestcd, lbtest, lbstresn, lbstresc, lbstresu, lbnrind, lbtoxgr, lbdtc, row_no,
-              json_extract(extra, '$.LBSTNRLO') lo, json_extract(extra, '$.LBSTNRHI') hi
-       FROM rec_lb WHERE snapshot_id = ? AND usubjid = ? ORDER BY lbtestcd, lbdtc, row_no`,
-    )
-    .all(snapshotId, usubjid) as { lbtestcd: string; lbtest: string | null; lbstresn: number | null; lbstresc: string | null; lbstresu: string | null; lbnrind: string | null; lbtoxgr: string | null; lbdtc: string | null; row_no: number; lo: unknown; hi: unknown }[];
+  const rows = loadSubjectLabs(ctx.db, snapshotId, usubjid);
   const tests = new Map<string, { testcd: string; test: string | null; unit: string | null; points: Output<'subjects.labs'>['tests'][number]['points'] }>();
   for (const r of rows) {
     let t = tests.get(r.lbtestcd);

@@ -21,6 +21,7 @@ import {
 } from './accounts';
 import { decryptPrivateKey, encryptPrivateKey, hashPassword, newSigningKeyPair, type EncryptedKey } from './crypto';
 import { getSettings, putSettings } from './settings';
+import { allUsers, endUserSessions, insertKey, replacePrivateKey, retireKey, setOwnPassword, setTemporaryPassword, setUserActive, unlockUser, updateProfile } from './queries';
 
 // Handlers of users, authentication and settings (issue 5 "Users"; 21 CFR 11.10(d)(g), 11.100, 11.300).
 
@@ -35,7 +36,7 @@ export function registerUsers(app: App): void {
   app.method('auth.changePassword', (input, ctx) => changePassword(ctx, input));
   app.method('users.list', (_i, ctx) => {
     const s = getSettings(ctx.db);
-    return (ctx.db.prepare('SELECT * FROM app_user ORDER BY user_id').all() as UserRow[]).map((u) => toUserInfo(ctx.db, u, s));
+    return allUsers(ctx.db).map((u) => toUserInfo(ctx.db, u, s));
   });
   app.method('users.create', (input, ctx) => createUser(ctx, input));
   app.method('users.update', (input, ctx) => updateUser(ctx, input));
@@ -80,8 +81,8 @@ async function changePassword(ctx: CoreContext, input: In<'auth.changePassword'>
   if (key) reEncrypted = await encryptPrivateKey(await decryptPrivateKey(JSON.parse(key.private_key) as EncryptedKey, input.oldPassword), input.newPassword);
   const now = stamp(ctx).iso;
   ctx.db.transaction(() => {
-    ctx.db.prepare('UPDATE app_user SET password = ?, password_changed_at = ?, must_change_password = 0, failed_attempts = 0 WHERE user_id = ?').run(JSON.stringify(pw), now, u.user_id);
-    if (key && reEncrypted) ctx.db.prepare('UPDATE user_key SET private_key = ? WHERE key_id = ?').run(JSON.stringify(reEncrypted), key.key_id);
+    setOwnPassword(ctx.db, u.user_id, JSON.stringify(pw), now);
+    if (key && reEncrypted) replacePrivateKey(ctx.db, key.key_id, JSON.stringify(reEncrypted));
     appendAudit(ctx, { user: u.username, action: 'password-change', entity: 'user', entityId: u.user_id, reason: u.must_change_password ? 'first login / after reset' : null });
   }).immediate();
   return toUserInfo(ctx.db, getUser(ctx.db, u.user_id));
@@ -101,9 +102,7 @@ function updateUser(ctx: CoreContext, input: In<'users.update'>): Output<'users.
   const a = admin(ctx, input.session, 'change accounts');
   const before = getUser(ctx.db, input.userId);
   ctx.db.transaction(() => {
-    ctx.db
-      .prepare('UPDATE app_user SET printed_name = ?, title = ?, role = ? WHERE user_id = ?')
-      .run(input.printedName ?? before.printed_name, input.title ?? before.title, input.role ?? before.role, before.user_id);
+    updateProfile(ctx.db, before.user_id, input.printedName ?? before.printed_name, input.title ?? before.title, input.role ?? before.role);
     const after = getUser(ctx.db, before.user_id);
     appendAudit(ctx, { user: a.username, action: 'change', entity: 'user', entityId: before.user_id, old: auditView(before), new: auditView(after), reason: input.reason });
   }).immediate();
@@ -115,8 +114,8 @@ function setActive(ctx: CoreContext, input: In<'users.setActive'>): Output<'user
   const before = getUser(ctx.db, input.userId);
   if (before.user_id === a.user_id && !input.active) throw new CallError('conflict', 'an administrator cannot deactivate their own account');
   ctx.db.transaction(() => {
-    ctx.db.prepare('UPDATE app_user SET active = ? WHERE user_id = ?').run(input.active ? 1 : 0, before.user_id);
-    if (!input.active) ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'deactivated' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, before.user_id);
+    setUserActive(ctx.db, before.user_id, input.active);
+    if (!input.active) endUserSessions(ctx.db, before.user_id, stamp(ctx).iso, 'deactivated');
     appendAudit(ctx, { user: a.username, action: input.active ? 'reactivate' : 'deactivate', entity: 'user', entityId: before.user_id, old: { active: before.active === 1 }, new: { active: input.active }, reason: input.reason });
   }).immediate();
   return toUserInfo(ctx.db, getUser(ctx.db, input.userId));
@@ -126,7 +125,7 @@ function unlock(ctx: CoreContext, input: In<'users.unlock'>): Output<'users.unlo
   const a = admin(ctx, input.session, 'unlock accounts');
   const before = getUser(ctx.db, input.userId);
   ctx.db.transaction(() => {
-    ctx.db.prepare('UPDATE app_user SET locked_at = NULL, failed_attempts = 0 WHERE user_id = ?').run(before.user_id);
+    unlockUser(ctx.db, before.user_id);
     appendAudit(ctx, { user: a.username, action: 'unlock', entity: 'user', entityId: before.user_id, old: { locked: before.locked_at !== null, failedAttempts: before.failed_attempts }, new: { locked: false, failedAttempts: 0 }, reason: input.reason });
   }).immediate();
   return toUserInfo(ctx.db, getUser(ctx.db, input.userId));
@@ -148,10 +147,10 @@ async function resetPassword(ctx: CoreContext, input: In<'users.resetPassword'>)
   const now = stamp(ctx).iso;
   ctx.db.transaction(() => {
     const old = currentKey(ctx.db, u.user_id);
-    if (old) ctx.db.prepare('UPDATE user_key SET retired_at = ? WHERE key_id = ?').run(now, old.key_id);
-    const keyId = Number(ctx.db.prepare('INSERT INTO user_key (user_id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)').run(u.user_id, keys.publicKeyPem, JSON.stringify(enc), now).lastInsertRowid);
-    ctx.db.prepare('UPDATE app_user SET password = ?, password_changed_at = ?, must_change_password = 1, failed_attempts = 0, locked_at = NULL WHERE user_id = ?').run(JSON.stringify(pw), now, u.user_id);
-    ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'password-reset' WHERE user_id = ? AND ended_at IS NULL").run(now, u.user_id);
+    if (old) retireKey(ctx.db, old.key_id, now);
+    const keyId = insertKey(ctx.db, u.user_id, keys.publicKeyPem, JSON.stringify(enc), now);
+    setTemporaryPassword(ctx.db, u.user_id, JSON.stringify(pw), now);
+    endUserSessions(ctx.db, u.user_id, now, 'password-reset');
     appendAudit(ctx, { user: a.username, action: 'password-reset', entity: 'user', entityId: u.user_id, old: { keyId: old?.key_id ?? null }, new: { keyId, mustChangePassword: true }, reason: input.reason });
   }).immediate();
   return toUserInfo(ctx.db, getUser(ctx.db, u.user_id));

@@ -121,3 +121,36 @@ export function putFigure(db: Db, sha256: string, mime: string, data: Buffer, at
 export function getFigure(db: Db, sha256: string): { sha256: string; mime: string; data: Buffer } | undefined {
   return db.prepare('SELECT sha256, mime, data FROM meeting_figure WHERE sha256 = ?').get(sha256) as { sha256: string; mime: string; data: Buffer } | undefined;
 }
+
+/** The latest version of every meeting (of one study, when given), the newest meeting first. */
+export function latestVersions(db: Db, studyId?: string): VersionRow[] {
+  return db
+    .prepare(
+      `SELECT v.* FROM meeting m JOIN meeting_version v ON v.meeting_id = m.meeting_id
+       AND v.version = (SELECT max(version) FROM meeting_version WHERE meeting_id = m.meeting_id)
+       ${studyId ? 'WHERE m.study_id = ?' : ''} ORDER BY m.meeting_id DESC`,
+    )
+    .all(...(studyId ? [studyId] : [])) as VersionRow[];
+}
+
+export function studyTitleAndDefinition(db: Db, studyId: string): { title: string | null; definition: string } {
+  return db.prepare('SELECT title, definition FROM study WHERE study_id = ?').get(studyId) as { title: string | null; definition: string };
+}
+
+/** A new meeting; its id. */
+export function insertMeeting(db: Db, studyId: string, snapshotId: number, at: string, by: string): number {
+  return Number(db.prepare('INSERT INTO meeting (study_id, snapshot_id, created_at, created_by) VALUES (?, ?, ?, ?)').run(studyId, snapshotId, at, by).lastInsertRowid);
+}
+
+/** Locks a draft: the final record, its hash and status 'final' (only a version still a draft). */
+export function lockVersion(db: Db, meetingId: number, version: number, recordJson: string, hash: string): void {
+  db.prepare("UPDATE meeting_version SET record = ?, record_hash = ?, status = 'final' WHERE meeting_id = ? AND version = ? AND status = 'draft'").run(recordJson, hash, meetingId, version);
+}
+
+export function markSigned(db: Db, meetingId: number, version: number): void {
+  db.prepare("UPDATE meeting_version SET status = 'signed' WHERE meeting_id = ? AND version = ?").run(meetingId, version);
+}
+
+export function markDistributed(db: Db, meetingId: number, version: number, distributionJson: string): void {
+  db.prepare("UPDATE meeting_version SET status = 'distributed', distribution = ? WHERE meeting_id = ? AND version = ?").run(distributionJson, meetingId, version);
+}

@@ -15,6 +15,7 @@ import { registerMeetings } from './meetings/app';
 import { preloadPdfStack, registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
+import { callContext, resolveActor } from './access/actor';
 import { registerMapping } from './mapping/app';
 import { registerLabs } from './labs/app';
 import { systemClock, type Clock } from './audit/clock';
@@ -46,6 +47,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
     user: opts.user ?? safeUser(),
     clock: opts.clock ?? systemClock,
     emit: (e) => listeners.forEach((l) => l(e)),
+    actor: null,
     imports: new Map(),
     writeGate: new Mutex(),
     readRoots: new Set(),
@@ -82,16 +84,19 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
       throw new CallError('invalid-input', `${method}: ${msg}`, parsed.error.issues);
     }
+    // Every method that takes a session is a write (isWrite), so a read acts for nobody: actor null.
     if (!isWrite(method)) {
       if (transport === 'ui') checkUiPaths(ctx, method, input);
-      return fn(parsed.data as never, ctx);
+      return fn(parsed.data as never, callContext(ctx, null));
     }
     // A second import is refused at once rather than queued behind the first (the UI says so).
     if (method === 'snapshot.import' && ctx.imports.size > 0) throw new CallError('conflict', 'an import is running: wait until it has finished (or cancel it), then import again');
     return ctx.writeGate.run(async () => {
       if (transport === 'ui') checkUiPaths(ctx, method, input);
       try {
-        return await fn(parsed.data as never, ctx);
+        // The call's session, resolved once here (under the gate: it stamps the session's activity or
+        // ends an idle one); the handler reads the account as ctx.actor (access/actor.ts).
+        return await fn(parsed.data as never, callContext(ctx, resolveActor(ctx, method, parsed.data)));
       } catch (e) {
         // Within this process writes never contend (the gate); another process (a command-line import)
         // may still hold SQLite's write lock beyond busy_timeout: say so instead of "database is locked".

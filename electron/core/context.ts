@@ -3,13 +3,31 @@ import type { contract, ApiError, CoreEvent, Input, MethodName, Output } from '.
 import type { Db } from './store/db';
 import type { Mutex } from './access/mutex';
 import type { Clock } from './audit/clock';
+import type { Role } from '../../shared/meeting';
 
 // What every feature of the core shares: the context a handler runs in, the handler and app types,
 // and the error a handler throws. In a module of its own so that features never import the
 // composition root (app.ts), which imports them.
 
+/** The signed-in account a call acts for (resolved from the call's `session` before the handler runs). */
+export interface SignedIn {
+  userId: number;
+  username: string;
+  /** The printed name (app_user.printed_name). */
+  name: string;
+  title: string;
+  role: Role;
+}
+
 export interface CoreContext {
   dbPath: string;
+  /**
+   * Who makes this call: the account of the call's live session, resolved once by `core.call` before
+   * the handler runs (access/actor.ts `resolveActor`); null for a call without a session (reads, login,
+   * password-checked methods, a scratch database without accounts) and on `core.ctx` itself. Handlers
+   * read it through access/actor.ts (`signedIn`, `requireRole`, `attribution`), never the token.
+   */
+  actor: SignedIn | null;
   /** The read/write connection of the handlers (imports use a connection of their own). */
   db: Db;
   /** The operating-system account (the actor of changes on a scratch database: access/actor.ts). */

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallError, createCore, type Core } from '../../electron/core/app';
+import { callContext, resolveActor } from '../../electron/core/access/actor';
 import { useScryptParamsForTests } from '../../electron/core/users/crypto';
 import { ApiCallError, isSessionError, needsPasswordChange } from '../../renderer/src/apiError';
 import { miniSnapshot, tmpDir } from '../helpers/snapshot';
@@ -109,6 +110,56 @@ describe('error kinds: unauthenticated and forbidden', () => {
     expect(draft.details).toEqual({ auth: 'role' });
     const create = await failure(core.call('users.create', { session: s, username: 'eve', printedName: 'Eve', title: 'x', role: 'administrator', password: 'Secret-pw-1234', identityVerification: '-' }));
     expect(create.kind).toBe('forbidden');
+  });
+});
+
+describe('ctx.actor: the acting account, resolved once per call by core.call', () => {
+  it('a session resolves to its account (name and role as stored); no session to null; the core\'s own context stays without actor', async () => {
+    const admin = await bootstrapAdmin(core);
+    const sue = await addUser(core, admin, 'sue', 'secretary', 'Susan Secretary');
+    const s = (await core.call('auth.login', { username: 'sue', password: sue.password })).session;
+    expect(resolveActor(core.ctx, 'study.saveDefinition', { session: s })).toEqual({ userId: sue.userId, username: 'sue', name: 'Susan Secretary', title: 'secretary', role: 'secretary' });
+    expect(resolveActor(core.ctx, 'studies.list', {})).toBeNull();
+    expect(core.ctx.actor).toBeNull();
+    // The handler sees the session's account: whoami answers from ctx.actor.
+    expect((await core.call('auth.whoami', { session: s })).username).toBe('sue');
+    // The per-call context reads the core's through (the lazy db, a clock a test swaps) and adds only the actor.
+    const c = callContext(core.ctx, { userId: sue.userId, username: 'sue', name: 'Susan Secretary', title: 'secretary', role: 'secretary' });
+    core.ctx.clock = () => T2;
+    expect(c.clock()).toBe(T2);
+    expect(c.db).toBe(core.ctx.db);
+    expect(c.actor?.username).toBe('sue');
+    expect(core.ctx.actor).toBeNull();
+  });
+
+  it('the audit entry of a write carries the account of its session, also when two accounts write at once', async () => {
+    const admin = await bootstrapAdmin(core);
+    await core.call('snapshot.import', { path: miniSnapshot(path.join(dir, 'snap')), session: admin });
+    const sue = await addUser(core, admin, 'sue', 'secretary', 'Susan Secretary');
+    const s = (await core.call('auth.login', { username: 'sue', password: sue.password })).session;
+    const [study] = await core.call('studies.list', {});
+    const def = study!.definition;
+    // Sent together: each call has its own context, so neither is recorded under the other's account.
+    await Promise.all([
+      core.call('study.saveDefinition', { studyId: study!.studyId, definition: { ...def, dltWindowDays: 28 }, session: s }),
+      core.call('study.saveDefinition', { studyId: study!.studyId, definition: { ...def, dltWindowDays: 21 }, session: admin }),
+    ]);
+    const changes = await core.call('audit.list', { entity: 'study-definition' });
+    // Arrival order under the write gate: sue's first (28 days), then the administrator's (21 days); no
+    // scratch note on either (a signed-in account acted).
+    expect(changes.map((e) => [e.user, (e.newValue as { dltWindowDays?: number }).dltWindowDays, e.reason])).toEqual([
+      ['sue', 28, null],
+      ['admin', 21, null],
+    ]);
+    expect(core.ctx.actor).toBeNull();
+  });
+
+  it('logout is not resolved first: an idle session is still ended by its own logout (not refused as idle)', async () => {
+    const admin = await bootstrapAdmin(core);
+    const { inactivityMinutes } = await core.call('settings.get', {});
+    now = T1 + inactivityMinutes * 60_000 + 1_000;
+    expect(await core.call('auth.logout', { session: admin })).toEqual({ ended: true });
+    expect((await core.call('audit.list', { action: 'logout' })).map((e) => e.user)).toEqual(['admin']);
   });
 });
 

@@ -21,8 +21,8 @@ import { anchorAudit, auditHead, ensureLocalAuthority, signatureRef } from '../a
 import { dltTableOf, lookaheadOf } from '../safety/app';
 import { lookaheadRecord } from '../minutes/lookahead';
 import { snapshotInfo } from '../snapshots/app';
-import { actor, auditReason } from '../access/actor';
-import { assertActiveUnlocked, authenticate, currentKey, findUser, requireRole, requireSession, type UserRow } from '../users/accounts';
+import { attribution, auditReason, requireRole, type SignedIn } from '../access/actor';
+import { assertActiveUnlocked, authenticate, currentKey, findUser } from '../users/accounts';
 import { decryptPrivateKey, type EncryptedKey } from '../users/crypto';
 import { getSettings } from '../users/settings';
 import { diffPaths } from './diff';
@@ -82,11 +82,7 @@ export function registerMeetings(app: App): void {
 
 // ---- helpers ---------------------------------------------------------------------------------------
 
-function editor(ctx: CoreContext, session: string, what: string): UserRow {
-  const u = requireSession(ctx, session);
-  requireRole(u, getSettings(ctx.db).editorRoles, what);
-  return u;
-}
+const editor = (ctx: CoreContext, what: string): SignedIn => requireRole(ctx, getSettings(ctx.db).editorRoles, what);
 
 function requireDraft(ctx: CoreContext, meetingId: number, version: number): StoredVersion {
   const v = loadVersion(ctx.db, meetingId, version);
@@ -162,7 +158,7 @@ function listMeetings(ctx: CoreContext, studyId?: string): Output<'meetings.list
 }
 
 async function createMeeting(ctx: CoreContext, input: In<'meetings.create'>): Promise<MeetingView> {
-  const u = editor(ctx, input.session, 'draft meeting records');
+  const u = editor(ctx, 'draft meeting records');
   const snap = snapshotInfo(ctx, input.snapshotId);
   const t = dltTableOf(ctx, input.snapshotId);
   const study = studyTitleAndDefinition(ctx.db, snap.studyId);
@@ -248,7 +244,7 @@ function applyChanges(c: MeetingContent, ch: In<'meetings.update'>['changes']): 
 }
 
 function updateMeeting(ctx: CoreContext, input: In<'meetings.update'>): MeetingView {
-  const u = editor(ctx, input.session, 'edit meeting records');
+  const u = editor(ctx, 'edit meeting records');
   return ctx.db
     .transaction(() => {
       const v = requireDraft(ctx, input.meetingId, input.version);
@@ -267,7 +263,7 @@ function updateMeeting(ctx: CoreContext, input: In<'meetings.update'>): MeetingV
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function addFigure(ctx: CoreContext, input: In<'meetings.addFigure'>): MeetingView {
-  const u = editor(ctx, input.session, 'capture figures');
+  const u = editor(ctx, 'capture figures');
   const data = Buffer.from(input.dataBase64, 'base64');
   if (data.length === 0) throw new CallError('invalid-input', 'dataBase64: empty');
   if (input.mime === 'image/png' && !data.subarray(0, 8).equals(PNG_MAGIC)) throw new CallError('invalid-input', 'dataBase64: not a PNG image');
@@ -301,7 +297,7 @@ function addFigure(ctx: CoreContext, input: In<'meetings.addFigure'>): MeetingVi
 // ---- lifecycle -------------------------------------------------------------------------------------
 
 function finalize(ctx: CoreContext, input: In<'meetings.finalize'>): MeetingView {
-  const u = editor(ctx, input.session, 'lock meeting records');
+  const u = editor(ctx, 'lock meeting records');
   return ctx.db
     .transaction(() => {
       const v = requireDraft(ctx, input.meetingId, input.version);
@@ -369,7 +365,7 @@ async function signVersion(ctx: CoreContext, input: In<'meetings.sign'>): Promis
 }
 
 function distribute(ctx: CoreContext, input: In<'meetings.distribute'>): MeetingView {
-  const u = editor(ctx, input.session, 'distribute minutes');
+  const u = editor(ctx, 'distribute minutes');
   return ctx.db
     .transaction(() => {
       const v = loadVersion(ctx.db, input.meetingId, input.version);
@@ -383,7 +379,7 @@ function distribute(ctx: CoreContext, input: In<'meetings.distribute'>): Meeting
 }
 
 function amend(ctx: CoreContext, input: In<'meetings.amend'>): MeetingView {
-  const u = editor(ctx, input.session, 'amend meeting records');
+  const u = editor(ctx, 'amend meeting records');
   return ctx.db
     .transaction(() => {
       const prev = loadVersion(ctx.db, input.meetingId);
@@ -417,7 +413,7 @@ function amend(ctx: CoreContext, input: In<'meetings.amend'>): MeetingView {
 /** The record of a locked version with its signatures (meetings.exportRecord): also what the minutes export. */
 export function exportRecord(ctx: CoreContext, input: In<'meetings.exportRecord'>): Output<'meetings.exportRecord'> {
   // The export is audited (who exported what): attributed like every change (access/actor.ts).
-  const a = actor(ctx, input.session, 'exporting a meeting record');
+  const a = attribution(ctx, 'exporting a meeting record');
   const who = a.username;
   const v = loadVersion(ctx.db, input.meetingId, input.version);
   const hash = recordHash(v.record);

@@ -15,7 +15,8 @@ import { exportRecord } from '../meetings/app';
 import { minutesDocument } from '../meetings/minutes';
 import { verifyExport } from '../meetings/sign';
 import { loadVersion } from '../meetings/queries';
-import { authenticate, requireSession, type UserRow } from '../users/accounts';
+import { authenticate, type UserRow } from '../users/accounts';
+import { signedIn } from '../access/actor';
 import type { renderMinutesPdf, MinutesVerification, PdfsigReport } from './index';
 import { anchorAudit, auditHead, ensureLocalAuthority } from '../audit/anchor';
 import { issueSigningIdentity, issuedBy, localAuthority, mergeTrust, parseTrustBundle, type TrustStore } from './authority';
@@ -213,14 +214,14 @@ function writeFileAtomic(file: string, data: Uint8Array | string): void {
 }
 
 async function exportMinutes(ctx: CoreContext, input: In<'minutes.export'>): Promise<Output<'minutes.export'>> {
-  const session = requireSession(ctx, input.session);
+  const exporter = signedIn(ctx, 'exporting minutes');
   const v = loadVersion(ctx.db, input.meetingId, input.version);
   const { meetingId, version } = v.record;
   if (v.row.status === 'draft') {
     throw new CallError('conflict', `meeting ${meetingId} version ${version} is a draft: only a locked version (final, signed or distributed) is exported as signed minutes; lock it first (meetings.finalize)`);
   }
   // 11.200(a)(1)(ii): the exporting user re-enters the password; a wrong one counts towards lock-out.
-  const u = await authenticate(ctx, session.user_id, input.password, 'sign');
+  const u = await authenticate(ctx, exporter.userId, input.password, 'sign');
   const identity = await signingIdentity(ctx, u, input.password);
 
   const exp = exportRecord(ctx, { meetingId, version, session: input.session });

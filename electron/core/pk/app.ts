@@ -28,7 +28,7 @@ import {
 import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
 import { utcIso } from '../audit/clock';
-import { actor } from '../access/actor';
+import { attribution } from '../access/actor';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
@@ -417,7 +417,7 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
 // ---- pk.setLambdaZ ---------------------------------------------------------------------------
 
 function setLambdaZ(ctx: CoreContext, input: In<'pk.setLambdaZ'>): Output<'pk.setLambdaZ'> {
-  const who = actor(ctx, input.session, 'a lambda_z choice');
+  const who = attribution(ctx, 'a lambda_z choice');
   const g = gather(ctx, input.snapshotId, { analyte: input.analyte, matrix: input.matrix, usubjids: [input.usubjid] });
   const p = g.profiles.find((x) => x.usubjid === input.usubjid && x.interval === input.interval);
   if (!p) throw new CallError('not-found', `no ${input.interval} profile of ${input.analyte} for ${input.usubjid} in snapshot ${input.snapshotId}`);

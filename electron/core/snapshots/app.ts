@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/log';
 import { utcIso } from '../audit/clock';
 import fs from 'node:fs';
 import path from 'node:path';
-import { actor, auditReason, type Actor } from '../access/actor';
+import { attribution, auditReason, type Actor } from '../access/actor';
 import { isWithin } from '../access/paths';
 import { DOMAINS } from '../store/domains';
 import {
@@ -63,12 +63,12 @@ function listStudies(ctx: CoreContext): StudyInfo[] {
  * written or neither, attributed as every write is (access/actor.ts).
  */
 function saveDefinition(
-  { studyId, definition, session, reason }: { studyId: string; definition: StudyDefinition; session?: string; reason?: string },
+  { studyId, definition, reason }: { studyId: string; definition: StudyDefinition; reason?: string },
   ctx: CoreContext,
 ): StudyInfo {
   if (definition.studyId !== studyId) throw new CallError('invalid-input', `definition.studyId ${definition.studyId} does not match ${studyId}`);
   // Who: the signed-in account, or the OS user of a scratch database without accounts (access/actor.ts).
-  const who = actor(ctx, session, 'saving the study definition');
+  const who = attribution(ctx, 'saving the study definition');
   return ctx.db.transaction(() => {
     const before = studyDefinitionRow(ctx.db, studyId);
     if (!before) throw new CallError('not-found', `no study ${studyId}`);
@@ -168,7 +168,7 @@ function getSnapshot({ snapshotId }: { snapshotId: number }, ctx: CoreContext): 
 }
 
 function runImport(input: { session?: string; path: string; importId?: string; label?: string }, ctx: CoreContext): Promise<Output<'snapshot.import'>> {
-  return importAs(ctx, input, actor(ctx, input.session, 'importing a snapshot'));
+  return importAs(ctx, input, attribution(ctx, 'importing a snapshot'));
 }
 
 /**

@@ -289,9 +289,4 @@ export function peekSession(ctx: CoreContext, token: string): UserRow {
   return u;
 }
 
-/** Authority check (11.10(g)). */
-export function requireRole(u: UserRow, roles: readonly Role[], what: string): void {
-  if (!roles.includes(u.role)) throw new CallError('forbidden', `${u.username} (${u.role}) may not ${what}: needs ${roles.join(' or ')}`, { auth: 'role' });
-}
-
 export type { EncryptedKey };

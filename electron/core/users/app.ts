@@ -12,8 +12,6 @@ import {
   currentKey,
   endSession,
   getUser,
-  requireRole,
-  requireSession,
   startSession,
   toUserInfo,
   userCount,
@@ -22,6 +20,7 @@ import {
 import { decryptPrivateKey, encryptPrivateKey, hashPassword, newSigningKeyPair, type EncryptedKey } from './crypto';
 import { getSettings, putSettings } from './settings';
 import { allUsers, endUserSessions, insertKey, replacePrivateKey, retireKey, setOwnPassword, setTemporaryPassword, setUserActive, unlockUser, updateProfile } from './queries';
+import { requireRole, signedIn, type SignedIn } from '../access/actor';
 
 // Handlers of users, authentication and settings (issue 5 "Users"; 21 CFR 11.10(d)(g), 11.100, 11.300).
 
@@ -32,7 +31,7 @@ export function registerUsers(app: App): void {
   app.method('users.bootstrap', (input, ctx) => bootstrap(ctx, input));
   app.method('auth.login', (input, ctx) => login(ctx, input));
   app.method('auth.logout', ({ session }, ctx) => ({ ended: endSession(ctx, session) }));
-  app.method('auth.whoami', ({ session }, ctx) => toUserInfo(ctx.db, requireSession(ctx, session)));
+  app.method('auth.whoami', (_i, ctx) => toUserInfo(ctx.db, getUser(ctx.db, signedIn(ctx, 'auth.whoami').userId)));
   app.method('auth.changePassword', (input, ctx) => changePassword(ctx, input));
   app.method('users.list', (_i, ctx) => {
     const s = getSettings(ctx.db);
@@ -47,11 +46,7 @@ export function registerUsers(app: App): void {
   app.method('settings.set', (input, ctx) => setSettings(ctx, input));
 }
 
-function admin(ctx: CoreContext, session: string, what: string): UserRow {
-  const u = requireSession(ctx, session);
-  requireRole(u, ['administrator'], what);
-  return u;
-}
+const admin = (ctx: CoreContext, what: string): SignedIn => requireRole(ctx, ['administrator'], what);
 
 async function bootstrap(ctx: CoreContext, input: In<'users.bootstrap'>): Promise<Output<'users.bootstrap'>> {
   if (userCount(ctx.db) > 0) throw new CallError('conflict', 'users.bootstrap is only allowed while there are no users');
@@ -89,7 +84,7 @@ async function changePassword(ctx: CoreContext, input: In<'auth.changePassword'>
 }
 
 async function createUser(ctx: CoreContext, input: In<'users.create'>): Promise<Output<'users.create'>> {
-  const a = admin(ctx, input.session, 'create accounts');
+  const a = admin(ctx, 'create accounts');
   const u = await createAccount(
     ctx,
     { username: input.username, printedName: input.printedName, title: input.title, role: input.role, password: input.password, identityVerification: input.identityVerification, mustChangePassword: true },
@@ -99,7 +94,7 @@ async function createUser(ctx: CoreContext, input: In<'users.create'>): Promise<
 }
 
 function updateUser(ctx: CoreContext, input: In<'users.update'>): Output<'users.update'> {
-  const a = admin(ctx, input.session, 'change accounts');
+  const a = admin(ctx, 'change accounts');
   const before = getUser(ctx.db, input.userId);
   ctx.db.transaction(() => {
     updateProfile(ctx.db, before.user_id, input.printedName ?? before.printed_name, input.title ?? before.title, input.role ?? before.role);
@@ -110,9 +105,9 @@ function updateUser(ctx: CoreContext, input: In<'users.update'>): Output<'users.
 }
 
 function setActive(ctx: CoreContext, input: In<'users.setActive'>): Output<'users.setActive'> {
-  const a = admin(ctx, input.session, 'deactivate accounts');
+  const a = admin(ctx, 'deactivate accounts');
   const before = getUser(ctx.db, input.userId);
-  if (before.user_id === a.user_id && !input.active) throw new CallError('conflict', 'an administrator cannot deactivate their own account');
+  if (before.user_id === a.userId && !input.active) throw new CallError('conflict', 'an administrator cannot deactivate their own account');
   ctx.db.transaction(() => {
     setUserActive(ctx.db, before.user_id, input.active);
     if (!input.active) endUserSessions(ctx.db, before.user_id, stamp(ctx).iso, 'deactivated');
@@ -122,7 +117,7 @@ function setActive(ctx: CoreContext, input: In<'users.setActive'>): Output<'user
 }
 
 function unlock(ctx: CoreContext, input: In<'users.unlock'>): Output<'users.unlock'> {
-  const a = admin(ctx, input.session, 'unlock accounts');
+  const a = admin(ctx, 'unlock accounts');
   const before = getUser(ctx.db, input.userId);
   ctx.db.transaction(() => {
     unlockUser(ctx.db, before.user_id);
@@ -138,7 +133,7 @@ function unlock(ctx: CoreContext, input: In<'users.unlock'>): Output<'users.unlo
  * pair is issued.
  */
 async function resetPassword(ctx: CoreContext, input: In<'users.resetPassword'>): Promise<Output<'users.resetPassword'>> {
-  const a = admin(ctx, input.session, 'reset passwords');
+  const a = admin(ctx, 'reset passwords');
   const u = getUser(ctx.db, input.userId);
   checkPasswordRules(ctx.db, input.temporaryPassword, u.username);
   const pw = await hashPassword(input.temporaryPassword);
@@ -157,7 +152,7 @@ async function resetPassword(ctx: CoreContext, input: In<'users.resetPassword'>)
 }
 
 function setSettings(ctx: CoreContext, input: In<'settings.set'>): Output<'settings.set'> {
-  const a = admin(ctx, input.session, 'change settings');
+  const a = admin(ctx, 'change settings');
   const before = getSettings(ctx.db);
   const after = Settings.parse({ ...before, ...input.settings });
   const changed = Object.fromEntries(Object.entries(input.settings).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));

@@ -130,10 +130,10 @@ export const StudyInfo = z.object({
 export type StudyInfo = z.infer<typeof StudyInfo>;
 
 export const contract = {
-  'studies.list': method('Studies in the database, with their definitions.', z.object({}), z.array(StudyInfo)),
+  'studies.list': method('Studies in the database, with their definitions.', () => z.object({}), () => z.array(StudyInfo)),
   'study.saveDefinition': method(
     'Store the study definition the user confirmed or completed (what study.json did not give).',
-    z.object({
+    () => z.object({
       studyId: z.string(),
       definition: StudyDefinition,
       /** The signed-in session (auth.login): when given it must be valid, and the audit entry names its account. */
@@ -141,38 +141,38 @@ export const contract = {
       /** Why the definition changed (kept in the audit trail). */
       reason: z.string().max(1000).optional(),
     }),
-    StudyInfo,
+    () => StudyInfo,
   ),
   'snapshots.list': method(
     'Snapshots, newest first, optionally of one study.',
-    z.object({ studyId: z.string().optional() }),
-    z.array(SnapshotInfo),
+    () => z.object({ studyId: z.string().optional() }),
+    () => z.array(SnapshotInfo),
   ),
   'snapshot.get': method(
     'One snapshot with its provenance: files and their SHA-256, per-domain counts, stored warnings.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({ info: SnapshotInfo, files: z.array(SnapshotFile), domains: z.array(DomainCount), issues: z.array(ImportIssue) }),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ info: SnapshotInfo, files: z.array(SnapshotFile), domains: z.array(DomainCount), issues: z.array(ImportIssue) }),
   ),
   'snapshot.mapping': method(
     "The snapshot's mapping report: per domain and analysis, rows read and used, and the rows not used with why, their values and the study-definition setting that would make them usable.",
-    z.object({ snapshotId: SnapshotId }),
-    z.array(MappingEntry),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.array(MappingEntry),
   ),
   'snapshot.import': method(
     'Import a snapshot (folder, .zip or single domain file) in one transaction; progress is sent as import.progress events.',
-    z.object({ session: WriteSession, path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
-    ImportResult,
+    () => z.object({ session: WriteSession, path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
+    () => ImportResult,
   ),
-  'import.cancel': method('Cancel a running import: it rolls back.', z.object({ importId: z.string() }), z.object({ cancelled: z.boolean() })),
+  'import.cancel': method('Cancel a running import: it rolls back.', () => z.object({ importId: z.string() }), () => z.object({ cancelled: z.boolean() })),
   'snapshot.diff': method(
     'Records added, changed and removed per domain between two snapshots of the same study, matched by natural keys.',
-    z.object({ base: SnapshotId, target: SnapshotId }),
-    z.object({ base: SnapshotId, target: SnapshotId, domains: z.array(DiffCount) }),
+    () => z.object({ base: SnapshotId, target: SnapshotId }),
+    () => z.object({ base: SnapshotId, target: SnapshotId, domains: z.array(DiffCount) }),
   ),
   'snapshot.changes': method(
     'What is new or changed in the target snapshot since the base: per subject, and per record (domain, row number in the target, natural key), for the "new since" marks of every view.',
-    z.object({ base: SnapshotId, target: SnapshotId }),
-    z.object({
+    () => z.object({ base: SnapshotId, target: SnapshotId }),
+    () => z.object({
       base: SnapshotId,
       target: SnapshotId,
       /** Subjects absent from the base snapshot's DM. */
@@ -184,8 +184,8 @@ export const contract = {
   ),
   'cohorts.summary': method(
     'Per dose level: subjects treated, DLT-window status, grade >= 3 AEs, SAEs, DLT-flagged AEs, subjects ongoing.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({ snapshotId: SnapshotId, dataCutoff: z.string().nullable(), dltWindowDays: z.number().int(), rows: z.array(CohortRow) }),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ snapshotId: SnapshotId, dataCutoff: z.string().nullable(), dltWindowDays: z.number().int(), rows: z.array(CohortRow) }),
   ),
   ...pkApi,
   ...efficacyApi,

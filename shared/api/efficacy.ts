@@ -119,8 +119,8 @@ export type AnalysisSet = z.infer<typeof AnalysisSet>;
 export const efficacyApi = {
   'efficacy.tumourSeries': method(
     'Per treated subject: the spider series (study day, % change of the sum of diameters from baseline and nadir, new lesions, time-point response), the waterfall value (best % change), BOR with and without confirmation, dose level and part (of the chosen subjects, or of all).',
-    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    () => z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),
       confirmationDays: z.number().int(),
@@ -130,12 +130,12 @@ export const efficacyApi = {
   ),
   'efficacy.responseSummary': method(
     'Per dose level (or part) and overall: n treated, n evaluable, BOR counts, ORR and DCR with exact 95% CIs. Confirmation of CR/PR required by default (non-randomised trial, RECIST 1.1).',
-    z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
-    z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), analysisSet: AnalysisSet, groups: z.array(ResponseGroup), overall: ResponseGroup }),
+    () => z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
+    () => z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), analysisSet: AnalysisSet, groups: z.array(ResponseGroup), overall: ResponseGroup }),
   ),
   'efficacy.km': method(
     'Kaplan–Meier curves for PFS or OS from a snapshot, overall or by dose level or part: step curve with CI and censor marks, median with CI, S(t) and numbers at risk at the given times, log-rank when grouped; the per-subject times and the censoring rules.',
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       endpoint: z.enum(['PFS', 'OS']),
       by: z.enum(['level', 'part', 'none']).default('none'),
@@ -146,7 +146,7 @@ export const efficacyApi = {
       at: AtTimes.optional(),
       usubjids: Usubjids,
     }),
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       endpoint: z.enum(['PFS', 'OS']),
       unit: z.enum(['days', 'months']),
@@ -166,8 +166,8 @@ export const efficacyApi = {
   ),
   'efficacy.responses': method(
     'Every time-point response per treated subject (accepted evaluator; RS OVRLRESP or computed by RECIST 1.1): the swimmer markers.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       subjects: z.array(z.object({
         ...SubjectKey,
@@ -177,7 +177,7 @@ export const efficacyApi = {
   ),
   'efficacy.kmFile': method(
     'Kaplan–Meier of a CSV file (validation against reference tools): per group n, events, median with CI, S(t) and numbers at risk at the given times; log-rank when grouped. Rows with a missing time or status are dropped and counted.',
-    z.object({
+    () => z.object({
       path: z.string().min(1),
       time: z.string().min(1),
       event: z.string().min(1),
@@ -188,7 +188,7 @@ export const efficacyApi = {
       level: z.number().gt(0).lt(1).default(0.95),
       at: AtTimes.default([]),
     }),
-    z.object({
+    () => z.object({
       file: z.string(),
       n: z.number().int(),
       dropped: z.number().int(),
@@ -201,7 +201,7 @@ export const efficacyApi = {
   ),
   'efficacy.binomialCi': method(
     'Exact Clopper–Pearson confidence interval for x responders out of n (as R binom.test).',
-    z.object({ x: z.number().int().nonnegative(), n: z.number().int().nonnegative(), level: z.number().gt(0).lt(1).default(0.95) }).refine((v) => v.x <= v.n, { message: 'x must not exceed n', path: ['x'] }),
-    z.object({ x: z.number().int(), n: z.number().int(), level: z.number(), estimate: z.number().nullable(), lower: z.number(), upper: z.number(), method: z.string() }),
+    () => z.object({ x: z.number().int().nonnegative(), n: z.number().int().nonnegative(), level: z.number().gt(0).lt(1).default(0.95) }).refine((v) => v.x <= v.n, { message: 'x must not exceed n', path: ['x'] }),
+    () => z.object({ x: z.number().int(), n: z.number().int(), level: z.number(), estimate: z.number().nullable(), lower: z.number(), upper: z.number(), method: z.string() }),
   ),
 } as const;

@@ -24,8 +24,8 @@ const Group = z.object({ key: z.string(), label: z.string() });
 export const labsApi = {
   'labs.shift': method(
     'Laboratory safety: CTCAE v5.0 grade of every result of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K and SODIUM (LBTOXGR, else derived from the value and the normal range), per subject the baseline and worst post-baseline grade per term, the shift table baseline × worst grade by dose level, and the results that could not be graded with why.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       /** False when the snapshot has no LB result of a graded test. */
       present: z.boolean(),
@@ -67,8 +67,8 @@ export const labsApi = {
   ),
   'labs.edish': method(
     "eDISH (FDA DILI guidance 2009): per subject the peak post-baseline ALT or AST × ULN against the peak total bilirubin × ULN, with the Hy's-law quadrant at 3 × ULN and 2 × ULN.",
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       present: z.boolean(),
       groups: z.array(Group),

@@ -162,7 +162,7 @@ export type MinutesExportResult = z.infer<typeof MinutesExportResult>;
 export const minutesApi = {
   'minutes.export': method(
     'Export the signed minutes PDF of a locked meeting record version (drafts are refused): rendered from the record, the record JSON attached, a PDF digital signature over the whole file by the exporting user (re-enter the password: it unlocks the user\'s PDF signing identity; a wrong one counts towards lock-out). Written to outPath (with the JSON beside it) or returned as base64; audited with the PDF\'s SHA-256; verified before returning.',
-    z.object({
+    () => z.object({
       session: Session,
       meetingId: z.number().int().positive(),
       /** Default: the latest version. */
@@ -171,11 +171,11 @@ export const minutesApi = {
       /** Where to write the PDF; `<name>.json` is written beside it. */
       outPath: z.string().min(1).max(4096).optional(),
     }),
-    MinutesExportResult,
+    () => MinutesExportResult,
   ),
   'minutes.verify': method(
     'Verify a minutes PDF (a path or the bytes as base64): who signed, when, for what meaning, which snapshot, whether the file is intact (every signature valid and chained to a trusted DoseDesk root — this installation\'s or one given as a trust file; no revision after the first but a signature; nothing after the last signature; every page as rendered from the attached record; the record\'s hash and signatures; the SHA-256 recorded at export when this database exported it), and if not, what no longer matches. Minutes exported before the trust root verify as "legacy".',
-    z
+    () => z
       .object({
         path: z.string().min(1).max(4096).optional(),
         pdfBase64: z.string().min(1).max(200_000_000).optional(),
@@ -184,12 +184,12 @@ export const minutesApi = {
         trustPem: z.array(z.string().min(1).max(1_000_000)).max(32).optional(),
       })
       .refine((v) => (v.path === undefined) !== (v.pdfBase64 === undefined), { message: 'give either path or pdfBase64' }),
-    MinutesVerifyResult,
+    () => MinutesVerifyResult,
   ),
   'minutes.trustRoot': method(
     'The organisation trust root of this installation (created at first need): the CA certificate that issues every signing certificate, its SHA-256 fingerprint (printed in every minutes PDF), and whether its key file is present.',
-    z.object({}),
-    z.object({
+    () => z.object({}),
+    () => z.object({
       fingerprint: z.string(),
       subject: z.string(),
       createdAt: z.string(),
@@ -201,7 +201,7 @@ export const minutesApi = {
   ),
   'minutes.exportTrust': method(
     'The trust file for verifying minutes on another machine: this installation\'s root CA certificate and the legacy self-signed signing certificates of minutes exported before the root existed (PEM). Written to outPath when given.',
-    z.object({ outPath: z.string().min(1).max(4096).optional() }),
-    z.object({ pem: z.string(), path: z.string().nullable(), rootFingerprint: z.string(), legacyCertificates: z.number().int() }),
+    () => z.object({ outPath: z.string().min(1).max(4096).optional() }),
+    () => z.object({ pem: z.string(), path: z.string().nullable(), rootFingerprint: z.string(), legacyCertificates: z.number().int() }),
   ),
 } as const;

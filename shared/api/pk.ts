@@ -181,8 +181,8 @@ const ColumnOrNumber = z.union([z.number(), z.string().min(1)]);
 export const pkApi = {
   'pk.profiles': method(
     'Concentration-time profiles per subject (one analyte, one dosing interval) with dose, route, BLQ flags and both time bases.',
-    z.object(ProfilesInput.shape),
-    z.object({
+    () => z.object(ProfilesInput.shape),
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().nullable(),
       analytes: z.array(z.string()),
@@ -197,12 +197,12 @@ export const pkApi = {
   ),
   'pk.nca': method(
     'NCA per subject (CDISC PPTESTCD parameters, lambda_z points, reviewer choice) and summary statistics by dose level.',
-    z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
-    NcaOutput,
+    () => z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
+    () => NcaOutput,
   ),
   'pk.setLambdaZ': method(
     "Store a reviewer's lambda_z choice (who and when; a new row each time, the latest wins) and return the recomputed NCA row.",
-    z.object({
+    () => z.object({
       session: WriteSession,
       snapshotId: SnapshotId,
       usubjid: z.string().min(1),
@@ -214,17 +214,17 @@ export const pkApi = {
       choice: LambdaZChoice,
       reason: z.string().max(2000).optional(),
     }),
-    NcaRow,
+    () => NcaRow,
   ),
   'pk.lambdaZHistory': method(
     'Every stored lambda_z choice of a snapshot, oldest first (the audit of reviewer choices).',
-    z.object({ snapshotId: SnapshotId, usubjid: z.string().optional() }),
-    z.array(StoredChoice.extend({ id: z.number().int(), usubjid: z.string(), analyte: z.string(), interval: Interval })),
+    () => z.object({ snapshotId: SnapshotId, usubjid: z.string().optional() }),
+    () => z.array(StoredChoice.extend({ id: z.number().int(), usubjid: z.string(), analyte: z.string(), interval: Interval })),
   ),
   'pk.compareReported': method(
     'Computed NCA against the PP domain per subject × parameter, matched on PPCAT (analyte), PPSPEC (matrix) and PPTESTCD: absolute and % difference.',
-    z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), matrix: Matrix, timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), matrix: Matrix, timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
+    () => z.object({
       snapshotId: SnapshotId,
       rows: z.array(
         z.object({
@@ -252,7 +252,7 @@ export const pkApi = {
   ),
   'pk.urine': method(
     'Urinary excretion per subject and dose: amount per collection (conc × volume), cumulative Ae, fe = Ae/dose and CLR = Ae(0–t)/AUC(0–t) of the circulating matrix.',
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().max(40).optional(),
       /** The excreta matrix (default: URINE of the analyte). */
@@ -261,7 +261,7 @@ export const pkApi = {
       aucMethod: AucMethod.default('linear'),
       usubjids: Usubjids,
     }),
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().nullable(),
       /** The urine matrix analysed, or null when the analyte has none. */
@@ -313,8 +313,8 @@ export const pkApi = {
   ),
   'pk.doseProportionality': method(
     'Power model ln(parameter) = a + b·ln(dose) for Cmax and AUC: b with its CI (default 90%) and the points.',
-    z.object({ ...NcaOptionsInput, level: z.number().gt(0).lt(1).default(0.9) }),
-    z.object({
+    () => z.object({ ...NcaOptionsInput, level: z.number().gt(0).lt(1).default(0.9) }),
+    () => z.object({
       snapshotId: SnapshotId,
       interval: Interval,
       doseUnit: z.string(),
@@ -344,7 +344,7 @@ export const pkApi = {
   ),
   'pk.ncaFile': method(
     'NCA of a concentration CSV (one profile per subject): parameters keyed by PPTESTCD, one row per subject.',
-    z.object({
+    () => z.object({
       path: z.string().min(1),
       subject: z.string().min(1),
       time: z.string().min(1),
@@ -360,7 +360,7 @@ export const pkApi = {
       units: z.object({ time: z.string().optional(), conc: z.string().optional(), dose: z.string().optional() }).optional(),
       blq: Blq.optional(),
     }),
-    z.object({
+    () => z.object({
       file: z.string(),
       codes: z.array(z.string()),
       units: z.record(z.string(), z.string()),

@@ -323,18 +323,18 @@ export const RecommendInput = z.object({
 export const safetyApi = {
   'safety.aeListing': method(
     'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag (of the chosen subjects, or of all).',
-    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
-    z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    () => z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
   ),
   'safety.incidence': method(
     'TEAE incidence (subjects and events, % of treated subjects) by dose level or part, per SOC and PT sorted by frequency; any grade or grade >= 3.',
-    z.object({ snapshotId: SnapshotId, by: z.enum(['level', 'part']).default('level'), minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
-    IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
+    () => z.object({ snapshotId: SnapshotId, by: z.enum(['level', 'part']).default('level'), minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    () => IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
   ),
   'safety.listings': method(
     'SAEs, DLTs, possible DLTs not flagged, AEs leading to discontinuation (AEACN = DRUG WITHDRAWN) and deaths (DM, DS, fatal AEs).',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       saes: z.array(AeListingRow),
       dlts: z.array(AeListingRow),
@@ -359,37 +359,37 @@ export const safetyApi = {
   ),
   'safety.dltTable': method(
     'Per dose level the subjects and their DLT-window status, the escalation history, the protocol rule recommendation and BOIN / mTPI-2 beside it.',
-    z.object({ snapshotId: SnapshotId }),
-    DltTableResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => DltTableResult,
   ),
   'safety.ada': method(
     'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level.',
-    z.object({ snapshotId: SnapshotId }),
-    AdaResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => AdaResult,
   ),
   'safety.recommend': method(
     'The escalation rule on a history in the reference notation ("1NNN 2NNT"): action, next level, whether the trial continues, recommended level, explanation.',
-    RecommendInput,
-    RuleSummary.extend({ history: z.string() }),
+    () => RecommendInput,
+    () => RuleSummary.extend({ history: z.string() }),
   ),
   'safety.lookahead': method(
     'Look-ahead decision table: what the protocol rule, BOIN and mTPI-2 would decide if the next 1..K (K <= 6) evaluable patients had 0, 1, 2, … DLTs, as outcome paths (shared/safety/lookahead.ts).',
-    z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
-    LookaheadResult,
+    () => z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
+    () => LookaheadResult,
   ),
   'safety.relatedIncidence': method(
     'Treatment-related TEAE incidence (AEREL read as related) by dose level, per SOC and PT with worst grade; TEAEs with missing or unrecognised AEREL counted apart.',
-    z.object({ snapshotId: SnapshotId, minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
-    RelatedIncidence,
+    () => z.object({ snapshotId: SnapshotId, minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    () => RelatedIncidence,
   ),
   'safety.aeAction': method(
     'Subjects with TEAEs leading to discontinuation, dose reduction, interruption or increase (AEACN, CDISC CT C66767) by dose level, the listing, and the AEACN values that cannot be interpreted.',
-    z.object({ snapshotId: SnapshotId }),
-    AeActionResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => AeActionResult,
   ),
   'safety.socGradeGrid': method(
     'SOC × dose level grid of TEAEs: subjects per cell and the worst CTCAE grade reached.',
-    z.object({ snapshotId: SnapshotId }),
-    SocGradeGridResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => SocGradeGridResult,
   ),
 } as const;

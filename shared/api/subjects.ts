@@ -52,8 +52,8 @@ export type SubjectTimeline = z.infer<typeof SubjectTimeline>;
 export const subjectsApi = {
   'subjects.timeline': method(
     'Per treated subject (first dose on or before the cut-off): demographics, exposure segments per dose over time (study days), end of treatment with its reason, death, disposition records, DLT window end.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),
       dltWindowDays: z.number().int(),
@@ -67,8 +67,8 @@ export const subjectsApi = {
   ),
   'subjects.labs': method(
     "One subject's laboratory results (LB) per test over study days, with normal-range indicator and CTCAE grade.",
-    z.object({ snapshotId: SnapshotId, usubjid: z.string().min(1).max(200) }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, usubjid: z.string().min(1).max(200) }),
+    () => z.object({
       snapshotId: SnapshotId,
       usubjid: z.string(),
       /** False when the snapshot has no LB records at all. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 import { StudyDefinition } from './study';
 import { MappingEntry } from './mapping';
 import { method, SnapshotId, WriteSession } from './api/method';
@@ -15,7 +16,7 @@ import { labsApi } from './api/labs';
 // the CLI all dispatch to that handler map and validate inputs against these schemas.
 
 
-export const SnapshotInfo = z.object({
+export const SnapshotInfo = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   studyId: z.string(),
   label: z.string(),
@@ -26,20 +27,20 @@ export const SnapshotInfo = z.object({
   sourcePath: z.string(),
   definitionSource: z.string(),
   subjects: z.number().int(),
-});
+}));
 export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
 
-export const DomainCount = z.object({
+export const DomainCount = lazySchema(() => z.object({
   domain: z.string(),
   file: z.string(),
   format: z.string(),
   rows: z.number().int(),
   subjects: z.number().int(),
   columns: z.number().int(),
-});
+}));
 export type DomainCount = z.infer<typeof DomainCount>;
 
-export const ImportIssue = z.object({
+export const ImportIssue = lazySchema(() => z.object({
   severity: z.enum(['warning', 'error']),
   code: z.string(),
   file: z.string(),
@@ -51,10 +52,10 @@ export const ImportIssue = z.object({
   /** How many rows showed the same problem (warnings are grouped per file, column and code). */
   count: z.number().int(),
   message: z.string(),
-});
+}));
 export type ImportIssue = z.infer<typeof ImportIssue>;
 
-export const SnapshotFile = z.object({
+export const SnapshotFile = lazySchema(() => z.object({
   fileName: z.string(),
   domain: z.string().nullable(),
   format: z.string(),
@@ -64,9 +65,9 @@ export const SnapshotFile = z.object({
   subjects: z.number().int(),
   columns: z.array(z.string()),
   notes: z.array(z.string()),
-});
+}));
 
-export const ImportResult = z.object({
+export const ImportResult = lazySchema(() => z.object({
   ok: z.boolean(),
   /** 'imported', 'duplicate' (identical files already imported: nothing written), 'failed', 'cancelled'. */
   status: z.enum(['imported', 'duplicate', 'failed', 'cancelled']),
@@ -79,18 +80,18 @@ export const ImportResult = z.object({
   /** What the study definition lacks and the user should confirm (e.g. dose levels derived from EX). */
   needsConfirmation: z.array(z.string()),
   elapsedMs: z.number(),
-});
+}));
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const DiffCount = z.object({
+export const DiffCount = lazySchema(() => z.object({
   domain: z.string(),
   added: z.number().int(),
   changed: z.number().int(),
   removed: z.number().int(),
   unchanged: z.number().int(),
-});
+}));
 
-export const CohortRow = z.object({
+export const CohortRow = lazySchema(() => z.object({
   /** Planned level; 0 for the placebo row. */
   level: z.number().int(),
   placebo: z.boolean(),
@@ -117,16 +118,16 @@ export const CohortRow = z.object({
   dltAes: z.number().int(),
   subjectsWithDlt: z.number().int(),
   ongoing: z.number().int(),
-});
+}));
 export type CohortRow = z.infer<typeof CohortRow>;
 
-export const StudyInfo = z.object({
+export const StudyInfo = lazySchema(() => z.object({
   studyId: z.string(),
   title: z.string().nullable(),
   definition: StudyDefinition,
   definitionSource: z.enum(['study.json', 'derived', 'user']),
   snapshots: z.number().int(),
-});
+}));
 export type StudyInfo = z.infer<typeof StudyInfo>;
 
 export const contract = {
@@ -202,7 +203,7 @@ export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
 
 /** Events pushed from the core to the UI (over IPC or the browser host's event stream). */
-export const ImportProgress = z.object({
+export const ImportProgress = lazySchema(() => z.object({
   type: z.literal('import.progress'),
   importId: z.string(),
   phase: z.enum(['hashing', 'reading', 'checking', 'committing', 'done']),
@@ -212,7 +213,7 @@ export const ImportProgress = z.object({
   bytesDone: z.number(),
   bytesTotal: z.number(),
   rows: z.number().int(),
-});
+}));
 export type CoreEvent = z.infer<typeof ImportProgress>;
 
 /** How a transport reports a failed call: the message, and a location when the input was at fault. */

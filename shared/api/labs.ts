@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId } from './method';
 
 // Contract methods of the laboratory-safety feature (merged into shared/contract.ts): CTCAE v5.0
 // grades of the key laboratory tests, the shift table and eDISH. The rules are in shared/labs/.
 
-const Grade = z.enum(['0', '1', '2', '3', '4', 'missing']);
+const Grade = lazySchema(() => z.enum(['0', '1', '2', '3', '4', 'missing']));
 
-const NotGradable = z.object({
+const NotGradable = lazySchema(() => z.object({
   usubjid: z.string(),
   term: z.string(),
   testcd: z.string(),
@@ -17,9 +18,9 @@ const NotGradable = z.object({
   result: z.string().nullable(),
   unit: z.string().nullable(),
   reason: z.string(),
-});
+}));
 
-const Group = z.object({ key: z.string(), label: z.string() });
+const Group = lazySchema(() => z.object({ key: z.string(), label: z.string() }));
 
 export const labsApi = {
   'labs.shift': method(

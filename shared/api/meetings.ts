@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method } from './method';
 import {
   ActionItem,
@@ -27,14 +28,14 @@ import {
 // `inactivityMinutes` without a call (settings). Signing never relies on the session: `meetings.sign`
 // asks for the user id and the password every time (21 CFR 11.200(a)(1)(ii)).
 
-const Session = z.string().min(16).max(200);
-const Reason = z.string().trim().min(1, 'a reason is required').max(5000);
-const Password = z.string().min(1).max(1024);
-const Username = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
-const MeetingId = z.number().int().positive();
-const Version = z.number().int().positive();
+const Session = lazySchema(() => z.string().min(16).max(200));
+const Reason = lazySchema(() => z.string().trim().min(1, 'a reason is required').max(5000));
+const Password = lazySchema(() => z.string().min(1).max(1024));
+const Username = lazySchema(() => z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'));
+const MeetingId = lazySchema(() => z.number().int().positive());
+const Version = lazySchema(() => z.number().int().positive());
 
-export const UserInfo = z.object({
+export const UserInfo = lazySchema(() => z.object({
   userId: z.number().int().positive(),
   username: z.string(),
   printedName: z.string(),
@@ -48,10 +49,10 @@ export const UserInfo = z.object({
   createdBy: z.string(),
   keyId: z.number().int().nullable(),
   publicKey: z.string().nullable(),
-});
+}));
 export type UserInfo = z.infer<typeof UserInfo>;
 
-export const AuditEntry = z.strictObject({
+export const AuditEntry = lazySchema(() => z.strictObject({
   seq: z.number().int(),
   at: z.string(),
   user: z.string(),
@@ -63,22 +64,22 @@ export const AuditEntry = z.strictObject({
   reason: z.string().nullable(),
   prevHash: z.string(),
   hash: z.string(),
-});
+}));
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditVerifyResult = z.object({
+export const AuditVerifyResult = lazySchema(() => z.object({
   ok: z.boolean(),
   entries: z.number().int(),
   lastHash: z.string().nullable(),
   firstBroken: z.object({ seq: z.number().int(), position: z.number().int(), problem: z.string() }).nullable(),
   /** Signed checkpoints of the chain's head (e-signatures, minutes exports) that were checked. */
   checkpoints: z.number().int().optional(),
-});
+}));
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 
-const PublicKey = z.strictObject({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() });
+const PublicKey = lazySchema(() => z.strictObject({ keyId: z.number().int().positive(), userId: z.number().int().positive(), username: z.string(), algorithm: z.literal('Ed25519'), publicKeyPem: z.string() }));
 
-export const MeetingView = z.object({
+export const MeetingView = lazySchema(() => z.object({
   meetingId: MeetingId,
   version: Version,
   status: MeetingStatus,
@@ -95,10 +96,10 @@ export const MeetingView = z.object({
   /** What prevents locking (empty when the draft can be locked). */
   lockIssues: z.array(z.object({ path: z.string(), message: z.string() })),
   distribution: z.object({ at: z.string(), by: z.string(), recipients: z.array(z.string()), note: z.string() }).nullable(),
-});
+}));
 export type MeetingView = z.infer<typeof MeetingView>;
 
-export const MeetingExport = z.strictObject({
+export const MeetingExport = lazySchema(() => z.strictObject({
   format: z.literal('dosedesk.meeting-export/1'),
   record: RecordVersion,
   recordHash: z.string(),
@@ -111,24 +112,24 @@ export const MeetingExport = z.strictObject({
   audit: z.array(AuditEntry),
   exportedAt: z.string(),
   exportedBy: z.string(),
-});
+}));
 export type MeetingExport = z.infer<typeof MeetingExport>;
 
-export const ExportCheck = z.object({
+export const ExportCheck = lazySchema(() => z.object({
   recordHashOk: z.boolean(),
   computedRecordHash: z.string(),
   figuresOk: z.boolean(),
   signatures: z.array(z.object({ signatureId: z.number().int(), printedName: z.string(), meaning: Meaning, signedAt: z.string(), valid: z.boolean(), problem: z.string().nullable() })),
   ok: z.boolean(),
-});
+}));
 
-const LevelEdit = z.strictObject({
+const LevelEdit = lazySchema(() => z.strictObject({
   level: z.number().int(),
   decision: DecisionRecord.nullable().optional(),
   votes: z.array(Vote).max(100).optional(),
-});
+}));
 
-export const MeetingChanges = z.strictObject({
+export const MeetingChanges = lazySchema(() => z.strictObject({
   title: z.string().min(1).max(500).optional(),
   committee: z.string().max(200).optional(),
   meetingNumber: z.string().max(50).optional(),
@@ -144,7 +145,7 @@ export const MeetingChanges = z.strictObject({
   actionItems: z.array(ActionItem).max(200).optional(),
   /** Figures to take out of the draft (by SHA-256). */
   removeFigures: z.array(z.string()).max(200).optional(),
-});
+}));
 
 export const meetingsApi = {
   // ---- users and authentication ----

@@ -1,28 +1,29 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId, Usubjids, WriteSession } from './method';
 
 // Contract methods of the pk feature (merged into shared/contract.ts). The rules behind them:
 // shared/pk/profiles.ts (profiles from PC/EX), shared/nca (NCA), shared/pk/summary.ts (statistics).
 
-const Interval = z.enum(['single', 'steady']);
-const TimeBasis = z.enum(['actual', 'nominal']);
-const AucMethod = z.enum(['linear', 'lin-up-log-down']);
-const Route = z.enum(['extravascular', 'iv-bolus', 'iv-infusion']);
-const BlqRule = z.enum(['zero', 'drop', 'lloq/2']);
-const Blq = z.object({ first: BlqRule.optional(), middle: BlqRule.optional(), last: BlqRule.optional() });
-const Num = z.number().nullable();
+const Interval = lazySchema(() => z.enum(['single', 'steady']));
+const TimeBasis = lazySchema(() => z.enum(['actual', 'nominal']));
+const AucMethod = lazySchema(() => z.enum(['linear', 'lin-up-log-down']));
+const Route = lazySchema(() => z.enum(['extravascular', 'iv-bolus', 'iv-infusion']));
+const BlqRule = lazySchema(() => z.enum(['zero', 'drop', 'lloq/2']));
+const Blq = lazySchema(() => z.object({ first: BlqRule.optional(), middle: BlqRule.optional(), last: BlqRule.optional() }));
+const Num = lazySchema(() => z.number().nullable());
 
-export const LambdaZChoice = z.discriminatedUnion('kind', [
+export const LambdaZChoice = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('auto') }),
   z.object({ kind: z.literal('range'), start: z.number(), end: z.number() }).refine((c) => c.end > c.start, { message: 'end must be after start' }),
   z.object({ kind: z.literal('exclude'), times: z.array(z.number()).min(1).max(1000) }),
-]);
+]));
 export type LambdaZChoice = z.infer<typeof LambdaZChoice>;
 
 /** One NCA parameter; `reason` says why a λz-dependent value is empty (λz not estimable). */
-export const PkParameter = z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string(), reason: z.string().optional() });
+export const PkParameter = lazySchema(() => z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string(), reason: z.string().optional() }));
 
-export const PkPointOut = z.object({
+export const PkPointOut = lazySchema(() => z.object({
   /** Time on the requested basis (h since the dose; the other basis when this one is missing); null = not placeable. */
   time: Num,
   actualH: Num,
@@ -37,9 +38,9 @@ export const PkPointOut = z.object({
   /** Time used by NCA (pre-dose samples at 0), or null when NCA left it out (`ncaNote` says why). */
   ncaTime: Num,
   ncaNote: z.string().nullable(),
-});
+}));
 
-const DoseOut = z.object({
+const DoseOut = lazySchema(() => z.object({
   cycle: z.number().int(),
   exstdtc: z.string().nullable(),
   /** EXDOSE in EXDOSU (e.g. mg/kg). */
@@ -50,9 +51,9 @@ const DoseOut = z.object({
   route: Route,
   infusionDurationH: Num,
   durationSource: z.enum(['EX', 'study']).nullable(),
-});
+}));
 
-const SubjectHead = {
+const SubjectHead = lazySchema(() => ({
   usubjid: z.string(),
   analyte: z.string(),
   /** PCSPEC of the profile (upper-cased; '' = not given). */
@@ -65,18 +66,18 @@ const SubjectHead = {
   weightKg: Num,
   weightSource: z.string().nullable(),
   notes: z.array(z.string()),
-};
+}));
 
-export const PkProfileOut = z.object({ ...SubjectHead, points: z.array(PkPointOut) });
+export const PkProfileOut = lazySchema(() => z.object({ ...SubjectHead, points: z.array(PkPointOut) }));
 
 /** PCSPEC to analyse (default: the study definition's pk.matrix, else PLASMA, SERUM, BLOOD). */
-const Matrix = z.string().max(40).optional();
+const Matrix = lazySchema(() => z.string().max(40).optional());
 
 /** An analyte × matrix the snapshot holds, with its number of samples (PCSTAT not NOT DONE). */
-const Available = z.object({ analyte: z.string(), matrix: z.string(), samples: z.number().int() });
+const Available = lazySchema(() => z.object({ analyte: z.string(), matrix: z.string(), samples: z.number().int() }));
 
 /** What decided the analysis beyond the data: the matrix, τ and the time basis fallbacks. */
-const Conventions = {
+const Conventions = lazySchema(() => ({
   matrix: z.string().nullable(),
   available: z.array(Available),
   /** Where τ came from: the study definition (pk.tauH), EX dose spacing, or null = unknown (no steady-state parameter). */
@@ -84,9 +85,9 @@ const Conventions = {
   tauNote: z.string(),
   /** Subjects whose samples are placed on nominal time on the actual-time basis, and why. */
   timeFallback: z.array(z.object({ usubjid: z.string(), samples: z.number().int(), reasons: z.array(z.string()) })),
-};
+}));
 
-const ProfilesInput = z.object({
+const ProfilesInput = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
   matrix: Matrix,
@@ -95,19 +96,19 @@ const ProfilesInput = z.object({
   /** Cycle of the steady-state profile (default: the latest sampled later cycle). */
   cycle: z.number().int().positive().optional(),
   usubjids: Usubjids,
-});
+}));
 
-const Units = z.object({ time: z.string(), conc: z.string(), dose: z.string() });
+const Units = lazySchema(() => z.object({ time: z.string(), conc: z.string(), dose: z.string() }));
 
-const StoredChoice = z.object({
+const StoredChoice = lazySchema(() => z.object({
   choice: LambdaZChoice,
   timeBasis: TimeBasis,
   reason: z.string().nullable(),
   by: z.string(),
   at: z.string(),
-});
+}));
 
-export const NcaRow = z.object({
+export const NcaRow = lazySchema(() => z.object({
   ...SubjectHead,
   parameters: z.array(PkParameter),
   lambdaZ: z
@@ -125,10 +126,10 @@ export const NcaRow = z.object({
   lambdaZNote: z.string().nullable(),
   /** The reviewer's stored choice in force (latest for this subject × analyte × interval), or null (automatic). */
   choice: StoredChoice.nullable(),
-});
+}));
 export type NcaRow = z.infer<typeof NcaRow>;
 
-const SummaryStat = z.object({
+const SummaryStat = lazySchema(() => z.object({
   label: z.string(),
   PPTESTCD: z.string(),
   unit: z.string(),
@@ -145,9 +146,9 @@ const SummaryStat = z.object({
   max: Num,
   /** 'geometric' for log-normal parameters (report geoMean and geoCvPct), 'arithmetic' for Tmax and DF. */
   cvKind: z.enum(['geometric', 'arithmetic']),
-});
+}));
 
-const NcaOptionsInput = {
+const NcaOptionsInput = lazySchema(() => ({
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
   matrix: Matrix,
@@ -157,9 +158,9 @@ const NcaOptionsInput = {
   aucMethod: AucMethod.default('linear'),
   cycle: z.number().int().positive().optional(),
   blq: Blq.optional(),
-};
+}));
 
-const NcaOutput = z.object({
+const NcaOutput = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   analyte: z.string().nullable(),
   analytes: z.array(z.string()),
@@ -174,9 +175,9 @@ const NcaOutput = z.object({
     z.object({ doseLevel: z.number().int().nullable(), doseLevelLabel: z.string().nullable(), n: z.number().int(), parameters: z.array(SummaryStat) }),
   ),
   notes: z.array(z.string()),
-});
+}));
 
-const ColumnOrNumber = z.union([z.number(), z.string().min(1)]);
+const ColumnOrNumber = lazySchema(() => z.union([z.number(), z.string().min(1)]));
 
 export const pkApi = {
   'pk.profiles': method(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId } from './method';
 
 // Contract methods of the subjects feature (merged into shared/contract.ts): each treated subject's
@@ -6,9 +7,9 @@ import { method, SnapshotId } from './method';
 // disposition) for the swimmer plot and the patient profile header, and one subject's labs (LB).
 // The exposure rule is shared/exposure.ts.
 
-const Part = z.enum(['escalation', 'expansion']);
+const Part = lazySchema(() => z.enum(['escalation', 'expansion']));
 
-export const ExposureSegmentOut = z.object({
+export const ExposureSegmentOut = lazySchema(() => z.object({
   startDtc: z.string(),
   endDtc: z.string(),
   startDay: z.number().int(),
@@ -17,9 +18,9 @@ export const ExposureSegmentOut = z.object({
   unit: z.string().nullable(),
   level: z.number().int().nullable(),
   administrations: z.number().int(),
-});
+}));
 
-export const SubjectTimeline = z.object({
+export const SubjectTimeline = lazySchema(() => z.object({
   usubjid: z.string(),
   siteid: z.string().nullable(),
   age: z.number().nullable(),
@@ -46,7 +47,7 @@ export const SubjectTimeline = z.object({
   death: z.object({ dtc: z.string(), day: z.number().int().nullable() }).nullable(),
   dltWindowEndDtc: z.string().nullable(),
   disposition: z.array(z.object({ dsdecod: z.string(), dsterm: z.string().nullable(), dscat: z.string().nullable(), dsstdtc: z.string().nullable(), day: z.number().int().nullable() })),
-});
+}));
 export type SubjectTimeline = z.infer<typeof SubjectTimeline>;
 
 export const subjectsApi = {

@@ -12,10 +12,11 @@ const dir = tmpDir('dosedesk-contract-lazy-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the contract at start-up', () => {
-  it('loading the contract and creating the core build no schema; efficacy.binomialCi builds its input alone', async () => {
+  it('loading the contract and the CLI and creating the core build no schema; efficacy.binomialCi builds its input alone', async () => {
     // Imported here, after the counter module, so that the count covers the contract's whole load.
     const { contract } = await import('../../shared/contract');
     const { createCore } = await import('../../electron/core/app');
+    await import('../../electron/core/cli'); // every command's module, as `dosedesk` loads them
     expect(schemasBuilt()).toBe(0);
     const dbPath = path.join(dir, 'absent', 'x.sqlite');
     const core = createCore({ dbPath, lazy: true });

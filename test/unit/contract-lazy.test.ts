@@ -41,6 +41,18 @@ describe('the contract at start-up', () => {
   });
 });
 
+describe('every method of the contract', () => {
+  it('builds its input and output schemas, and they parse (an empty input is answered, not thrown)', async () => {
+    const { contract } = await import('../../shared/contract');
+    for (const [name, def] of Object.entries(contract)) {
+      expect(() => def.input.safeParse({}), name).not.toThrow();
+      expect(() => def.output.safeParse({}), name).not.toThrow();
+      // An output is never {} (every method answers fields): the schema is real, not an empty stand-in.
+      expect(def.output.safeParse({}).success, name).toBe(false);
+    }
+  });
+});
+
 describe('lazySchema', () => {
   const eager = () =>
     z.object({

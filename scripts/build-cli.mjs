@@ -23,6 +23,20 @@ const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
   .filter((d) => !BUNDLED.has(d))
   .flatMap((d) => [d, `${d}/*`]);
 
+// zod's index carries every locale's error messages (about 300 kB, half of zod in the bundle): all
+// parsed at every start, and only English is used (zod registers it itself). The CLI bundle gets an
+// index with English alone; `z.locales.<other>` is undefined in the CLI (nothing calls it).
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 // Chunk names change with their content: start from an empty folder so that no stale chunk remains.
 fs.rmSync(out, { recursive: true, force: true });
 const result = await build({
@@ -41,6 +55,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  plugins: [englishOnly],
   // import.meta.url of a chunk is out/cli/…; paths.ts finds resources/ by walking up from it.
 });
 const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 import { StudyDefinition } from './study';
 import { MappingEntry } from './mapping';
 import { method, SnapshotId, WriteSession } from './api/method';
@@ -15,7 +16,7 @@ import { labsApi } from './api/labs';
 // the CLI all dispatch to that handler map and validate inputs against these schemas.
 
 
-export const SnapshotInfo = z.object({
+export const SnapshotInfo = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   studyId: z.string(),
   label: z.string(),
@@ -26,20 +27,20 @@ export const SnapshotInfo = z.object({
   sourcePath: z.string(),
   definitionSource: z.string(),
   subjects: z.number().int(),
-});
+}));
 export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
 
-export const DomainCount = z.object({
+export const DomainCount = lazySchema(() => z.object({
   domain: z.string(),
   file: z.string(),
   format: z.string(),
   rows: z.number().int(),
   subjects: z.number().int(),
   columns: z.number().int(),
-});
+}));
 export type DomainCount = z.infer<typeof DomainCount>;
 
-export const ImportIssue = z.object({
+export const ImportIssue = lazySchema(() => z.object({
   severity: z.enum(['warning', 'error']),
   code: z.string(),
   file: z.string(),
@@ -51,10 +52,10 @@ export const ImportIssue = z.object({
   /** How many rows showed the same problem (warnings are grouped per file, column and code). */
   count: z.number().int(),
   message: z.string(),
-});
+}));
 export type ImportIssue = z.infer<typeof ImportIssue>;
 
-export const SnapshotFile = z.object({
+export const SnapshotFile = lazySchema(() => z.object({
   fileName: z.string(),
   domain: z.string().nullable(),
   format: z.string(),
@@ -64,9 +65,9 @@ export const SnapshotFile = z.object({
   subjects: z.number().int(),
   columns: z.array(z.string()),
   notes: z.array(z.string()),
-});
+}));
 
-export const ImportResult = z.object({
+export const ImportResult = lazySchema(() => z.object({
   ok: z.boolean(),
   /** 'imported', 'duplicate' (identical files already imported: nothing written), 'failed', 'cancelled'. */
   status: z.enum(['imported', 'duplicate', 'failed', 'cancelled']),
@@ -79,18 +80,18 @@ export const ImportResult = z.object({
   /** What the study definition lacks and the user should confirm (e.g. dose levels derived from EX). */
   needsConfirmation: z.array(z.string()),
   elapsedMs: z.number(),
-});
+}));
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const DiffCount = z.object({
+export const DiffCount = lazySchema(() => z.object({
   domain: z.string(),
   added: z.number().int(),
   changed: z.number().int(),
   removed: z.number().int(),
   unchanged: z.number().int(),
-});
+}));
 
-export const CohortRow = z.object({
+export const CohortRow = lazySchema(() => z.object({
   /** Planned level; 0 for the placebo row. */
   level: z.number().int(),
   placebo: z.boolean(),
@@ -117,23 +118,23 @@ export const CohortRow = z.object({
   dltAes: z.number().int(),
   subjectsWithDlt: z.number().int(),
   ongoing: z.number().int(),
-});
+}));
 export type CohortRow = z.infer<typeof CohortRow>;
 
-export const StudyInfo = z.object({
+export const StudyInfo = lazySchema(() => z.object({
   studyId: z.string(),
   title: z.string().nullable(),
   definition: StudyDefinition,
   definitionSource: z.enum(['study.json', 'derived', 'user']),
   snapshots: z.number().int(),
-});
+}));
 export type StudyInfo = z.infer<typeof StudyInfo>;
 
 export const contract = {
-  'studies.list': method('Studies in the database, with their definitions.', z.object({}), z.array(StudyInfo)),
+  'studies.list': method('Studies in the database, with their definitions.', () => z.object({}), () => z.array(StudyInfo)),
   'study.saveDefinition': method(
     'Store the study definition the user confirmed or completed (what study.json did not give).',
-    z.object({
+    () => z.object({
       studyId: z.string(),
       definition: StudyDefinition,
       /** The signed-in session (auth.login): when given it must be valid, and the audit entry names its account. */
@@ -141,38 +142,38 @@ export const contract = {
       /** Why the definition changed (kept in the audit trail). */
       reason: z.string().max(1000).optional(),
     }),
-    StudyInfo,
+    () => StudyInfo,
   ),
   'snapshots.list': method(
     'Snapshots, newest first, optionally of one study.',
-    z.object({ studyId: z.string().optional() }),
-    z.array(SnapshotInfo),
+    () => z.object({ studyId: z.string().optional() }),
+    () => z.array(SnapshotInfo),
   ),
   'snapshot.get': method(
     'One snapshot with its provenance: files and their SHA-256, per-domain counts, stored warnings.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({ info: SnapshotInfo, files: z.array(SnapshotFile), domains: z.array(DomainCount), issues: z.array(ImportIssue) }),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ info: SnapshotInfo, files: z.array(SnapshotFile), domains: z.array(DomainCount), issues: z.array(ImportIssue) }),
   ),
   'snapshot.mapping': method(
     "The snapshot's mapping report: per domain and analysis, rows read and used, and the rows not used with why, their values and the study-definition setting that would make them usable.",
-    z.object({ snapshotId: SnapshotId }),
-    z.array(MappingEntry),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.array(MappingEntry),
   ),
   'snapshot.import': method(
     'Import a snapshot (folder, .zip or single domain file) in one transaction; progress is sent as import.progress events.',
-    z.object({ session: WriteSession, path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
-    ImportResult,
+    () => z.object({ session: WriteSession, path: z.string().min(1), importId: z.string().max(100).optional(), label: z.string().max(200).optional() }),
+    () => ImportResult,
   ),
-  'import.cancel': method('Cancel a running import: it rolls back.', z.object({ importId: z.string() }), z.object({ cancelled: z.boolean() })),
+  'import.cancel': method('Cancel a running import: it rolls back.', () => z.object({ importId: z.string() }), () => z.object({ cancelled: z.boolean() })),
   'snapshot.diff': method(
     'Records added, changed and removed per domain between two snapshots of the same study, matched by natural keys.',
-    z.object({ base: SnapshotId, target: SnapshotId }),
-    z.object({ base: SnapshotId, target: SnapshotId, domains: z.array(DiffCount) }),
+    () => z.object({ base: SnapshotId, target: SnapshotId }),
+    () => z.object({ base: SnapshotId, target: SnapshotId, domains: z.array(DiffCount) }),
   ),
   'snapshot.changes': method(
     'What is new or changed in the target snapshot since the base: per subject, and per record (domain, row number in the target, natural key), for the "new since" marks of every view.',
-    z.object({ base: SnapshotId, target: SnapshotId }),
-    z.object({
+    () => z.object({ base: SnapshotId, target: SnapshotId }),
+    () => z.object({
       base: SnapshotId,
       target: SnapshotId,
       /** Subjects absent from the base snapshot's DM. */
@@ -184,8 +185,8 @@ export const contract = {
   ),
   'cohorts.summary': method(
     'Per dose level: subjects treated, DLT-window status, grade >= 3 AEs, SAEs, DLT-flagged AEs, subjects ongoing.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({ snapshotId: SnapshotId, dataCutoff: z.string().nullable(), dltWindowDays: z.number().int(), rows: z.array(CohortRow) }),
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ snapshotId: SnapshotId, dataCutoff: z.string().nullable(), dltWindowDays: z.number().int(), rows: z.array(CohortRow) }),
   ),
   ...pkApi,
   ...efficacyApi,
@@ -202,7 +203,7 @@ export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
 
 /** Events pushed from the core to the UI (over IPC or the browser host's event stream). */
-export const ImportProgress = z.object({
+export const ImportProgress = lazySchema(() => z.object({
   type: z.literal('import.progress'),
   importId: z.string(),
   phase: z.enum(['hashing', 'reading', 'checking', 'committing', 'done']),
@@ -212,7 +213,7 @@ export const ImportProgress = z.object({
   bytesDone: z.number(),
   bytesTotal: z.number(),
   rows: z.number().int(),
-});
+}));
 export type CoreEvent = z.infer<typeof ImportProgress>;
 
 /** How a transport reports a failed call: the message, and a location when the input was at fault. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 import { ACTION_LABELS, type EscalationAction } from './escalation/vocabulary';
 
 // The dose-escalation meeting record (docs/CLINICAL_RULES.md#meetings) and its pure rules:
@@ -70,9 +71,9 @@ export function isoWithOffset(epochMs: number, offsetMinutes: number): string {
 }
 
 /** An ISO date-time that carries its offset (Z or ±hh:mm), as meetings and signatures store them. */
-export const IsoDateTimeWithOffset = z
+export const IsoDateTimeWithOffset = lazySchema(() => z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO date-time with a time zone offset, e.g. 2025-03-04T09:30+01:00');
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO date-time with a time zone offset, e.g. 2025-03-04T09:30+01:00'));
 
 // ---- vocabulary ---------------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ export const IsoDateTimeWithOffset = z
 
 /** Account roles (issue 5). */
 export const ROLES = ['administrator', 'chair', 'voting-member', 'non-voting-attendee', 'secretary'] as const;
-export const Role = z.enum(ROLES);
+export const Role = lazySchema(() => z.enum(ROLES));
 export type Role = z.infer<typeof Role>;
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
@@ -96,14 +97,14 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
 
 /** Signature meanings (21 CFR 11.50(a)(3): "review, approval, responsibility, or authorship"). */
 export const MEANINGS = ['authored', 'reviewed', 'approved'] as const;
-export const Meaning = z.enum(MEANINGS);
+export const Meaning = lazySchema(() => z.enum(MEANINGS));
 export type Meaning = z.infer<typeof Meaning>;
 
 export const MEANING_LABELS: Readonly<Record<Meaning, string>> = { authored: 'Authored', reviewed: 'Reviewed', approved: 'Approved' };
 
 /** The committee's decisions (issue 5; docs/CLINICAL_RULES.md#committee-decisions). */
 export const COMMITTEE_DECISIONS = ['escalate', 'stay', 'expand-cohort', 'de-escalate', 'declare-mtd', 'declare-rp2d', 'open-expansion', 'stop'] as const;
-export const CommitteeDecision = z.enum(COMMITTEE_DECISIONS);
+export const CommitteeDecision = lazySchema(() => z.enum(COMMITTEE_DECISIONS));
 export type CommitteeDecision = z.infer<typeof CommitteeDecision>;
 
 export const DECISION_LABELS: Readonly<Record<CommitteeDecision, string>> = {
@@ -162,7 +163,7 @@ export function decisionsForAction(action: EscalationAction, ruleNextLevel: numb
 // Everything signed or filed is a strict object (issue 13): an unknown key is an error with its
 // path, never carried silently into what is hashed and signed. Keys added after records were first
 // signed are optional, so that every earlier record still parses.
-export const RuleRecommendation = z.strictObject({
+export const RuleRecommendation = lazySchema(() => z.strictObject({
   design: z.string(),
   error: z.string().nullable(),
   action: z.string().nullable(),
@@ -175,10 +176,10 @@ export const RuleRecommendation = z.strictObject({
   pending: z.number().int().optional(),
   openSlots: z.number().int().optional(),
   warnings: z.array(z.string()).optional(),
-});
+}));
 export type RuleRecommendation = z.infer<typeof RuleRecommendation>;
 
-export const DecisionRecord = z.strictObject({
+export const DecisionRecord = lazySchema(() => z.strictObject({
   decision: CommitteeDecision,
   /** Dose level for the next patients (null for stop; the declared level for MTD / RP2D / expansion). */
   nextLevel: z.number().int().positive().nullable(),
@@ -186,7 +187,7 @@ export const DecisionRecord = z.strictObject({
   cohortSize: z.number().int().positive().nullable(),
   rationale: z.string().max(20000).default(''),
   conditions: z.string().max(5000).default(''),
-});
+}));
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
 /**
@@ -324,7 +325,7 @@ export function meetingContradictions(levels: readonly CheckedLevel[]): Contradi
 
 // ---- the record ---------------------------------------------------------------------------------
 
-export const Attendee = z.strictObject({
+export const Attendee = lazySchema(() => z.strictObject({
   /** The DoseDesk account (needed to vote and sign); null for a guest named only in the minutes. */
   userId: z.number().int().positive().nullable(),
   name: z.string().min(1).max(200),
@@ -332,30 +333,30 @@ export const Attendee = z.strictObject({
   voting: z.boolean(),
   present: z.boolean(),
   affiliation: z.string().max(200).default(''),
-});
+}));
 export type Attendee = z.infer<typeof Attendee>;
 
-export const Quorum = z.strictObject({
+export const Quorum = lazySchema(() => z.strictObject({
   /** Minimum number of voting members present (the committee charter's quorum). */
   minVotingPresent: z.number().int().min(1),
   /** Whether a chair must be present. */
   chairRequired: z.boolean(),
-});
+}));
 export type Quorum = z.infer<typeof Quorum>;
 
-export const Conflict = z.strictObject({
+export const Conflict = lazySchema(() => z.strictObject({
   userId: z.number().int().positive().nullable(),
   name: z.string().min(1).max(200),
   declaration: z.string().max(5000),
   /** A recused member does not vote. */
   recused: z.boolean().default(false),
-});
+}));
 
-export const Vote = z.strictObject({ userId: z.number().int().positive(), vote: z.enum(['for', 'against', 'abstain']), comment: z.string().max(2000).default('') });
+export const Vote = lazySchema(() => z.strictObject({ userId: z.number().int().positive(), vote: z.enum(['for', 'against', 'abstain']), comment: z.string().max(2000).default('') }));
 export type Vote = z.infer<typeof Vote>;
 
 /** One dose level's DLT summary as computed at meeting creation (safety.dltTable level entry). */
-const AeBriefRecord = z.strictObject({
+const AeBriefRecord = lazySchema(() => z.strictObject({
   aeseq: z.number().nullable(),
   aeterm: z.string(),
   aedecod: z.string().nullable(),
@@ -363,10 +364,10 @@ const AeBriefRecord = z.strictObject({
   severity: z.string().nullable().optional(),
   aestdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
-});
+}));
 
 /** A laboratory result of CTCAE grade >= 3 inside the DLT window (safety.dltTable possibleDltLabs). */
-const LabBriefRecord = z.strictObject({
+const LabBriefRecord = lazySchema(() => z.strictObject({
   testcd: z.string(),
   term: z.string(),
   grade: z.number().int(),
@@ -376,9 +377,9 @@ const LabBriefRecord = z.strictObject({
   unit: z.string().nullable(),
   lbdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
-});
+}));
 
-const DltSubjectRecord = z.strictObject({
+const DltSubjectRecord = lazySchema(() => z.strictObject({
   usubjid: z.string(),
   firstDoseDtc: z.string(),
   windowEndDtc: z.string(),
@@ -395,9 +396,9 @@ const DltSubjectRecord = z.strictObject({
   historyLetter: z.string().nullable(),
   cohortId: z.string().nullable(),
   ongoing: z.boolean(),
-});
+}));
 
-export const LevelDltTable = z.strictObject({
+export const LevelDltTable = lazySchema(() => z.strictObject({
   level: z.number().int(),
   placebo: z.boolean().optional(),
   dose: z.number(),
@@ -412,10 +413,10 @@ export const LevelDltTable = z.strictObject({
   possibleDltLabs: z.number().int().optional(),
   ungradedNotScreened: z.number().int().optional(),
   subjects: z.array(DltSubjectRecord),
-});
+}));
 export type LevelDltTable = z.infer<typeof LevelDltTable>;
 
-export const ReviewedLevel = z.strictObject({
+export const ReviewedLevel = lazySchema(() => z.strictObject({
   level: z.number().int(),
   dose: z.number(),
   doseUnit: z.string(),
@@ -435,20 +436,20 @@ export const ReviewedLevel = z.strictObject({
   history: z.string(),
   decision: DecisionRecord.nullable(),
   votes: z.array(Vote),
-});
+}));
 export type ReviewedLevel = z.infer<typeof ReviewedLevel>;
 
-const LookaheadDecision = z.strictObject({
+const LookaheadDecision = lazySchema(() => z.strictObject({
   action: z.string().nullable(),
   nextLevel: z.number().int().nullable(),
   recommendedLevel: z.number().int().nullable(),
   /** For an incomplete cohort whose outcome is already determined: the decision once it is complete. */
   whenComplete: z.strictObject({ action: z.string(), nextLevel: z.number().int().nullable() }).nullable(),
   error: z.string().nullable(),
-});
+}));
 
 /** What the meeting record keeps of a look-ahead (safety.lookahead in compact form; electron/core/minutes/lookahead.ts prints it). */
-export const LookaheadRecord = z.strictObject({
+export const LookaheadRecord = lazySchema(() => z.strictObject({
   design: z.string(),
   targetToxicity: z.number(),
   maxPatients: z.number().int().min(1).max(6),
@@ -466,7 +467,7 @@ export const LookaheadRecord = z.strictObject({
     }),
   ),
   note: z.string().nullable(),
-});
+}));
 export type LookaheadRecord = z.infer<typeof LookaheadRecord>;
 
 /**
@@ -475,14 +476,14 @@ export type LookaheadRecord = z.infer<typeof LookaheadRecord>;
  * 261-row AE grid captured as an image was illegible once shrunk onto one page).
  */
 export const TABLE_FIGURE_MIME = 'application/vnd.dosedesk.table+json';
-export const TableFigure = z.strictObject({
+export const TableFigure = lazySchema(() => z.strictObject({
   columns: z.array(z.string().max(500)).min(1).max(500),
   rows: z.array(z.array(z.string().max(20000)).max(500)).max(200_000),
-});
+}));
 export type TableFigure = z.infer<typeof TableFigure>;
 export const FIGURE_MIMES = ['image/png', 'image/svg+xml', TABLE_FIGURE_MIME] as const;
 
-export const Figure = z.strictObject({
+export const Figure = lazySchema(() => z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   mime: z.enum(FIGURE_MIMES),
   title: z.string().min(1).max(500),
@@ -490,19 +491,19 @@ export const Figure = z.strictObject({
   bytes: z.number().int().nonnegative(),
   capturedAt: IsoDateTimeWithOffset,
   capturedBy: z.string(),
-});
+}));
 export type Figure = z.infer<typeof Figure>;
 
-export const ActionItem = z.strictObject({ text: z.string().min(1).max(5000), owner: z.string().min(1).max(200), due: z.string().max(40).nullable().default(null), status: z.enum(['open', 'done']).default('open') });
+export const ActionItem = lazySchema(() => z.strictObject({ text: z.string().min(1).max(5000), owner: z.string().min(1).max(200), due: z.string().max(40).nullable().default(null), status: z.enum(['open', 'done']).default('open') }));
 
-export const Observations = z.strictObject({
+export const Observations = lazySchema(() => z.strictObject({
   safety: z.string().max(50000).default(''),
   pk: z.string().max(50000).default(''),
   efficacy: z.string().max(50000).default(''),
   other: z.string().max(50000).default(''),
-});
+}));
 
-export const MeetingContent = z.strictObject({
+export const MeetingContent = lazySchema(() => z.strictObject({
   title: z.string().min(1).max(500),
   committee: z.string().max(200),
   meetingNumber: z.string().max(50),
@@ -526,17 +527,17 @@ export const MeetingContent = z.strictObject({
   figures: z.array(Figure),
   /** The look-ahead table, on request (meetings.create `lookahead`), as computed at creation (electron/core/minutes/lookahead.ts). */
   lookahead: LookaheadRecord.optional(),
-});
+}));
 export type MeetingContent = z.infer<typeof MeetingContent>;
 
-export const RequiredSigner = z.strictObject({ userId: z.number().int().positive(), name: z.string(), role: Role, meanings: z.array(Meaning).min(1) });
+export const RequiredSigner = lazySchema(() => z.strictObject({ userId: z.number().int().positive(), name: z.string(), role: Role, meanings: z.array(Meaning).min(1) }));
 export type RequiredSigner = z.infer<typeof RequiredSigner>;
 
 /**
  * One version of the record: what is hashed and signed (canonicalJson, then SHA-256). Status,
  * signatures and distribution are outside it: they follow the version, they do not change it.
  */
-export const RecordVersion = z.strictObject({
+export const RecordVersion = lazySchema(() => z.strictObject({
   schema: z.literal('dosedesk.meeting/1'),
   meetingId: z.number().int().positive(),
   version: z.number().int().positive(),
@@ -547,7 +548,7 @@ export const RecordVersion = z.strictObject({
   lockedAt: IsoDateTimeWithOffset.nullable(),
   lockedBy: z.string().nullable(),
   requiredSigners: z.array(RequiredSigner),
-});
+}));
 export type RecordVersion = z.infer<typeof RecordVersion>;
 
 /**
@@ -570,7 +571,7 @@ export interface SignaturePayload {
   auditHead?: { seq: number; hash: string };
 }
 
-export const Signature = z.strictObject({
+export const Signature = lazySchema(() => z.strictObject({
   signatureId: z.number().int().positive(),
   meetingId: z.number().int().positive(),
   version: z.number().int().positive(),
@@ -589,11 +590,11 @@ export const Signature = z.strictObject({
   signature: z.string(),
   /** The audit chain's head (entry number and hash) at signing, inside the signed payload (absent before issue 11). */
   auditHead: z.strictObject({ seq: z.number().int().positive(), hash: z.string() }).optional(),
-});
+}));
 export type Signature = z.infer<typeof Signature>;
 
 /** The payload's schema: strict, so that nothing but these members is ever signed. */
-export const SignaturePayloadSchema = z.strictObject({
+export const SignaturePayloadSchema = lazySchema(() => z.strictObject({
   purpose: z.literal('dosedesk.meeting.signature/1'),
   meetingId: z.number().int().positive(),
   version: z.number().int().positive(),
@@ -605,7 +606,7 @@ export const SignaturePayloadSchema = z.strictObject({
   signedAt: z.string(),
   timeZone: z.string(),
   auditHead: z.strictObject({ seq: z.number().int().positive(), hash: z.string() }).optional(),
-});
+}));
 
 export function signaturePayload(s: Pick<Signature, 'meetingId' | 'version' | 'recordHash' | 'userId' | 'username' | 'printedName' | 'meaning' | 'signedAt' | 'timeZone' | 'auditHead'>): SignaturePayload {
   return SignaturePayloadSchema.parse({
@@ -726,7 +727,7 @@ export function requiredSigners(attendees: readonly Attendee[], meaningsByRole: 
 // ---- lifecycle ----------------------------------------------------------------------------------
 
 export const MEETING_STATUSES = ['draft', 'final', 'signed', 'distributed'] as const;
-export const MeetingStatus = z.enum(MEETING_STATUSES);
+export const MeetingStatus = lazySchema(() => z.enum(MEETING_STATUSES));
 export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
 /** The permitted transitions: draft → final (locked) → signed (every required signer) → distributed. */
@@ -736,7 +737,7 @@ export function canTransition(from: MeetingStatus, to: MeetingStatus): boolean {
 
 // ---- settings -----------------------------------------------------------------------------------
 
-export const Settings = z.object({
+export const Settings = lazySchema(() => z.object({
   passwordMinLength: z.number().int().min(8).max(256),
   /** How many of the four classes (lower case, upper case, digit, other) a password must contain. */
   passwordMinClasses: z.number().int().min(1).max(4),
@@ -752,7 +753,7 @@ export const Settings = z.object({
   editorRoles: z.array(Role),
   /** Meanings each meeting role signs with; roles absent here do not sign. */
   signatureMeanings: z.partialRecord(Role, z.array(Meaning)),
-});
+}));
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 
 // The study definition: what SDTM does not carry. Read from an optional `study.json` beside the
 // domain files; what is missing is derived (dose levels from EX) or asked for in the UI.
 
-export const DoseLevel = z.object({
+export const DoseLevel = lazySchema(() => z.object({
   /** 1-based level number in escalation order. */
   level: z.number().int().positive(),
   /** Planned dose in `doseUnit` (mg/kg for IBB0979). */
   dose: z.number().positive(),
   label: z.string().optional(),
-});
+}));
 export type DoseLevel = z.infer<typeof DoseLevel>;
 
-export const EscalationDesign = z.object({
+export const EscalationDesign = lazySchema(() => z.object({
   /** The protocol's rule: 3+3, accelerated titration (handing over to 3+3), BOIN or mTPI-2. */
   design: z.enum(['3+3', 'atd', 'boin', 'mtpi2']).default('3+3'),
   /** Accelerated titration design number (Simon et al. 1997): 2, 3 or 4. */
@@ -31,10 +32,10 @@ export const EscalationDesign = z.object({
   targetToxicity: z.number().min(0.05).max(0.5).default(0.3),
   /** Size of the expansion cohort at the RP2D. */
   expansionSize: z.number().int().positive().default(6),
-});
+}));
 export type EscalationDesign = z.infer<typeof EscalationDesign>;
 
-export const PkDosing = z.object({
+export const PkDosing = lazySchema(() => z.object({
   route: z.enum(['extravascular', 'iv-bolus', 'iv-infusion']).default('iv-infusion'),
   /** Infusion duration in hours (IV infusion). */
   infusionDurationH: z.number().positive().optional(),
@@ -44,9 +45,9 @@ export const PkDosing = z.object({
   analyte: z.string().optional(),
   /** PCSPEC of the matrix used for NCA and shown by default (plasma, else serum, else blood when unset). */
   matrix: z.string().optional(),
-});
+}));
 
-export const StudyDefinition = z.object({
+export const StudyDefinition = lazySchema(() => z.object({
   studyId: z.string().min(1),
   title: z.string().optional(),
   /** Data cut-off date, ISO 8601 (YYYY-MM-DD). */
@@ -80,7 +81,7 @@ export const StudyDefinition = z.object({
     .default({} as never),
   /** Adverse events: where the CTCAE grade is (AETOXGR, or a SUPPAE QNAM a sponsor uses instead). */
   ae: z.object({ gradeVariable: z.string().optional() }).default({} as never),
-});
+}));
 export type StudyDefinition = z.infer<typeof StudyDefinition>;
 
 /**

@@ -129,12 +129,17 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
  * time is written), and these, which write without one.
  */
 const WRITES_WITHOUT_SESSION = new Set(['users.bootstrap', 'auth.login', 'auth.changePassword', 'meetings.sign', 'meetings.exportRecord', 'snapshot.import', 'study.saveDefinition', 'pk.setLambdaZ']);
-const writeMethods = new Set(
-  Object.entries(contract)
-    .filter(([name, def]) => WRITES_WITHOUT_SESSION.has(name) || inputKeys(def.input).includes('session'))
-    .map(([name]) => name),
-);
-export const isWrite = (method: string): boolean => writeMethods.has(method);
+// Per method on first ask, not for the whole contract at load: reading `input` builds that method's schema.
+const writeMethods = new Map<string, boolean>();
+export function isWrite(method: string): boolean {
+  let w = writeMethods.get(method);
+  if (w === undefined) {
+    const def = Object.hasOwn(contract, method) ? (contract as Record<string, { input: unknown }>)[method] : undefined;
+    w = WRITES_WITHOUT_SESSION.has(method) || (def !== undefined && inputKeys(def.input).includes('session'));
+    writeMethods.set(method, w);
+  }
+  return w;
+}
 
 function inputKeys(schema: unknown): string[] {
   // z.object, or z.object(...).refine(...) (ZodEffects around the object)

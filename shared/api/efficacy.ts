@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the efficacy feature (merged into shared/contract.ts): tumour response
 // (spider / waterfall series, time-point responses, BOR), ORR / DCR with exact CIs, Kaplan–Meier
 // for PFS and OS, and the validation entry points behind the CLI (KM of a CSV file, binomial CI).
 
-const Response = z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND']);
-const BestResponse = z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING']);
-const ConfType = z.enum(['log', 'log-log', 'plain']);
-const Part = z.enum(['escalation', 'expansion']);
+const Response = lazySchema(() => z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND']));
+const BestResponse = lazySchema(() => z.enum(['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING']));
+const ConfType = lazySchema(() => z.enum(['log', 'log-log', 'plain']));
+const Part = lazySchema(() => z.enum(['escalation', 'expansion']));
 
-const SubjectKey = {
+const SubjectKey = lazySchema(() => ({
   usubjid: z.string(),
   /** Dose level of the first dose in the study definition's plan; null when the dose is not in the plan. */
   level: z.number().int().nullable(),
@@ -18,9 +19,9 @@ const SubjectKey = {
   doseUnit: z.string().nullable(),
   part: Part,
   firstDoseDtc: z.string(),
-};
+}));
 
-export const TumourPoint = z.object({
+export const TumourPoint = lazySchema(() => z.object({
   dtc: z.string(),
   studyDay: z.number().int(),
   baseline: z.boolean(),
@@ -34,16 +35,16 @@ export const TumourPoint = z.object({
   newLesion: z.boolean(),
   response: Response.nullable(),
   responseSource: z.enum(['RS', 'computed']).nullable(),
-});
+}));
 
-export const BorResult = z.object({
+export const BorResult = lazySchema(() => z.object({
   response: BestResponse,
   dtc: z.string().nullable(),
   firstResponseDtc: z.string().nullable(),
   dor: z.object({ days: z.number(), event: z.boolean(), endDtc: z.string() }).nullable(),
-});
+}));
 
-export const TumourSubject = z.object({
+export const TumourSubject = lazySchema(() => z.object({
   ...SubjectKey,
   baselineDtc: z.string().nullable(),
   /** A tumour assessment on or before the first dose (TR, or a TU lesion then): in the ORR/DCR and PFS analysis sets. */
@@ -54,12 +55,12 @@ export const TumourSubject = z.object({
   bestPctChange: z.number().nullable(),
   bor: z.object({ confirmed: BorResult, unconfirmed: BorResult }),
   notes: z.array(z.string()),
-});
+}));
 export type TumourSubject = z.infer<typeof TumourSubject>;
 
-const Rate = z.object({ count: z.number().int(), estimate: z.number().nullable(), lower: z.number(), upper: z.number() });
+const Rate = lazySchema(() => z.object({ count: z.number().int(), estimate: z.number().nullable(), lower: z.number(), upper: z.number() }));
 
-export const ResponseGroup = z.object({
+export const ResponseGroup = lazySchema(() => z.object({
   key: z.string(),
   label: z.string(),
   level: z.number().int().nullable(),
@@ -79,14 +80,14 @@ export const ResponseGroup = z.object({
   orr: Rate,
   /** DCR = (CR + PR + SD + NON-CR/NON-PD) / nEvaluable, exact Clopper–Pearson CI. */
   dcr: Rate,
-});
+}));
 export type ResponseGroup = z.infer<typeof ResponseGroup>;
 
-const KmStep = z.object({
+const KmStep = lazySchema(() => z.object({
   time: z.number(), surv: z.number(), lower: z.number().nullable(), upper: z.number().nullable(),
   nRisk: z.number().int(), nEvent: z.number().int(), nCensor: z.number().int(),
-});
-export const KmGroup = z.object({
+}));
+export const KmGroup = lazySchema(() => z.object({
   label: z.string(),
   n: z.number().int(),
   events: z.number().int(),
@@ -95,32 +96,32 @@ export const KmGroup = z.object({
   censorMarks: z.array(z.object({ time: z.number(), surv: z.number() })),
   median: z.object({ estimate: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() }),
   at: z.array(z.object({ time: z.number(), surv: z.number(), stdErr: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), nRisk: z.number().int() })),
-});
-export const KmLogRank = z.object({
+}));
+export const KmLogRank = lazySchema(() => z.object({
   chisq: z.number(),
   df: z.number().int(),
   pValue: z.number().nullable(),
   groups: z.array(z.object({ label: z.string(), n: z.number().int(), observed: z.number(), expected: z.number() })),
-});
+}));
 
-const AtTimes = z.array(z.number().nonnegative()).max(200);
+const AtTimes = lazySchema(() => z.array(z.number().nonnegative()).max(200));
 
 /** Who an analysis counts: the rule, the counts and the subjects left out with why. */
-export const AnalysisSet = z.object({
+export const AnalysisSet = lazySchema(() => z.object({
   name: z.string(),
   rule: z.string(),
   nTreated: z.number().int(),
   nIncluded: z.number().int(),
   nExcluded: z.number().int(),
   excluded: z.array(z.object({ usubjid: z.string(), reason: z.string() })),
-});
+}));
 export type AnalysisSet = z.infer<typeof AnalysisSet>;
 
 export const efficacyApi = {
   'efficacy.tumourSeries': method(
     'Per treated subject: the spider series (study day, % change of the sum of diameters from baseline and nadir, new lesions, time-point response), the waterfall value (best % change), BOR with and without confirmation, dose level and part (of the chosen subjects, or of all).',
-    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    () => z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),
       confirmationDays: z.number().int(),
@@ -130,12 +131,12 @@ export const efficacyApi = {
   ),
   'efficacy.responseSummary': method(
     'Per dose level (or part) and overall: n treated, n evaluable, BOR counts, ORR and DCR with exact 95% CIs. Confirmation of CR/PR required by default (non-randomised trial, RECIST 1.1).',
-    z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
-    z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), analysisSet: AnalysisSet, groups: z.array(ResponseGroup), overall: ResponseGroup }),
+    () => z.object({ snapshotId: SnapshotId, confirm: z.boolean().default(true), by: z.enum(['level', 'part']).default('level'), level: z.number().gt(0).lt(1).default(0.95), usubjids: Usubjids }),
+    () => z.object({ snapshotId: SnapshotId, confirmed: z.boolean(), by: z.enum(['level', 'part']), analysisSet: AnalysisSet, groups: z.array(ResponseGroup), overall: ResponseGroup }),
   ),
   'efficacy.km': method(
     'Kaplan–Meier curves for PFS or OS from a snapshot, overall or by dose level or part: step curve with CI and censor marks, median with CI, S(t) and numbers at risk at the given times, log-rank when grouped; the per-subject times and the censoring rules.',
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       endpoint: z.enum(['PFS', 'OS']),
       by: z.enum(['level', 'part', 'none']).default('none'),
@@ -146,7 +147,7 @@ export const efficacyApi = {
       at: AtTimes.optional(),
       usubjids: Usubjids,
     }),
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       endpoint: z.enum(['PFS', 'OS']),
       unit: z.enum(['days', 'months']),
@@ -166,8 +167,8 @@ export const efficacyApi = {
   ),
   'efficacy.responses': method(
     'Every time-point response per treated subject (accepted evaluator; RS OVRLRESP or computed by RECIST 1.1): the swimmer markers.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       subjects: z.array(z.object({
         ...SubjectKey,
@@ -177,7 +178,7 @@ export const efficacyApi = {
   ),
   'efficacy.kmFile': method(
     'Kaplan–Meier of a CSV file (validation against reference tools): per group n, events, median with CI, S(t) and numbers at risk at the given times; log-rank when grouped. Rows with a missing time or status are dropped and counted.',
-    z.object({
+    () => z.object({
       path: z.string().min(1),
       time: z.string().min(1),
       event: z.string().min(1),
@@ -188,7 +189,7 @@ export const efficacyApi = {
       level: z.number().gt(0).lt(1).default(0.95),
       at: AtTimes.default([]),
     }),
-    z.object({
+    () => z.object({
       file: z.string(),
       n: z.number().int(),
       dropped: z.number().int(),
@@ -201,7 +202,7 @@ export const efficacyApi = {
   ),
   'efficacy.binomialCi': method(
     'Exact Clopper–Pearson confidence interval for x responders out of n (as R binom.test).',
-    z.object({ x: z.number().int().nonnegative(), n: z.number().int().nonnegative(), level: z.number().gt(0).lt(1).default(0.95) }).refine((v) => v.x <= v.n, { message: 'x must not exceed n', path: ['x'] }),
-    z.object({ x: z.number().int(), n: z.number().int(), level: z.number(), estimate: z.number().nullable(), lower: z.number(), upper: z.number(), method: z.string() }),
+    () => z.object({ x: z.number().int().nonnegative(), n: z.number().int().nonnegative(), level: z.number().gt(0).lt(1).default(0.95) }).refine((v) => v.x <= v.n, { message: 'x must not exceed n', path: ['x'] }),
+    () => z.object({ x: z.number().int(), n: z.number().int(), level: z.number(), estimate: z.number().nullable(), lower: z.number(), upper: z.number(), method: z.string() }),
   ),
 } as const;

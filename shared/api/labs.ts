@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId } from './method';
 
 // Contract methods of the laboratory-safety feature (merged into shared/contract.ts): CTCAE v5.0
 // grades of the key laboratory tests, the shift table and eDISH. The rules are in shared/labs/.
 
-const Grade = z.enum(['0', '1', '2', '3', '4', 'missing']);
+const Grade = lazySchema(() => z.enum(['0', '1', '2', '3', '4', 'missing']));
 
-const NotGradable = z.object({
+const NotGradable = lazySchema(() => z.object({
   usubjid: z.string(),
   term: z.string(),
   testcd: z.string(),
@@ -17,15 +18,15 @@ const NotGradable = z.object({
   result: z.string().nullable(),
   unit: z.string().nullable(),
   reason: z.string(),
-});
+}));
 
-const Group = z.object({ key: z.string(), label: z.string() });
+const Group = lazySchema(() => z.object({ key: z.string(), label: z.string() }));
 
 export const labsApi = {
   'labs.shift': method(
     'Laboratory safety: CTCAE v5.0 grade of every result of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K and SODIUM (LBTOXGR, else derived from the value and the normal range), per subject the baseline and worst post-baseline grade per term, the shift table baseline × worst grade by dose level, and the results that could not be graded with why.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       /** False when the snapshot has no LB result of a graded test. */
       present: z.boolean(),
@@ -67,8 +68,8 @@ export const labsApi = {
   ),
   'labs.edish': method(
     "eDISH (FDA DILI guidance 2009): per subject the peak post-baseline ALT or AST × ULN against the peak total bilirubin × ULN, with the Hy's-law quadrant at 3 × ULN and 2 × ULN.",
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       present: z.boolean(),
       groups: z.array(Group),

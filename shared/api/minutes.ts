@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method } from './method';
 import { Meaning, MeetingStatus } from '../meeting';
 import { ExportCheck } from './meetings';
@@ -18,11 +19,11 @@ import { ExportCheck } from './meetings';
 // the LAST signature covers the whole file, the attached record (record hash, figure hashes, every
 // Ed25519 signature), whether the snapshot it cites is in this database, and whose certificate signed.
 
-const Session = z.string().min(16).max(200);
-const Password = z.string().min(1).max(1024);
+const Session = lazySchema(() => z.string().min(16).max(200));
+const Password = lazySchema(() => z.string().min(1).max(1024));
 
 /** One PDF digital signature, as read from the file. */
-export const PdfSignatureCheck = z.object({
+export const PdfSignatureCheck = lazySchema(() => z.object({
   /** 1-based, in the order the signatures were applied. */
   index: z.number().int(),
   /** /Name of the signature dictionary, else the certificate's common name. */
@@ -50,11 +51,11 @@ export const PdfSignatureCheck = z.object({
    */
   trust: z.enum(['chained', 'legacy', 'untrusted']),
   trustDetail: z.string(),
-});
+}));
 export type PdfSignatureCheck = z.infer<typeof PdfSignatureCheck>;
 
 /** What the attached record says (the machine-readable minutes). */
-export const AttachedRecordSummary = z.object({
+export const AttachedRecordSummary = lazySchema(() => z.object({
   meetingId: z.number().int(),
   version: z.number().int(),
   status: MeetingStatus,
@@ -66,10 +67,10 @@ export const AttachedRecordSummary = z.object({
   exportedBy: z.string(),
   /** The Part 11 signatures of the record (Ed25519), each checked against the public key it carries. */
   signatures: z.array(z.object({ printedName: z.string(), meaning: Meaning, signedAt: z.string(), valid: z.boolean() })),
-});
+}));
 export type AttachedRecordSummary = z.infer<typeof AttachedRecordSummary>;
 
-export const PdfsigResult = z.object({
+export const PdfsigResult = lazySchema(() => z.object({
   /** False when poppler's pdfsig is not installed. */
   available: z.boolean(),
   exitCode: z.number().int().nullable(),
@@ -88,16 +89,16 @@ export const PdfsigResult = z.object({
       certificateValidation: z.string(),
     }),
   ),
-});
+}));
 
-export const TrustRootInfo = z.object({
+export const TrustRootInfo = lazySchema(() => z.object({
   fingerprint: z.string(),
   subject: z.string(),
   /** "this installation" or the trust file it came from. */
   source: z.string(),
-});
+}));
 
-export const MinutesVerifyResult = z.object({
+export const MinutesVerifyResult = lazySchema(() => z.object({
   /** Nothing to report (also true for a legacy file that verifies as legacy; see status). */
   intact: z.boolean(),
   /**
@@ -127,10 +128,10 @@ export const MinutesVerifyResult = z.object({
   problems: z.array(z.string()),
   /** poppler's pdfsig on the same bytes, when installed (null when not run). */
   pdfsig: PdfsigResult.nullable(),
-});
+}));
 export type MinutesVerifyResult = z.infer<typeof MinutesVerifyResult>;
 
-export const MinutesExportResult = z.object({
+export const MinutesExportResult = lazySchema(() => z.object({
   meetingId: z.number().int(),
   version: z.number().int(),
   status: MeetingStatus,
@@ -156,13 +157,13 @@ export const MinutesExportResult = z.object({
   exportedAt: z.string(),
   /** minutes.verify on the bytes just produced. */
   verification: MinutesVerifyResult,
-});
+}));
 export type MinutesExportResult = z.infer<typeof MinutesExportResult>;
 
 export const minutesApi = {
   'minutes.export': method(
     'Export the signed minutes PDF of a locked meeting record version (drafts are refused): rendered from the record, the record JSON attached, a PDF digital signature over the whole file by the exporting user (re-enter the password: it unlocks the user\'s PDF signing identity; a wrong one counts towards lock-out). Written to outPath (with the JSON beside it) or returned as base64; audited with the PDF\'s SHA-256; verified before returning.',
-    z.object({
+    () => z.object({
       session: Session,
       meetingId: z.number().int().positive(),
       /** Default: the latest version. */
@@ -171,11 +172,11 @@ export const minutesApi = {
       /** Where to write the PDF; `<name>.json` is written beside it. */
       outPath: z.string().min(1).max(4096).optional(),
     }),
-    MinutesExportResult,
+    () => MinutesExportResult,
   ),
   'minutes.verify': method(
     'Verify a minutes PDF (a path or the bytes as base64): who signed, when, for what meaning, which snapshot, whether the file is intact (every signature valid and chained to a trusted DoseDesk root — this installation\'s or one given as a trust file; no revision after the first but a signature; nothing after the last signature; every page as rendered from the attached record; the record\'s hash and signatures; the SHA-256 recorded at export when this database exported it), and if not, what no longer matches. Minutes exported before the trust root verify as "legacy".',
-    z
+    () => z
       .object({
         path: z.string().min(1).max(4096).optional(),
         pdfBase64: z.string().min(1).max(200_000_000).optional(),
@@ -184,12 +185,12 @@ export const minutesApi = {
         trustPem: z.array(z.string().min(1).max(1_000_000)).max(32).optional(),
       })
       .refine((v) => (v.path === undefined) !== (v.pdfBase64 === undefined), { message: 'give either path or pdfBase64' }),
-    MinutesVerifyResult,
+    () => MinutesVerifyResult,
   ),
   'minutes.trustRoot': method(
     'The organisation trust root of this installation (created at first need): the CA certificate that issues every signing certificate, its SHA-256 fingerprint (printed in every minutes PDF), and whether its key file is present.',
-    z.object({}),
-    z.object({
+    () => z.object({}),
+    () => z.object({
       fingerprint: z.string(),
       subject: z.string(),
       createdAt: z.string(),
@@ -201,7 +202,7 @@ export const minutesApi = {
   ),
   'minutes.exportTrust': method(
     'The trust file for verifying minutes on another machine: this installation\'s root CA certificate and the legacy self-signed signing certificates of minutes exported before the root existed (PEM). Written to outPath when given.',
-    z.object({ outPath: z.string().min(1).max(4096).optional() }),
-    z.object({ pem: z.string(), path: z.string().nullable(), rootFingerprint: z.string(), legacyCertificates: z.number().int() }),
+    () => z.object({ outPath: z.string().min(1).max(4096).optional() }),
+    () => z.object({ pem: z.string(), path: z.string().nullable(), rootFingerprint: z.string(), legacyCertificates: z.number().int() }),
   ),
 } as const;

@@ -1,28 +1,29 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId, Usubjids, WriteSession } from './method';
 
 // Contract methods of the pk feature (merged into shared/contract.ts). The rules behind them:
 // shared/pk/profiles.ts (profiles from PC/EX), shared/nca (NCA), shared/pk/summary.ts (statistics).
 
-const Interval = z.enum(['single', 'steady']);
-const TimeBasis = z.enum(['actual', 'nominal']);
-const AucMethod = z.enum(['linear', 'lin-up-log-down']);
-const Route = z.enum(['extravascular', 'iv-bolus', 'iv-infusion']);
-const BlqRule = z.enum(['zero', 'drop', 'lloq/2']);
-const Blq = z.object({ first: BlqRule.optional(), middle: BlqRule.optional(), last: BlqRule.optional() });
-const Num = z.number().nullable();
+const Interval = lazySchema(() => z.enum(['single', 'steady']));
+const TimeBasis = lazySchema(() => z.enum(['actual', 'nominal']));
+const AucMethod = lazySchema(() => z.enum(['linear', 'lin-up-log-down']));
+const Route = lazySchema(() => z.enum(['extravascular', 'iv-bolus', 'iv-infusion']));
+const BlqRule = lazySchema(() => z.enum(['zero', 'drop', 'lloq/2']));
+const Blq = lazySchema(() => z.object({ first: BlqRule.optional(), middle: BlqRule.optional(), last: BlqRule.optional() }));
+const Num = lazySchema(() => z.number().nullable());
 
-export const LambdaZChoice = z.discriminatedUnion('kind', [
+export const LambdaZChoice = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('auto') }),
   z.object({ kind: z.literal('range'), start: z.number(), end: z.number() }).refine((c) => c.end > c.start, { message: 'end must be after start' }),
   z.object({ kind: z.literal('exclude'), times: z.array(z.number()).min(1).max(1000) }),
-]);
+]));
 export type LambdaZChoice = z.infer<typeof LambdaZChoice>;
 
 /** One NCA parameter; `reason` says why a λz-dependent value is empty (λz not estimable). */
-export const PkParameter = z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string(), reason: z.string().optional() });
+export const PkParameter = lazySchema(() => z.object({ PPTESTCD: z.string(), name: z.string(), value: Num, unit: z.string(), reason: z.string().optional() }));
 
-export const PkPointOut = z.object({
+export const PkPointOut = lazySchema(() => z.object({
   /** Time on the requested basis (h since the dose; the other basis when this one is missing); null = not placeable. */
   time: Num,
   actualH: Num,
@@ -37,9 +38,9 @@ export const PkPointOut = z.object({
   /** Time used by NCA (pre-dose samples at 0), or null when NCA left it out (`ncaNote` says why). */
   ncaTime: Num,
   ncaNote: z.string().nullable(),
-});
+}));
 
-const DoseOut = z.object({
+const DoseOut = lazySchema(() => z.object({
   cycle: z.number().int(),
   exstdtc: z.string().nullable(),
   /** EXDOSE in EXDOSU (e.g. mg/kg). */
@@ -50,9 +51,9 @@ const DoseOut = z.object({
   route: Route,
   infusionDurationH: Num,
   durationSource: z.enum(['EX', 'study']).nullable(),
-});
+}));
 
-const SubjectHead = {
+const SubjectHead = lazySchema(() => ({
   usubjid: z.string(),
   analyte: z.string(),
   /** PCSPEC of the profile (upper-cased; '' = not given). */
@@ -65,18 +66,18 @@ const SubjectHead = {
   weightKg: Num,
   weightSource: z.string().nullable(),
   notes: z.array(z.string()),
-};
+}));
 
-export const PkProfileOut = z.object({ ...SubjectHead, points: z.array(PkPointOut) });
+export const PkProfileOut = lazySchema(() => z.object({ ...SubjectHead, points: z.array(PkPointOut) }));
 
 /** PCSPEC to analyse (default: the study definition's pk.matrix, else PLASMA, SERUM, BLOOD). */
-const Matrix = z.string().max(40).optional();
+const Matrix = lazySchema(() => z.string().max(40).optional());
 
 /** An analyte × matrix the snapshot holds, with its number of samples (PCSTAT not NOT DONE). */
-const Available = z.object({ analyte: z.string(), matrix: z.string(), samples: z.number().int() });
+const Available = lazySchema(() => z.object({ analyte: z.string(), matrix: z.string(), samples: z.number().int() }));
 
 /** What decided the analysis beyond the data: the matrix, τ and the time basis fallbacks. */
-const Conventions = {
+const Conventions = lazySchema(() => ({
   matrix: z.string().nullable(),
   available: z.array(Available),
   /** Where τ came from: the study definition (pk.tauH), EX dose spacing, or null = unknown (no steady-state parameter). */
@@ -84,9 +85,9 @@ const Conventions = {
   tauNote: z.string(),
   /** Subjects whose samples are placed on nominal time on the actual-time basis, and why. */
   timeFallback: z.array(z.object({ usubjid: z.string(), samples: z.number().int(), reasons: z.array(z.string()) })),
-};
+}));
 
-const ProfilesInput = z.object({
+const ProfilesInput = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
   matrix: Matrix,
@@ -95,19 +96,19 @@ const ProfilesInput = z.object({
   /** Cycle of the steady-state profile (default: the latest sampled later cycle). */
   cycle: z.number().int().positive().optional(),
   usubjids: Usubjids,
-});
+}));
 
-const Units = z.object({ time: z.string(), conc: z.string(), dose: z.string() });
+const Units = lazySchema(() => z.object({ time: z.string(), conc: z.string(), dose: z.string() }));
 
-const StoredChoice = z.object({
+const StoredChoice = lazySchema(() => z.object({
   choice: LambdaZChoice,
   timeBasis: TimeBasis,
   reason: z.string().nullable(),
   by: z.string(),
   at: z.string(),
-});
+}));
 
-export const NcaRow = z.object({
+export const NcaRow = lazySchema(() => z.object({
   ...SubjectHead,
   parameters: z.array(PkParameter),
   lambdaZ: z
@@ -125,10 +126,10 @@ export const NcaRow = z.object({
   lambdaZNote: z.string().nullable(),
   /** The reviewer's stored choice in force (latest for this subject × analyte × interval), or null (automatic). */
   choice: StoredChoice.nullable(),
-});
+}));
 export type NcaRow = z.infer<typeof NcaRow>;
 
-const SummaryStat = z.object({
+const SummaryStat = lazySchema(() => z.object({
   label: z.string(),
   PPTESTCD: z.string(),
   unit: z.string(),
@@ -145,9 +146,9 @@ const SummaryStat = z.object({
   max: Num,
   /** 'geometric' for log-normal parameters (report geoMean and geoCvPct), 'arithmetic' for Tmax and DF. */
   cvKind: z.enum(['geometric', 'arithmetic']),
-});
+}));
 
-const NcaOptionsInput = {
+const NcaOptionsInput = lazySchema(() => ({
   snapshotId: SnapshotId,
   analyte: z.string().max(40).optional(),
   matrix: Matrix,
@@ -157,9 +158,9 @@ const NcaOptionsInput = {
   aucMethod: AucMethod.default('linear'),
   cycle: z.number().int().positive().optional(),
   blq: Blq.optional(),
-};
+}));
 
-const NcaOutput = z.object({
+const NcaOutput = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   analyte: z.string().nullable(),
   analytes: z.array(z.string()),
@@ -174,15 +175,15 @@ const NcaOutput = z.object({
     z.object({ doseLevel: z.number().int().nullable(), doseLevelLabel: z.string().nullable(), n: z.number().int(), parameters: z.array(SummaryStat) }),
   ),
   notes: z.array(z.string()),
-});
+}));
 
-const ColumnOrNumber = z.union([z.number(), z.string().min(1)]);
+const ColumnOrNumber = lazySchema(() => z.union([z.number(), z.string().min(1)]));
 
 export const pkApi = {
   'pk.profiles': method(
     'Concentration-time profiles per subject (one analyte, one dosing interval) with dose, route, BLQ flags and both time bases.',
-    z.object(ProfilesInput.shape),
-    z.object({
+    () => z.object(ProfilesInput.shape),
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().nullable(),
       analytes: z.array(z.string()),
@@ -197,12 +198,12 @@ export const pkApi = {
   ),
   'pk.nca': method(
     'NCA per subject (CDISC PPTESTCD parameters, lambda_z points, reviewer choice) and summary statistics by dose level.',
-    z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
-    NcaOutput,
+    () => z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
+    () => NcaOutput,
   ),
   'pk.setLambdaZ': method(
     "Store a reviewer's lambda_z choice (who and when; a new row each time, the latest wins) and return the recomputed NCA row.",
-    z.object({
+    () => z.object({
       session: WriteSession,
       snapshotId: SnapshotId,
       usubjid: z.string().min(1),
@@ -214,17 +215,17 @@ export const pkApi = {
       choice: LambdaZChoice,
       reason: z.string().max(2000).optional(),
     }),
-    NcaRow,
+    () => NcaRow,
   ),
   'pk.lambdaZHistory': method(
     'Every stored lambda_z choice of a snapshot, oldest first (the audit of reviewer choices).',
-    z.object({ snapshotId: SnapshotId, usubjid: z.string().optional() }),
-    z.array(StoredChoice.extend({ id: z.number().int(), usubjid: z.string(), analyte: z.string(), interval: Interval })),
+    () => z.object({ snapshotId: SnapshotId, usubjid: z.string().optional() }),
+    () => z.array(StoredChoice.extend({ id: z.number().int(), usubjid: z.string(), analyte: z.string(), interval: Interval })),
   ),
   'pk.compareReported': method(
     'Computed NCA against the PP domain per subject × parameter, matched on PPCAT (analyte), PPSPEC (matrix) and PPTESTCD: absolute and % difference.',
-    z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), matrix: Matrix, timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, analyte: z.string().max(40).optional(), matrix: Matrix, timeBasis: TimeBasis.default('actual'), aucMethod: AucMethod.default('linear') }),
+    () => z.object({
       snapshotId: SnapshotId,
       rows: z.array(
         z.object({
@@ -252,7 +253,7 @@ export const pkApi = {
   ),
   'pk.urine': method(
     'Urinary excretion per subject and dose: amount per collection (conc × volume), cumulative Ae, fe = Ae/dose and CLR = Ae(0–t)/AUC(0–t) of the circulating matrix.',
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().max(40).optional(),
       /** The excreta matrix (default: URINE of the analyte). */
@@ -261,7 +262,7 @@ export const pkApi = {
       aucMethod: AucMethod.default('linear'),
       usubjids: Usubjids,
     }),
-    z.object({
+    () => z.object({
       snapshotId: SnapshotId,
       analyte: z.string().nullable(),
       /** The urine matrix analysed, or null when the analyte has none. */
@@ -313,8 +314,8 @@ export const pkApi = {
   ),
   'pk.doseProportionality': method(
     'Power model ln(parameter) = a + b·ln(dose) for Cmax and AUC: b with its CI (default 90%) and the points.',
-    z.object({ ...NcaOptionsInput, level: z.number().gt(0).lt(1).default(0.9) }),
-    z.object({
+    () => z.object({ ...NcaOptionsInput, level: z.number().gt(0).lt(1).default(0.9) }),
+    () => z.object({
       snapshotId: SnapshotId,
       interval: Interval,
       doseUnit: z.string(),
@@ -344,7 +345,7 @@ export const pkApi = {
   ),
   'pk.ncaFile': method(
     'NCA of a concentration CSV (one profile per subject): parameters keyed by PPTESTCD, one row per subject.',
-    z.object({
+    () => z.object({
       path: z.string().min(1),
       subject: z.string().min(1),
       time: z.string().min(1),
@@ -360,7 +361,7 @@ export const pkApi = {
       units: z.object({ time: z.string().optional(), conc: z.string().optional(), dose: z.string().optional() }).optional(),
       blq: Blq.optional(),
     }),
-    z.object({
+    () => z.object({
       file: z.string(),
       codes: z.array(z.string()),
       units: z.record(z.string(), z.string()),

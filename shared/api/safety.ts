@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the safety feature (merged into shared/contract.ts): AE listing, incidence
@@ -6,10 +7,10 @@ import { method, SnapshotId, Usubjids } from './method';
 // and the rule engine on a typed-in history. The rules are in shared/safety/, shared/ada.ts and
 // shared/escalation/.
 
-const Part = z.enum(['escalation', 'expansion']);
-const Design = z.enum(['3+3', 'atd', 'boin', 'mtpi2']);
+const Part = lazySchema(() => z.enum(['escalation', 'expansion']));
+const Design = lazySchema(() => z.enum(['3+3', 'atd', 'boin', 'mtpi2']));
 
-export const AeListingRow = z.object({
+export const AeListingRow = lazySchema(() => z.object({
   usubjid: z.string(),
   level: z.number().int().nullable(),
   dose: z.number().nullable(),
@@ -32,10 +33,10 @@ export const AeListingRow = z.object({
   teae: z.boolean(),
   aestdtc: z.string().nullable(),
   aeendtc: z.string().nullable(),
-});
+}));
 export type AeListingRow = z.infer<typeof AeListingRow>;
 
-const IncidenceCell = z.object({
+const IncidenceCell = lazySchema(() => z.object({
   subjects: z.number().int(),
   percent: z.number().nullable(),
   events: z.number().int(),
@@ -43,9 +44,9 @@ const IncidenceCell = z.object({
   worstGradeMissing: z.number().int(),
   /** Events in the cell without a CTCAE grade (left out of grade >= 3 tables: "grade not collected for N AEs"). */
   ungradedEvents: z.number().int(),
-});
+}));
 
-export const IncidenceTable = z.object({
+export const IncidenceTable = lazySchema(() => z.object({
   minGrade: z.union([z.literal(1), z.literal(3)]),
   groups: z.array(z.object({ key: z.string(), label: z.string(), n: z.number().int() })),
   totalN: z.number().int(),
@@ -58,29 +59,29 @@ export const IncidenceTable = z.object({
       total: IncidenceCell,
     }),
   ),
-});
+}));
 export type IncidenceTable = z.infer<typeof IncidenceTable>;
 
-const SubjectEventCount = z.object({ subjects: z.number().int(), events: z.number().int() });
-const CountsByGroup = z.object({ byGroup: z.record(z.string(), SubjectEventCount), total: SubjectEventCount });
-const Groups = z.array(z.object({ key: z.string(), label: z.string(), n: z.number().int() }));
+const SubjectEventCount = lazySchema(() => z.object({ subjects: z.number().int(), events: z.number().int() }));
+const CountsByGroup = lazySchema(() => z.object({ byGroup: z.record(z.string(), SubjectEventCount), total: SubjectEventCount }));
+const Groups = lazySchema(() => z.array(z.object({ key: z.string(), label: z.string(), n: z.number().int() })));
 
 /** Treatment-related TEAE incidence (AEREL; shared/safety/aeTables.ts). */
-export const RelatedIncidence = IncidenceTable.extend({
+export const RelatedIncidence = lazySchema(() => IncidenceTable.extend({
   snapshotId: SnapshotId,
   dataCutoff: z.string().nullable(),
   /** TEAEs with AEREL empty, UNKNOWN or unrecognised: neither related nor unrelated. */
   relationshipMissing: CountsByGroup,
   /** AEREL values of the TEAEs and how each was read. */
   aerelValues: z.array(z.object({ value: z.string(), reading: z.enum(['related', 'not-related', 'missing']), events: z.number().int() })),
-});
+}));
 export type RelatedIncidence = z.infer<typeof RelatedIncidence>;
 
-const DoseChangeAction = z.enum(['any', 'withdrawn', 'reduced', 'interrupted', 'increased']);
-const AeActionCell = z.object({ subjects: z.number().int(), percent: z.number().nullable(), events: z.number().int() });
+const DoseChangeAction = lazySchema(() => z.enum(['any', 'withdrawn', 'reduced', 'interrupted', 'increased']));
+const AeActionCell = lazySchema(() => z.object({ subjects: z.number().int(), percent: z.number().nullable(), events: z.number().int() }));
 
 /** TEAEs leading to dose change or discontinuation (AEACN, CDISC CT C66767; shared/safety/aeTables.ts). */
-export const AeActionResult = z.object({
+export const AeActionResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   dataCutoff: z.string().nullable(),
   groups: Groups,
@@ -92,26 +93,26 @@ export const AeActionResult = z.object({
   aeacnValues: z.array(z.object({ value: z.string(), reading: z.string(), events: z.number().int() })),
   /** The TEAEs that changed treatment, then those whose action is not interpretable (except empty AEACN). */
   listing: z.array(AeListingRow.extend({ action: z.string() })),
-});
+}));
 export type AeActionResult = z.infer<typeof AeActionResult>;
 
-const SocGradeCell = z.object({
+const SocGradeCell = lazySchema(() => z.object({
   subjects: z.number().int(),
   worstGrade: z.number().int().nullable(),
   byWorstGrade: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
   worstGradeMissing: z.number().int(),
-});
+}));
 
 /** SOC × dose level worst CTCAE grade of TEAEs (shared/safety/aeTables.ts socGradeGrid). */
-export const SocGradeGridResult = z.object({
+export const SocGradeGridResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   dataCutoff: z.string().nullable(),
   groups: Groups,
   rows: z.array(z.object({ soc: z.string(), cells: z.record(z.string(), SocGradeCell), total: SocGradeCell })),
-});
+}));
 export type SocGradeGridResult = z.infer<typeof SocGradeGridResult>;
 
-const AeBrief = z.object({
+const AeBrief = lazySchema(() => z.object({
   aeseq: z.number().nullable(),
   aeterm: z.string(),
   aedecod: z.string().nullable(),
@@ -120,10 +121,10 @@ const AeBrief = z.object({
   severity: z.string().nullable(),
   aestdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
-});
+}));
 
 /** A laboratory result of CTCAE grade >= 3 inside the DLT window (shared/labs/, labs.shift). */
-const LabBrief = z.object({
+const LabBrief = lazySchema(() => z.object({
   testcd: z.string(),
   term: z.string(),
   grade: z.number().int(),
@@ -133,11 +134,11 @@ const LabBrief = z.object({
   unit: z.string().nullable(),
   lbdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
-});
+}));
 
-const Decision = z.object({ action: z.string(), nextLevel: z.number().int().nullable(), recommendedLevel: z.number().int().nullable(), explanation: z.string() });
+const Decision = lazySchema(() => z.object({ action: z.string(), nextLevel: z.number().int().nullable(), recommendedLevel: z.number().int().nullable(), explanation: z.string() }));
 
-export const RuleSummary = z.object({
+export const RuleSummary = lazySchema(() => z.object({
   design: Design,
   error: z.string().nullable(),
   action: z.string().nullable(),
@@ -151,10 +152,10 @@ export const RuleSummary = z.object({
   pending: z.number().int(),
   openSlots: z.number().int(),
   warnings: z.array(z.string()),
-});
+}));
 export type RuleSummary = z.infer<typeof RuleSummary>;
 
-export const DltTableResult = z.object({
+export const DltTableResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   dataCutoff: z.string().nullable(),
   dltWindowDays: z.number().int(),
@@ -208,10 +209,10 @@ export const DltTableResult = z.object({
   boin: RuleSummary,
   mtpi2: RuleSummary,
   notes: z.array(z.string()),
-});
+}));
 export type DltTableResult = z.infer<typeof DltTableResult>;
 
-const AdaSample = z.object({
+const AdaSample = lazySchema(() => z.object({
   dtc: z.string().nullable(),
   visit: z.string().nullable(),
   visitnum: z.number().nullable(),
@@ -223,9 +224,9 @@ const AdaSample = z.object({
   belowReportable: z.boolean(),
   nab: z.enum(['POSITIVE', 'NEGATIVE']).nullable(),
   baselineFlag: z.boolean(),
-});
+}));
 
-export const AdaResult = z.object({
+export const AdaResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   boostFold: z.number(),
   /** False when the snapshot has no ADA records (no IS domain or no ADA test codes). */
@@ -276,12 +277,12 @@ export const AdaResult = z.object({
       nabPositive: z.number().int(),
     }),
   ),
-});
+}));
 export type AdaResult = z.infer<typeof AdaResult>;
 
-const LookaheadDecision = RuleSummary.pick({ design: true, error: true, action: true, nextLevel: true, continues: true, recommendedLevel: true, determined: true, whenComplete: true, explanation: true });
+const LookaheadDecision = lazySchema(() => RuleSummary.pick({ design: true, error: true, action: true, nextLevel: true, continues: true, recommendedLevel: true, determined: true, whenComplete: true, explanation: true }));
 
-export const LookaheadResult = z.object({
+export const LookaheadResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   dataCutoff: z.string().nullable(),
   design: Design,
@@ -306,10 +307,10 @@ export const LookaheadResult = z.object({
   ),
   /** Why there is no path, or null. */
   note: z.string().nullable(),
-});
+}));
 export type LookaheadResult = z.infer<typeof LookaheadResult>;
 
-export const RecommendInput = z.object({
+export const RecommendInput = lazySchema(() => z.object({
   design: Design,
   levels: z.number().int().positive().max(100),
   history: z.string().max(10000),
@@ -318,23 +319,23 @@ export const RecommendInput = z.object({
   atdDesign: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
   atdHandoff: z.enum(['expand-trigger-level', 'next-level']).optional(),
   target: z.number().min(0.05).max(0.5).optional(),
-});
+}));
 
 export const safetyApi = {
   'safety.aeListing': method(
     'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag (of the chosen subjects, or of all).',
-    z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
-    z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    () => z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
   ),
   'safety.incidence': method(
     'TEAE incidence (subjects and events, % of treated subjects) by dose level or part, per SOC and PT sorted by frequency; any grade or grade >= 3.',
-    z.object({ snapshotId: SnapshotId, by: z.enum(['level', 'part']).default('level'), minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
-    IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
+    () => z.object({ snapshotId: SnapshotId, by: z.enum(['level', 'part']).default('level'), minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    () => IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
   ),
   'safety.listings': method(
     'SAEs, DLTs, possible DLTs not flagged, AEs leading to discontinuation (AEACN = DRUG WITHDRAWN) and deaths (DM, DS, fatal AEs).',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       saes: z.array(AeListingRow),
       dlts: z.array(AeListingRow),
@@ -359,37 +360,37 @@ export const safetyApi = {
   ),
   'safety.dltTable': method(
     'Per dose level the subjects and their DLT-window status, the escalation history, the protocol rule recommendation and BOIN / mTPI-2 beside it.',
-    z.object({ snapshotId: SnapshotId }),
-    DltTableResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => DltTableResult,
   ),
   'safety.ada': method(
     'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level.',
-    z.object({ snapshotId: SnapshotId }),
-    AdaResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => AdaResult,
   ),
   'safety.recommend': method(
     'The escalation rule on a history in the reference notation ("1NNN 2NNT"): action, next level, whether the trial continues, recommended level, explanation.',
-    RecommendInput,
-    RuleSummary.extend({ history: z.string() }),
+    () => RecommendInput,
+    () => RuleSummary.extend({ history: z.string() }),
   ),
   'safety.lookahead': method(
     'Look-ahead decision table: what the protocol rule, BOIN and mTPI-2 would decide if the next 1..K (K <= 6) evaluable patients had 0, 1, 2, … DLTs, as outcome paths (shared/safety/lookahead.ts).',
-    z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
-    LookaheadResult,
+    () => z.object({ snapshotId: SnapshotId, patients: z.number().int().min(1).max(6).default(3) }),
+    () => LookaheadResult,
   ),
   'safety.relatedIncidence': method(
     'Treatment-related TEAE incidence (AEREL read as related) by dose level, per SOC and PT with worst grade; TEAEs with missing or unrecognised AEREL counted apart.',
-    z.object({ snapshotId: SnapshotId, minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
-    RelatedIncidence,
+    () => z.object({ snapshotId: SnapshotId, minGrade: z.union([z.literal(1), z.literal(3)]).default(1) }),
+    () => RelatedIncidence,
   ),
   'safety.aeAction': method(
     'Subjects with TEAEs leading to discontinuation, dose reduction, interruption or increase (AEACN, CDISC CT C66767) by dose level, the listing, and the AEACN values that cannot be interpreted.',
-    z.object({ snapshotId: SnapshotId }),
-    AeActionResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => AeActionResult,
   ),
   'safety.socGradeGrid': method(
     'SOC × dose level grid of TEAEs: subjects per cell and the worst CTCAE grade reached.',
-    z.object({ snapshotId: SnapshotId }),
-    SocGradeGridResult,
+    () => z.object({ snapshotId: SnapshotId }),
+    () => SocGradeGridResult,
   ),
 } as const;

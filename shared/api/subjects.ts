@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId } from './method';
 
 // Contract methods of the subjects feature (merged into shared/contract.ts): each treated subject's
@@ -6,9 +7,9 @@ import { method, SnapshotId } from './method';
 // disposition) for the swimmer plot and the patient profile header, and one subject's labs (LB).
 // The exposure rule is shared/exposure.ts.
 
-const Part = z.enum(['escalation', 'expansion']);
+const Part = lazySchema(() => z.enum(['escalation', 'expansion']));
 
-export const ExposureSegmentOut = z.object({
+export const ExposureSegmentOut = lazySchema(() => z.object({
   startDtc: z.string(),
   endDtc: z.string(),
   startDay: z.number().int(),
@@ -17,9 +18,9 @@ export const ExposureSegmentOut = z.object({
   unit: z.string().nullable(),
   level: z.number().int().nullable(),
   administrations: z.number().int(),
-});
+}));
 
-export const SubjectTimeline = z.object({
+export const SubjectTimeline = lazySchema(() => z.object({
   usubjid: z.string(),
   siteid: z.string().nullable(),
   age: z.number().nullable(),
@@ -46,14 +47,14 @@ export const SubjectTimeline = z.object({
   death: z.object({ dtc: z.string(), day: z.number().int().nullable() }).nullable(),
   dltWindowEndDtc: z.string().nullable(),
   disposition: z.array(z.object({ dsdecod: z.string(), dsterm: z.string().nullable(), dscat: z.string().nullable(), dsstdtc: z.string().nullable(), day: z.number().int().nullable() })),
-});
+}));
 export type SubjectTimeline = z.infer<typeof SubjectTimeline>;
 
 export const subjectsApi = {
   'subjects.timeline': method(
     'Per treated subject (first dose on or before the cut-off): demographics, exposure segments per dose over time (study days), end of treatment with its reason, death, disposition records, DLT window end.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),
       dltWindowDays: z.number().int(),
@@ -67,8 +68,8 @@ export const subjectsApi = {
   ),
   'subjects.labs': method(
     "One subject's laboratory results (LB) per test over study days, with normal-range indicator and CTCAE grade.",
-    z.object({ snapshotId: SnapshotId, usubjid: z.string().min(1).max(200) }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId, usubjid: z.string().min(1).max(200) }),
+    () => z.object({
       snapshotId: SnapshotId,
       usubjid: z.string(),
       /** False when the snapshot has no LB records at all. */

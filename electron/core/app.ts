@@ -17,6 +17,7 @@ import { Mutex } from './access/mutex';
 import { checkUiPaths } from './access/paths';
 import { registerMapping } from './mapping/app';
 import { registerLabs } from './labs/app';
+import { registerEcg } from './ecg/app';
 import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
@@ -71,6 +72,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerMinutes(app);
   registerMapping(app);
   registerLabs(app);
+  registerEcg(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

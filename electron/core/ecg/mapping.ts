@@ -24,7 +24,7 @@ export function ecgMapping(db: Db, snapshotId: number, definition: StudyDefiniti
     entries.push({
       domain,
       analysis: 'ECG (QTcF)',
-      views: ['ecg'],
+      views: ['labs'], // the ECG section is in the Laboratory view
       rowsRead: n,
       rowsUsed: rows.filter(([, why]) => why === null).length,
       unused,

@@ -143,7 +143,10 @@ export function qtcfPoints(records: readonly EcgRecord[]): QtcfPoint[] {
     const base = { usubjid: recs[0]!.usubjid, dtc: recs[0]!.dtc, tpt: recs[0]!.tpt, repnum: recs[0]!.repnum, baselineFlag: eg.some((r) => r.baselineFlag) };
     const given = first('QTCF');
     const point = (c: Computed, source: QtcfSource, used: EcgRecord[]): QtcfPoint =>
-      'value' in c ? { ...base, qtcf: c.value, notComputable: null, source, records: used } : { ...base, qtcf: null, notComputable: c.notComputable, source: null, records: used };
+      // The VS heart rate a QTcF was computed from may carry the baseline flag (VSBLFL) instead of the ECG.
+      'value' in c
+        ? { ...base, baselineFlag: base.baselineFlag || used.some((r) => r.domain === 'VS' && r.baselineFlag), qtcf: c.value, notComputable: null, source, records: used }
+        : { ...base, qtcf: null, notComputable: c.notComputable, source: null, records: used };
     if (given) {
       points.push(point(intervalMs(given.value, given.unit, 'QTcF'), 'QTcF as given', [given]));
       continue;
@@ -193,8 +196,8 @@ export interface SubjectQtcf {
 }
 
 /**
- * One subject's QTcF summary. Baseline (ICH E14; SDTMIG --BLFL): the time point flagged EGBLFL = Y
- * (the last flagged one with a value), else the last computable QTcF on or before the first dose.
+ * One subject's QTcF summary. Baseline (ICH E14; SDTMIG --BLFL): the time point flagged EGBLFL = Y,
+ * or VSBLFL = Y on the VS heart rate it was computed from (the last flagged one with a value), else the last computable QTcF on or before the first dose.
  * Change = QTcF − baseline QTcF, for post-baseline points only.
  */
 export function subjectQtcf(usubjid: string, points: readonly QtcfPoint[], firstDoseDtc: string | null): SubjectQtcf {

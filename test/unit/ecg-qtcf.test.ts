@@ -96,6 +96,14 @@ describe('time points, baseline and change', () => {
     const s2 = subjectQtcf('S2', qtcfPoints([rec('S2', 'QTCF', 400, 'ms', '2025-01-01'), rec('S2', 'QTCF', 420, 'ms', '2025-01-06'), rec('S2', 'QTCF', 450, 'ms', '2025-01-13')]), '2025-01-06');
     expect(s2.baseline!.qtcf).toBe(420);
     expect([s2.maxQtcf, s2.maxChange]).toEqual([450, 30]);
+    // VSBLFL = Y on the VS pulse a QTcF was computed from flags that time point as the baseline:
+    // 2025-01-01 QT 400 / (60/60 = 1 s) = 400 ms, rather than the later pre-dose 2025-01-05 QTcF 410.
+    const s3 = subjectQtcf('S3', qtcfPoints([
+      rec('S3', 'QT', 400, 'ms', '2025-01-01'),
+      rec('S3', 'PULSE', 60, 'beats/min', '2025-01-01', { domain: 'VS', baselineFlag: true }),
+      rec('S3', 'QTCF', 410, 'ms', '2025-01-05'),
+    ]), '2025-01-06');
+    expect(s3.baseline?.dtc).toBe('2025-01-01');
     const table = categoryTable([s1, s2], new Map([['S1', 'L1'], ['S2', 'L1']]), ['L1']);
     // S1: max 431 (no absolute category), increase 31 > 30. S2: max 450 is not > 450, increase 30 is not > 30.
     expect(table).toEqual([{ group: 'L1', evaluable: 2, evaluableChange: 2, gt450: 0, gt480: 0, gt500: 0, incGt30: 1, incGt60: 0 }]);

@@ -77,6 +77,9 @@ describe('ECG QTcF and ICH E14 categories on pharmaverse-convention EG and VS', 
         'not computable': 2,
         'subject not dosed by the data cut-off': 1,
       });
+      // The import's own EG entry does not say that no analysis reads EG: the ECG analysis does.
+      const imp = m.find((x) => x.domain === 'EG' && x.analysis === 'Import')!;
+      expect([imp.rowsRead, imp.rowsUsed, imp.unused.filter((u) => /no DoseDesk analysis reads/.test(u.reason))]).toEqual([17, 17, []]);
       const vsm = m.find((x) => x.domain === 'VS' && x.analysis === 'ECG (QTcF)')!;
       expect([vsm.rowsRead, vsm.rowsUsed]).toEqual([3, 1]);
       expect(vsm.unused.map((u) => [u.reason.split(/[:(]/)[0]!.trim(), u.rows, u.values.map((v) => v.value)])).toEqual(

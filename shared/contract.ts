@@ -10,6 +10,7 @@ import { subjectsApi } from './api/subjects';
 import { meetingsApi } from './api/meetings';
 import { minutesApi } from './api/minutes';
 import { labsApi } from './api/labs';
+import { ecgApi } from './api/ecg';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -195,6 +196,7 @@ export const contract = {
   ...meetingsApi,
   ...minutesApi,
   ...labsApi,
+  ...ecgApi,
 } as const;
 
 export type Contract = typeof contract;

@@ -18,6 +18,7 @@ import { checkUiPaths } from './access/paths';
 import { callContext, resolveActor } from './access/actor';
 import { registerMapping } from './mapping/app';
 import { registerLabs } from './labs/app';
+import { registerEcg } from './ecg/app';
 import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
@@ -73,6 +74,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerMinutes(app);
   registerMapping(app);
   registerLabs(app);
+  registerEcg(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

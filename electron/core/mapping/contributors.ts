@@ -6,6 +6,7 @@ import { pkMapping } from '../pk/mapping';
 import { safetyMapping } from '../safety/mapping';
 import { efficacyMappingContributor } from '../efficacy/mapping';
 import { labsMapping } from '../labs/mapping';
+import { ecgMapping } from '../ecg/mapping';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -13,4 +14,4 @@ import { labsMapping } from '../labs/mapping';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor, labsMapping];
+export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor, labsMapping, ecgMapping];

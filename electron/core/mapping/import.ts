@@ -27,6 +27,9 @@ export const VIEWS_OF_DOMAIN: Readonly<Record<string, readonly string[]>> = {
   VS: ['profile'],
 };
 
+/** Domains kept whole (not modelled as typed tables) that an analysis nevertheless reads. */
+const READ_WHOLE: ReadonlyMap<string, string> = new Map([['EG', 'ECG (QTcF)']]);
+
 /** Values listed per reason: the most frequent first; the rest are counted in `rows`. */
 const MAX_VALUES = 50;
 
@@ -79,9 +82,11 @@ export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[]
       const extra = extraVariables(db, snapshotId, domain, new Set(spec.variables.map((v) => v.name)));
       if (extra) unused.push(extra);
     } else {
-      // A domain DoseDesk does not model (QS, SUPPLB …) is kept whole; no analysis reads it.
-      rowsUsed = domain.startsWith('SUPP') ? rowsUsed : 0;
-      if (!domain.startsWith('SUPP')) {
+      // A domain DoseDesk does not model (QS, SUPPLB …) is kept whole; no analysis reads it — except
+      // those an analysis reads from the kept records (EG: ECG), whose own entry says what it used.
+      rowsUsed = domain.startsWith('SUPP') || READ_WHOLE.has(domain) ? rowsUsed : 0;
+      if (READ_WHOLE.has(domain)) settings.push(`kept whole (every variable, with its file and row); read by the ${READ_WHOLE.get(domain)} analysis`);
+      else if (!domain.startsWith('SUPP')) {
         unused.push({ variable: null, reason: `no DoseDesk analysis reads ${domain}: every record kept whole, with its file and row`, rows: rowsRead, values: [], mapTo: null });
       }
     }

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
+import { EcgSection } from '../components/EcgSection';
 import { edishFigure, groupLevel, type EdishResult, type ShiftResult } from '../components/LabFigures';
 import { MappingBanner } from '../components/MappingBanner';
 import '../components/PkViews.css';
@@ -17,7 +18,8 @@ import type { ViewProps } from './types';
 // Laboratory safety: CTCAE v5.0 grades of ALT, AST, bilirubin, creatinine, neutrophils, platelets,
 // haemoglobin, potassium and sodium (labs.shift: LBTOXGR, else derived from the value and the normal
 // range — shared/labs/ctcae.ts), the shift table baseline × worst post-baseline grade by dose level,
-// eDISH (labs.edish, FDA DILI guidance 2009) and the results that could not be graded, with why.
+// eDISH (labs.edish, FDA DILI guidance 2009) and the results that could not be graded, with why;
+// then the ECG section (QTcF and the ICH E14 categories, components/EcgSection.tsx).
 
 type LabData = { shift: ShiftResult; edish: EdishResult };
 
@@ -48,6 +50,7 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
       ) : (
         <LabsBody data={state.data} />
       )}
+      {snapshot && <EcgSection snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
     </section>
   );
 }
@@ -62,9 +65,9 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
   const terms = useMemo(() => [...new Set(shift.blocks.map((b) => b.term))], [shift]);
   const [term, setTerm] = useState(terms[0] ?? '');
   const blocks = shift.blocks.filter((b) => b.term === term && levelShown(b.group));
-  const shownEdish = useMemo(() => ({ ...edish, points: edish.points.filter((p) => shown(p.usubjid, p.group)) }), [edish, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shownEdish = useMemo(() => ({ ...edish, points: edish.points.filter((p) => shown(p.usubjid, p.group)) }), [edish, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   const groupLabel = (key: string) => shift.groups.find((g) => g.key === key)?.label ?? key;
-  const fig = useMemo(() => edishFigure(shownEdish, review), [shownEdish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fig = useMemo(() => edishFigure(shownEdish, review), [shownEdish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   const footnote = review.footnote('CTCAE v5.0 (NCI 2017); LBTOXGR where given, else derived from LBSTRESN and LBSTNRLO/LBSTNRHI');
   const hy = edish.points.filter((p) => p.quadrant === "Potential Hy's law");
   const severe = new Set(shift.subjects.filter((s) => (s.worstGrade ?? 0) >= 3).map((s) => s.usubjid));
@@ -83,7 +86,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
         note: s.worstNote ?? '',
         notGradable: s.notGradable,
       })),
-    [shift, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps
+    [shift, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   );
   const worstCols = useMemo<ColDef<Row>[]>(
     () => [

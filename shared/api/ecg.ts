@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { lazySchema } from '../lazySchema';
 import { method, SnapshotId } from './method';
 
 // Contract methods of the ECG feature (merged into shared/contract.ts): QTcF (Fridericia 1920) per
 // subject and time point with change from baseline, and the ICH E14 (2005) categories by dose level.
 // The rules are in shared/ecg.ts.
 
-const Group = z.object({ key: z.string(), label: z.string() });
+const Group = lazySchema(() => z.object({ key: z.string(), label: z.string() }));
 
 export const ecgApi = {
   'ecg.qtcf': method(
     'ECG: QTcF per subject and time point (EGTESTCD QTCF as given, else Fridericia QT / RR^(1/3) from QT and RR, or RR = 60 / heart rate from EG or VS), baseline (EGBLFL = Y, else the last pre-dose value), change from baseline, and the time points that could not be computed with why.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       /** False when no EG record gives QT or QTcF for a treated subject. */
       present: z.boolean(),
@@ -51,8 +52,8 @@ export const ecgApi = {
   ),
   'ecg.categories': method(
     'ECG: ICH E14 (2005) categorical analysis by dose level — subjects whose highest post-baseline QTcF is > 450, > 480, > 500 ms and whose highest increase from baseline is > 30, > 60 ms (cumulative), with the number evaluable.',
-    z.object({ snapshotId: SnapshotId }),
-    z.object({
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
       snapshotId: SnapshotId,
       present: z.boolean(),
       missingDomains: z.array(z.string()),

@@ -15,7 +15,6 @@ import {
   startSession,
   toUserInfo,
   userCount,
-  type UserRow,
 } from './accounts';
 import { decryptPrivateKey, encryptPrivateKey, hashPassword, newSigningKeyPair, type EncryptedKey } from './crypto';
 import { getSettings, putSettings } from './settings';

@@ -365,6 +365,19 @@ const AeBriefRecord = z.strictObject({
   studyDay: z.number().int().nullable(),
 });
 
+/** A laboratory result of CTCAE grade >= 3 inside the DLT window (safety.dltTable possibleDltLabs). */
+const LabBriefRecord = z.strictObject({
+  testcd: z.string(),
+  term: z.string(),
+  grade: z.number().int(),
+  /** 'LBTOXGR' or 'derived' (from the value and the normal range). */
+  source: z.string(),
+  result: z.string().nullable(),
+  unit: z.string().nullable(),
+  lbdtc: z.string().nullable(),
+  studyDay: z.number().int().nullable(),
+});
+
 const DltSubjectRecord = z.strictObject({
   usubjid: z.string(),
   firstDoseDtc: z.string(),
@@ -375,6 +388,8 @@ const DltSubjectRecord = z.strictObject({
   reason: z.string(),
   dlts: z.array(AeBriefRecord),
   possibleDlts: z.array(AeBriefRecord),
+  /** Absent in records made before laboratory grades were screened. */
+  possibleDltLabs: z.array(LabBriefRecord).optional(),
   ungradedNotScreened: z.array(AeBriefRecord).optional(),
   endOfTreatment: z.strictObject({ dtc: z.string().nullable(), source: z.string().nullable(), detail: z.string() }).nullable().optional(),
   historyLetter: z.string().nullable(),
@@ -394,6 +409,7 @@ export const LevelDltTable = z.strictObject({
   pending: z.number().int(),
   notEvaluable: z.number().int().optional(),
   possibleDltsNotFlagged: z.number().int().optional(),
+  possibleDltLabs: z.number().int().optional(),
   ungradedNotScreened: z.number().int().optional(),
   subjects: z.array(DltSubjectRecord),
 });

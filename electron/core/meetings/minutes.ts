@@ -22,16 +22,20 @@ function ruleText(r: Rule): MinutesRuleRecommendation {
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
+const aeWords = (a: { aedecod: string | null; aeterm: string; grade: number | null }): string => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`;
+
 /** One part's per-subject DLT table, as shown to the committee. */
 function dltRows(t: LevelDltTable): MinutesTable {
   return {
-    columns: ['Subject', 'First dose', 'DLT window end', 'Status', 'DLTs (grade)', 'Note'],
+    columns: ['Subject', 'First dose', 'DLT window end', 'Status', 'DLTs (grade)', 'Possible DLTs, not flagged', 'Note'],
     rows: t.subjects.map((s) => [
       str(s.usubjid),
       str(s.firstDoseDtc),
       str(s.windowEndDtc),
       str(s.status),
-      s.dlts.map((a) => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`).join('; ') || '–',
+      s.dlts.map(aeWords).join('; ') || '–',
+      // Related grade >= 3 AEs without the DLT flag, and laboratory results of grade >= 3, in the window.
+      [...s.possibleDlts.map(aeWords), ...(s.possibleDltLabs ?? []).map((l) => `${l.term} (lab, G${l.grade})`)].join('; ') || '–',
       str(s.reason),
     ]),
   };

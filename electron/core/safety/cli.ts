@@ -356,9 +356,12 @@ export const safetyCommands: Record<string, Command> = {
     `  dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
               [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
                                                        the escalation rule's decision (JSON: action, nextLevel, continues, ...)
-  dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)`,
+  dosedesk recommend --snapshot ID                     history, DLT-evaluable subjects and the protocol rule's decision (BOIN/mTPI-2 beside)
+  dosedesk recommend --snapshot ID --lookahead K       look-ahead: the protocol rule, BOIN and mTPI-2 if the next 1..K (<= 6) evaluable patients
+                                                       have 0, 1, 2, ... DLTs (JSON: one entry per outcome path)`,
     {
       snapshot: 'string',
+      lookahead: 'string',
       design: 'string',
       levels: 'string',
       history: 'string',

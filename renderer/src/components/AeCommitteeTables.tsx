@@ -7,7 +7,7 @@ import { ErrorState, LoadingState } from './States';
 import { TableCsvButton } from './TableCsvButton';
 import { invoke } from '../api';
 
-// The AE tables a dose-escalation committee asks for (README.md#adverse-events): treatment-related
+// The AE tables a dose-escalation committee asks for (README.md#the-views): treatment-related
 // TEAE incidence (safety.relatedIncidence), TEAEs leading to dose change or discontinuation
 // (safety.aeAction) and the SOC × dose-level worst-grade heat grid (safety.socGradeGrid). The
 // counts come from the core (shared/safety/aeTables.ts); the view only prints them.

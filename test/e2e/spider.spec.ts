@@ -32,10 +32,12 @@ function graph(plot: Locator): Locator {
 /** Issue 12: the +20 % and −30 % labels sit in the right margin, wholly right of the plot area, where no subject's line can cross them. */
 async function labelsOutsidePlotArea(plot: Locator): Promise<void> {
   const plotRight = await graph(plot).evaluate((gd: GraphDiv) => gd.getBoundingClientRect().left + gd._fullLayout.xaxis._offset + gd._fullLayout.xaxis._length);
+  const figureRight = await graph(plot).evaluate((gd: GraphDiv) => gd.getBoundingClientRect().right);
   for (const t of ['+20%', '−30%']) {
     const b = (await plot.locator('.annotation', { hasText: t }).boundingBox())!;
     expect(b.x, `${t} label right of the plot area`).toBeGreaterThanOrEqual(plotRight);
     expect(b.width, `${t} label drawn`).toBeGreaterThan(20);
+    expect(b.x + b.width, `${t} label not clipped at the figure's right edge`).toBeLessThanOrEqual(figureRight);
   }
 }
 

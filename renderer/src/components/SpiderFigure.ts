@@ -67,8 +67,8 @@ export function referenceLines(minus30Label: 'left' | 'right' | 'margin' = 'righ
         y: r.value,
         yanchor: 'middle',
         align: 'left',
-        // "+20% (progression threshold)" over three short lines, to fit the margin.
-        text: r.label.replace(' (', '<br>').replace(' threshold)', '<br>threshold'),
+        // "+20% (progression threshold)" one word a line, to fit the margin also in presentation mode's larger type.
+        text: r.label.replace(/[()]/g, '').split(' ').join('<br>'),
         showarrow: false,
         font: { color: r.value > 0 ? '#b42318' : '#1e7a46' },
         name: `ref${r.value}`,

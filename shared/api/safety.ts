@@ -342,6 +342,8 @@ export const safetyApi = {
       possibleDltsNotFlagged: z.array(AeListingRow),
       /** Related AEs in the DLT window, not flagged, without a CTCAE grade: the possible-DLT screen cannot assess them. */
       notScreenedGradeNotCollected: z.array(AeListingRow),
+      /** Lab results of CTCAE grade >= 3 inside the DLT window: the rows of safety.dltTable's possibleDltLabs, with the subject and level. */
+      possibleDltLabs: z.array(LabBrief.extend({ usubjid: z.string(), level: z.number().int(), dose: z.number(), part: Part })),
       discontinuations: z.array(AeListingRow),
       deaths: z.array(
         z.object({

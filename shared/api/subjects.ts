@@ -91,6 +91,21 @@ export const subjectsApi = {
               normalLow: z.number().nullable(),
               normalHigh: z.number().nullable(),
               rowNo: z.number().int(),
+              /**
+               * CTCAE v5.0 grade per term of the test (two for potassium and sodium: high and low), as the
+               * Laboratory view grades it (labs feature, shared/labs): LBTOXGR when given, else derived from
+               * the value and the normal range; grade null with the reason when it cannot be graded. Empty
+               * for a test no CTCAE rule here covers.
+               */
+              ctcae: z.array(
+                z.object({
+                  term: z.string(),
+                  grade: z.number().int().nullable(),
+                  source: z.enum(['LBTOXGR', 'derived']).nullable(),
+                  basis: z.string().nullable(),
+                  notGradable: z.string().nullable(),
+                }),
+              ),
             }),
           ),
         }),

@@ -126,6 +126,16 @@ test('AEs: every AE in the grid, quick filter, CSV of header and rows with a sid
   expect(sae.lines).toHaveLength(1 + listings.saes.length);
   expect(sae.sidecar.title).toBe('Serious adverse events');
   expect(sae.sidecar.footnote).toContain(`snapshot ${hash}`);
+  // Issue 15: lab results of grade >= 3 in the DLT window, under the possible-DLT listing: the DLT table's rows; CSV of header and rows.
+  const dltT = await app.core.call('safety.dltTable', { snapshotId: sid });
+  const labRows = dltT.levels.flatMap((l) => l.subjects.flatMap((s) => s.possibleDltLabs.map((x) => [s.usubjid, x.testcd, x.grade, x.lbdtc])));
+  expect(labRows.length, 'the demo has lab results of grade >= 3 in a DLT window').toBeGreaterThan(0);
+  expect(listings.possibleDltLabs.map((x) => [x.usubjid, x.testcd, x.grade, x.lbdtc])).toEqual(labRows);
+  await expect(page.getByTestId('ae-possible-dlt-labs').locator('tbody tr')).toHaveCount(labRows.length);
+  const labCsv = await exportTable(page, () => page.getByTestId('ae-possible-dlt-labs-export-csv').click());
+  expect(labCsv.lines[0]).toBe('Subject,Dose level,Study day,Date,Test (LBTESTCD),CTCAE term,Result,Unit,Grade,Grade source');
+  expect(labCsv.lines).toHaveLength(1 + labRows.length);
+  expect(labCsv.sidecar.title).toBe('Laboratory results of grade ≥ 3 in the DLT window');
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'aes-normal');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Download, Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
 import { departsFromRule, type RuleRecommendation } from '../../shared/meeting';
 import { expect, ROOT, screenshot, seriousViolations, test } from './fixtures';
 
@@ -29,6 +29,25 @@ const ACCOUNTS = {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, name);
+}
+
+/** What a datetime-local input shows in Chromium's en-US locale: the widest form of a date and a time. */
+const DATE_TIME_SHOWN = '12/31/2025, 10:00 AM';
+
+/**
+ * Does a form control show `text` in full? Its content box (client width less padding; for a
+ * date-time input also less the calendar button, about 1.5em) is at least the text's width in the
+ * control's own font (canvas measureText) plus 6 px, so that a clipped last character fails.
+ */
+async function textFits(control: Locator, text: string): Promise<boolean> {
+  return control.evaluate((el, t) => {
+    const cs = getComputedStyle(el);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const button = (el as HTMLInputElement).type === 'datetime-local' ? 1.5 * parseFloat(cs.fontSize) : 0;
+    const box = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - button;
+    return ctx.measureText(t).width + 6 <= box;
+  }, text);
 }
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
@@ -105,8 +124,11 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await expect(page.getByTestId('user-badge')).toContainText(s.printedName);
   await expect(page.getByTestId('user-badge')).toContainText('Secretary');
 
-  // ---- a new meeting on the latest snapshot, reviewing the current level ----
+  // ---- a new meeting on the latest snapshot, reviewing the current level (in presentation mode at 1280×720, issue 12) ----
   await nav(page, 'Meetings');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('p');
+  await expect(page.locator('.app.presentation')).toBeVisible();
   await page.getByTestId('new-meeting').click();
   const nm = page.getByTestId('new-meeting-dialog');
   await expect(nm.getByTestId(`level-choice-${current}`)).toBeChecked();
@@ -114,11 +136,25 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   // Quorum per the default charter (2 voting members present, chair required): chair + 2 members vote.
   await expect(nm.getByTestId('new-meeting-quorum')).toHaveText('Quorate: 3 voting member(s) present of 2 required; chair present');
   await nm.getByTestId('meeting-title-input').fill(`Dose-escalation meeting: DL${current}`);
-  await screenshot(page, 'meeting-new', { fullPage: false });
+  // The date-time input shows its whole value (no "10:00 A…"): its content box holds the text in its own font.
+  await nm.getByTestId('meeting-start').scrollIntoViewIfNeeded();
+  await screenshot(page, 'meeting-new-1280-presentation', { fullPage: false });
+  expect(await textFits(nm.getByTestId('meeting-start'), DATE_TIME_SHOWN), 'new-meeting date-time input').toBe(true);
   expect(await seriousViolations(page, '[data-testid=new-meeting-dialog]'), 'axe: new meeting dialog').toEqual([]);
   await nm.getByTestId('create-meeting').click();
   const record = page.getByTestId('meeting-record');
   await expect(record.getByTestId('meeting-status')).toHaveText('Draft');
+  // The record's date-time input and the "Declare a conflict…" select, in full, in presentation mode.
+  const recordStart = record.locator('input[type=datetime-local]');
+  await recordStart.scrollIntoViewIfNeeded();
+  await screenshot(page, 'meeting-record-1280-presentation-details', { fullPage: false });
+  expect(await textFits(recordStart, DATE_TIME_SHOWN), 'record date-time input').toBe(true);
+  const conflict = record.getByLabel('Who declares a conflict');
+  await conflict.scrollIntoViewIfNeeded();
+  await screenshot(page, 'meeting-record-1280-presentation-conflicts', { fullPage: false });
+  expect(await textFits(conflict, 'Declare a conflict…'), 'conflict select').toBe(true);
+  await page.getByTestId('presentation-exit').click();
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(record.getByTestId('record-snapshot')).toContainText(snap!.contentHash);
 
   // ---- the cohort under review and the rule's recommendation (as safety.dltTable computes it) ----

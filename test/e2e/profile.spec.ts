@@ -66,6 +66,18 @@ test('profile: header and tracks of a subject, J/K move between subjects, Back r
   expect(band!.yaxis).toBe('y6');
   expect(new Set(band!.lo)).toEqual(new Set(rowsOfTest.map((c) => Number(c[col('LBSTNRLO')]))));
   expect(new Set(band!.hi)).toEqual(new Set(rowsOfTest.map((c) => Number(c[col('LBSTNRHI')]))));
+  // Issue 15: the lab panel's grades are the labs feature's. On a graded test, the row of the subject's worst
+  // post-baseline result (labs.shift) says that grade and where it comes from.
+  const shift = await app.core.call('labs.shift', { snapshotId: snap!.snapshotId });
+  const worst = shift.subjects.find((x) => x.usubjid === subject.usubjid && x.worstGrade !== null)!;
+  expect(worst, 'the subject has a graded lab test').toBeTruthy();
+  await page.getByTestId('profile-lab').selectOption(worst.testcd);
+  const sl = await app.core.call('subjects.labs', { snapshotId: snap!.snapshotId, usubjid: subject.usubjid });
+  const labTest = sl.tests.find((x) => x.testcd === worst.testcd)!;
+  await expect(page.getByTestId('profile-lab-row')).toHaveCount(labTest.points.length);
+  const worstPoint = labTest.points.find((p) => p.dtc === worst.worstDtc)!;
+  const words = worst.worstSource === 'LBTOXGR' ? 'as recorded (LBTOXGR)' : 'derived from the value and normal range';
+  await expect(page.locator(`[data-testid=profile-lab-row][data-row="${worstPoint.rowNo}"] [data-testid=profile-lab-grade]`)).toContainText(`${worst.term}: grade ${worst.worstGrade}, ${words}`);
   // The header's best response and the tumour panel name the same evaluator and response.
   const series = await app.core.call('efficacy.tumourSeries', { snapshotId: snap!.snapshotId, usubjids: [subject.usubjid] });
   const ts = series.subjects[0]!;

@@ -13,7 +13,7 @@ import { DEMO_DIR, expect, screenshot, seriousViolations, test } from './fixture
 
 type GraphDiv = HTMLElement & {
   data: { mode?: string; name?: string; customdata?: (unknown[] | null)[]; line?: { color?: string } }[];
-  _fullLayout: { shapes: { y0: number; y1: number; xref: string }[]; annotations: { text: string; y: number }[]; xaxis: { l2p(v: number): number; _offset: number }; yaxis: { l2p(v: number): number; _offset: number } };
+  _fullLayout: { shapes: { y0: number; y1: number; xref: string }[]; annotations: { text: string; y: number }[]; xaxis: { l2p(v: number): number; _offset: number; _length: number }; yaxis: { l2p(v: number): number; _offset: number } };
 };
 
 function cut2Truth() {
@@ -27,6 +27,18 @@ async function openView(page: Page, name: string): Promise<void> {
 
 function graph(plot: Locator): Locator {
   return plot.locator('.js-plotly-plot');
+}
+
+/** Issue 12: the +20 % and −30 % labels sit in the right margin, wholly right of the plot area, where no subject's line can cross them. */
+async function labelsOutsidePlotArea(plot: Locator): Promise<void> {
+  const plotRight = await graph(plot).evaluate((gd: GraphDiv) => gd.getBoundingClientRect().left + gd._fullLayout.xaxis._offset + gd._fullLayout.xaxis._length);
+  const figureRight = await graph(plot).evaluate((gd: GraphDiv) => gd.getBoundingClientRect().right);
+  for (const t of ['+20%', '−30%']) {
+    const b = (await plot.locator('.annotation', { hasText: t }).boundingBox())!;
+    expect(b.x, `${t} label right of the plot area`).toBeGreaterThanOrEqual(plotRight);
+    expect(b.width, `${t} label drawn`).toBeGreaterThan(20);
+    expect(b.x + b.width, `${t} label not clipped at the figure's right edge`).toBeLessThanOrEqual(figureRight);
+  }
 }
 
 test('spider: one line per subject with post-baseline tumour data, coloured by dose level, +20% and −30% lines, click opens the profile', async ({ page, app }) => {
@@ -66,6 +78,7 @@ test('spider: one line per subject with post-baseline tumour data, coloured by d
   await expect(plot.locator('.shapelayer path')).toHaveCount(2);
   await expect(plot.locator('.annotation-text', { hasText: '+20%' })).toBeVisible();
   await expect(plot.locator('.annotation-text', { hasText: '−30%' })).toBeVisible();
+  await labelsOutsidePlotArea(plot);
 
   // Subjects without a post-baseline measurement are named under the plot.
   const notDrawn = series.subjects.length - withPost.length;
@@ -84,6 +97,7 @@ test('spider: one line per subject with post-baseline tumour data, coloured by d
   await expect(page.locator('.app.presentation')).toBeVisible();
   await expect(plot.locator('.plot-area')).toHaveAttribute('data-drawn', 'true');
   await page.waitForTimeout(300);
+  await labelsOutsidePlotArea(plot);
   await screenshot(page, 'spider-presentation');
   expect(await seriousViolations(page), 'axe: spider view in presentation mode').toEqual([]);
   await page.getByTestId('presentation-exit').click();

@@ -108,6 +108,8 @@ function listings(ctx: CoreContext, snapshotId: number) {
     dlts: rows.filter((r) => r.dlt),
     possibleDltsNotFlagged: rows.filter((r) => possible.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
     notScreenedGradeNotCollected: rows.filter((r) => notScreened.has(`${r.usubjid}\u0000${r.aeseq}\u0000${r.aestdtc}\u0000${r.aeterm}`)),
+    // The DLT table's lab results of grade >= 3 in the window (one source for both screens).
+    possibleDltLabs: dt.levels.flatMap((l) => l.subjects.flatMap((s) => s.possibleDltLabs.map((x) => ({ usubjid: s.usubjid, level: l.level, dose: l.dose, part: l.part, ...x })))),
     discontinuations: rows.filter((r) => ledToDiscontinuation(r.aeacn)),
     deaths: deathListing(subjects, aes.filter(isFatalAe), dsDeaths(ctx.db, snapshotId), definition),
   };

@@ -6,6 +6,8 @@ import type { App, CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { domainHasRows, loadDisposition, loadDmRaceCountry, loadExAdministrations, loadSubjectLabs } from './queries';
+import { ctcaeLabGrade, termsOfTestcd, type LabGrade } from '../../../shared/labs';
+import { labSafetyOf } from '../labs/app';
 
 // Handlers of the subjects feature: the timeline behind the swimmer and the profile header, and a
 // subject's labs. Queries gather the rows; the exposure rule is shared/exposure.ts.
@@ -109,11 +111,54 @@ function labs(ctx: CoreContext, snapshotId: number, usubjid: string) {
   const present = domainHasRows(ctx.db, 'lb', snapshotId);
   const first = loadSubjects(ctx.db, snapshotId).find((s) => s.usubjid === usubjid)?.firstDoseDtc ?? null;
   const rows = loadSubjectLabs(ctx.db, snapshotId, usubjid);
+  const gradesOf = labGrades(ctx, snapshotId, usubjid);
   const tests = new Map<string, { testcd: string; test: string | null; unit: string | null; points: Output<'subjects.labs'>['tests'][number]['points'] }>();
   for (const r of rows) {
     let t = tests.get(r.lbtestcd);
     if (!t) tests.set(r.lbtestcd, (t = { testcd: r.lbtestcd, test: r.lbtest, unit: r.lbstresu, points: [] }));
-    t.points.push({ dtc: r.lbdtc, day: first ? studyDayFromIso(r.lbdtc, first) : null, value: r.lbstresn, text: r.lbstresc, nrind: r.lbnrind, toxgr: r.lbtoxgr, normalLow: limit(r.lo), normalHigh: limit(r.hi), rowNo: r.row_no });
+    const ctcae = gradesOf(r.lbtestcd, r.row_no, r.lbdtc);
+    t.points.push({ dtc: r.lbdtc, day: first ? studyDayFromIso(r.lbdtc, first) : null, value: r.lbstresn, text: r.lbstresc, nrind: r.lbnrind, toxgr: r.lbtoxgr, normalLow: limit(r.lo), normalHigh: limit(r.hi), rowNo: r.row_no, ctcae });
   }
   return { snapshotId, usubjid, present, tests: [...tests.values()] };
+}
+
+type PointGrade = Output<'subjects.labs'>['tests'][number]['points'][number]['ctcae'][number];
+const pointGrade = (term: string, g: LabGrade): PointGrade =>
+  g.grade === null ? { term, grade: null, source: null, basis: null, notGradable: g.notGradable } : { term, grade: g.grade, source: g.source, basis: g.basis, notGradable: null };
+
+/**
+ * The CTCAE grades of one subject's LB rows, taken from the laboratory-safety feature (labSafetyOf:
+ * the grades the Laboratory view, the shift table and the DLT screen use), so the profile never
+ * grades differently. Rows that feature does not grade get the reason; a pre-dose row other than the
+ * baseline is graded like the baseline (ctcaeLabGrade without a baseline).
+ */
+function labGrades(ctx: CoreContext, snapshotId: number, usubjid: string): (testcd: string, rowNo: number, dtc: string | null) => PointGrade[] {
+  const L = labSafetyOf(ctx, snapshotId);
+  const key = (testcd: string, rowNo: number, dtc: string | null) => `${testcd.trim().toUpperCase()}\u0000${rowNo}\u0000${dtc ?? ''}`;
+  const graded = new Map<string, PointGrade[]>();
+  const sl = L.subjects.get(usubjid);
+  for (const g of sl?.graded ?? []) {
+    const k = key(g.record.testcd, g.record.rowNo, g.record.dtc);
+    let l = graded.get(k);
+    if (!l) graded.set(k, (l = []));
+    l.push(pointGrade(g.term.term, g.grade));
+  }
+  const undated = new Set((sl?.undated ?? []).map((r) => key(r.testcd, r.rowNo, r.dtc)));
+  const preDose = new Map((sl?.preDose ?? []).map((r) => [key(r.testcd, r.rowNo, r.dtc), r]));
+  const treated = L.firstDose.has(usubjid);
+  return (testcd, rowNo, dtc) => {
+    const terms = termsOfTestcd(testcd.trim().toUpperCase());
+    if (!terms.length) return [];
+    const k = key(testcd, rowNo, dtc);
+    const g = graded.get(k);
+    if (g) return g;
+    const pre = preDose.get(k);
+    if (pre) return terms.map((t) => pointGrade(t.term, ctcaeLabGrade(t, pre, null)));
+    const reason = !treated
+      ? 'the subject had no dose by the data cut-off: no baseline to grade against'
+      : undated.has(k)
+        ? 'no full date: the result cannot be placed before or after the first dose'
+        : 'not graded';
+    return terms.map((t) => ({ term: t.term, grade: null, source: null, basis: null, notGradable: reason }));
+  };
 }

@@ -334,3 +334,65 @@ export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: Dea
     </div>
   );
 }
+
+export type LabDltRow = Output<'safety.listings'>['possibleDltLabs'][number];
+
+/**
+ * Laboratory results of CTCAE grade ≥ 3 inside the DLT window (safety.listings possibleDltLabs: the
+ * very rows of the Cohorts view's DLT table). LB has no causality: every such result is listed.
+ */
+export function LabDltTable({ rows, footnote, fileName, onSubject }: { rows: LabDltRow[]; footnote: string; fileName: string; onSubject(usubjid: string): void }) {
+  const exportCtx = useExportContext();
+  const title = 'Laboratory results of grade ≥ 3 in the DLT window';
+  const header = ['Subject', 'Dose level', 'Study day', 'Date', 'Test (LBTESTCD)', 'CTCAE term', 'Result', 'Unit', 'Grade', 'Grade source'];
+  const source = (s: string) => (s === 'LBTOXGR' ? 'as recorded (LBTOXGR)' : 'derived from the value and normal range');
+  const values = (r: LabDltRow): (string | number)[] => [r.usubjid, levelName(r.level), r.studyDay ?? '', r.lbdtc ?? '', r.testcd, r.term, r.result ?? '', r.unit ?? '', r.grade, source(r.source)];
+  return (
+    <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
+      <table className="data-table compact-table" data-testid="ae-possible-dlt-labs">
+        <caption>
+          <span>
+            {title} <span className="count-badge">{rows.length}</span>
+          </span>{' '}
+          <button type="button" className="btn btn-small" onClick={() => downloadCsv(fileName, title, header, rows.map(values), footnote, exportCtx)} data-testid="ae-possible-dlt-labs-export-csv">
+            CSV
+          </button>
+        </caption>
+        <thead>
+          <tr>
+            {header.map((h) => (
+              <th scope="col" key={h} className={h === 'Study day' || h === 'Grade' ? 'num' : undefined}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={`${r.usubjid}-${r.testcd}-${r.term}-${r.lbdtc ?? ''}-${i}`}>
+              <th scope="row">
+                <button type="button" className="subject-link" onClick={() => onSubject(r.usubjid)}>
+                  {r.usubjid}
+                </button>
+              </th>
+              <td>{levelName(r.level)}</td>
+              <td className="num">{r.studyDay ?? ''}</td>
+              <td>{r.lbdtc ?? ''}</td>
+              <td>{r.testcd}</td>
+              <td>{r.term}</td>
+              <td>{r.result ?? ''}</td>
+              <td>{r.unit ?? ''}</td>
+              <td className="num">
+                <span className="grade-cell" style={GRADE_CELL_STYLES[r.grade] as object}>
+                  {r.grade}
+                </span>
+              </td>
+              <td>{source(r.source)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="footnotes">{footnote}</p>
+    </div>
+  );
+}

@@ -35,8 +35,15 @@ export function timeValue(studyDay: number, unit: TimeUnit): number {
   return unit === 'weeks' ? Math.round((studyDay / 7) * 100) / 100 : studyDay;
 }
 
-/** Horizontal dashed reference lines (plot-wide, y in data units), labelled at the right end; the −30 % label at the left where bars fill the right (waterfall). */
-export function referenceLines(minus30Label: 'left' | 'right' = 'right'): { shapes: PlotLayout[]; annotations: PlotLayout[] } {
+/** Right margin (px) that holds the reference-line labels outside the plot area (spider). */
+export const LABEL_MARGIN = 130;
+
+/**
+ * Horizontal dashed reference lines (plot-wide, y in data units), labelled at the right end; the −30 % label at the left where
+ * bars fill the right (waterfall); 'margin': both labels in the right margin, outside the plot area, where no data line can cross
+ * them (spider: subjects' lines run to the right edge).
+ */
+export function referenceLines(minus30Label: 'left' | 'right' | 'margin' = 'right'): { shapes: PlotLayout[]; annotations: PlotLayout[] } {
   const shapes = RECIST_LINES.map((r) => ({
     type: 'line',
     xref: 'paper',
@@ -48,6 +55,25 @@ export function referenceLines(minus30Label: 'left' | 'right' = 'right'): { shap
     line: { color: r.value > 0 ? '#b42318' : '#1e7a46', width: 1.5, dash: 'dash' },
     name: `ref${r.value}`,
   }));
+  if (minus30Label === 'margin')
+    return {
+      shapes,
+      annotations: RECIST_LINES.map((r) => ({
+        xref: 'paper',
+        x: 1,
+        xanchor: 'left',
+        xshift: 6,
+        yref: 'y',
+        y: r.value,
+        yanchor: 'middle',
+        align: 'left',
+        // "+20% (progression threshold)" one word a line, to fit the margin also in presentation mode's larger type.
+        text: r.label.replace(/[()]/g, '').split(' ').join('<br>'),
+        showarrow: false,
+        font: { color: r.value > 0 ? '#b42318' : '#1e7a46' },
+        name: `ref${r.value}`,
+      })),
+    };
   const left = (v: number) => v < 0 && minus30Label === 'left';
   const annotations = RECIST_LINES.map((r) => ({
     xref: 'paper',
@@ -145,14 +171,16 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
     showlegend: true,
     visible: nx.length ? true : 'legendonly',
   });
-  const ref = referenceLines();
+  const ref = referenceLines('margin');
   const layout: PlotLayout = {
+    // The reference labels sit in the right margin; the legend above the plot area, out of their way.
+    margin: { r: LABEL_MARGIN },
     xaxis: { title: { text: o.unit === 'weeks' ? 'Weeks since first dose (study day / 7)' : 'Study day (day 1 = first dose)' }, zeroline: false },
     yaxis: { title: { text: 'Change in sum of diameters from baseline (%)' }, zeroline: true, zerolinecolor: '#9aa3ad', ticksuffix: '%' },
     shapes: ref.shapes,
     annotations: ref.annotations,
     hovermode: 'closest',
-    legend: { title: { text: 'Dose level' } },
+    legend: { title: { text: 'Dose level' }, orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
   };
   return { data, layout, lines: withLines.length, points };
 }

@@ -3,7 +3,7 @@ import type { CellStyle, ColDef } from 'ag-grid-community';
 import { useCallback, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
-import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
+import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, LabDltTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
 import { AeCommitteeTables } from '../components/AeCommitteeTables';
 import { DataGrid } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
@@ -245,6 +245,16 @@ function ListingsSection({ listings }: { listings: Listings }) {
   const { inFilter } = review;
   const pick = useCallback((rows: AeRow[]) => rows.filter((r) => inFilter(r)), [inFilter]);
   const deaths = useMemo(() => listings.deaths.filter((d) => inFilter(d)), [listings, inFilter]);
+  const labs = useMemo(() => listings.possibleDltLabs.filter((x) => inFilter(x)), [listings, inFilter]);
+  const labNote = 'laboratory results of CTCAE v5.0 grade ≥ 3 inside the DLT window (LB; grade as recorded in LBTOXGR, else derived from the value and normal range), the rows of the Cohorts view\'s DLT table: LB has no causality, so each is listed for the committee';
+  const labTable =
+    labs.length === 0 ? (
+      <p key="ae-possible-dlt-labs" className="note-box" data-testid="ae-possible-dlt-labs-empty">
+        <strong>Laboratory results of grade ≥ 3 in the DLT window:</strong> none in the selection ({labNote}).
+      </p>
+    ) : (
+      <LabDltTable key="ae-possible-dlt-labs" rows={labs} footnote={review.footnote(labNote)} fileName={`possible-dlt-lab-listing-${hash}.csv`} onSubject={review.openSubject} />
+    );
   const sections = [
     { rows: pick(listings.saes), title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
     { rows: pick(listings.dlts), title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
@@ -257,7 +267,7 @@ function ListingsSection({ listings }: { listings: Listings }) {
   ];
   return (
     <div className="listing-section">
-      {sections.map((l) =>
+      {sections.flatMap((l) => [
         l.rows.length === 0 ? (
           <p key={l.id} className="note-box" data-testid={`${l.id}-empty`}>
             <strong>{l.title}:</strong> none in the selection ({l.note}).
@@ -265,7 +275,9 @@ function ListingsSection({ listings }: { listings: Listings }) {
         ) : (
           <ListingTable key={l.id} title={l.title} rows={l.rows} footnote={review.footnote(l.note)} testId={l.id} fileName={`${l.file}-${hash}.csv`} onSubject={review.openSubject} />
         ),
-      )}
+        // Lab results of grade >= 3 in the window go right under the AE possible-DLT screen.
+        ...(l.id === 'ae-possible-dlts' ? [labTable] : []),
+      ])}
       {deaths.length === 0 ? (
         <p className="note-box" data-testid="ae-deaths-empty">
           <strong>Deaths:</strong> none in the selection (DM DTHFL/DTHDTC, DS death, fatal AEs).

@@ -455,7 +455,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             y: lp.map((p) => p.value),
             line: { color: '#5b6472', width: 1.5 },
             marker: { size: 8, color: lp.map((p) => (p.nrind === 'HIGH' || p.nrind === 'LOW' || p.nrind === 'ABNORMAL' ? '#b42318' : '#5b6472')) },
-            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${displayUnit(test.unit)}${range(p)}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''} · CTCAE grade ${p.toxgr ?? '—'} (LBTOXGR)`)),
+            customdata: lp.map((p) => cd(`day ${p.day}: ${p.value} ${displayUnit(test.unit)}${range(p)}${p.nrind ? ` · ${p.nrind.toLowerCase()}` : ''}<br>${labGradeText(p).join('<br>')}`)),
             hovertemplate: '%{customdata[1]}<extra></extra>',
             showlegend: false,
           },
@@ -502,6 +502,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     labData && !labData.present && 'LB (labs)',
   ].filter(Boolean);
 
+  const selectedTest = labData?.tests.find((t) => t.testcd === testcd) ?? null;
   const studyLevels = [...new Set(data.timeline.subjects.map((s) => s.level))].sort((a, b) => (a ?? 1e9) - (b ?? 1e9));
   const received = new Set(lane.segments.map((s) => s.level));
   return (
@@ -543,8 +544,9 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
             Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
             by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
             subject received). Tumour: dashed lines at +20% (progression) and −30% (partial response); ☆ marks the assessment giving the best overall response
-            of the header (both from the accepted evaluator&apos;s time-point responses). Labs: the normal range (LBSTNRLO–LBSTNRHI) shaded green; the hover gives
-            each result&apos;s CTCAE grade (LBTOXGR).
+            of the header (both from the accepted evaluator&apos;s time-point responses). Labs: the normal range (LBSTNRLO–LBSTNRHI) shaded green; the hover and
+            the table below give each result&apos;s CTCAE v5.0 grade as the Laboratory view grades it: as recorded (LBTOXGR) when given, else derived from the
+            value and normal range, or &quot;not gradable&quot; with the reason.
             {absent.length > 0 && <span className="plot-warn"> Not in this snapshot: {absent.join(', ')}.</span>}
           </>
         }
@@ -557,7 +559,65 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
           ))}
         </ul>
       </Plot>
+      {selectedTest && <LabResultsTable test={selectedTest} />}
     </>
+  );
+}
+
+type LabTest = Output<'subjects.labs'>['tests'][number];
+type LabPoint = LabTest['points'][number];
+
+/**
+ * The CTCAE grade words of one lab result, one line per term: the grade the labs feature gives it
+ * ("as recorded (LBTOXGR)" or "derived from the value and normal range"), or "not gradable: reason".
+ * A test no CTCAE rule covers shows LBTOXGR as recorded, if any.
+ */
+export function labGradeText(p: Pick<LabPoint, 'ctcae' | 'toxgr'>): string[] {
+  if (p.ctcae.length === 0) return [p.toxgr ? `CTCAE grade ${p.toxgr}, as recorded (LBTOXGR)` : 'no CTCAE grade (no CTCAE rule for this test)'];
+  return p.ctcae.map((g) =>
+    g.grade === null ? `${g.term}: not gradable: ${g.notGradable ?? 'reason unknown'}` : `${g.term}: grade ${g.grade}, ${g.source === 'LBTOXGR' ? 'as recorded (LBTOXGR)' : `derived from the value and normal range (${g.basis ?? ''})`}`,
+  );
+}
+
+/** The selected lab test's results with their CTCAE grades, as a small table under the profile. */
+function LabResultsTable({ test }: { test: LabTest }) {
+  const unit = displayUnit(test.unit);
+  return (
+    <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={`Results of ${test.test ?? test.testcd}`}>
+      <table className="data-table compact-table" data-testid="profile-lab-results">
+        <caption>
+          {test.test ?? test.testcd} ({test.testcd}): results and CTCAE v5.0 grade
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              Study day
+            </th>
+            <th scope="col">Date</th>
+            <th scope="col" className="num">
+              Result{unit ? ` (${unit})` : ''}
+            </th>
+            <th scope="col">Normal range</th>
+            <th scope="col">CTCAE grade</th>
+          </tr>
+        </thead>
+        <tbody>
+          {test.points.map((p) => (
+            <tr key={p.rowNo} data-testid="profile-lab-row" data-row={p.rowNo}>
+              <td className="num">{p.day ?? ''}</td>
+              <td>{p.dtc ?? ''}</td>
+              <td className="num">{p.value ?? p.text ?? ''}</td>
+              <td>{p.normalLow !== null || p.normalHigh !== null ? `${p.normalLow ?? '—'}–${p.normalHigh ?? '—'}` : 'not given'}</td>
+              <td data-testid="profile-lab-grade">
+                {labGradeText(p).map((t, i) => (
+                  <div key={i}>{t}</div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

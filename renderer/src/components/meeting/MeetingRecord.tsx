@@ -330,8 +330,8 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
           )}
         </dl>
         {editable && (
-          <div className="form-grid form-grid-4">
-            <label className="span-2">
+          <div className="form-grid form-grid-details">
+            <label>
               <span>Title</span>
               <input className="input" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
             </label>

@@ -6,6 +6,20 @@ import type { Db } from '../store/db';
 import { authorityKey, ensureAuthority, type Authority } from '../minutes/authority';
 import { stamp, type Clock } from './clock';
 import { appendAudit } from './log';
+import {
+  auditEntryCount,
+  auditHashAt,
+  auditHeadRow,
+  authorityCertificates,
+  authoritySince,
+  checkpointRows,
+  insertCheckpoint,
+  signatureCount,
+  signaturesAll,
+  signaturesWithAuditHead,
+  userAccountCount,
+  type CheckpointRow,
+} from './queries';
 
 // node-forge is loaded at first use (certificates), not by every command that imports this module.
 const forge = requireOnUse<typeof Forge>('node-forge');
@@ -19,16 +33,7 @@ const forge = requireOnUse<typeof Forge>('node-forge');
 // exists with hash `hash`. An empty trail beside users, signatures or checkpoints is broken too.
 // Limitation: entries written after the newest checkpoint can still be removed unseen.
 
-export interface CheckpointRow {
-  checkpoint_id: number;
-  seq: number;
-  hash: string;
-  at: string;
-  kind: string;
-  ref: string | null;
-  authority_fingerprint: string;
-  signature: string;
-}
+export type { CheckpointRow } from './queries';
 
 const payload = (c: Omit<CheckpointRow, 'checkpoint_id' | 'signature'>): Buffer =>
   Buffer.from(canonicalJson({ type: 'dosedesk-audit-checkpoint', seq: c.seq, hash: c.hash, at: c.at, kind: c.kind, ref: c.ref, authority: c.authority_fingerprint }), 'utf8');
@@ -49,7 +54,7 @@ export function ensureLocalAuthority(ctx: { db: Db; dbPath: string; clock: Clock
 
 /** The head of the chain: the newest entry's seq and hash (null when empty). */
 export function auditHead(db: Db): { seq: number; hash: string } | null {
-  return (db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
+  return auditHeadRow(db) ?? null;
 }
 
 /**
@@ -62,9 +67,7 @@ export function anchorAudit(ctx: { db: Db; clock: Clock }, kind: 'signature' | '
   const { authority, keyPem } = authorityKey(ctx.db);
   const row = { seq: head.seq, hash: head.hash, at: stamp(ctx).iso, kind, ref, authority_fingerprint: authority.fingerprint };
   const signature = rsaSign('sha256', payload(row), keyPem).toString('base64');
-  ctx.db
-    .prepare('INSERT INTO audit_checkpoint (seq, hash, at, kind, ref, authority_fingerprint, signature) VALUES (@seq, @hash, @at, @kind, @ref, @authority_fingerprint, @signature)')
-    .run({ ...row, signature });
+  insertCheckpoint(ctx.db, { ...row, signature });
   return head;
 }
 
@@ -76,9 +79,9 @@ export interface CheckpointCheck {
 
 /** Every checkpoint: signed by a known authority, and its entry still in the chain with its hash. */
 export function verifyCheckpoints(db: Db): CheckpointCheck {
-  const rows = db.prepare('SELECT * FROM audit_checkpoint ORDER BY checkpoint_id').all() as CheckpointRow[];
-  const certs = new Map((db.prepare('SELECT fingerprint, certificate FROM signing_authority').all() as { fingerprint: string; certificate: string }[]).map((r) => [r.fingerprint, r.certificate]));
-  const entries = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+  const rows = checkpointRows(db);
+  const certs = new Map(authorityCertificates(db).map((r) => [r.fingerprint, r.certificate]));
+  const entries = auditEntryCount(db);
   const what = (c: CheckpointRow) => `checkpoint ${c.checkpoint_id} (${c.kind}${c.ref ? ' ' + c.ref : ''}, ${c.at})`;
   for (const c of rows) {
     const pem = certs.get(c.authority_fingerprint);
@@ -89,7 +92,7 @@ export function verifyCheckpoints(db: Db): CheckpointCheck {
       ok = false;
     }
     if (!ok) return { checkpoints: rows.length, problem: `${what(c)} is not signed by this installation's signing authority: the checkpoint was forged or altered` };
-    const e = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(c.seq) as { hash: string } | undefined;
+    const e = auditHashAt(db, c.seq);
     if (!e) {
       return {
         checkpoints: rows.length,
@@ -102,23 +105,22 @@ export function verifyCheckpoints(db: Db): CheckpointCheck {
     if (e.hash !== c.hash) return { checkpoints: rows.length, problem: `${what(c)} recorded entry ${c.seq} with hash ${c.hash.slice(0, 16)}…, the trail now has ${e.hash.slice(0, 16)}…: the chain was rewritten` };
   }
   if (entries === 0) {
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    const users = count('SELECT COUNT(*) AS n FROM app_user');
-    const sigs = count('SELECT COUNT(*) AS n FROM meeting_signature');
+    const users = userAccountCount(db);
+    const sigs = signatureCount(db);
     if (users > 0 || sigs > 0) return { checkpoints: rows.length, problem: `the audit trail is empty while ${users} user account(s) and ${sigs} signature(s) exist: the table was emptied` };
   }
   // Each e-signature signed the head of its time into its own payload: that entry must still hold.
-  for (const s of db.prepare('SELECT signature_id, meeting_id, version, signed_at, audit_head FROM meeting_signature WHERE audit_head IS NOT NULL ORDER BY signature_id').all() as { signature_id: number; meeting_id: number; version: number; signed_at: string; audit_head: string }[]) {
+  for (const s of signaturesWithAuditHead(db)) {
     const h = JSON.parse(s.audit_head) as { seq: number; hash: string };
-    const e = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(h.seq) as { hash: string } | undefined;
+    const e = auditHashAt(db, h.seq);
     const who = `the e-signature ${s.signature_id} (meeting ${s.meeting_id} version ${s.version}, ${s.signed_at})`;
     if (!e) return { checkpoints: rows.length, problem: `${who} signed audit entry ${h.seq}, which is no longer in the trail: ${entries === 0 ? 'the table was emptied' : 'entries were deleted'}` };
     if (e.hash !== h.hash) return { checkpoints: rows.length, problem: `${who} signed audit entry ${h.seq} with hash ${h.hash.slice(0, 16)}…, the trail now has ${e.hash.slice(0, 16)}…: the chain was rewritten` };
   }
   // Signatures made since the authority existed each left a checkpoint; a missing one was deleted.
-  const since = (db.prepare('SELECT MIN(created_at) AS t FROM signing_authority').get() as { t: string | null }).t;
+  const since = authoritySince(db);
   if (since) {
-    const sigs = db.prepare('SELECT meeting_id, version, signature_id, signed_at FROM meeting_signature').all() as { meeting_id: number; version: number; signature_id: number; signed_at: string }[];
+    const sigs = signaturesAll(db);
     const refs = new Set(rows.filter((r) => r.kind === 'signature').map((r) => r.ref));
     for (const s of sigs) {
       if (Date.parse(s.signed_at) < Date.parse(since)) continue;

@@ -3,6 +3,7 @@ import { canonicalJson } from '../../../shared/meeting';
 import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/meetings';
 import type { Db } from '../store/db';
 import { stamp, type Clock } from './clock';
+import { auditHeadRow, auditRowsFiltered, auditRowsInStoredOrder, insertAuditRow, type AuditRow } from './queries';
 
 // The audit trail (21 CFR 11.10(e); EU GMP Annex 11 §9): append-only table audit_log (migration 3),
 // written by the core only — no contract method appends to it. Each entry carries the hash of the
@@ -48,19 +49,7 @@ export interface AuditInput {
   reason?: string | null;
 }
 
-interface Row {
-  seq: number;
-  at: string;
-  user: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-}
+type Row = AuditRow;
 
 /** The hash of one entry: SHA-256 of the canonical JSON of every field but `hash` (values as stored). */
 export function auditEntryHash(r: Omit<Row, 'hash'>): string {
@@ -88,7 +77,7 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
 export function appendAudit(ctx: { db: Db; clock: Clock }, e: AuditInput): { seq: number; hash: string } {
   const db = ctx.db;
   const write = () => {
-    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = auditHeadRow(db);
     const row: Omit<Row, 'hash'> = {
       seq: (last?.seq ?? 0) + 1,
       at: stamp(ctx).iso,
@@ -102,10 +91,7 @@ export function appendAudit(ctx: { db: Db; clock: Clock }, e: AuditInput): { seq
       prev_hash: last?.hash ?? GENESIS_HASH,
     };
     const hash = auditEntryHash(row);
-    db.prepare(
-      `INSERT INTO audit_log (seq, at, user, action, entity, entity_id, old_value, new_value, reason, prev_hash, hash)
-       VALUES (@seq, @at, @user, @action, @entity, @entity_id, @old_value, @new_value, @reason, @prev_hash, @hash)`,
-    ).run({ ...row, hash });
+    insertAuditRow(db, { ...row, hash });
     return { seq: row.seq, hash };
   };
   return db.inTransaction ? write() : db.transaction(write).immediate();
@@ -120,7 +106,7 @@ export function verifyAuditChain(db: Db): AuditVerifyResult {
   let prevHash = GENESIS_HASH;
   let prevSeq = 0;
   let position = 0;
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY rowid').iterate() as IterableIterator<Row>) {
+  for (const r of auditRowsInStoredOrder(db)) {
     position++;
     const broken = (problem: string): AuditVerifyResult => ({ ok: false, entries: position, lastHash: prevHash === GENESIS_HASH ? null : prevHash, firstBroken: { seq: r.seq, position, problem } });
     if (r.seq !== prevSeq + 1) return broken(`entry ${r.seq} follows entry ${prevSeq}: ${r.seq > prevSeq + 1 ? `entr${r.seq - prevSeq - 1 === 1 ? 'y' : 'ies'} ${prevSeq + 1}${r.seq - prevSeq > 2 ? `..${r.seq - 1}` : ''} missing (deleted)` : 'out of order (reordered)'}`);
@@ -154,17 +140,7 @@ export function toEntry(r: Row): AuditEntry {
  * offset, so the comparison is done on Date.parse of both sides (a date alone means the whole day, UTC).
  */
 export function listAudit(db: Db, f: AuditFilter): AuditEntry[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    where.push(clause);
-    params.push(value);
-  };
-  if (f.user) add('user = ? COLLATE NOCASE', f.user);
-  if (f.action) add('action = ?', f.action);
-  if (f.entity) add('entity = ?', f.entity);
-  if (f.entityId) add('entity_id = ?', f.entityId);
-  const rows = db.prepare(`SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq`).all(...params) as Row[];
+  const rows = auditRowsFiltered(db, f);
   const bound = (s: string | undefined, end: boolean): number | null => {
     if (!s) return null;
     const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(s);

@@ -8,6 +8,24 @@ import type { Db } from '../store/db';
 import { KeyedMutex } from '../access/mutex';
 import { currentScryptParams, encryptPrivateKey, hashPassword, newSigningKeyPair, passwordProblems, verifyPassword, type EncryptedKey, type PasswordHash } from './crypto';
 import { getSettings } from './settings';
+import {
+  endLockedOutSessions,
+  endSessionRow,
+  insertSession,
+  insertUser,
+  insertUserKey,
+  liveSessionUser,
+  lockUser,
+  sessionByHash,
+  setFailedAttempts,
+  touchSession,
+  userById,
+  userByName,
+  userKeyCurrent,
+  usersCount,
+  type KeyRow,
+  type UserRow,
+} from './queries';
 
 // Accounts, authentication with lock-out, sessions with an inactivity limit (21 CFR 11.10(d), (g),
 // 11.100, 11.300). Every outcome that matters is audited: login, login-failed, lockout, logout,
@@ -18,34 +36,10 @@ import { getSettings } from './settings';
 // token's SHA-256 is stored (table session). A session ends at logout, when the account is locked or
 // deactivated, or after `inactivityMinutes` without a call; each authenticated call counts as activity.
 
-export interface UserRow {
-  user_id: number;
-  username: string;
-  printed_name: string;
-  title: string;
-  role: Role;
-  active: number;
-  password: string;
-  password_changed_at: string;
-  must_change_password: number;
-  failed_attempts: number;
-  locked_at: string | null;
-  identity_verification: string;
-  created_at: string;
-  created_by: string;
-}
-
-export interface KeyRow {
-  key_id: number;
-  user_id: number;
-  public_key: string;
-  private_key: string;
-  created_at: string;
-  retired_at: string | null;
-}
+export type { KeyRow, UserRow } from './queries';
 
 export function findUser(db: Db, idOrName: number | string): UserRow | undefined {
-  return (typeof idOrName === 'number' ? db.prepare('SELECT * FROM app_user WHERE user_id = ?').get(idOrName) : db.prepare('SELECT * FROM app_user WHERE username = ?').get(idOrName)) as UserRow | undefined;
+  return typeof idOrName === 'number' ? userById(db, idOrName) : userByName(db, idOrName);
 }
 
 export function getUser(db: Db, userId: number): UserRow {
@@ -55,11 +49,11 @@ export function getUser(db: Db, userId: number): UserRow {
 }
 
 export function currentKey(db: Db, userId: number): KeyRow | undefined {
-  return db.prepare('SELECT * FROM user_key WHERE user_id = ? AND retired_at IS NULL ORDER BY key_id DESC LIMIT 1').get(userId) as KeyRow | undefined;
+  return userKeyCurrent(db, userId);
 }
 
 export function userCount(db: Db): number {
-  return (db.prepare('SELECT count(*) n FROM app_user').get() as { n: number }).n;
+  return usersCount(db);
 }
 
 /** When the password expires (ISO) or null when passwords do not expire. */
@@ -118,15 +112,8 @@ export async function createAccount(ctx: CoreContext, a: NewAccount, by: string,
   return ctx.db.transaction(() => {
     if (opts.onlyIfNoUsers && userCount(ctx.db) > 0) throw new CallError('conflict', 'users.bootstrap is only allowed while there are no users');
     if (findUser(ctx.db, a.username)) throw new CallError('conflict', `user name ${a.username} is taken`);
-    const id = Number(
-      ctx.db
-        .prepare(
-          `INSERT INTO app_user (username, printed_name, title, role, active, password, password_changed_at, must_change_password, identity_verification, created_at, created_by)
-           VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(a.username, a.printedName, a.title, a.role, JSON.stringify(pw), now, a.mustChangePassword ? 1 : 0, a.identityVerification, now, by).lastInsertRowid,
-    );
-    const keyId = Number(ctx.db.prepare('INSERT INTO user_key (user_id, public_key, private_key, created_at) VALUES (?, ?, ?, ?)').run(id, keys.publicKeyPem, JSON.stringify(enc), now).lastInsertRowid);
+    const id = insertUser(ctx.db, { username: a.username, printedName: a.printedName, title: a.title, role: a.role, passwordJson: JSON.stringify(pw), mustChangePassword: a.mustChangePassword, identityVerification: a.identityVerification }, now, by);
+    const keyId = insertUserKey(ctx.db, id, keys.publicKeyPem, JSON.stringify(enc), now);
     const u = getUser(ctx.db, id);
     appendAudit(ctx, { user: opts.onlyIfNoUsers ? a.username : by, action: opts.onlyIfNoUsers ? 'bootstrap' : 'create', entity: 'user', entityId: id, new: { ...auditView(u), keyId, identityVerification: a.identityVerification } });
     return u;
@@ -182,15 +169,15 @@ async function attempt(ctx: CoreContext, idOrName: number | string, password: st
     if (now.active !== 1) return { refused: 'inactive' };
     if (now.locked_at) return { refused: 'locked' };
     if (ok) {
-      if (now.failed_attempts > 0) db.prepare('UPDATE app_user SET failed_attempts = 0 WHERE user_id = ?').run(u.user_id);
+      if (now.failed_attempts > 0) setFailedAttempts(db, u.user_id, 0);
       return { ok: getUser(db, u.user_id) };
     }
     const n = now.failed_attempts + 1;
-    db.prepare('UPDATE app_user SET failed_attempts = ? WHERE user_id = ?').run(n, u.user_id);
+    setFailedAttempts(db, u.user_id, n);
     appendAudit(ctx, { user: u.username, action: purpose === 'sign' ? 'sign-failed' : 'login-failed', entity: 'user', entityId: u.user_id, reason: `${purpose}: wrong password (${n} of ${s.lockoutAttempts})` });
     if (n < s.lockoutAttempts) return { locked: false, n };
-    db.prepare('UPDATE app_user SET locked_at = ? WHERE user_id = ?').run(stamp(ctx).iso, u.user_id);
-    db.prepare("UPDATE session SET ended_at = ?, end_reason = 'lockout' WHERE user_id = ? AND ended_at IS NULL").run(stamp(ctx).iso, u.user_id);
+    lockUser(db, u.user_id, stamp(ctx).iso);
+    endLockedOutSessions(db, u.user_id, stamp(ctx).iso);
     appendAudit(ctx, { user: u.username, action: 'lockout', entity: 'user', entityId: u.user_id, old: { locked: false }, new: { locked: true }, reason: `${n} failed attempts (limit ${s.lockoutAttempts})` });
     return { locked: true, n };
   }).immediate();
@@ -235,17 +222,17 @@ export function startSession(ctx: CoreContext, u: UserRow): string {
   const token = randomBytes(32).toString('base64url');
   const now = ctx.clock();
   ctx.db.transaction(() => {
-    ctx.db.prepare('INSERT INTO session (token_hash, user_id, created_at, last_seen_ms) VALUES (?, ?, ?, ?)').run(tokenHash(token), u.user_id, stampAt(now).iso, now);
+    insertSession(ctx.db, tokenHash(token), u.user_id, stampAt(now).iso, now);
     appendAudit(ctx, { user: u.username, action: 'login', entity: 'user', entityId: u.user_id });
   }).immediate();
   return token;
 }
 
 export function endSession(ctx: CoreContext, token: string): boolean {
-  const s = ctx.db.prepare('SELECT s.user_id, u.username FROM session s JOIN app_user u USING (user_id) WHERE token_hash = ? AND ended_at IS NULL').get(tokenHash(token)) as { user_id: number; username: string } | undefined;
+  const s = liveSessionUser(ctx.db, tokenHash(token));
   if (!s) return false;
   ctx.db.transaction(() => {
-    ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'logout' WHERE token_hash = ?").run(stamp(ctx).iso, tokenHash(token));
+    endSessionRow(ctx.db, tokenHash(token), 'logout', stamp(ctx).iso);
     appendAudit(ctx, { user: s.username, action: 'logout', entity: 'user', entityId: s.user_id });
   }).immediate();
   return true;
@@ -257,7 +244,7 @@ export function endSession(ctx: CoreContext, token: string): boolean {
  */
 export function requireSession(ctx: CoreContext, token: string): UserRow {
   const h = tokenHash(token);
-  const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(h) as { user_id: number; last_seen_ms: number; ended_at: string | null; end_reason: string | null } | undefined;
+  const s = sessionByHash(ctx.db, h);
   if (!s) throw new CallError('unauthenticated', 'not logged in (unknown session): log in with auth.login', { auth: 'no-session' });
   if (s.ended_at) throw new CallError('unauthenticated', `session ended (${s.end_reason}): log in again`, { auth: 'ended' });
   const now = ctx.clock();
@@ -265,13 +252,13 @@ export function requireSession(ctx: CoreContext, token: string): UserRow {
   const u = getUser(ctx.db, s.user_id);
   if (now - s.last_seen_ms > limit) {
     ctx.db.transaction(() => {
-      ctx.db.prepare("UPDATE session SET ended_at = ?, end_reason = 'inactivity' WHERE token_hash = ?").run(stampAt(now).iso, h);
+      endSessionRow(ctx.db, h, 'inactivity', stampAt(now).iso);
       appendAudit(ctx, { user: u.username, action: 'session-expired', entity: 'user', entityId: u.user_id, reason: `no activity for more than ${limit / 60_000} minutes` });
     }).immediate();
     throw new CallError('unauthenticated', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });
   }
   if (u.active !== 1 || u.locked_at) throw new CallError('forbidden', `account ${u.username} is ${u.active !== 1 ? 'deactivated' : 'locked'}`, { auth: 'account' });
-  ctx.db.prepare('UPDATE session SET last_seen_ms = ? WHERE token_hash = ?').run(now, h);
+  touchSession(ctx.db, h, now);
   return u;
 }
 
@@ -280,7 +267,7 @@ export function requireSession(ctx: CoreContext, token: string): UserRow {
  * for checks made by methods that only read, which also run while an import holds the write lock.
  */
 export function peekSession(ctx: CoreContext, token: string): UserRow {
-  const s = ctx.db.prepare('SELECT * FROM session WHERE token_hash = ?').get(tokenHash(token)) as { user_id: number; last_seen_ms: number; ended_at: string | null } | undefined;
+  const s = sessionByHash(ctx.db, tokenHash(token));
   if (!s || s.ended_at) throw new CallError('unauthenticated', 'not logged in (unknown or ended session): log in with auth.login', { auth: 'no-session' });
   const limit = getSettings(ctx.db).inactivityMinutes * 60_000;
   if (ctx.clock() - s.last_seen_ms > limit) throw new CallError('unauthenticated', `session locked after ${limit / 60_000} minutes of inactivity: log in again`, { auth: 'inactivity' });

@@ -3,14 +3,15 @@ import type { StudyDefinition } from '../../../shared/study';
 import type { Db } from '../store/db';
 import { cutoffOf } from '../queries/subjects';
 import { ecgSafety } from './app';
+import { declaredCutoff, hasEgRows } from './queries';
 
 // The ECG part of the mapping report (shared/mapping.ts): which EG and VS rows gave a QTcF, and which
 // did not and why — a test the derivation does not read, a value not computable, no date, a subject
 // not dosed, a heart rate with no ECG beside it.
 
 export function ecgMapping(db: Db, snapshotId: number, definition: StudyDefinition): MappingEntry[] {
-  const declared = (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
-  const hasEg = (db.prepare(`SELECT count(*) n FROM rec_generic WHERE snapshot_id = ? AND domain = 'EG'`).get(snapshotId) as { n: number }).n > 0;
+  const declared = declaredCutoff(db, snapshotId);
+  const hasEg = hasEgRows(db, snapshotId);
   if (!hasEg) return []; // without EG there is no ECG analysis; VS stays the patient profile's
   const E = ecgSafety(db, snapshotId, definition, cutoffOf(db, snapshotId, definition.dataCutoff ?? declared));
   const entries: MappingEntry[] = [];

@@ -75,3 +75,13 @@ export function domainsPresent(db: Db, snapshotId: number): Set<string> {
   const rows = db.prepare(`SELECT DISTINCT domain FROM snapshot_file WHERE snapshot_id = ? AND domain IN ('EG', 'VS')`).all(snapshotId) as { domain: string }[];
   return new Set(rows.map((r) => r.domain));
 }
+
+/** Whether the snapshot holds any EG row. */
+export function hasEgRows(db: Db, snapshotId: number): boolean {
+  return (db.prepare(`SELECT count(*) n FROM rec_generic WHERE snapshot_id = ? AND domain = 'EG'`).get(snapshotId) as { n: number }).n > 0;
+}
+
+/** The data cut-off the snapshot declared at import (null when none). */
+export function declaredCutoff(db: Db, snapshotId: number): string | null {
+  return (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
+}

@@ -5,7 +5,7 @@ import type { StudyDefinition } from '../../../shared/study';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { cutoffOf, loadSubjects } from '../queries/subjects';
 import type { Db } from '../store/db';
-import { loadTumourRecords } from './queries';
+import { declaredCutoff, loadTumourRecords } from './queries';
 
 // Mapping-report contributors of the immunogenicity (IS) and tumour-response (TU, TR, RS) analyses:
 // rows read, rows used, and the rows not used grouped by reason with their values (shared/mapping.ts).
@@ -77,8 +77,7 @@ function grouped(items: readonly Unused[], mapTo: (u: Unused) => string | null =
 export function tumourMapping(db: Db, snapshotId: number, definition: StudyDefinition): MappingEntry[] {
   const records = loadTumourRecords(db, snapshotId);
   if (records.size === 0) return [];
-  const snap = db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined;
-  const cutoff = cutoffOf(db, snapshotId, definition.dataCutoff ?? snap?.data_cutoff ?? null);
+  const cutoff = cutoffOf(db, snapshotId, definition.dataCutoff ?? declaredCutoff(db, snapshotId));
   const firstDose = new Map(loadSubjects(db, snapshotId).map((s) => [s.usubjid, completeDate(s.firstDoseDtc)]));
   const acc = { TU: { read: 0, unused: [] as Unused[] }, TR: { read: 0, unused: [] as Unused[] }, RS: { read: 0, unused: [] as Unused[] } };
   const after = (dtc: string | null) => cutoff !== null && (completeDate(dtc) ?? '') > cutoff;

@@ -3,16 +3,16 @@ import type { StudyDefinition } from '../../../shared/study';
 import type { Db } from '../store/db';
 import { cutoffOf } from '../queries/subjects';
 import { labSafety } from './app';
-import type { LbRow } from './queries';
+import { declaredCutoff, lbRowCount, type LbRow } from './queries';
 
 // The laboratory-safety part of the mapping report (shared/mapping.ts): which LB rows were graded
 // (CTCAE v5.0), and which were not and why — a test no rule here grades, a result that cannot be
 // graded (non-numeric, unit, normal range), no date to place it, a subject not dosed.
 
 export function labsMapping(db: Db, snapshotId: number, definition: StudyDefinition): MappingEntry[] {
-  const n = (db.prepare('SELECT count(*) n FROM rec_lb WHERE snapshot_id = ?').get(snapshotId) as { n: number }).n;
+  const n = lbRowCount(db, snapshotId);
   if (n === 0) return [];
-  const declared = (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
+  const declared = declaredCutoff(db, snapshotId);
   const L = labSafety(db, snapshotId, definition, cutoffOf(db, snapshotId, definition.dataCutoff ?? declared));
   const unused: MappingUnused[] = [];
   if (L.otherRows.length)

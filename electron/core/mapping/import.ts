@@ -3,6 +3,7 @@ import { parseIsoDate } from '../../../shared/dates';
 import type { Db } from '../store/db';
 import { DOMAIN_BY_NAME } from '../store/domains';
 import { suppOrphans } from '../import/supp';
+import { domainFileColumns, partialDateFlaggedColumns, shortDateValueCounts, snapshotFiles, type SnapshotFileRow } from './queries';
 
 // The import's own entries of the mapping report: per domain the rows read (over every file of a
 // split domain), and what the import kept but cannot give any analysis — files not placed in a
@@ -33,15 +34,10 @@ const READ_WHOLE: ReadonlyMap<string, string> = new Map([['EG', 'ECG (QTcF)']]);
 /** Values listed per reason: the most frequent first; the rest are counted in `rows`. */
 const MAX_VALUES = 50;
 
-interface FileRow {
-  file_name: string;
-  domain: string | null;
-  row_count: number;
-  format: string;
-}
+type FileRow = SnapshotFileRow;
 
 export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[] {
-  const files = db.prepare('SELECT file_name, domain, row_count, format FROM snapshot_file WHERE snapshot_id = ? ORDER BY file_name').all(snapshotId) as FileRow[];
+  const files = snapshotFiles(db, snapshotId);
   const byDomain = new Map<string, FileRow[]>();
   for (const f of files) if (f.domain) byDomain.set(f.domain, [...(byDomain.get(f.domain) ?? []), f]);
   const orphans = suppOrphans(db, snapshotId);
@@ -71,13 +67,7 @@ export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[]
     }
     if (spec) {
       // Only the variables the import warned about hold partial dates: the others are not scanned.
-      const flagged = new Set(
-        (
-          db
-            .prepare(`SELECT DISTINCT i.column_name c FROM import_issue i JOIN snapshot_file f ON f.snapshot_id = i.snapshot_id AND f.file_name = i.file WHERE i.snapshot_id = ? AND i.code = 'partial-date' AND f.domain = ?`)
-            .all(snapshotId, domain) as { c: string }[]
-        ).map((r) => r.c),
-      );
+      const flagged = new Set(partialDateFlaggedColumns(db, snapshotId, domain));
       unused.push(...partialDates(db, snapshotId, spec.table, spec.variables.map((v) => v.name).filter((n) => /DTC$/.test(n) && flagged.has(n))));
       const extra = extraVariables(db, snapshotId, domain, new Set(spec.variables.map((v) => v.name)));
       if (extra) unused.push(extra);
@@ -131,9 +121,7 @@ function partialDates(db: Db, snapshotId: number, table: string, dtcs: string[])
   const out: MappingUnused[] = [];
   for (const v of dtcs) {
     // A complete date has 10 characters (YYYY-MM-DD); only shorter values can be partial.
-    const rows = db
-      .prepare(`SELECT ${v.toLowerCase()} value, count(*) n FROM ${table} WHERE snapshot_id = ? AND length(${v.toLowerCase()}) < 10 GROUP BY 1`)
-      .all(snapshotId) as { value: string; n: number }[];
+    const rows = shortDateValueCounts(db, snapshotId, table, v);
     const partial = rows.filter((r) => parseIsoDate(r.value)?.partial);
     if (!partial.length) continue;
     const values = partial.map((r) => ({ value: r.value, count: r.n })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
@@ -154,7 +142,7 @@ function partialDates(db: Db, snapshotId: number, table: string, dtcs: string[])
  * quick on a large study (every view's banner asks for it).
  */
 function extraVariables(db: Db, snapshotId: number, domain: string, typed: ReadonlySet<string>): MappingUnused | null {
-  const files = db.prepare('SELECT columns, row_count FROM snapshot_file WHERE snapshot_id = ? AND domain = ?').all(snapshotId, domain) as { columns: string; row_count: number }[];
+  const files = domainFileColumns(db, snapshotId, domain);
   const counts = new Map<string, number>();
   let rows = 0;
   for (const f of files) {

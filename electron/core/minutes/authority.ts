@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type Forge from 'node-forge';
 import { requireOnUse } from '../lazy';
 import type { Db } from '../store/db';
+import { authorityById, firstAuthority, insertAuthority, type AuthorityRow } from './queries';
 
 // node-forge is loaded at first use (certificates), not by every command that imports this module.
 const forge = requireOnUse<typeof Forge>('node-forge');
@@ -20,13 +21,7 @@ const forge = requireOnUse<typeof Forge>('node-forge');
 // LEGACY signing certificates (self-signed per-user identities of DoseDesk before the trust root),
 // so that minutes exported before this change still verify elsewhere, marked "legacy".
 
-export interface AuthorityRow {
-  authority_id: number;
-  certificate: string;
-  fingerprint: string;
-  key_file: string;
-  created_at: string;
-}
+export type { AuthorityRow } from './queries';
 
 export interface Authority {
   authorityId: number;
@@ -106,7 +101,7 @@ export interface LocalAuthorityState {
 
 /** The installation's authority as stored, with whether its key file is present and matches. */
 export function localAuthority(db: Db): LocalAuthorityState {
-  const row = db.prepare('SELECT * FROM signing_authority ORDER BY authority_id LIMIT 1').get() as AuthorityRow | undefined;
+  const row = firstAuthority(db);
   if (!row) return { authority: null, keyOk: false, problem: 'this installation has no signing authority yet' };
   const authority = toAuthority(row);
   const key = loadKey(db, row);
@@ -158,7 +153,7 @@ export function ensureAuthority(db: Db, dbPath: string, now: string, onCreate?: 
     fs.chmodSync(keyFile, 0o600);
   }
   const id = db.transaction(() => {
-    const authorityId = Number(db.prepare('INSERT INTO signing_authority (certificate, fingerprint, key_file, created_at) VALUES (?, ?, ?, ?)').run(pem, fingerprint, keyFile, now).lastInsertRowid);
+    const authorityId = insertAuthority(db, pem, fingerprint, keyFile, now);
     const a = toAuthority({ authority_id: authorityId, certificate: pem, fingerprint, key_file: keyFile, created_at: now });
     onCreate?.(a);
     return authorityId;
@@ -170,7 +165,7 @@ export function ensureAuthority(db: Db, dbPath: string, now: string, onCreate?: 
 export function authorityKey(db: Db): { authority: Authority; keyPem: string } {
   const state = localAuthority(db);
   if (!state.authority || !state.keyOk) throw new Error(state.problem ?? 'no signing authority');
-  const row = db.prepare('SELECT * FROM signing_authority WHERE authority_id = ?').get(state.authority.authorityId) as AuthorityRow;
+  const row = authorityById(db, state.authority.authorityId);
   return { authority: state.authority, keyPem: loadKey(db, row)! };
 }
 

@@ -1,8 +1,30 @@
 import type { Db } from '../store/db';
 
 // SQL of the minutes feature: users' PDF signing identities (table user_pdf_identity) and what the
-// minutes' verification looks up in the audit trail and the snapshots. The signing authority's own
-// SQL is in authority.ts.
+// minutes' verification looks up in the audit trail and the snapshots, and the installation's signing
+// authority (table signing_authority; authority.ts holds its key file and transaction).
+
+export interface AuthorityRow {
+  authority_id: number;
+  certificate: string;
+  fingerprint: string;
+  key_file: string;
+  created_at: string;
+}
+
+/** The installation's authority: the first one created. */
+export function firstAuthority(db: Db): AuthorityRow | undefined {
+  return db.prepare('SELECT * FROM signing_authority ORDER BY authority_id LIMIT 1').get() as AuthorityRow | undefined;
+}
+
+export function authorityById(db: Db, authorityId: number): AuthorityRow {
+  return db.prepare('SELECT * FROM signing_authority WHERE authority_id = ?').get(authorityId) as AuthorityRow;
+}
+
+/** A new authority (its certificate and where its key file is); its id. */
+export function insertAuthority(db: Db, certificatePem: string, fingerprint: string, keyFile: string, at: string): number {
+  return Number(db.prepare('INSERT INTO signing_authority (certificate, fingerprint, key_file, created_at) VALUES (?, ?, ?, ?)').run(certificatePem, fingerprint, keyFile, at).lastInsertRowid);
+}
 
 export interface IdentityRow {
   identity_id: number;

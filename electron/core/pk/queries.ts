@@ -1,4 +1,4 @@
-import type { ExRecord, PcRecord, WeightRecord } from '../../../shared/pk/profiles';
+import type { ExRecord, PcRecord, PkInterval, TimeBasis, WeightRecord } from '../../../shared/pk/profiles';
 import type { UrineRecord } from '../../../shared/pk/urine';
 import type { Db } from '../store/db';
 
@@ -128,4 +128,45 @@ function toKg(v: number, unit: string | null): number | null {
 /** The study a snapshot belongs to. */
 export function snapshotStudy(db: Db, snapshotId: number): { study_id: string } | undefined {
   return db.prepare(`SELECT study_id FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { study_id: string } | undefined;
+}
+
+// Reviewers' lambda_z choices (table pk_lambda_z_choice, append-only; choices.ts reads the one in force).
+
+export interface LambdaZChoiceRow {
+  choice_id: number;
+  usubjid: string;
+  analyte: string;
+  interval: PkInterval;
+  time_basis: TimeBasis;
+  choice: string;
+  reason: string | null;
+  made_by: string;
+  made_at: string;
+}
+
+/** A new choice row; its id. */
+export function insertChoiceRow(
+  db: Db,
+  c: { studyId: string; snapshotId: number; usubjid: string; analyte: string; interval: PkInterval; timeBasis: TimeBasis; choiceJson: string; reason: string | null; by: string; at: string },
+): number {
+  const r = db
+    .prepare(
+      `INSERT INTO pk_lambda_z_choice (study_id, snapshot_id, usubjid, analyte, interval, time_basis, choice, reason, made_by, made_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(c.studyId, c.snapshotId, c.usubjid, c.analyte, c.interval, c.timeBasis, c.choiceJson, c.reason, c.by, c.at);
+  return Number(r.lastInsertRowid);
+}
+
+/** The choices of one analyte and interval of a snapshot, oldest first. */
+export function choiceRowsOfInterval(db: Db, snapshotId: number, analyte: string, interval: PkInterval): LambdaZChoiceRow[] {
+  return db.prepare(`SELECT * FROM pk_lambda_z_choice WHERE snapshot_id = ? AND analyte = ? AND interval = ? ORDER BY choice_id`).all(snapshotId, analyte, interval) as LambdaZChoiceRow[];
+}
+
+export function choiceRowsOfSnapshot(db: Db, snapshotId: number): LambdaZChoiceRow[] {
+  return db.prepare(`SELECT * FROM pk_lambda_z_choice WHERE snapshot_id = ? ORDER BY choice_id`).all(snapshotId) as LambdaZChoiceRow[];
+}
+
+export function choiceRowsOfSubject(db: Db, snapshotId: number, usubjid: string): LambdaZChoiceRow[] {
+  return db.prepare(`SELECT * FROM pk_lambda_z_choice WHERE snapshot_id = ? AND usubjid = ? ORDER BY choice_id`).all(snapshotId, usubjid) as LambdaZChoiceRow[];
 }

@@ -1,6 +1,7 @@
 import { isFatalNotSerious } from '../../../shared/safety/grades';
 import type { Location } from '../import/errors';
 import type { Db } from '../store/db';
+import { fatalAeRowsLocated } from './queries';
 
 // Data queries raised at import (docs/CLINICAL_RULES.md#safety-listings; "nothing ignored in silence", docs/ARCHITECTURE.md#the-flow-of-an-import): located warnings stored
 // with the snapshot, one per row, so that a data manager can answer each.
@@ -11,14 +12,7 @@ import type { Db } from '../store/db';
  * so the row is inconsistent — shared/safety/grades.ts isFatalNotSerious.
  */
 export function fatalNotSeriousQueries(db: Db, snapshotId: number): Location[] {
-  const rows = db
-    .prepare(
-      `SELECT f.file_name, a.row_no, a.aeser, a.aeout, json_extract(a.extra, '$.AESDTH') aesdth
-       FROM rec_ae a JOIN snapshot_file f ON f.file_id = a.file_id
-       WHERE a.snapshot_id = ? AND (upper(a.aeout) = 'FATAL' OR upper(json_extract(a.extra, '$.AESDTH')) = 'Y')
-       ORDER BY f.file_name, a.row_no`,
-    )
-    .all(snapshotId) as { file_name: string; row_no: number; aeser: string | null; aeout: string | null; aesdth: string | null }[];
+  const rows = fatalAeRowsLocated(db, snapshotId);
   return rows
     .filter((r) => isFatalNotSerious(r))
     .map((r) => ({

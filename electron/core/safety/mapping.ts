@@ -2,7 +2,7 @@ import { doseLevelOf } from '../../../shared/dlt';
 import { dispositionKind, type DispositionRecord } from '../../../shared/endOfTreatment';
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
 import { actionNotInterpretable, aeActions, aeKey, aeRelationship } from '../../../shared/safety/aeTables';
-import { loadSuppAeacn } from './queries';
+import { exRows, fatalAeRows, loadSuppAeacn, mappingDsRows } from './queries';
 import { isFatalNotSerious } from '../../../shared/safety/grades';
 import type { StudyDefinition } from '../../../shared/study';
 import { loadAes, loadSubjects } from '../queries/subjects';
@@ -33,9 +33,7 @@ function aeEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry
       mapTo: 'ae.gradeVariable',
     });
   }
-  const queries = db
-    .prepare(`SELECT aeser, aeout, json_extract(extra, '$.AESDTH') aesdth FROM rec_ae WHERE snapshot_id = ? AND (upper(aeout) = 'FATAL' OR upper(json_extract(extra, '$.AESDTH')) = 'Y')`)
-    .all(snapshotId) as { aeser: string | null; aeout: string | null; aesdth: string | null }[];
+  const queries = fatalAeRows(db, snapshotId);
   const fatalNs = queries.filter((q) => isFatalNotSerious(q));
   if (fatalNs.length) {
     unused.push({
@@ -98,9 +96,7 @@ function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): Mappin
 }
 
 function dsEntry(db: Db, snapshotId: number): MappingEntry | null {
-  const ds = db
-    .prepare(`SELECT usubjid, dsdecod, dsterm, dscat, dsscat, epoch, dsstdtc FROM rec_ds WHERE snapshot_id = ? ORDER BY usubjid, dsstdtc IS NULL, dsstdtc, row_no`)
-    .all(snapshotId) as (DispositionRecord & { usubjid: string })[];
+  const ds = mappingDsRows(db, snapshotId);
   if (ds.length === 0) return null;
   const seen = new Set<string>();
   let used = 0;
@@ -138,7 +134,7 @@ function dsEntry(db: Db, snapshotId: number): MappingEntry | null {
 }
 
 function exEntry(db: Db, snapshotId: number, def: StudyDefinition): MappingEntry | null {
-  const ex = db.prepare(`SELECT usubjid, exstdtc, exdose FROM rec_ex WHERE snapshot_id = ?`).all(snapshotId) as { usubjid: string; exstdtc: string | null; exdose: number | null }[];
+  const ex = exRows(db, snapshotId);
   if (ex.length === 0) return null;
   const subjects = new Map(loadSubjects(db, snapshotId, def.cycleLengthDays).map((s) => [s.usubjid, s]));
   const undated = ex.filter((e) => !e.exstdtc);

@@ -1,4 +1,5 @@
 import { aeKey } from '../../../shared/safety/aeTables';
+import type { DispositionRecord } from '../../../shared/endOfTreatment';
 import type { DsDeath } from '../../../shared/safety/index';
 import type { Db } from '../store/db';
 
@@ -37,4 +38,35 @@ export function cohortsOf(db: Db, snapshotId: number): Map<string, string> {
   const m = new Map<string, string>();
   for (const r of rows) if (!m.has(r.usubjid)) m.set(r.usubjid, r.qval);
   return m;
+}
+
+/** AE rows with a fatal outcome (AEOUT = FATAL or AESDTH = Y), with their file and row for a located query. */
+export function fatalAeRowsLocated(db: Db, snapshotId: number): { file_name: string; row_no: number; aeser: string | null; aeout: string | null; aesdth: string | null }[] {
+  return db
+    .prepare(
+      `SELECT f.file_name, a.row_no, a.aeser, a.aeout, json_extract(a.extra, '$.AESDTH') aesdth
+       FROM rec_ae a JOIN snapshot_file f ON f.file_id = a.file_id
+       WHERE a.snapshot_id = ? AND (upper(a.aeout) = 'FATAL' OR upper(json_extract(a.extra, '$.AESDTH')) = 'Y')
+       ORDER BY f.file_name, a.row_no`,
+    )
+    .all(snapshotId) as { file_name: string; row_no: number; aeser: string | null; aeout: string | null; aesdth: string | null }[];
+}
+
+/** AE rows with a fatal outcome (AEOUT = FATAL or AESDTH = Y): their seriousness fields. */
+export function fatalAeRows(db: Db, snapshotId: number): { aeser: string | null; aeout: string | null; aesdth: string | null }[] {
+  return db
+    .prepare(`SELECT aeser, aeout, json_extract(extra, '$.AESDTH') aesdth FROM rec_ae WHERE snapshot_id = ? AND (upper(aeout) = 'FATAL' OR upper(json_extract(extra, '$.AESDTH')) = 'Y')`)
+    .all(snapshotId) as { aeser: string | null; aeout: string | null; aesdth: string | null }[];
+}
+
+/** DS records per subject, dated ones first in date order, then file order. */
+export function mappingDsRows(db: Db, snapshotId: number): (DispositionRecord & { usubjid: string })[] {
+  return db
+    .prepare(`SELECT usubjid, dsdecod, dsterm, dscat, dsscat, epoch, dsstdtc FROM rec_ds WHERE snapshot_id = ? ORDER BY usubjid, dsstdtc IS NULL, dsstdtc, row_no`)
+    .all(snapshotId) as (DispositionRecord & { usubjid: string })[];
+}
+
+/** EX rows: subject, start and dose. */
+export function exRows(db: Db, snapshotId: number): { usubjid: string; exstdtc: string | null; exdose: number | null }[] {
+  return db.prepare(`SELECT usubjid, exstdtc, exdose FROM rec_ex WHERE snapshot_id = ?`).all(snapshotId) as { usubjid: string; exstdtc: string | null; exdose: number | null }[];
 }

@@ -137,3 +137,8 @@ export function changedRecords(db: Db, d: DomainSpec, base: number, target: numb
     )
     .all({ base, target }) as ChangedRecordRow[];
 }
+
+/** How many snapshots the database holds (0 on first start). */
+export function snapshotCount(db: Db): number {
+  return (db.prepare('SELECT count(*) n FROM snapshot').get() as { n: number }).n;
+}

@@ -5,6 +5,7 @@ import type { Core } from '../context';
 import { currentResourcesDir } from '../paths';
 import { SYSTEM } from '../access/actor';
 import { importAs } from './app';
+import { snapshotCount } from './queries';
 
 // First start: an empty database gets the two shipped data cuts of the demo study, so that a new
 // user sees a real study at once (README.md#the-first-five-minutes).
@@ -19,7 +20,7 @@ export function demoDir(): string {
 }
 
 export async function seedDemoIfEmpty(core: Core): Promise<number[]> {
-  const { n } = core.ctx.db.prepare('SELECT count(*) n FROM snapshot').get() as { n: number };
+  const n = snapshotCount(core.ctx.db);
   if (n > 0 || process.env.DOSEDESK_NO_DEMO) return [];
   const ids: number[] = [];
   const demo = demoDir();

@@ -1,7 +1,8 @@
 // Where SQL lives (issue 13; docs/ARCHITECTURE.md "Where things go"): a feature's handlers
 // (electron/core/<feature>/app.ts) decide what to read and write and where a transaction begins; the
-// statements themselves are small named functions in that feature's queries.ts. This test fails when a
-// handler file prepares or executes SQL itself or holds an SQL statement in a string. The source is
+// statements themselves are small named functions in that feature's queries.ts. This test fails when any
+// file of a feature folder other than queries.ts (handlers, rules, mapping entries, accounts, audit)
+// prepares or executes SQL itself or holds an SQL statement in a string. The source is
 // read with the TypeScript parser, so comments and regular-expression .exec calls do not count.
 import fs from 'node:fs';
 import path from 'node:path';

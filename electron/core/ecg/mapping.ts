@@ -1,9 +1,9 @@
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
 import type { StudyDefinition } from '../../../shared/study';
 import type { Db } from '../store/db';
-import { cutoffOf } from '../queries/subjects';
+import { cutoffOf, declaredCutoff } from '../queries/subjects';
 import { ecgSafety } from './app';
-import { declaredCutoff, hasEgRows } from './queries';
+import { hasEgRows } from './queries';
 
 // The ECG part of the mapping report (shared/mapping.ts): which EG and VS rows gave a QTcF, and which
 // did not and why — a test the derivation does not read, a value not computable, no date, a subject

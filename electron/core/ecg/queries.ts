@@ -81,7 +81,3 @@ export function hasEgRows(db: Db, snapshotId: number): boolean {
   return (db.prepare(`SELECT count(*) n FROM rec_generic WHERE snapshot_id = ? AND domain = 'EG'`).get(snapshotId) as { n: number }).n > 0;
 }
 
-/** The data cut-off the snapshot declared at import (null when none). */
-export function declaredCutoff(db: Db, snapshotId: number): string | null {
-  return (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
-}

@@ -3,9 +3,9 @@ import { completeDate } from '../../../shared/efficacy/records';
 import { rsUsage, trUsage, tuUsage, type Unused } from '../../../shared/efficacy/usage';
 import type { StudyDefinition } from '../../../shared/study';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
-import { cutoffOf, loadSubjects } from '../queries/subjects';
+import { cutoffOf, declaredCutoff, loadSubjects } from '../queries/subjects';
 import type { Db } from '../store/db';
-import { declaredCutoff, loadTumourRecords } from './queries';
+import { loadTumourRecords } from './queries';
 
 // Mapping-report contributors of the immunogenicity (IS) and tumour-response (TU, TR, RS) analyses:
 // rows read, rows used, and the rows not used grouped by reason with their values (shared/mapping.ts).

@@ -100,7 +100,3 @@ export function loadLastRecordDates(db: Db, snapshotId: number, cutoff: string |
   return new Map(rows.map((r) => [r.usubjid, r.d]));
 }
 
-/** The data cut-off the snapshot declared at import (null when none). */
-export function declaredCutoff(db: Db, snapshotId: number): string | null {
-  return (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
-}

@@ -1,9 +1,9 @@
 import { countValues, type MappingEntry, type MappingUnused } from '../../../shared/mapping';
 import type { StudyDefinition } from '../../../shared/study';
 import type { Db } from '../store/db';
-import { cutoffOf } from '../queries/subjects';
+import { cutoffOf, declaredCutoff } from '../queries/subjects';
 import { labSafety } from './app';
-import { declaredCutoff, lbRowCount, type LbRow } from './queries';
+import { lbRowCount, type LbRow } from './queries';
 
 // The laboratory-safety part of the mapping report (shared/mapping.ts): which LB rows were graded
 // (CTCAE v5.0), and which were not and why — a test no rule here grades, a result that cannot be

@@ -57,7 +57,3 @@ export function lbRowCount(db: Db, snapshotId: number): number {
   return (db.prepare('SELECT count(*) n FROM rec_lb WHERE snapshot_id = ?').get(snapshotId) as { n: number }).n;
 }
 
-/** The data cut-off the snapshot declared at import (null when none). */
-export function declaredCutoff(db: Db, snapshotId: number): string | null {
-  return (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
-}

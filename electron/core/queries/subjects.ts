@@ -173,6 +173,11 @@ export function isRelated(aerel: string | null): boolean {
   return aeRelationship(aerel) === 'related';
 }
 
+/** The data cut-off the snapshot declared at import (null when none). */
+export function declaredCutoff(db: Db, snapshotId: number): string | null {
+  return (db.prepare('SELECT data_cutoff FROM snapshot WHERE snapshot_id = ?').get(snapshotId) as { data_cutoff: string | null } | undefined)?.data_cutoff ?? null;
+}
+
 /**
  * The data cut-off of a snapshot: the study definition's, else the latest complete date in the
  * exposure, AE, disposition and response data.

@@ -2,8 +2,19 @@ import { toDayNumber } from './dates';
 import { dltStatus, doseLevelOf, studyDayOf, type DltStatus } from './dlt';
 import type { AeFacts, SubjectFacts } from './model';
 import type { StudyDefinition } from './study';
+import { aeRelationship } from './safety/aeTables';
 
 // The Cohorts table: one row per dose level and part (escalation / expansion), README.md#the-views.
+
+/**
+ * The possible-DLT screen counts an AE whose relationship to study treatment is missing (AEREL empty,
+ * UNKNOWN or a value DoseDesk does not recognise) with the related ones: a DLT is an AE "at least
+ * possibly related", and a missing assessment cannot rule that out (docs/CLINICAL_RULES.md#dlt-window-and-evaluability).
+ * Only an AE read as not related leaves the screen.
+ */
+export function mayBeRelated(a: Pick<AeFacts, 'related' | 'aerel'>): boolean {
+  return a.related || (a.aerel !== undefined && aeRelationship(a.aerel) === 'missing');
+}
 
 export interface SubjectDlt {
   usubjid: string;
@@ -102,8 +113,8 @@ export function subjectDltTable(subjects: readonly SubjectFacts[], aes: readonly
       windowEndDtc: isoOfDay(firstDay + W - 1),
       dlt: status,
       dlts: dlts.filter(inWindow),
-      possibleDlts: subjectAes.filter((a) => !a.dlt && a.related && (a.grade ?? 0) >= 3 && inWindow(a)),
-      ungradedNotScreened: subjectAes.filter((a) => !a.dlt && a.related && a.grade === null && inWindow(a)),
+      possibleDlts: subjectAes.filter((a) => !a.dlt && mayBeRelated(a) && (a.grade ?? 0) >= 3 && inWindow(a)),
+      ungradedNotScreened: subjectAes.filter((a) => !a.dlt && mayBeRelated(a) && a.grade === null && inWindow(a)),
       endOfTreatment: s.endOfTreatmentDtc !== null || s.endOfTreatment?.source
         ? { dtc: s.endOfTreatmentDtc, source: s.endOfTreatment?.source ?? 'DS', detail: s.endOfTreatment?.detail ?? 'DS disposition' }
         : null,

@@ -364,6 +364,7 @@ const AeBriefRecord = lazySchema(() => z.strictObject({
   severity: z.string().nullable().optional(),
   aestdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
+  relationshipMissing: z.boolean().optional(),
 }));
 
 /** A laboratory result of CTCAE grade >= 3 inside the DLT window (safety.dltTable possibleDltLabs). */

@@ -71,7 +71,8 @@ export const DLT_CSV_HEADER = [
   'LAB_GRADE_3_IN_WINDOW',
 ];
 
-const aeText = (a: { grade?: number | null; aedecod?: string | null; aeterm?: string | null; studyDay?: number | null }) => `G${a.grade ?? '?'} ${a.aedecod ?? a.aeterm ?? ''} day ${a.studyDay ?? '?'}`;
+const aeText = (a: { grade?: number | null; aedecod?: string | null; aeterm?: string | null; studyDay?: number | null; relationshipMissing?: boolean }) =>
+  `G${a.grade ?? '?'} ${a.aedecod ?? a.aeterm ?? ''} day ${a.studyDay ?? '?'}${a.relationshipMissing ? ' (relationship missing)' : ''}`;
 
 /** One row per subject of the levels shown; several AEs in one cell are separated by "; ". */
 export function dltCsvRows(levels: DltLevel[]): CsvValue[][] {

@@ -121,6 +121,8 @@ const AeBrief = lazySchema(() => z.object({
   severity: z.string().nullable(),
   aestdtc: z.string().nullable(),
   studyDay: z.number().int().nullable(),
+  /** AEREL empty, UNKNOWN or unrecognised: screened as a possible DLT all the same (shared/cohorts.ts mayBeRelated). */
+  relationshipMissing: z.boolean().optional(),
 }));
 
 /** A laboratory result of CTCAE grade >= 3 inside the DLT window (shared/labs/, labs.shift). */

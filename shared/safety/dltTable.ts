@@ -3,6 +3,7 @@ import { studyDayFromIso } from '../dates';
 import { recommend, recommendForStudy, type CohortTiming, type ParsedHistory, type Recommendation } from '../escalation/index';
 import type { AeFacts, SubjectFacts } from '../model';
 import type { StudyDefinition } from '../study';
+import { aeRelationship } from './aeTables';
 import { snapshotHistory, type ExcludedSubject, type HistoryEntry, type SnapshotHistoryOptions } from './escalationHistory';
 
 // The DLT table of a snapshot (README.md#the-views "Cohorts"): per dose level and part the subjects with
@@ -85,6 +86,8 @@ export interface AeBrief {
   severity: string | null;
   aestdtc: string | null;
   studyDay: number | null;
+  /** Only on an AE whose AEREL is missing (screened as a possible DLT all the same: shared/cohorts.ts mayBeRelated). */
+  relationshipMissing?: true;
 }
 
 export interface DltTableSubject {
@@ -152,6 +155,7 @@ export function dltTable(subjects: readonly SubjectFacts[], aes: readonly AeFact
     severity: a.severity ?? null,
     aestdtc: a.aestdtc,
     studyDay: studyDayFromIso(a.aestdtc, r.firstDoseDtc),
+    ...(!a.related && a.aerel !== undefined && aeRelationship(a.aerel) === 'missing' ? { relationshipMissing: true as const } : {}),
   });
   const groups = new Map<string, SubjectDlt[]>();
   for (const r of h.dltRows) {

@@ -290,6 +290,35 @@ for (const format of FORMATS) {
       const m = safetyMapping(core.ctx.db, snapshotId, StudyDefinition.parse(f.study)).find((e) => e.domain === 'AE')!;
       expect([m.rowsRead, m.rowsUsed, m.settings]).toEqual([3, 2, ['CTCAE grade from AETOXGR, else CTCAEGR (SUPPAE QNAM or AE column)']]);
     });
+
+    it('possible-DLT screen: an AE whose relationship is missing (AEREL empty or UNKNOWN) is screened and marked; one read as not related is not', async () => {
+      // docs/CLINICAL_RULES.md#dlt-window-and-evaluability: a DLT is an AE at least possibly related; a missing
+      // assessment cannot rule that out. Worked by hand: P-2 (first dose 2024-01-02) fatigue grade 3 on 2024-01-12
+      // = day 11 (AEREL empty) and rash grade 4 on 2024-01-15 = day 14 (UNKNOWN) are in the 21-day window;
+      // P-1's headache grade 3 (UNLIKELY RELATED, day 7) leaves the screen; P-1's vomiting (RELATED) stays unmarked.
+      const f = doms({ ae: { gradeVariable: 'CTCAEGR' } });
+      const ae = f.domains.find((d) => d.name === 'AE')!;
+      ae.rows.push(
+        ['CONV2', 'AE', 'P-2', 2, 'FATIGUE', 'Fatigue', 'General disorders and administration site conditions', 'SEVERE', 'N', '', '2024-01-12'],
+        ['CONV2', 'AE', 'P-2', 3, 'RASH', 'Rash', 'Skin and subcutaneous tissue disorders', 'SEVERE', 'N', 'UNKNOWN', '2024-01-15'],
+        ['CONV2', 'AE', 'P-1', 3, 'HEADACHE', 'Headache', 'Nervous system disorders', 'SEVERE', 'N', 'UNLIKELY RELATED', '2024-01-07'],
+      );
+      f.domains.find((d) => d.name === 'SUPPAE')!.rows.push(
+        ['CONV2', 'AE', 'P-2', 'AESEQ', '2', 'CTCAEGR', 'CTCAE Grade', '3'],
+        ['CONV2', 'AE', 'P-2', 'AESEQ', '3', 'CTCAEGR', 'CTCAE Grade', '4'],
+        ['CONV2', 'AE', 'P-1', 'AESEQ', '3', 'CTCAEGR', 'CTCAE Grade', '3'],
+      );
+      const { core, snapshotId } = await importInto('c', f);
+      const t = await core.call('safety.dltTable', { snapshotId });
+      expect(t.levels[0]!.subjects.flatMap((s) => s.possibleDlts.map((a) => [s.usubjid, a.aedecod, a.grade, a.studyDay, a.relationshipMissing ?? false]))).toEqual([
+        ['P-1', 'Vomiting', 3, 5, false],
+        ['P-2', 'Fatigue', 3, 11, true],
+        ['P-2', 'Rash', 4, 14, true],
+      ]);
+      expect(t.levels[0]!.possibleDltsNotFlagged).toBe(3);
+      const l = await core.call('safety.listings', { snapshotId });
+      expect(l.possibleDltsNotFlagged.map((r) => [r.usubjid, r.aedecod])).toEqual([['P-1', 'Vomiting'], ['P-2', 'Fatigue'], ['P-2', 'Rash']]);
+    });
   });
 }
 

@@ -22,7 +22,8 @@ function ruleText(r: Rule): MinutesRuleRecommendation {
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-const aeWords = (a: { aedecod: string | null; aeterm: string; grade: number | null }): string => `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}`;
+const aeWords = (a: { aedecod: string | null; aeterm: string; grade: number | null; relationshipMissing?: boolean }): string =>
+  `${a.aedecod ?? a.aeterm ?? ''}${a.grade ? ` (G${a.grade})` : ''}${a.relationshipMissing ? ' (relationship missing)' : ''}`;
 
 /** One part's per-subject DLT table, as shown to the committee. */
 function dltRows(t: LevelDltTable): MinutesTable {

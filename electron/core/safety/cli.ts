@@ -260,7 +260,7 @@ const tablesCmd: Command['run'] = async (core, args) => {
       evaluable: s.evaluable,
       reason: s.reason,
       dlts: s.dlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
-      possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'})`),
+      possibleDltsNotFlagged: s.possibleDlts.map((a) => `${a.aedecod ?? a.aeterm} (grade ${a.grade ?? '?'}, day ${a.studyDay ?? '?'}${a.relationshipMissing ? ', relationship missing' : ''})`),
       // Related AEs in the window the screen cannot assess: no CTCAE grade (AESEV is severity).
       notScreenedGradeNotCollected: s.ungradedNotScreened.map((a) => `${a.aedecod ?? a.aeterm} (grade not collected${a.severity ? `, severity ${a.severity}` : ''}, day ${a.studyDay ?? '?'})`),
       // Lab results of CTCAE grade >= 3 in the window (labs feature): beside the AE screen.

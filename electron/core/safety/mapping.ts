@@ -70,7 +70,7 @@ function aeTablesEntry(db: Db, snapshotId: number, def: StudyDefinition): Mappin
   if (relMissing.length)
     unused.push({
       variable: 'AEREL',
-      reason: 'relationship to study treatment empty, UNKNOWN or not a recognised value: counted as "relationship missing" beside the treatment-related AE table, never as related or unrelated (and not related for the possible-DLT screen)',
+      reason: 'relationship to study treatment empty, UNKNOWN or not a recognised value: counted as "relationship missing" beside the treatment-related AE table, never as related or unrelated; the possible-DLT screen includes it, marked "relationship missing"',
       rows: relMissing.length,
       values: countValues(relMissing.map((a) => a.aerel?.trim() || null)),
       mapTo: null,

@@ -120,6 +120,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
           s.possibleDlts.map((a, i) => (
             <div key={i} className="possible-dlt">
               ⚠ G{a.grade ?? '?'} {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
+              {a.relationshipMissing && <span className="muted" data-testid="relationship-missing"> · relationship missing (AEREL)</span>}
             </div>
           ))
         )}
@@ -132,7 +133,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
           <div key={`u${i}`} className="ungraded-ae" data-testid="not-screened">
             <span className="pill pill-warning">grade not collected</span> {a.aedecod ?? a.aeterm} <span className="muted">day {a.studyDay ?? '?'}</span>
             {a.severity && <span className="muted"> · severity {a.severity} (AESEV)</span>}
-            <div className="reason">related, in the window, no CTCAE grade: cannot be screened as a possible DLT</div>
+            <div className="reason">{a.relationshipMissing ? 'relationship missing' : 'related'}, in the window, no CTCAE grade: cannot be screened as a possible DLT</div>
           </div>
         ))}
       </td>

@@ -259,7 +259,7 @@ function ListingsSection({ listings }: { listings: Listings }) {
     { rows: pick(listings.saes), title: 'Serious adverse events', id: 'ae-saes', file: 'sae-listing', note: 'AESER = Y' },
     { rows: pick(listings.dlts), title: 'Dose-limiting toxicities', id: 'ae-dlts', file: 'dlt-listing', note: 'AEs flagged as DLT in SUPPAE (AEDLT / DLTFL)' },
     { rows: pick(listings.discontinuations), title: 'AEs leading to discontinuation', id: 'ae-discontinuations', file: 'ae-discontinuation-listing', note: 'AEACN = DRUG WITHDRAWN' },
-    { rows: pick(listings.possibleDltsNotFlagged), title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'related AEs of grade ≥ 3 inside the DLT window without the DLT flag: for the investigator to confirm or explain' },
+    { rows: pick(listings.possibleDltsNotFlagged), title: 'Possible DLTs not flagged', id: 'ae-possible-dlts', file: 'possible-dlt-listing', note: 'related AEs (or AEs whose relationship is missing) of grade ≥ 3 inside the DLT window without the DLT flag: for the investigator to confirm or explain' },
     // Shown only when there are any: the screen above cannot assess AEs without a grade (never a silent "none").
     ...(listings.notScreenedGradeNotCollected.length > 0
       ? [{ rows: pick(listings.notScreenedGradeNotCollected), title: 'Not screened: grade not collected', id: 'ae-not-screened', file: 'not-screened-listing', note: 'related AEs inside the DLT window without the DLT flag and without a CTCAE grade (AESEV is severity, not grade): the possible-DLT screen cannot assess them' }]

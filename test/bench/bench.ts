@@ -23,52 +23,109 @@ if (onlyAt > 0 && !SECTIONS.includes(only ?? '')) {
 const wants = (section: string) => only === undefined || only === section;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-bench-'));
 
-/** Import of a generated 2,000-subject CSV snapshot: DoseDesk (validation + lineage) vs the sqlite3 shell's .import --csv. */
-async function importBench(subjects = 2000): Promise<void> {
-  const dir = path.join(tmp, `csv-${subjects}`);
-  const study = generateStudy({ subjects });
-  await writeSnapshot(dir, study, { format: 'csv' });
-  const csvFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.csv'));
-  // Data rows per file (header excluded), as both tools see them.
-  const rows = csvFiles.reduce((n, f) => n + (study.domains[f.replace(/\.csv$/, '').toUpperCase()]?.rows.length ?? 0), 0);
-  report('import_subjects', subjects);
-  report('import_rows', rows);
+/** A CSV snapshot of `subjects` subjects: the shared pre-generated one when present (read-only), else generated here. */
+async function csvSnapshot(subjects: number): Promise<{ dir: string; files: string[]; rows: number }> {
+  const shared = path.join('/work/bench-data', `csv-${subjects}`);
+  let dir = shared;
+  if (!fs.existsSync(path.join(shared, 'dm.csv'))) {
+    dir = path.join(tmp, `csv-${subjects}`);
+    await writeSnapshot(dir, generateStudy({ subjects }), { format: 'csv' });
+  }
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.csv'));
+  // Data rows per file (header excluded, no quoted line breaks in generated data), as both tools see them.
+  let rows = 0;
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(dir, f), 'latin1');
+    let n = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+    rows += n - 1 + (text.endsWith('\n') ? 0 : 1);
+  }
+  return { dir, files, rows };
+}
+
+/** Size of a database with its WAL (what the import wrote). */
+function dbBytes(file: string): number {
+  return [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+}
+
+/**
+ * Import of a CSV snapshot through `snapshot.import` (validation, lineage, checks, one transaction)
+ * on a fresh database: best wall time and its process CPU time of `runs` runs. Beside it, at 2,000
+ * subjects, the sqlite3 shell's `.import --csv` of the same files (no validation, no lineage, every
+ * column TEXT): the ratio is rows/s of DoseDesk over rows/s of sqlite3 (1.0 = as fast), by wall time
+ * and by CPU time (the machine's other load inflates wall time, much less CPU time).
+ */
+async function importAt(subjects: number, runs: number, compare: boolean): Promise<{ ms: number; rows: number }> {
+  const { dir, files, rows } = await csvSnapshot(subjects);
+  report(`import_rows_${subjects}`, rows);
+  let best = Infinity;
+  let bestCpu = Infinity;
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const db = path.join(tmp, `dd-${subjects}-${i}.sqlite`);
+    const core = createCore({ dbPath: db });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await core.call('snapshot.import', { path: dir });
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    core.close();
+    if (r.status !== 'imported') throw new Error(`bench import failed: ${JSON.stringify(r.errors.slice(0, 3))}`);
+    best = Math.min(best, ms);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
+    bytes = dbBytes(db);
+    fs.rmSync(db, { force: true });
+    fs.rmSync(`${db}-wal`, { force: true });
+    fs.rmSync(`${db}-shm`, { force: true });
+  }
+  report(`import_ms_${subjects}`, Math.round(best));
+  report(`import_cpu_ms_${subjects}`, Math.round(bestCpu));
+  report(`import_rows_per_s_${subjects}`, Math.round(rows / (best / 1000)));
+  report(`import_db_mb_${subjects}`, (bytes / 1e6).toFixed(1));
+  if (!compare) return { ms: best, rows };
 
   const sqlite = spawnSync('sqlite3', ['-version']);
   if (sqlite.status !== 0) {
     console.log('sqlite3 shell not found: apt-get install sqlite3 to compare');
+    return { ms: best, rows };
   }
-  const runs = 3;
-  let best = Infinity;
   let bestSqlite = Infinity;
+  let bestSqliteCpu = Infinity;
+  let sqliteBytes = 0;
   for (let i = 0; i < runs; i++) {
-    const db = path.join(tmp, `dd-${i}.sqlite`);
-    const core = createCore({ dbPath: db });
-    const t0 = performance.now();
-    const r = await core.call('snapshot.import', { path: dir });
-    const ms = performance.now() - t0;
-    core.close();
-    if (r.status !== 'imported') throw new Error(`bench import failed: ${JSON.stringify(r.errors.slice(0, 3))}`);
-    best = Math.min(best, ms);
-    if (sqlite.status === 0) {
-      const sdb = path.join(tmp, `sq-${i}.sqlite`);
-      const script = csvFiles.map((f) => `.import --csv ${JSON.stringify(path.join(dir, f))} ${f.replace(/\.csv$/, '')}`).join('\n') + '\n';
-      const s0 = performance.now();
-      const out = spawnSync('sqlite3', [sdb], { input: script });
-      const sms = performance.now() - s0;
-      if (out.status !== 0) throw new Error(`sqlite3 .import failed: ${out.stderr}`);
-      bestSqlite = Math.min(bestSqlite, sms);
-    }
+    const sdb = path.join(tmp, `sq-${subjects}-${i}.sqlite`);
+    const script = files.map((f) => `.import --csv ${JSON.stringify(path.join(dir, f))} ${f.replace(/\.csv$/, '')}`).join('\n') + '\n';
+    const cpu0 = childCpuMs();
+    const s0 = performance.now();
+    const out = spawnSync('sqlite3', [sdb], { input: script });
+    const sms = performance.now() - s0;
+    const cpu1 = childCpuMs();
+    if (out.status !== 0) throw new Error(`sqlite3 .import failed: ${out.stderr}`);
+    bestSqlite = Math.min(bestSqlite, sms);
+    if (cpu0 !== null && cpu1 !== null) bestSqliteCpu = Math.min(bestSqliteCpu, cpu1 - cpu0);
+    sqliteBytes = dbBytes(sdb);
+    fs.rmSync(sdb, { force: true });
   }
-  const ddRate = rows / (best / 1000);
-  report('import_ms', Math.round(best));
-  report('import_rows_per_s', Math.round(ddRate));
-  if (Number.isFinite(bestSqlite)) {
-    const sqRate = rows / (bestSqlite / 1000);
-    report('sqlite3_import_ms', Math.round(bestSqlite));
-    report('sqlite3_import_rows_per_s', Math.round(sqRate));
-    report('import_vs_sqlite3_ratio', (ddRate / sqRate).toFixed(3));
+  report(`sqlite3_import_ms_${subjects}`, Math.round(bestSqlite));
+  report(`sqlite3_db_mb_${subjects}`, (sqliteBytes / 1e6).toFixed(1));
+  report('import_vs_sqlite3_ratio', (bestSqlite / best).toFixed(3));
+  if (Number.isFinite(bestSqliteCpu) && bestSqliteCpu > 0) {
+    report(`sqlite3_import_cpu_ms_${subjects}`, Math.round(bestSqliteCpu));
+    report('import_vs_sqlite3_cpu_ratio', (bestSqliteCpu / bestCpu).toFixed(3));
   }
+  return { ms: best, rows };
+}
+
+/**
+ * Import at 500, 2,000 and 10,000 subjects (issue 14 items 7 and 8). Growth: the time per row at
+ * 10,000 over the time per row at 2,000 (1.00 = linear; above it, the import grows faster than the
+ * data). 10,000 subjects run once (some 2.5 M rows: minutes on a loaded machine).
+ */
+async function importBench(): Promise<void> {
+  await importAt(500, 3, false);
+  const at2k = await importAt(2000, 3, true);
+  const at10k = await importAt(10000, 1, false);
+  report('import_growth_10k_over_2k', (at10k.ms / at10k.rows / (at2k.ms / at2k.rows)).toFixed(2));
 }
 
 /** CPU time of this process's finished children (Linux: /proc/self/stat cutime + cstime, 10 ms ticks); null elsewhere. */

@@ -357,6 +357,9 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         ).run(snapshotId, studyJson.name, size, sha256);
       }
 
+      const tables = new Set(planned.map((p) => (p.domain ? DOMAIN_BY_NAME.get(p.domain)?.table : undefined) ?? 'rec_generic'));
+      const rebuild = deferIndexes(db, tables);
+
       let filesDone = 0;
       let structural = false;
       const columnsSeen = new Map<string, Set<string>>();
@@ -413,12 +416,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
         }
         bytesDone = bytesBefore + p.size;
         filesDone++;
-        const table = spec?.table ?? 'rec_generic';
-        const subjects = spec?.subjectLevel
-          ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM ${table} WHERE file_id = ?`).get(fileId) as { n: number }).n
-          : table === 'rec_generic'
-            ? (db.prepare(`SELECT count(DISTINCT usubjid) n FROM rec_generic WHERE file_id = ?`).get(fileId) as { n: number }).n
-            : 0;
+        const subjects = !writer || (spec && !spec.subjectLevel) ? 0 : writer.subjects();
         // Readers may add notes while reading rows (e.g. Windows-1252 text found in an XPT row).
         db.prepare('UPDATE snapshot_file SET row_count = ?, subject_count = ?, notes = ? WHERE file_id = ?').run(rows, subjects, JSON.stringify(header.notes), fileId);
         if (p.domain) {
@@ -438,6 +436,7 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
       // across domains report rows that are only missing; errors of single values do not (their rows
       // are written, the value left empty), so their import still reports the checks' errors too.
       if (structural) throw new TooManyErrors();
+      for (const sql of rebuild) db.exec(sql);
 
       // 6. Checks across domains, in SQL over what was just written.
       progress('checking', null, filesDone, true);
@@ -498,6 +497,26 @@ export async function importSnapshot(dbFile: string, sourcePath: string, opts: I
 }
 
 class TooManyErrors extends Error {}
+
+/**
+ * Indexes are built after the load rather than kept up to date row by row (one sort instead of a
+ * B-tree insert per row). Only for a table that holds no earlier snapshot: rebuilding an index over
+ * every earlier snapshot would make each import cost more than the last. The indexes are dropped
+ * inside the import's transaction, so a failed import rolls them back with everything else; they are
+ * rebuilt from their own CREATE INDEX text, so the schema after the import is the schema before it.
+ */
+function deferIndexes(db: Db, tables: Iterable<string>): string[] {
+  const rebuild: string[] = [];
+  for (const t of tables) {
+    if (db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get()) continue;
+    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).all(t) as { name: string; sql: string }[];
+    for (const i of indexes) {
+      db.exec(`DROP INDEX "${i.name.replace(/"/g, '""')}"`);
+      rebuild.push(i.sql);
+    }
+  }
+  return rebuild;
+}
 
 /** Rows between two progress events at most, whatever the time. */
 const PROGRESS_ROWS = 5000;
@@ -587,38 +606,112 @@ interface RowWriter {
   write(snapshotId: number, fileId: number, rowNo: number, row: Cell[]): void;
   /** Inserts the rows still buffered. */
   flush(): void;
+  /** Distinct non-empty USUBJID values written (what count(DISTINCT usubjid) over the file's rows gives), without a scan of the table. */
+  subjects(): number;
 }
 
 const ISO_DTC = /DTC$/;
 // The common case, a complete date (and time) whose day cannot be out of range, skips the full parse.
 const PLAIN_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?)?$/;
 
+type Bound = string | number | null;
+
 /**
  * Multi-row INSERTs of up to `perBatch` rows: one statement call per batch instead of per row is
- * most of the import's speed. Rows are buffered flat in `values`.
+ * most of the import's speed. Rows are written into one flat array reused from batch to batch (no
+ * garbage per row); a partial batch at the end goes through the one-row statement.
  */
-function batchedInsert(db: Db, table: string, cols: string[]): { add(values: (string | number | null)[]): void; flush(): void } {
-  const perBatch = Math.max(1, Math.min(200, Math.floor(32000 / cols.length)));
+export function batchedInsert(db: Db, table: string, cols: string[]): { add(values: Bound[]): void; flush(): void } {
+  const width = cols.length;
+  const perBatch = Math.max(1, Math.min(200, Math.floor(32000 / width)));
   const tuple = `(${cols.map(() => '?').join(',')})`;
   const sql = (n: number) => `INSERT INTO ${table} (${cols.join(',')}) VALUES ${Array(n).fill(tuple).join(',')}`;
   const full = db.prepare(sql(perBatch));
-  const one = db.prepare(sql(1));
-  let buf: (string | number | null)[] = [];
+  let one: ReturnType<Db['prepare']> | undefined;
+  const buf: Bound[] = new Array(perBatch * width).fill(null);
   let n = 0;
   return {
     add(values) {
-      for (const v of values) buf.push(v);
+      const at = n * width;
+      for (let j = 0; j < width; j++) buf[at + j] = values[j] ?? null;
       if (++n === perBatch) {
         full.run(buf);
-        buf = [];
         n = 0;
       }
     },
     flush() {
-      for (let r = 0; r < n; r++) one.run(buf.slice(r * cols.length, (r + 1) * cols.length));
-      buf = [];
+      if (n > 0) one ??= db.prepare(sql(1));
+      for (let r = 0; r < n; r++) one!.run(buf.slice(r * width, (r + 1) * width));
       n = 0;
     },
+  };
+}
+
+/**
+ * The row's variables without a typed column as one JSON object text, keys in file order: the text
+ * JSON.stringify gives for the object built key by key, written without building the object. A file
+ * whose names repeat (or name `__proto__`, which an object cannot hold as a key) takes the object
+ * path, so that the text stays exactly what it always was.
+ */
+export function extraJson(names: readonly string[], idx: readonly number[]): (row: Cell[]) => string {
+  const picked = idx.map((i) => names[i]!);
+  if (new Set(picked).size !== picked.length || picked.includes('__proto__')) {
+    return (row) => {
+      const extra: Record<string, Cell> = {};
+      for (const i of idx) extra[names[i]!] = row[i] ?? null;
+      return JSON.stringify(extra);
+    };
+  }
+  const prefix = picked.map((name, k) => (k === 0 ? '{' : ',') + JSON.stringify(name) + ':');
+  const n = idx.length;
+  return (row) => {
+    let s = '';
+    for (let k = 0; k < n; k++) {
+      const v = row[idx[k]!];
+      s += prefix[k]! + (v === null || v === undefined ? 'null' : JSON.stringify(v));
+    }
+    return s + '}';
+  };
+}
+
+/**
+ * One typed variable's check and conversion, decided once per file from the variable's spec:
+ * trimmed text (empty = missing); REAL variables as numbers (a non-number is a located error);
+ * character variables read as numbers kept as their text; --DTC dates checked as ISO 8601 (a
+ * partial date is a warning); code lists checked (a value outside is a warning).
+ */
+function columnConverter(v: { name: string; type: string }, codelist: readonly string[] | undefined, file: string, issues: IssueLog): (c: Cell, rowNo: number) => Bound {
+  const name = v.name;
+  const cl = codelist ? new Set(codelist) : null;
+  const isDate = ISO_DTC.test(name);
+  const text = (s: string, rowNo: number): string => {
+    if (isDate && !PLAIN_DATE.test(s)) {
+      const d = parseIsoDate(s);
+      if (!d) issues.error({ file, row: rowNo, column: name, expected: 'an ISO 8601 date (YYYY-MM-DD[Thh:mm[:ss]], or truncated)', found: JSON.stringify(s) }, 'date');
+      else if (d.partial) issues.warn({ file, row: rowNo, column: name, expected: 'a complete date', found: `partial date ${s}` }, 'partial-date');
+    }
+    if (cl && !cl.has(s)) issues.warn({ file, row: rowNo, column: name, expected: `one of ${[...cl].join(', ')}`, found: JSON.stringify(s) }, 'codelist');
+    return s;
+  };
+  if (v.type === 'REAL') {
+    return (c, rowNo) => {
+      if (c === null || c === undefined) return null;
+      if (typeof c === 'number') return c;
+      const t = c.trim();
+      if (t === '') return null;
+      const x = Number(t);
+      if (Number.isFinite(x)) return x;
+      issues.error({ file, row: rowNo, column: name, expected: 'a number', found: JSON.stringify(t) }, 'type');
+      return null;
+    };
+  }
+  const plain = !isDate && !cl;
+  return (c, rowNo) => {
+    if (c === null || c === undefined) return null;
+    // A character variable stored as a number (e.g. PP results as numerics in XPT): keep its text.
+    const t = typeof c === 'number' ? String(c) : c.trim();
+    if (t === '') return null;
+    return plain ? t : text(t, rowNo);
   };
 }
 
@@ -637,66 +730,32 @@ function domainWriter(db: Db, spec: DomainSpec, file: string, header: DatasetHea
   const typedIndex = present.map((v) => names.indexOf(v.name));
   const typedSet = new Set(present.map((v) => v.name));
   const extraIdx = names.map((n, i) => (typedSet.has(n) ? -1 : i)).filter((i) => i >= 0);
+  const extra = extraIdx.length ? extraJson(names, extraIdx) : null;
   const keyIdx = spec.naturalKey.map((k) => names.indexOf(k));
-  const isReal = present.map((v) => v.type === 'REAL');
-  const isDate = present.map((v) => ISO_DTC.test(v.name));
-  const codelists = present.map((v) => (spec.codelists?.[v.name] ? new Set(spec.codelists[v.name]) : null));
+  const convert = present.map((v) => columnConverter(v, spec.codelists?.[v.name], file, issues));
   const studyIdx = names.indexOf('STUDYID');
+  const usubjidAt = present.findIndex((v) => v.name === 'USUBJID');
+  const subjects = new Set<Bound>();
   const insert = batchedInsert(db, spec.table, ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'extra', ...present.map((v) => v.name.toLowerCase())]);
-  const values: (string | number | null)[] = new Array(5 + present.length).fill(null);
+  const values: Bound[] = new Array(5 + present.length).fill(null);
   const nVars = present.length;
 
   const write = (snapshotId: number, fileId: number, rowNo: number, row: Cell[]) => {
     values[0] = snapshotId;
     values[1] = fileId;
     values[2] = rowNo;
-    for (let j = 0; j < nVars; j++) {
-      let v: Cell = row[typedIndex[j]!] ?? null;
-      if (typeof v === 'string') {
-        v = v.trim();
-        if (v === '') v = null;
-      }
-      if (v !== null) {
-        if (isReal[j]) {
-          if (typeof v === 'string') {
-            const n = Number(v);
-            if (!Number.isFinite(n)) {
-              issues.error({ file, row: rowNo, column: present[j]!.name, expected: 'a number', found: JSON.stringify(v) }, 'type');
-              v = null;
-            } else v = n;
-          }
-        } else if (typeof v === 'number') {
-          // A character variable stored as a number (e.g. PP results as numerics in XPT): keep its text.
-          v = String(v);
-        }
-        if (typeof v === 'string') {
-          if (isDate[j] && !PLAIN_DATE.test(v)) {
-            const d = parseIsoDate(v);
-            if (!d) issues.error({ file, row: rowNo, column: present[j]!.name, expected: 'an ISO 8601 date (YYYY-MM-DD[Thh:mm[:ss]], or truncated)', found: JSON.stringify(v) }, 'date');
-            else if (d.partial) issues.warn({ file, row: rowNo, column: present[j]!.name, expected: 'a complete date', found: `partial date ${v}` }, 'partial-date');
-          }
-          const cl = codelists[j];
-          if (cl && !cl.has(v)) {
-            issues.warn({ file, row: rowNo, column: present[j]!.name, expected: `one of ${[...cl].join(', ')}`, found: JSON.stringify(v) }, 'codelist');
-          }
-        }
-      }
-      values[5 + j] = v;
-    }
+    for (let j = 0; j < nVars; j++) values[5 + j] = convert[j]!(row[typedIndex[j]!] ?? null, rowNo);
     if (studyIdx >= 0 && row[studyIdx] !== studyId && row[studyIdx] !== null && String(row[studyIdx]).trim() !== studyId) {
       issues.warn({ file, row: rowNo, column: 'STUDYID', expected: studyId, found: JSON.stringify(row[studyIdx]) }, 'studyid');
     }
     let key = '';
     for (const k of keyIdx) key += (k < 0 ? '' : cellText(row[k])) + '\u001f';
     values[3] = key;
-    if (extraIdx.length) {
-      const extra: Record<string, Cell> = {};
-      for (const i of extraIdx) extra[names[i]!] = row[i] ?? null;
-      values[4] = JSON.stringify(extra);
-    } else values[4] = null;
+    values[4] = extra ? extra(row) : null;
+    if (usubjidAt >= 0 && values[5 + usubjidAt] !== null) subjects.add(values[5 + usubjidAt]!);
     insert.add(values);
   };
-  return { write, flush: insert.flush };
+  return { write, flush: insert.flush, subjects: () => subjects.size };
 }
 
 const SUPP_KEY = ['USUBJID', 'RDOMAIN', 'IDVAR', 'IDVARVAL', 'QNAM'];
@@ -707,18 +766,28 @@ function genericWriter(db: Db, domain: string, header: DatasetHeader): RowWriter
   const seqIdx = names.findIndex((n) => n === `${domain}SEQ`);
   // A SUPP-- kept whole (SUPPLB) is keyed like SUPPAE, so that its duplicates are found across split files.
   const suppIdx = domain.startsWith('SUPP') ? SUPP_KEY.map((k) => names.indexOf(k)) : null;
+  const extra = extraJson(names, names.map((_, i) => i));
+  const subjects = new Set<string>();
   const insert = batchedInsert(db, 'rec_generic', ['snapshot_id', 'file_id', 'row_no', 'rec_key', 'extra', 'domain', 'usubjid']);
+  const values: Bound[] = new Array(7).fill(null);
   return {
     write(snapshotId, fileId, rowNo, row) {
-      const extra: Record<string, Cell> = {};
-      for (let i = 0; i < names.length; i++) extra[names[i]!] = row[i] ?? null;
       const usubjid = usubjidIdx >= 0 ? cellText(row[usubjidIdx]) || null : null;
       const key = suppIdx
         ? suppIdx.map((k) => (k < 0 ? '' : cellText(row[k]))).join('\u001f') + '\u001f'
         : `${usubjid ?? ''}\u001f${seqIdx >= 0 ? cellText(row[seqIdx]) : rowNo}`;
-      insert.add([snapshotId, fileId, rowNo, key, JSON.stringify(extra), domain, usubjid]);
+      if (usubjid !== null) subjects.add(usubjid);
+      values[0] = snapshotId;
+      values[1] = fileId;
+      values[2] = rowNo;
+      values[3] = key;
+      values[4] = names.length ? extra(row) : '{}';
+      values[5] = domain;
+      values[6] = usubjid;
+      insert.add(values);
     },
     flush: insert.flush,
+    subjects: () => subjects.size,
   };
 }
 

@@ -33,6 +33,7 @@ export const exposureApi = {
         z.object({
           usubjid: z.string(),
           group: z.string(),
+          part: z.enum(['escalation', 'expansion']),
           plannedDose: z.number().nullable(),
           administrations: z.number().int(),
           cyclesStarted: z.number().int(),

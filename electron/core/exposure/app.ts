@@ -19,7 +19,7 @@ export function registerExposure(app: App): void {
 
 export interface ExposureData {
   groups: { key: string; label: string }[];
-  subjects: (SubjectExposure & { usubjid: string; group: string })[];
+  subjects: (SubjectExposure & { usubjid: string; group: string; part: 'escalation' | 'expansion' })[];
   /** EX rows of subjects not dosed by the cut-off (not in any table). */
   untreatedRows: ExRecord[];
   exRows: number;
@@ -39,7 +39,7 @@ export function exposureData(db: Db, snapshotId: number, definition: StudyDefini
         dosesPerCycle: definition.exposure.dosesPerCycle,
         delayDays: definition.exposure.delayDays,
       };
-      return { usubjid: s.usubjid, group: groupOf.get(s.usubjid)!, ...subjectExposure(ex.get(s.usubjid) ?? [], plan, s.placebo === true) };
+      return { usubjid: s.usubjid, group: groupOf.get(s.usubjid)!, part: s.part, ...subjectExposure(ex.get(s.usubjid) ?? [], plan, s.placebo === true) };
     });
     const treatedIds = new Set(treated.map((s) => s.usubjid));
     const untreatedRows = [...ex].filter(([u]) => !treatedIds.has(u)).flatMap(([, rs]) => rs);
@@ -66,7 +66,7 @@ function summary(ctx: CoreContext, snapshotId: number): Output<'exposure.summary
     dosesPerCycle: definition.exposure.dosesPerCycle,
     delayDays: definition.exposure.delayDays,
     groups: E.groups,
-    subjects: E.subjects.map((s) => ({ ...s, durationDays: s.durationDays })),
+    subjects: E.subjects.map((s) => ({ ...s })),
     levels,
     notes,
   };

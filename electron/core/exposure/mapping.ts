@@ -26,7 +26,7 @@ export function exposureMapping(db: Db, snapshotId: number, definition: StudyDef
     {
       domain: 'EX',
       analysis: 'Exposure (dose intensity)',
-      views: ['swimmer'],
+      views: ['exposure'],
       rowsRead: E.exRows,
       rowsUsed: E.exRows - unused.reduce((n, u) => n + u.rows, 0),
       unused,

@@ -10,6 +10,10 @@ import { sameDose } from './exposure';
 export interface ExRecord {
   /** EXSTDTC. */
   startDtc: string | null;
+  /** EXENDTC. */
+  endDtc?: string | null;
+  /** EXDOSFRQ. */
+  freq?: string | null;
   /** EXDOSE. */
   dose: number | null;
   /** EXDOSU. */
@@ -141,6 +145,11 @@ export function subjectExposure(records: readonly ExRecord[], plan: ExposurePlan
     }
     if (day === null) {
       notUsed.push({ dtc: r.startDtc, studyDay: null, cycle: null, detail: `EXSTDTC ${JSON.stringify(r.startDtc ?? '')} is not a complete date: the administration cannot be placed in a cycle`, file: r.file, rowNo: r.rowNo });
+      continue;
+    }
+    const end = toDayNumber(r.endDtc);
+    if (end !== null && end > day) {
+      notUsed.push({ dtc: r.startDtc, studyDay: null, cycle: null, detail: `EX record over ${end - day + 1} days (EXSTDTC ${r.startDtc} to EXENDTC ${r.endDtc}${r.freq ? `, EXDOSFRQ ${r.freq}` : ''}): dosing over an interval; the exposure table counts one administration per record and does not derive it`, file: r.file, rowNo: r.rowNo });
       continue;
     }
     if (r.dose === null) {

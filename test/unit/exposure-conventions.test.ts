@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { FORMATS, table, writeFixture } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
+import { referencePath } from '../helpers/reference';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -123,5 +124,32 @@ describe('exposure on SDTMIG-convention EX', () => {
     expect(csv.find((l) => l.startsWith('subject,EXP1-A,'))).toBe(
       'subject,EXP1-A,L2,Level 2: 3 mg/kg,,3,mg/kg,4,4,,,,10,88,0.7955,1,0.7955,,,,,1,2,0,0,,,,delay C3 2025-02-21: cycle 3 started 4 days after its planned start (cycle 2 start + 21 days); reduction C3 2025-02-21: 2 mg/kg (assigned 3): ADVERSE EVENT; reduction C4 2025-03-14: 2 mg/kg (assigned 3)',
     );
+  });
+});
+
+// The CDISC pilot as exported (cdiscpilot01 SAS XPT, PROFILE.md beside it): transdermal patches, EX records over
+// intervals (EXDOSFRQ QD, EXSTDTC..EXENDTC). Subject 01-701-1015 (placebo, EXDOSE 0): rows 1-3 run
+// 2014-01-02..01-16 (15 days), 01-17..06-18 (153 days: 15 + 28 + 31 + 30 + 31 + 18), 06-19..07-02 (14 days).
+// The pilot has no CM, EG or VS file.
+const PILOT = referencePath('sdtm-xpt/cdiscpilot01', 'exposure-conventions.test.ts (CDISC pilot 01 as exported)');
+describe.skipIf(!PILOT)('CDISC pilot 01 EX through the exposure table', () => {
+  it('records over an interval are listed as not counted, with the reason; placebo EXDOSE 0 is not an interruption', { timeout: 300_000 }, async () => {
+    const r = await core.call('snapshot.import', { path: PILOT! });
+    expect(r.status).toBe('imported');
+    const t = await core.call('exposure.summary', { snapshotId: r.snapshotId! });
+    const s = t.subjects.find((x) => x.usubjid === '01-701-1015')!;
+    expect(s.interruptions).toEqual([]);
+    expect(s.notUsed.map((n) => [n.rowNo, n.detail.split(':')[0]])).toEqual([
+      [1, 'EX record over 15 days (EXSTDTC 2014-01-02 to EXENDTC 2014-01-16, EXDOSFRQ QD)'],
+      [2, 'EX record over 153 days (EXSTDTC 2014-01-17 to EXENDTC 2014-06-18, EXDOSFRQ QD)'],
+      [3, 'EX record over 14 days (EXSTDTC 2014-06-19 to EXENDTC 2014-07-02, EXDOSFRQ QD)'],
+    ]);
+    expect([s.cumulativeDose, s.relativeDoseIntensity]).toEqual([0, null]);
+    const m = (await core.call('snapshot.mapping', { snapshotId: r.snapshotId! })).find((x) => x.analysis === 'Exposure (dose intensity)')!;
+    // 591 EX rows (PROFILE.md); every row read is used or listed as not used with its reason.
+    expect(m.rowsRead).toBe(591);
+    expect(m.rowsUsed + m.unused.reduce((n, u) => n + u.rows, 0)).toBe(591);
+    expect(m.unused.find((u) => u.variable === 'EXENDTC')!.reason).toMatch(/^EX record over an interval \(EXENDTC after EXSTDTC\): dosing over an interval/);
+    expect((await core.call('cm.listing', { snapshotId: r.snapshotId! })).present).toBe(false);
   });
 });

@@ -77,6 +77,16 @@ describe('exposure rules', () => {
     expect(e.rdiNotComputed).toMatch(/^3 EX record\(s\) could not be counted/);
   });
 
+  it('a record over an interval (daily dosing, EXENDTC after EXSTDTC) is not counted as one administration', () => {
+    const e = subjectExposure([rec('2025-01-01', 3, { endDtc: '2025-01-01T02:00' }, 1), rec('2025-01-22', 54, { endDtc: '2025-02-04', freq: 'QD' }, 2)], plan, false);
+    // 01-22 .. 02-04 inclusive = 10 + 4 = 14 days.
+    expect(e.cumulativeDose).toBe(3);
+    expect(e.notUsed.map((n) => n.detail)).toEqual([
+      'EX record over 14 days (EXSTDTC 2025-01-22 to EXENDTC 2025-02-04, EXDOSFRQ QD): dosing over an interval; the exposure table counts one administration per record and does not derive it',
+    ]);
+    expect(e.relativeDoseIntensity).toBeNull();
+  });
+
   it('placebo and a first dose outside the plan: no RDI, with the reason', () => {
     expect(subjectExposure([rec('2025-01-01', 0)], { ...plan, plannedDose: null }, true).rdiNotComputed).toBe('placebo');
     expect(subjectExposure([rec('2025-01-01', 5)], { ...plan, plannedDose: null }, false).rdiNotComputed).toMatch(/not in the dose plan/);

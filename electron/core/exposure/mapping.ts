@@ -13,10 +13,10 @@ export function exposureMapping(db: Db, snapshotId: number, definition: StudyDef
   const byReason = new Map<string, string[]>();
   const add = (reason: string, value: string | null) => byReason.set(reason, [...(byReason.get(reason) ?? []), value ?? '']);
   for (const s of E.subjects)
-    for (const e of s.notUsed) add(e.detail.replace(/^EXSTDTC "[^"]*"/, 'EXSTDTC').replace(/^EXDOSU \S+ is not/, 'EXDOSU is not'), e.dtc);
+    for (const e of s.notUsed) add(e.detail.replace(/^EXSTDTC "[^"]*"/, 'EXSTDTC').replace(/^EXDOSU \S+ is not/, 'EXDOSU is not').replace(/^EX record over \d+ days \([^)]*\)/, 'EX record over an interval (EXENDTC after EXSTDTC)'), e.dtc);
   for (const r of E.untreatedRows) add('subject not dosed by the data cut-off: not in the exposure table', r.startDtc);
   const unused: MappingUnused[] = [...byReason].map(([reason, values]) => ({
-    variable: reason.startsWith('EXDOSU') ? 'EXDOSU' : reason.startsWith('EXDOSE') ? 'EXDOSE' : reason.startsWith('EXSTDTC') ? 'EXSTDTC' : 'USUBJID',
+    variable: reason.startsWith('EX record over') ? 'EXENDTC' : reason.startsWith('EXDOSU') ? 'EXDOSU' : reason.startsWith('EXDOSE') ? 'EXDOSE' : reason.startsWith('EXSTDTC') ? 'EXSTDTC' : 'USUBJID',
     reason,
     rows: values.length,
     values: countValues(values).slice(0, 10),

@@ -10,16 +10,16 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 export function loadExRecords(db: Db, snapshotId: number): Map<string, ExRecord[]> {
   const rows = db
     .prepare(
-      `SELECT e.usubjid, e.exstdtc, e.exdose, e.exdosu, e.row_no, f.file_name,
+      `SELECT e.usubjid, e.exstdtc, e.exendtc, json_extract(e.extra, '$.EXDOSFRQ') freq, e.exdose, e.exdosu, e.row_no, f.file_name,
               json_extract(e.extra, '$.EXOCCUR') occur, json_extract(e.extra, '$.EXADJ') adj
        FROM rec_ex e LEFT JOIN snapshot_file f ON f.file_id = e.file_id WHERE e.snapshot_id = ? ORDER BY e.usubjid, f.file_name, e.row_no`,
     )
-    .all(snapshotId) as { usubjid: string; exstdtc: string | null; exdose: number | null; exdosu: string | null; row_no: number; file_name: string | null; occur: unknown; adj: unknown }[];
+    .all(snapshotId) as { usubjid: string; exstdtc: string | null; exendtc: string | null; freq: unknown; exdose: number | null; exdosu: string | null; row_no: number; file_name: string | null; occur: unknown; adj: unknown }[];
   const out = new Map<string, ExRecord[]>();
   for (const r of rows) {
     let l = out.get(r.usubjid);
     if (!l) out.set(r.usubjid, (l = []));
-    l.push({ startDtc: text(r.exstdtc), dose: r.exdose, unit: text(r.exdosu), occur: text(r.occur), adj: text(r.adj), file: r.file_name, rowNo: r.row_no });
+    l.push({ startDtc: text(r.exstdtc), endDtc: text(r.exendtc), freq: text(r.freq), dose: r.exdose, unit: text(r.exdosu), occur: text(r.occur), adj: text(r.adj), file: r.file_name, rowNo: r.row_no });
   }
   return out;
 }

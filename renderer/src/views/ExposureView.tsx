@@ -5,6 +5,7 @@ import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
 import { groupLevel } from '../components/LabFigures';
+import { CmSection } from '../components/CmSection';
 import { MappingBanner } from '../components/MappingBanner';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { TableCsvButton } from '../components/TableCsvButton';
@@ -47,6 +48,7 @@ export function ExposureView({ snapshot, onImport, dataVersion }: ViewProps) {
       ) : (
         <ExposureBody data={state.data} />
       )}
+      {snapshot && <CmSection snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
     </section>
   );
 }

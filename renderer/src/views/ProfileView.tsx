@@ -33,6 +33,7 @@ interface SubjectData {
   aes: Output<'safety.aeListing'> | null;
   tumour: Output<'efficacy.tumourSeries'> | null;
   pk: Output<'pk.profiles'>[];
+  cm?: Output<'cm.listing'> | null;
   missing: string[];
 }
 
@@ -66,7 +67,8 @@ async function loadSubjectData(snapshotId: number, usubjid: string): Promise<Sub
     optional(invoke('pk.profiles', { snapshotId, interval: 'single', usubjids }), 'PK (single dose)', []),
     optional(invoke('pk.profiles', { snapshotId, interval: 'steady', usubjids }), 'PK (steady state)', []),
   ]);
-  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), missing };
+  const cm = await optional(invoke('cm.listing', { snapshotId, usubjids }), 'concomitant medications', missing);
+  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
 }
 
 /** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */
@@ -343,6 +345,49 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       if (dlt.length) traces.push({ type: 'scatter', mode: 'markers', name: 'DLT', yaxis: 'y2', x: dlt.map((x) => x.a.studyDay), y: dlt.map((x) => labels[x.i]), marker: { symbol: 'diamond', size: 12, color: GRADE_COLORS[4], line: { color: '#fff', width: 1 } }, hovertemplate: 'DLT: %{y}, day %{x}<extra></extra>' });
       if (aes.some((a) => a.serious)) traces.push({ type: 'scatter', mode: 'markers', name: 'Serious (black outline)', yaxis: 'y2', x: [null], y: [null], marker: { symbol: 'square', size: 12, color: '#ffffff', line: { color: '#000', width: 2.5 } }, hoverinfo: 'skip' });
       out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } }, traces });
+    }
+    // Concomitant medications (cm.listing): bars from start to end (to the lane end while ongoing or
+    // with no end date); those that started in the DLT window (or may have, by a partial date) in orange.
+    const cms = (data.cm?.rows ?? []).filter((c) => c.usubjid === u);
+    const placed = cms.filter((c) => c.startDay !== null || c.timing === 'prior');
+    if (cms.length) {
+      const cmName = (c: (typeof cms)[number]) => c.cmdecod ?? c.cmtrt ?? 'CM';
+      // A medication given more than once gets its CMSEQ (or row) so that each record has its own row.
+      const cmLabel = (c: (typeof cms)[number]) => `${cmName(c)}${cms.filter((x) => cmName(x) === cmName(c)).length > 1 ? ` #${c.cmseq ?? c.rowNo}` : ''}`;
+      const marked = (c: (typeof cms)[number]) => c.timing === 'in DLT window' || c.timing === 'possibly in DLT window';
+      const traces: Record<string, unknown>[] = [];
+      for (const inWin of [true, false]) {
+        const idx = placed.map((c, i) => (marked(c) === inWin ? i : -1)).filter((i) => i >= 0);
+        if (!idx.length) continue;
+        // A medication that started before the first dose with no usable date starts at the lane's left edge.
+        const start = (c: (typeof cms)[number]) => c.startDay ?? 0;
+        traces.push({
+          type: 'bar',
+          orientation: 'h',
+          name: inWin ? 'Medication started in the DLT window' : 'Concomitant medication',
+          yaxis: 'y7',
+          y: idx.map((i) => cmLabel(placed[i]!)),
+          base: idx.map((i) => start(placed[i]!) - 0.5),
+          x: idx.map((i) => Math.max(1, (placed[i]!.endDay ?? end) - start(placed[i]!) + 1)),
+          width: 0.6,
+          marker: { color: inWin ? '#d9822b' : '#9aa5b1' },
+          customdata: idx.map((i) => {
+            const c = placed[i]!;
+            return cd(`${c.cmdecod ?? c.cmtrt}${c.cmindc ? ` for ${c.cmindc.toLowerCase()}` : ''}<br>${[c.dose, c.cmdosu].filter(Boolean).join(' ')} ${c.cmdosfrq ?? ''} ${c.cmroute ?? ''}<br>${c.cmstdtc ?? 'start ?'} – ${c.cmendtc ?? (c.ongoing ? 'ongoing' : 'end ?')} · ${c.timing}`);
+          }),
+          hovertemplate: '%{customdata[1]}<extra></extra>',
+          legendgroup: 'cm',
+        });
+      }
+      const unplaced = cms.length - placed.length;
+      if (traces.length)
+        out.push({
+          key: 'cm',
+          title: `Concomitant medications${unplaced ? ` (${unplaced} with a partial or missing start date not drawn: see the Exposure & con-meds view)` : ''}`,
+          weight: Math.min(5, Math.max(1.2, placed.length * 0.4)),
+          yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } },
+          traces,
+        });
     }
     // Tumour response.
     const ts = data.tumour?.subjects.find((s) => s.usubjid === u);
@@ -667,7 +712,7 @@ function xRange(tracks: Track[], end: number): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6 };
+const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6, cm: 7 };
 function axisNo(key: string): number {
   return AXIS[key] ?? 1;
 }

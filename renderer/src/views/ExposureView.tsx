@@ -120,7 +120,7 @@ function ExposureBody({ data }: { data: Exposure }) {
       <h2 className="section-title">
         <span>Exposure by dose level</span> <TableCsvButton tableTestId="exposure-levels" title="Exposure by dose level" fileStem="exposure-by-level" footnote={footnote} />
       </h2>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Exposure by dose level">
         <table className="data-table" data-testid="exposure-levels">
           <caption className="sr-only">Exposure by dose level: cycles started, relative dose intensity, subjects with a delay, reduction or interruption</caption>
           <thead>

@@ -127,12 +127,12 @@ function ExposureBody({ data }: { data: Exposure }) {
             <tr>
               <th scope="col">Dose level</th>
               <th scope="col">N</th>
-              <th scope="col">Cycles started: median (range)</th>
-              <th scope="col">Cycles started: total</th>
+              <th scope="col">Cycles: median (range)</th>
+              <th scope="col">Cycles: total</th>
               <th scope="col">RDI: median (range)</th>
-              <th scope="col">Subjects with a delay (cycles)</th>
-              <th scope="col">Subjects with a reduction (doses)</th>
-              <th scope="col">Subjects with an interruption (records)</th>
+              <th scope="col">With delay (cycles)</th>
+              <th scope="col">With reduction (doses)</th>
+              <th scope="col">With interruption (records)</th>
             </tr>
           </thead>
           <tbody>
@@ -155,7 +155,7 @@ function ExposureBody({ data }: { data: Exposure }) {
           </tbody>
         </table>
       </div>
-      <p className="muted">Subjects counted once; events in brackets. {footnote}</p>
+      <p className="muted">Subjects with at least one delay, reduction or interruption, counted once; events in brackets. Cycles: cycles started. {footnote}</p>
       <DataGrid title="Exposure per subject" footnote={footnote} rows={rows} columnDefs={cols} testId="exposure-subjects" exportName="exposure-per-subject" onSubjectClick={review.openSubject} height={rows.length <= 30 ? 'auto' : 520} />
     </>
   );

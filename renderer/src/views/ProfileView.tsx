@@ -359,8 +359,9 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       for (const inWin of [true, false]) {
         const idx = placed.map((c, i) => (marked(c) === inWin ? i : -1)).filter((i) => i >= 0);
         if (!idx.length) continue;
-        // A medication that started before the first dose with no usable date starts at the lane's left edge.
-        const start = (c: (typeof cms)[number]) => c.startDay ?? 0;
+        // A medication taken since before the first dose is drawn from day −14 (its real start is in the
+        // hover), so that a start a year earlier does not squeeze every other track into a sliver.
+        const start = (c: (typeof cms)[number]) => Math.max(c.startDay ?? PRIOR_CM_DAY, PRIOR_CM_DAY);
         traces.push({
           type: 'bar',
           orientation: 'h',
@@ -373,7 +374,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
           marker: { color: inWin ? '#d9822b' : '#9aa5b1' },
           customdata: idx.map((i) => {
             const c = placed[i]!;
-            return cd(`${c.cmdecod ?? c.cmtrt}${c.cmindc ? ` for ${c.cmindc.toLowerCase()}` : ''}<br>${[c.dose, c.cmdosu].filter(Boolean).join(' ')} ${c.cmdosfrq ?? ''} ${c.cmroute ?? ''}<br>${c.cmstdtc ?? 'start ?'} – ${c.cmendtc ?? (c.ongoing ? 'ongoing' : 'end ?')} · ${c.timing}`);
+            return cd(`${c.cmdecod ?? c.cmtrt}${c.cmindc ? ` for ${c.cmindc.toLowerCase()}` : ''}<br>${[c.dose, c.cmdosu].filter(Boolean).join(' ')} ${c.cmdosfrq ?? ''} ${c.cmroute ?? ''}<br>${c.cmstdtc ?? 'start ?'}${c.startDay !== null ? ` (day ${c.startDay})` : ''} – ${c.cmendtc ?? (c.ongoing ? 'ongoing' : 'end ?')} · ${c.timing}`);
           }),
           hovertemplate: '%{customdata[1]}<extra></extra>',
           legendgroup: 'cm',
@@ -587,7 +588,8 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         legendNote={
           <>
             Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
-            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
+            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Concomitant medications are grey bars, orange when started in the DLT
+            window (a medication taken since before the first dose is drawn from day {PRIOR_CM_DAY}; its start date is in the hover). Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
             subject received). Tumour: dashed lines at +20% (progression) and −30% (partial response); ☆ marks the assessment giving the best overall response
             of the header (both from the accepted evaluator&apos;s time-point responses). Labs: the normal range (LBSTNRLO–LBSTNRHI) shaded green; the hover and
             the table below give each result&apos;s CTCAE v5.0 grade as the Laboratory view grades it: as recorded (LBTOXGR) when given, else derived from the
@@ -711,6 +713,9 @@ function xRange(tracks: Track[], end: number): [number, number] {
   const pad = Math.max(2, (hi - lo) * 0.02);
   return [lo - pad, hi + pad];
 }
+
+/** Where a medication begun before the first dose starts on the profile's axis (study day). */
+const PRIOR_CM_DAY = -14;
 
 const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6, cm: 7 };
 function axisNo(key: string): number {

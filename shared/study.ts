@@ -79,6 +79,14 @@ export const StudyDefinition = lazySchema(() => z.object({
       titreScale: z.enum(['linear', 'log10']).optional(),
     })
     .default({} as never),
+  /**
+   * Exposure (docs/CLINICAL_RULES.md#exposure-intensity): a cycle is delayed when it starts more than
+   * `delayDays` after the previous cycle's start + cycle length (the protocol's visit window, 3 days by
+   * default); `dosesPerCycle` administrations of the level's dose are planned per cycle.
+   */
+  exposure: z
+    .object({ delayDays: z.number().int().nonnegative().default(3), dosesPerCycle: z.number().int().positive().default(1) })
+    .default({} as never),
   /** Adverse events: where the CTCAE grade is (AETOXGR, or a SUPPAE QNAM a sponsor uses instead). */
   ae: z.object({ gradeVariable: z.string().optional() }).default({} as never),
 }));

@@ -26,10 +26,10 @@ test('profile: header and tracks of a subject, J/K move between subjects, Back r
   await expect(page.getByTestId('profile-treatment')).toContainText(subject.ongoing ? 'Ongoing' : `Ended day ${lane.endOfTreatment!.day}`);
   if (subject.eotReason) await expect(page.getByTestId('profile-treatment')).toContainText(subject.eotReason.charAt(0) + subject.eotReason.slice(1).toLowerCase());
   await expect(page.getByTestId('profile-disposition')).toContainText('Informed consent obtained');
-  // Tracks on one study-day axis: exposure, AEs, tumour response, PK, ADA, labs (LB present in the demo).
+  // Tracks on one study-day axis: exposure, AEs, concomitant medications (CM in the demo since issue 15), tumour response, PK, ADA, labs (LB present in the demo).
   const tracks = page.getByTestId('profile-tracks').locator('li');
-  await expect(tracks).toHaveCount(6);
-  expect(await tracks.evaluateAll((l) => l.map((x) => x.getAttribute('data-track')))).toEqual(['exposure', 'aes', 'tumour', 'pk', 'ada', 'labs']);
+  await expect(tracks).toHaveCount(7);
+  expect(await tracks.evaluateAll((l) => l.map((x) => x.getAttribute('data-track')))).toEqual(['exposure', 'aes', 'cm', 'tumour', 'pk', 'ada', 'labs']);
   // Exposure: one bar per dose segment (the truth's run of planned doses: 0.01 → 0.03 → 0.1 mg/kg).
   const gd = await page.evaluate(() => {
     const el = document.querySelector('[data-testid=profile] .js-plotly-plot') as unknown as { data: { name: string; type: string; x: unknown[]; yaxis?: string }[] };

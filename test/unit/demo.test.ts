@@ -54,7 +54,7 @@ describe('determinism (seeded PRNG, fixed header times)', () => {
     await writeSnapshot(b, cutSnapshot(generateStudy({ seed: 979 }), CUT2));
     await writeSnapshot(c, cutSnapshot(generateStudy({ seed: 980 }), CUT2));
     const ha = sha256Dir(a);
-    expect(Object.keys(ha)).toHaveLength(16); // 15 domains + study.json
+    expect(Object.keys(ha)).toHaveLength(18); // 17 domains (CM and EG added for issue 15) + study.json
     expect(sha256Dir(b)).toEqual(ha);
     expect(sha256Dir(c)['pc.csv']).not.toBe(ha['pc.csv']);
   });
@@ -300,7 +300,7 @@ describe('read-back of every written file with the snapshot readers', () => {
     expect(perSubject).toBeGreaterThan(15);
     expect(perSubject).toBeLessThan(25);
     const files = await writeSnapshot(join(tmp, 'big'), big, { format: 'csv' });
-    expect(files.filter((f) => f.format === 'csv')).toHaveLength(15);
+    expect(files.filter((f) => f.format === 'csv')).toHaveLength(17); // 17 domains, CM and EG included
     expect(big.truth.subjects.length).toBe(400);
   });
 });

@@ -101,12 +101,15 @@ export function buildEx(plans: SubjectPlan[], cutDay: number): Domain {
   ]);
   for (const p of plans) {
     let seq = 0;
+    // An infusion during which an infusion reaction made the investigator interrupt the drug (AEACN DRUG
+    // INTERRUPTED, onset timed after the dose start): EXADJ says so (the dose was completed).
+    const interrupted = new Set(p.aes.filter((a) => a.action === 'DRUG INTERRUPTED' && a.startAfterDoseMin !== undefined).map((a) => a.start));
     for (const x of p.doses) {
       const day = p.firstDoseDay + x.offset;
       if (day > cutDay) break;
       const endMin = x.startMin + x.durationMin;
       d.rows.push([
-        STUDYID, 'EX', p.usubjid, ++seq, 'IBB0979', x.mgkg, 'mg/kg', 'INJECTION, SOLUTION', 'Q3W', 'INTRAVENOUS', x.adj,
+        STUDYID, 'EX', p.usubjid, ++seq, 'IBB0979', x.mgkg, 'mg/kg', 'INJECTION, SOLUTION', 'Q3W', 'INTRAVENOUS', x.adj ?? (interrupted.has(x.offset) ? 'INFUSION INTERRUPTED' : null),
         visitnumOf(x.cycle, 1), visitOfCycleDay(x.cycle, 1), isoDateTime(x.startMin), isoDateTime(endMin),
         studyDay(day, p.firstDoseDay), studyDay(Math.floor(endMin / 1440), p.firstDoseDay),
       ]);

@@ -9,6 +9,7 @@ import { dayOf } from './dates.js';
 import {
   buildAe, buildDm, buildDs, buildEx, buildIs, buildLb, buildPc, buildSuppdm, buildTs, buildTumour, buildVs,
 } from './domains.js';
+import { buildCm, buildEg } from './cmEg.js';
 import { buildPlans, DESIGNED_SUBJECTS, DOSE_PLAN, HORIZON, STUDYID, type SubjectPlan } from './scenario.js';
 import type { Domain } from './table.js';
 import { studyTruth, type StudyTruth } from './truth.js';
@@ -29,7 +30,7 @@ export interface GenerateOptions {
 /** A snapshot: the SDTM domains as seen at a cut, the study definition and the expected answers. */
 export interface DemoSnapshot {
   definition: StudyDefinition;
-  /** Domains by dataset name (DM, SUPPDM, EX, AE, SUPPAE, PC, PP, TU, TR, RS, DS, IS, LB, VS, TS). */
+  /** Domains by dataset name (DM, SUPPDM, EX, AE, SUPPAE, PC, PP, TU, TR, RS, DS, IS, LB, VS, CM, EG, TS). */
   domains: Record<string, Domain>;
   truth: StudyTruth;
 }
@@ -67,7 +68,8 @@ function buildDomains(plans: SubjectPlan[], seed: number, cutDay: number, cutoff
   const { tu, tr, rs } = buildTumour(plans, cutDay);
   const list = [
     buildDm(plans, cutDay), buildSuppdm(plans, cutDay), buildEx(plans, cutDay), ae, suppae, pc, pp, tu, tr, rs,
-    buildDs(plans, cutDay), buildIs(plans, seed, cutDay), buildLb(plans, seed, cutDay), buildVs(plans, seed, cutDay), buildTs(plans, cutoff),
+    buildDs(plans, cutDay), buildIs(plans, seed, cutDay), buildLb(plans, seed, cutDay), buildVs(plans, seed, cutDay), buildCm(plans, seed, cutDay),
+    buildEg(plans, seed, cutDay), buildTs(plans, cutoff),
   ];
   return Object.fromEntries(list.map((d) => [d.name, d]));
 }

@@ -27,6 +27,8 @@ export const MIXED_FORMATS: Record<string, FileFormat> = {
   IS: 'json',
   LB: 'csv',
   VS: 'csv',
+  CM: 'xpt',
+  EG: 'json',
   TS: 'xpt',
 };
 

@@ -7,6 +7,8 @@ import { safetyMapping } from '../safety/mapping';
 import { efficacyMappingContributor } from '../efficacy/mapping';
 import { labsMapping } from '../labs/mapping';
 import { ecgMapping } from '../ecg/mapping';
+import { exposureMapping } from '../exposure/mapping';
+import { cmMapping } from '../cm/mapping';
 
 // Each analysis that reads a domain says what it used and what it did not (shared/mapping.ts). A
 // contributor is a plain function of the stored snapshot and the study definition; the mapping report
@@ -14,4 +16,4 @@ import { ecgMapping } from '../ecg/mapping';
 
 export type MappingContributor = (db: Db, snapshotId: number, definition: StudyDefinition) => MappingEntry[];
 
-export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor, labsMapping, ecgMapping];
+export const mappingContributors: readonly MappingContributor[] = [importMappingEntries, pkMapping, safetyMapping, efficacyMappingContributor, labsMapping, ecgMapping, exposureMapping, cmMapping];

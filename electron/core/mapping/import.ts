@@ -29,7 +29,7 @@ export const VIEWS_OF_DOMAIN: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Domains kept whole (not modelled as typed tables) that an analysis nevertheless reads. */
-const READ_WHOLE: ReadonlyMap<string, string> = new Map([['EG', 'ECG (QTcF)']]);
+const READ_WHOLE: ReadonlyMap<string, string> = new Map([['EG', 'ECG (QTcF)'], ['CM', 'Concomitant medications']]);
 
 /** Values listed per reason: the most frequent first; the rest are counted in `rows`. */
 const MAX_VALUES = 50;

@@ -3,13 +3,15 @@ import type { Output } from '../../../shared/contract';
 import { command, snapshotArg, str, UsageError, type Command, type ParsedArgs } from '../cliArgs';
 import { LAB_TABLES, labTable } from '../labs/cli';
 import { ECG_TABLES, ecgTable } from '../ecg/cli';
+import { EXPOSURE_TABLES, exposureTable } from '../exposure/cli';
+import { CM_TABLES, cmTable } from '../cm/cli';
 
 // CLI commands of the safety feature. Every command goes through the contract (core.call).
 //   dosedesk recommend --design 3+3|atd|boin|mtpi2 --levels K --history "1NNN 2NNT" [--no-deescalation] [--no-six-at-mtd]
 //                      [--atd-design 2|3|4] [--atd-handoff expand-trigger-level|next-level] [--target P]
 //   dosedesk recommend --snapshot ID [--lookahead K]   (K = 1..6 next evaluable patients: one JSON entry per outcome path)
 //   dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|
-//                   related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish|qtc]
+//                   related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish|qtc|exposure|cm]
 //     (CSV gives one table, the TEAE incidence tables in long form by default)
 
 const DESIGNS = ['3+3', 'atd', 'boin', 'mtpi2'] as const;
@@ -206,7 +208,7 @@ const tablesCmd: Command['run'] = async (core, args) => {
   const format = str(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('tables: --format must be json or csv');
   const which = str(args, 'table');
-  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...AE_TABLES, ...LAB_TABLES, ...ECG_TABLES];
+  const TABLES = ['incidence', 'ae', 'sae', 'dlt', 'possible-dlt', 'discontinuation', 'deaths', 'dlt-table', 'ada', 'response', ...AE_TABLES, ...LAB_TABLES, ...ECG_TABLES, ...EXPOSURE_TABLES, ...CM_TABLES];
   if (which !== undefined && !TABLES.includes(which)) throw new UsageError(`tables: --table must be one of ${TABLES.join(', ')}`);
   // Laboratory safety (labs/cli.ts).
   const lab = LAB_TABLES.find((t) => t === which);
@@ -218,6 +220,18 @@ const tablesCmd: Command['run'] = async (core, args) => {
   const ecg = ECG_TABLES.find((t) => t === which);
   if (ecg) {
     const t = await ecgTable(core, snapshotId, ecg, format);
+    return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
+  }
+
+  // Exposure: cycles, dose intensity, delays, reductions, interruptions (exposure/cli.ts).
+  if (which !== undefined && (EXPOSURE_TABLES as readonly string[]).includes(which)) {
+    const t = await exposureTable(core, snapshotId, format);
+    return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
+  }
+
+  // Concomitant medications listing (cm/cli.ts).
+  if (which !== undefined && (CM_TABLES as readonly string[]).includes(which)) {
+    const t = await cmTable(core, snapshotId, format);
     return { ok: true, output: 'csv' in t ? toCsv(t.csv.rows, t.csv.columns) : t.json };
   }
 
@@ -382,7 +396,7 @@ export const safetyCommands: Record<string, Command> = {
   ),
   tables: command(
     `  dosedesk tables --snapshot ID [--format json|csv] [--table incidence|ae|sae|dlt|possible-dlt|discontinuation|deaths|dlt-table|ada|response|
-                                                          related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish|qtc]
+                                                          related-incidence|ae-action|ae-action-listing|soc-grade|lab-shift|edish|qtc|exposure|cm]
                                                        safety tables (TEAE incidence, listings, DLT table, ADA) and response tables`,
     { snapshot: 'string', format: 'string', table: 'string' },
     tablesCmd,

@@ -33,6 +33,7 @@ interface SubjectData {
   aes: Output<'safety.aeListing'> | null;
   tumour: Output<'efficacy.tumourSeries'> | null;
   pk: Output<'pk.profiles'>[];
+  cm?: Output<'cm.listing'> | null;
   missing: string[];
 }
 
@@ -66,7 +67,8 @@ async function loadSubjectData(snapshotId: number, usubjid: string): Promise<Sub
     optional(invoke('pk.profiles', { snapshotId, interval: 'single', usubjids }), 'PK (single dose)', []),
     optional(invoke('pk.profiles', { snapshotId, interval: 'steady', usubjids }), 'PK (steady state)', []),
   ]);
-  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), missing };
+  const cm = await optional(invoke('cm.listing', { snapshotId, usubjids }), 'concomitant medications', missing);
+  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
 }
 
 /** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */
@@ -344,6 +346,50 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       if (aes.some((a) => a.serious)) traces.push({ type: 'scatter', mode: 'markers', name: 'Serious (black outline)', yaxis: 'y2', x: [null], y: [null], marker: { symbol: 'square', size: 12, color: '#ffffff', line: { color: '#000', width: 2.5 } }, hoverinfo: 'skip' });
       out.push({ key: 'aes', title: 'Adverse events', weight: Math.min(8, Math.max(2, aes.length * 0.45)), yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } }, traces });
     }
+    // Concomitant medications (cm.listing): bars from start to end (to the lane end while ongoing or
+    // with no end date); those that started in the DLT window (or may have, by a partial date) in orange.
+    const cms = (data.cm?.rows ?? []).filter((c) => c.usubjid === u);
+    const placed = cms.filter((c) => c.startDay !== null || c.timing === 'prior');
+    if (cms.length) {
+      const cmName = (c: (typeof cms)[number]) => c.cmdecod ?? c.cmtrt ?? 'CM';
+      // A medication given more than once gets its CMSEQ (or row) so that each record has its own row.
+      const cmLabel = (c: (typeof cms)[number]) => `${cmName(c)}${cms.filter((x) => cmName(x) === cmName(c)).length > 1 ? ` #${c.cmseq ?? c.rowNo}` : ''}`;
+      const marked = (c: (typeof cms)[number]) => c.timing === 'in DLT window' || c.timing === 'possibly in DLT window';
+      const traces: Record<string, unknown>[] = [];
+      for (const inWin of [true, false]) {
+        const idx = placed.map((c, i) => (marked(c) === inWin ? i : -1)).filter((i) => i >= 0);
+        if (!idx.length) continue;
+        // A medication taken since before the first dose is drawn from day −14 (its real start is in the
+        // hover), so that a start a year earlier does not squeeze every other track into a sliver.
+        const start = (c: (typeof cms)[number]) => Math.max(c.startDay ?? PRIOR_CM_DAY, PRIOR_CM_DAY);
+        traces.push({
+          type: 'bar',
+          orientation: 'h',
+          name: inWin ? 'Medication started in the DLT window' : 'Concomitant medication',
+          yaxis: 'y7',
+          y: idx.map((i) => cmLabel(placed[i]!)),
+          base: idx.map((i) => start(placed[i]!) - 0.5),
+          x: idx.map((i) => Math.max(1, (placed[i]!.endDay ?? end) - start(placed[i]!) + 1)),
+          width: 0.6,
+          marker: { color: inWin ? '#d9822b' : '#9aa5b1' },
+          customdata: idx.map((i) => {
+            const c = placed[i]!;
+            return cd(`${c.cmdecod ?? c.cmtrt}${c.cmindc ? ` for ${c.cmindc.toLowerCase()}` : ''}<br>${[c.dose, c.cmdosu].filter(Boolean).join(' ')} ${c.cmdosfrq ?? ''} ${c.cmroute ?? ''}<br>${c.cmstdtc ?? 'start ?'}${c.startDay !== null ? ` (day ${c.startDay})` : ''} – ${c.cmendtc ?? (c.ongoing ? 'ongoing' : 'end ?')} · ${c.timing}`);
+          }),
+          hovertemplate: '%{customdata[1]}<extra></extra>',
+          legendgroup: 'cm',
+        });
+      }
+      const unplaced = cms.length - placed.length;
+      if (traces.length)
+        out.push({
+          key: 'cm',
+          title: `Concomitant medications${unplaced ? ` (${unplaced} with a partial or missing start date not drawn: see the Exposure & con-meds view)` : ''}`,
+          weight: Math.min(5, Math.max(1.2, placed.length * 0.4)),
+          yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: presentation ? 14 : 11 } },
+          traces,
+        });
+    }
     // Tumour response.
     const ts = data.tumour?.subjects.find((s) => s.usubjid === u);
     const pts = ts?.points.filter((p) => p.pctFromBaseline !== null) ?? [];
@@ -542,7 +588,8 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         legendNote={
           <>
             Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
-            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
+            by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Concomitant medications are grey bars, orange when started in the DLT
+            window (a medication taken since before the first dose is drawn from day {PRIOR_CM_DAY}; its start date is in the hover). Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
             subject received). Tumour: dashed lines at +20% (progression) and −30% (partial response); ☆ marks the assessment giving the best overall response
             of the header (both from the accepted evaluator&apos;s time-point responses). Labs: the normal range (LBSTNRLO–LBSTNRHI) shaded green; the hover and
             the table below give each result&apos;s CTCAE v5.0 grade as the Laboratory view grades it: as recorded (LBTOXGR) when given, else derived from the
@@ -667,7 +714,10 @@ function xRange(tracks: Track[], end: number): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6 };
+/** Where a medication begun before the first dose starts on the profile's axis (study day). */
+const PRIOR_CM_DAY = -14;
+
+const AXIS: Record<string, number> = { exposure: 1, aes: 2, tumour: 3, pk: 4, ada: 5, labs: 6, cm: 7 };
 function axisNo(key: string): number {
   return AXIS[key] ?? 1;
 }

@@ -10,6 +10,7 @@ import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
+import { exposureHoverLine } from '../components/exposureHover';
 
 // Swimmer (README.md#the-views): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -29,6 +30,8 @@ export interface SwimmerData {
   /** The AEs drawn on the lanes: serious or DLT-flagged (from safety.listings, not every AE of the study). */
   aes: { rows: AeListing['rows'] } | null;
   ada: Ada | null;
+  /** Exposure per subject for the lane hover (exposure.summary). */
+  exposure?: Output<'exposure.summary'> | null;
   /** Calls that failed (the plot is drawn without their markers). */
   missing: string[];
 }
@@ -52,7 +55,8 @@ export async function loadSwimmer(snapshotId: number): Promise<SwimmerData> {
   ]);
   // An AE both serious and a DLT is in both listings: taken once, from the SAEs.
   const aes = listings ? { rows: [...listings.saes, ...listings.dlts.filter((r) => !r.serious)] } : null;
-  return { timeline, responses, aes, ada, missing };
+  const exposure = await settle(invoke('exposure.summary', { snapshotId }), 'exposure (exposure.summary)', missing);
+  return { timeline, responses, aes, ada, exposure, missing };
 }
 
 export type SwimmerSort = 'level-duration' | 'duration' | 'first-dose' | 'subject';
@@ -126,9 +130,10 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       t.base.push(s.startDay - 0.5);
       t.x.push(s.endDay - s.startDay + 1);
       const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${displayUnit(s.unit)}`.trim();
+      const exposureLine = exposureHoverLine(d.exposure?.subjects.find((x) => x.usubjid === l.usubjid));
       t.cd.push([
         l.usubjid,
-        `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,
+        `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${exposureLine ? `${exposureLine}<br>` : ''}${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,
       ]);
     }
   }

@@ -9,6 +9,7 @@ import { EfficacyView } from './EfficacyView';
 import { PkView } from './PkView';
 import { ImmunogenicityView } from './ImmunogenicityView';
 import { LabsView } from './LabsView';
+import { ExposureView } from './ExposureView';
 import { SnapshotView } from './SnapshotView';
 import { MeetingView } from './MeetingView';
 import { AuditView } from './AuditView';
@@ -38,6 +39,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'efficacy', label: 'Efficacy', group: 'review', component: EfficacyView },
   { id: 'immunogenicity', label: 'Immunogenicity', group: 'review', component: ImmunogenicityView },
   { id: 'labs', label: 'Laboratory', group: 'review', component: LabsView },
+  { id: 'exposure', label: 'Exposure & con-meds', group: 'review', component: ExposureView },
   { id: 'profile', label: 'Patient profile', group: 'review', component: ProfileView },
   { id: 'meeting', label: 'Meetings', group: 'meeting', component: MeetingView },
   { id: 'snapshot', label: 'Provenance', group: 'data', component: SnapshotView },

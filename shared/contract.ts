@@ -11,6 +11,7 @@ import { meetingsApi } from './api/meetings';
 import { minutesApi } from './api/minutes';
 import { labsApi } from './api/labs';
 import { ecgApi } from './api/ecg';
+import { reviewApi } from './api/review';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -197,6 +198,7 @@ export const contract = {
   ...minutesApi,
   ...labsApi,
   ...ecgApi,
+  ...reviewApi,
 } as const;
 
 export type Contract = typeof contract;

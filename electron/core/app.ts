@@ -19,6 +19,7 @@ import { callContext, resolveActor } from './access/actor';
 import { registerMapping } from './mapping/app';
 import { registerLabs } from './labs/app';
 import { registerEcg } from './ecg/app';
+import { registerReview } from './review/app';
 import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
@@ -75,6 +76,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerMapping(app);
   registerLabs(app);
   registerEcg(app);
+  registerReview(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

@@ -65,10 +65,24 @@ export function reviewWords(r: SubjectReview, me: string | null): string {
   if (r.status === 'none') return 'not reviewed';
   const mine = r.marks.find((m) => m.username === me);
   if (r.status === 'current') {
-    const who = r.marks.filter((m) => m.status === 'current').map((m) => m.username);
-    return `reviewed · ${who.join(', ')}`;
+    const current = r.marks.filter((m) => m.status === 'current');
+    return `reviewed · ${current.map((m) => m.username).join(', ')} · ${latestDate(current)}`;
   }
-  return mine ? 'changed since your review' : 'changed since review';
+  return `${mine ? 'changed since your review' : 'changed since review'} · ${latestDate(mine ? [mine] : r.marks)}`;
+}
+
+/** The date of the latest of these marks (YYYY-MM-DD, the reviewer's local date as recorded). */
+const latestDate = (marks: readonly { markedAt: string }[]): string => marks.map((m) => m.markedAt.slice(0, 10)).sort().at(-1) ?? '';
+
+/** "EX 5 added · AE 4 added, 1 changed · LB 2 removed": the changes counted by domain, in the list's order. */
+export function changeSummary(changes: readonly { domain: string; change: string }[]): string {
+  const by = new Map<string, Map<string, number>>();
+  for (const c of changes) {
+    const d = by.get(c.domain) ?? new Map<string, number>();
+    d.set(c.change, (d.get(c.change) ?? 0) + 1);
+    by.set(c.domain, d);
+  }
+  return [...by].map(([d, m]) => `${d} ${[...m].map(([k, n]) => `${n} ${k}`).join(', ')}`).join(' · ');
 }
 
 function reviewTitle(r: SubjectReview): string {
@@ -176,6 +190,10 @@ export function ReviewPanel({ snapshotId, usubjid }: { snapshotId: number; usubj
                     {' '}
                     · {m.username === me ? 'changed since your review' : 'changed since review'}: {m.changes.length} record{m.changes.length === 1 ? '' : 's'}
                   </span>
+                  <div className="review-summary" data-testid="review-change-summary">
+                    {changeSummary(m.changes)}
+                  </div>
+                  <div className="review-changes-wrap" tabIndex={0} role="region" aria-label={`Records changed since ${m.username}'s review`}>
                   <table className="data-table compact-table review-changes" data-testid="review-changes">
                     <thead>
                       <tr>
@@ -198,6 +216,7 @@ export function ReviewPanel({ snapshotId, usubjid }: { snapshotId: number; usubj
                       ))}
                     </tbody>
                   </table>
+                  </div>
                 </>
               )}
             </li>

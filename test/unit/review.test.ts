@@ -7,6 +7,8 @@
 //  - 01-701-1023: LBSEQ renumbered (1 <-> 2, the sponsor re-sorted LB), nothing else: no change;
 //  - 01-701-1028: unchanged and never marked.
 // The expected changes are read off the rows below by hand.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,18 @@ import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/con
 import { tmpDir } from '../helpers/snapshot';
 import { useScryptParamsForTests } from '../../electron/core/users/crypto';
 import { addUser, bootstrapAdmin } from './meetings-helpers';
+import { DOMAINS } from '../../electron/core/store/domains';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** SHA-256 over every stored row of one snapshot (its provenance, files and records in every table). */
+function snapshotDigest(core: Core, snapshotId: number): string {
+  const h = createHash('sha256');
+  for (const t of ['snapshot', 'snapshot_file', 'import_issue', 'rec_generic', ...DOMAINS.map((d) => d.table)]) {
+    h.update(JSON.stringify(core.ctx.db.prepare(`SELECT * FROM ${t} WHERE snapshot_id = ? ORDER BY rowid`).all(snapshotId)));
+  }
+  return h.digest('hex');
+}
 
 const STUDY = (cutoff: string) => ({
   studyId: 'REV1',
@@ -108,15 +122,15 @@ describe.each(FORMATS)('review marks on two imported cuts (%s)', (format) => {
   let carol: string;
   let cut1: number;
   let cut2: number;
-  const now = Date.UTC(2024, 3, 2, 8, 30, 0);
+  let digest1: string;
 
   beforeAll(async () => {
     useScryptParamsForTests({ N: 2 ** 10, r: 8, p: 1 });
     dir = tmpDir(`dosedesk-review-${format}-`);
     core = createCore({ dbPath: path.join(dir, 'db.sqlite') });
-    core.ctx.clock = () => now;
     // Imports on the fresh database (no accounts yet), as the other snapshot tests do.
     cut1 = (await core.call('snapshot.import', { path: writeFixture(path.join(dir, 'cut1'), cut(1), format as FixtureFormat, { study: STUDY('2024-03-01') }) })).snapshotId!;
+    digest1 = snapshotDigest(core, cut1);
     admin = await bootstrapAdmin(core);
     const c = await addUser(core, admin, 'carol', 'chair', 'Carol Chair');
     carol = (await core.call('auth.login', { username: 'carol', password: c.password })).session;
@@ -134,7 +148,12 @@ describe.each(FORMATS)('review marks on two imported cuts (%s)', (format) => {
 
   it('marks on cut 1 are current on cut 1 and audited in the same transaction', async () => {
     const before = (await core.call('audit.list', { entity: 'subject-review' })).length;
-    const m = await core.call('review.mark', { session: carol, snapshotId: cut1, usubjid: '01-701-1015', comment: 'AE and labs checked' });
+    // The time recorded is the core's clock (ctx.clock), not the system's.
+    const t = Math.floor(Date.now() / 1000) * 1000 + 60_000; // a minute ahead, whole seconds (the session stays live)
+    const clock = core.ctx.clock;
+    core.ctx.clock = () => t;
+    const m = await core.call('review.mark', { session: carol, snapshotId: cut1, usubjid: '01-701-1015', comment: 'AE and labs checked' }).finally(() => (core.ctx.clock = clock));
+    expect(Date.parse(m.marks[0]!.markedAt)).toBe(t);
     expect(m).toMatchObject({ usubjid: '01-701-1015', status: 'current', marks: [{ username: 'carol', name: 'Carol Chair', comment: 'AE and labs checked', snapshotId: cut1, status: 'current', changes: [] }] });
     await core.call('review.mark', { session: carol, snapshotId: cut1, usubjid: '01-701-1023' });
     const audit = await core.call('audit.list', { entity: 'subject-review' });
@@ -192,5 +211,26 @@ describe.each(FORMATS)('review marks on two imported cuts (%s)', (format) => {
     const e = (await core.call('audit.list', { entity: 'meeting', entityId: String(m.meetingId) })).at(-1)!;
     expect(e).toMatchObject({ user: 'sue', action: 'acknowledge-unreviewed', newValue: { stage: 'start', unreviewed: ['01-701-1023 (DL1, not reviewed)'] } });
     expect(core.ctx.db.prepare('SELECT count(*) n FROM review_acknowledgement WHERE meeting_id = ?').get(m.meetingId)).toEqual({ n: 1 });
+  });
+
+  it('past snapshots untouched: cut 1 is stored exactly as imported after every mark, unmark and acknowledgement', () => {
+    expect(snapshotDigest(core, cut1)).toBe(digest1);
+  });
+
+  it.runIf(format === 'csv')('dosedesk review list / pending / mark (CLI, as a user runs it)', () => {
+    core.close();
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/dosedesk.mjs'), 'review', ...args, '--db', path.join(dir, 'db.sqlite')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOSEDESK_PASSWORD: 'Quorum-key-41' } });
+    const list = cli('list', '--snapshot', String(cut2), '--status', 'current');
+    expect(list.status, list.stderr).toBe(0);
+    const out = JSON.parse(list.stdout) as { subjects: { usubjid: string; marks: { changesText: string[] }[] }[] };
+    expect(out.subjects.map((x) => x.usubjid)).toEqual(['01-701-1015']);
+    const back = JSON.parse(cli('list', '--snapshot', String(cut1), '--subject', '01-701-1015').stdout) as typeof out;
+    expect(back.subjects[0]!.marks[0]!.changesText).toEqual(['EX DRUG / 2024-01-23: removed', 'AE HEADACHE / 2024-01-04: changed AETOXGR 3 → 2', 'LB ALT / 2024-01-09 / CYCLE 1 DAY 8: added']);
+    const pending = cli('pending', '--snapshot', String(cut2), '--levels', '1,2');
+    expect(JSON.parse(pending.stdout).subjects.map((x: { usubjid: string }) => x.usubjid)).toEqual(['01-701-1023', '01-701-1028']);
+    const mark = cli('mark', '--snapshot', String(cut2), '--subject', '01-701-1028', '--comment', 'from the CLI', '--user', 'admin');
+    expect(mark.status, mark.stderr).toBe(0);
+    expect(JSON.parse(mark.stdout)).toMatchObject({ usubjid: '01-701-1028', status: 'current', marks: [{ username: 'admin', comment: 'from the CLI' }] });
+    expect(cli('pending', '--snapshot', String(cut2), '--levels', 'x').status).toBe(2);
   });
 });

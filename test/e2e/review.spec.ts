@@ -10,10 +10,15 @@ import { expect, screenshot, seriousViolations, test } from './fixtures';
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name, exact: true }).click();
 const ADMIN = { username: 'admin', printedName: 'Ada Admin', password: 'Quorum-key-41' };
+// The reviewer: the committee's secretary (who may also open the meeting record).
+const SUE = { username: 'sue', printedName: 'Sue Secretary', password: 'Secretary-pw-2025!' };
 
 test('review marks: mark on cut 1, switch to cut 2, "changed since your review" with the changes; unchanged subjects stay reviewed', async ({ page, app }) => {
   test.setTimeout(240_000);
   await app.core.call('users.bootstrap', { username: ADMIN.username, printedName: ADMIN.printedName, password: ADMIN.password });
+  const admin = (await app.core.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).session;
+  await app.core.call('users.create', { session: admin, username: SUE.username, printedName: SUE.printedName, role: 'secretary', password: 'Temporary-Pw-1', identityVerification: 'e2e seed' });
+  await app.core.call('auth.changePassword', { username: SUE.username, oldPassword: 'Temporary-Pw-1', newPassword: SUE.password });
   const snaps = await app.core.call('snapshots.list', {});
   const cut2 = snaps[0]!; // latest cut-off first
   const cut1 = snaps[1]!;
@@ -37,17 +42,17 @@ test('review marks: mark on cut 1, switch to cut 2, "changed since your review" 
   await panel.getByTestId('review-mark').click();
   const signIn = page.getByTestId('signin-dialog');
   await expect(signIn).toContainText('A review mark is recorded under your name');
-  await signIn.getByTestId('signin-username').fill(ADMIN.username);
-  await signIn.getByTestId('signin-password').fill(ADMIN.password);
+  await signIn.getByTestId('signin-username').fill(SUE.username);
+  await signIn.getByTestId('signin-password').fill(SUE.password);
   await signIn.getByTestId('signin-submit').click();
   await expect(panel).toHaveAttribute('data-status', 'current');
-  await expect(panel.getByTestId('review-badge')).toHaveText(new RegExp(`^✓ reviewed · ${ADMIN.username} · \\d{4}-\\d{2}-\\d{2}$`));
+  await expect(panel.getByTestId('review-badge')).toHaveText(new RegExp(`^✓ reviewed · ${SUE.username} · \\d{4}-\\d{2}-\\d{2}$`));
   await expect(panel.getByTestId('review-mark-item')).toContainText('DLT window and labs checked');
   // The mark is the core's: audited under the signed-in account.
   const audit = await app.core.call('audit.list', { entity: 'subject-review' });
-  expect(audit.map((e) => [e.user, e.action, e.entityId])).toEqual([[ADMIN.username, 'review-mark', `${cut1.studyId}/${changed}`]]);
+  expect(audit.map((e) => [e.user, e.action, e.entityId])).toEqual([[SUE.username, 'review-mark', `${cut1.studyId}/${changed}`]]);
   // The unchanged subject is marked through the contract (as the CLI would).
-  const { session } = await app.core.call('auth.login', { username: ADMIN.username, password: ADMIN.password });
+  const { session } = await app.core.call('auth.login', { username: SUE.username, password: SUE.password });
   await app.core.call('review.mark', { session, snapshotId: cut1.snapshotId, usubjid: unchanged });
 
   // ---- cut 2: the same profile says "changed since your review" and lists the changed records ----
@@ -98,9 +103,32 @@ test('review marks: mark on cut 1, switch to cut 2, "changed since your review" 
   await expect(row(changed).getByTestId('review-badge')).toHaveAttribute('data-status', 'changed');
   await expect(row(changed).getByTestId('review-badge')).toContainText('△ changed since your review · ');
   await expect(row(unchanged).getByTestId('review-badge')).toHaveAttribute('data-status', 'current');
-  await expect(row(unchanged).getByTestId('review-badge')).toContainText(`✓ reviewed · ${ADMIN.username} · `);
+  await expect(row(unchanged).getByTestId('review-badge')).toContainText(`✓ reviewed · ${SUE.username} · `);
   const someoneElse = (await app.core.call('review.list', { snapshotId: cut2.snapshotId })).subjects.find((s) => s.status === 'none')!;
   await expect(row(someoneElse.usubjid).getByTestId('review-badge')).toHaveText('not reviewed');
   await row(changed).scrollIntoViewIfNeeded();
   await screenshot(page, 'review-dlt-table-badges', { fullPage: false });
+
+  // ---- starting a meeting on cut 2 for the changed subject's level warns; acknowledging is recorded ----
+  const level = (await app.core.call('safety.dltTable', { snapshotId: cut2.snapshotId })).levels.find((l) => !l.placebo && l.subjects.some((x) => x.usubjid === changed))!.level;
+  const pending = await app.core.call('review.pending', { snapshotId: cut2.snapshotId, levels: [level] });
+  expect(pending.subjects.find((x) => x.usubjid === changed)).toEqual({ usubjid: changed, level, status: 'changed', reviewers: [SUE.username] });
+  await nav(page, 'Meetings');
+  await page.getByTestId('new-meeting').click();
+  const nm = page.getByTestId('new-meeting-dialog');
+  for (const box of await nm.locator('[data-testid^=level-choice-]').all()) if (await box.isChecked()) await box.uncheck();
+  await nm.getByTestId(`level-choice-${level}`).check();
+  await nm.getByTestId('meeting-title-input').fill(`Review e2e: DL${level}`);
+  await nm.getByTestId('create-meeting').click();
+  const warning = nm.getByTestId('unreviewed-warning');
+  await expect(warning).toBeVisible();
+  await expect(warning.locator('li')).toHaveCount(pending.subjects.length);
+  await expect(warning.locator(`li[data-usubjid="${changed}"]`)).toContainText(`DL${level} · changed since review by ${SUE.username}`);
+  await warning.scrollIntoViewIfNeeded();
+  await screenshot(page, 'review-meeting-start-warning', { fullPage: false });
+  expect(await seriousViolations(page, '[data-testid=unreviewed-warning]'), 'axe: unreviewed warning').toEqual([]);
+  await warning.getByTestId('unreviewed-acknowledge').click();
+  await expect(page.getByTestId('meeting-record').getByTestId('meeting-status')).toHaveText('Draft');
+  const ack = await app.core.call('audit.list', { action: 'acknowledge-unreviewed' });
+  expect(ack.map((e) => [e.user, e.entity, (e.newValue as { stage: string }).stage, (e.newValue as { unreviewed: string[] }).unreviewed.length])).toEqual([[SUE.username, 'meeting', 'start', pending.subjects.length]]);
 });

@@ -240,7 +240,7 @@ export function UnreviewedWarning({ subjects, stage, busy, onAcknowledge, onCanc
         </b>{' '}
         You may {stage === 'start' ? 'start the meeting' : 'lock the record'} anyway; your acknowledgement is recorded in the audit trail of the meeting.
       </p>
-      <ul data-testid="unreviewed-subjects">
+      <ul data-testid="unreviewed-subjects" tabIndex={0} aria-label="Subjects not reviewed on this snapshot">
         {subjects.map((s) => (
           <li key={s.usubjid} data-usubjid={s.usubjid}>
             <span className="mono">{s.usubjid}</span> <span className="muted">DL{s.level}</span> · {s.status === 'none' ? 'not reviewed' : `changed since review by ${s.reviewers.join(', ')}`}

@@ -238,6 +238,9 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   await page.getByTestId('lock-confirm-submit').click();
   await record.getByTestId('unreviewed-acknowledge').click();
   await expect(record.getByTestId('meeting-status')).toHaveText('Final (locked)');
+  // Each acknowledgement (at the start and at both lock attempts) is in the meeting's audit trail, under the secretary.
+  const acks = await app.core.call('audit.list', { action: 'acknowledge-unreviewed' });
+  expect(acks.map((e) => [e.user, e.entity, (e.newValue as { stage: string }).stage])).toEqual(['start', 'lock', 'lock'].map((st) => [ACCOUNTS.secretary.username, 'meeting', st]));
   await expect(record.getByTestId('signature-count')).toHaveText('0 of 4 signatures');
   expect(await seriousViolations(page, '[data-testid=meeting-view]'), 'axe: locked meeting record').toEqual([]);
 

@@ -13,6 +13,7 @@ import { labsApi } from './api/labs';
 import { ecgApi } from './api/ecg';
 import { exposureApi } from './api/exposure';
 import { cmApi } from './api/cm';
+import { reviewApi } from './api/review';
 
 // The one API contract. Every method DoseDesk offers is declared here once, with its input and
 // output schema. electron/core implements each in one handler; Electron IPC, the browser host and
@@ -201,6 +202,7 @@ export const contract = {
   ...ecgApi,
   ...exposureApi,
   ...cmApi,
+  ...reviewApi,
 } as const;
 
 export type Contract = typeof contract;

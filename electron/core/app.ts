@@ -21,6 +21,7 @@ import { registerLabs } from './labs/app';
 import { registerEcg } from './ecg/app';
 import { registerExposure } from './exposure/app';
 import { registerCm } from './cm/app';
+import { registerReview } from './review/app';
 import { systemClock, type Clock } from './audit/clock';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
@@ -79,6 +80,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
   registerEcg(app);
   registerExposure(app);
   registerCm(app);
+  registerReview(app);
   for (const name of Object.keys(contract)) if (!handlers.has(name)) throw new Error(`contract method ${name} has no handler`);
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {

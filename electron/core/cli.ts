@@ -9,6 +9,7 @@ import { auditCommands } from './audit/cli';
 import { minutesCommands } from './minutes/cli';
 import { withCliSession } from './access/cli';
 import { mappingCommands } from './mapping/cli';
+import { reviewCommands } from './review/cli';
 
 export { parseArgs, snapshotArg, str, UsageError, type Command, type ParsedArgs } from './cliArgs';
 
@@ -76,6 +77,7 @@ export const COMMANDS: Record<string, Command> = {
   ...safetyCommands,
   ...auditCommands,
   ...minutesCommands,
+  ...reviewCommands,
 };
 
 /** Commands that compute from their arguments or a file alone: they open no database. */

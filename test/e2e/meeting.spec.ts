@@ -142,6 +142,10 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   expect(await textFits(nm.getByTestId('meeting-start'), DATE_TIME_SHOWN), 'new-meeting date-time input').toBe(true);
   expect(await seriousViolations(page, '[data-testid=new-meeting-dialog]'), 'axe: new meeting dialog').toEqual([]);
   await nm.getByTestId('create-meeting').click();
+  // Nobody has marked the demo's subjects reviewed: starting the meeting warns first (issue 15 item 2);
+  // acknowledging creates the draft and records the acknowledgement (test/e2e/review.spec.ts looks at it).
+  await expect(nm.getByTestId('unreviewed-warning')).toContainText('nobody has reviewed');
+  await nm.getByTestId('unreviewed-acknowledge').click();
   const record = page.getByTestId('meeting-record');
   await expect(record.getByTestId('meeting-status')).toHaveText('Draft');
   // The record's date-time input and the "Declare a conflict…" select, in full, in presentation mode.
@@ -216,6 +220,7 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   // Locking is refused while the departure has no rationale, in words: no internal path, no rule code.
   await record.getByTestId('finalize').click();
   await page.getByTestId('lock-confirm-submit').click();
+  await record.getByTestId('unreviewed-acknowledge').click();
   await expect(record.getByTestId('record-error')).toContainText(`The record cannot be locked yet: DL${current}: the decision departs from the rule — give a rationale`);
   await expect(record.getByTestId('lock-issue').first()).toContainText(`DL${current}: the decision departs from the rule — give a rationale`);
   for (const t of [record.getByTestId('record-error'), record.getByTestId('lock-issues')]) {
@@ -231,7 +236,11 @@ test('meeting: bootstrap, a decision that departs from the rule, lock, Part 11 s
   );
   await record.getByTestId('finalize').click();
   await page.getByTestId('lock-confirm-submit').click();
+  await record.getByTestId('unreviewed-acknowledge').click();
   await expect(record.getByTestId('meeting-status')).toHaveText('Final (locked)');
+  // Each acknowledgement (at the start and at both lock attempts) is in the meeting's audit trail, under the secretary.
+  const acks = await app.core.call('audit.list', { action: 'acknowledge-unreviewed' });
+  expect(acks.map((e) => [e.user, e.entity, (e.newValue as { stage: string }).stage])).toEqual(['start', 'lock', 'lock'].map((st) => [ACCOUNTS.secretary.username, 'meeting', st]));
   await expect(record.getByTestId('signature-count')).toHaveText('0 of 4 signatures');
   expect(await seriousViolations(page, '[data-testid=meeting-view]'), 'axe: locked meeting record').toEqual([]);
 

@@ -37,7 +37,10 @@ export type AuditAction =
   | 'distribute'
   | 'export'
   | 'lambda-z'
-  | 'import';
+  | 'import'
+  | 'review-mark'
+  | 'review-unmark'
+  | 'acknowledge-unreviewed';
 
 export interface AuditInput {
   user: string;

@@ -668,6 +668,58 @@ BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
 ALTER TABLE meeting_signature ADD COLUMN audit_head TEXT;
 `,
   },
+  {
+    version: 6,
+    name: 'review marks that follow the data, and acknowledgements of unreviewed subjects at a meeting',
+    sql: `
+-- A reviewer's mark on a subject (electron/core/review): made on one snapshot, it holds for later
+-- snapshots while the subject's records are unchanged (docs/CLINICAL_RULES.md#review-marks).
+-- Append-only: replacing a mark is a new 'mark' row, withdrawing it an 'unmark' row; the latest row
+-- of a (study, subject, account) is the one in force.
+CREATE TABLE review_mark (
+  mark_id INTEGER PRIMARY KEY,
+  study_id TEXT NOT NULL REFERENCES study(study_id),
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  usubjid TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('mark', 'unmark')),
+  comment TEXT,
+  -- SHA-256 of the subject's records in the snapshot as reviewed (shared/review.ts subjectFingerprint)
+  fingerprint TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  username TEXT NOT NULL,
+  printed_name TEXT NOT NULL,
+  made_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX review_mark_subject ON review_mark(study_id, usubjid);
+CREATE TRIGGER review_mark_no_update BEFORE UPDATE ON review_mark
+BEGIN SELECT RAISE(ABORT, 'review marks are append-only'); END;
+CREATE TRIGGER review_mark_no_delete BEFORE DELETE ON review_mark
+BEGIN SELECT RAISE(ABORT, 'review marks are append-only'); END;
+
+-- Starting or locking a meeting with subjects of its levels whose latest data nobody has reviewed:
+-- the warning shown and who acknowledged it (subjects: JSON [{usubjid, level, status}]).
+CREATE TABLE review_acknowledgement (
+  ack_id INTEGER PRIMARY KEY,
+  meeting_id INTEGER NOT NULL REFERENCES meeting(meeting_id),
+  version INTEGER NOT NULL,
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id),
+  stage TEXT NOT NULL CHECK (stage IN ('start', 'lock')),
+  subjects TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES app_user(user_id),
+  username TEXT NOT NULL,
+  made_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX review_acknowledgement_meeting ON review_acknowledgement(meeting_id);
+CREATE TRIGGER review_acknowledgement_no_update BEFORE UPDATE ON review_acknowledgement
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+CREATE TRIGGER review_acknowledgement_no_delete BEFORE DELETE ON review_acknowledgement
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+
+-- One subject's records of the domains kept whole (CM, EG, …), read per subject by the review marks.
+CREATE INDEX rec_generic_subject ON rec_generic(snapshot_id, usubjid);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -6,6 +6,7 @@ import { useReview } from '../review';
 import { PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
 import { EmptyState, ErrorState, LoadingState } from './States';
+import { ReviewBadge } from './ReviewMarks';
 import { downloadTableCsv } from './tableExport';
 import { DLT_CSV_HEADER, dltCsvRows } from '../tableCsv';
 import { cohortFilterText } from '../exports';
@@ -72,7 +73,7 @@ const EOT_SOURCE: Record<string, string> = { DS: 'DS treatment disposition', EXE
 
 const STATUS_TEXT: Record<Subj['status'], string> = { dlt: 'DLT', completed: 'Completed', 'in-window': 'In window', 'not-evaluable': 'Not evaluable' };
 
-function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mark: 'new' | 'changed' | null }) {
+function SubjectRow({ s, onOpen, mark, snapshotId }: { s: Subj; onOpen(u: string): void; mark: 'new' | 'changed' | null; snapshotId: number }) {
   return (
     <tr data-testid="dlt-subject" data-usubjid={s.usubjid} data-status={s.status}>
       <th scope="row">
@@ -80,6 +81,7 @@ function SubjectRow({ s, onOpen, mark }: { s: Subj; onOpen(u: string): void; mar
           {s.usubjid}
         </button>
         {mark && <span className={`badge badge-${mark}`}>{mark}</span>}
+        <ReviewBadge snapshotId={snapshotId} usubjid={s.usubjid} />
       </th>
       <td className="mono-nums">{isoDate(s.firstDoseDtc)}</td>
       <td className="mono-nums" data-col="window">
@@ -274,7 +276,7 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
                   </th>
                 </tr>
                 {l.subjects.map((s) => (
-                  <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} />
+                  <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} snapshotId={snapshotId} />
                 ))}
               </tbody>
             ))}

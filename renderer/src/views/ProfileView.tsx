@@ -1,4 +1,5 @@
 import { MappingBanner } from '../components/MappingBanner';
+import { ReviewPanel } from '../components/ReviewMarks';
 import { useEffect, useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { studyDayFromIso } from '../../../shared/dates';
@@ -209,6 +210,7 @@ function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: 
       ) : (
         <>
           <ProfileHeader lane={lane} data={data} review={review} />
+          <ReviewPanel snapshotId={snapshotId} usubjid={lane.usubjid} />
           <ProfileTracks lane={lane} data={data} review={review} snapshotId={snapshotId} />
         </>
       )}

@@ -10,6 +10,8 @@ import { ConfirmLockDialog, DistributeDialog, ExportDialog, ReasonDialog, SignDi
 import { issueSentence, meetingErrorSentence } from './words';
 import { isoToLocal, localToIso, MEANING_LABELS, STATUS_LABELS, whenText } from './labels';
 import { LevelPanel } from './LevelPanel';
+import { UnreviewedWarning } from '../ReviewMarks';
+import type { UnreviewedSubject } from '../../../../shared/api/review';
 
 // One meeting record version: its state (version, status, signatures collected / required), the
 // lifecycle actions the app allows in that state (save, finalize, sign, distribute, amend, export),
@@ -102,6 +104,8 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
   const c = m.record.content;
   const [form, setForm] = useState<Form>(() => formOf(c));
   const [busy, setBusy] = useState<string | null>(null);
+  // Subjects of the reviewed levels whose latest data nobody has reviewed, shown before locking (a warning, not a block).
+  const [unreviewed, setUnreviewed] = useState<UnreviewedSubject[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [figures, setFigures] = useState<Record<string, string>>({});
@@ -182,6 +186,29 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
         throw e;
       }
     });
+
+  /** Before locking: the unreviewed subjects, if any, are shown to acknowledge; else lock at once. */
+  const checkThenFinalize = async () => {
+    try {
+      const p = await invoke('review.pending', { snapshotId: c.snapshot.snapshotId, levels: c.levels.map((l) => l.level) });
+      if (p.subjects.length) return setUnreviewed(p.subjects);
+    } catch {
+      // The check is a warning: when it cannot run, locking goes on.
+    }
+    void finalize();
+  };
+
+  /** The acknowledgement is recorded (audited under the meeting) before the lock is tried. */
+  const acknowledgeThenFinalize = async () => {
+    try {
+      await auth.withSession((session) => invoke('review.acknowledge', { session, meetingId: m.meetingId, stage: 'lock' }));
+    } catch (e) {
+      if (!(e instanceof SignInCancelled)) setError(meetingErrorSentence(errorText(e)));
+      return;
+    }
+    setUnreviewed(null);
+    void finalize();
+  };
 
   const patchLevel = (level: number, p: Partial<Form['levels'][number]>) => setForm((f) => ({ ...f, levels: f.levels.map((l) => (l.level === level ? { ...l, ...p } : l)) }));
   const patchAttendee = (i: number, p: Partial<Attendee>) => setForm((f) => ({ ...f, attendees: f.attendees.map((a, j) => (j === i ? { ...a, ...p } : a)) }));
@@ -267,6 +294,9 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
       {isTarget && <p className="muted small">The “Capture for meeting” buttons of the Cohorts, Swimmer, PK and AE views put the figure or table on screen into this draft.</p>}
       {editable && !auth.user && <p className="muted small">Reading needs no sign-in; saving, locking and capturing ask for one.</p>}
 
+      {unreviewed && editable && (
+        <UnreviewedWarning stage="lock" subjects={unreviewed} busy={busy !== null} onAcknowledge={() => void acknowledgeThenFinalize()} onCancel={() => setUnreviewed(null)} />
+      )}
       {error && (
         <div className="banner banner-danger" role="alert" data-testid="record-error">
           <strong>{error}</strong>
@@ -605,7 +635,7 @@ export function MeetingRecord({ meeting, users, onChanged, onPickVersion }: { me
           onClose={() => setDialog(null)}
           onConfirm={() => {
             setDialog(null);
-            void finalize();
+            void checkThenFinalize();
           }}
         />
       )}

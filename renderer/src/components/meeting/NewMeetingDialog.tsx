@@ -8,6 +8,8 @@ import { meetingErrorSentence } from './words';
 import { isoDate, shortHash } from '../../format';
 import { useReview } from '../../review';
 import { localTimeZone, localToIso, nowLocal } from './labels';
+import { UnreviewedWarning } from '../ReviewMarks';
+import type { UnreviewedSubject } from '../../../../shared/api/review';
 
 // "New meeting": a draft record on the current snapshot (cited by its content hash) reviewing one
 // or more dose levels, with its date, time and time zone, the attendees (accounts with their meeting
@@ -58,6 +60,9 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
   const [conflicts, setConflicts] = useState<ConflictRow[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Subjects of the chosen levels whose latest data nobody has reviewed (review.pending): shown once
+  // before the draft is created; acknowledging creates it and records the acknowledgement.
+  const [unreviewed, setUnreviewed] = useState<{ levels: string; subjects: UnreviewedSubject[] } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -101,6 +106,17 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
     e.preventDefault();
     setError(null);
     if (!levels.length) return setError('Choose at least one dose level to review.');
+    const levelsKey = [...levels].sort((a, b) => a - b).join(',');
+    let toAcknowledge: UnreviewedSubject[] = [];
+    if (unreviewed?.levels === levelsKey) toAcknowledge = unreviewed.subjects;
+    else {
+      try {
+        const p = await invoke('review.pending', { snapshotId: snapshot.snapshotId, levels });
+        if (p.subjects.length) return setUnreviewed({ levels: levelsKey, subjects: p.subjects });
+      } catch {
+        // The check is a warning: when it cannot run, the meeting is still created.
+      }
+    }
     setBusy(true);
     try {
       const created = await auth.withSession(
@@ -121,6 +137,7 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
           }),
         'Creating a meeting record needs a signed-in secretary or chair.',
       );
+      if (toAcknowledge.length) await auth.withSession((session) => invoke('review.acknowledge', { session, meetingId: created.meetingId, stage: 'start' }));
       const cs = conflicts.filter((c) => c.name.trim() && c.declaration.trim());
       if (cs.length) {
         await auth.withSession((session) => invoke('meetings.update', { session, meetingId: created.meetingId, version: created.version, changes: { conflicts: cs }, reason: 'conflicts of interest declared at the opening of the meeting' }));
@@ -296,6 +313,9 @@ export function NewMeetingDialog({ snapshot, studyId, onClose, onCreated }: { sn
               Add a declaration
             </button>
           </fieldset>
+          {unreviewed && unreviewed.levels === [...levels].sort((a, b) => a - b).join(',') && (
+            <UnreviewedWarning stage="start" subjects={unreviewed.subjects} busy={busy} onAcknowledge={() => void submit({ preventDefault() {} } as FormEvent)} onCancel={() => setUnreviewed(null)} />
+          )}
           {error && (
             <p className="form-problem" role="alert" data-testid="new-meeting-error">
               {error}

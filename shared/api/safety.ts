@@ -356,6 +356,8 @@ export const safetyApi = {
       rows: z.array(AeListingRow),
       /** Rows after every filter and the search. */
       total: z.number().int(),
+      /** Rows after the review filters alone (levels, part, subjects), before the grid's filters and search. */
+      selected: z.number().int(),
       /** Every AE of the snapshot. */
       unfiltered: z.number().int(),
       /** When grouped: each group's label (the value, or "(missing)") and rows after the filters, in the grid's group order. */

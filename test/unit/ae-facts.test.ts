@@ -150,7 +150,12 @@ async function expectSameAsPure(core: Core, snapshotId: number) {
   expect(either.rows).toEqual(listing.filter((r) => r.dlt));
   // Review filters: dose levels and part, as review.tsx inFilter applies them.
   const level = listing.find((r) => r.level !== null)?.level ?? 1;
-  expect((await page(core, { snapshotId, levels: [level], part: 'escalation' })).rows).toEqual(listing.filter((r) => r.level === level && r.part === 'escalation'));
+  const inLevel = listing.filter((r) => r.level === level && r.part === 'escalation');
+  const reviewed = await page(core, { snapshotId, levels: [level], part: 'escalation', search: 'zzz-no-such-text' });
+  expect([reviewed.total, reviewed.selected, reviewed.unfiltered]).toEqual([0, inLevel.length, listing.length]);
+  expect((await page(core, { snapshotId, levels: [level], part: 'escalation' })).rows).toEqual(inLevel);
+  const two = [...new Set(listing.map((r) => r.usubjid))].slice(0, 2);
+  expect((await page(core, { snapshotId, usubjids: two })).rows).toEqual(listing.filter((r) => two.includes(r.usubjid)));
   // Group by SOC: rows by the group label in localeCompare order (DataGrid.tsx postSortRows), then the sort.
   const grouped = await pages(core, { snapshotId, groupBy: 'aebodsys', sort: [{ colId: 'grade', sort: 'asc' }] }, 6);
   const label = (r: Row) => String(r.aebodsys ?? '(missing)');

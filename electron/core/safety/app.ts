@@ -128,6 +128,7 @@ async function aeListingPage(ctx: CoreContext, input: Parameters<Handler<'safety
     snapshotId: input.snapshotId,
     rows: page.rows.map(listingRowOf),
     total: page.total,
+    selected: page.selected,
     unfiltered: page.unfiltered,
     groups: page.groups.map((g) => ({ key: groupKeyOf(g.value), rows: g.rows })),
   };

@@ -288,7 +288,7 @@ export const AE_GROUP_COLUMNS: readonly string[] = Object.keys(GROUP_RANK);
  * stable); nulls first in ascending order as AG Grid sorts them. With `total` and, when grouped, the
  * rows per group.
  */
-export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total: number; unfiltered: number; groups: { rank: number; value: unknown; rows: number }[] } {
+export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total: number; selected: number; unfiltered: number; groups: { rank: number; value: unknown; rows: number }[] } {
   const { where, params } = pageWhere(q);
   const order: string[] = [];
   const rank = q.groupBy ? GROUP_RANK[q.groupBy] : undefined;
@@ -301,9 +301,11 @@ export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total:
   const rows = db.prepare(`SELECT * FROM ae_fact WHERE ${where} ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as AeFactRow[];
   const total = (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
   const unfiltered = (db.prepare('SELECT count(*) n FROM ae_fact WHERE snapshot_id = ?').get(q.snapshotId) as { n: number }).n;
+  const review = q.levels || q.part || q.usubjids ? pageWhere({ ...q, filters: {}, words: [] }) : null;
+  const selected = review ? (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${review.where}`).get(review.params) as { n: number }).n : unfiltered;
   // The column's value of any row of the group names it (every row of one rank has the same value).
   const groups = rank ? (db.prepare(`SELECT ${rank} rank, ${q.groupBy} value, count(*) rows FROM ae_fact WHERE ${where} GROUP BY ${rank} ORDER BY ${rank}`).all(params) as { rank: number; value: unknown; rows: number }[]) : [];
-  return { rows, total, unfiltered, groups };
+  return { rows, total, selected, unfiltered, groups };
 }
 
 /**

@@ -21,7 +21,7 @@ import { levelGroups, treatedSubjects } from '../../electron/core/safety/groups'
 import { allAeFacts } from '../../electron/core/safety/queries';
 import type { Input, Output } from '../../shared/contract';
 import { isTreatmentEmergent } from '../../shared/cohorts';
-import { incidenceTable, ptOf, socOf } from '../../shared/safety/index';
+import { incidenceTable, ptOf, socGradeGrid, socOf } from '../../shared/safety/index';
 import { FORMATS, table, writeFixture } from '../helpers/conventions';
 import { domains as pilotDomains, STUDY as PILOT_STUDY } from '../helpers/safetyConventions';
 import { tmpDir } from '../helpers/snapshot';
@@ -31,7 +31,7 @@ const DEMO_CUT2 = path.resolve(here, '../../resources/demo/cut2');
 
 type Row = Output<'safety.aeListing'>['rows'][number];
 
-/** The previous safety.incidence handler (before the AE facts), kept as the oracle. */
+/** The previous safety.incidence and safety.socGradeGrid handlers (before the AE facts), kept as the oracle. */
 function oldIncidence(core: Core, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
   const ctx = core.ctx;
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
@@ -45,7 +45,8 @@ function oldIncidence(core: Core, snapshotId: number, by: 'level' | 'part', minG
     groups = (['escalation', 'expansion'] as const).filter((p) => treated.some((s) => s.part === p)).map((p) => ({ key: p, label: p === 'escalation' ? 'Escalation' : 'Expansion' }));
   } else ({ groups, groupOf } = levelGroups(treated, definition));
   const t = incidenceTable(groups, treated.map((s) => ({ usubjid: s.usubjid, group: groupOf.get(s.usubjid)! })), teaes, minGrade);
-  return { snapshotId, by, dataCutoff: cutoff, ...t };
+  const grid = socGradeGrid(groups, treated.map((s) => ({ usubjid: s.usubjid, group: groupOf.get(s.usubjid)! })), teaes);
+  return { table: { snapshotId, by, dataCutoff: cutoff, ...t }, socGrid: { snapshotId, dataCutoff: cutoff, ...grid } };
 }
 
 const yn = (b: boolean) => (b ? 'Y' : 'N');
@@ -110,7 +111,9 @@ async function expectSameAsPure(core: Core, snapshotId: number) {
   const listing = (await core.call('safety.aeListing', { snapshotId })).rows;
   // Incidence first: it builds the facts (the grid reads the same store).
   for (const by of ['level', 'part'] as const)
-    for (const minGrade of [1, 3] as const) expect(await core.call('safety.incidence', { snapshotId, by, minGrade }), `incidence by ${by}, grade >= ${minGrade}`).toEqual(oldIncidence(core, snapshotId, by, minGrade));
+    for (const minGrade of [1, 3] as const) expect(await core.call('safety.incidence', { snapshotId, by, minGrade }), `incidence by ${by}, grade >= ${minGrade}`).toEqual(oldIncidence(core, snapshotId, by, minGrade).table);
+  // The SOC × level worst-grade grid, now from the counted incidence table: as shared/safety/aeTables.ts socGradeGrid on the TEAEs.
+  expect(await core.call('safety.socGradeGrid', { snapshotId })).toEqual(oldIncidence(core, snapshotId, 'level', 1).socGrid);
 
   const { definition } = snapshotContext(core.ctx, snapshotId);
   const aes = loadAes(core.ctx.db, snapshotId, definition.ae.gradeVariable);

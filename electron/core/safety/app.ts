@@ -80,7 +80,7 @@ export function lookaheadOf(ctx: CoreContext, snapshotId: number, patients: numb
  * shared/safety/aeFacts.ts incidenceFromCounts into incidenceTable's cells and order; the
  * denominators and groups are the treated subjects' (groups.ts), as before.
  */
-async function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
+export async function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
   const { definition, cutoff, deps } = await ensureAeFacts(ctx, snapshotId);
   // Derived once per snapshot, facts and choice (snapshots/memo.ts).
   return snapshotMemo(ctx.db, snapshotId, 'aeIncidence', { deps, by, minGrade }, () => incidenceOfFacts(ctx, snapshotId, definition, cutoff, by, minGrade));

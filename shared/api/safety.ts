@@ -36,6 +36,16 @@ export const AeListingRow = lazySchema(() => z.object({
 }));
 export type AeListingRow = z.infer<typeof AeListingRow>;
 
+/** One condition of an AG Grid text or number column filter. */
+const GridCondition = lazySchema(() => z.object({
+  filterType: z.string().optional(),
+  type: z.string().optional(),
+  filter: z.union([z.string(), z.number()]).nullable().optional(),
+  filterTo: z.union([z.string(), z.number()]).nullable().optional(),
+}));
+/** An AG Grid column filter model: one condition, or several joined by AND / OR. */
+const GridFilter = lazySchema(() => GridCondition.extend({ operator: z.enum(['AND', 'OR']).optional(), conditions: z.array(GridCondition).max(10).optional() }));
+
 const IncidenceCell = lazySchema(() => z.object({
   subjects: z.number().int(),
   percent: z.number().nullable(),
@@ -328,6 +338,33 @@ export const safetyApi = {
     'Every AE with dose level, part, study day of onset, grade, seriousness, relatedness, DLT flag, outcome, action taken and the TEAE flag (of the chosen subjects, or of all).',
     () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({ snapshotId: SnapshotId, rows: z.array(AeListingRow) }),
+  ),
+  'safety.aeListingPage': method(
+    'One page of the AE grid from the stored AE facts: rows after the review filters (levels, part, subjects), AG Grid column filters (text and number models) and the quick search (every word in the row), sorted by the group, the sort model, then listing order; with the total and, when grouped, the rows per group.',
+    () => z.object({
+      snapshotId: SnapshotId,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(10_000).default(100),
+      sort: z.array(z.object({ colId: z.string(), sort: z.enum(['asc', 'desc']) })).max(20).default([]),
+      filters: z.record(z.string(), GridFilter).default({}),
+      search: z.string().max(1000).default(''),
+      levels: z.array(z.number().int()).max(1000).nullable().default(null),
+      part: z.enum(['escalation', 'expansion']).nullable().default(null),
+      usubjids: z.array(z.string()).max(1_000_000).nullable().default(null),
+      groupBy: z.enum(['aebodsys', 'aedecod', 'usubjid', 'level']).nullable().default(null),
+    }),
+    () => z.object({
+      snapshotId: SnapshotId,
+      rows: z.array(AeListingRow),
+      /** Rows after every filter and the search. */
+      total: z.number().int(),
+      /** Rows after the review filters alone (levels, part, subjects), before the grid's filters and search. */
+      selected: z.number().int(),
+      /** Every AE of the snapshot. */
+      unfiltered: z.number().int(),
+      /** When grouped: each group's label (the value, or "(missing)") and rows after the filters, in the grid's group order. */
+      groups: z.array(z.object({ key: z.string(), rows: z.number().int() })),
+    }),
   ),
   'safety.incidence': method(
     'TEAE incidence (subjects and events, % of treated subjects) by dose level or part, per SOC and PT sorted by frequency; any grade or grade >= 3.',

@@ -193,7 +193,11 @@ export function highestGrade(byWorstGrade: readonly number[]): number | null {
  * the highest grade any of its subjects reached. SOCs in the incidence table's order.
  */
 export function socGradeGrid(groups: Groups, treated: Treated, teaes: readonly AeFacts[]): SocGradeGrid {
-  const t = incidenceTable(groups, treated, teaes, 1);
+  return socGradeGridOf(incidenceTable(groups, treated, teaes, 1));
+}
+
+/** The SOC × dose-level grid from an any-grade incidence table (however that table was counted). */
+export function socGradeGridOf(t: IncidenceTable): SocGradeGrid {
   const cellOf = (c: IncidenceTable['rows'][number]['total']): SocGradeCell => ({ subjects: c.subjects, worstGrade: highestGrade(c.byWorstGrade), byWorstGrade: c.byWorstGrade, worstGradeMissing: c.worstGradeMissing });
   return {
     groups: t.groups,

@@ -7,3 +7,4 @@ export * from './escalationHistory';
 export * from './dltTable';
 export * from './lookahead';
 export * from './aeTables';
+export * from './aeFacts';

@@ -1,12 +1,13 @@
 import { isTreatmentEmergent } from '../../../shared/cohorts';
 import { countValues } from '../../../shared/mapping';
 import type { AeFacts } from '../../../shared/model';
-import { aeAction, aeActions, aeActionTable, aeKey, aeListing, aeRelationship, actionNotInterpretable, relatedIncidence, socGradeGrid, DOSE_CHANGE_ACTIONS } from '../../../shared/safety/index';
+import { aeAction, aeActions, aeActionTable, aeKey, aeListing, aeRelationship, actionNotInterpretable, relatedIncidence, socGradeGridOf, DOSE_CHANGE_ACTIONS } from '../../../shared/safety/index';
 import type { App, CoreContext } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { levelGroups, treatedSubjects } from './groups';
 import { loadSuppAeacn } from './queries';
+import { incidence } from './app';
 
 // Handlers of the committee's AE tables (safety.relatedIncidence, safety.aeAction,
 // safety.socGradeGrid). Same TEAEs, treated subjects and dose-level groups as safety.incidence;
@@ -34,9 +35,10 @@ export function registerAeTables(app: App): void {
     const listing = [...changed, ...unread].map(({ actions, ...r }) => ({ ...r, action: actions.join('; ') }));
     return { snapshotId, dataCutoff: b.cutoff, ...t, aeacnValues: acnReadings(b.teaes, supp), listing };
   });
-  app.method('safety.socGradeGrid', ({ snapshotId }, ctx) => {
-    const b = teaeBase(ctx, snapshotId);
-    return { snapshotId, dataCutoff: b.cutoff, ...socGradeGrid(b.groups, b.treated, b.teaes) };
+  // From the any-grade incidence table counted over the stored AE facts (safety/app.ts incidence).
+  app.method('safety.socGradeGrid', async ({ snapshotId }, ctx) => {
+    const t = await incidence(ctx, snapshotId, 'level', 1);
+    return { snapshotId, dataCutoff: t.dataCutoff, ...socGradeGridOf(t) };
   });
 }
 

@@ -1,6 +1,5 @@
 import type { Output } from '../../../shared/contract';
 import { adaIncidence, adaSubjectStatus, type IsRecord } from '../../../shared/ada';
-import { isTreatmentEmergent } from '../../../shared/cohorts';
 import { doseLevelOf } from '../../../shared/dlt';
 import { HistoryParseError } from '../../../shared/escalation/history';
 import { recommend } from '../../../shared/escalation/index';
@@ -8,25 +7,31 @@ import {
   aeListing,
   deathListing,
   dltTable,
-  incidenceTable,
   describeSteps,
   isFatalAe,
   ledToDiscontinuation,
   lookahead,
   snapshotHistory,
   summarizeRecommendation,
+  FATAL_NOT_SERIOUS_QUERY,
+  groupKeyOf,
+  incidenceFromCounts,
+  searchWords,
+  type IncidenceCount,
   type RuleSummary,
 } from '../../../shared/safety/index';
 import { countValues } from '../../../shared/mapping';
-import { CallError, type App, type CoreContext } from '../context';
+import { CallError, type App, type CoreContext, type Handler } from '../context';
 import { snapshotContext } from '../cohorts/app';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
-import { cohortsOf, dsDeaths } from './queries';
+import { aeFactsPage, aeIncidenceCounts, AE_GRID_COLUMNS, cohortsOf, dsDeaths } from './queries';
+import { ensureAeFacts, listingRowOf } from './aeFacts';
 import { snapshotMemo } from '../snapshots/memo';
 import { levelGroups, treatedSubjects } from './groups';
 import { labSafetyOf } from '../labs/app';
 import { labsGrade3InWindow } from '../../../shared/labs';
+import type { StudyDefinition } from '../../../shared/study';
 
 // Handlers of the safety feature. Queries gather the data; the rules are in shared/safety/,
 // shared/ada.ts and shared/escalation/.
@@ -38,6 +43,7 @@ export function registerSafety(app: App): void {
     const aes = loadAes(ctx.db, snapshotId, definition.ae.gradeVariable);
     return { snapshotId, rows: aeListing(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), only ? aes.filter((a) => only.has(a.usubjid)) : aes, definition) };
   });
+  app.method('safety.aeListingPage', (input, ctx) => aeListingPage(ctx, input));
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
   app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));
   app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
@@ -69,24 +75,63 @@ export function lookaheadOf(ctx: CoreContext, snapshotId: number, patients: numb
   };
 }
 
-function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
-  const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+/**
+ * TEAE incidence as GROUP BY over the stored AE facts (queries.ts aeIncidenceCounts), assembled by
+ * shared/safety/aeFacts.ts incidenceFromCounts into incidenceTable's cells and order; the
+ * denominators and groups are the treated subjects' (groups.ts), as before.
+ */
+export async function incidence(ctx: CoreContext, snapshotId: number, by: 'level' | 'part', minGrade: 1 | 3) {
+  const { definition, cutoff, deps } = await ensureAeFacts(ctx, snapshotId);
+  // Derived once per snapshot, facts and choice (snapshots/memo.ts).
+  return snapshotMemo(ctx.db, snapshotId, 'aeIncidence', { deps, by, minGrade }, () => incidenceOfFacts(ctx, snapshotId, definition, cutoff, by, minGrade));
+}
+
+function incidenceOfFacts(ctx: CoreContext, snapshotId: number, definition: StudyDefinition, cutoff: string | null, by: 'level' | 'part', minGrade: 1 | 3) {
   const treated = treatedSubjects(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), cutoff);
-  const firstDose = new Map(treated.map((s) => [s.usubjid, s.firstDoseDtc]));
-  const teaes = loadAes(ctx.db, snapshotId, definition.ae.gradeVariable).filter((a) => firstDose.has(a.usubjid) && isTreatmentEmergent(a, firstDose.get(a.usubjid) ?? null));
   let groups: { key: string; label: string }[];
   let groupOf: Map<string, string>;
   if (by === 'part') {
     groupOf = new Map(treated.map((s) => [s.usubjid, s.part]));
     groups = (['escalation', 'expansion'] as const).filter((p) => treated.some((s) => s.part === p)).map((p) => ({ key: p, label: p === 'escalation' ? 'Escalation' : 'Expansion' }));
   } else ({ groups, groupOf } = levelGroups(treated, definition));
-  const table = incidenceTable(
+  const counts = aeIncidenceCounts(ctx.db, snapshotId, by, minGrade).map(
+    (c): IncidenceCount => ({ kind: c.kind, soc: c.soc, pt: c.pt, group: c.grp, subjects: c.subjects, events: c.events, ungradedEvents: c.ungraded, byWorstGrade: [c.g1, c.g2, c.g3, c.g4, c.g5], worstGradeMissing: c.missing }),
+  );
+  const table = incidenceFromCounts(
     groups,
     treated.map((s) => ({ usubjid: s.usubjid, group: groupOf.get(s.usubjid)! })),
-    teaes,
+    counts,
     minGrade,
   );
   return { snapshotId, by, dataCutoff: cutoff, ...table };
+}
+
+/** One page of the AE grid from the stored AE facts (queries.ts aeFactsPage). */
+async function aeListingPage(ctx: CoreContext, input: Parameters<Handler<'safety.aeListingPage'>>[0]): Promise<Output<'safety.aeListingPage'>> {
+  for (const s of input.sort) if (!AE_GRID_COLUMNS.includes(s.colId)) throw new CallError('invalid-input', `safety.aeListingPage: sort: no column ${JSON.stringify(s.colId)} (expected one of ${AE_GRID_COLUMNS.join(', ')})`);
+  for (const c of Object.keys(input.filters)) if (!AE_GRID_COLUMNS.includes(c)) throw new CallError('invalid-input', `safety.aeListingPage: filters: no column ${JSON.stringify(c)} (expected one of ${AE_GRID_COLUMNS.join(', ')})`);
+  await ensureAeFacts(ctx, input.snapshotId);
+  const page = aeFactsPage(ctx.db, {
+    snapshotId: input.snapshotId,
+    offset: input.offset,
+    limit: input.limit,
+    sort: input.sort,
+    filters: input.filters,
+    words: searchWords(input.search),
+    levels: input.levels,
+    part: input.part,
+    usubjids: input.usubjids,
+    groupBy: input.groupBy,
+    queryText: FATAL_NOT_SERIOUS_QUERY,
+  });
+  return {
+    snapshotId: input.snapshotId,
+    rows: page.rows.map(listingRowOf),
+    total: page.total,
+    selected: page.selected,
+    unfiltered: page.unfiltered,
+    groups: page.groups.map((g) => ({ key: groupKeyOf(g.value), rows: g.rows })),
+  };
 }
 
 function listings(ctx: CoreContext, snapshotId: number) {

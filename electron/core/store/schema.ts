@@ -720,6 +720,68 @@ BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
 CREATE INDEX rec_generic_subject ON rec_generic(snapshot_id, usubjid);
 `,
   },
+  {
+    version: 7,
+    name: 'AE facts: one row per AE with the derived facts the AE grid and incidence tables read',
+    sql: `
+-- AE facts (electron/core/safety/aeFacts.ts): derived once per snapshot by safety.aeListing's
+-- rules (shared/safety/) and kept until the study definition or the cut-off they were derived under
+-- changes (deps = SHA-256 of both); then rebuilt in one write transaction. Derived data only: a
+-- snapshot's records stay in rec_ae.
+CREATE TABLE ae_fact_build (
+  snapshot_id INTEGER PRIMARY KEY,
+  deps TEXT NOT NULL,
+  built_at TEXT NOT NULL,
+  row_count INTEGER NOT NULL
+) STRICT;
+CREATE TABLE ae_fact (
+  snapshot_id INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  usubjid TEXT NOT NULL,
+  level INTEGER,
+  dose REAL,
+  part TEXT NOT NULL,
+  aeseq REAL,
+  study_day INTEGER,
+  aeterm TEXT NOT NULL,
+  aedecod TEXT,
+  aebodsys TEXT,
+  soc TEXT NOT NULL,
+  pt TEXT NOT NULL,
+  grade INTEGER,
+  severity TEXT,
+  serious INTEGER NOT NULL,
+  related INTEGER NOT NULL,
+  aerel TEXT,
+  dlt INTEGER NOT NULL,
+  in_dlt_window INTEGER NOT NULL,
+  aeout TEXT,
+  aeacn TEXT,
+  fatal_not_serious INTEGER NOT NULL,
+  teae INTEGER NOT NULL,
+  aestdtc TEXT,
+  aeendtc TEXT,
+  row_no INTEGER NOT NULL,
+  treated INTEGER NOT NULL,
+  grp TEXT,
+  rank_usubjid INTEGER NOT NULL,
+  rank_level INTEGER NOT NULL,
+  rank_aebodsys INTEGER NOT NULL,
+  rank_aedecod INTEGER NOT NULL,
+  PRIMARY KEY (snapshot_id, ord)
+) STRICT, WITHOUT ROWID;
+-- The grid's quick search: each AE's lower-cased search text (shared/safety/aeFacts.ts aeSearchText)
+-- under a trigram index, so that LIKE '%word%' finds the rows without reading every one. rowid =
+-- snapshot_id * 2^32 + ord (a snapshot's rows are one rowid range).
+CREATE VIRTUAL TABLE ae_fact_search USING fts5(search, tokenize = 'trigram', detail = 'none');
+CREATE INDEX ae_fact_grade ON ae_fact(snapshot_id, grade, ord);
+CREATE INDEX ae_fact_day ON ae_fact(snapshot_id, study_day, ord);
+CREATE INDEX ae_fact_level ON ae_fact(snapshot_id, level, ord);
+CREATE INDEX ae_fact_soc ON ae_fact(snapshot_id, aebodsys, ord);
+CREATE INDEX ae_fact_pt ON ae_fact(snapshot_id, aedecod, ord);
+CREATE INDEX ae_fact_incidence ON ae_fact(snapshot_id, treated, teae, grp, soc, pt, usubjid, grade);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -5,7 +5,8 @@ import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, LabDltTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
 import { AeCommitteeTables } from '../components/AeCommitteeTables';
-import { DataGrid } from '../components/DataGrid';
+import { AeGrid } from '../components/AeGrid';
+import { FATAL_NOT_SERIOUS_QUERY, ynOf } from '../../../shared/safety/aeFacts';
 import '../components/EfficacyViews.css';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { shortHash } from '../format';
@@ -17,8 +18,8 @@ import type { ViewProps } from './types';
 // chooser, CSV), TEAE incidence by dose level × worst grade, SAE and DLT listings, AEs leading to
 // discontinuation, deaths. Data: safety.aeListing, safety.incidence, safety.listings.
 
-type Listing = Output<'safety.aeListing'>;
-type AeRow = Listing['rows'][number];
+type Listing = Output<'safety.aeListingPage'>;
+type AeRow = Output<'safety.aeListing'>['rows'][number];
 type Listings = Output<'safety.listings'>;
 
 /** One grid row: flat values, booleans as Y/N (what the floating text filters and the CSV show). */
@@ -46,7 +47,7 @@ export interface AeGridRow {
   aeendtc: string | null;
 }
 
-const yn = (b: boolean): 'Y' | 'N' => (b ? 'Y' : 'N');
+const yn = ynOf;
 
 export function toGridRow(r: AeRow): AeGridRow {
   return {
@@ -64,7 +65,7 @@ export function toGridRow(r: AeRow): AeGridRow {
     dlt: yn(r.dlt),
     aeout: r.aeout,
     aeacn: r.aeacn,
-    query: r.fatalNotSerious ? 'fatal outcome but AESER not Y' : null,
+    query: r.fatalNotSerious ? FATAL_NOT_SERIOUS_QUERY : null,
     teae: yn(r.teae),
     aestdtc: r.aestdtc,
     aeendtc: r.aeendtc,
@@ -100,7 +101,7 @@ export const AE_COLUMNS: ColDef<AeGridRow>[] = [
   { field: 'aeendtc', headerName: 'End', width: 120, hide: true },
 ];
 
-const GROUPABLE = [
+const GROUPABLE: { field: 'aebodsys' | 'aedecod' | 'usubjid' | 'level'; headerName: string }[] = [
   { field: 'aebodsys', headerName: 'System organ class' },
   { field: 'aedecod', headerName: 'Preferred term' },
   { field: 'usubjid', headerName: 'Subject' },
@@ -110,7 +111,8 @@ const GROUPABLE = [
 export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
   const id = snapshot?.snapshotId;
   const deps = [id, dataVersion];
-  const [listing, retry] = useCall<Listing>(id ? () => invoke('safety.aeListing', { snapshotId: id }) : null, deps);
+  // One row is enough here: whether the snapshot has AEs (the grid fetches its own pages).
+  const [listing, retry] = useCall<Listing>(id ? () => invoke('safety.aeListingPage', { snapshotId: id, limit: 1 }) : null, deps);
   const [any, retryAny] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 1 }) : null, deps);
   const [g3, retryG3] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 3 }) : null, deps);
   const [listings, retryListings] = useCall<Listings>(id ? () => invoke('safety.listings', { snapshotId: id }) : null, deps);
@@ -146,23 +148,20 @@ const failed = <T extends object>(v: Loadable<T>): v is { error: unknown; retry(
 
 function AesBody({ listing, incidence, listings, hash }: { listing: Listing; incidence: Loadable<{ any: Incidence; g3: Incidence }>; listings: Loadable<Listings>; hash: string }) {
   const review = useReview();
-  const { inFilter } = review;
-  const rows = useMemo(() => {
-    const out: AeGridRow[] = [];
-    for (const r of listing.rows) if (inFilter(r)) out.push(toGridRow(r));
-    return out;
-  }, [listing, inFilter]);
-  useViewCount('aes', rows.length, listing.rows.length, 'AE records');
+  const { filters, newSince } = review;
+  // The review filters as the core applies them (review.tsx inFilter): dose levels, part, subjects, new only.
+  const gridReview = useMemo(() => {
+    let usubjids = filters.usubjids ?? null;
+    if (newSince.newOnly && newSince.changes) {
+      const changed = new Set([...newSince.changes.newSubjects, ...newSince.changes.changedSubjects]);
+      usubjids = usubjids ? usubjids.filter((u) => changed.has(u)) : [...changed];
+    }
+    return { levels: filters.doseLevels ?? null, part: filters.part === 'all' ? null : filters.part, usubjids };
+  }, [filters.doseLevels, filters.part, filters.usubjids, newSince.newOnly, newSince.changes]);
+  const [selected, setSelected] = useState<number | null>(null);
+  useViewCount('aes', selected ?? listing.unfiltered, listing.unfiltered, 'AE records');
 
-  // The bench times the quick filter: from typing in the grid's search box to the filtered rows
-  // drawn. AG Grid applies the filter while React commits the keystroke; the mark is set after that
-  // frame's callbacks have run.
-  const onInput = useCallback((e: React.FormEvent<HTMLDivElement>) => {
-    if ((e.target as HTMLInputElement).type !== 'search') return;
-    requestAnimationFrame(() => setTimeout(() => performance.mark('view:aes:filtered'), 0));
-  }, []);
-
-  if (listing.rows.length === 0)
+  if (listing.unfiltered === 0)
     return (
       <EmptyState title="No adverse events in this snapshot">
         <p>The snapshot has no AE records (no AE domain, or no events recorded up to the data cut-off). If events are expected, check that ae.* was part of the export.</p>
@@ -170,21 +169,23 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
     );
 
   const subjectsFiltered = review.filters.doseLevels || review.filters.part !== 'all' || review.filters.usubjids || (review.newSince.newOnly && review.newSince.changes);
+  const n = selected ?? listing.unfiltered;
   return (
     <>
-      <div onInput={onInput}>
-        <DataGrid<AeGridRow>
-          title="All adverse events"
-          footnote={review.footnote(`${rows.length < listing.rows.length ? `${rows.length.toLocaleString('en-US')} of ${listing.rows.length.toLocaleString('en-US')} AE records pass the review filters · ` : ''}grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
-          rows={rows}
-          columnDefs={AE_COLUMNS}
-          testId="aes"
-          exportName="adverse-events"
-          onSubjectClick={review.openSubject}
-          groupable={GROUPABLE}
-          height={review.presentation ? 620 : 540}
-        />
-      </div>
+      <AeGrid<AeGridRow>
+        snapshotId={listing.snapshotId}
+        title="All adverse events"
+        footnote={review.footnote(`${n < listing.unfiltered ? `${n.toLocaleString('en-US')} of ${listing.unfiltered.toLocaleString('en-US')} AE records pass the review filters · ` : ''}grade: CTCAE (AETOXGR, else the study's grade variable; “not collected” when neither) · severity: AESEV, not a grade · TEAE: onset on or after the first dose`)}
+        columnDefs={AE_COLUMNS}
+        toRow={toGridRow}
+        testId="aes"
+        exportName="adverse-events"
+        onSubjectClick={review.openSubject}
+        groupable={GROUPABLE}
+        height={review.presentation ? 620 : 540}
+        review={gridReview}
+        onCounts={setSelected}
+      />
 
       <h2 className="section-title">TEAE incidence by dose level</h2>
       {incidence === null ? (

@@ -23,6 +23,7 @@ const RELEASED: readonly [number, string][] = [
   [3, '009643e61f968bb4cd0e8d916059bf0924dfc69188959522e07f349759cff59c'],
   [4, '13791e9006af04fc81b9506b5b2399e121f1c7a938a9f8f02fd401e1d97d0931'],
   [5, 'e339abed1b941b156b62d5a7eb38547b400283e1051fe3040b9deaf0f059c725'],
+  [6, '9b1f5b3c769fe76a12db6d0928fcdcefb226b7efc631bffea32190844323add1'],
 ];
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');

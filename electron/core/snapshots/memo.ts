@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { version as APP_VERSION } from '../../../package.json';
 import type { Db } from '../store/db';
 import { deleteOtherVersions, setBusyTimeout, storeDerivation, storedDerivation } from './queries';
 
@@ -14,11 +13,12 @@ import { deleteOtherVersions, setBusyTimeout, storeDerivation, storedDerivation 
 // so that another connection — the next start of the app, the CLI — reads it instead of deriving it
 // again. A stored row serves only the same snapshot, name, deps (by SHA-256) and DERIVATION_VERSION.
 //
-// DERIVATION_VERSION: the app version (package.json) + DERIVATION_CODE. Any change to the code of a
-// memoised derivation (querySubjects, queryAes, dltTable, the lab and ECG screens, the PK profiles,
-// efficacy, the mapping report, or the shared/ rules they call) must bump DERIVATION_CODE in the
-// same commit, or restarted apps would keep serving the old result; a release bumps the app version,
-// which also invalidates every stored row.
+// DERIVATION_VERSION: any change to the code of a memoised derivation (querySubjects, queryAes, the
+// DLT table, the timeline, the Cohorts summary, the lab and ECG screens, the PK profiles, efficacy,
+// the mapping report, or the shared/ rules they call) must bump DERIVATION_CODE in the same commit,
+// or restarted apps would keep serving the old result. (Not the package.json version: importing
+// package.json breaks the ESM loaders of Playwright and plain Node, and the packaged app has no
+// file path to read it from.)
 //
 // Writing is a side effect of a read: one short statement of its own, skipped (never waited for,
 // never an error) when the database is read-only, another writer holds the lock, the caller is inside
@@ -27,7 +27,7 @@ import { deleteOtherVersions, setBusyTimeout, storeDerivation, storedDerivation 
 // by objects are not: such a result stays in memory only, e.g. labSafety's record-to-file Map).
 
 export const DERIVATION_CODE = 1;
-export const DERIVATION_VERSION = `${APP_VERSION}+${DERIVATION_CODE}`;
+export const DERIVATION_VERSION = `derivations-${DERIVATION_CODE}`;
 
 const MAX_ENTRIES = 32;
 const perDb = new WeakMap<Db, Map<string, unknown>>();

@@ -81,12 +81,23 @@ export function dayNumberFromParts(year: number, month: number, day: number): nu
   return Math.round(Date.UTC(year, month - 1, day) / 86_400_000);
 }
 
-/** Day number (days since 1970-01-01) of an ISO 8601 value with a complete date; null if partial/invalid. */
+/**
+ * Day number (days since 1970-01-01) of an ISO 8601 value with a complete date; null if partial/invalid.
+ * Each distinct text is parsed once: the same first-dose, AE and exposure dates come back for every
+ * AE of a subject and in every view, and parsing was a seventh of all handler time (issue 14). The
+ * cache is bounded and emptied when full; a hit returns what parsing returns.
+ */
 export function toDayNumber(s: string | null | undefined): number | null {
+  if (typeof s !== 'string') return null;
+  const hit = DAY_NUMBERS.get(s);
+  if (hit !== undefined) return hit;
   const p = parseIsoDate(s);
-  if (!p || p.partial || p.month === undefined || p.day === undefined) return null;
-  return dayNumberFromParts(p.year, p.month, p.day);
+  const day = !p || p.partial || p.month === undefined || p.day === undefined ? null : dayNumberFromParts(p.year, p.month, p.day);
+  if (DAY_NUMBERS.size >= 500_000) DAY_NUMBERS.clear();
+  DAY_NUMBERS.set(s, day);
+  return day;
 }
+const DAY_NUMBERS = new Map<string, number | null>();
 
 /** ISO 8601 "YYYY-MM-DD" of a day number. */
 export function dayNumberToIso(dayNumber: number): string {

@@ -10,7 +10,7 @@
 // is filled to 3 ("add m-1 patients at the last dose"), then the usual 3+3 applies.
 // Levels below the trigger hold a single patient: case ATD-13 (protocol-choice), handled in
 // threePlusThreeDecideComplete (DEESCALATE_FILL_LOWER, 6 before an MTD is declared).
-import { currentLevel, tallyByLevel, type ParsedHistory } from './history.js';
+import { currentLevel, tallyByLevel, type HistoryCohort, type LevelTally, type ParsedHistory } from './history.js';
 import { levelExceedsMtd, threePlusThree, type ThreePlusThreeOptions } from './threePlusThree.js';
 import type { Decision, Recommendation } from './vocabulary.js';
 
@@ -88,35 +88,49 @@ export interface AtdPhase {
 
 /** Walk the history in enrolment order and locate the end of the accelerated phase (S8 trigger). */
 export function atdPhase(history: ParsedHistory, o: Pick<AtdOptions, 'atdDesign' | 'grade2Trigger'>): AtdPhase {
+  const walk = atdPhaseWalk(o);
+  for (let ci = 0; ci < history.cohorts.length && walk.phase.accelerated; ci++) walk.add(history.cohorts[ci]!, ci);
+  return walk.phase;
+}
+
+/**
+ * atdPhase one cohort at a time: `add` the cohorts in enrolment order; `phase` is then atdPhase of
+ * the cohorts added so far (cohorts after the trigger change nothing). The replay of ruleDepartures
+ * reads `phase` after each cohort instead of walking every prefix again. `phase` is live: read it
+ * before the next `add`.
+ */
+export function atdPhaseWalk(o: Pick<AtdOptions, 'atdDesign' | 'grade2Trigger'>): { phase: AtdPhase; add: (c: HistoryCohort, ci: number) => void } {
   const need = o.grade2Trigger ?? 2;
   const later = atdCountsLaterCourses(o.atdDesign);
-  const titrationLevels = new Set<number>();
-  const warnings: string[] = [];
-  let grade2Count = 0;
-  for (let ci = 0; ci < history.cohorts.length; ci++) {
-    const c = history.cohorts[ci]!;
-    titrationLevels.add(c.level);
+  const phase: AtdPhase = { accelerated: true, trigger: null, titrationLevels: new Set<number>(), grade2Count: 0, warnings: [] };
+  const add = (c: HistoryCohort, ci: number) => {
+    if (!phase.accelerated) return;
+    phase.titrationLevels.add(c.level);
     if (c.patients.length > 1) {
-      warnings.push(`Cohort ${ci + 1} (level ${c.level}) has ${c.patients.length} patients during the accelerated phase (single-patient cohorts expected).`);
+      phase.warnings.push(`Cohort ${ci + 1} (level ${c.level}) has ${c.patients.length} patients during the accelerated phase (single-patient cohorts expected).`);
     }
     for (const p of c.patients) {
       if (p.outcome === 'P') continue;
       const dltCourse1 = p.outcome === 'T';
       const dltLater = later && p.laterCourse === 't';
       if (dltCourse1 || dltLater) {
-        return { accelerated: false, trigger: { kind: 'dlt', level: c.level, cohortIndex: ci, laterCourse: !dltCourse1 }, titrationLevels, grade2Count, warnings };
+        phase.accelerated = false;
+        phase.trigger = { kind: 'dlt', level: c.level, cohortIndex: ci, laterCourse: !dltCourse1 };
+        return;
       }
       const g2Course1 = p.outcome === 'G';
       const g2Later = later && p.laterCourse === 'g';
       if (g2Course1 || g2Later) {
-        grade2Count++;
-        if (grade2Count >= need) {
-          return { accelerated: false, trigger: { kind: 'grade2', level: c.level, cohortIndex: ci, laterCourse: !g2Course1 }, titrationLevels, grade2Count, warnings };
+        phase.grade2Count++;
+        if (phase.grade2Count >= need) {
+          phase.accelerated = false;
+          phase.trigger = { kind: 'grade2', level: c.level, cohortIndex: ci, laterCourse: !g2Course1 };
+          return;
         }
       }
     }
-  }
-  return { accelerated: true, trigger: null, titrationLevels, grade2Count, warnings };
+  };
+  return { phase, add };
 }
 
 function designName(o: AtdOptions): string {
@@ -126,9 +140,13 @@ function designName(o: AtdOptions): string {
 }
 
 /** Accelerated titration (S8) followed by 3+3 (section (a)), from the whole history. */
-export function acceleratedTitration(history: ParsedHistory, o: AtdOptions): Recommendation {
-  const phase = atdPhase(history, o);
-  const tallies = tallyByLevel(history, o.levels);
+export function acceleratedTitration(
+  history: ParsedHistory,
+  o: AtdOptions,
+  // Kept up to date by the replay of ruleDepartures (atdPhaseWalk, addCohortToTallies); computed here otherwise.
+  known: { phase: AtdPhase; tallies: LevelTally[] } = { phase: atdPhase(history, o), tallies: tallyByLevel(history, o.levels) },
+): Recommendation {
+  const { phase, tallies } = known;
   const name = designName(o);
   const need = o.grade2Trigger ?? 2;
   const base = { design: 'atd' as const, determined: false, warnings: phase.warnings };
@@ -204,7 +222,7 @@ export function acceleratedTitration(history: ParsedHistory, o: AtdOptions): Rec
     ...(o.startLevel !== undefined ? { startLevel: o.startLevel } : {}),
     requireSixAt: phase.titrationLevels,
     label: `ATD design ${o.atdDesign} after the switch at level ${trig.level}`,
-  });
+  }, tallies);
   return { ...rec, design: 'atd', rule: rec.rule.replace(/^3\+3\//, 'atd/3+3/'), warnings: [...phase.warnings, ...rec.warnings] };
 }
 

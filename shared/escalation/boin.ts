@@ -1,8 +1,8 @@
 // BOIN, Bayesian optimal interval design (Liu & Yuan 2015; R package BOIN 2.7.2, S9).
 // Reference: docs/CLINICAL_RULES.md#boin.
 import { checkCompletion } from './completion.js';
-import { currentLevel, tallyByLevel, type LevelTally, type ParsedHistory } from './history.js';
-import { binomialPmf, pava, posteriorProbAbove } from './probability.js';
+import { currentLevel, tallyByLevel, type HistoryCohort, type LevelTally, type ParsedHistory } from './history.js';
+import { binomialPmf, pava, posteriorProbAbove, valueCache } from './probability.js';
 import type { Decision, Recommendation } from './vocabulary.js';
 
 export interface BoinOptions {
@@ -56,6 +56,11 @@ export function boinLambdas(o: BoinOptions): BoinLambdas {
 export function boinEliminationBoundary(n: number, o: BoinOptions): number | null {
   const { target, cutoffEli } = checkBoinOptions(o);
   if (n < 3) return null;
+  return ELIMINATION_BOUNDARY.get(`${n}|${target}|${cutoffEli}`, () => eliminationBoundary(n, target, cutoffEli));
+}
+const ELIMINATION_BOUNDARY = valueCache<number | null>();
+
+function eliminationBoundary(n: number, target: number, cutoffEli: number): number | null {
   // Pr(p > target | y, n) = 1 - I_target(y+1, n-y+1) = P(Bin(n+1, target) <= y) (see betaCdfInteger):
   // non-decreasing in y, so one running sum finds the first y over the cut-off in O(n).
   let cdf = binomialPmf(0, n + 1, target);
@@ -251,8 +256,8 @@ export function cohortDesignRecommendation(
   startLevel: number,
   decide: (tallies: LevelTally[], d: number) => Decision,
   lastCohortSize: number = cohortSize,
+  tallies: LevelTally[] = tallyByLevel(history, levels),
 ): Recommendation {
-  const tallies = tallyByLevel(history, levels);
   const d = currentLevel(history);
   const base = { design, warnings: [] as string[] };
   if (d === null) {
@@ -282,13 +287,31 @@ export function cohortDesignRecommendation(
   };
 }
 
-/** BOIN recommendation from the whole history. */
-export function boin(history: ParsedHistory, o: BoinTrialOptions): Recommendation {
+/**
+ * End of BOIN's titration phase (S13) in the cohorts so far: the first cohort with a DLT, or the
+ * cohort before the first one of several patients; -1 while none. `add` takes the cohorts in
+ * order; once found it no longer changes (the replay of ruleDepartures reads it after each cohort).
+ */
+export function boinTitrationTriggerWalk(): { trigger: () => number; add: (c: HistoryCohort, i: number) => void } {
+  let trigger = -1;
+  return {
+    trigger: () => trigger,
+    add: (c, i) => {
+      if (trigger >= 0) return;
+      if (c.patients.some((p) => p.outcome === 'T')) trigger = i;
+      else if (c.patients.length > 1) trigger = i - 1; // cohorts started without a DLT (e.g. top reached)
+    },
+  };
+}
+
+/** BOIN recommendation from the whole history (`known`: kept up to date by the replay of ruleDepartures). */
+export function boin(history: ParsedHistory, o: BoinTrialOptions, known?: { tallies: LevelTally[]; titrationTrigger: number }): Recommendation {
   checkBoinOptions(o);
   const name = `BOIN (Liu & Yuan 2015), target ${fmt(o.target)}`;
   const cohortSize = o.cohortSize ?? 3;
   const decide = (tallies: LevelTally[], d: number) => boinDecideComplete(tallies, d, o);
-  if (!o.titration) return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide);
+  const tallies = () => known?.tallies ?? tallyByLevel(history, o.levels);
+  if (!o.titration) return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide, cohortSize, tallies());
   if (history.cohorts.length === 0) {
     const start = o.startLevel ?? 1;
     return { design: 'boin', action: 'CONTINUE_COHORT', nextLevel: start, continues: true, recommendedLevel: start, rule: 'boin/titration-start',
@@ -297,10 +320,12 @@ export function boin(history: ParsedHistory, o: BoinTrialOptions): Recommendatio
   }
   // Titration phase (S13): single-patient cohorts until the first DLT.
   const cohorts = history.cohorts;
-  let trigger = -1;
-  for (let i = 0; i < cohorts.length && trigger < 0; i++) {
-    if (cohorts[i]!.patients.some((p) => p.outcome === 'T')) trigger = i;
-    else if (cohorts[i]!.patients.length > 1) trigger = i - 1; // cohorts started without a DLT (e.g. top reached)
+  let trigger: number;
+  if (known) trigger = known.titrationTrigger;
+  else {
+    const walk = boinTitrationTriggerWalk();
+    for (let i = 0; i < cohorts.length && walk.trigger() < 0; i++) walk.add(cohorts[i]!, i);
+    trigger = walk.trigger();
   }
   const base = { design: 'boin' as const, determined: false, warnings: [] as string[] };
   const tname = `${name} with accelerated titration (S13)`;
@@ -316,7 +341,7 @@ export function boin(history: ParsedHistory, o: BoinTrialOptions): Recommendatio
       return { ...base, action: 'ESCALATE_SINGLE', nextLevel: d + 1, continues: true, recommendedLevel: d + 1, rule: 'boin/titration-escalate', certainty: 'source-explicit', sources: ['S13'],
         explanation: `${tname}: no DLT so far; treat one patient at level ${d + 1}.`, openSlots: 1, pending: 0 };
     }
-    const t = tallyByLevel(history, o.levels)[d - 1]!;
+    const t = tallies()[d - 1]!;
     const add = Math.max(0, cohortSize - (t.n + t.pending));
     return { ...base, action: 'SWITCH_TO_COHORTS', nextLevel: d, continues: true, recommendedLevel: d, rule: 'boin/titration-switch', certainty: 'source-explicit', sources: ['S13'],
       explanation: `${tname}: ${trigger === -1 ? `the titration reached the highest planned level ${d} without a DLT` : `a DLT at level ${d} completes the titration`}; switch to cohorts of ${cohortSize}: add ${add} patient${add === 1 ? '' : 's'} at level ${d}.`,
@@ -326,5 +351,5 @@ export function boin(history: ParsedHistory, o: BoinTrialOptions): Recommendatio
   const trig = cohorts[trigger]!;
   const fillIsLast = trigger === cohorts.length - 2 && cohorts[cohorts.length - 1]!.level === trig.level;
   const lastSize = fillIsLast ? Math.max(1, cohortSize - trig.patients.length) : cohortSize;
-  return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide, lastSize);
+  return cohortDesignRecommendation('boin', name, history, o.levels, cohortSize, o.startLevel ?? 1, decide, lastSize, tallies());
 }

@@ -171,21 +171,33 @@ export interface LevelTally {
 
 /** Tallies for levels 1..levels (index 0 = level 1). */
 export function tallyByLevel(history: ParsedHistory, levels: number): LevelTally[] {
+  const tallies = emptyTallies(levels);
+  for (const c of history.cohorts) addCohortToTallies(tallies, c);
+  return tallies;
+}
+
+/** Zero tallies for levels 1..levels. */
+export function emptyTallies(levels: number): LevelTally[] {
   const tallies: LevelTally[] = [];
   for (let l = 1; l <= levels; l++) tallies.push({ level: l, n: 0, dlt: 0, grade2: 0, pending: 0 });
-  for (const c of history.cohorts) {
-    const t = tallies[c.level - 1];
-    if (!t) throw new RangeError(`dose level ${c.level} is above the highest planned level ${levels}`);
-    for (const p of c.patients) {
-      if (p.outcome === 'P') t.pending++;
-      else {
-        t.n++;
-        if (p.outcome === 'T') t.dlt++;
-        if (p.outcome === 'G') t.grade2++;
-      }
+  return tallies;
+}
+
+/**
+ * Count one more cohort into the tallies (in place). tallyByLevel adds every cohort; the replay of
+ * ruleDepartures adds one cohort per step, so that each prefix of the history costs O(1), not O(prefix).
+ */
+export function addCohortToTallies(tallies: LevelTally[], c: HistoryCohort): void {
+  const t = tallies[c.level - 1];
+  if (!t) throw new RangeError(`dose level ${c.level} is above the highest planned level ${tallies.length}`);
+  for (const p of c.patients) {
+    if (p.outcome === 'P') t.pending++;
+    else {
+      t.n++;
+      if (p.outcome === 'T') t.dlt++;
+      if (p.outcome === 'G') t.grade2++;
     }
   }
-  return tallies;
 }
 
 /** The level of the last cohort (the "current dose" of S5), or null for an empty history. */

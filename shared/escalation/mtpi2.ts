@@ -6,7 +6,7 @@
 // doses) is unacceptable if Pr(p > pT | data) > xi: DU.
 import { cohortDesignRecommendation } from './boin.js';
 import type { LevelTally, ParsedHistory } from './history.js';
-import { betaCdfInteger, pava, posteriorProbAbove } from './probability.js';
+import { betaCdfInteger, pava, posteriorProbAbove, valueCache } from './probability.js';
 import type { Decision, Recommendation } from './vocabulary.js';
 
 export interface Mtpi2Options {
@@ -66,6 +66,12 @@ export function mtpi2Upm(y: number, n: number, o: Mtpi2Options): { interval: Mtp
  * (ties: E before S before D, as S5).
  */
 export function mtpi2Decision(y: number, n: number, o: Mtpi2Options): Mtpi2Cell {
+  const { target, e1, e2, xi } = opts(o);
+  return DECISIONS.get(`${y}|${n}|${target}|${e1}|${e2}|${xi}`, () => decision(y, n, o));
+}
+const DECISIONS = valueCache<Mtpi2Cell>();
+
+function decision(y: number, n: number, o: Mtpi2Options): Mtpi2Cell {
   const { target, xi } = opts(o);
   if (posteriorProbAbove(target, y, n) > xi) return 'DU';
   const upm = mtpi2Upm(y, n, o);
@@ -168,8 +174,9 @@ export function mtpi2DecideComplete(tallies: readonly LevelTally[], d: number, o
   return mk({ action: 'STAY', nextLevel: d, continues: true, recommendedLevel: d, rule: 'mtpi2/S', certainty: 'source-explicit', sources: ['S12'], text: `stay at level ${d}.` });
 }
 
-/** mTPI-2 recommendation from the whole history. */
-export function mtpi2(history: ParsedHistory, o: Mtpi2TrialOptions): Recommendation {
-  return cohortDesignRecommendation('mtpi2', `mTPI-2 (Guo et al. 2017), pT ${fmt(o.target)}`, history, o.levels, o.cohortSize ?? 3, o.startLevel ?? 1,
-    (tallies, d) => mtpi2DecideComplete(tallies, d, o));
+/** mTPI-2 recommendation from the whole history (`tallies`: kept up to date by the replay of ruleDepartures). */
+export function mtpi2(history: ParsedHistory, o: Mtpi2TrialOptions, tallies?: LevelTally[]): Recommendation {
+  const cohortSize = o.cohortSize ?? 3;
+  return cohortDesignRecommendation('mtpi2', `mTPI-2 (Guo et al. 2017), pT ${fmt(o.target)}`, history, o.levels, cohortSize, o.startLevel ?? 1,
+    (t, d) => mtpi2DecideComplete(t, d, o), cohortSize, tallies);
 }

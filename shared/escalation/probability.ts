@@ -47,8 +47,27 @@ export function betaCdfInteger(x: number, a: number, b: number): number {
  * (BOIN `get.boundary` elimination rule, S9; mTPI-2 exclusion rule, S12).
  */
 export function posteriorProbAbove(threshold: number, y: number, n: number): number {
-  return 1 - betaCdfInteger(threshold, y + 1, n - y + 1);
+  return POSTERIOR_ABOVE.get(`${threshold}|${y}|${n}`, () => 1 - betaCdfInteger(threshold, y + 1, n - y + 1));
 }
+
+/**
+ * A bounded cache of a pure function's values by key. A rule replayed over a long history asks the
+ * same (y, n) of every level it did not touch at every step, and each answer costs O(n): cached,
+ * each step costs O(levels). Emptied when full (the values are recomputed, never different).
+ */
+export function valueCache<T>(max = 100_000): { get: (key: string, compute: () => T) => T } {
+  const values = new Map<string, T>();
+  return {
+    get: (key, compute) => {
+      if (values.has(key)) return values.get(key) as T;
+      const v = compute();
+      if (values.size >= max) values.clear();
+      values.set(key, v);
+      return v;
+    },
+  };
+}
+const POSTERIOR_ABOVE = valueCache<number>();
 
 /**
  * Pool-adjacent-violators isotonic (non-decreasing) regression with weights

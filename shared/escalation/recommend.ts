@@ -1,8 +1,8 @@
 // One entry point for the dose-escalation rule engine (docs/CLINICAL_RULES.md#incomplete-cohorts).
 import type { EscalationDesign } from '../study.js';
-import { acceleratedTitration, intrapatientEscalation, type AtdDesign, type AtdHandoff } from './atd.js';
-import { boin } from './boin.js';
-import { toParsedHistory, type ParsedHistory } from './history.js';
+import { acceleratedTitration, atdPhaseWalk, intrapatientEscalation, type AtdDesign, type AtdHandoff } from './atd.js';
+import { boin, boinTitrationTriggerWalk } from './boin.js';
+import { addCohortToTallies, emptyTallies, toParsedHistory, type HistoryCohort, type LevelTally, type ParsedHistory } from './history.js';
 import { mtpi2 } from './mtpi2.js';
 import { threePlusThree } from './threePlusThree.js';
 import type { DesignName, Recommendation } from './vocabulary.js';
@@ -105,13 +105,23 @@ export interface PathDeparture {
 
 export type DepartureKind = 'after-stop' | 'window-open' | 'elsewhere';
 
-/** Replay the history cohort by cohort and list departures from the rule. */
+/**
+ * Replay the history cohort by cohort and list departures from the rule: cohort i is compared with
+ * the rule's recommendation on cohorts 0..i-1. The replay steps the rule's state forward once per
+ * cohort (per-level tallies, the accelerated-titration phase, BOIN's titration trigger, the open DLT
+ * windows), so a history of n cohorts costs O(n) rule evaluations of O(levels) each, not O(n²):
+ * recommendCore on each prefix with that state gives what recommendCore on the prefix alone gives
+ * (test/unit/escalation-replay.test.ts keeps the prefix-by-prefix replay as the oracle).
+ */
 export function ruleDepartures(input: RecommendInput): PathDeparture[] {
   const history = toParsedHistory(input.history, { levels: input.levels });
   const out: PathDeparture[] = [];
+  const prefix: HistoryCohort[] = [];
+  const replay = input.intrapatient ? null : startReplay(input);
+  const windowOpen = input.cohortTiming ? earlierWindowOpenWalk(input.cohortTiming) : null;
   for (let i = 0; i < history.cohorts.length; i++) {
     const c = history.cohorts[i]!;
-    const before = recommendCore({ ...input, history: { cohorts: history.cohorts.slice(0, i) } });
+    const before = recommendCore({ ...input, history: { cohorts: replay ? prefix : prefix.slice() } }, replay ?? undefined);
     if (!before.continues) {
       out.push({ cohortIndex: i, level: c.level, expectedAction: before.action, expectedLevel: before.nextLevel, kind: 'after-stop',
         message: `cohort ${i + 1} at level ${c.level} was treated after the rule had stopped the trial (${before.action}${before.recommendedLevel === null ? '' : `, level ${before.recommendedLevel}`}).` });
@@ -120,7 +130,7 @@ export function ruleDepartures(input: RecommendInput): PathDeparture[] {
       const continuing = before.action === 'CONTINUE_COHORT' && i > 0;
       if (continuing && input.cohortTiming) {
         // "Still in progress" only when an earlier cohort's DLT window was open at this cohort's first dose.
-        const open = earlierWindowOpen(input.cohortTiming, i);
+        const open = windowOpen!(i);
         out.push(open
           ? { ...base, kind: 'window-open', message: `cohort ${i + 1} at level ${c.level} was started on ${input.cohortTiming[i]!.firstDose.slice(0, 10)}, while the DLT window of cohort ${open.index + 1} (level ${history.cohorts[open.index]!.level}) was open until ${open.windowEnd}.` }
           : { ...base, kind: 'elsewhere', message: `cohort ${i + 1} was treated at level ${c.level}; the rule wanted more patients at level ${before.nextLevel} (CONTINUE_COHORT).` });
@@ -131,8 +141,61 @@ export function ruleDepartures(input: RecommendInput): PathDeparture[] {
             : `cohort ${i + 1} was treated at level ${c.level}; the rule recommended ${before.action} to level ${before.nextLevel}.` });
       }
     }
+    prefix.push(c);
+    replay?.add(c, i);
   }
   return out;
+}
+
+/** The rule's state over the cohorts replayed so far (ruleDepartures): what each design would otherwise recompute from the whole prefix. */
+interface Replay {
+  tallies: LevelTally[];
+  atd: ReturnType<typeof atdPhaseWalk>;
+  boinTrigger: ReturnType<typeof boinTitrationTriggerWalk>;
+  add: (c: HistoryCohort, i: number) => void;
+}
+
+function startReplay(input: RecommendInput): Replay {
+  const tallies = emptyTallies(input.levels);
+  const atd = atdPhaseWalk({ atdDesign: input.atdDesign ?? 2, ...defined({ grade2Trigger: input.atdGrade2Trigger }) });
+  const boinTrigger = boinTitrationTriggerWalk();
+  return {
+    tallies, atd, boinTrigger,
+    add: (c, i) => {
+      addCohortToTallies(tallies, c);
+      atd.add(c, i);
+      boinTrigger.add(c, i);
+    },
+  };
+}
+
+/**
+ * earlierWindowOpen(timing, i) for increasing i in O(log n) each instead of a backward scan: a
+ * stack of earlier cohorts whose window ends later than every cohort after them (a later cohort
+ * with an end at least as late is nearer and open whenever they are), ends decreasing upwards; the
+ * nearest open one is the highest entry whose end is on or after the first dose.
+ */
+function earlierWindowOpenWalk(timing: readonly CohortTiming[]): (i: number) => { index: number; windowEnd: string } | null {
+  const stack: { index: number; windowEnd: string }[] = [];
+  let added = 0;
+  return (i) => {
+    for (; added < i; added++) {
+      const end = timing[added]?.windowEnd?.slice(0, 10);
+      if (!end) continue;
+      while (stack.length > 0 && stack[stack.length - 1]!.windowEnd <= end) stack.pop();
+      stack.push({ index: added, windowEnd: end });
+    }
+    const start = timing[i]?.firstDose.slice(0, 10);
+    if (!start) return null;
+    let lo = 0;
+    let hi = stack.length; // entries [0, lo) end on or after start; [hi, length) before it
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (start <= stack[mid]!.windowEnd) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : stack[lo - 1]!;
+  };
 }
 
 /** The engine's recommendation for the current state of the trial, with the departures of the path from the rule. */
@@ -169,14 +232,18 @@ export function groupDepartures(departures: readonly PathDeparture[]): string[] 
   return out;
 }
 
-function recommendCore(input: RecommendInput): Recommendation {
+/**
+ * The rule's recommendation without the departures of the path. `replay`: the state of
+ * ruleDepartures' replay over exactly `input.history` (already checked), instead of deriving it again.
+ */
+export function recommendCore(input: RecommendInput, replay?: Replay): Recommendation {
   if (!Number.isInteger(input.levels) || input.levels < 1) throw new RangeError(`levels must be a positive integer, got ${input.levels}`);
-  const history = toParsedHistory(input.history, { levels: input.levels });
+  const history = replay ? (input.history as ParsedHistory) : toParsedHistory(input.history, { levels: input.levels });
   const deescalation = input.deescalation ?? true;
   const sixAtMtd = input.sixAtMtd ?? true;
   switch (input.design) {
     case '3+3':
-      return threePlusThree(history, { levels: input.levels, deescalation, sixAtMtd, ...defined({ startLevel: input.startLevel }) });
+      return threePlusThree(history, { levels: input.levels, deescalation, sixAtMtd, ...defined({ startLevel: input.startLevel }) }, replay?.tallies);
     case 'atd': {
       if (input.atdDesign === undefined) throw new RangeError("design 'atd' needs atdDesign (2, 3 or 4)");
       if (input.intrapatient) {
@@ -186,18 +253,18 @@ function recommendCore(input: RecommendInput): Recommendation {
       return acceleratedTitration(history, {
         levels: input.levels, deescalation, sixAtMtd, atdDesign: input.atdDesign,
         ...defined({ startLevel: input.startLevel, handoff: input.atdHandoff, grade2Trigger: input.atdGrade2Trigger, doses: input.doses, acceleratedStepLevels: input.acceleratedStepLevels }),
-      });
+      }, replay ? { phase: replay.atd.phase, tallies: replay.tallies } : undefined);
     }
     case 'boin':
       return boin(history, {
         levels: input.levels, target: input.target ?? 0.3,
         ...defined({ pSaf: input.pSaf, pTox: input.pTox, cutoffEli: input.cutoffEli, extrasafe: input.extrasafe, offset: input.offset, nEarlyStop: input.nEarlyStop, titration: input.boinTitration, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
-      });
+      }, replay ? { tallies: replay.tallies, titrationTrigger: replay.boinTrigger.trigger() } : undefined);
     case 'mtpi2':
       return mtpi2(history, {
         levels: input.levels, target: input.target ?? 0.3,
         ...defined({ epsilon1: input.epsilon1, epsilon2: input.epsilon2, xi: input.xi, maxPatients: input.maxPatients, cohortSize: input.cohortSize, startLevel: input.startLevel }),
-      });
+      }, replay?.tallies);
     default:
       throw new RangeError(`unknown design ${String((input as { design: unknown }).design)}`);
   }

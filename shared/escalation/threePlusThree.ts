@@ -226,9 +226,9 @@ export function threePlusThreeDecideComplete(tallies: readonly LevelTally[], d: 
 /**
  * 3+3 recommendation from the whole history: tallies per level, current level = level of the last
  * cohort (S5). Incomplete stages continue (S5 behaviour) and are flagged when already determined.
+ * `tallies`, when given, are tallyByLevel(history) kept up to date by a replay (ruleDepartures).
  */
-export function threePlusThree(history: ParsedHistory, o: ThreePlusThreeOptions): Recommendation {
-  const tallies = tallyByLevel(history, o.levels);
+export function threePlusThree(history: ParsedHistory, o: ThreePlusThreeOptions, tallies: LevelTally[] = tallyByLevel(history, o.levels)): Recommendation {
   const warnings: string[] = [];
   const d = currentLevel(history) ?? o.startLevel ?? 1;
   const t = tallies[d - 1]!;

@@ -25,6 +25,7 @@ const RELEASED: readonly [number, string][] = [
   [5, 'e339abed1b941b156b62d5a7eb38547b400283e1051fe3040b9deaf0f059c725'],
   [6, '76bd4e93cf8959da8b54f5e8c6aeba8593480856170b5b5e70bad81346fcfe4d'],
   [7, 'd0fb36e35907d24c0960535d300868f2f225947fb961598e594b89f5ef1ce3b4'],
+  [8, '9b1f5b3c769fe76a12db6d0928fcdcefb226b7efc631bffea32190844323add1'],
 ];
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');

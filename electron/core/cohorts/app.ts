@@ -3,19 +3,23 @@ import { StudyDefinition, withStudyMapping } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../context';
 import { cutoffOf, loadAes, loadSubjects } from '../queries/subjects';
 import { snapshotDefinitionRow } from './queries';
+import { snapshotMemo } from '../snapshots/memo';
 
 // Cohorts: the per-dose-level table the committee opens first.
 
 export function registerCohorts(app: App): void {
+  // Derived once per snapshot, definition and cut-off (snapshotMemo: in memory and in the database).
   app.method('cohorts.summary', ({ snapshotId }, ctx) => {
     const { definition, cutoff } = snapshotContext(ctx, snapshotId);
-    const rows = cutoff ? summarizeCohorts(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff) : [];
-    return {
-      snapshotId,
-      dataCutoff: cutoff,
-      dltWindowDays: definition.dltWindowDays,
-      rows: rows.map((r) => ({ ...r, doseUnit: definition.doseUnit })),
-    };
+    return snapshotMemo(ctx.db, snapshotId, 'cohorts.summary', { definition, cutoff }, () => {
+      const rows = cutoff ? summarizeCohorts(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff) : [];
+      return {
+        snapshotId,
+        dataCutoff: cutoff,
+        dltWindowDays: definition.dltWindowDays,
+        rows: rows.map((r) => ({ ...r, doseUnit: definition.doseUnit })),
+      };
+    });
   });
 }
 

@@ -160,9 +160,17 @@ function listings(ctx: CoreContext, snapshotId: number) {
   };
 }
 
-/** The DLT table of a snapshot (safety.dltTable): also what a meeting records for its levels. */
+/**
+ * The DLT table of a snapshot (safety.dltTable): also what a meeting records for its levels. It
+ * depends on the snapshot, the study definition and the cut-off alone, so the whole output is
+ * derived once (snapshotMemo: in memory and in the database) — lab screen included.
+ */
 export function dltTableOf(ctx: CoreContext, snapshotId: number): Output<'safety.dltTable'> {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  return snapshotMemo(ctx.db, snapshotId, 'safety.dltTable', { definition, cutoff }, () => deriveDltTable(ctx, snapshotId, definition, cutoff));
+}
+
+function deriveDltTable(ctx: CoreContext, snapshotId: number, definition: StudyDefinition, cutoff: string | null): Output<'safety.dltTable'> {
   const esc = definition.escalation;
   const design = {
     design: esc.design,
@@ -180,9 +188,7 @@ export function dltTableOf(ctx: CoreContext, snapshotId: number): Output<'safety
   }
   if (definition.doseLevels.length === 0) notes.push('The study definition has no dose levels: subjects cannot be placed on a level.');
   if (esc.design === 'atd') notes.push('Accelerated titration: G marks a subject whose worst related toxicity in the DLT window was grade >= 2 without a DLT, during the accelerated phase only (protocol choice, shared/safety/escalationHistory.ts).');
-  const t = snapshotMemo(ctx.db, snapshotId, 'dltTable', { definition, cutoff }, () =>
-    dltTable(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) }),
-  );
+  const t = dltTable(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition, cutoff, { cohortOf: cohortsOf(ctx.db, snapshotId) });
   const placebo = t.levels.filter((l) => l.placebo).reduce((n, l) => n + l.treated, 0);
   if (placebo) notes.push(`${placebo} subject(s) on placebo are shown in their own Placebo row and are not part of the escalation history or the rule.`);
   const ungraded = t.levels.reduce((n, l) => n + l.ungradedNotScreened, 0);

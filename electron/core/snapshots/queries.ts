@@ -142,3 +142,28 @@ export function changedRecords(db: Db, d: DomainSpec, base: number, target: numb
 export function snapshotCount(db: Db): number {
   return (db.prepare('SELECT count(*) n FROM snapshot').get() as { n: number }).n;
 }
+
+/** A stored derivation of a snapshot (snapshots/memo.ts), when one matches name, deps and version. */
+export function storedDerivation(db: Db, snapshotId: number, name: string, depsHash: string, version: string): Buffer | undefined {
+  const r = db
+    .prepare('SELECT payload FROM snapshot_derived WHERE snapshot_id = ? AND name = ? AND deps_hash = ? AND version = ?')
+    .get(snapshotId, name, depsHash, version) as { payload: Buffer } | undefined;
+  return r?.payload;
+}
+
+/** Store (or replace, e.g. after a version bump) a derivation of a snapshot. */
+export function storeDerivation(db: Db, snapshotId: number, name: string, depsHash: string, version: string, payload: Buffer): void {
+  db.prepare('INSERT OR REPLACE INTO snapshot_derived (snapshot_id, name, deps_hash, version, payload) VALUES (?, ?, ?, ?, ?)').run(snapshotId, name, depsHash, version, payload);
+}
+
+/** The busy timeout of a connection, to skip a write instead of waiting for another writer (memo.ts). */
+export function setBusyTimeout(db: Db, ms: number): number {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  return before;
+}
+
+/** Stored derivations of another derivation version (memo.ts): they never serve again. */
+export function deleteOtherVersions(db: Db, version: string): void {
+  db.prepare('DELETE FROM snapshot_derived WHERE version <> ?').run(version);
+}

@@ -782,6 +782,26 @@ CREATE INDEX ae_fact_pt ON ae_fact(snapshot_id, aedecod, ord);
 CREATE INDEX ae_fact_incidence ON ae_fact(snapshot_id, treated, teae, grp, soc, pt, usubjid, grade);
 `,
   },
+  {
+    version: 8,
+    name: 'derived store: what is derived from a snapshot, stored once (snapshots/memo.ts)',
+    sql: `
+-- Derivations of one snapshot (subject facts, AE facts, the DLT table …) kept across restarts by
+-- electron/core/snapshots/memo.ts. A row serves a call only when its name, the hash of what else it
+-- depends on (study definition, mapping, options) and the derivation version all match; anything
+-- else recomputes (a new version replaces the row). Never a record: a cache that can be emptied
+-- at any time.
+CREATE TABLE snapshot_derived (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshot(snapshot_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  deps_hash TEXT NOT NULL,
+  version TEXT NOT NULL,
+  -- deflated JSON (memo.ts encodes Map, Set, undefined and non-finite numbers)
+  payload BLOB NOT NULL,
+  PRIMARY KEY (snapshot_id, name, deps_hash)
+) STRICT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,6 +8,8 @@ import { loadSubjects } from '../queries/subjects';
 import { domainHasRows, loadDisposition, loadDmRaceCountry, loadExAdministrations, loadSubjectLabs } from './queries';
 import { ctcaeLabGrade, termsOfTestcd, type LabGrade } from '../../../shared/labs';
 import { labSafetyOf } from '../labs/app';
+import { snapshotMemo } from '../snapshots/memo';
+import type { StudyDefinition } from '../../../shared/study';
 
 // Handlers of the subjects feature: the timeline behind the swimmer and the profile header, and a
 // subject's labs. Queries gather the rows; the exposure rule is shared/exposure.ts.
@@ -23,8 +25,14 @@ function domainsPresent(ctx: CoreContext, snapshotId: number): string[] {
   return DOMAIN_TABLES.filter((t) => domainHasRows(ctx.db, t, snapshotId)).map((t) => t.toUpperCase());
 }
 
-function timeline(ctx: CoreContext, snapshotId: number) {
+// The timeline depends on the snapshot, the study definition and the cut-off alone: derived once
+// (snapshotMemo: in memory and in the database).
+function timeline(ctx: CoreContext, snapshotId: number): Output<'subjects.timeline'> {
   const { definition, cutoff } = snapshotContext(ctx, snapshotId);
+  return snapshotMemo(ctx.db, snapshotId, 'subjects.timeline', { definition, cutoff }, () => deriveTimeline(ctx, snapshotId, definition, cutoff));
+}
+
+function deriveTimeline(ctx: CoreContext, snapshotId: number, definition: StudyDefinition, cutoff: string | null): Output<'subjects.timeline'> {
   const facts = loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays);
   const dm = new Map(
     loadDmRaceCountry(ctx.db, snapshotId).map((r) => [r.usubjid, r]),

@@ -1,4 +1,4 @@
-import { useEffect, type CSSProperties } from 'react';
+import { Fragment, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { count, isoDate, plural, shortHash } from '../format';
@@ -162,6 +162,9 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   );
   // The Cohorts view is complete once the DLT tables are on screen (the bench reads this mark).
   const ready = state.status === 'ok';
+  // Rows of the table in view (windowed above WINDOW_ABOVE subjects); counted over every level, as an upper bound before the filters.
+  const totalItems = state.status === 'ok' ? state.data.now.levels.reduce((n, l) => n + l.subjects.length + 1, 0) : 0;
+  const win = useWindow(totalItems, totalItems > WINDOW_ABOVE);
   useEffect(() => {
     if (!ready) return;
     const id = requestAnimationFrame(() => performance.mark('view:cohorts:drawn'));
@@ -178,6 +181,8 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   const compared = newSince.snapshotId !== null;
   const mark = (u: string) => (!compared ? null : newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
   const shownSubjects = levels.reduce((n, l) => n + l.subjects.length, 0);
+  const windowed = shownSubjects > WINDOW_ABOVE;
+  const range = win.range;
   const allSubjects = now.levels.reduce((n, l) => n + l.subjects.length, 0);
   const footnote = review.footnote(
     `DLT window ${now.dltWindowDays} days from the first dose; design ${DESIGN_LABEL[now.design.design]}${shownSubjects < allSubjects ? ` · ${count(shownSubjects)} of ${count(allSubjects)} subjects shown` : ''}`,
@@ -244,8 +249,8 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
           <p>Clear the dose-level or part filter to see the DLT table.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="DLT table">
-          <table className="data-table dlt-table" data-testid="dlt-table">
+        <div className={`table-wrap${windowed ? ' dlt-windowed' : ''}`} tabIndex={0} role="region" aria-label="DLT table" ref={win.ref} data-windowed={windowed ? 'true' : undefined}>
+          <table className="data-table dlt-table" data-testid="dlt-table" aria-rowcount={windowed ? shownSubjects + levels.length + 1 : undefined}>
             <caption className="sr-only">Subjects per dose level with their DLT window and DLTs</caption>
             <thead>
               <tr>
@@ -260,21 +265,11 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
                 <th scope="col">Possible DLT, not flagged</th>
               </tr>
             </thead>
-            {levels.map((l) => (
+            {windowed ? (
+              <WindowedBodies levels={levels} range={range} render={(l) => <LevelRow l={l} />} row={(s) => <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} snapshotId={snapshotId} />} />
+            ) : levels.map((l) => (
               <tbody key={`${l.part}-${l.level}`} data-testid="dlt-level" data-level={l.level} data-part={l.part}>
-                <tr className="level-row">
-                  <th scope="rowgroup" colSpan={7}>
-                    <span className={`swatch${l.part === 'expansion' ? ' swatch-outline' : ''}`} style={{ '--swatch': review.doseColor(l.level) } as CSSProperties} aria-hidden="true" />{' '}
-                    <b>{review.doseLabel(l.level)}</b> <span className="muted">{PART_LABELS[l.part]}</span>
-                    <span className="level-counts" data-testid="dlt-level-counts">
-                      {count(l.treated)} treated · {count(l.evaluable)} evaluable · <b className={l.withDlt ? 'danger' : ''}>{count(l.withDlt)} with DLT</b> · {count(l.pending)} in window · {count(l.notEvaluable)} not evaluable
-                      {l.possibleDltsNotFlagged > 0 && <> · <span className="warn">{count(l.possibleDltsNotFlagged)} possible DLT not flagged</span></>}
-                      {l.possibleDltLabs > 0 && <> · <span className="warn" data-testid="level-lab-grade3">{count(l.possibleDltLabs)} lab grade ≥ 3 in window</span></>}
-                      {l.ungradedNotScreened > 0 && <> · <span className="warn" data-testid="dlt-level-not-screened">cannot screen {count(l.ungradedNotScreened)} related AE{l.ungradedNotScreened === 1 ? '' : 's'} without a grade</span></>}
-                      {l.placebo && <> · <span className="muted">placebo: not in the escalation history or rule</span></>}
-                    </span>
-                  </th>
-                </tr>
+                <LevelRow l={l} />
                 {l.subjects.map((s) => (
                   <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} snapshotId={snapshotId} />
                 ))}
@@ -287,6 +282,95 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
         {footnote}
       </p>
     </section>
+  );
+}
+
+function LevelRow({ l }: { l: Level }) {
+  const review = useReview();
+  return (
+    <tr className="level-row">
+      <th scope="rowgroup" colSpan={7}>
+        <span className={`swatch${l.part === 'expansion' ? ' swatch-outline' : ''}`} style={{ '--swatch': review.doseColor(l.level) } as CSSProperties} aria-hidden="true" />{' '}
+        <b>{review.doseLabel(l.level)}</b> <span className="muted">{PART_LABELS[l.part]}</span>
+        <span className="level-counts" data-testid="dlt-level-counts">
+          {count(l.treated)} treated · {count(l.evaluable)} evaluable · <b className={l.withDlt ? 'danger' : ''}>{count(l.withDlt)} with DLT</b> · {count(l.pending)} in window · {count(l.notEvaluable)} not evaluable
+          {l.possibleDltsNotFlagged > 0 && <> · <span className="warn">{count(l.possibleDltsNotFlagged)} possible DLT not flagged</span></>}
+          {l.possibleDltLabs > 0 && <> · <span className="warn" data-testid="level-lab-grade3">{count(l.possibleDltLabs)} lab grade ≥ 3 in window</span></>}
+          {l.ungradedNotScreened > 0 && <> · <span className="warn" data-testid="dlt-level-not-screened">cannot screen {count(l.ungradedNotScreened)} related AE{l.ungradedNotScreened === 1 ? '' : 's'} without a grade</span></>}
+          {l.placebo && <> · <span className="muted">placebo: not in the escalation history or rule</span></>}
+        </span>
+      </th>
+    </tr>
+  );
+}
+
+// A large DLT table (a pooled review of thousands of subjects) keeps in the DOM only the rows in
+// view: each level's summary row and subject rows form one list of items of an estimated height;
+// spacer rows stand for the rest, so the scroll bar and keyboard scrolling (the region is focusable:
+// arrows, Page Up/Down, Home/End) behave as for the whole table. Small tables render every row.
+const WINDOW_ABOVE = 200;
+const ROW_HEIGHT = 44;
+const OVERSCAN = 30;
+
+interface Range {
+  first: number;
+  last: number;
+}
+
+function flatItems(levels: readonly Level[]): { l: Level; s: Subj | null }[] {
+  const items: { l: Level; s: Subj | null }[] = [];
+  for (const l of levels) {
+    items.push({ l, s: null });
+    for (const s of l.subjects) items.push({ l, s });
+  }
+  return items;
+}
+
+function useWindow(total: number, enabled: boolean): { ref: (el: HTMLDivElement | null) => void; range: Range } {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [range, setRange] = useState<Range>({ first: 0, last: Math.min(total, 60) });
+  useEffect(() => {
+    if (!enabled || !el) return;
+    const update = () => {
+      const first = Math.max(0, Math.floor(el.scrollTop / ROW_HEIGHT) - OVERSCAN);
+      const last = Math.min(total, Math.ceil((el.scrollTop + el.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+      setRange((r) => (r.first === first && r.last === last ? r : { first, last }));
+    };
+    update();
+    el.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', update);
+    return () => {
+      el.removeEventListener('scroll', update);
+      window.removeEventListener('resize', update);
+    };
+  }, [el, total, enabled]);
+  return { ref: setEl, range };
+}
+
+function WindowedBodies({ levels, range, render, row }: { levels: readonly Level[]; range: Range; render(l: Level): ReactNode; row(s: Subj): ReactNode }) {
+  const items = useMemo(() => flatItems(levels), [levels]);
+  const shown = items.slice(range.first, range.last);
+  // Consecutive items of one level share a tbody (the e2e and the CSV read rows per level).
+  const groups: { l: Level; items: typeof shown }[] = [];
+  for (const it of shown) {
+    const g = groups[groups.length - 1];
+    if (g && g.l === it.l) g.items.push(it);
+    else groups.push({ l: it.l, items: [it] });
+  }
+  return (
+    <>
+      <tbody aria-hidden="true">
+        <tr style={{ height: range.first * ROW_HEIGHT }} />
+      </tbody>
+      {groups.map((g) => (
+        <tbody key={`${g.l.part}-${g.l.level}`} data-testid="dlt-level" data-level={g.l.level} data-part={g.l.part}>
+          {g.items.map((it) => (it.s ? row(it.s) : <Fragment key="level">{render(it.l)}</Fragment>))}
+        </tbody>
+      ))}
+      <tbody aria-hidden="true">
+        <tr style={{ height: Math.max(0, items.length - Math.max(range.last, range.first)) * ROW_HEIGHT }} />
+      </tbody>
+    </>
   );
 }
 

@@ -25,6 +25,7 @@ import {
   type PkProfile,
   type TimeBasis,
 } from '../../../shared/pk';
+import { encodeCurves } from '../../../shared/pk/curves';
 import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
 import { utcIso } from '../audit/clock';
@@ -44,6 +45,7 @@ type AucMethod = 'linear' | 'lin-up-log-down';
 
 export function registerPk(app: App): void {
   app.method('pk.profiles', (input, ctx) => profilesOf(ctx, input));
+  app.method('pk.curves', (input, ctx) => curvesOf(ctx, input));
   app.method('pk.nca', (input, ctx) => ncaOf(ctx, input));
   app.method('pk.setLambdaZ', (input, ctx) => setLambdaZ(ctx, input));
   app.method('pk.lambdaZHistory', ({ snapshotId, usubjid }, ctx) => {
@@ -91,6 +93,11 @@ export function resolveTau(ctx: CoreContext, snapshotId: number, definitionTauH:
   return { tauH: null, source: null, note: `τ unknown: ${fromEx.note}; no steady-state parameter is computed until the study definition gives the dosing interval (pk.tauH)` };
 }
 
+/** The analyte × matrix pairs with their sample counts: read once per snapshot (a GROUP BY over every PC row), afresh for a few subjects. */
+function availableOf(ctx: CoreContext, snapshotId: number, usubjids?: readonly string[]) {
+  return usubjids ? loadAvailable(ctx.db, snapshotId, usubjids) : snapshotMemo(ctx.db, snapshotId, 'pk.available', null, () => loadAvailable(ctx.db, snapshotId));
+}
+
 /** The analyte analysed: the one asked for, else the study definition's pk.analyte when present, else the first. */
 function chooseAnalyte(analytes: readonly string[], asked: string | undefined, defined: string | undefined): string | null {
   if (asked !== undefined && !analytes.includes(asked)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(asked)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
@@ -102,8 +109,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const studyId = studyOf(ctx, snapshotId);
   const { definition } = snapshotContext(ctx, snapshotId);
   // A chosen few subjects are read afresh; the whole snapshot's profiles are built once (snapshotMemo).
-  const subsetPc = opts.usubjids ? loadPc(ctx.db, snapshotId, opts.usubjids) : null;
-  const available = loadAvailable(ctx.db, snapshotId, opts.usubjids);
+  const available = availableOf(ctx, snapshotId, opts.usubjids);
   const analytes = [...new Set(available.map((a) => a.analyte))].sort();
   const notes: string[] = [];
   const analyte = chooseAnalyte(analytes, opts.analyte, definition.pk.analyte);
@@ -126,7 +132,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const excreta = matrix !== null && isExcretaMatrix(matrix);
   if (excreta) notes.push(`${matrix} samples are collected over intervals: they are analysed as amounts excreted (urine table), not by NCA`);
   const build = () =>
-    buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, {
+    buildProfiles(loadPc(ctx.db, snapshotId, opts.usubjids, analyte!), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, {
       analyte: analyte!,
       matrix: matrix!,
       steadyCycle: opts.cycle,
@@ -134,7 +140,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const built =
     analyte === null || matrix === null || excreta
       ? { profiles: [], unplaced: [] }
-      : subsetPc
+      : opts.usubjids
         ? build()
         : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, build);
   for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} ${matrixLabel(u.matrix)} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
@@ -211,28 +217,65 @@ function profilesOf(ctx: CoreContext, input: In<'pk.profiles'>): Output<'pk.prof
     tauH: g.tauH,
     ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(profiles),
-    profiles: profiles.map((p) => {
-      const used = toNcaInput(p, input.timeBasis).used;
-      return {
-        ...head(p, g),
-        points: p.points.map((pt, i) => {
-          const u = used[i]!;
-          return {
-            time: input.timeBasis === 'actual' ? (pt.actualH ?? pt.nominalH) : (pt.nominalH ?? pt.actualH),
-            actualH: pt.actualH,
-            nominalH: pt.nominalH,
-            conc: pt.conc,
-            blq: pt.blq,
-            lloq: pt.lloq,
-            pcdtc: pt.pcdtc,
-            timeSource: pt.timeSource,
-            actualNote: pt.actualNote,
-            ncaTime: 'time' in u ? u.time : null,
-            ncaNote: 'dropped' in u ? u.dropped : null,
-          };
-        }),
-      };
-    }),
+    profiles: profiles.map((p) => ({ ...head(p, g), points: pointsOut(p, input.timeBasis) })),
+    notes: g.notes,
+  };
+}
+
+/** A profile's samples as pk.profiles sends them: both time bases, the time on the requested one, and where NCA placed each. */
+function pointsOut(p: PkProfile, basis: TimeBasis) {
+  const used = toNcaInput(p, basis).used;
+  return p.points.map((pt, i) => {
+    const u = used[i]!;
+    return {
+      time: basis === 'actual' ? (pt.actualH ?? pt.nominalH) : (pt.nominalH ?? pt.actualH),
+      actualH: pt.actualH,
+      nominalH: pt.nominalH,
+      conc: pt.conc,
+      blq: pt.blq,
+      lloq: pt.lloq,
+      pcdtc: pt.pcdtc,
+      timeSource: pt.timeSource,
+      actualNote: pt.actualNote,
+      ncaTime: 'time' in u ? u.time : null,
+      ncaNote: 'dropped' in u ? u.dropped : null,
+    };
+  });
+}
+
+// ---- pk.curves -------------------------------------------------------------------------------
+
+/**
+ * The profiles of pk.profiles as columns per dose level (shared/pk/curves.ts) with each level's mean
+ * curves; the samples only when asked (`individual`). Built once per snapshot, study definition and
+ * request for the whole snapshot; a selection (`usubjids`) is taken from that, never read afresh.
+ */
+function curvesOf(ctx: CoreContext, input: In<'pk.curves'>): Output<'pk.curves'> {
+  const { usubjids, individual, ...which } = input;
+  const g = gather(ctx, input.snapshotId, which);
+  const profiles = g.profiles.filter((p) => p.interval === input.interval);
+  const { definition } = snapshotContext(ctx, input.snapshotId);
+  const deps = { definition, analyte: g.analyte, matrix: g.matrix, cycle: input.cycle ?? null, interval: input.interval, basis: input.timeBasis };
+  const encode = (keep?: ReadonlySet<string>) => {
+    const subjects = snapshotMemo(ctx.db, input.snapshotId, 'pk.curveSubjects', deps, () =>
+      profiles.map((p) => {
+        const h = head(p, g);
+        return { usubjid: h.usubjid, doseLevel: h.doseLevel, doseLevelLabel: h.doseLevelLabel, part: h.part, cycle: p.dose.cycle, points: pointsOut(p, input.timeBasis) };
+      }),
+    );
+    return encodeCurves(subjects, { withPoints: individual, ...(keep ? { keep } : {}) });
+  };
+  const encoded = usubjids ? encode(new Set(usubjids)) : snapshotMemo(ctx.db, input.snapshotId, 'pk.curves', { ...deps, individual }, () => encode());
+  return {
+    snapshotId: input.snapshotId,
+    analyte: g.analyte,
+    analytes: g.analytes,
+    interval: input.interval,
+    timeBasis: input.timeBasis,
+    tauH: g.tauH,
+    ...conventions(g, input.interval, input.timeBasis),
+    units: unitsOf(profiles),
+    ...encoded,
     notes: g.notes,
   };
 }
@@ -575,7 +618,7 @@ function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionali
 function urineOf(ctx: CoreContext, input: In<'pk.urine'>): Output<'pk.urine'> {
   studyOf(ctx, input.snapshotId);
   const { definition } = snapshotContext(ctx, input.snapshotId);
-  const available = loadAvailable(ctx.db, input.snapshotId, input.usubjids);
+  const available = availableOf(ctx, input.snapshotId, input.usubjids);
   const analytes = [...new Set(available.map((a) => a.analyte))].sort();
   const analyte = chooseAnalyte(analytes, input.analyte, definition.pk.analyte);
   const excreta = available.filter((a) => a.analyte === analyte && isExcretaMatrix(a.matrix)).map((a) => a.matrix);

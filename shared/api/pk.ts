@@ -253,6 +253,8 @@ export const pkApi = {
         cycle: Ints,
         samples: Ints,
         measured: Ints,
+        /** BLQ samples with a time and an LLOQ (drawn at LLOQ/2). */
+        blq: Ints,
       }),
       /** The subjects asked for (all, or `usubjids`) by dose level, ascending, no level last. */
       levels: z.array(
@@ -274,7 +276,12 @@ export const pkApi = {
   ),
   'pk.nca': method(
     'NCA per subject (CDISC PPTESTCD parameters, lambda_z points, reviewer choice) and summary statistics by dose level.',
-    () => z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
+    () => z.object({
+      ...NcaOptionsInput,
+      usubjids: Usubjids,
+      /** 'table': each row only with the parameters the NCA table shows (the summary's and AUCPEO) and without λz points (lambdaZ.points and excludedTimes empty; ask for the subject alone for them). */
+      fields: z.enum(['all', 'table']).default('all'),
+    }),
     () => NcaOutput,
   ),
   'pk.setLambdaZ': method(

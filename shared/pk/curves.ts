@@ -95,6 +95,8 @@ export interface CurveSubjects {
   /** Samples of the subject's profile, and those measured (not BLQ, with a concentration and a time). */
   samples: number[];
   measured: number[];
+  /** BLQ samples with a time and an LLOQ (drawn at LLOQ/2). */
+  blq: number[];
 }
 
 export interface EncodedCurves {
@@ -162,13 +164,18 @@ export function isMeasured(q: { blq: boolean; conc: number | null; time: number 
   return !q.blq && q.conc !== null && q.time !== null;
 }
 
+/** Whether a BLQ sample is drawn (at LLOQ/2): it has a time and a known LLOQ > 0. */
+export function isBlqDrawn(q: { blq: boolean; time: number | null; lloq: number | null }): boolean {
+  return q.blq && q.time !== null && q.lloq !== null && q.lloq > 0;
+}
+
 /**
  * Columns per dose level of the subjects' profiles. `subjects` lists every subject (the selection is
  * made from it); `keep` (default: all) chooses those whose summary — and, with `withPoints`, whose
  * samples — are sent.
  */
 export function encodeCurves(all: readonly CurveSubjectIn[], opts: { withPoints: boolean; keep?: ReadonlySet<string> }): EncodedCurves {
-  const subjects: CurveSubjects = { usubjid: [], doseLevel: [], part: [], cycle: [], samples: [], measured: [] };
+  const subjects: CurveSubjects = { usubjid: [], doseLevel: [], part: [], cycle: [], samples: [], measured: [], blq: [] };
   const texts: string[] = [];
   const textIndex = new Map<string, number>();
   const text = (s: string | null) => {
@@ -189,8 +196,13 @@ export function encodeCurves(all: readonly CurveSubjectIn[], opts: { withPoints:
     subjects.cycle.push(s.cycle);
     subjects.samples.push(s.points.length);
     let m = 0;
-    for (const q of s.points) if (isMeasured(q)) m++;
+    let b = 0;
+    for (const q of s.points) {
+      if (isMeasured(q)) m++;
+      else if (isBlqDrawn(q)) b++;
+    }
     subjects.measured.push(m);
+    subjects.blq.push(b);
     if (opts.keep && !opts.keep.has(s.usubjid)) return;
     const k = levelKey(s.doseLevel);
     let g = byLevel.get(k);

@@ -111,6 +111,9 @@ describe.each(FORMATS)('pk.curves on a generated study (%s)', (format) => {
             seen.add(p.usubjid);
             expect(decodePoints(cols, level, k, timeBasis), p.usubjid).toEqual(p.points);
             expect([cols.subjects.doseLevel[i], cols.subjects.part[i], cols.subjects.cycle[i], cols.subjects.samples[i]]).toEqual([p.doseLevel, p.part, p.dose.cycle, p.points.length]);
+            // the view's counts: lines drawn (measured samples with a time) and BLQ markers (with a time and an LLOQ)
+            expect(cols.subjects.measured[i]).toBe(p.points.filter((q) => !q.blq && q.conc !== null && q.time !== null).length);
+            expect(cols.subjects.blq[i]).toBe(p.points.filter((q) => q.blq && q.time !== null && q.lloq !== null && q.lloq > 0).length);
           });
           const m = oldMeanProfile(mine);
           expect(level.summary.time).toEqual(m.map((x) => x.time));

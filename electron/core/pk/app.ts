@@ -441,6 +441,7 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
   const g = gather(ctx, input.snapshotId, input);
   const only = input.usubjids ? new Set(input.usubjids) : undefined;
   const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, only).map((c) => c.row);
+  const summary = summarise(rows, input.interval);
   return {
     snapshotId: input.snapshotId,
     analyte: g.analyte,
@@ -451,10 +452,20 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
     tauH: g.tauH,
     ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(g.profiles),
-    rows,
-    summary: summarise(rows, input.interval),
+    rows: input.fields === 'table' ? tableRows(rows, summary) : rows,
+    summary,
     notes: g.notes,
   };
+}
+
+/** The NCA table's part of each row (pk.nca `fields: 'table'`): the summary's parameters and AUCPEO, no λz points. */
+function tableRows(rows: readonly NcaRow[], summary: ReturnType<typeof summarise>): NcaRow[] {
+  const shown = new Set(['AUCPEO', ...summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD))]);
+  return rows.map((r) => ({
+    ...r,
+    parameters: r.parameters.filter((p) => shown.has(p.PPTESTCD)),
+    lambdaZ: r.lambdaZ ? { ...r.lambdaZ, points: [], excludedTimes: [] } : null,
+  }));
 }
 
 // ---- pk.setLambdaZ ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights, snapshotStudy } from './queries';
+import { lastChoiceId, loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights, snapshotStudy } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
 // choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
@@ -401,6 +401,16 @@ function ncaRows(
   return rows;
 }
 
+/**
+ * The NCA rows of every subject (ncaRows without `only`), once per snapshot, study definition, request
+ * and state of the reviewers' λz choices: pk.nca, pk.doseProportionality and pk.compareReported share them.
+ * `g` must be the whole snapshot's (gather without usubjids).
+ */
+function allNcaRows(ctx: CoreContext, snapshotId: number, g: StudyPk, interval: PkInterval, basis: TimeBasis, aucMethod: AucMethod, blq: Partial<BlqOptions> | undefined, cycle: number | undefined): NcaRow[] {
+  const deps = { definition: snapshotContext(ctx, snapshotId).definition, analyte: g.analyte, matrix: g.matrix, cycle: cycle ?? null, interval, basis, aucMethod, blq: blq ?? null, choices: lastChoiceId(ctx.db, snapshotId) };
+  return snapshotMemo(ctx.db, snapshotId, 'pk.ncaRows', deps, () => ncaRows(ctx, snapshotId, g, interval, basis, aucMethod, blq).map((c) => c.row));
+}
+
 function summarise(rows: readonly NcaRow[], interval: PkInterval) {
   const groups = new Map<string, NcaRow[]>();
   for (const r of rows) {
@@ -439,8 +449,9 @@ function summarise(rows: readonly NcaRow[], interval: PkInterval) {
 
 function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
   const g = gather(ctx, input.snapshotId, input);
-  const only = input.usubjids ? new Set(input.usubjids) : undefined;
-  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, only).map((c) => c.row);
+  const rows = input.usubjids
+    ? ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, new Set(input.usubjids)).map((c) => c.row)
+    : allNcaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, input.cycle);
   const summary = summarise(rows, input.interval);
   return {
     snapshotId: input.snapshotId,
@@ -527,7 +538,7 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
   const { definition } = snapshotContext(ctx, input.snapshotId);
   const byInterval = new Map<PkInterval, Map<string, NcaRow>>();
   for (const iv of ['single', 'steady'] as const) {
-    byInterval.set(iv, new Map(ncaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined).map((c) => [c.row.usubjid, c.row])));
+    byInterval.set(iv, new Map(allNcaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined, undefined).map((r) => [r.usubjid, r])));
   }
   const rows: Output<'pk.compareReported'>['rows'] = [];
   const skipped = { analyte: new Map<string, number>(), matrix: new Map<string, number>() };
@@ -579,7 +590,7 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
 
 function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionality'>): Output<'pk.doseProportionality'> {
   const g = gather(ctx, input.snapshotId, input);
-  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq).map((c) => c.row);
+  const rows = allNcaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, input.cycle);
   const doseUnit = rows.find((r) => r.dose.exdosu)?.dose.exdosu ?? '';
   const codes =
     input.interval === 'single'

@@ -197,3 +197,9 @@ export function choiceRowsOfSnapshot(db: Db, snapshotId: number): LambdaZChoiceR
 export function choiceRowsOfSubject(db: Db, snapshotId: number, usubjid: string): LambdaZChoiceRow[] {
   return db.prepare(`SELECT * FROM pk_lambda_z_choice WHERE snapshot_id = ? AND usubjid = ? ORDER BY choice_id`).all(snapshotId, usubjid) as LambdaZChoiceRow[];
 }
+
+/** The newest choice of a snapshot (0 = none): NCA results memoised per snapshot name it, so that a new choice is a new entry. */
+export function lastChoiceId(db: Db, snapshotId: number): number {
+  const r = db.prepare(`SELECT max(choice_id) id FROM pk_lambda_z_choice WHERE snapshot_id = ?`).get(snapshotId) as { id: number | null };
+  return r.id ?? 0;
+}

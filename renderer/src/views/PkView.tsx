@@ -15,7 +15,7 @@ import { ViewToggle } from '../components/ViewToggle';
 import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
-import { useCall, type CallState } from '../useCall';
+import { useCall, useSharedCall, type CallState } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -116,7 +116,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
 
   // Every subject and the level means (small); the samples come with the plot call below, only when drawn.
   const [profilesState, retryProfiles] = useCall<PkCurves>(() => invoke('pk.curves', { snapshotId, ...choice, interval, timeBasis, individual: false }), [snapshotId, choice, interval, timeBasis, dataVersion]);
-  const [adaState] = useCall<Ada>(() => invoke('safety.ada', { snapshotId }), [snapshotId, dataVersion]);
+  const [adaState] = useSharedCall<Ada>(`safety.ada|${snapshotId}|${outerVersion}|${saves}`, () => invoke('safety.ada', { snapshotId }));
 
   const profiles = profilesState.status === 'ok' ? profilesState.data : null;
   const { inFilter } = review;

@@ -24,6 +24,7 @@ import {
   type PkInterval,
   type PkProfile,
   type TimeBasis,
+  type TimeFallback,
 } from '../../../shared/pk';
 import { encodeCurves } from '../../../shared/pk/curves';
 import { CallError, type App, type CoreContext } from '../context';
@@ -67,7 +68,9 @@ interface StudyPk {
   /** The matrix analysed (matrixOf(PCSPEC)), or null when the analyte has no sample. */
   matrix: string | null;
   available: { analyte: string; matrix: string; samples: number }[];
-  profiles: PkProfile[];
+  profiles: readonly PkProfile[];
+  /** timeFallbacks of each interval's profiles. */
+  fallbacks: Record<PkInterval, readonly TimeFallback[]>;
   tauH: number | null;
   tauSource: 'study' | 'EX' | null;
   tauNote: string;
@@ -137,12 +140,17 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
       matrix: matrix!,
       steadyCycle: opts.cycle,
     });
+  // The subjects placed on nominal time on the actual basis are found once with the profiles (a pass over every sample).
+  const withFallbacks = () => {
+    const b = build();
+    return { ...b, fallbacks: { single: timeFallbacks(b.profiles.filter((p) => p.interval === 'single')), steady: timeFallbacks(b.profiles.filter((p) => p.interval === 'steady')) } };
+  };
   const built =
     analyte === null || matrix === null || excreta
-      ? { profiles: [], unplaced: [] }
+      ? { profiles: [], unplaced: [], fallbacks: { single: [], steady: [] } }
       : opts.usubjids
-        ? build()
-        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, build);
+        ? withFallbacks()
+        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, withFallbacks);
   for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} ${matrixLabel(u.matrix)} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
   const doseLevel = new Map<string, { level: number; label: string } | null>();
   const part = new Map<string, 'escalation' | 'expansion'>();
@@ -158,6 +166,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
     matrix,
     available,
     profiles: built.profiles,
+    fallbacks: built.fallbacks,
     tauH: tau.tauH,
     tauSource: tau.source,
     tauNote: tau.note,
@@ -176,7 +185,7 @@ function conventions(g: StudyPk, interval: PkInterval, basis: TimeBasis) {
     tauSource: g.tauSource,
     tauNote: g.tauNote,
     // On the nominal basis every sample is on its planned time: nothing falls back the other way that matters here.
-    timeFallback: basis === 'actual' ? timeFallbacks(g.profiles.filter((p) => p.interval === interval)) : [],
+    timeFallback: basis === 'actual' ? [...g.fallbacks[interval]] : [],
   };
 }
 

@@ -53,7 +53,10 @@ export function registerPk(app: App): void {
     studyOf(ctx, snapshotId);
     return choiceHistory(ctx.db, snapshotId, usubjid).map((c) => ({ ...c }));
   });
-  app.method('pk.compareReported', (input, ctx) => compareReported(ctx, input));
+  // The PP comparison depends on the snapshot, the study definition, the request and the λz choices: once per state of those.
+  app.method('pk.compareReported', (input, ctx) =>
+    snapshotMemo(ctx.db, input.snapshotId, 'pk.compareReported', { input, definition: snapshotContext(ctx, input.snapshotId).definition, choices: lastChoiceId(ctx.db, input.snapshotId) }, () => compareReported(ctx, input)),
+  );
   app.method('pk.doseProportionality', (input, ctx) => doseProportionalityOf(ctx, input));
   app.method('pk.urine', (input, ctx) => urineOf(ctx, input));
   app.method('pk.ncaFile', (input) => ncaFile(input));

@@ -26,3 +26,27 @@ export function useCall<T>(fn: (() => Promise<T>) | null, deps: unknown[]): [Cal
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   return [state, retry];
 }
+
+// Results that depend only on the snapshot (and the data version) are asked once and shared by every
+// view that shows them: efficacy.tumourSeries feeds the spider, waterfall and efficacy views, safety.ada
+// the PK and immunogenicity views. A failed call is forgotten, so that a retry asks again.
+const SHARED_MAX = 8;
+const shared = new Map<string, Promise<unknown>>();
+
+/** The promise of `fn()` made once per key (the newest SHARED_MAX keys are kept). */
+export function sharedCall<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const hit = shared.get(key) as Promise<T> | undefined;
+  if (hit) return hit;
+  const p = fn();
+  shared.set(key, p);
+  p.catch(() => {
+    if (shared.get(key) === p) shared.delete(key);
+  });
+  if (shared.size > SHARED_MAX) shared.delete(shared.keys().next().value!);
+  return p;
+}
+
+/** useCall of a call shared by key (sharedCall); `key` null = no call. */
+export function useSharedCall<T>(key: string | null, fn: () => Promise<T>): [CallState<T>, () => void] {
+  return useCall<T>(key === null ? null : () => sharedCall(key, fn), [key]);
+}

@@ -177,6 +177,39 @@ const NcaOutput = lazySchema(() => z.object({
   notes: z.array(z.string()),
 }));
 
+const NumOrNull = lazySchema(() => z.array(z.number().nullable()));
+const Ints = lazySchema(() => z.array(z.number().int()));
+
+/** shared/pk/curves.ts CurvePoints: one array per field of pk.profiles' points. */
+const CurvePoints = lazySchema(() => z.object({
+  actualH: NumOrNull,
+  nominalH: NumOrNull,
+  conc: NumOrNull,
+  lloq: NumOrNull,
+  /** 1 = BLQ. */
+  blq: Ints,
+  pcdtc: z.array(z.string().nullable()),
+  /** Index into PCRFTDTC, PCELTM, EX. */
+  timeSource: Ints,
+  /** Index into `texts`, −1 = none. */
+  actualNote: Ints,
+  /** 0 = NCA uses the sample at its time, 1 = at the dose time (last pre-dose sample), 2 = left out. */
+  ncaAt: Ints,
+  ncaNote: Ints,
+}));
+
+/** shared/pk/curves.ts CurveSummary: mean ± SD and geometric mean ×/÷ geometric SD at each nominal time. */
+const CurveSummary = lazySchema(() => z.object({
+  time: z.array(z.number()),
+  n: Ints,
+  nBlq: Ints,
+  mean: z.array(z.number()),
+  sd: NumOrNull,
+  nGeo: Ints,
+  geoMean: NumOrNull,
+  geoSd: NumOrNull,
+}));
+
 const ColumnOrNumber = lazySchema(() => z.union([z.number(), z.string().min(1)]));
 
 export const pkApi = {
@@ -196,9 +229,59 @@ export const pkApi = {
       notes: z.array(z.string()),
     }),
   ),
+  'pk.curves': method(
+    'The profiles of pk.profiles as columns per dose level (one array per field, not one object per sample) with mean ± SD and geometric mean curves per level; the samples only with `individual`.',
+    () => z.object({
+      ...ProfilesInput.shape,
+      /** Send every sample (the per-subject curves); false = the per-level mean curves only. */
+      individual: z.boolean().default(true),
+    }),
+    () => z.object({
+      snapshotId: SnapshotId,
+      analyte: z.string().nullable(),
+      analytes: z.array(z.string()),
+      interval: Interval,
+      timeBasis: TimeBasis,
+      tauH: Num,
+      ...Conventions,
+      units: Units,
+      /** Every subject with a profile of the interval, whether or not in `usubjids`. */
+      subjects: z.object({
+        usubjid: z.array(z.string()),
+        doseLevel: NumOrNull,
+        part: z.array(z.enum(['escalation', 'expansion'])),
+        cycle: Ints,
+        samples: Ints,
+        measured: Ints,
+        /** BLQ samples with a time and an LLOQ (drawn at LLOQ/2). */
+        blq: Ints,
+      }),
+      /** The subjects asked for (all, or `usubjids`) by dose level, ascending, no level last. */
+      levels: z.array(
+        z.object({
+          doseLevel: z.number().int().nullable(),
+          doseLevelLabel: z.string().nullable(),
+          /** Indices into `subjects`. */
+          subjects: Ints,
+          /** Subject k's samples are start[k] … start[k+1] − 1 of `points` (empty without `individual`). */
+          start: Ints,
+          points: CurvePoints.nullable(),
+          summary: CurveSummary,
+        }),
+      ),
+      /** Note texts the points refer to by index. */
+      texts: z.array(z.string()),
+      notes: z.array(z.string()),
+    }),
+  ),
   'pk.nca': method(
     'NCA per subject (CDISC PPTESTCD parameters, lambda_z points, reviewer choice) and summary statistics by dose level.',
-    () => z.object({ ...NcaOptionsInput, usubjids: Usubjids }),
+    () => z.object({
+      ...NcaOptionsInput,
+      usubjids: Usubjids,
+      /** 'table': each row only with the parameters the NCA table shows (the summary's and AUCPEO) and without λz points (lambdaZ.points and excludedTimes empty; ask for the subject alone for them). */
+      fields: z.enum(['all', 'table']).default('all'),
+    }),
     () => NcaOutput,
   ),
   'pk.setLambdaZ': method(

@@ -35,7 +35,7 @@ import type { NcaProfile, Route } from '../nca/types';
 import { parseDoseUnit } from '../nca/units';
 import { toDayNumber } from '../dates';
 import { parseConcentration } from './concentration';
-import { dtcToClock, hoursBetween, isoDurationToHours, type ClockTime } from './times';
+import { cachedParsers, DIRECT_PARSERS, dtcToClock, hoursBetween, type ClockTime, type TimeParsers } from './times';
 
 export type PkInterval = 'single' | 'steady';
 export type TimeBasis = 'actual' | 'nominal';
@@ -262,14 +262,14 @@ export interface DoseClock extends PkDose {
   start: ClockTime | null;
 }
 
-export function buildDoses(ex: readonly ExRecord[], weightKg: number | null, defaults: PkDosingDefaults): DoseClock[] {
+export function buildDoses(ex: readonly ExRecord[], weightKg: number | null, defaults: PkDosingDefaults, parse: TimeParsers = DIRECT_PARSERS): DoseClock[] {
   const given = ex
-    .filter((e) => e.exdose !== null && e.exdose > 0 && dtcToClock(e.exstdtc) !== null)
-    .map((e) => ({ e, start: dtcToClock(e.exstdtc)! }))
+    .filter((e) => e.exdose !== null && e.exdose > 0 && parse.clock(e.exstdtc) !== null)
+    .map((e) => ({ e, start: parse.clock(e.exstdtc)! }))
     .sort((a, b) => a.start.hours - b.start.hours);
   return given.map(({ e, start }, index) => {
     const notes: string[] = [];
-    const exDur = hoursBetween(start, dtcToClock(e.exendtc));
+    const exDur = hoursBetween(start, parse.clock(e.exendtc));
     let duration: number | null = null;
     let durationSource: PkDose['durationSource'] = null;
     if (exDur !== null && exDur > 0) {
@@ -327,14 +327,14 @@ interface Assigned {
 }
 
 /** Reference dose and times of one sample (rules 1-3 above); dose −1 when it cannot be placed. */
-export function placeSample(pc: PcRecord, doses: readonly DoseClock[]): Assigned {
-  const sampled = dtcToClock(pc.pcdtc);
-  const eltm = isoDurationToHours(pc.pceltm);
+export function placeSample(pc: PcRecord, doses: readonly DoseClock[], parse: TimeParsers = DIRECT_PARSERS): Assigned {
+  const sampled = parse.clock(pc.pcdtc);
+  const eltm = parse.duration(pc.pceltm);
   const nominalH = eltm ?? (pc.pctptnum !== null && Number.isFinite(pc.pctptnum) ? pc.pctptnum : null);
   const c = parseConcentration(pc.pcstresn, pc.pcstresc, pc.pclloq);
   const base = { nominalH, conc: c.conc, blq: c.blq, lloq: c.lloq, pcdtc: pc.pcdtc };
   const noPcTime = !pc.pcdtc ? 'no PCDTC' : !sampled ? `PCDTC ${pc.pcdtc} is not a complete date` : !sampled.hasTime ? `PCDTC ${pc.pcdtc} has no time of day` : null;
-  const ref = dtcToClock(pc.pcrftdtc);
+  const ref = parse.clock(pc.pcrftdtc);
   if (ref && ref.hasTime) {
     const actualH = hoursBetween(ref, sampled);
     return { dose: nearestDose(doses, ref.hours), point: { ...base, actualH, timeSource: 'PCRFTDTC', actualNote: actualH === null ? noPcTime : null } };
@@ -395,13 +395,15 @@ export function buildProfiles(
   const wanted = pc.filter((r) => (options.analyte === undefined || r.pctestcd === options.analyte) && (options.matrix === undefined || matrixOf(r.pcspec) === options.matrix));
   const pcBy = groupBy(wanted, (r) => r.usubjid);
   const tau = tauOf(defaults);
+  // Each distinct date-time and duration text is parsed once for the whole build.
+  const parse = cachedParsers();
   const profiles: PkProfile[] = [];
   const unplaced: { usubjid: string; analyte: string; matrix: string; count: number }[] = [];
   for (const [usubjid, samples] of pcBy) {
     const subjectEx = exBy.get(usubjid) ?? [];
     const firstDtc = [...subjectEx].filter((e) => e.exdose !== null && e.exdose > 0 && e.exstdtc).sort((a, b) => (a.exstdtc! < b.exstdtc! ? -1 : 1))[0]?.exstdtc ?? null;
     const weight = baselineWeight(wBy.get(usubjid) ?? [], firstDtc);
-    const doses = buildDoses(subjectEx, weight?.kg ?? null, defaults);
+    const doses = buildDoses(subjectEx, weight?.kg ?? null, defaults, parse);
     for (const [key, rows] of groupBy(samples, (r) => `${r.pctestcd}\u0000${matrixOf(r.pcspec)}`)) {
       const [analyte, matrix] = key.split('\u0000') as [string, string];
       const byDose = new Map<number, PkPoint[]>();
@@ -409,7 +411,7 @@ export function buildProfiles(
       let unit = '';
       for (const r of rows) {
         if (!unit && r.pcstresu) unit = r.pcstresu;
-        const a = placeSample(r, doses);
+        const a = placeSample(r, doses, parse);
         if (a.dose < 0) {
           lost++;
           continue;

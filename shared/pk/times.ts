@@ -52,3 +52,35 @@ export function isoDurationToHours(s: string | null | undefined): number | null 
   const h = num(m[2]) * 168 + num(m[3]) * 24 + num(m[4]) + num(m[5]) / 60 + num(m[6]) / 3600;
   return m[1] === '-' ? -h : h;
 }
+
+/** The two parsers of a sample's times; `cachedParsers` remembers each distinct text. */
+export interface TimeParsers {
+  clock(dtc: string | null | undefined): ClockTime | null;
+  duration(s: string | null | undefined): number | null;
+}
+
+export const DIRECT_PARSERS: TimeParsers = { clock: dtcToClock, duration: isoDurationToHours };
+
+/**
+ * dtcToClock and isoDurationToHours that parse each distinct text once: a snapshot repeats the same
+ * PCRFTDTC on every sample of a dose and a handful of PCELTM values on every profile. The results are
+ * the same values (ClockTime objects are shared, never changed).
+ */
+export function cachedParsers(): TimeParsers {
+  const clocks = new Map<string, ClockTime | null>();
+  const durations = new Map<string, number | null>();
+  return {
+    clock(dtc) {
+      if (typeof dtc !== 'string') return null;
+      let c = clocks.get(dtc);
+      if (c === undefined) clocks.set(dtc, (c = dtcToClock(dtc)));
+      return c;
+    },
+    duration(text) {
+      if (typeof text !== 'string') return null;
+      let h = durations.get(text);
+      if (h === undefined) durations.set(text, (h = isoDurationToHours(text)));
+      return h;
+    },
+  };
+}

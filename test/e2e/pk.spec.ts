@@ -231,6 +231,13 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   // Mean ± SD: one line per dose level.
   await page.getByTestId('pk-display').getByRole('button', { name: 'Mean ± SD' }).click();
   await expect.poll(() => graph(plot).evaluate((gd: GraphDiv) => gd.data.length)).toBe(new Set(withMeasured.map((p) => p.doseLevel)).size);
+  // Geometric mean ×/÷ geometric SD (docs/CLINICAL_RULES.md#pk-curves): one line per dose level through the core's geometric means.
+  await page.getByTestId('pk-display').getByRole('button', { name: 'Geometric mean' }).click();
+  const curves = await app.core.call('pk.curves', { snapshotId, individual: false });
+  const geo = curves.levels.map((l) => l.summary.geoMean.filter((v) => v !== null)).filter((y) => y.length > 0);
+  await expect.poll(() => graph(plot).evaluate((gd: GraphDiv) => gd.data.map((t) => t.y))).toEqual(geo);
+  await expect(plot).toContainText('Geometric mean');
+  await screenshot(page, 'pk-geometric-mean');
   await page.getByTestId('pk-display').getByRole('button', { name: 'Per subject' }).click();
 
   // Dose proportionality: b and its 90% CI printed as the core estimates them.

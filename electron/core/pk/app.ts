@@ -24,7 +24,9 @@ import {
   type PkInterval,
   type PkProfile,
   type TimeBasis,
+  type TimeFallback,
 } from '../../../shared/pk';
+import { encodeCurves } from '../../../shared/pk/curves';
 import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
 import { utcIso } from '../audit/clock';
@@ -34,7 +36,7 @@ import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import { choiceHistory, insertChoice, latestChoices, type StoredChoice } from './choices';
 import { ncaFile } from './ncafile';
-import { loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights, snapshotStudy } from './queries';
+import { lastChoiceId, loadAvailable, loadEx, loadPc, loadPp, loadUrine, loadWeights, snapshotStudy } from './queries';
 
 // Handlers of the pk feature: profiles from a snapshot, NCA per subject with the reviewer's lambda_z
 // choice, summary by dose level, PP comparison, dose proportionality, NCA of a CSV file.
@@ -44,13 +46,17 @@ type AucMethod = 'linear' | 'lin-up-log-down';
 
 export function registerPk(app: App): void {
   app.method('pk.profiles', (input, ctx) => profilesOf(ctx, input));
+  app.method('pk.curves', (input, ctx) => curvesOf(ctx, input));
   app.method('pk.nca', (input, ctx) => ncaOf(ctx, input));
   app.method('pk.setLambdaZ', (input, ctx) => setLambdaZ(ctx, input));
   app.method('pk.lambdaZHistory', ({ snapshotId, usubjid }, ctx) => {
     studyOf(ctx, snapshotId);
     return choiceHistory(ctx.db, snapshotId, usubjid).map((c) => ({ ...c }));
   });
-  app.method('pk.compareReported', (input, ctx) => compareReported(ctx, input));
+  // The PP comparison depends on the snapshot, the study definition, the request and the λz choices: once per state of those.
+  app.method('pk.compareReported', (input, ctx) =>
+    snapshotMemo(ctx.db, input.snapshotId, 'pk.compareReported', { input, definition: snapshotContext(ctx, input.snapshotId).definition, choices: lastChoiceId(ctx.db, input.snapshotId) }, () => compareReported(ctx, input)),
+  );
   app.method('pk.doseProportionality', (input, ctx) => doseProportionalityOf(ctx, input));
   app.method('pk.urine', (input, ctx) => urineOf(ctx, input));
   app.method('pk.ncaFile', (input) => ncaFile(input));
@@ -65,7 +71,9 @@ interface StudyPk {
   /** The matrix analysed (matrixOf(PCSPEC)), or null when the analyte has no sample. */
   matrix: string | null;
   available: { analyte: string; matrix: string; samples: number }[];
-  profiles: PkProfile[];
+  profiles: readonly PkProfile[];
+  /** timeFallbacks of each interval's profiles. */
+  fallbacks: Record<PkInterval, readonly TimeFallback[]>;
   tauH: number | null;
   tauSource: 'study' | 'EX' | null;
   tauNote: string;
@@ -91,6 +99,11 @@ export function resolveTau(ctx: CoreContext, snapshotId: number, definitionTauH:
   return { tauH: null, source: null, note: `τ unknown: ${fromEx.note}; no steady-state parameter is computed until the study definition gives the dosing interval (pk.tauH)` };
 }
 
+/** The analyte × matrix pairs with their sample counts: read once per snapshot (a GROUP BY over every PC row), afresh for a few subjects. */
+function availableOf(ctx: CoreContext, snapshotId: number, usubjids?: readonly string[]) {
+  return usubjids ? loadAvailable(ctx.db, snapshotId, usubjids) : snapshotMemo(ctx.db, snapshotId, 'pk.available', null, () => loadAvailable(ctx.db, snapshotId));
+}
+
 /** The analyte analysed: the one asked for, else the study definition's pk.analyte when present, else the first. */
 function chooseAnalyte(analytes: readonly string[], asked: string | undefined, defined: string | undefined): string | null {
   if (asked !== undefined && !analytes.includes(asked)) throw new CallError('not-found', `no PC records of analyte ${JSON.stringify(asked)} (PCTESTCD: ${analytes.join(', ') || 'none'})`);
@@ -102,8 +115,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const studyId = studyOf(ctx, snapshotId);
   const { definition } = snapshotContext(ctx, snapshotId);
   // A chosen few subjects are read afresh; the whole snapshot's profiles are built once (snapshotMemo).
-  const subsetPc = opts.usubjids ? loadPc(ctx.db, snapshotId, opts.usubjids) : null;
-  const available = loadAvailable(ctx.db, snapshotId, opts.usubjids);
+  const available = availableOf(ctx, snapshotId, opts.usubjids);
   const analytes = [...new Set(available.map((a) => a.analyte))].sort();
   const notes: string[] = [];
   const analyte = chooseAnalyte(analytes, opts.analyte, definition.pk.analyte);
@@ -126,17 +138,22 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
   const excreta = matrix !== null && isExcretaMatrix(matrix);
   if (excreta) notes.push(`${matrix} samples are collected over intervals: they are analysed as amounts excreted (urine table), not by NCA`);
   const build = () =>
-    buildProfiles(subsetPc ?? loadPc(ctx.db, snapshotId), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, {
+    buildProfiles(loadPc(ctx.db, snapshotId, opts.usubjids, analyte!), loadEx(ctx.db, snapshotId, opts.usubjids), loadWeights(ctx.db, snapshotId, opts.usubjids), defaults, {
       analyte: analyte!,
       matrix: matrix!,
       steadyCycle: opts.cycle,
     });
+  // The subjects placed on nominal time on the actual basis are found once with the profiles (a pass over every sample).
+  const withFallbacks = () => {
+    const b = build();
+    return { ...b, fallbacks: { single: timeFallbacks(b.profiles.filter((p) => p.interval === 'single')), steady: timeFallbacks(b.profiles.filter((p) => p.interval === 'steady')) } };
+  };
   const built =
     analyte === null || matrix === null || excreta
-      ? { profiles: [], unplaced: [] }
-      : subsetPc
-        ? build()
-        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, build);
+      ? { profiles: [], unplaced: [], fallbacks: { single: [], steady: [] } }
+      : opts.usubjids
+        ? withFallbacks()
+        : snapshotMemo(ctx.db, snapshotId, 'pk.profiles', { defaults, analyte, matrix, cycle: opts.cycle ?? null }, withFallbacks);
   for (const u of built.unplaced) notes.push(`${u.usubjid}: ${u.count} ${u.analyte} ${matrixLabel(u.matrix)} sample(s) could not be placed after a dose (no PCRFTDTC/PCELTM/PCDTC matching an EX dose)`);
   const doseLevel = new Map<string, { level: number; label: string } | null>();
   const part = new Map<string, 'escalation' | 'expansion'>();
@@ -152,6 +169,7 @@ function gather(ctx: CoreContext, snapshotId: number, opts: { analyte?: string; 
     matrix,
     available,
     profiles: built.profiles,
+    fallbacks: built.fallbacks,
     tauH: tau.tauH,
     tauSource: tau.source,
     tauNote: tau.note,
@@ -170,7 +188,7 @@ function conventions(g: StudyPk, interval: PkInterval, basis: TimeBasis) {
     tauSource: g.tauSource,
     tauNote: g.tauNote,
     // On the nominal basis every sample is on its planned time: nothing falls back the other way that matters here.
-    timeFallback: basis === 'actual' ? timeFallbacks(g.profiles.filter((p) => p.interval === interval)) : [],
+    timeFallback: basis === 'actual' ? [...g.fallbacks[interval]] : [],
   };
 }
 
@@ -211,28 +229,65 @@ function profilesOf(ctx: CoreContext, input: In<'pk.profiles'>): Output<'pk.prof
     tauH: g.tauH,
     ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(profiles),
-    profiles: profiles.map((p) => {
-      const used = toNcaInput(p, input.timeBasis).used;
-      return {
-        ...head(p, g),
-        points: p.points.map((pt, i) => {
-          const u = used[i]!;
-          return {
-            time: input.timeBasis === 'actual' ? (pt.actualH ?? pt.nominalH) : (pt.nominalH ?? pt.actualH),
-            actualH: pt.actualH,
-            nominalH: pt.nominalH,
-            conc: pt.conc,
-            blq: pt.blq,
-            lloq: pt.lloq,
-            pcdtc: pt.pcdtc,
-            timeSource: pt.timeSource,
-            actualNote: pt.actualNote,
-            ncaTime: 'time' in u ? u.time : null,
-            ncaNote: 'dropped' in u ? u.dropped : null,
-          };
-        }),
-      };
-    }),
+    profiles: profiles.map((p) => ({ ...head(p, g), points: pointsOut(p, input.timeBasis) })),
+    notes: g.notes,
+  };
+}
+
+/** A profile's samples as pk.profiles sends them: both time bases, the time on the requested one, and where NCA placed each. */
+function pointsOut(p: PkProfile, basis: TimeBasis) {
+  const used = toNcaInput(p, basis).used;
+  return p.points.map((pt, i) => {
+    const u = used[i]!;
+    return {
+      time: basis === 'actual' ? (pt.actualH ?? pt.nominalH) : (pt.nominalH ?? pt.actualH),
+      actualH: pt.actualH,
+      nominalH: pt.nominalH,
+      conc: pt.conc,
+      blq: pt.blq,
+      lloq: pt.lloq,
+      pcdtc: pt.pcdtc,
+      timeSource: pt.timeSource,
+      actualNote: pt.actualNote,
+      ncaTime: 'time' in u ? u.time : null,
+      ncaNote: 'dropped' in u ? u.dropped : null,
+    };
+  });
+}
+
+// ---- pk.curves -------------------------------------------------------------------------------
+
+/**
+ * The profiles of pk.profiles as columns per dose level (shared/pk/curves.ts) with each level's mean
+ * curves; the samples only when asked (`individual`). Built once per snapshot, study definition and
+ * request for the whole snapshot; a selection (`usubjids`) is taken from that, never read afresh.
+ */
+function curvesOf(ctx: CoreContext, input: In<'pk.curves'>): Output<'pk.curves'> {
+  const { usubjids, individual, ...which } = input;
+  const g = gather(ctx, input.snapshotId, which);
+  const profiles = g.profiles.filter((p) => p.interval === input.interval);
+  const { definition } = snapshotContext(ctx, input.snapshotId);
+  const deps = { definition, analyte: g.analyte, matrix: g.matrix, cycle: input.cycle ?? null, interval: input.interval, basis: input.timeBasis };
+  const encode = (keep?: ReadonlySet<string>) => {
+    const subjects = snapshotMemo(ctx.db, input.snapshotId, 'pk.curveSubjects', deps, () =>
+      profiles.map((p) => {
+        const h = head(p, g);
+        return { usubjid: h.usubjid, doseLevel: h.doseLevel, doseLevelLabel: h.doseLevelLabel, part: h.part, cycle: p.dose.cycle, points: pointsOut(p, input.timeBasis) };
+      }),
+    );
+    return encodeCurves(subjects, { withPoints: individual, ...(keep ? { keep } : {}) });
+  };
+  const encoded = usubjids ? encode(new Set(usubjids)) : snapshotMemo(ctx.db, input.snapshotId, 'pk.curves', { ...deps, individual }, () => encode());
+  return {
+    snapshotId: input.snapshotId,
+    analyte: g.analyte,
+    analytes: g.analytes,
+    interval: input.interval,
+    timeBasis: input.timeBasis,
+    tauH: g.tauH,
+    ...conventions(g, input.interval, input.timeBasis),
+    units: unitsOf(profiles),
+    ...encoded,
     notes: g.notes,
   };
 }
@@ -358,6 +413,16 @@ function ncaRows(
   return rows;
 }
 
+/**
+ * The NCA rows of every subject (ncaRows without `only`), once per snapshot, study definition, request
+ * and state of the reviewers' λz choices: pk.nca, pk.doseProportionality and pk.compareReported share them.
+ * `g` must be the whole snapshot's (gather without usubjids).
+ */
+function allNcaRows(ctx: CoreContext, snapshotId: number, g: StudyPk, interval: PkInterval, basis: TimeBasis, aucMethod: AucMethod, blq: Partial<BlqOptions> | undefined, cycle: number | undefined): NcaRow[] {
+  const deps = { definition: snapshotContext(ctx, snapshotId).definition, analyte: g.analyte, matrix: g.matrix, cycle: cycle ?? null, interval, basis, aucMethod, blq: blq ?? null, choices: lastChoiceId(ctx.db, snapshotId) };
+  return snapshotMemo(ctx.db, snapshotId, 'pk.ncaRows', deps, () => ncaRows(ctx, snapshotId, g, interval, basis, aucMethod, blq).map((c) => c.row));
+}
+
 function summarise(rows: readonly NcaRow[], interval: PkInterval) {
   const groups = new Map<string, NcaRow[]>();
   for (const r of rows) {
@@ -396,8 +461,10 @@ function summarise(rows: readonly NcaRow[], interval: PkInterval) {
 
 function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
   const g = gather(ctx, input.snapshotId, input);
-  const only = input.usubjids ? new Set(input.usubjids) : undefined;
-  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, only).map((c) => c.row);
+  const rows = input.usubjids
+    ? ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, new Set(input.usubjids)).map((c) => c.row)
+    : allNcaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, input.cycle);
+  const summary = summarise(rows, input.interval);
   return {
     snapshotId: input.snapshotId,
     analyte: g.analyte,
@@ -408,10 +475,20 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
     tauH: g.tauH,
     ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(g.profiles),
-    rows,
-    summary: summarise(rows, input.interval),
+    rows: input.fields === 'table' ? tableRows(rows, summary) : rows,
+    summary,
     notes: g.notes,
   };
+}
+
+/** The NCA table's part of each row (pk.nca `fields: 'table'`): the summary's parameters and AUCPEO, no λz points. */
+function tableRows(rows: readonly NcaRow[], summary: ReturnType<typeof summarise>): NcaRow[] {
+  const shown = new Set(['AUCPEO', ...summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD))]);
+  return rows.map((r) => ({
+    ...r,
+    parameters: r.parameters.filter((p) => shown.has(p.PPTESTCD)),
+    lambdaZ: r.lambdaZ ? { ...r.lambdaZ, points: [], excludedTimes: [] } : null,
+  }));
 }
 
 // ---- pk.setLambdaZ ---------------------------------------------------------------------------
@@ -473,7 +550,7 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
   const { definition } = snapshotContext(ctx, input.snapshotId);
   const byInterval = new Map<PkInterval, Map<string, NcaRow>>();
   for (const iv of ['single', 'steady'] as const) {
-    byInterval.set(iv, new Map(ncaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined).map((c) => [c.row.usubjid, c.row])));
+    byInterval.set(iv, new Map(allNcaRows(ctx, input.snapshotId, g, iv, input.timeBasis, input.aucMethod, undefined, undefined).map((r) => [r.usubjid, r])));
   }
   const rows: Output<'pk.compareReported'>['rows'] = [];
   const skipped = { analyte: new Map<string, number>(), matrix: new Map<string, number>() };
@@ -525,7 +602,7 @@ function compareReported(ctx: CoreContext, input: In<'pk.compareReported'>): Out
 
 function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionality'>): Output<'pk.doseProportionality'> {
   const g = gather(ctx, input.snapshotId, input);
-  const rows = ncaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq).map((c) => c.row);
+  const rows = allNcaRows(ctx, input.snapshotId, g, input.interval, input.timeBasis, input.aucMethod, input.blq, input.cycle);
   const doseUnit = rows.find((r) => r.dose.exdosu)?.dose.exdosu ?? '';
   const codes =
     input.interval === 'single'
@@ -575,7 +652,7 @@ function doseProportionalityOf(ctx: CoreContext, input: In<'pk.doseProportionali
 function urineOf(ctx: CoreContext, input: In<'pk.urine'>): Output<'pk.urine'> {
   studyOf(ctx, input.snapshotId);
   const { definition } = snapshotContext(ctx, input.snapshotId);
-  const available = loadAvailable(ctx.db, input.snapshotId, input.usubjids);
+  const available = availableOf(ctx, input.snapshotId, input.usubjids);
   const analytes = [...new Set(available.map((a) => a.analyte))].sort();
   const analyte = chooseAnalyte(analytes, input.analyte, definition.pk.analyte);
   const excreta = available.filter((a) => a.analyte === analyte && isExcretaMatrix(a.matrix)).map((a) => a.matrix);

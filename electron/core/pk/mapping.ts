@@ -48,7 +48,7 @@ export function pkMapping(db: Db, snapshotId: number, definition: StudyDefinitio
     let used = present.length && matrix !== null ? done.filter((t) => t.analyte === analyte && t.matrix === matrix).reduce((a, t) => a + isDone(t), 0) : 0;
     if (analyte !== null && matrix !== null && !isExcretaMatrix(matrix)) {
       // Samples that cannot be placed after a dose, or have neither an actual nor a nominal time.
-      const pc = loadPc(db, snapshotId).filter((r) => r.pctestcd === analyte && matrixOf(r.pcspec) === matrix);
+      const pc = loadPc(db, snapshotId, undefined, analyte).filter((r) => matrixOf(r.pcspec) === matrix);
       const built = buildProfiles(pc, loadEx(db, snapshotId), loadWeights(db, snapshotId), { route: definition.pk.route, infusionDurationH: definition.pk.infusionDurationH }, { analyte, matrix });
       const noTime: string[] = [];
       for (const u of built.unplaced) for (let i = 0; i < u.count; i++) noTime.push(u.usubjid);

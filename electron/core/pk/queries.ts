@@ -11,14 +11,41 @@ const SAMPLE_DONE = "(pcstat IS NULL OR upper(pcstat) <> 'NOT DONE')";
 const onlySubjects = (usubjids?: readonly string[]) => (usubjids ? 'AND usubjid IN (SELECT value FROM json_each(?))' : '');
 const params = (snapshotId: number, usubjids?: readonly string[]) => (usubjids ? [snapshotId, JSON.stringify(usubjids)] : [snapshotId]);
 
-export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[]): PcRecord[] {
+const PC_COLUMNS = 'usubjid, pctestcd, pcspec, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit';
+
+/**
+ * PC records (one analyte when `analyte` is given), in subject, analyte, sampling time order. Rows are
+ * read as arrays (`.raw()`) and built into records of one fixed shape: better-sqlite3's named-column
+ * objects cost ten times the SQL at 600,000 samples.
+ */
+export function loadPc(db: Db, snapshotId: number, usubjids?: readonly string[], analyte?: string): PcRecord[] {
   // A few subjects (a patient profile) are picked by the index, not by reading every sample.
-  return db
+  const stmt = db
     .prepare(
-      `SELECT usubjid, pctestcd, pcspec, pcstresn, pcstresc, pcstresu, pclloq, pcdtc, pcrftdtc, pceltm, pctptnum, visit
-       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} AND ${SAMPLE_DONE} ORDER BY usubjid, pctestcd, pcdtc, row_no`,
+      `SELECT ${PC_COLUMNS}
+       FROM rec_pc WHERE snapshot_id = ? ${onlySubjects(usubjids)} ${analyte !== undefined ? 'AND pctestcd = ?' : ''} AND ${SAMPLE_DONE} ORDER BY usubjid, pctestcd, pcdtc, row_no`,
     )
-    .all(...params(snapshotId, usubjids)) as PcRecord[];
+    .raw(true);
+  const args: unknown[] = params(snapshotId, usubjids);
+  if (analyte !== undefined) args.push(analyte);
+  const out: PcRecord[] = [];
+  for (const r of stmt.iterate(...args) as Iterable<unknown[]>) {
+    out.push({
+      usubjid: r[0] as string,
+      pctestcd: r[1] as string,
+      pcspec: r[2] as string | null,
+      pcstresn: r[3] as number | null,
+      pcstresc: r[4] as string | null,
+      pcstresu: r[5] as string | null,
+      pclloq: r[6] as number | null,
+      pcdtc: r[7] as string | null,
+      pcrftdtc: r[8] as string | null,
+      pceltm: r[9] as string | null,
+      pctptnum: r[10] as number | null,
+      visit: r[11] as string | null,
+    });
+  }
+  return out;
 }
 
 /** The analytes (PCTESTCD) with at least one sample that was done, in order. */
@@ -169,4 +196,10 @@ export function choiceRowsOfSnapshot(db: Db, snapshotId: number): LambdaZChoiceR
 
 export function choiceRowsOfSubject(db: Db, snapshotId: number, usubjid: string): LambdaZChoiceRow[] {
   return db.prepare(`SELECT * FROM pk_lambda_z_choice WHERE snapshot_id = ? AND usubjid = ? ORDER BY choice_id`).all(snapshotId, usubjid) as LambdaZChoiceRow[];
+}
+
+/** The newest choice of a snapshot (0 = none): NCA results memoised per snapshot name it, so that a new choice is a new entry. */
+export function lastChoiceId(db: Db, snapshotId: number): number {
+  const r = db.prepare(`SELECT max(choice_id) id FROM pk_lambda_z_choice WHERE snapshot_id = ?`).get(snapshotId) as { id: number | null };
+  return r.id ?? 0;
 }

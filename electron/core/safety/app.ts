@@ -47,7 +47,8 @@ export function registerSafety(app: App): void {
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
   app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));
   app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
-  app.method('safety.ada', ({ snapshotId }, ctx) => ada(ctx, snapshotId));
+  // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
+  app.method('safety.ada', ({ snapshotId }, ctx) => snapshotMemo(ctx.db, snapshotId, 'safety.ada', snapshotContext(ctx, snapshotId), () => ada(ctx, snapshotId)));
   app.method('safety.recommend', (input) => recommendOnHistory(input));
   app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => lookaheadOf(ctx, snapshotId, patients));
 }

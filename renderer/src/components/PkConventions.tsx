@@ -4,7 +4,7 @@ import { invoke } from '../api';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
-import { sig, type PkProfiles } from './PkFigures';
+import { sig, type PkHead } from './PkFigures';
 import { EmptyState, ErrorState, LoadingState } from './States';
 import { TableCsvButton } from './TableCsvButton';
 
@@ -19,7 +19,7 @@ export function matrixName(m: string): string {
 }
 
 /** "Also in this snapshot: XAN in urine (4 samples), M1 in plasma (1 sample)". */
-export function AlsoInSnapshot({ profiles }: { profiles: PkProfiles }) {
+export function AlsoInSnapshot({ profiles }: { profiles: PkHead }) {
   const others = profiles.available.filter((a) => !(a.analyte === profiles.analyte && a.matrix === profiles.matrix));
   const shown = profiles.available.find((a) => a.analyte === profiles.analyte && a.matrix === profiles.matrix);
   return (
@@ -34,7 +34,7 @@ export function AlsoInSnapshot({ profiles }: { profiles: PkProfiles }) {
 }
 
 /** The notes under the NCA heading: AUCall, τ, time basis. */
-export function PkConventions({ profiles, interval, study, onSaved }: { profiles: PkProfiles; interval: 'single' | 'steady'; study: StudyInfo | null; onSaved(): void }) {
+export function PkConventions({ profiles, interval, study, onSaved }: { profiles: PkHead; interval: 'single' | 'steady'; study: StudyInfo | null; onSaved(): void }) {
   const fb = profiles.timeFallback;
   const fbSamples = fb.reduce((a, f) => a + f.samples, 0);
   return (

@@ -10,6 +10,8 @@ import { palette } from '../theme';
 
 export type PkProfiles = Output<'pk.profiles'>;
 export type PkProfile = PkProfiles['profiles'][number];
+/** What pk.profiles and pk.curves both say about the analysis (analyte, matrix, τ, time-basis fallbacks). */
+export type PkHead = Omit<PkProfiles, 'profiles'>;
 export type PkPoint = PkProfile['points'][number];
 export type NcaResult = Output<'pk.nca'>;
 export type NcaRow = NcaResult['rows'][number];
@@ -75,55 +77,77 @@ function byLevel<T extends { doseLevel: number | null }>(items: readonly T[]): [
   return [...m.keys()].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b)).map((k) => [k === 0 ? null : k, m.get(k)!]);
 }
 
+export type PkCurves = Output<'pk.curves'>;
+type CurveLevel = PkCurves['levels'][number];
+
+/** Above this many subjects in the selection the PK view opens on the per-level mean curves; per-subject curves stay one click away. */
+export const INDIVIDUAL_CURVES_MAX = 1000;
+
 /**
- * Individual concentration–time curves: one trace per dose level holding all its subjects' lines
- * (separated by gaps) so that the figure stays a handful of traces at 10,000 subjects; BLQ samples
- * as hollow markers at LLOQ/2 (one "BLQ" trace); subjects with treatment-emergent ADA drawn with a
- * grey halo under their line. customdata[0] is the subject (a click opens it).
+ * Individual concentration–time curves from pk.curves' columns: one trace per dose level holding all
+ * its subjects' lines (separated by gaps) so that the figure stays a handful of traces at 10,000
+ * subjects; BLQ samples as hollow markers at LLOQ/2 (one "BLQ" trace); subjects with
+ * treatment-emergent ADA drawn with a grey halo under their line. customdata[0] is the subject (a click opens it).
  */
-export function individualFigure(profiles: readonly PkProfile[], o: PkFigureOptions): { data: PlotTrace[]; layout: PlotLayout; points: number; blq: number; subjects: number } {
-  let points = 0;
-  for (const p of profiles) points += p.points.length;
-  const type = points > WEBGL_POINTS ? 'scattergl' : 'scatter';
-  const data: PlotTrace[] = [];
-  const ada = profiles.filter((p) => o.adaPositive.has(p.usubjid));
-  if (ada.length) {
-    const x: (number | null)[] = [];
-    const y: (number | null)[] = [];
-    for (const p of ada) {
-      for (const q of measuredPoints(p)) {
-        x.push(q.time);
-        y.push(q.conc);
-      }
-      x.push(null);
-      y.push(null);
-    }
-    data.push({ type, mode: 'lines', name: 'Treatment-emergent ADA (grey halo)', x, y, line: { color: 'rgba(29,36,48,0.28)', width: 10 }, hoverinfo: 'skip', connectgaps: false });
-  }
-  let drawn = 0;
-  for (const [level, list] of byLevel(profiles)) {
+export function individualFigure(curves: PkCurves, o: PkFigureOptions): { data: PlotTrace[]; layout: PlotLayout } {
+  const basis = o.timeBasis;
+  let total = 0;
+  for (const l of curves.levels) total += l.points?.conc.length ?? 0;
+  const type = total > WEBGL_POINTS ? 'scattergl' : 'scatter';
+  const halo = { x: [] as (number | null)[], y: [] as (number | null)[] };
+  const blq = { x: [] as number[], y: [] as number[], cd: [] as string[][], color: [] as string[] };
+  const lines: PlotTrace[] = [];
+  for (const level of curves.levels) {
+    const c = level.points;
+    if (!c) continue;
+    const label = o.doseLabel(level.doseLevel);
+    const color = o.doseColor(level.doseLevel);
     const x: (number | null)[] = [];
     const y: (number | null)[] = [];
     const customdata: (string[] | null)[] = [];
-    for (const p of list) {
-      const pts = measuredPoints(p);
-      if (!pts.length) continue;
-      drawn++;
-      for (const q of pts) {
-        x.push(q.time);
-        y.push(q.conc);
-        customdata.push([p.usubjid, o.doseLabel(level), q.pcdtc ?? '—', o.adaPositive.has(p.usubjid) ? '<br>Treatment-emergent ADA' : '']);
+    level.subjects.forEach((i, k) => {
+      const usubjid = curves.subjects.usubjid[i]!;
+      const ada = o.adaPositive.has(usubjid);
+      const measured: { t: number; j: number }[] = [];
+      for (let j = level.start[k]!; j < level.start[k + 1]!; j++) {
+        const actual = c.actualH[j] ?? null;
+        const nominal = c.nominalH[j] ?? null;
+        const t = basis === 'actual' ? (actual ?? nominal) : (nominal ?? actual);
+        if (t === null) continue;
+        if (c.blq[j] === 1) {
+          const lloq = c.lloq[j] ?? null;
+          if (lloq !== null && lloq > 0) {
+            blq.x.push(t);
+            blq.y.push(lloq / 2);
+            blq.cd.push([usubjid, label, sig(lloq), c.pcdtc[j] ?? '—']);
+            blq.color.push(color);
+          }
+        } else if (c.conc[j] !== null && c.conc[j] !== undefined) measured.push({ t, j });
+      }
+      if (!measured.length) return;
+      measured.sort((a, b) => a.t - b.t);
+      for (const { t, j } of measured) {
+        x.push(t);
+        y.push(c.conc[j]!);
+        customdata.push([usubjid, label, c.pcdtc[j] ?? '—', ada ? '<br>Treatment-emergent ADA' : '']);
+        if (ada) {
+          halo.x.push(t);
+          halo.y.push(c.conc[j]!);
+        }
       }
       x.push(null);
       y.push(null);
       customdata.push(null);
-    }
-    const color = o.doseColor(level);
-    data.push({
+      if (ada) {
+        halo.x.push(null);
+        halo.y.push(null);
+      }
+    });
+    lines.push({
       type,
       mode: 'lines+markers',
-      name: o.doseLabel(level),
-      legendgroup: `L${levelKey(level)}`,
+      name: label,
+      legendgroup: `L${levelKey(level.doseLevel)}`,
       x,
       y,
       customdata,
@@ -133,93 +157,71 @@ export function individualFigure(profiles: readonly PkProfile[], o: PkFigureOpti
       hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{y:.4g} ${displayUnit(o.concUnit)} at %{x:.1f} h<br>Sample %{customdata[2]}%{customdata[3]}<extra></extra>`,
     });
   }
-  const bx: number[] = [];
-  const by: number[] = [];
-  const bcd: string[][] = [];
-  const bcolor: string[] = [];
-  for (const p of profiles)
-    for (const q of p.points) {
-      const yv = blqY(q);
-      if (!q.blq || q.time === null || yv === null) continue;
-      bx.push(q.time);
-      by.push(yv);
-      bcd.push([p.usubjid, o.doseLabel(p.doseLevel), sig(q.lloq), q.pcdtc ?? '—']);
-      bcolor.push(o.doseColor(p.doseLevel));
-    }
+  const data: PlotTrace[] = [];
+  if (halo.x.length)
+    data.push({ type, mode: 'lines', name: 'Treatment-emergent ADA (grey halo)', x: halo.x, y: halo.y, line: { color: 'rgba(29,36,48,0.28)', width: 10 }, hoverinfo: 'skip', connectgaps: false });
+  data.push(...lines);
   data.push({
     type,
     mode: 'markers',
     name: 'BLQ (drawn at LLOQ/2)',
-    x: bx,
-    y: by,
-    customdata: bcd,
-    marker: { symbol: 'circle-open', size: 9, color: bcolor, line: { width: 1.8, color: bcolor } },
+    x: blq.x,
+    y: blq.y,
+    customdata: blq.cd,
+    marker: { symbol: 'circle-open', size: 9, color: blq.color, line: { width: 1.8, color: blq.color } },
     hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Below the LLOQ (%{customdata[2]} ${displayUnit(o.concUnit)}) at %{x:.1f} h<br>Sample %{customdata[3]}<extra></extra>`,
-    visible: bx.length ? true : 'legendonly',
+    visible: blq.x.length ? true : 'legendonly',
   });
   const layout: PlotLayout = { ...axisTitle(o), hovermode: 'closest', legend: { title: { text: 'Dose level' } } };
-  return { data, layout, points, blq: bx.length, subjects: drawn };
-}
-
-export interface MeanPoint {
-  time: number;
-  mean: number;
-  sd: number | null;
-  n: number;
-  nBlq: number;
+  return { data, layout };
 }
 
 /**
- * Mean ± SD of the measured concentrations at each nominal time (the planned sampling times pool
- * the subjects; actual times differ by minutes). BLQ samples are left out of the mean and counted
- * (n BLQ in the hover); SD is the sample SD (n − 1), absent for n = 1. Pre-dose samples (time < 0)
- * are left out. Descriptive display only: the NCA summary statistics come from the core.
+ * The per-level mean curves of pk.curves (shared/pk/curves.ts meanCurve) against nominal time:
+ * arithmetic mean ± SD, or geometric mean ×/÷ geometric SD (error bars from mean/gSD to mean·gSD).
  */
-export function meanProfile(profiles: readonly PkProfile[]): MeanPoint[] {
-  const at = new Map<number, { values: number[]; blq: number }>();
-  for (const p of profiles)
-    for (const q of p.points) {
-      const t = q.nominalH ?? q.time;
-      if (t === null || t < 0) continue;
-      const k = Math.round(t * 1e6) / 1e6;
-      let e = at.get(k);
-      if (!e) at.set(k, (e = { values: [], blq: 0 }));
-      if (q.blq || q.conc === null) e.blq++;
-      else e.values.push(q.conc);
-    }
-  return [...at.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .filter(([, e]) => e.values.length > 0)
-    .map(([time, e]) => {
-      const n = e.values.length;
-      const mean = e.values.reduce((s, v) => s + v, 0) / n;
-      const sd = n > 1 ? Math.sqrt(e.values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : null;
-      return { time, mean, sd, n, nBlq: e.blq };
-    });
-}
-
-/** Mean ± SD by dose level against nominal time, one line per level with SD error bars. */
-export function meanFigure(profiles: readonly PkProfile[], o: PkFigureOptions): { data: PlotTrace[]; layout: PlotLayout; levels: number } {
+export function meanFigure(curves: PkCurves, o: PkFigureOptions, kind: 'arithmetic' | 'geometric'): { data: PlotTrace[]; layout: PlotLayout; levels: number } {
   const data: PlotTrace[] = [];
-  for (const [level, list] of byLevel(profiles)) {
-    const m = meanProfile(list);
-    if (!m.length) continue;
-    const color = o.doseColor(level);
-    data.push({
-      type: 'scatter',
-      mode: 'lines+markers',
-      name: `${o.doseLabel(level)} (n = ${list.length})`,
-      x: m.map((p) => p.time),
-      y: m.map((p) => p.mean),
-      error_y: { type: 'data', array: m.map((p) => p.sd ?? 0), visible: true, color, thickness: 1.2, width: 3 },
-      customdata: m.map((p) => [o.doseLabel(level), p.n, p.nBlq, sig(p.sd)]),
-      line: { color, width: 2 },
-      marker: { color, size: 6 },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} h (nominal)<br>Mean %{y:.4g} ± SD %{customdata[3]} ${displayUnit(o.concUnit)}<br>n measured %{customdata[1]}, BLQ %{customdata[2]}<extra></extra>`,
-    });
+  for (const level of curves.levels) {
+    const t = traceOfMean(level, o, kind);
+    if (t) data.push(t);
   }
   const layout: PlotLayout = { ...axisTitle({ ...o, timeBasis: 'nominal' }), hovermode: 'closest', legend: { title: { text: 'Dose level' } } };
   return { data, layout, levels: data.length };
+}
+
+function traceOfMean(level: CurveLevel, o: PkFigureOptions, kind: 'arithmetic' | 'geometric'): PlotTrace | null {
+  const s = level.summary;
+  const idx = s.time.map((_, i) => i).filter((i) => kind === 'arithmetic' || s.geoMean[i] !== null);
+  if (!idx.length) return null;
+  const color = o.doseColor(level.doseLevel);
+  const label = o.doseLabel(level.doseLevel);
+  const unit = displayUnit(o.concUnit);
+  const common = { type: 'scatter', mode: 'lines+markers', name: `${label} (n = ${level.subjects.length})`, x: idx.map((i) => s.time[i]), line: { color, width: 2 }, marker: { color, size: 6 } };
+  if (kind === 'arithmetic')
+    return {
+      ...common,
+      y: idx.map((i) => s.mean[i]),
+      error_y: { type: 'data', array: idx.map((i) => s.sd[i] ?? 0), visible: true, color, thickness: 1.2, width: 3 },
+      customdata: idx.map((i) => [label, s.n[i], s.nBlq[i], sig(s.sd[i])]),
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{x} h (nominal)<br>Mean %{y:.4g} ± SD %{customdata[3]} ${unit}<br>n measured %{customdata[1]}, BLQ %{customdata[2]}<extra></extra>`,
+    };
+  return {
+    ...common,
+    y: idx.map((i) => s.geoMean[i]),
+    error_y: {
+      type: 'data',
+      symmetric: false,
+      array: idx.map((i) => (s.geoSd[i] ? s.geoMean[i]! * s.geoSd[i]! - s.geoMean[i]! : 0)),
+      arrayminus: idx.map((i) => (s.geoSd[i] ? s.geoMean[i]! - s.geoMean[i]! / s.geoSd[i]! : 0)),
+      visible: true,
+      color,
+      thickness: 1.2,
+      width: 3,
+    },
+    customdata: idx.map((i) => [label, s.nGeo[i], s.nBlq[i], sig(s.geoSd[i])]),
+    hovertemplate: `<b>%{customdata[0]}</b><br>%{x} h (nominal)<br>Geometric mean %{y:.4g} ×/÷ geometric SD %{customdata[3]} ${unit}<br>n > 0 %{customdata[1]}, BLQ %{customdata[2]}<extra></extra>`,
+  };
 }
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));

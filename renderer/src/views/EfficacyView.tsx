@@ -11,7 +11,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural, responseWords } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useCall } from '../useCall';
+import { useCall, useSharedCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -29,7 +29,7 @@ type KmBy = 'none' | 'level' | 'part';
 const AT_MONTHS = Array.from({ length: 200 }, (_, i) => i);
 
 export function EfficacyView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => invoke('efficacy.tumourSeries', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useSharedCall<Series>(snapshot ? `efficacy.tumourSeries|${snapshot.snapshotId}|${dataVersion}` : null, () => invoke('efficacy.tumourSeries', { snapshotId: snapshot!.snapshotId }));
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">

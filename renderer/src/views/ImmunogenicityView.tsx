@@ -10,7 +10,7 @@ import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useCall } from '../useCall';
+import { useSharedCall } from '../useCall';
 import type { ViewProps } from './types';
 
 // Immunogenicity (docs/CLINICAL_RULES.md#ada; README.md#the-views): ADA status per subject (baseline positive, treatment-induced,
@@ -20,7 +20,7 @@ import type { ViewProps } from './types';
 // lays them out. ADA-positive marks on the swimmer and the PK curves come from the same method.
 
 export function ImmunogenicityView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<AdaResult>(snapshot ? () => invoke('safety.ada', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useSharedCall<AdaResult>(snapshot ? `safety.ada|${snapshot.snapshotId}|${dataVersion}|0` : null, () => invoke('safety.ada', { snapshotId: snapshot!.snapshotId }));
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">

@@ -6,7 +6,7 @@ import { invoke } from '../api';
 import '../components/EfficacyViews.css';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
-import { doseProportionalityFigure, individualFigure, meanFigure, slopeText, type NcaResult, type NcaRow, type PkProfiles, type YScale } from '../components/PkFigures';
+import { doseProportionalityFigure, individualFigure, INDIVIDUAL_CURVES_MAX, meanFigure, slopeText, type NcaResult, type NcaRow, type PkCurves, type PkProfiles, type YScale } from '../components/PkFigures';
 import { LambdaZPanel } from '../components/PkLambdaZPanel';
 import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/PkTables';
 import { AlsoInSnapshot, matrixName, PkConventions, UrineSection } from '../components/PkConventions';
@@ -15,7 +15,7 @@ import { ViewToggle } from '../components/ViewToggle';
 import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
-import { useCall, type CallState } from '../useCall';
+import { useCall, useSharedCall, type CallState } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -30,7 +30,18 @@ import { TableCsvButton } from '../components/TableCsvButton';
 
 type Interval = 'single' | 'steady';
 type TimeBasis = 'actual' | 'nominal';
-type Display = 'individual' | 'mean';
+type Display = 'individual' | 'mean' | 'geomean';
+
+/** One subject with a profile of the interval (pk.curves' subject columns). */
+interface SubjectRow {
+  usubjid: string;
+  doseLevel: number | null;
+  part: 'escalation' | 'expansion';
+  cycle: number;
+  samples: number;
+  measured: number;
+  blq: number;
+}
 type Ada = Output<'safety.ada'>;
 
 export function PkView({ snapshot, study, onImport, dataVersion }: ViewProps) {
@@ -67,7 +78,7 @@ function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasi
     if (!ready) return;
     let live = true;
     setState({ status: 'loading' });
-    invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+    invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, fields: 'table', ...(usubjids ? { usubjids } : {}) }).then(
       (data) => live && setState({ status: 'ok', data }),
       (error: unknown) => live && setState({ status: 'error', error }),
     );
@@ -79,7 +90,7 @@ function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasi
   const replaceRow = useCallback(
     (row: NcaRow) => {
       setState((s) => (s.status === 'ok' ? { status: 'ok', data: { ...s.data, rows: s.data.rows.map((r) => (r.usubjid === row.usubjid ? row : r)) } } : s));
-      invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }).then(
+      invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, fields: 'table', ...(usubjids ? { usubjids } : {}) }).then(
         (data) => setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
         () => undefined,
       );
@@ -98,21 +109,45 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
   const [choice, setChoice] = useState<Choice>({});
   const [interval, setProfileInterval] = useState<Interval>('single');
   const [timeBasis, setTimeBasis] = useState<TimeBasis>('actual');
-  const [display, setDisplay] = useState<Display>('individual');
+  // null = chosen by the size of the selection: per-subject curves up to INDIVIDUAL_CURVES_MAX subjects, the geometric mean curves above.
+  const [displayChoice, setDisplay] = useState<Display | null>(null);
   const [yScale, setYScale] = useState<YScale>('linear');
   const [selected, setSelected] = useState<string | null>(null);
 
-  const [profilesState, retryProfiles] = useCall<PkProfiles>(() => invoke('pk.profiles', { snapshotId, ...choice, interval, timeBasis }), [snapshotId, choice, interval, timeBasis, dataVersion]);
-  const [adaState] = useCall<Ada>(() => invoke('safety.ada', { snapshotId }), [snapshotId, dataVersion]);
+  // Every subject and the level means (small); the samples come with the plot call below, only when drawn.
+  const [profilesState, retryProfiles] = useCall<PkCurves>(() => invoke('pk.curves', { snapshotId, ...choice, interval, timeBasis, individual: false }), [snapshotId, choice, interval, timeBasis, dataVersion]);
+  const [adaState] = useSharedCall<Ada>(`safety.ada|${snapshotId}|${outerVersion}|${saves}`, () => invoke('safety.ada', { snapshotId }));
 
   const profiles = profilesState.status === 'ok' ? profilesState.data : null;
   const { inFilter } = review;
-  const inSelection = useMemo(() => (profiles ? profiles.profiles.filter((p) => inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })) : []), [profiles, inFilter]);
+  const subjectRows = useMemo<SubjectRow[]>(() => {
+    if (!profiles) return [];
+    const c = profiles.subjects;
+    return c.usubjid.map((usubjid, i) => ({ usubjid, doseLevel: c.doseLevel[i] ?? null, part: c.part[i]!, cycle: c.cycle[i]!, samples: c.samples[i]!, measured: c.measured[i]!, blq: c.blq[i]! }));
+  }, [profiles]);
+  const inSelection = useMemo(() => subjectRows.filter((p) => inFilter({ usubjid: p.usubjid, level: p.doseLevel, part: p.part })), [subjectRows, inFilter]);
   // The selection goes to the core as a subject list only when a filter removes someone (as the efficacy view does).
-  const usubjids = useMemo(() => (profiles && inSelection.length < profiles.profiles.length ? inSelection.map((p) => p.usubjid) : undefined), [profiles, inSelection]);
+  const usubjids = useMemo(() => (profiles && inSelection.length < subjectRows.length ? inSelection.map((p) => p.usubjid) : undefined), [profiles, inSelection, subjectRows]);
+  const display: Display = displayChoice ?? (inSelection.length > INDIVIDUAL_CURVES_MAX ? 'geomean' : 'individual');
+  const individual = display === 'individual';
+  const usubjidsKey = usubjids?.join(',') ?? 'all';
+  // The plotted data: the level means of the selection, with the samples when per-subject curves are drawn.
+  const [plotState, retryPlot] = useCall<PkCurves>(
+    profiles && inSelection.length > 0 && (individual || usubjids) ? () => invoke('pk.curves', { snapshotId, ...choice, interval, timeBasis, individual, ...(usubjids ? { usubjids } : {}) }) : null,
+    [profiles, usubjidsKey, individual],
+  );
+  const plotted = individual || usubjids ? (plotState.status === 'ok' ? plotState.data : null) : profiles;
   const nca = useNca(snapshotId, choice, interval, timeBasis, usubjids, !!profiles && inSelection.length > 0, dataVersion);
+  // The λz panel's subject: that one profile with every sample detail (pk.profiles for one subject).
+  const [selectedState] = useCall<PkProfiles>(selected ? () => invoke('pk.profiles', { snapshotId, ...choice, interval, timeBasis, usubjids: [selected] }) : null, [selected, snapshotId, choice, interval, timeBasis, dataVersion]);
+
+  const selectedKey = `${selected ?? ''}|${JSON.stringify(choice)}|${interval}|${timeBasis}|${dataVersion}`;
+  const [selectedNca] = useCall<NcaResult>(selected ? () => invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, usubjids: [selected] }) : null, [selectedKey, snapshotId]);
+  /** The row pk.setLambdaZ returned for the selected subject (shown at once, before any refetch). */
+  const [lzRow, setLzRow] = useState<{ key: string; row: NcaRow } | null>(null);
 
   const adaPositive = useMemo(() => new Set(adaState.status === 'ok' ? adaState.data.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) : []), [adaState]);
+  const levelBySubject = useMemo(() => new Map(subjectRows.map((p) => [p.usubjid, p.doseLevel])), [subjectRows]);
 
   const available = profiles?.available ?? [];
   const analytes = [...new Set(available.map((a) => a.analyte))];
@@ -146,7 +181,17 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
           <option value="steady">Steady state — latest sampled later cycle</option>
         </select>
       </label>
-      <ViewToggle label="Curves" value={display} onChange={setDisplay} testId="pk-display" options={[{ value: 'individual', label: 'Per subject' }, { value: 'mean', label: 'Mean ± SD' }]} />
+      <ViewToggle
+        label="Curves"
+        value={display}
+        onChange={setDisplay}
+        testId="pk-display"
+        options={[
+          { value: 'individual', label: 'Per subject' },
+          { value: 'mean', label: 'Mean ± SD' },
+          { value: 'geomean', label: 'Geometric mean' },
+        ]}
+      />
       <ViewToggle label="Scale" value={yScale} onChange={setYScale} testId="pk-scale" options={[{ value: 'linear', label: 'Linear' }, { value: 'log', label: 'Log' }]} />
       <ViewToggle label="Time" value={timeBasis} onChange={setTimeBasis} testId="pk-time" options={[{ value: 'actual', label: 'Actual' }, { value: 'nominal', label: 'Nominal' }]} />
     </div>
@@ -176,7 +221,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
         <UrineSection snapshotId={snapshotId} analyte={profiles.analyte ?? undefined} matrix={profiles.matrix!} timeBasis={timeBasis} dataVersion={dataVersion} />
       </>
     );
-  if (profiles.profiles.length === 0)
+  if (subjectRows.length === 0)
     return (
       <>
         {toolbar}
@@ -197,7 +242,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
         {toolbar}
         {also}
         <EmptyState title="No subject matches the filters">
-          <p>None of the {plural(profiles.profiles.length, 'subject')} with a PK profile passes the current dose-level, part or subject filters. Widen the filters.</p>
+          <p>None of the {plural(subjectRows.length, 'subject')} with a PK profile passes the current dose-level, part or subject filters. Widen the filters.</p>
         </EmptyState>
       </>
     );
@@ -205,15 +250,34 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
   const concUnit = profiles.units.conc;
   const footnote = review.footnote(`${profiles.analyte ?? ''} in ${matrixName(profiles.matrix ?? '')} · ${interval === 'steady' ? `steady state${profiles.tauH ? `, τ = ${profiles.tauH} h` : ''}` : 'single dose (cycle 1)'} · ${timeBasis} time`);
   const figOpts = { yScale, timeBasis, concUnit, doseColor: review.doseColor, doseLabel: review.doseLabel, adaPositive };
-  const selectedProfile = selected ? (inSelection.find((p) => p.usubjid === selected) ?? null) : null;
+  const selectedProfile = selected && selectedState.status === 'ok' ? (selectedState.data.profiles.find((p) => p.usubjid === selected) ?? null) : null;
   const ncaData = nca.state.status === 'ok' ? nca.state.data : null;
-  const selectedRow = selected && ncaData ? (ncaData.rows.find((r) => r.usubjid === selected) ?? null) : null;
+  // The λz panel needs the subject's whole row (every parameter and the λz points): the table's rows carry only what it shows.
+  const selectedRow = selected ? (lzRow?.key === selectedKey ? lzRow.row : selectedNca.status === 'ok' ? (selectedNca.data.rows[0] ?? null) : null) : null;
+  const onRow = (row: NcaRow) => {
+    setLzRow({ key: selectedKey, row });
+    nca.replaceRow(row);
+  };
 
   return (
     <>
       {toolbar}
       {also}
-      <ConcentrationPlot profiles={inSelection} display={display} opts={figOpts} footnote={footnote} adaKnown={adaState.status === 'ok' && adaState.data.present} cycles={interval === 'steady' ? [...new Set(inSelection.map((p) => p.dose.cycle))].sort((a, b) => a - b) : []} />
+      {plotState.status === 'error' ? (
+        <ErrorState title="The PK curves could not be loaded" error={plotState.error} onRetry={retryPlot} />
+      ) : !plotted ? (
+        <LoadingState what="the PK curves" />
+      ) : (
+        <ConcentrationPlot
+          curves={plotted}
+          subjects={inSelection}
+          display={display}
+          opts={figOpts}
+          footnote={footnote}
+          adaKnown={adaState.status === 'ok' && adaState.data.present}
+          cycles={interval === 'steady' ? [...new Set(inSelection.map((p) => p.cycle))].sort((a, b) => a - b) : []}
+        />
+      )}
       {profiles.notes.length > 0 && (
         <details className="help-box">
           <summary>{plural(profiles.notes.length, 'note')} on the samples</summary>
@@ -252,7 +316,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
               timeBasis={timeBasis}
               matrix={profiles.matrix ?? undefined}
               concUnit={concUnit}
-              onRow={nca.replaceRow}
+              onRow={onRow}
               onClose={() => setSelected(null)}
             />
           )}
@@ -269,7 +333,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
       )}
 
       <h2 className="section-title">Dose proportionality</h2>
-      <DoseProportionality snapshotId={snapshotId} choice={choice} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => profiles.profiles.find((p) => p.usubjid === u)?.doseLevel ?? null} />
+      <DoseProportionality snapshotId={snapshotId} choice={choice} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => levelBySubject.get(u) ?? null} />
 
       <h2 className="section-title">Reported (PP) against computed</h2>
       <CompareReported snapshotId={snapshotId} choice={choice} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
@@ -278,14 +342,16 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
 }
 
 function ConcentrationPlot({
-  profiles,
+  curves,
+  subjects,
   display,
   opts,
   footnote,
   adaKnown,
   cycles,
 }: {
-  profiles: PkProfiles['profiles'];
+  curves: PkCurves;
+  subjects: readonly SubjectRow[];
   display: Display;
   opts: Parameters<typeof individualFigure>[1];
   footnote: string;
@@ -295,31 +361,45 @@ function ConcentrationPlot({
   const review = useReview();
   // opts is rebuilt at every render of the parent: the figures depend on its fields, not on its identity.
   const { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel } = opts;
-  const ind = useMemo(() => individualFigure(profiles, { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel }), [profiles, yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel]);
-  const mean = useMemo(
-    () => (display === 'mean' ? meanFigure(profiles, { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel }) : null),
-    [display, profiles, yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel],
-  );
-  const fig = display === 'mean' && mean ? mean : ind;
-  const ada = profiles.filter((p) => opts.adaPositive.has(p.usubjid)).length;
+  const fig = useMemo(() => {
+    const o = { yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel };
+    if (display === 'individual' && curves.levels.every((l) => l.points)) return individualFigure(curves, o);
+    return meanFigure(curves, o, display === 'geomean' ? 'geometric' : 'arithmetic');
+  }, [curves, display, yScale, timeBasis, concUnit, adaPositive, doseColor, doseLabel]);
+  // The counts come from the subject columns, so that they read the same with or without the samples.
+  const facts = useMemo(() => {
+    let drawn = 0;
+    let blq = 0;
+    let points = 0;
+    let ada = 0;
+    for (const s of subjects) {
+      if (s.measured > 0) drawn++;
+      blq += s.blq;
+      points += s.samples;
+      if (adaPositive.has(s.usubjid)) ada++;
+    }
+    return { drawn, blq, points, ada };
+  }, [subjects, adaPositive]);
   const cycleText = cycles.length ? ` · cycle ${cycles.join(', ')}` : '';
+  const many = subjects.length > INDIVIDUAL_CURVES_MAX;
   return (
     <>
-      <p className="view-facts" data-testid="pk-facts" data-subjects={ind.subjects} data-blq={ind.blq} data-points={ind.points}>
+      <p className="view-facts" data-testid="pk-facts" data-subjects={facts.drawn} data-blq={facts.blq} data-points={facts.points}>
         <span>
-          <strong>{count(ind.subjects)}</strong> {ind.subjects === 1 ? 'subject' : 'subjects'} with measured concentrations{cycleText}
+          <strong>{count(facts.drawn)}</strong> {facts.drawn === 1 ? 'subject' : 'subjects'} with measured concentrations{cycleText}
         </span>
         <span>
-          <strong>{count(ind.blq)}</strong> BLQ {ind.blq === 1 ? 'sample' : 'samples'}
+          <strong>{count(facts.blq)}</strong> BLQ {facts.blq === 1 ? 'sample' : 'samples'}
         </span>
         {adaKnown && (
           <span>
-            <strong>{count(ada)}</strong> with treatment-emergent ADA
+            <strong>{count(facts.ada)}</strong> with treatment-emergent ADA
           </span>
         )}
+        {many && display !== 'individual' && <span className="muted">More than {count(INDIVIDUAL_CURVES_MAX)} subjects: the mean curves per dose level are shown; choose “Per subject” for every curve.</span>}
       </p>
       <Plot
-        title={display === 'mean' ? 'Mean (± SD) concentration by dose level' : 'Concentration–time profiles per subject'}
+        title={display === 'geomean' ? 'Geometric mean (×/÷ geometric SD) concentration by dose level' : display === 'mean' ? 'Mean (± SD) concentration by dose level' : 'Concentration–time profiles per subject'}
         footnote={footnote}
         data={fig.data}
         layout={fig.layout}
@@ -327,9 +407,11 @@ function ConcentrationPlot({
         testId="pk"
         exportName="pk-profiles"
         onSubjectClick={display === 'individual' ? review.openSubject : undefined}
-        description={`PK concentrations of ${ind.subjects} subjects against time since dose, ${opts.yScale} scale, coloured by dose level; ${ind.blq} BLQ samples as hollow circles.`}
+        description={`PK concentrations of ${facts.drawn} subjects against time since dose, ${opts.yScale} scale, coloured by dose level; ${facts.blq} BLQ samples${display === 'individual' ? ' as hollow circles' : ''}.`}
         legendNote={
-          display === 'mean' ? (
+          display === 'geomean' ? (
+            <>Geometric mean of the measured concentrations above zero at each nominal time, with bars from mean ÷ geometric SD to mean × geometric SD; BLQ samples are left out (their count is in the hover). Pre-dose samples are not drawn.</>
+          ) : display === 'mean' ? (
             <>Mean and SD of the measured concentrations at each nominal time; BLQ samples are left out of the mean (their count is in the hover). Pre-dose samples are not drawn.</>
           ) : (
             <>

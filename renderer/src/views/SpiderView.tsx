@@ -9,7 +9,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useCall } from '../useCall';
+import { useSharedCall } from '../useCall';
 import type { ViewProps } from './types';
 
 // Spider plot (README.md#the-views): % change of the sum of target-lesion diameters from baseline over time,
@@ -19,7 +19,7 @@ import type { ViewProps } from './types';
 type Series = Output<'efficacy.tumourSeries'>;
 
 export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => invoke('efficacy.tumourSeries', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useSharedCall<Series>(snapshot ? `efficacy.tumourSeries|${snapshot.snapshotId}|${dataVersion}` : null, () => invoke('efficacy.tumourSeries', { snapshotId: snapshot!.snapshotId }));
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">

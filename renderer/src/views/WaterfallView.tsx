@@ -9,7 +9,7 @@ import { ViewToggle } from '../components/ViewToggle';
 import { borLabel, waterfallBars, waterfallFigure, type BorKind, type ColourBy } from '../components/WaterfallFigure';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useCall } from '../useCall';
+import { useSharedCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -21,7 +21,7 @@ import { TableCsvButton } from '../components/TableCsvButton';
 type Series = Output<'efficacy.tumourSeries'>;
 
 export function WaterfallView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => invoke('efficacy.tumourSeries', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useSharedCall<Series>(snapshot ? `efficacy.tumourSeries|${snapshot.snapshotId}|${dataVersion}` : null, () => invoke('efficacy.tumourSeries', { snapshotId: snapshot!.snapshotId }));
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">

@@ -5,6 +5,7 @@ import { count, isoDate, plural, shortHash } from '../format';
 import { useReview } from '../review';
 import { PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
+import { markWhenShown } from '../drawnMark';
 import { EmptyState, ErrorState, LoadingState } from './States';
 import { downloadTableCsv } from './tableExport';
 import { DLT_CSV_HEADER, dltCsvRows } from '../tableCsv';
@@ -157,12 +158,11 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
     },
     [snapshotId, base?.snapshotId, dataVersion],
   );
-  // The Cohorts view is complete once the DLT tables are on screen (the bench reads this mark).
+  // The Cohorts view is drawn once the cohort table's rows and the DLT panel are on screen (the bench reads this mark).
   const ready = state.status === 'ok';
   useEffect(() => {
     if (!ready) return;
-    const id = requestAnimationFrame(() => performance.mark('view:cohorts:drawn'));
-    return () => cancelAnimationFrame(id);
+    return markWhenShown('view:cohorts:drawn', () => document.querySelector('[data-testid="cohorts-table"] [data-testid="cohort-row"]') !== null && document.querySelector('.dlt-panel') !== null);
   }, [ready]);
   if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;

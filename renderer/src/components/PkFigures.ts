@@ -1,4 +1,5 @@
 import type { Output } from '../../../shared/contract';
+import { scatterType } from './webgl';
 import { displayUnit } from '../../../shared/units';
 import { palette } from '../theme';
 
@@ -17,8 +18,8 @@ export type DoseProp = Output<'pk.doseProportionality'>;
 export type PlotTrace = Record<string, unknown>;
 export type PlotLayout = Record<string, unknown>;
 
-/** WebGL traces above this many points (plotly's SVG scatter slows down beyond a few thousand). */
-export const WEBGL_POINTS = 2000;
+/** WebGL traces above this many points (webgl.ts: plotly's SVG scatter slows down past about a thousand). */
+export { WEBGL_POINTS } from './webgl';
 
 export type YScale = 'linear' | 'log';
 
@@ -84,7 +85,7 @@ function byLevel<T extends { doseLevel: number | null }>(items: readonly T[]): [
 export function individualFigure(profiles: readonly PkProfile[], o: PkFigureOptions): { data: PlotTrace[]; layout: PlotLayout; points: number; blq: number; subjects: number } {
   let points = 0;
   for (const p of profiles) points += p.points.length;
-  const type = points > WEBGL_POINTS ? 'scattergl' : 'scatter';
+  const type = scatterType(points);
   const data: PlotTrace[] = [];
   const ada = profiles.filter((p) => o.adaPositive.has(p.usubjid));
   if (ada.length) {

@@ -5,6 +5,7 @@ import { useReview } from '../review';
 import { palette } from '../theme';
 import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
+import { webglWhenLarge } from './webgl';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
@@ -51,6 +52,8 @@ export interface PlotProps {
   children?: ReactNode;
   /** Accessible description of the figure (screen readers cannot read the canvas/SVG). */
   description?: string;
+  /** 'auto' (default): scatter traces drawn with WebGL above webgl.ts's WEBGL_POINTS; 'never': as the figure gives them. */
+  webgl?: 'auto' | 'never';
 }
 
 export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
@@ -263,7 +266,7 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function Plot({ title, footnote, data, layout, config, height = 420, testId, exportName, onSubjectClick, legendNote, children, description }: PlotProps) {
+export function Plot({ title, footnote, data, layout, config, height = 420, testId, exportName, onSubjectClick, legendNote, children, description, webgl = 'auto' }: PlotProps) {
   const { presentation, snapshot } = useReview();
   const el = useRef<HTMLDivElement>(null);
   const drawn = useRef(false);
@@ -289,7 +292,8 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     if (!node) return;
     let live = true;
     node.dataset.drawn = 'pending';
-    const drawData = withForcedWebgl(data);
+    // Large figures with WebGL (webgl.ts); the test hook forces it on small ones.
+    const drawData = withForcedWebgl(webgl === 'auto' ? webglWhenLarge(data) : data);
     loadPlotly()
       .then(async (Plotly) => {
         if (!live) return;
@@ -330,7 +334,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- fullLayout is a new object at every render of the caller: its content (serialised) decides a redraw, not its identity; plotConfig derives from config; testId and the refs are fixed for the component's life
-  }, [data, JSON.stringify(fullLayout), config]);
+  }, [data, JSON.stringify(fullLayout), config, webgl]);
 
   useEffect(() => {
     const node = el.current;

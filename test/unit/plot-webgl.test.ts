@@ -29,6 +29,11 @@ describe('webglWhenLarge', () => {
     expect(webglWhenLarge(more).map((t) => t.type)).toEqual(['bar', 'scattergl', 'scattergl']);
   });
 
+  it('leaves a large figure with a text trace (labels drawn as SVG text) as it is', () => {
+    const data = [line(1500), { ...line(10), mode: 'text', text: Array(10).fill('label') }];
+    expect(webglWhenLarge(data)).toBe(data);
+  });
+
   it('scatterType: the builders’ own switch at the same threshold', () => {
     expect(scatterType(1000)).toBe('scatter');
     expect(scatterType(1001)).toBe('scattergl');

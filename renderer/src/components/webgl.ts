@@ -25,9 +25,12 @@ export function svgScatterPoints(data: readonly Trace[]): number {
 /**
  * The figure as drawn on screen: above WEBGL_POINTS points every SVG scatter trace becomes scattergl
  * (all of them, so that their order on the plot stays the figure's); bars and traces already WebGL
- * are kept. Exports (PNG, SVG, the minutes) draw the figure as given.
+ * are kept; a figure with a text trace stays as it is. Exports (PNG, SVG, the minutes) draw the figure as given.
  */
 export function webglWhenLarge(data: Trace[]): Trace[] {
   if (svgScatterPoints(data) <= WEBGL_POINTS) return data;
+  // Text drawn as a trace (the swimmer's end-of-treatment labels): scattergl draws text through a
+  // font atlas of its own, not as the SVG text the figure was laid out for; such figures switch by themselves or stay SVG.
+  if (data.some((t) => isSvgScatter(t) && String(t.mode ?? '').includes('text'))) return data;
   return data.map((t) => (isSvgScatter(t) ? { ...t, type: 'scattergl' } : t));
 }

@@ -28,9 +28,10 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
-      // Minified (electron-vite leaves it off): plotly's prebuilt bundle came out reformatted to 7 MB
-      // instead of its 5 MB, and every view's chunk is parsed at its first opening.
-      minify: true,
+      // Not minified: minifying plotly's prebuilt strict bundle again broke its WebGL text (a forced-
+      // WebGL swimmer on the CDISC pilot never finished drawing; test/e2e/plots.spec.ts). Unminified,
+      // plotly's chunk is reformatted to 7 MB (its file is 5 MB) but it loads at the first plot only.
+      minify: false,
       chunkSizeWarningLimit: 6000,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },

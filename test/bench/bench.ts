@@ -1,6 +1,8 @@
 // `npm run bench`: speed as ratios and throughputs measured in one run on this machine (never as
 // timed assertions in tests). Prints `name=value` lines; the headline figures come last.
-// `npm run bench -- --only cli` runs one section (cli, import, pk, efficacy, views).
+// `npm run bench -- --only cli` runs one section (cli, import, pk, efficacy, views); `--sizes demo,500,2000,10k`
+// chooses the study sizes of the views section (views.bench.ts). The last lines are each goal with its
+// figure and whether it is met.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -185,4 +187,43 @@ try {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 console.log('\n# summary');
-for (const [k, v] of results) if (/ratio|per_s|_ms_|_ms$/.test(k)) console.log(`${k}=${v}`);
+for (const [k, v] of results) if (/ratio|per_s|_ms_|_ms$|_bytes|growth_/.test(k)) console.log(`${k}=${v}`);
+
+/** The goals of issue 14 (and the CLI's start-up): figure, comparison, target, in words. */
+const GOALS: { name: string | RegExp; op: '<' | '<=' | '>='; target: number; what: string }[] = [
+  { name: 'view_ms_max_10k', op: '<', target: 300, what: 'every view drawn (click to first plot or grid with pixels) at 10,000 subjects' },
+  { name: 'ae_filter_ms_200k', op: '<', target: 150, what: 'AE grid search on ~200,000 AEs' },
+  { name: 'cold_start_ms_demo', op: '<', target: 1500, what: 'cold start to the Cohorts view drawn, demo' },
+  { name: 'import_vs_sqlite3_ratio', op: '>=', target: 1.0, what: "import rate over the sqlite3 shell's .import (validation and lineage included)" },
+  { name: 'growth_import_10k_vs_2k', op: '<=', target: 5.5, what: 'import time 10,000 / 2,000 subjects (5× the data: linear ≈ 5)' },
+  { name: 'growth_view_max_10k_vs_2k', op: '<=', target: 5.5, what: 'slowest view 10,000 / 2,000 subjects (linear ≈ 5)' },
+  { name: /^view_bytes_.+_10k$/, op: '<=', target: 2_000_000, what: 'bytes of core responses per view at 10,000 subjects (~2 MB)' },
+  { name: 'cli_start_ms', op: '<', target: 300, what: 'CLI start-up (dosedesk ci)' },
+];
+
+/** "met" / "NOT met" of one figure against its goal. */
+function goalVerdict(value: string | number, op: '<' | '<=' | '>=', target: number): 'met' | 'NOT met' | 'not measured' {
+  const v = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(v)) return 'not measured';
+  const ok = op === '<' ? v < target : op === '<=' ? v <= target : v >= target;
+  return ok ? 'met' : 'NOT met';
+}
+
+console.log('\n# goals');
+let met = 0;
+let checked = 0;
+for (const g of GOALS) {
+  const figures = results.filter(([k]) => (typeof g.name === 'string' ? k === g.name : g.name.test(k)));
+  const label = typeof g.name === 'string' ? g.name : g.name.source;
+  if (!figures.length) {
+    console.log(`goal ${label} ${g.op} ${g.target}: not measured in this run — ${g.what}`);
+    continue;
+  }
+  for (const [k, v] of figures) {
+    const verdict = goalVerdict(v, g.op, g.target);
+    if (verdict !== 'not measured') checked++;
+    if (verdict === 'met') met++;
+    console.log(`goal ${k} ${g.op} ${g.target}: ${k}=${v} — ${verdict} — ${g.what}`);
+  }
+}
+console.log(`goals met: ${met} of ${checked} measured`);

@@ -1,10 +1,22 @@
-// View timings through the browser host in Debian's Chromium: from the click on a view in the
-// navigation to its plot or grid being drawn (the `view:<id>:drawn` performance mark each view sets),
-// on the demo study and on a generated 10,000-subject study (~200,000 AEs); and the AE grid's
-// quick-filter time on those rows (the `view:aes:filtered` mark).
+// The UI's figures, through the browser host in Debian's Chromium (the built renderer, the real
+// core, a real SQLite file):
+// - cold_start_ms_demo: a fresh page (empty cache) on a populated demo database and a freshly opened
+//   core, from navigation to the Cohorts view drawn (its `view:cohorts:drawn` mark);
+// - view_ms_<size>_<view>: from the click on a view in the navigation to its plot or grid drawn (the
+//   `view:<id>:drawn` mark each view sets only when its plot has pixels or its grid rows on screen),
+//   and view_ms_max_<size>, the slowest, at each study size (demo, 500, 2,000 and 10,000 subjects);
+// - view_bytes_<view>_<size>: the bytes of every core response (/api/…) a view asked for, from the
+//   click until its calls are all answered (goal: about 2 MB per view at 10,000 subjects);
+// - import_ms_<size>: the import of each generated study (one run; importBench has the best of 3);
+// - growth_*_10k_vs_2k: 10,000 / 2,000 subjects of import and of the slowest view (5× the subjects:
+//   linear growth is about 5);
+// - ae_filter_ms_200k: the AE grid's search on the 10,000-subject study's ~200,000 AEs.
+// `--sizes demo,500,2000,10k` chooses the sizes (default: all). The 2,000 and 10,000-subject studies
+// are read from $DOSEDESK_BENCH_DATA/csv-2000 and csv-10000 (default ../bench-data beside the
+// checkout) where they exist, else generated (generateStudy, the same generator).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page, type Request } from '@playwright/test';
 import { createCore } from '../../electron/core/app';
 import { startHost } from '../../electron/core/host/server';
 import { RENDERER_DIR } from '../../electron/core/host/run';
@@ -14,6 +26,8 @@ import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate'
 type Report = (name: string, value: string | number) => void;
 
 const VIEW_TIMEOUT_MS = 120_000;
+/** After a view is drawn, its calls still running (a banner, a second table) count to its bytes: wait until none has been in flight for this long. */
+const QUIET_MS = 500;
 /** The views that set `view:<id>:drawn` marks, and the ids of their plots and grids. */
 const VIEW_MARKS: [RegExp, string][] = [
   [/^cohorts$/i, '^view:cohorts:drawn$'],
@@ -24,12 +38,77 @@ const VIEW_MARKS: [RegExp, string][] = [
   [/^aes$/i, '^view:aes:drawn$'],
   [/^efficacy$/i, '^view:(efficacy|km)[a-z0-9-]*:drawn$'],
   [/^immunogenicity$/i, '^view:ada[a-z0-9-]*:drawn$'],
+  [/^laboratory$/i, '^view:lab[a-z0-9-]*:drawn$'],
   [/^patient profile$/i, '^view:profile:drawn$'],
 ];
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function timeViews(page: Page, label: string, report: Report): Promise<number> {
+/** The study sizes: label → subjects (0 = the shipped demo). */
+export const SIZES: [string, number][] = [
+  ['demo', 0],
+  ['500', 500],
+  ['2000', 2000],
+  ['10k', 10_000],
+];
+
+/** A view's name as a figure name: "Patient profile" → patient_profile. */
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+/**
+ * The page's core calls, grouped in windows: every /api/ request (but the event stream) is counted
+ * in the window open when it was sent, with its response body's size once it has finished.
+ */
+class ApiTraffic {
+  private window = 0;
+  private inFlight = 0;
+  private lastChange = Date.now();
+  private readonly sizes = new Map<number, Promise<number>[]>();
+
+  constructor(page: Page) {
+    const isCall = (url: string) => /\/api\/(?!events\b)/.test(new URL(url).pathname);
+    const owner = new WeakMap<Request, number>();
+    page.on('request', (r) => {
+      if (!isCall(r.url())) return;
+      owner.set(r, this.window);
+      this.inFlight++;
+      this.lastChange = Date.now();
+    });
+    const done = (r: Request, ok: boolean) => {
+      const w = owner.get(r);
+      if (w === undefined) return;
+      this.inFlight--;
+      this.lastChange = Date.now();
+      const list = this.sizes.get(w) ?? [];
+      this.sizes.set(w, list);
+      list.push(ok ? r.sizes().then((s) => s.responseBodySize, () => 0) : Promise.resolve(0));
+    };
+    page.on('requestfinished', (r) => done(r, true));
+    page.on('requestfailed', (r) => done(r, false));
+  }
+
+  /** Starts a new window; later requests count in it. */
+  open(): number {
+    return ++this.window;
+  }
+
+  /** Waits until no call has been in flight for QUIET_MS (at most `timeout`). */
+  async quiet(timeout = VIEW_TIMEOUT_MS): Promise<void> {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      if (this.inFlight === 0 && Date.now() - this.lastChange >= QUIET_MS) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async bytes(window: number): Promise<number> {
+    const list = await Promise.all(this.sizes.get(window) ?? []);
+    return list.reduce((a, b) => a + b, 0);
+  }
+}
+
+/** Times each view with a drawn mark (click → mark); with `traffic`, also the bytes of its calls. Returns the slowest time. */
+export async function timeViews(page: Page, label: string, report: Report, traffic?: ApiTraffic): Promise<number> {
   const nav = page.locator('nav[aria-label="Views"] .nav-item');
   const names = await nav.allInnerTexts();
   let slowest = 0;
@@ -39,8 +118,8 @@ export async function timeViews(page: Page, label: string, report: Report): Prom
     const own = VIEW_MARKS.find(([n]) => n.test(name))?.[1];
     if (!own) continue;
     // Start from another view so that the measured one mounts afresh, and let that view finish
-    // drawing first: its calls would otherwise still be running in the core when the measured view
-    // asks for its data. A timed-out view is reported as such, not as a number.
+    // drawing and its calls first: they would otherwise still be running in the core when the
+    // measured view asks for its data. A timed-out view is reported as such, not as a number.
     // Only the measured view's own marks count (a late mark of another view is not its drawing).
     const otherMark = i === 0 ? 'view:swimmer:drawn' : 'view:cohorts:drawn';
     await page.evaluate(() => performance.clearMarks());
@@ -48,11 +127,13 @@ export async function timeViews(page: Page, label: string, report: Report): Prom
     await page
       .waitForFunction((other) => performance.getEntriesByName(other).length > 0, otherMark, { timeout: VIEW_TIMEOUT_MS, polling: 50 })
       .catch(() => undefined);
+    await traffic?.quiet();
     await page.waitForTimeout(300);
     await page.evaluate(() => {
       performance.clearMarks();
       performance.mark('bench:click');
     });
+    const window = traffic?.open();
     await nav.nth(i).click({ timeout: VIEW_TIMEOUT_MS });
     const ms = await page
       .waitForFunction(
@@ -66,9 +147,13 @@ export async function timeViews(page: Page, label: string, report: Report): Prom
       )
       .then((h) => h.jsonValue() as Promise<number>)
       .catch(() => NaN);
-    report(`view_ms_${label}_${name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`, Number.isFinite(ms) ? Math.round(ms) : `no-mark-within-${VIEW_TIMEOUT_MS}`);
+    report(`view_ms_${label}_${slug(name)}`, Number.isFinite(ms) ? Math.round(ms) : `no-mark-within-${VIEW_TIMEOUT_MS}`);
     // A view that never draws counts as the timeout.
     slowest = Math.max(slowest, Number.isFinite(ms) ? ms : VIEW_TIMEOUT_MS);
+    if (traffic && window !== undefined) {
+      await traffic.quiet();
+      report(`view_bytes_${slug(name)}_${label}`, await traffic.bytes(window));
+    }
   }
   return slowest;
 }
@@ -99,6 +184,74 @@ export async function aeFilter(page: Page): Promise<number> {
     .catch(() => NaN);
 }
 
+/**
+ * Cold start on the demo: per run a newly opened core on the populated database, its host, and a new
+ * browser context (empty cache and storage, so the first view is Cohorts); the time is the Cohorts
+ * view's drawn mark, which the page's performance timeline counts from the navigation's start.
+ * Median of `runs` (and the best), as the machine's load moves single runs.
+ */
+export async function coldStart(browser: Browser, dbPath: string, report: Report, runs = 5): Promise<void> {
+  const times: number[] = [];
+  const scripts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const core = createCore({ dbPath });
+    const host = await startHost({ core, rendererDir: RENDERER_DIR });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(host.url);
+      const ms = await page
+        .waitForFunction(() => performance.getEntriesByName('view:cohorts:drawn')[0]?.startTime ?? null, undefined, { timeout: VIEW_TIMEOUT_MS, polling: 10 })
+        .then((h) => h.jsonValue() as Promise<number>)
+        .catch(() => NaN);
+      if (Number.isFinite(ms)) times.push(ms);
+      // The start-up script evaluated (main.tsx's first line): what the bundle's size costs, before any call to the core.
+      const script = await page.evaluate(() => performance.getEntriesByName('app:start')[0]?.startTime ?? null);
+      if (script !== null) scripts.push(script);
+    } finally {
+      await context.close();
+      await host.close();
+      core.close();
+    }
+  }
+  if (!times.length) return report('cold_start_ms_demo', 'no-mark');
+  times.sort((a, b) => a - b);
+  report('cold_start_ms_demo', Math.round(times[Math.floor(times.length / 2)]!));
+  report('cold_start_ms_demo_best', Math.round(times[0]!));
+  report('cold_start_runs', times.length);
+  if (scripts.length) report('cold_start_script_ms_demo', Math.round(scripts.sort((a, b) => a - b)[Math.floor(scripts.length / 2)]!));
+}
+
+/** The bytes of the renderer's start-up scripts (index.html's entry and what it imports statically), and of all its scripts. */
+export function bundleBytes(report: Report): void {
+  const assets = path.join(RENDERER_DIR, 'assets');
+  const html = fs.readFileSync(path.join(RENDERER_DIR, 'index.html'), 'utf8');
+  // The entry and its modulepreload links: what the page loads before the first view (vite writes both into index.html).
+  const initial = [...html.matchAll(/(?:src|href)="\.?\/?assets\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  const size = (f: string) => fs.statSync(path.join(assets, f)).size;
+  report('bundle_initial_js_bytes', initial.reduce((n, f) => n + size(f), 0));
+  report('bundle_all_js_bytes', fs.readdirSync(assets).filter((f) => f.endsWith('.js')).reduce((n, f) => n + size(f), 0));
+}
+
+/** The snapshot folder of a generated study of `subjects`: the shared bench data where it exists, else written to tmp. */
+async function studyFolder(subjects: number, tmp: string): Promise<string> {
+  const root = process.env.DOSEDESK_BENCH_DATA ?? path.resolve(import.meta.dirname, '../../../bench-data');
+  const shared = path.join(root, `csv-${subjects}`);
+  if (fs.existsSync(path.join(shared, 'dm.csv'))) return shared;
+  const dir = path.join(tmp, `views-${subjects}`);
+  await writeSnapshot(dir, generateStudy({ subjects }), { format: 'csv' });
+  return dir;
+}
+
+function chosenSizes(): [string, number][] {
+  const at = process.argv.indexOf('--sizes');
+  if (at < 0) return SIZES;
+  const wanted = (process.argv[at + 1] ?? '').split(',');
+  const unknown = wanted.filter((w) => !SIZES.some(([l]) => l === w));
+  if (unknown.length) throw new Error(`bench: --sizes expects some of ${SIZES.map(([l]) => l).join(',')}, found ${unknown.join(',')}`);
+  return SIZES.filter(([l]) => wanted.includes(l));
+}
+
 export async function bench(report: Report, tmp: string): Promise<void> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     console.log('views: the UI is not built (npx electron-vite build): skipped');
@@ -109,36 +262,54 @@ export async function bench(report: Report, tmp: string): Promise<void> {
     console.log('views: Debian chromium not found: skipped');
     return;
   }
+  bundleBytes(report);
   const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const importMs = new Map<string, number>();
+  const slowestMs = new Map<string, number>();
   try {
-    for (const [label, subjects] of [
-      ['demo', 0],
-      ['10k', 10_000],
-    ] as const) {
+    for (const [label, subjects] of chosenSizes()) {
       const dbPath = path.join(tmp, `views-${label}.sqlite`);
       const core = createCore({ dbPath });
       if (subjects === 0) await seedDemoIfEmpty(core);
       else {
-        const dir = path.join(tmp, `views-${label}`);
-        await writeSnapshot(dir, generateStudy({ subjects }), { format: 'csv' });
+        const dir = await studyFolder(subjects, tmp);
+        const t0 = performance.now();
         const r = await core.call('snapshot.import', { path: dir });
+        const ms = performance.now() - t0;
         if (r.status !== 'imported') throw new Error(`views bench import failed: ${JSON.stringify(r.errors.slice(0, 2))}`);
+        importMs.set(label, ms);
+        report(`import_ms_${label}`, Math.round(ms));
         report(`views_${label}_aes`, r.domains.AE?.rows ?? 0);
       }
-      const host = await startHost({ core, rendererDir: RENDERER_DIR });
+      let viewsCore = core;
+      if (subjects === 0) {
+        // A populated demo database, opened afresh for each run; then the views on it, opened once more.
+        core.close();
+        await coldStart(browser, dbPath, report);
+        viewsCore = createCore({ dbPath });
+      }
+      const host = await startHost({ core: viewsCore, rendererDir: RENDERER_DIR });
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const traffic = new ApiTraffic(page);
       await page.goto(host.url);
       await page.locator('nav[aria-label="Views"] .nav-item').first().waitFor();
-      const slowest = await timeViews(page, label, report);
+      const slowest = await timeViews(page, label, report, traffic);
+      slowestMs.set(label, slowest);
       report(`view_ms_max_${label}`, Math.round(slowest));
-      if (subjects > 0) {
+      if (subjects === 10_000) {
         const f = await aeFilter(page);
         report(`ae_filter_ms_200k`, Number.isFinite(f) ? Math.round(f) : 'no-mark');
       }
       await page.close();
       await host.close();
-      core.close();
+      viewsCore.close();
     }
+    // Growth from 2,000 to 10,000 subjects (5×): about 5 when linear, more when something grows faster.
+    const ratio = (m: Map<string, number>) => (m.has('2000') && m.has('10k') ? (m.get('10k')! / m.get('2000')!).toFixed(2) : null);
+    const gi = ratio(importMs);
+    if (gi) report('growth_import_10k_vs_2k', gi);
+    const gv = ratio(slowestMs);
+    if (gv) report('growth_view_max_10k_vs_2k', gv);
   } finally {
     await browser.close();
   }

@@ -5,6 +5,7 @@ import { count, isoDate, plural, shortHash } from '../format';
 import { useReview } from '../review';
 import { PART_LABELS } from '../theme';
 import { useCall } from '../useCall';
+import { markWhenShown } from '../drawnMark';
 import { EmptyState, ErrorState, LoadingState } from './States';
 import { ReviewBadge } from './ReviewMarks';
 import { downloadTableCsv } from './tableExport';
@@ -160,15 +161,14 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
     },
     [snapshotId, base?.snapshotId, dataVersion],
   );
-  // The Cohorts view is complete once the DLT tables are on screen (the bench reads this mark).
+  // The Cohorts view is drawn once the cohort table's rows and the DLT panel are on screen (the bench reads this mark).
   const ready = state.status === 'ok';
   // Rows of the table in view (windowed above WINDOW_ABOVE subjects); counted over every level, as an upper bound before the filters.
   const totalItems = state.status === 'ok' ? state.data.now.levels.reduce((n, l) => n + l.subjects.length + 1, 0) : 0;
   const win = useWindow(totalItems, totalItems > WINDOW_ABOVE);
   useEffect(() => {
     if (!ready) return;
-    const id = requestAnimationFrame(() => performance.mark('view:cohorts:drawn'));
-    return () => cancelAnimationFrame(id);
+    return markWhenShown('view:cohorts:drawn', () => document.querySelector('[data-testid="cohorts-table"] [data-testid="cohort-row"]') !== null && document.querySelector('.dlt-panel') !== null);
   }, [ready]);
   if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;

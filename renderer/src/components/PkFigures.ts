@@ -1,4 +1,5 @@
 import type { Output } from '../../../shared/contract';
+import { scatterType } from './webgl';
 import { displayUnit } from '../../../shared/units';
 import { palette } from '../theme';
 
@@ -19,8 +20,8 @@ export type DoseProp = Output<'pk.doseProportionality'>;
 export type PlotTrace = Record<string, unknown>;
 export type PlotLayout = Record<string, unknown>;
 
-/** WebGL traces above this many points (plotly's SVG scatter slows down beyond a few thousand). */
-export const WEBGL_POINTS = 2000;
+/** WebGL traces above this many points (webgl.ts: plotly's SVG scatter slows down past about a thousand). */
+export { WEBGL_POINTS } from './webgl';
 
 export type YScale = 'linear' | 'log';
 
@@ -93,7 +94,7 @@ export function individualFigure(curves: PkCurves, o: PkFigureOptions): { data: 
   const basis = o.timeBasis;
   let total = 0;
   for (const l of curves.levels) total += l.points?.conc.length ?? 0;
-  const type = total > WEBGL_POINTS ? 'scattergl' : 'scatter';
+  const type = scatterType(total);
   const halo = { x: [] as (number | null)[], y: [] as (number | null)[] };
   const blq = { x: [] as number[], y: [] as number[], cd: [] as string[][], color: [] as string[] };
   const lines: PlotTrace[] = [];

@@ -1,10 +1,11 @@
-import Plotly from 'plotly.js-strict-dist-min';
+import type PlotlyLib from 'plotly.js-strict-dist-min';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
 import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
+import { webglWhenLarge } from './webgl';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
@@ -16,6 +17,22 @@ import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 
 type Layout = Record<string, unknown>;
 type Trace = Record<string, unknown>;
+type Plotly = typeof PlotlyLib;
+
+// plotly (about 5 MB of script) is loaded at the first plot drawn, not at start-up: the first view
+// (Cohorts) has no plot, and views without one never load it (README.md#performance).
+let plotlyLoading: Promise<Plotly> | null = null;
+let plotlyLoaded: Plotly | null = null;
+export function loadPlotly(): Promise<Plotly> {
+  plotlyLoading ??= import('plotly.js-strict-dist-min').then(
+    (m) => (plotlyLoaded = m.default),
+    (e: unknown) => {
+      plotlyLoading = null; // a later plot tries again
+      throw e;
+    },
+  );
+  return plotlyLoading;
+}
 
 export interface PlotProps {
   title: string;
@@ -35,6 +52,8 @@ export interface PlotProps {
   children?: ReactNode;
   /** Accessible description of the figure (screen readers cannot read the canvas/SVG). */
   description?: string;
+  /** 'auto' (default): scatter traces drawn with WebGL above webgl.ts's WEBGL_POINTS; 'never': as the figure gives them. */
+  webgl?: 'auto' | 'never';
 }
 
 export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
@@ -247,7 +266,7 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function Plot({ title, footnote, data, layout, config, height = 420, testId, exportName, onSubjectClick, legendNote, children, description }: PlotProps) {
+export function Plot({ title, footnote, data, layout, config, height = 420, testId, exportName, onSubjectClick, legendNote, children, description, webgl = 'auto' }: PlotProps) {
   const { presentation, snapshot } = useReview();
   const el = useRef<HTMLDivElement>(null);
   const drawn = useRef(false);
@@ -265,7 +284,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const resetZoom = () => {
     const node = el.current as (HTMLDivElement & { _fullLayout?: Layout }) | null;
     if (!node || !drawn.current) return;
-    void Plotly.relayout(node, resetAxesUpdate(fullLayout, Object.keys(node._fullLayout ?? {})));
+    void loadPlotly().then((Plotly) => Plotly.relayout(node, resetAxesUpdate(fullLayout, Object.keys(node._fullLayout ?? {}))));
   };
 
   useEffect(() => {
@@ -273,10 +292,13 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
     if (!node) return;
     let live = true;
     node.dataset.drawn = 'pending';
-    const drawData = withForcedWebgl(data);
-    // plotly keeps and mutates the layout it is given (zoomed ranges): it gets a copy, fullLayout stays the figure's own
-    Plotly.react(node, drawData, JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig)
-      .then(async () => {
+    // Large figures with WebGL (webgl.ts); the test hook forces it on small ones.
+    const drawData = withForcedWebgl(webgl === 'auto' ? webglWhenLarge(data) : data);
+    loadPlotly()
+      .then(async (Plotly) => {
+        if (!live) return;
+        // plotly keeps and mutates the layout it is given (zoomed ranges): it gets a copy, fullLayout stays the figure's own
+        await Plotly.react(node, drawData, JSON.parse(JSON.stringify(fullLayout)) as Layout, plotConfig);
         if (!live) return;
         if (!clickBound.current) {
           clickBound.current = true;
@@ -312,18 +334,18 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- fullLayout is a new object at every render of the caller: its content (serialised) decides a redraw, not its identity; plotConfig derives from config; testId and the refs are fixed for the component's life
-  }, [data, JSON.stringify(fullLayout), config]);
+  }, [data, JSON.stringify(fullLayout), config, webgl]);
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
     const ro = new ResizeObserver(() => {
-      if (drawn.current) void Plotly.Plots.resize(node);
+      if (drawn.current) void plotlyLoaded?.Plots.resize(node);
     });
     ro.observe(node);
     return () => {
       ro.disconnect();
-      Plotly.purge(node);
+      plotlyLoaded?.purge(node);
       drawn.current = false;
       clickBound.current = false;
     };
@@ -338,6 +360,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       const legend = el.current?.querySelector<SVGGraphicsElement>('.legend');
       const legendHeight = legend ? Math.ceil(legend.getBBox().height) : 0;
       const fig = exportFigure(data, readableLogAxes(mergeLayout(themeLayout(false), layout ?? {})), title, footnote, width, height + 120 + legendHeight, legendHeight);
+      const Plotly = await loadPlotly();
       const url = await Plotly.toImage(fig, { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
       downloadUrl(url, `${exportName ?? testId}-${shortHash(snapshot?.contentHash)}.${format}`);
     } catch (e) {
@@ -368,6 +391,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
             render={async () => {
               // As shown, without the export's title and footnote: the minutes print them as the figure's title and caption.
               const width = Math.max(900, el.current?.clientWidth ?? 1100);
+              const Plotly = await loadPlotly();
               const url = await Plotly.toImage({ data, layout: readableLogAxes(mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false })) }, { format: 'png', width, height, scale: 2 });
               return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
             }}

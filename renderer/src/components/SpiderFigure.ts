@@ -1,4 +1,5 @@
 import type { Output } from '../../../shared/contract';
+import { scatterType } from './webgl';
 
 // The spider plot's figure (README.md#the-views): % change of the sum of target-lesion diameters from
 // baseline over time, one line per subject, coloured by dose level, with the RECIST 1.1 thresholds
@@ -16,8 +17,8 @@ export const RECIST_LINES = [
   { value: -30, label: '−30% (partial response threshold)' },
 ] as const;
 
-/** WebGL traces above this many points (plotly's SVG scatter slows down beyond a few thousand). */
-export const WEBGL_POINTS = 2000;
+/** WebGL traces above this many points (webgl.ts: plotly's SVG scatter slows down past about a thousand). */
+export { WEBGL_POINTS } from './webgl';
 
 export type TimeUnit = 'days' | 'weeks';
 
@@ -118,7 +119,7 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
   }
   let points = 0;
   for (const s of withLines) points += spiderPoints(s).length;
-  const type = points > WEBGL_POINTS ? 'scattergl' : 'scatter';
+  const type = scatterType(points);
   const data: PlotTrace[] = [];
   for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
     const x: (number | null)[] = [];

@@ -1,4 +1,5 @@
 import { RESPONSE_COLORS } from '../theme';
+import { WEBGL_POINTS } from './webgl';
 import { referenceLines, type PlotLayout, type PlotTrace, type TumourSubject } from './SpiderFigure';
 import { responseWords } from '../format';
 
@@ -41,8 +42,8 @@ export function borColor(bor: string): string {
   return RESPONSE_COLORS.NE;
 }
 
-/** Above this many bars the bars are drawn as WebGL line segments (SVG bars slow down beyond a few thousand). */
-export const WEBGL_BARS = 2000;
+/** Above this many bars the bars are drawn as WebGL line segments (webgl.ts: SVG slows down past about a thousand marks). */
+export const WEBGL_BARS = WEBGL_POINTS;
 
 const BOR_ORDER = ['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING'];
 

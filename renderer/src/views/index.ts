@@ -1,24 +1,43 @@
-import type { ComponentType } from 'react';
+import { createElement, lazy, Suspense, type ComponentType } from 'react';
+import { ErrorState, LoadingState } from '../components/States';
 import { CohortsView } from './CohortsView';
-import { SwimmerView } from './SwimmerView';
-import { ProfileView } from './ProfileView';
-import { SpiderView } from './SpiderView';
-import { WaterfallView } from './WaterfallView';
-import { AesView } from './AesView';
-import { EfficacyView } from './EfficacyView';
-import { PkView } from './PkView';
-import { ImmunogenicityView } from './ImmunogenicityView';
-import { LabsView } from './LabsView';
-import { ExposureView } from './ExposureView';
-import { SnapshotView } from './SnapshotView';
-import { MeetingView } from './MeetingView';
-import { AuditView } from './AuditView';
-import { UsersView } from './UsersView';
 import type { ViewProps } from './types';
 
 // The views of the left navigation, in the order a committee reads them. Only views that exist are
 // listed (no dead links); later views join the 'review' group in this order: Swimmer, Spider,
 // Waterfall, PK, AEs, Efficacy, Immunogenicity, Profile, then Meeting in 'meeting'.
+// Cohorts, the view a committee opens first, is in the start-up bundle; every other view is loaded
+// at its first opening (its own chunk, with plotly or AG Grid where it uses them), so that start-up
+// evaluates neither library (README.md#performance).
+
+/** A view loaded at its first opening; "Loading the view…" meanwhile, and the error in its place if its code cannot be loaded. */
+function lazyView(load: () => Promise<ComponentType<ViewProps>>): ComponentType<ViewProps> {
+  const Lazy = lazy(
+    (): Promise<{ default: ComponentType<ViewProps> }> =>
+      load().then(
+        (component) => ({ default: component }),
+        (error: unknown) => ({ default: () => createElement(ErrorState, { title: 'This view could not be loaded', error }) }),
+      ),
+  );
+  return function LazyView(props: ViewProps) {
+    return createElement(Suspense, { fallback: createElement(LoadingState, { what: 'the view' }) }, createElement(Lazy, { ...props }));
+  };
+}
+
+const SwimmerView = lazyView(() => import('./SwimmerView').then((m) => m.SwimmerView));
+const SpiderView = lazyView(() => import('./SpiderView').then((m) => m.SpiderView));
+const WaterfallView = lazyView(() => import('./WaterfallView').then((m) => m.WaterfallView));
+const PkView = lazyView(() => import('./PkView').then((m) => m.PkView));
+const AesView = lazyView(() => import('./AesView').then((m) => m.AesView));
+const EfficacyView = lazyView(() => import('./EfficacyView').then((m) => m.EfficacyView));
+const ImmunogenicityView = lazyView(() => import('./ImmunogenicityView').then((m) => m.ImmunogenicityView));
+const LabsView = lazyView(() => import('./LabsView').then((m) => m.LabsView));
+const ExposureView = lazyView(() => import('./ExposureView').then((m) => m.ExposureView));
+const ProfileView = lazyView(() => import('./ProfileView').then((m) => m.ProfileView));
+const MeetingView = lazyView(() => import('./MeetingView').then((m) => m.MeetingView));
+const SnapshotView = lazyView(() => import('./SnapshotView').then((m) => m.SnapshotView));
+const AuditView = lazyView(() => import('./AuditView').then((m) => m.AuditView));
+const UsersView = lazyView(() => import('./UsersView').then((m) => m.UsersView));
 
 export interface ViewDef {
   id: string;

@@ -1,0 +1,26 @@
+// The `view:<id>:drawn` performance marks (the bench reads them: test/bench/views.bench.ts). A view
+// counts as drawn when what a person reads is on screen — its plot's marks or pixels (components/
+// Plot.tsx checks them), its grid's or table's rows — not when its data arrived or a library's
+// promise resolved.
+
+/**
+ * Sets performance.mark(name) in the frame after `shown()` first holds (checked once per frame, for
+ * at most `maxMs`; a view that never shows its content gets no mark). Returns a function that stops it.
+ */
+export function markWhenShown(name: string, shown: () => boolean, maxMs = 60_000): () => void {
+  let frame = 0;
+  const end = performance.now() + maxMs;
+  const tick = () => {
+    if (shown()) frame = requestAnimationFrame(() => performance.mark(name));
+    else if (performance.now() < end) frame = requestAnimationFrame(tick);
+  };
+  frame = requestAnimationFrame(tick);
+  return () => cancelAnimationFrame(frame);
+}
+
+/** Does the grid (AG Grid) inside `root` show rows with cells, or its "no rows" message when it has none? */
+export function gridShowsRows(root: Element | null, rowCount: number): boolean {
+  if (!root) return false;
+  if (rowCount === 0) return root.querySelector('.ag-overlay-no-rows-wrapper, .ag-overlay-no-rows-center') !== null;
+  return root.querySelector('.ag-row .ag-cell') !== null;
+}

@@ -51,7 +51,9 @@ export function dbFingerprint(db: Database.Database): string {
   const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
   for (const { name } of tables) {
     h.update(`#${name}\n`);
-    for (const r of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all()) h.update(JSON.stringify(r) + '\n');
+    // Rows in a stable order that needs no rowid (WITHOUT ROWID tables, FTS5's shadow tables): sorted by their JSON text.
+    const rows = (db.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[]).map((r) => JSON.stringify(r)).sort();
+    for (const r of rows) h.update(r + '\n');
   }
   return h.digest('hex');
 }

@@ -31,6 +31,8 @@ test('profile: header and tracks of a subject, J/K move between subjects, Back r
   await expect(tracks).toHaveCount(7);
   expect(await tracks.evaluateAll((l) => l.map((x) => x.getAttribute('data-track')))).toEqual(['exposure', 'aes', 'cm', 'tumour', 'pk', 'ada', 'labs']);
   // Exposure: one bar per dose segment (the truth's run of planned doses: 0.01 → 0.03 → 0.1 mg/kg).
+  // plotly is loaded at the first plot drawn (README.md#performance): wait until the figure holds its data.
+  await page.waitForFunction(() => !!(document.querySelector('[data-testid=profile] .js-plotly-plot') as unknown as { data?: unknown } | null)?.data);
   const gd = await page.evaluate(() => {
     const el = document.querySelector('[data-testid=profile] .js-plotly-plot') as unknown as { data: { name: string; type: string; x: unknown[]; yaxis?: string }[] };
     return el.data.map((t) => ({ name: t.name, type: t.type, n: t.x.length, yaxis: t.yaxis ?? 'y' }));
@@ -89,7 +91,7 @@ test('profile: header and tracks of a subject, J/K move between subjects, Back r
   expect(await seriousViolations(page), 'axe: profile').toEqual([]);
 
   // J: next subject in dose-level order; K: back to this one.
-  const order = tl.subjects.sort((a, b) => (a.level ?? 99) - (b.level ?? 99) || a.usubjid.localeCompare(b.usubjid)).map((s) => s.usubjid);
+  const order = [...tl.subjects].sort((a, b) => (a.level ?? 99) - (b.level ?? 99) || a.usubjid.localeCompare(b.usubjid)).map((s) => s.usubjid);
   const i = order.indexOf(subject.usubjid);
   await page.keyboard.press('j');
   await expect(page.getByTestId('profile-subject')).toHaveText(order[i + 1]!);

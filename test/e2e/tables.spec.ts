@@ -92,24 +92,41 @@ async function measureTables(page: Page): Promise<{ tables: TableCheck[]; pageSc
   });
 }
 
-/** After each wide grid was scrolled to its end: its last column's header lies inside the grid, right of the pinned columns. */
+/**
+ * After each wide grid was scrolled to its end: its last column's header lies inside the grid, right of
+ * the pinned columns. AG Grid draws the columns a scroll brings into view on a later frame, and a grid
+ * whose rows arrive late redraws from the left: on a loaded machine that takes longer than one short
+ * wait, so a grid not yet showing its last column is scrolled to its end again and looked at again
+ * (up to ~6 s) before it counts as cut off.
+ */
 async function gridLastColumnsInView(page: Page): Promise<boolean[]> {
-  await page.waitForTimeout(300);
-  return page.evaluate(() =>
-    [...document.querySelectorAll('.ag-root-wrapper')]
-      .filter((r) => r.getBoundingClientRect().width > 0)
-      .map((root) => {
-        const box = root.getBoundingClientRect();
-        const headers = [...root.querySelectorAll('.ag-header-row-column [role=columnheader]')] as HTMLElement[];
-        if (headers.length === 0) return true;
-        const last = headers.sort((x, y) => Number(x.getAttribute('aria-colindex')) - Number(y.getAttribute('aria-colindex'))).pop()!.getBoundingClientRect();
-        const pinnedRight = Math.max(box.left, ...[...root.querySelectorAll('.ag-header-cell-last-left-pinned')].map((c) => c.getBoundingClientRect().right));
-        const ok = last.width > 0 && last.right <= box.right + 1 && last.left >= pinnedRight - 1;
-        const scroller = root.querySelector('.ag-body-horizontal-scroll-viewport') as HTMLElement;
-        scroller.scrollLeft = 0;
-        return ok;
-      }),
-  );
+  let ok: boolean[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await page.waitForTimeout(300);
+    ok = await page.evaluate(() =>
+      [...document.querySelectorAll('.ag-root-wrapper')]
+        .filter((r) => r.getBoundingClientRect().width > 0)
+        .map((root) => {
+          const box = root.getBoundingClientRect();
+          const headers = [...root.querySelectorAll('.ag-header-row-column [role=columnheader]')] as HTMLElement[];
+          if (headers.length === 0) return true;
+          const last = headers.sort((x, y) => Number(x.getAttribute('aria-colindex')) - Number(y.getAttribute('aria-colindex'))).pop()!.getBoundingClientRect();
+          const pinnedRight = Math.max(box.left, ...[...root.querySelectorAll('.ag-header-cell-last-left-pinned')].map((c) => c.getBoundingClientRect().right));
+          const inView = last.width > 0 && last.right <= box.right + 1 && last.left >= pinnedRight - 1;
+          const scroller = root.querySelector('.ag-body-horizontal-scroll-viewport') as HTMLElement;
+          if (!inView && scroller.scrollWidth > scroller.clientWidth + 1) {
+            scroller.scrollLeft = scroller.scrollWidth;
+            scroller.dispatchEvent(new Event('scroll'));
+          }
+          return inView;
+        }),
+    );
+    if (ok.every(Boolean)) break;
+  }
+  await page.evaluate(() => {
+    for (const s of document.querySelectorAll('.ag-root-wrapper .ag-body-horizontal-scroll-viewport')) (s as HTMLElement).scrollLeft = 0;
+  });
+  return ok;
 }
 
 /** What is cut off on the current screen, in words (empty when nothing is). */

@@ -23,6 +23,8 @@ import { registerExposure } from './exposure/app';
 import { registerCm } from './cm/app';
 import { registerReview } from './review/app';
 import { systemClock, type Clock } from './audit/clock';
+import { prepareInBackground } from './snapshots/prepare';
+import type { ImportResult } from '../../shared/contract';
 
 export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
 
@@ -37,7 +39,12 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
  * fast. Otherwise (the app, the host, tests) the database opens at once, so that a bad path fails at
  * start, and the PDF stack loads in the background, so that the first export does not wait for it.
  */
-export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean; clock?: Clock }): Core {
+/**
+ * `prepareAfterImport` (the app's window: Electron and the browser host): after a snapshot is imported,
+ * derive in the background what its views read first (snapshots/prepare.ts). Off for the CLI and tests,
+ * whose calls must not race a background derivation.
+ */
+export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean; clock?: Clock; prepareAfterImport?: boolean }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
   let db = opts.lazy ? undefined : openDb(opts.dbPath);
   if (!opts.lazy) preloadPdfStack();
@@ -99,7 +106,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
     }
     // A second import is refused at once rather than queued behind the first (the UI says so).
     if (method === 'snapshot.import' && ctx.imports.size > 0) throw new CallError('conflict', 'an import is running: wait until it has finished (or cancel it), then import again');
-    return ctx.writeGate.run(async () => {
+    const result = ctx.writeGate.run(async () => {
       if (transport === 'ui') checkUiPaths(ctx, method, input);
       try {
         // The call's session, resolved once here (under the gate: it stamps the session's activity or
@@ -112,6 +119,13 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
         throw e;
       }
     });
+    if (opts.prepareAfterImport && method === 'snapshot.import') {
+      const r = (await result) as ImportResult;
+      // Stops when the core closes or another import starts (it prepares its own snapshot after).
+      if (r.status === 'imported' && r.snapshotId !== null) prepareInBackground({ call: (m, i) => callRaw(m, i) as never }, [r.snapshotId], () => closed || ctx.imports.size > 0);
+      return r;
+    }
+    return result;
   };
   return {
     ctx,

@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { contract } from '../../shared/contract';
 import { CallError, createCore, type Core } from '../core/app';
 import { seedDemoIfEmpty } from '../core/snapshots/seed';
+import { prepareInBackground } from '../core/snapshots/prepare';
 import { defaultDbPath, PRODUCT_NAME } from '../core/paths';
 import { isOwnFrameUrl } from './frames';
 
@@ -103,8 +104,9 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_d, cb) => cb({ cancel: true }));
   const dbPath = defaultDbPath();
-  core = createCore({ dbPath });
-  await seedDemoIfEmpty(core);
+  core = createCore({ dbPath, prepareAfterImport: true });
+  // The demo, seeded into an empty database, is prepared like any import (snapshots/prepare.ts).
+  prepareInBackground(core, await seedDemoIfEmpty(core));
   registerIpc(core);
   await createWindow();
 });

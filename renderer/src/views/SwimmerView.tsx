@@ -121,6 +121,8 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
 
   // Exposure segments, one trace per dose level (a level's colour is the same in every view).
   const byLevel = new Map<string, { level: number | null; x: number[]; base: number[]; y: number[]; cd: [string, string][] }>();
+  // a map, not a search of every subject for every segment (quadratic at thousands of subjects)
+  const exposureOf = new Map((d.exposure?.subjects ?? []).map((x) => [x.usubjid, x]));
   for (const l of lanes) {
     for (const s of l.segments) {
       const key = s.level === null ? 'none' : String(s.level);
@@ -130,7 +132,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
       t.base.push(s.startDay - 0.5);
       t.x.push(s.endDay - s.startDay + 1);
       const doseText = s.dose === null ? 'dose not recorded' : `${s.dose} ${displayUnit(s.unit)}`.trim();
-      const exposureLine = exposureHoverLine(d.exposure?.subjects.find((x) => x.usubjid === l.usubjid));
+      const exposureLine = exposureHoverLine(exposureOf.get(l.usubjid));
       t.cd.push([
         l.usubjid,
         `<b>${l.usubjid}</b> · ${r.doseLabel(l.level)} (first dose) · ${titleCase(l.part)}<br>${s.level !== null ? `DL${s.level}: ` : ''}${doseText}, study days ${s.startDay}–${s.endDay} (${s.startDtc} – ${s.endDtc}) · ${s.administrations} dose${s.administrations === 1 ? '' : 's'}<br>${exposureLine ? `${exposureLine}<br>` : ''}${l.ongoing ? `Ongoing at the cut-off (day ${l.laneEndDay})` : `Treatment ended day ${l.endOfTreatment?.day ?? '?'}: ${l.endOfTreatment?.reason.toLowerCase() ?? ''}`}`,

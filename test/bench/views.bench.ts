@@ -286,11 +286,15 @@ export async function bench(report: Report, tmp: string): Promise<void> {
       // and store them (electron/core/snapshots/prepare.ts). Its time is the import's tail, shown apart.
       const ids = subjects === 0 ? (await core.call('snapshots.list', {})).map((s) => s.snapshotId) : [(await core.call('snapshots.list', {}))[0]!.snapshotId];
       const tp = performance.now();
+      const perMethod = new Map<string, number>();
       for (const id of ids) {
-        const failed = (await prepareViews(core, id)).filter((s) => s.error);
+        const steps = await prepareViews(core, id);
+        for (const s of steps) perMethod.set(s.method, (perMethod.get(s.method) ?? 0) + s.ms);
+        const failed = steps.filter((s) => s.error);
         if (failed.length) console.error(`# prepare ${label} snapshot ${id}: ${failed.map((s) => `${s.method}: ${s.error}`).join('; ')}`);
       }
       report(`prepare_ms_${label}`, Math.round(performance.now() - tp));
+      for (const [m, ms] of perMethod) report(`prepare_ms_${label}_${m.replace('.', '_')}`, ms);
       let viewsCore = core;
       if (subjects === 0) {
         // A populated demo database, opened afresh for each run; then the views on it, opened once more.

@@ -79,12 +79,14 @@ export function ecgSafety(db: Db, snapshotId: number, definition: StudyDefinitio
         }
       }
     // Rows read but not part of any point's computation.
-    const pointKeys = new Set(points.map((p) => `${p.usubjid}\u001f${p.dtc ?? ''}\u001f${(p.tpt ?? '').trim().toUpperCase()}\u001f${(p.repnum ?? '').trim()}`));
+    const timeKey = (x: { usubjid: string; dtc: string | null; tpt: string | null; repnum: string | null }) => `${x.usubjid}\u001f${x.dtc ?? ''}\u001f${(x.tpt ?? '').trim().toUpperCase()}\u001f${(x.repnum ?? '').trim()}`;
+    const pointKeys = new Set(points.map(timeKey));
+    // Sets, not a search of every point for every row (quadratic at thousands of subjects).
+    const givenKeys = new Set(points.filter((p) => p.source === 'QTcF as given' && p.records[0]).map(timeKey));
     for (const r of read) {
       if (rowUse.has(r)) continue;
-      const k = `${r.usubjid}\u001f${r.dtc ?? ''}\u001f${(r.tpt ?? '').trim().toUpperCase()}\u001f${(r.repnum ?? '').trim()}`;
-      const given = points.some((p) => p.source === 'QTcF as given' && p.records[0] && `${p.usubjid}\u001f${p.dtc ?? ''}\u001f${(p.tpt ?? '').trim().toUpperCase()}\u001f${(p.repnum ?? '').trim()}` === k);
-      rowUse.set(r, !pointKeys.has(k) ? WHY.noEcg : given ? WHY.givenWins : WHY.hrUnused);
+      const k = timeKey(r);
+      rowUse.set(r, !pointKeys.has(k) ? WHY.noEcg : givenKeys.has(k) ? WHY.givenWins : WHY.hrUnused);
     }
     return { groups, groupOf, firstDose, present: domainsPresent(db, snapshotId), subjects, rowUse, egRows: eg.length, vsRows: vs.length };
   });

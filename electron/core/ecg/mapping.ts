@@ -20,7 +20,12 @@ export function ecgMapping(db: Db, snapshotId: number, definition: StudyDefiniti
     const n = domain === 'EG' ? E.egRows : E.vsRows;
     if (n === 0) continue;
     const byReason = new Map<string, string[]>();
-    for (const [r, why] of rows) if (why !== null) byReason.set(why, [...(byReason.get(why) ?? []), r.testcd]);
+    for (const [r, why] of rows) {
+      if (why === null) continue;
+      let codes = byReason.get(why);
+      if (!codes) byReason.set(why, (codes = []));
+      codes.push(r.testcd);
+    }
     const unused: MappingUnused[] = [...byReason].map(([reason, codes]) => ({ variable: `${domain}TESTCD`, reason, rows: codes.length, values: countValues(codes), mapTo: null }));
     entries.push({
       domain,

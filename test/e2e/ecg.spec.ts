@@ -8,7 +8,7 @@ import { expect, screenshot, seriousViolations, test } from './fixtures';
 // per subject with the ICH E14 thresholds drawn, the categories table equal to ecg.categories, and
 // the two time points whose QTcF could not be computed listed with file, row and reason.
 
-type GraphDiv = HTMLElement & { data: { x: number[]; y: number[] }[]; _fullLayout: { shapes: { y0: number }[] } };
+type GraphDiv = HTMLElement & { data: { x: (number | null)[]; y: (number | null)[] }[]; _fullLayout: { shapes: { y0: number }[] } };
 
 test.use({ seedDemo: false });
 
@@ -31,8 +31,11 @@ test('ECG: QTcF lines, ICH E14 categories by dose level, not-computable time poi
 
   const plot = section.getByTestId('ecg-qtcf');
   await expect(plot.locator('.plot-area')).toHaveAttribute('data-drawn', 'true');
-  const drawn = await plot.locator('.js-plotly-plot').evaluate((g: GraphDiv) => ({ lines: g.data.length, points: g.data.reduce((s, t) => s + t.x.length, 0), shapes: g._fullLayout.shapes.map((s) => s.y0) }));
-  expect(drawn).toEqual({ lines: new Set(q.points.map((p) => p.usubjid)).size, points: q.points.length, shapes: [450, 480, 500] });
+  // One trace per dose level, each subject's line ended by a gap (null).
+  const drawn = await plot
+    .locator('.js-plotly-plot')
+    .evaluate((g: GraphDiv) => ({ traces: g.data.length, points: g.data.reduce((s, t) => s + t.x.filter((x) => x !== null).length, 0), lines: g.data.reduce((s, t) => s + t.x.filter((x) => x === null).length, 0), shapes: g._fullLayout.shapes.map((s) => s.y0) }));
+  expect(drawn).toEqual({ traces: new Set(q.points.map((p) => p.group)).size, lines: new Set(q.points.map((p) => p.usubjid)).size, points: q.points.length, shapes: [450, 480, 500] });
   await section.scrollIntoViewIfNeeded();
   await screenshot(page, 'ecg-section');
   expect(await seriousViolations(page), 'axe: laboratory view with ECG').toEqual([]);

@@ -164,6 +164,10 @@ describe('encodeDerivation / decodeDerivation', () => {
     expect(() => encodeDerivation({ d: new Date(0) })).toThrow();
     const shared = { a: 1 };
     expect(() => encodeDerivation({ x: shared, y: shared })).toThrow();
+    // A handler's answer (sent as JSON, identity never read) is stored with its shared objects as copies.
+    const copied = decodeDerivation(encodeDerivation({ x: shared, y: shared }, { sharedObjects: true })) as { x: object; y: object };
+    expect(copied).toEqual({ x: { a: 1 }, y: { a: 1 } });
+    expect(copied.x).not.toBe(copied.y);
     expect(() => encodeDerivation(new Map([[{ k: 1 }, 'file']]))).toThrow();
   });
 });

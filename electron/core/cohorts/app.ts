@@ -23,6 +23,15 @@ export function registerCohorts(app: App): void {
   });
 }
 
+/**
+ * A handler's answer that depends only on the snapshot, its study definition and cut-off (and `input`,
+ * the caller's choices): derived once and stored (snapshots/memo.ts), so that a view opened after a
+ * restart reads it instead of deriving it again.
+ */
+export function snapshotAnswer<T>(ctx: CoreContext, snapshotId: number, name: string, compute: () => T, input?: unknown): T {
+  return snapshotMemo(ctx.db, snapshotId, name, { ...snapshotContext(ctx, snapshotId), input }, compute, { answer: true });
+}
+
 /** The study definition in force for a snapshot (the user's confirmed answers win over derived ones) and its data cut-off. */
 export function snapshotContext(ctx: CoreContext, snapshotId: number): { definition: StudyDefinition; cutoff: string | null } {
   const r = snapshotDefinitionRow(ctx.db, snapshotId);

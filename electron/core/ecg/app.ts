@@ -3,7 +3,7 @@ import { categoryTable, ecgRole, qtcfPoints, subjectQtcf, type EcgRecord, type Q
 import { studyDayFromIso } from '../../../shared/dates';
 import type { StudyDefinition } from '../../../shared/study';
 import type { App, CoreContext } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import type { Db } from '../store/db';
 import { levelGroups, treatedSubjects } from '../safety/groups';
@@ -14,8 +14,8 @@ import { domainsPresent, loadEgRows, loadVsRows } from './queries';
 // 1920, baseline, change, ICH E14 categories) are in shared/ecg.ts.
 
 export function registerEcg(app: App): void {
-  app.method('ecg.qtcf', ({ snapshotId }, ctx) => qtcf(ctx, snapshotId));
-  app.method('ecg.categories', ({ snapshotId }, ctx) => categories(ctx, snapshotId));
+  app.method('ecg.qtcf', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'ecg.qtcf', () => qtcf(ctx, snapshotId)));
+  app.method('ecg.categories', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'ecg.categories', () => categories(ctx, snapshotId)));
 }
 
 export interface EcgSafety {

@@ -11,7 +11,7 @@ import type { SubjectFacts } from '../../../shared/model';
 import { objectiveResponseSummary, type BestResponse } from '../../../shared/recist';
 import type { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import { readKmCsv } from './csvTable';
@@ -20,10 +20,12 @@ import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, ty
 // Handlers of the efficacy feature: tumour response, ORR/DCR, Kaplan–Meier for PFS and OS, and
 // the validation entry points used by the CLI (KM of a CSV file, binomial CI).
 export function registerEfficacy(app: App): void {
-  app.method('efficacy.tumourSeries', (input, ctx) => tumourSeries(ctx, input.snapshotId, input.usubjids));
+  app.method('efficacy.tumourSeries', (input, ctx) =>
+    input.usubjids ? tumourSeries(ctx, input.snapshotId, input.usubjids) : snapshotAnswer(ctx, input.snapshotId, 'efficacy.tumourSeries', () => tumourSeries(ctx, input.snapshotId)),
+  );
   app.method('efficacy.responseSummary', (input, ctx) => responseSummary(ctx, input));
   app.method('efficacy.km', (input, ctx) => km(ctx, input));
-  app.method('efficacy.responses', (input, ctx) => responses(ctx, input.snapshotId));
+  app.method('efficacy.responses', (input, ctx) => snapshotAnswer(ctx, input.snapshotId, 'efficacy.responses', () => responses(ctx, input.snapshotId)));
   app.method('efficacy.kmFile', (input) => kmFile(input));
   app.method('efficacy.binomialCi', (input) => binomialCi(input));
 }

@@ -11,7 +11,12 @@ export function exposureMapping(db: Db, snapshotId: number, definition: StudyDef
   const E = exposureData(db, snapshotId, definition, cutoffOf(db, snapshotId, definition.dataCutoff ?? declaredCutoff(db, snapshotId)));
   if (E.exRows === 0) return [];
   const byReason = new Map<string, string[]>();
-  const add = (reason: string, value: string | null) => byReason.set(reason, [...(byReason.get(reason) ?? []), value ?? '']);
+  // push, not a copy of the reason's list per row (quadratic on a large EX)
+  const add = (reason: string, value: string | null) => {
+    const l = byReason.get(reason);
+    if (l) l.push(value ?? '');
+    else byReason.set(reason, [value ?? '']);
+  };
   for (const s of E.subjects)
     for (const e of s.notUsed) add(e.detail.replace(/^EXSTDTC "[^"]*"/, 'EXSTDTC').replace(/^EXDOSU \S+ is not/, 'EXDOSU is not').replace(/^EX record over \d+ days \([^)]*\)/, 'EX record over an interval (EXENDTC after EXSTDTC)'), e.dtc);
   for (const r of E.untreatedRows) add('subject not dosed by the data cut-off: not in the exposure table', r.startDtc);

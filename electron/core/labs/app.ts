@@ -1,7 +1,7 @@
 import type { Output } from '../../../shared/contract';
 import { edishPoint, LAB_TERMS, shiftTable, subjectLabs, type LabRecord, type SubjectLabs } from '../../../shared/labs';
 import type { App, CoreContext } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import type { Db } from '../store/db';
 import type { StudyDefinition } from '../../../shared/study';
@@ -13,8 +13,8 @@ import { isGradedTest, loadLbRows, type LbRow } from './queries';
 // grades, baseline, shift, eDISH) are in shared/labs/.
 
 export function registerLabs(app: App): void {
-  app.method('labs.shift', ({ snapshotId }, ctx) => shift(ctx, snapshotId));
-  app.method('labs.edish', ({ snapshotId }, ctx) => edish(ctx, snapshotId));
+  app.method('labs.shift', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.shift', () => shift(ctx, snapshotId)));
+  app.method('labs.edish', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.edish', () => edish(ctx, snapshotId)));
 }
 
 export interface LabSafety {

@@ -17,6 +17,7 @@ export function mappingReport(ctx: CoreContext, snapshotId: number, contributors
   if (!exists) throw new CallError('not-found', `no snapshot ${snapshotId}`);
   const { definition } = snapshotContext(ctx, snapshotId);
   const compute = () => contributors.flatMap((c) => c(ctx.db, snapshotId, definition));
-  // Cached per snapshot and definition (a saved mapping changes the definition, hence the report).
-  return contributors === mappingContributors ? (snapshotMemo(ctx.db, snapshotId, 'mapping', definition, compute) as MappingEntry[]) : compute();
+  // Cached per snapshot and definition (a saved mapping changes the definition, hence the report);
+  // an answer: contributors share constant lists (`views`), stored as copies.
+  return contributors === mappingContributors ? (snapshotMemo(ctx.db, snapshotId, 'mapping', definition, compute, { answer: true }) as MappingEntry[]) : compute();
 }

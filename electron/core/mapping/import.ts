@@ -39,7 +39,12 @@ type FileRow = SnapshotFileRow;
 export function importMappingEntries(db: Db, snapshotId: number): MappingEntry[] {
   const files = snapshotFiles(db, snapshotId);
   const byDomain = new Map<string, FileRow[]>();
-  for (const f of files) if (f.domain) byDomain.set(f.domain, [...(byDomain.get(f.domain) ?? []), f]);
+  for (const f of files) {
+    if (!f.domain) continue;
+    const l = byDomain.get(f.domain);
+    if (l) l.push(f);
+    else byDomain.set(f.domain, [f]);
+  }
   const orphans = suppOrphans(db, snapshotId);
   const entries: MappingEntry[] = [];
 

@@ -61,7 +61,11 @@ export function reviewsOf(ctx: CoreContext, snapshotId: number, usubjids?: reado
   const subjects = usubjids ? [...new Set(usubjids)] : snapshotSubjects(ctx.db, snapshotId);
   const marks = marksInForce(ctx.db, snap.studyId, usubjids ? subjects : undefined);
   const bySubject = new Map<string, MarkRow[]>();
-  for (const m of marks) bySubject.set(m.usubjid, [...(bySubject.get(m.usubjid) ?? []), m]);
+  for (const m of marks) {
+    const l = bySubject.get(m.usubjid);
+    if (l) l.push(m);
+    else bySubject.set(m.usubjid, [m]);
+  }
   const marked = [...bySubject.keys()];
   const now = recordsBySubject(ctx, snapshotId, marked);
   const nowPrint = new Map([...now].map(([u, rs]) => [u, sha256(subjectFingerprint(rs))]));

@@ -3,7 +3,7 @@ import { countValues } from '../../../shared/mapping';
 import type { AeFacts } from '../../../shared/model';
 import { aeAction, aeActions, aeActionTable, aeKey, aeListing, aeRelationship, actionNotInterpretable, relatedIncidence, socGradeGridOf, DOSE_CHANGE_ACTIONS } from '../../../shared/safety/index';
 import type { App, CoreContext } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { levelGroups, treatedSubjects } from './groups';
 import { loadSuppAeacn } from './queries';
@@ -14,32 +14,44 @@ import { incidence } from './app';
 // the rules are in shared/safety/aeTables.ts.
 
 export function registerAeTables(app: App): void {
-  app.method('safety.relatedIncidence', ({ snapshotId, minGrade }, ctx) => {
-    const b = teaeBase(ctx, snapshotId);
-    const t = relatedIncidence(b.groups, b.treated, b.teaes, minGrade);
-    return { snapshotId, dataCutoff: b.cutoff, ...t, aerelValues: valueReadings(b.teaes.map((a) => a.aerel ?? null), aeRelationship) };
-  });
-  app.method('safety.aeAction', ({ snapshotId }, ctx) => {
-    const b = teaeBase(ctx, snapshotId);
-    const supp = loadSuppAeacn(ctx.db, snapshotId);
-    const t = aeActionTable(b.groups, b.treated, b.teaes, supp);
-    const { definition } = snapshotContext(ctx, snapshotId);
-    const treated = new Set(b.treated.map((t) => t.usubjid));
-    const rows = aeListing(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition)
-      .filter((r) => r.teae && treated.has(r.usubjid))
-      .map((r) => ({ ...r, actions: aeActions(r.aeacn, supp.get(aeKey(r))) }));
-    const change = DOSE_CHANGE_ACTIONS as readonly string[];
-    // Empty AEACN is common (not collected) and is counted, not listed row by row.
-    const changed = rows.filter((r) => r.actions.some((a) => change.includes(a)));
-    const unread = rows.filter((r) => !changed.includes(r) && r.actions.some((a) => actionNotInterpretable(a) && a !== 'missing'));
-    const listing = [...changed, ...unread].map(({ actions, ...r }) => ({ ...r, action: actions.join('; ') }));
-    return { snapshotId, dataCutoff: b.cutoff, ...t, aeacnValues: acnReadings(b.teaes, supp), listing };
-  });
+  app.method('safety.relatedIncidence', ({ snapshotId, minGrade }, ctx) =>
+    snapshotAnswer(
+      ctx,
+      snapshotId,
+      'safety.relatedIncidence',
+      () => {
+        const b = teaeBase(ctx, snapshotId);
+        const t = relatedIncidence(b.groups, b.treated, b.teaes, minGrade);
+        return { snapshotId, dataCutoff: b.cutoff, ...t, aerelValues: valueReadings(b.teaes.map((a) => a.aerel ?? null), aeRelationship) };
+      },
+      { minGrade },
+    ),
+  );
+  app.method('safety.aeAction', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.aeAction', () => aeActionAnswer(ctx, snapshotId)));
   // From the any-grade incidence table counted over the stored AE facts (safety/app.ts incidence).
   app.method('safety.socGradeGrid', async ({ snapshotId }, ctx) => {
     const t = await incidence(ctx, snapshotId, 'level', 1);
     return { snapshotId, dataCutoff: t.dataCutoff, ...socGradeGridOf(t) };
   });
+}
+
+/** safety.aeAction: the action-taken table and the listing of AEs that changed the dose or whose action was not read. */
+function aeActionAnswer(ctx: CoreContext, snapshotId: number) {
+  const b = teaeBase(ctx, snapshotId);
+  const supp = loadSuppAeacn(ctx.db, snapshotId);
+  const t = aeActionTable(b.groups, b.treated, b.teaes, supp);
+  const { definition } = snapshotContext(ctx, snapshotId);
+  const treated = new Set(b.treated.map((t) => t.usubjid));
+  const rows = aeListing(loadSubjects(ctx.db, snapshotId, definition.cycleLengthDays), loadAes(ctx.db, snapshotId, definition.ae.gradeVariable), definition)
+    .filter((r) => r.teae && treated.has(r.usubjid))
+    .map((r) => ({ ...r, actions: aeActions(r.aeacn, supp.get(aeKey(r))) }));
+  const change = DOSE_CHANGE_ACTIONS as readonly string[];
+  // Empty AEACN is common (not collected) and is counted, not listed row by row.
+  const changed = rows.filter((r) => r.actions.some((a) => change.includes(a)));
+  const isChanged = new Set(changed); // a set, not a search of the changed rows for every row (quadratic)
+  const unread = rows.filter((r) => !isChanged.has(r) && r.actions.some((a) => actionNotInterpretable(a) && a !== 'missing'));
+  const listing = [...changed, ...unread].map(({ actions, ...r }) => ({ ...r, action: actions.join('; ') }));
+  return { snapshotId, dataCutoff: b.cutoff, ...t, aeacnValues: acnReadings(b.teaes, supp), listing };
 }
 
 /** TEAEs of treated subjects (dosed on or before the cut-off) and their dose-level groups: the base of safety.incidence. */

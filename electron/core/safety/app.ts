@@ -22,7 +22,7 @@ import {
 } from '../../../shared/safety/index';
 import { countValues } from '../../../shared/mapping';
 import { CallError, type App, type CoreContext, type Handler } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { adaCodingReport, loadIsRows } from '../immunogenicity/queries';
 import { loadAes, loadSubjects } from '../queries/subjects';
 import { aeFactsPage, aeIncidenceCounts, AE_GRID_COLUMNS, cohortsOf, dsDeaths } from './queries';
@@ -45,10 +45,10 @@ export function registerSafety(app: App): void {
   });
   app.method('safety.aeListingPage', (input, ctx) => aeListingPage(ctx, input));
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
-  app.method('safety.listings', ({ snapshotId }, ctx) => listings(ctx, snapshotId));
+  app.method('safety.listings', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.listings', () => listings(ctx, snapshotId)));
   app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
-  app.method('safety.ada', ({ snapshotId }, ctx) => snapshotMemo(ctx.db, snapshotId, 'safety.ada', snapshotContext(ctx, snapshotId), () => ada(ctx, snapshotId)));
+  app.method('safety.ada', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId)));
   app.method('safety.recommend', (input) => recommendOnHistory(input));
   app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => lookaheadOf(ctx, snapshotId, patients));
 }

@@ -48,7 +48,11 @@ export function memoStats(db: Db): MemoStats {
 
 const count = (m: Record<string, number>, name: string) => (m[name] = (m[name] ?? 0) + 1);
 
-export function snapshotMemo<T>(db: Db, snapshotId: number, name: string, deps: unknown, compute: () => T): T {
+/**
+ * `opts.answer`: the value is a handler's answer, sent as JSON, so an object it holds twice (the same
+ * AE row in two listings) may come back from the store as two equal copies.
+ */
+export function snapshotMemo<T>(db: Db, snapshotId: number, name: string, deps: unknown, compute: () => T, opts: { answer?: boolean } = {}): T {
   let entries = perDb.get(db);
   if (!entries) perDb.set(db, (entries = new Map()));
   const stats = memoStats(db);
@@ -66,7 +70,7 @@ export function snapshotMemo<T>(db: Db, snapshotId: number, name: string, deps: 
   if (value === NOT_STORED) {
     value = compute();
     count(stats.computed, name);
-    store(db, snapshotId, name, depsHash, value);
+    store(db, snapshotId, name, depsHash, value, opts.answer ?? false);
   } else count(stats.fromStore, name);
   value = deepFreeze(value);
   entries.set(key, value);
@@ -91,11 +95,11 @@ function readStored<T>(db: Db, snapshotId: number, name: string, depsHash: strin
   }
 }
 
-function store(db: Db, snapshotId: number, name: string, depsHash: string, value: unknown): void {
+function store(db: Db, snapshotId: number, name: string, depsHash: string, value: unknown, answer: boolean): void {
   if (db.readonly || db.inTransaction) return;
   let payload: Buffer;
   try {
-    payload = encodeDerivation(value);
+    payload = encodeDerivation(value, { sharedObjects: answer });
   } catch {
     return; // not plain data: kept in memory only
   }
@@ -125,9 +129,9 @@ class NotPlainData extends Error {}
 
 /**
  * A derivation as deflated JSON; throws NotPlainData for class instances (Date, Buffer, …), functions,
- * objects reached twice and Maps keyed by objects.
+ * objects reached twice (unless `sharedObjects`: they are then written as copies) and Maps keyed by objects.
  */
-export function encodeDerivation(value: unknown): Buffer {
+export function encodeDerivation(value: unknown, { sharedObjects = false } = {}): Buffer {
   // An object reached twice (or a Map keyed by objects) means identity matters to the caller (e.g. a
   // Map from each record to its file): JSON would hand back copies, so such a result is refused.
   const seen = new Set<object>();
@@ -140,8 +144,10 @@ export function encodeDerivation(value: unknown): Buffer {
     }
     if (typeof raw === 'function' || typeof raw === 'symbol' || typeof raw === 'bigint') throw new NotPlainData(`${typeof raw} at ${key}`);
     if (raw === null || typeof raw !== 'object') return v;
-    if (seen.has(raw)) throw new NotPlainData(`an object reached twice, at ${key}`);
-    seen.add(raw);
+    if (!sharedObjects) {
+      if (seen.has(raw)) throw new NotPlainData(`an object reached twice, at ${key}`);
+      seen.add(raw);
+    }
     if (raw instanceof Map) {
       for (const k of raw.keys()) if (k !== null && typeof k === 'object') throw new NotPlainData(`a Map keyed by objects, at ${key}`);
       return { [TAG]: 'map', v: [...raw] };

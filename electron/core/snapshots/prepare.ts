@@ -28,8 +28,12 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'safety.incidence', input: { by: 'level', minGrade: 1 } },
   { method: 'safety.incidence', input: { by: 'level', minGrade: 3 } },
   { method: 'safety.socGradeGrid', input: {} },
+  { method: 'safety.relatedIncidence', input: { minGrade: 1 } },
+  { method: 'safety.aeAction', input: {} },
   { method: 'labs.shift', input: {} },
   { method: 'labs.edish', input: {} },
+  { method: 'ecg.qtcf', input: {} },
+  { method: 'ecg.categories', input: {} },
   { method: 'pk.curves', input: { individual: false } },
   { method: 'pk.nca', input: { fields: 'table' } },
 ];

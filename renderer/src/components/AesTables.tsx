@@ -5,6 +5,7 @@ import { count } from '../format';
 import { GRADE_COLORS } from '../theme';
 import { useReview } from '../review';
 import { CaptureTableButton } from './meeting/capture';
+import { useShownRows } from './MoreRows';
 import { downloadTableCsv } from './tableExport';
 
 // The AE view's tables: the grade cell colours of the AE grid, and the TEAE incidence tables by
@@ -233,6 +234,7 @@ function listingValues(r: ListingRow): (string | number)[] {
 export function ListingTable({ title, rows, footnote, testId, fileName, onSubject }: { title: string; rows: ListingRow[]; footnote: string; testId: string; fileName: string; onSubject(usubjid: string): void }) {
   const exportCtx = useExportContext();
   const exportCsv = () => downloadCsv(fileName, title, LISTING_HEADER, rows.map(listingValues), footnote, exportCtx);
+  const { shown, more } = useShownRows(rows, testId);
   return (
     <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid={testId}>
@@ -254,7 +256,7 @@ export function ListingTable({ title, rows, footnote, testId, fileName, onSubjec
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
+          {shown.map((r, i) => (
             <tr key={`${r.usubjid}-${r.aeseq ?? i}-${i}`}>
               <th scope="row">
                 <button type="button" className="subject-link" onClick={() => onSubject(r.usubjid)}>
@@ -281,6 +283,7 @@ export function ListingTable({ title, rows, footnote, testId, fileName, onSubjec
           ))}
         </tbody>
       </table>
+      {more}
       <p className="footnotes">{footnote}</p>
     </div>
   );
@@ -293,6 +296,7 @@ export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: Dea
   const title = 'Deaths';
   const header = ['Subject', 'Dose level', 'Date of death', 'Study day', 'Cause(s)', 'Recorded in'];
   const values = (d: DeathRow) => [d.usubjid, levelName(d.level), d.deathDtc ?? '', d.studyDay ?? '', d.causes.join('; '), d.sources.join(', ')];
+  const { shown, more } = useShownRows(rows, 'ae-deaths');
   return (
     <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid="ae-deaths">
@@ -314,7 +318,7 @@ export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: Dea
           </tr>
         </thead>
         <tbody>
-          {rows.map((d) => (
+          {shown.map((d) => (
             <tr key={d.usubjid}>
               <th scope="row">
                 <button type="button" className="subject-link" onClick={() => onSubject(d.usubjid)}>
@@ -330,6 +334,7 @@ export function DeathsTable({ rows, footnote, fileName, onSubject }: { rows: Dea
           ))}
         </tbody>
       </table>
+      {more}
       <p className="footnotes">{footnote}</p>
     </div>
   );
@@ -347,6 +352,7 @@ export function LabDltTable({ rows, footnote, fileName, onSubject }: { rows: Lab
   const header = ['Subject', 'Dose level', 'Study day', 'Date', 'Test (LBTESTCD)', 'CTCAE term', 'Result', 'Unit', 'Grade', 'Grade source'];
   const source = (s: string) => (s === 'LBTOXGR' ? 'as recorded (LBTOXGR)' : 'derived from the value and normal range');
   const values = (r: LabDltRow): (string | number)[] => [r.usubjid, levelName(r.level), r.studyDay ?? '', r.lbdtc ?? '', r.testcd, r.term, r.result ?? '', r.unit ?? '', r.grade, source(r.source)];
+  const { shown, more } = useShownRows(rows, 'ae-possible-dlt-labs');
   return (
     <div className="table-wrap listing-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data-table compact-table" data-testid="ae-possible-dlt-labs">
@@ -368,7 +374,7 @@ export function LabDltTable({ rows, footnote, fileName, onSubject }: { rows: Lab
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
+          {shown.map((r, i) => (
             <tr key={`${r.usubjid}-${r.testcd}-${r.term}-${r.lbdtc ?? ''}-${i}`}>
               <th scope="row">
                 <button type="button" className="subject-link" onClick={() => onSubject(r.usubjid)}>
@@ -392,6 +398,7 @@ export function LabDltTable({ rows, footnote, fileName, onSubject }: { rows: Lab
           ))}
         </tbody>
       </table>
+      {more}
       <p className="footnotes">{footnote}</p>
     </div>
   );

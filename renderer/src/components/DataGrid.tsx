@@ -73,7 +73,7 @@ export interface DataGridProps<T extends Row = Row> {
   /** The SDTM domain of the rows and the field holding the row number, for the record-level "new" badge. */
   recordDomain?: string;
   rowNoField?: string;
-  /** Grid height in pixels, or 'auto' (the grid grows with its rows: small tables only). */
+  /** Grid height in pixels, or 'auto' (the grid grows with its rows, up to AUTO_HEIGHT_ROWS rows). */
   height?: number | 'auto';
 }
 
@@ -81,7 +81,12 @@ const GROUP_COL = '__group';
 /** Font size in presentation mode over the normal one (17 px / 13 px, the theme below). */
 const PRESENTATION_SCALE = 17 / 13;
 
-export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height = 520 }: DataGridProps<T>) {
+/** The most rows a grid of height 'auto' draws all at once; more scroll in a fixed height. */
+export const AUTO_HEIGHT_ROWS = 60;
+
+export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height: asked = 520 }: DataGridProps<T>) {
+  // 'auto' draws every row into the page (no virtual scrolling): above AUTO_HEIGHT_ROWS rows the grid scrolls in a fixed height instead.
+  const height = asked === 'auto' && rows.length > AUTO_HEIGHT_ROWS ? 520 : asked;
   const review = useReview();
   const { presentation, snapshot, subjectStatus, isChangedRecord, newSince } = review;
   const api = useRef<GridApi<T> | null>(null);

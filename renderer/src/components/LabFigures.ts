@@ -20,7 +20,11 @@ const f2 = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 
 export function edishFigure(e: EdishResult, o: { doseColor(l: number | null): string; doseLabel(l: number | null): string }): { data: Trace[]; layout: Layout } {
   const byGroup = new Map<string, EdishResult['points']>();
-  for (const p of e.points) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  for (const p of e.points) {
+    const l = byGroup.get(p.group);
+    if (l) l.push(p);
+    else byGroup.set(p.group, [p]);
+  }
   const order = (g: string) => groupLevel(g) ?? 1e9;
   const data: Trace[] = [...byGroup].sort(([a], [b]) => order(a) - order(b)).map(([g, pts]) => {
     const l = groupLevel(g);

@@ -183,7 +183,10 @@ export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boo
     if (!marks.length) return 'no mark of its data appeared';
   }
   if (expected.gl) {
-    const canvases = [...node.querySelectorAll<HTMLCanvasElement>('canvas')].filter((c) => !c.classList.contains('gl-canvas-pick') && c.width > 0 && c.height > 0);
+    // The focus layer (selections) is checked last: it is empty on a plain draw, and reading it whole costs as much as the traces' own canvas.
+    const canvases = [...node.querySelectorAll<HTMLCanvasElement>('canvas')]
+      .filter((c) => !c.classList.contains('gl-canvas-pick') && c.width > 0 && c.height > 0)
+      .sort((a, b) => Number(a.classList.contains('gl-canvas-focus')) - Number(b.classList.contains('gl-canvas-focus')));
     if (!canvases.length) return 'its WebGL canvas is missing';
     if (!canvases.some(painted)) return 'its WebGL canvas stayed empty';
   }
@@ -198,8 +201,10 @@ function painted(c: HTMLCanvasElement): boolean {
   const ctx = copy.getContext('2d', { willReadFrequently: true });
   if (!ctx) return false;
   ctx.drawImage(c, 0, 0);
-  const px = ctx.getImageData(0, 0, c.width, c.height).data;
-  for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+  const data = ctx.getImageData(0, 0, c.width, c.height).data;
+  // A pixel at a time (RGBA as one 32-bit word): any non-zero word has colour or alpha, and a canvas cleared to transparent has none.
+  const px = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+  for (let i = 0; i < px.length; i++) if (px[i] !== 0) return true;
   return false;
 }
 

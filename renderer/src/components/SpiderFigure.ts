@@ -115,7 +115,9 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
   const byLevel = new Map<number, TumourSubject[]>();
   for (const s of withLines) {
     const k = levelKey(s.level);
-    byLevel.set(k, [...(byLevel.get(k) ?? []), s]);
+    let l = byLevel.get(k);
+    if (!l) byLevel.set(k, (l = []));
+    l.push(s);
   }
   let points = 0;
   for (const s of withLines) points += spiderPoints(s).length;

@@ -1,0 +1,28 @@
+import { useState, type ReactNode } from 'react';
+import { count } from '../format';
+
+// Plain tables put every row into the page: a listing of thousands of rows (the SAEs of a large
+// study) took seconds of layout before the view could draw. They show the first rows and offer the
+// rest on request; the CSV export always holds every row.
+
+export const LISTING_ROWS = 100;
+
+/** The rows to draw and, when some are held back, the "Show more" line to put under the table. */
+export function useShownRows<T>(rows: readonly T[], testId: string, step = LISTING_ROWS): { shown: readonly T[]; more: ReactNode } {
+  const [limit, setLimit] = useState(step);
+  if (rows.length <= limit) return { shown: rows, more: null };
+  return {
+    shown: rows.slice(0, limit),
+    more: (
+      <p className="more-rows" data-testid={`${testId}-more`}>
+        Showing {count(limit)} of {count(rows.length)} rows (the CSV holds all of them).{' '}
+        <button type="button" className="btn btn-small" onClick={() => setLimit(limit + step)}>
+          Show {count(Math.min(step, rows.length - limit))} more
+        </button>{' '}
+        <button type="button" className="btn btn-small" onClick={() => setLimit(rows.length)}>
+          Show all
+        </button>
+      </p>
+    ),
+  };
+}

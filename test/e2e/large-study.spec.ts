@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
+import { exportTable } from './downloads';
+import { expect, screenshot, test } from './fixtures';
+
+// A larger generated study (1,000 subjects, about 20,000 AEs): the plain listings draw their first 100
+// rows and offer the rest on request, while the CSV holds every row (components/MoreRows.tsx); grids
+// asked to grow with their rows scroll in a fixed height past AUTO_HEIGHT_ROWS (components/DataGrid.tsx).
+
+test.use({ seedDemo: false });
+
+test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of them', async ({ page, app }) => {
+  test.setTimeout(240_000);
+  const dir = path.join(app.tmp, 'study-1000');
+  await writeSnapshot(dir, generateStudy({ subjects: 1000 }), { format: 'csv' });
+  const r = await app.core.call('snapshot.import', { path: dir });
+  expect(r.status).toBe('imported');
+  const listings = await app.core.call('safety.listings', { snapshotId: r.snapshotId! });
+  const saes = listings.saes.length;
+  expect(saes, 'the generated study has more SAEs than one block of rows').toBeGreaterThan(100);
+
+  await page.goto(app.url);
+  await page.locator('nav[aria-label="Views"] .nav-item', { hasText: /^AEs$/ }).click();
+  const table = page.getByTestId('ae-saes');
+  await expect(table.locator('tbody tr')).toHaveCount(100);
+  const more = page.getByTestId('ae-saes-more');
+  await expect(more).toContainText(`Showing 100 of ${saes.toLocaleString('en-GB')} rows`);
+  await more.scrollIntoViewIfNeeded();
+  await screenshot(page, 'ae-listing-more-rows', { fullPage: false });
+  await more.getByRole('button', { name: /^Show \d+ more$/ }).click();
+  await expect(table.locator('tbody tr')).toHaveCount(Math.min(200, saes));
+  const { lines, sidecar } = await exportTable(page, () => page.getByTestId('ae-saes-export-csv').click());
+  expect(lines.length - 1, 'CSV rows: every SAE, not only those drawn').toBe(saes);
+  expect(sidecar.rows.exported).toBe(saes);
+  if (saes > 200) {
+    await more.getByRole('button', { name: 'Show all' }).click();
+    await expect(table.locator('tbody tr')).toHaveCount(saes);
+    await expect(more).toHaveCount(0);
+  }
+});

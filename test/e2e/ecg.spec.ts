@@ -22,6 +22,7 @@ test('ECG: QTcF lines, ICH E14 categories by dose level, not-computable time poi
   await page.goto(app.url);
   await page.locator('nav[aria-label="Views"]').getByRole('button', { name: 'Laboratory', exact: true }).click();
   const section = page.getByTestId('ecg-section');
+  await section.scrollIntoViewIfNeeded(); // the section loads when scrolled near (useNearScreen)
   await expect(section.getByTestId('ecg-categories')).toBeVisible();
   for (const row of c.rows)
     for (const k of ['evaluable', 'gt450', 'gt480', 'gt500', 'evaluableChange', 'incGt30', 'incGt60'] as const)

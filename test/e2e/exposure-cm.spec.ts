@@ -64,6 +64,7 @@ test('exposure table, CM listing, swimmer hover, CM track, ECG section on the de
   // Laboratory view, ECG section: the demo's EG; level 7 has two subjects > 480 ms and one increase > 60 ms.
   await nav.getByRole('button', { name: 'Laboratory', exact: true }).click();
   const section = page.getByTestId('ecg-section');
+  await section.scrollIntoViewIfNeeded(); // the section loads when scrolled near (useNearScreen)
   await expect(section.locator('[data-testid=ecg-categories] tr[data-group="L7"] td[data-cat="gt480"]')).toHaveText('2');
   await expect(section.locator('[data-testid=ecg-categories] tr[data-group="L7"] td[data-cat="incGt60"]')).toHaveText('1');
   await expect(section.getByTestId('ecg-qtcf').locator('.plot-area')).toHaveAttribute('data-drawn', 'true');

@@ -179,7 +179,7 @@ async function reachColumn(page: Page, grid: string, header: string, where: stri
   await expect.poll(inView).toBe(false);
 }
 
-const VIEWS = ['Cohorts', 'Swimmer', 'Spider', 'Waterfall', 'PK', 'AEs', 'Efficacy', 'Immunogenicity', 'Patient profile', 'Meetings', 'Provenance', 'Audit trail', 'Users'];
+const VIEWS = ['Cohorts', 'Swimmer', 'Spider', 'Waterfall', 'PK', 'AEs', 'Efficacy', 'Immunogenicity', 'Laboratory', 'Exposure & con-meds', 'Patient profile', 'Meetings', 'Provenance', 'Audit trail', 'Users'];
 const slug = (v: string) => v.toLowerCase().replace(/\s+/g, '-');
 
 test('every table on every view fits or scrolls in its own container with a pinned first column; the page never scrolls sideways (1600×1000, 1280×720 presentation)', async ({ page, app }) => {
@@ -230,6 +230,11 @@ test('every table on every view fits or scrolls in its own container with a pinn
         await expect(page.getByTestId('profile-subject')).toBeVisible();
       }
       if (view === 'Meetings') await page.getByText(`Dose-escalation meeting: DL${current}`).first().click();
+      if (view === 'Laboratory') {
+        // The ECG section loads when scrolled near (useNearScreen): bring it in, so that its tables are checked too.
+        await page.getByTestId('ecg-section').scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('ecg-categories')).toBeVisible();
+      }
       if (size.presentation) {
         await page.keyboard.press('p');
         await expect(page.locator('.app.presentation')).toBeVisible();

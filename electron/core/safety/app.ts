@@ -50,7 +50,7 @@ export function registerSafety(app: App): void {
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
   app.method('safety.ada', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId)));
   app.method('safety.recommend', (input) => recommendOnHistory(input));
-  app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => lookaheadOf(ctx, snapshotId, patients));
+  app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.lookahead', () => lookaheadOf(ctx, snapshotId, patients), { patients }));
 }
 
 /**

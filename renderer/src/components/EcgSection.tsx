@@ -3,6 +3,7 @@ import { invoke } from '../api';
 import { count } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
+import { useNearScreen } from '../useNearScreen';
 import { qtcfFigure, type QtcCategories, type QtcfResult } from './EcgFigure';
 import { groupLevel } from './LabFigures';
 import { Plot } from './Plot';
@@ -13,12 +14,14 @@ import { EmptyState, ErrorState, LoadingState } from './States';
 // computed, with file, row and why (ecg.qtcf).
 
 export function EcgSection({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: unknown }) {
+  // Loaded when scrolled near (useNearScreen): the laboratory tables above draw first.
+  const [ref, near] = useNearScreen<HTMLElement>();
   const [state, retry] = useCall<{ q: QtcfResult; c: QtcCategories }>(
-    async () => ({ q: await invoke('ecg.qtcf', { snapshotId }), c: await invoke('ecg.categories', { snapshotId }) }),
-    [snapshotId, dataVersion],
+    near ? async () => ({ q: await invoke('ecg.qtcf', { snapshotId }), c: await invoke('ecg.categories', { snapshotId }) }) : null,
+    [snapshotId, dataVersion, near],
   );
   return (
-    <section aria-labelledby="ecg-title" data-testid="ecg-section">
+    <section aria-labelledby="ecg-title" data-testid="ecg-section" ref={ref}>
       <h2 className="section-title" id="ecg-title">ECG: QTcF</h2>
       {state.status === 'loading' || state.status === 'idle' ? (
         <LoadingState what="the ECG results" />

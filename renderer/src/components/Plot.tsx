@@ -281,7 +281,9 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const [exportError, setExportError] = useState<string | null>(null);
   const h = presentation ? Math.round(height * 1.15) : height;
   const fullLayout = readableLogAxes(mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true }));
-  const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, ...config };
+  // WebGL draws at the screen's own pixel ratio (plotly's default is 2 everywhere): on a 1× screen a
+  // 2× canvas is four times the pixels to fill, and without a GPU that fill is most of a large plot's time.
+  const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, plotGlPixelRatio: Math.max(1, Math.min(2, window.devicePixelRatio || 1)), ...config };
   const clickBound = useRef(false);
   const [failure, setFailure] = useState<string | null>(null);
 

@@ -166,8 +166,8 @@ export const efficacyApi = {
     }),
   ),
   'efficacy.responses': method(
-    'Every time-point response per treated subject (accepted evaluator; RS OVRLRESP or computed by RECIST 1.1): the swimmer markers.',
-    () => z.object({ snapshotId: SnapshotId }),
+    'Every time-point response per treated subject (accepted evaluator; RS OVRLRESP or computed by RECIST 1.1): the swimmer markers. With usubjids, only those subjects.',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({
       snapshotId: SnapshotId,
       subjects: z.array(z.object({

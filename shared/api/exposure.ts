@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lazySchema } from '../lazySchema';
-import { method, SnapshotId } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the exposure feature (merged into shared/contract.ts): per subject and by dose
 // level, cycles started, cumulative dose, dose intensity and relative dose intensity, delays, reductions
@@ -19,7 +19,7 @@ const ExposureEventOut = lazySchema(() => z.object({
 export const exposureApi = {
   'exposure.summary': method(
     'Exposure per treated subject and by dose level: cycles started, cumulative dose, dose intensity (dose per week) and relative dose intensity (actual ÷ planned at the assigned level), cycles delayed beyond the visit window, doses below the assigned level, administrations not given or interrupted (EXOCCUR = N, EXDOSE = 0, EXADJ), and EX records not used with why.',
-    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({
       snapshotId: SnapshotId,
       /** False when the snapshot has no EX record. */

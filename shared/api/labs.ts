@@ -24,13 +24,17 @@ const Group = lazySchema(() => z.object({ key: z.string(), label: z.string() }))
 
 export const labsApi = {
   'labs.shift': method(
-    'Laboratory safety: CTCAE v5.0 grade of every result of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K and SODIUM (LBTOXGR, else derived from the value and the normal range), per subject the baseline and worst post-baseline grade per term, the shift table baseline × worst grade by dose level, and the results that could not be graded with why.',
-    () => z.object({ snapshotId: SnapshotId }),
+    'Laboratory safety: CTCAE v5.0 grade of every result of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K and SODIUM (LBTOXGR, else derived from the value and the normal range), per subject the baseline and worst post-baseline grade per term, the shift table baseline × worst grade by dose level, and the results that could not be graded with why. subjectRows "notable" leaves out of `subjects` the subject–term pairs graded 0 at baseline and after with every result gradable (counted in subjectRowsLeftOut; the shift table counts them).',
+    () => z.object({ snapshotId: SnapshotId, subjectRows: z.enum(['all', 'notable']).default('all') }),
     () => z.object({
       snapshotId: SnapshotId,
       /** False when the snapshot has no LB result of a graded test. */
       present: z.boolean(),
       groups: z.array(Group),
+      /** Treated subjects with a result of a graded test. */
+      subjectCount: z.number().int(),
+      /** Subject–term pairs left out of `subjects` (subjectRows "notable"); 0 with "all". */
+      subjectRowsLeftOut: z.number().int(),
       blocks: z.array(
         z.object({
           term: z.string(),

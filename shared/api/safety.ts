@@ -372,8 +372,8 @@ export const safetyApi = {
     () => IncidenceTable.extend({ snapshotId: SnapshotId, by: z.enum(['level', 'part']), dataCutoff: z.string().nullable() }),
   ),
   'safety.listings': method(
-    'SAEs, DLTs, possible DLTs not flagged, AEs leading to discontinuation (AEACN = DRUG WITHDRAWN) and deaths (DM, DS, fatal AEs).',
-    () => z.object({ snapshotId: SnapshotId }),
+    'SAEs, DLTs, possible DLTs not flagged, AEs leading to discontinuation (AEACN = DRUG WITHDRAWN) and deaths (DM, DS, fatal AEs). With usubjids, the rows of those subjects only.',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({
       snapshotId: SnapshotId,
       saes: z.array(AeListingRow),
@@ -400,13 +400,13 @@ export const safetyApi = {
     }),
   ),
   'safety.dltTable': method(
-    'Per dose level the subjects and their DLT-window status, the escalation history, the protocol rule recommendation and BOIN / mTPI-2 beside it.',
-    () => z.object({ snapshotId: SnapshotId }),
+    'Per dose level the subjects and their DLT-window status, the escalation history, the protocol rule recommendation and BOIN / mTPI-2 beside it. With usubjids, each level lists only those subjects (its counts and the recommendation stay the whole level\'s: one patient\'s profile).',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => DltTableResult,
   ),
   'safety.ada': method(
-    'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level.',
-    () => z.object({ snapshotId: SnapshotId }),
+    'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level. With usubjids, only those subjects are listed (the incidence stays the whole study\'s).',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => AdaResult,
   ),
   'safety.recommend': method(

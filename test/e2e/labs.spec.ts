@@ -45,6 +45,16 @@ test('laboratory: shift table equals labs.shift, eDISH points and the Hy\'s-law 
   await screenshot(page, 'labs-view');
   expect(await seriousViolations(page), 'axe: laboratory view').toEqual([]);
 
+  // The per-subject table lists the pairs with something to read; those graded 0 throughout on request.
+  const notable = await app.core.call('labs.shift', { snapshotId, subjectRows: 'notable' });
+  expect(notable.subjectRowsLeftOut).toBe(shift.subjects.length - notable.subjects.length);
+  const leftOut = page.getByTestId('lab-worst-left-out');
+  await expect(leftOut).toContainText(`${notable.subjectRowsLeftOut.toLocaleString('en-US')} more pairs are grade 0 at baseline and at every result after`);
+  await expect(page.getByTestId('lab-worst-footnote')).toHaveText(new RegExp(` ${notable.subjects.length} rows$`));
+  await leftOut.getByRole('button', { name: 'List them too' }).click();
+  await expect(leftOut).toHaveCount(0);
+  await expect(page.getByTestId('lab-worst-footnote')).toHaveText(new RegExp(` ${shift.subjects.length} rows$`));
+
   // A click on the Hy's-law point opens that subject's profile.
   await gd.scrollIntoViewIfNeeded();
   const box = (await gd.boundingBox())!;

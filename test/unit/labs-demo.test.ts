@@ -59,6 +59,20 @@ describe('laboratory safety on the demo (cut 2)', () => {
     expect(alt).toBe(new Set(s.subjects.filter((x) => x.testcd === 'ALT').map((x) => x.usubjid)).size);
   });
 
+  it('subjectRows "notable" leaves out exactly the pairs graded 0 at baseline and after with every result gradable, and counts them', async () => {
+    const all = await core.call('labs.shift', { snapshotId, subjectRows: 'all' });
+    const notable = await core.call('labs.shift', { snapshotId, subjectRows: 'notable' });
+    const quiet = (x: (typeof all.subjects)[number]) => x.baselineGrade === 0 && x.worstGrade === 0 && x.notGradable === 0;
+    expect(notable.subjects).toEqual(all.subjects.filter((x) => !quiet(x)));
+    expect(notable.subjectRowsLeftOut).toBe(all.subjects.filter(quiet).length);
+    expect(notable.subjectRowsLeftOut).toBeGreaterThan(0);
+    expect(all.subjectRowsLeftOut).toBe(0);
+    // Counts and the shift table do not depend on the rows listed.
+    expect(notable.subjectCount).toBe(new Set(all.subjects.map((x) => x.usubjid)).size);
+    expect(all.subjectCount).toBe(notable.subjectCount);
+    expect(notable.blocks).toEqual(all.blocks);
+  });
+
   it('the mapping report accounts for every LB row: graded, or not used with a reason', async () => {
     const m = (await core.call('snapshot.mapping', { snapshotId })).find((x) => x.domain === 'LB' && x.analysis.startsWith('Laboratory'))!;
     expect(m.rowsRead).toBe(lbRows().length);

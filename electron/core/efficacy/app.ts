@@ -14,6 +14,7 @@ import { CallError, type App, type CoreContext } from '../context';
 import { snapshotAnswer, snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
+import { onlySubjects } from '../snapshots/onlySubjects';
 import { readKmCsv } from './csvTable';
 import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, type TumourRecords } from './queries';
 
@@ -25,7 +26,7 @@ export function registerEfficacy(app: App): void {
   );
   app.method('efficacy.responseSummary', (input, ctx) => responseSummary(ctx, input));
   app.method('efficacy.km', (input, ctx) => km(ctx, input));
-  app.method('efficacy.responses', (input, ctx) => snapshotAnswer(ctx, input.snapshotId, 'efficacy.responses', () => responses(ctx, input.snapshotId)));
+  app.method('efficacy.responses', (input, ctx) => onlySubjects(snapshotAnswer(ctx, input.snapshotId, 'efficacy.responses', () => responses(ctx, input.snapshotId)), input.usubjids));
   app.method('efficacy.kmFile', (input) => kmFile(input));
   app.method('efficacy.binomialCi', (input) => binomialCi(input));
 }
@@ -199,7 +200,7 @@ function responseGroup(group: Omit<Group, 'order'>, members: TreatedSubject[], c
 }
 
 function responseSummary(ctx: CoreContext, input: In<'efficacy.responseSummary'>) {
-  const { definition, subjects } = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
+  const { definition, subjects } = efficacyOfSubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
   return {
     snapshotId: input.snapshotId,
     confirmed: input.confirm,
@@ -211,14 +212,14 @@ function responseSummary(ctx: CoreContext, input: In<'efficacy.responseSummary'>
 }
 
 /** The review selection: only the listed subjects when a list is given. */
-function onlySubjects(data: EfficacyData, usubjids: string[] | undefined): EfficacyData {
+function efficacyOfSubjects(data: EfficacyData, usubjids: string[] | undefined): EfficacyData {
   if (!usubjids) return data;
   const keep = new Set(usubjids);
   return { ...data, subjects: data.subjects.filter((s) => keep.has(s.facts.usubjid)) };
 }
 
 function km(ctx: CoreContext, input: In<'efficacy.km'>) {
-  const data = onlySubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
+  const data = efficacyOfSubjects(loadEfficacy(ctx, input.snapshotId), input.usubjids);
   const { definition, cutoff, deaths } = data;
   const pfs = input.endpoint === 'PFS';
   const set = pfs ? analysisSet('PFS', PFS_SET_RULE, data.subjects, true) : analysisSet('OS', OS_SET_RULE, data.subjects, false);

@@ -7,6 +7,7 @@ import { snapshotContext } from '../cohorts/app';
 import { loadSubjects } from '../queries/subjects';
 import { levelGroups, treatedSubjects } from '../safety/groups';
 import { snapshotMemo } from '../snapshots/memo';
+import { onlySubjects } from '../snapshots/onlySubjects';
 import type { Db } from '../store/db';
 import { loadExRecords } from './queries';
 
@@ -14,7 +15,7 @@ import { loadExRecords } from './queries';
 // reductions, interruptions) are in shared/exposureIntensity.ts.
 
 export function registerExposure(app: App): void {
-  app.method('exposure.summary', ({ snapshotId }, ctx) => summary(ctx, snapshotId));
+  app.method('exposure.summary', ({ snapshotId, usubjids }, ctx) => onlySubjects(summary(ctx, snapshotId), usubjids));
 }
 
 export interface ExposureData {

@@ -13,7 +13,7 @@ import { isGradedTest, loadLbRows, type LbRow } from './queries';
 // grades, baseline, shift, eDISH) are in shared/labs/.
 
 export function registerLabs(app: App): void {
-  app.method('labs.shift', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.shift', () => shift(ctx, snapshotId)));
+  app.method('labs.shift', ({ snapshotId, subjectRows }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.shift', () => shift(ctx, snapshotId, subjectRows), { subjectRows }));
   app.method('labs.edish', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.edish', () => edish(ctx, snapshotId)));
 }
 
@@ -64,33 +64,47 @@ export function labSafety(db: Db, snapshotId: number, definition: StudyDefinitio
   });
 }
 
-function shift(ctx: CoreContext, snapshotId: number): Output<'labs.shift'> {
+/**
+ * A subject–term pair with nothing to read beyond the shift table: grade 0 at baseline and at its
+ * worst post-baseline result, every result gradable. The view lists the others first (at 10,000
+ * subjects four pairs in five are such, and all of them were 34 MB).
+ */
+const uneventful = (t: SubjectLabs['terms'][number]) => t.baselineGrade === 0 && t.worstGrade === 0 && t.notGradable.length === 0;
+
+function shift(ctx: CoreContext, snapshotId: number, subjectRows: 'all' | 'notable'): Output<'labs.shift'> {
   const L = labSafetyOf(ctx, snapshotId);
   const subs = [...L.subjects.values()];
   const soc = new Map(LAB_TERMS.map((t) => [t.term, t.soc]));
   const blocks = shiftTable(subs, L.groupOf, L.groups.map((g) => g.key)).map((b) => ({ ...b, soc: soc.get(b.term)! }));
+  let subjectRowsLeftOut = 0;
   const subjects = subs.flatMap((s) =>
-    s.terms.map((t) => {
-      const w = t.worst;
-      const g = w?.grade;
-      return {
-        usubjid: s.usubjid,
-        group: L.groupOf.get(s.usubjid)!,
-        term: t.term,
-        testcd: t.testcd,
-        baselineGrade: t.baselineGrade,
-        worstGrade: t.worstGrade,
-        worstDtc: w?.record.dtc ?? null,
-        worstStudyDay: w?.studyDay ?? null,
-        worstResult: w ? (w.record.value !== null ? String(w.record.value) : w.record.text) : null,
-        worstUnit: w?.record.unit ?? null,
-        worstSource: g && g.grade !== null ? g.source : null,
-        worstBasis: g && g.grade !== null ? g.basis : null,
-        worstNote: g && g.grade !== null ? g.note : null,
-        postBaseline: t.postBaseline,
-        notGradable: t.notGradable.length,
-      };
-    }),
+    s.terms
+      .filter((t) => {
+        const keep = subjectRows === 'all' || !uneventful(t);
+        if (!keep) subjectRowsLeftOut++;
+        return keep;
+      })
+      .map((t) => {
+        const w = t.worst;
+        const g = w?.grade;
+        return {
+          usubjid: s.usubjid,
+          group: L.groupOf.get(s.usubjid)!,
+          term: t.term,
+          testcd: t.testcd,
+          baselineGrade: t.baselineGrade,
+          worstGrade: t.worstGrade,
+          worstDtc: w?.record.dtc ?? null,
+          worstStudyDay: w?.studyDay ?? null,
+          worstResult: w ? (w.record.value !== null ? String(w.record.value) : w.record.text) : null,
+          worstUnit: w?.record.unit ?? null,
+          worstSource: g && g.grade !== null ? g.source : null,
+          worstBasis: g && g.grade !== null ? g.basis : null,
+          worstNote: g && g.grade !== null ? g.note : null,
+          postBaseline: t.postBaseline,
+          notGradable: t.notGradable.length,
+        };
+      }),
   );
   const notGradable = subs.flatMap((s) =>
     s.graded
@@ -113,7 +127,7 @@ function shift(ctx: CoreContext, snapshotId: number): Output<'labs.shift'> {
   if (undated) notes.push(`${undated} result(s) without a full date could not be placed before or after the first dose and are left out.`);
   if (L.untreatedRows.length) notes.push(`${L.untreatedRows.length} result(s) belong to subjects not dosed by the data cut-off and are left out.`);
   notes.push('Baseline: the LBBLFL = Y record, else the last result on or before the first dose (a first-dose-day result without a time counts as pre-dose). Worst grade: the highest grade among post-baseline results.');
-  return { snapshotId, present: subs.length > 0, groups: L.groups, blocks, subjects, notGradable, notes };
+  return { snapshotId, present: subs.length > 0, groups: L.groups, subjectCount: subs.length, subjectRowsLeftOut, blocks, subjects, notGradable, notes };
 }
 
 function edish(ctx: CoreContext, snapshotId: number): Output<'labs.edish'> {

@@ -28,6 +28,7 @@ import { loadAes, loadSubjects } from '../queries/subjects';
 import { aeFactsPage, aeIncidenceCounts, AE_GRID_COLUMNS, cohortsOf, dsDeaths } from './queries';
 import { ensureAeFacts, listingRowOf } from './aeFacts';
 import { snapshotMemo } from '../snapshots/memo';
+import { onlySubjects } from '../snapshots/onlySubjects';
 import { levelGroups, treatedSubjects } from './groups';
 import { labSafetyOf } from '../labs/app';
 import { labsGrade3InWindow } from '../../../shared/labs';
@@ -45,10 +46,21 @@ export function registerSafety(app: App): void {
   });
   app.method('safety.aeListingPage', (input, ctx) => aeListingPage(ctx, input));
   app.method('safety.incidence', ({ snapshotId, by, minGrade }, ctx) => incidence(ctx, snapshotId, by, minGrade));
-  app.method('safety.listings', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.listings', () => listings(ctx, snapshotId)));
-  app.method('safety.dltTable', ({ snapshotId }, ctx) => dltTableOf(ctx, snapshotId));
+  app.method('safety.listings', ({ snapshotId, usubjids }, ctx) => {
+    const all = snapshotAnswer(ctx, snapshotId, 'safety.listings', () => listings(ctx, snapshotId));
+    if (!usubjids) return all;
+    const only = new Set(usubjids);
+    const of = <R extends { usubjid: string }>(rows: readonly R[]) => rows.filter((r) => only.has(r.usubjid));
+    return { ...all, saes: of(all.saes), dlts: of(all.dlts), possibleDltsNotFlagged: of(all.possibleDltsNotFlagged), notScreenedGradeNotCollected: of(all.notScreenedGradeNotCollected), possibleDltLabs: of(all.possibleDltLabs), discontinuations: of(all.discontinuations), deaths: of(all.deaths) };
+  });
+  app.method('safety.dltTable', ({ snapshotId, usubjids }, ctx) => {
+    const t = dltTableOf(ctx, snapshotId);
+    if (!usubjids) return t;
+    const only = new Set(usubjids);
+    return { ...t, levels: t.levels.map((l) => ({ ...l, subjects: l.subjects.filter((s) => only.has(s.usubjid)) })) };
+  });
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
-  app.method('safety.ada', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId)));
+  app.method('safety.ada', ({ snapshotId, usubjids }, ctx) => onlySubjects(snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId)), usubjids));
   app.method('safety.recommend', (input) => recommendOnHistory(input));
   app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.lookahead', () => lookaheadOf(ctx, snapshotId, patients), { patients }));
 }

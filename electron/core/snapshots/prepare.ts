@@ -31,7 +31,7 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'safety.socGradeGrid', input: {} },
   { method: 'safety.relatedIncidence', input: { minGrade: 1 } },
   { method: 'safety.aeAction', input: {} },
-  { method: 'labs.shift', input: {} },
+  { method: 'labs.shift', input: { subjectRows: 'notable' } },
   { method: 'labs.edish', input: {} },
   { method: 'ecg.qtcf', input: {} },
   { method: 'ecg.categories', input: {} },

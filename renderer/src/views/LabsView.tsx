@@ -24,9 +24,16 @@ import type { ViewProps } from './types';
 type LabData = { shift: ShiftResult; edish: EdishResult };
 
 export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
+  // The per-subject table lists the subject–term pairs with something to read; the others (grade 0 throughout) on request.
+  const [allRows, setAllRows] = useState(false);
   const [state, retry] = useCall<LabData>(
-    snapshot ? async () => ({ shift: await invoke('labs.shift', { snapshotId: snapshot.snapshotId }), edish: await invoke('labs.edish', { snapshotId: snapshot.snapshotId }) }) : null,
-    [snapshot?.snapshotId, dataVersion],
+    snapshot
+      ? async () => ({
+          shift: await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: allRows ? 'all' : 'notable' }),
+          edish: await invoke('labs.edish', { snapshotId: snapshot.snapshotId }),
+        })
+      : null,
+    [snapshot?.snapshotId, dataVersion, allRows],
   );
   return (
     <section className="view" aria-labelledby="view-title">
@@ -48,16 +55,17 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
           <p>The laboratory view needs LB results of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K or SODIUM for dosed subjects. None was found in this snapshot.</p>
         </EmptyState>
       ) : (
-        <LabsBody data={state.data} />
+        <LabsBody data={state.data} onAllRows={() => setAllRows(true)} />
       )}
-      {snapshot && <EcgSection snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
+      {/* After the laboratory part has answered: until then the ECG section would sit on screen and load at once. */}
+      {snapshot && (state.status === 'ok' || state.status === 'error') && <EcgSection snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
     </section>
   );
 }
 
 const GRADES = ['0', '1', '2', '3', '4', 'missing'] as const;
 
-function LabsBody({ data: { shift, edish } }: { data: LabData }) {
+function LabsBody({ data: { shift, edish }, onAllRows }: { data: LabData; onAllRows(): void }) {
   const review = useReview();
   // The dose-level, subject and "new only" filters apply; labs.shift has no part per subject, so the part filter does not (said below).
   const shown = (usubjid: string, group: string) => review.inFilter({ usubjid, level: groupLevel(group), part: review.filters.part });
@@ -121,7 +129,7 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
     <>
       <p className="view-facts" data-testid="lab-facts">
         <span>
-          <strong>{count(new Set(shift.subjects.map((s) => s.usubjid)).size)}</strong> subjects with graded tests
+          <strong>{count(shift.subjectCount)}</strong> subjects with graded tests
         </span>
         <span>
           <strong>{count(severe.size)}</strong> with a grade ≥ 3 result after baseline
@@ -223,7 +231,25 @@ function LabsBody({ data: { shift, edish } }: { data: LabData }) {
       )}
 
       <h2 className="section-title">Worst grade per subject and term</h2>
-      <DataGrid title="Worst CTCAE grade per subject and term" footnote={footnote} rows={worstRows} columnDefs={worstCols} testId="lab-worst" exportName="lab-worst-grade" onSubjectClick={review.openSubject} height={worstRows.length <= 30 ? 'auto' : 520} />
+      {shift.subjectRowsLeftOut > 0 && (
+        <p className="muted" data-testid="lab-worst-left-out">
+          Listed: the subject–term pairs with a grade ≥ 1 at baseline or after, a missing grade or a result not gradable. {count(shift.subjectRowsLeftOut)} more{' '}
+          {shift.subjectRowsLeftOut === 1 ? 'pair is' : 'pairs are'} grade 0 at baseline and at every result after (counted in the shift table above).{' '}
+          <button type="button" className="btn btn-small" onClick={onAllRows}>
+            List them too
+          </button>
+        </p>
+      )}
+      <DataGrid
+        title="Worst CTCAE grade per subject and term"
+        footnote={shift.subjectRowsLeftOut > 0 ? `${footnote} · subject–term pairs graded 0 throughout not listed` : footnote}
+        rows={worstRows}
+        columnDefs={worstCols}
+        testId="lab-worst"
+        exportName="lab-worst-grade"
+        onSubjectClick={review.openSubject}
+        height={worstRows.length <= 30 ? 'auto' : 520}
+      />
 
       <h2 className="section-title">Results not gradable</h2>
       {ngRows.length === 0 ? (

@@ -21,16 +21,17 @@ import { displayUnit } from '../../../shared/units';
 type Timeline = Output<'subjects.timeline'>;
 type Lane = Timeline['subjects'][number];
 
-/** What every subject's profile shares: the lanes (for the order and the header), ADA status, DLT table. */
+/** What every subject's profile shares: the lanes (for the order and the header). */
 interface SnapshotData {
   timeline: Timeline;
-  ada: Output<'safety.ada'> | null;
-  dlt: Output<'safety.dltTable'> | null;
   missing: string[];
 }
 
 /** One subject's records, asked for when the subject is opened (a large study is not read whole for one profile). */
 interface SubjectData {
+  /** ADA status and samples, and the DLT table's row: of this subject only. */
+  ada: Output<'safety.ada'> | null;
+  dlt: Output<'safety.dltTable'> | null;
   aes: Output<'safety.aeListing'> | null;
   tumour: Output<'efficacy.tumourSeries'> | null;
   pk: Output<'pk.profiles'>[];
@@ -50,26 +51,22 @@ async function optional<T>(p: Promise<T>, what: string, missing: string[]): Prom
 }
 
 async function loadSnapshotData(snapshotId: number): Promise<SnapshotData> {
-  const missing: string[] = [];
-  const [timeline, ada, dlt] = await Promise.all([
-    invoke('subjects.timeline', { snapshotId }),
-    optional(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies', missing),
-    optional(invoke('safety.dltTable', { snapshotId }), 'DLT table', missing),
-  ]);
-  return { timeline, ada, dlt, missing };
+  return { timeline: await invoke('subjects.timeline', { snapshotId }), missing: [] };
 }
 
 async function loadSubjectData(snapshotId: number, usubjid: string): Promise<SubjectData> {
   const missing: string[] = [];
   const usubjids = [usubjid];
-  const [aes, tumour, pk1, pk2] = await Promise.all([
+  const [ada, dlt, aes, tumour, pk1, pk2] = await Promise.all([
+    optional(invoke('safety.ada', { snapshotId, usubjids }), 'anti-drug antibodies', missing),
+    optional(invoke('safety.dltTable', { snapshotId, usubjids }), 'DLT table', missing),
     optional(invoke('safety.aeListing', { snapshotId, usubjids }), 'adverse events', missing),
     optional(invoke('efficacy.tumourSeries', { snapshotId, usubjids }), 'tumour measurements', missing),
     optional(invoke('pk.profiles', { snapshotId, interval: 'single', usubjids }), 'PK (single dose)', []),
     optional(invoke('pk.profiles', { snapshotId, interval: 'steady', usubjids }), 'PK (steady state)', []),
   ]);
   const cm = await optional(invoke('cm.listing', { snapshotId, usubjids }), 'concomitant medications', missing);
-  return { aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
+  return { ada, dlt, aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
 }
 
 /** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */

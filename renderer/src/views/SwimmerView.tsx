@@ -45,18 +45,18 @@ async function settle<T>(p: Promise<T>, what: string, missing: string[]): Promis
   }
 }
 
-export async function loadSwimmer(snapshotId: number): Promise<SwimmerData> {
+/** What is drawn on the lanes (responses, SAEs and DLTs, ADA, exposure for the hover), of the subjects `usubjids` (all without). */
+export async function loadLaneMarks(snapshotId: number, usubjids?: string[]): Promise<Omit<SwimmerData, 'timeline'>> {
   const missing: string[] = [];
-  const [timeline, responses, listings, ada] = await Promise.all([
-    invoke('subjects.timeline', { snapshotId }),
-    settle(invoke('efficacy.responses', { snapshotId }), 'responses (efficacy.responses)', missing),
-    settle(invoke('safety.listings', { snapshotId }), 'SAEs and DLTs (safety.listings)', missing),
-    settle(invoke('safety.ada', { snapshotId }), 'anti-drug antibodies (safety.ada)', missing),
+  const [responses, listings, ada, exposure] = await Promise.all([
+    settle(invoke('efficacy.responses', { snapshotId, usubjids }), 'responses (efficacy.responses)', missing),
+    settle(invoke('safety.listings', { snapshotId, usubjids }), 'SAEs and DLTs (safety.listings)', missing),
+    settle(invoke('safety.ada', { snapshotId, usubjids }), 'anti-drug antibodies (safety.ada)', missing),
+    settle(invoke('exposure.summary', { snapshotId, usubjids }), 'exposure (exposure.summary)', missing),
   ]);
   // An AE both serious and a DLT is in both listings: taken once, from the SAEs.
   const aes = listings ? { rows: [...listings.saes, ...listings.dlts.filter((r) => !r.serious)] } : null;
-  const exposure = await settle(invoke('exposure.summary', { snapshotId }), 'exposure (exposure.summary)', missing);
-  return { timeline, responses, aes, ada, exposure, missing };
+  return { responses, aes, ada, exposure, missing };
 }
 
 export type SwimmerSort = 'level-duration' | 'duration' | 'first-dose' | 'subject';
@@ -278,7 +278,8 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
 
 export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
   const review = useReview();
-  const [state, retry] = useCall<SwimmerData>(snapshot ? () => loadSwimmer(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  // The lanes first (sort, filters, pager); what is drawn on them is asked for the lanes shown (SwimmerBody).
+  const [state, retry] = useCall<Timeline>(snapshot ? () => invoke('subjects.timeline', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
   const [sort, setSort] = useState<SwimmerSort>('level-duration');
 
   return (
@@ -304,7 +305,7 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
       ) : state.status === 'error' ? (
         <ErrorState title="The swimmer plot could not be loaded" error={state.error} onRetry={retry} />
       ) : (
-        <SwimmerBody data={state.data} sort={sort} setSort={setSort} review={review} />
+        <SwimmerBody timeline={state.data} snapshotId={snapshot.snapshotId} dataVersion={dataVersion} sort={sort} setSort={setSort} review={review} />
       )}
     </section>
   );
@@ -313,10 +314,10 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
 /** Lanes drawn at once; more are reached with the pager. */
 export const LANES_PER_PAGE = 200;
 
-function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
+function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, review }: { timeline: Timeline; snapshotId: number; dataVersion: ViewProps['dataVersion']; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
   const { inFilter } = review;
-  const lanes = useMemo(() => sortLanes(data.timeline.subjects.filter((l) => inFilter(l)), sort), [data, sort, inFilter]);
-  useViewCount('swimmer', lanes.length, data.timeline.subjects.length, 'subjects');
+  const lanes = useMemo(() => sortLanes(tl.subjects.filter((l) => inFilter(l)), sort), [tl, sort, inFilter]);
+  useViewCount('swimmer', lanes.length, tl.subjects.length, 'subjects');
   // A large study is drawn a page of lanes at a time: a few hundred lanes are all a room can read,
   // and thousands of SVG lanes would hold the screen for seconds.
   const [page, setPage] = useState(0);
@@ -324,10 +325,13 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
   const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
+  // The markers of the lanes shown only (a page of 200 of 10,000 subjects asks for 200 subjects' events, not 30 MB).
+  const only = shown.length < tl.subjects.length ? shown.map((l) => l.usubjid) : undefined;
+  const [marks, retryMarks] = useCall(shown.length ? () => loadLaneMarks(snapshotId, only) : null, [snapshotId, dataVersion, only?.join('\u0000')]);
+  const data = useMemo<SwimmerData | null>(() => (marks.status === 'ok' ? { timeline: tl, ...marks.data } : null), [marks, tl]);
   // The review object is new on every render; its members are stable callbacks, named here.
   const { doseColor, doseLabel, subjectStatus, presentation } = review;
-  const fig = useMemo(() => swimmerFigure(shown, data, { doseColor, doseLabel, subjectStatus }, presentation), [shown, data, doseColor, doseLabel, subjectStatus, presentation]);
-  const tl = data.timeline;
+  const fig = useMemo(() => (data ? swimmerFigure(shown, data, { doseColor, doseLabel, subjectStatus }, presentation) : null), [shown, data, doseColor, doseLabel, subjectStatus, presentation]);
   if (!tl.domains.includes('EX') || tl.subjects.length === 0) {
     return (
       <EmptyState title={!tl.domains.includes('EX') ? 'This snapshot has no EX domain' : 'No treated subject at this data cut-off'}>
@@ -340,7 +344,7 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
     !tl.domains.includes('RS') && !tl.domains.includes('TR') ? 'no RS/TR: no response markers' : null,
     !tl.domains.includes('AE') ? 'no AE: no DLT/SAE markers' : null,
     !tl.domains.includes('IS') ? 'no IS: no ADA markers' : null,
-    ...data.missing.map((m) => `${m} could not be loaded`),
+    ...(data?.missing ?? []).map((m) => `${m} could not be loaded`),
   ].filter(Boolean);
   return (
     <>
@@ -376,6 +380,10 @@ function SwimmerBody({ data, sort, setSort, review }: { data: SwimmerData; sort:
         <EmptyState title="No subject matches the filters">
           <p>The dose-level, part or "new only" filters leave no treated subject. Clear the filters in the bar above.</p>
         </EmptyState>
+      ) : marks.status === 'error' ? (
+        <ErrorState title="The lanes' events could not be loaded" error={marks.error} onRetry={retryMarks} />
+      ) : !fig ? (
+        <LoadingState what="the lanes' events" />
       ) : (
         <Plot
           title="Swimmer plot: treatment duration by subject"

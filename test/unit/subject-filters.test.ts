@@ -1,6 +1,6 @@
 // The patient profile and a page of swimmer lanes ask for their subjects' part of study-wide answers
 // (usubjids), not the whole study: safety.dltTable lists only those subjects in each level and keeps
-// the level's counts and the recommendation; safety.ada, efficacy.responses and exposure.summary list
+// the level's counts and the recommendation; safety.ada, efficacy.responses, efficacy.tumourSeries and exposure.summary list
 // only those subjects and keep the rest (incidence, levels) the study's; safety.listings keeps those
 // subjects' rows. Checked on the shipped demo (resources/demo/cut2) against the unfiltered answers.
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ describe('one subject of a study-wide answer (usubjids)', () => {
     expect({ ...only, subjects: [] }).toEqual({ ...all, subjects: [] });
   });
 
-  it('efficacy.responses, exposure.summary: only the subjects asked for, the rest unchanged', async () => {
+  it('efficacy.responses, exposure.summary, efficacy.tumourSeries: only the subjects asked for, the rest unchanged', async () => {
     const resp = await core.call('efficacy.responses', { snapshotId });
     const exp = await core.call('exposure.summary', { snapshotId });
     const ids = resp.subjects.filter((s) => s.responses.length > 0).slice(0, 3).map((s) => s.usubjid);
@@ -57,6 +57,9 @@ describe('one subject of a study-wide answer (usubjids)', () => {
     const e = await core.call('exposure.summary', { snapshotId, usubjids: ids });
     expect(e.subjects.map((s) => s.usubjid).sort()).toEqual([...ids].sort());
     expect({ ...e, subjects: [] }).toEqual({ ...exp, subjects: [] });
+    const series = await core.call('efficacy.tumourSeries', { snapshotId });
+    const t = await core.call('efficacy.tumourSeries', { snapshotId, usubjids: ids });
+    expect(t).toEqual({ ...series, subjects: series.subjects.filter((s) => ids.includes(s.usubjid)) });
   });
 
   it('safety.listings: every listing keeps the rows of the subjects asked for', async () => {

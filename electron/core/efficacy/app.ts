@@ -21,9 +21,8 @@ import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, ty
 // Handlers of the efficacy feature: tumour response, ORR/DCR, Kaplan–Meier for PFS and OS, and
 // the validation entry points used by the CLI (KM of a CSV file, binomial CI).
 export function registerEfficacy(app: App): void {
-  app.method('efficacy.tumourSeries', (input, ctx) =>
-    input.usubjids ? tumourSeries(ctx, input.snapshotId, input.usubjids) : snapshotAnswer(ctx, input.snapshotId, 'efficacy.tumourSeries', () => tumourSeries(ctx, input.snapshotId)),
-  );
+  // Derived (and stored) for every subject; a profile's subject is cut from it (no efficacy derivation after a restart).
+  app.method('efficacy.tumourSeries', (input, ctx) => onlySubjects(snapshotAnswer(ctx, input.snapshotId, 'efficacy.tumourSeries', () => tumourSeries(ctx, input.snapshotId)), input.usubjids));
   app.method('efficacy.responseSummary', (input, ctx) => responseSummary(ctx, input));
   app.method('efficacy.km', (input, ctx) => km(ctx, input));
   app.method('efficacy.responses', (input, ctx) => onlySubjects(snapshotAnswer(ctx, input.snapshotId, 'efficacy.responses', () => responses(ctx, input.snapshotId)), input.usubjids));
@@ -90,10 +89,8 @@ function subjectKey(s: TreatedSubject, def: StudyDefinition) {
   return { usubjid: s.facts.usubjid, level: s.level, dose: s.dose, doseUnit: s.level !== null ? def.doseUnit : s.facts.doseUnit, part: s.facts.part, firstDoseDtc: s.firstDoseDtc };
 }
 
-function tumourSeries(ctx: CoreContext, snapshotId: number, usubjids?: readonly string[]) {
-  const { definition, cutoff, subjects: all } = loadEfficacy(ctx, snapshotId);
-  const only = usubjids ? new Set(usubjids) : null;
-  const subjects = only ? all.filter((s) => only.has(s.facts.usubjid)) : all;
+function tumourSeries(ctx: CoreContext, snapshotId: number) {
+  const { definition, cutoff, subjects } = loadEfficacy(ctx, snapshotId);
   return {
     snapshotId,
     dataCutoff: cutoff,

@@ -15,7 +15,8 @@ import { deleteOtherVersions, setBusyTimeout, storeDerivation, storedDerivation 
 //
 // DERIVATION_VERSION: any change to the code of a memoised derivation (querySubjects, queryAes, the
 // DLT table, the timeline, the Cohorts summary, the lab and ECG screens, the PK profiles, efficacy,
-// the mapping report, or the shared/ rules they call) must bump DERIVATION_CODE in the same commit,
+// the mapping report, the handlers' answers stored through snapshotAnswer (cohorts/app.ts), or the
+// shared/ rules they call) must bump DERIVATION_CODE in the same commit,
 // or restarted apps would keep serving the old result. (Not the package.json version: importing
 // package.json breaks the ESM loaders of Playwright and plain Node, and the packaged app has no
 // file path to read it from.)

@@ -49,11 +49,13 @@ test('laboratory: shift table equals labs.shift, eDISH points and the Hy\'s-law 
   const notable = await app.core.call('labs.shift', { snapshotId, subjectRows: 'notable' });
   expect(notable.subjectRowsLeftOut).toBe(shift.subjects.length - notable.subjects.length);
   const leftOut = page.getByTestId('lab-worst-left-out');
-  await expect(leftOut).toContainText(`${notable.subjectRowsLeftOut.toLocaleString('en-US')} more pairs are grade 0 at baseline and at every result after`);
+  await expect(leftOut).toContainText(`${notable.subjectRowsLeftOut.toLocaleString('en-US')} more pairs in the study are grade 0 at baseline and at every result after`);
   await expect(page.getByTestId('lab-worst-footnote')).toHaveText(new RegExp(` ${notable.subjects.length} rows$`));
   await leftOut.getByRole('button', { name: 'List them too' }).click();
   await expect(leftOut).toHaveCount(0);
   await expect(page.getByTestId('lab-worst-footnote')).toHaveText(new RegExp(` ${shift.subjects.length} rows$`));
+  // Asked apart: the rest of the view stays as it was (the term chosen above).
+  await expect(page.getByTestId('lab-shift-term')).toHaveValue('Neutrophil count decreased');
 
   // A click on the Hy's-law point opens that subject's profile.
   await gd.scrollIntoViewIfNeeded();

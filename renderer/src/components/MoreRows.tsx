@@ -9,7 +9,10 @@ export const LISTING_ROWS = 100;
 
 /** The rows to draw and, when some are held back, the "Show more" line to put under the table. */
 export function useShownRows<T>(rows: readonly T[], testId: string, step = LISTING_ROWS): { shown: readonly T[]; more: ReactNode } {
-  const [limit, setLimit] = useState(step);
+  // What was asked for holds for these rows: a filter that changes them starts again at the first block.
+  const [asked, setAsked] = useState({ of: rows.length, limit: step });
+  const limit = asked.of === rows.length ? asked.limit : step;
+  const setLimit = (l: number) => setAsked({ of: rows.length, limit: l });
   if (rows.length <= limit) return { shown: rows, more: null };
   return {
     shown: rows.slice(0, limit),
@@ -19,7 +22,7 @@ export function useShownRows<T>(rows: readonly T[], testId: string, step = LISTI
         <button type="button" className="btn btn-small" onClick={() => setLimit(limit + step)}>
           Show {count(Math.min(step, rows.length - limit))} more
         </button>{' '}
-        <button type="button" className="btn btn-small" onClick={() => setLimit(rows.length)}>
+        <button type="button" className="btn btn-small" onClick={() => setLimit(Infinity)}>
           Show all
         </button>
       </p>

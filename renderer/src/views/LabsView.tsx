@@ -24,16 +24,15 @@ import type { ViewProps } from './types';
 type LabData = { shift: ShiftResult; edish: EdishResult };
 
 export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
-  // The per-subject table lists the subject–term pairs with something to read; the others (grade 0 throughout) on request.
-  const [allRows, setAllRows] = useState(false);
+  // The per-subject table lists the subject–term pairs with something to read; the others (grade 0 throughout) on request (LabsBody).
   const [state, retry] = useCall<LabData>(
     snapshot
       ? async () => ({
-          shift: await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: allRows ? 'all' : 'notable' }),
+          shift: await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: 'notable' }),
           edish: await invoke('labs.edish', { snapshotId: snapshot.snapshotId }),
         })
       : null,
-    [snapshot?.snapshotId, dataVersion, allRows],
+    [snapshot?.snapshotId, dataVersion],
   );
   return (
     <section className="view" aria-labelledby="view-title">
@@ -55,7 +54,7 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
           <p>The laboratory view needs LB results of ALT, AST, BILI, CREAT, NEUT, PLAT, HGB, K or SODIUM for dosed subjects. None was found in this snapshot.</p>
         </EmptyState>
       ) : (
-        <LabsBody data={state.data} onAllRows={() => setAllRows(true)} />
+        <LabsBody data={state.data} snapshotId={snapshot.snapshotId} />
       )}
       {/* After the laboratory part has answered: until then the ECG section would sit on screen and load at once. */}
       {snapshot && (state.status === 'ok' || state.status === 'error') && <EcgSection snapshotId={snapshot.snapshotId} dataVersion={dataVersion} />}
@@ -65,7 +64,12 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
 
 const GRADES = ['0', '1', '2', '3', '4', 'missing'] as const;
 
-function LabsBody({ data: { shift, edish }, onAllRows }: { data: LabData; onAllRows(): void }) {
+function LabsBody({ data: { shift, edish }, snapshotId }: { data: LabData; snapshotId: number }) {
+  // "List them too": every subject–term pair, asked apart so that the rest of the view stays as it is.
+  const [allRows, setAllRows] = useState(false);
+  const [all] = useCall(allRows ? () => invoke('labs.shift', { snapshotId, subjectRows: 'all' }) : null, [allRows, snapshotId]);
+  const pairs = all.status === 'ok' ? all.data.subjects : shift.subjects;
+  const leftOut = all.status === 'ok' ? 0 : shift.subjectRowsLeftOut;
   const review = useReview();
   // The dose-level, subject and "new only" filters apply; labs.shift has no part per subject, so the part filter does not (said below).
   const shown = (usubjid: string, group: string) => review.inFilter({ usubjid, level: groupLevel(group), part: review.filters.part });
@@ -82,7 +86,7 @@ function LabsBody({ data: { shift, edish }, onAllRows }: { data: LabData; onAllR
 
   const worstRows = useMemo<Row[]>(
     () =>
-      shift.subjects.filter((s) => shown(s.usubjid, s.group)).map((s) => ({
+      pairs.filter((s) => shown(s.usubjid, s.group)).map((s) => ({
         usubjid: s.usubjid,
         level: review.doseLabel(groupLevel(s.group)),
         term: s.term,
@@ -94,7 +98,7 @@ function LabsBody({ data: { shift, edish }, onAllRows }: { data: LabData; onAllR
         note: s.worstNote ?? '',
         notGradable: s.notGradable,
       })),
-    [shift, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
+    [pairs, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   );
   const worstCols = useMemo<ColDef<Row>[]>(
     () => [
@@ -231,18 +235,19 @@ function LabsBody({ data: { shift, edish }, onAllRows }: { data: LabData; onAllR
       )}
 
       <h2 className="section-title">Worst grade per subject and term</h2>
-      {shift.subjectRowsLeftOut > 0 && (
+      {leftOut > 0 && (
         <p className="muted" data-testid="lab-worst-left-out">
-          Listed: the subject–term pairs with a grade ≥ 1 at baseline or after, a missing grade or a result not gradable. {count(shift.subjectRowsLeftOut)} more{' '}
-          {shift.subjectRowsLeftOut === 1 ? 'pair is' : 'pairs are'} grade 0 at baseline and at every result after (counted in the shift table above).{' '}
-          <button type="button" className="btn btn-small" onClick={onAllRows}>
-            List them too
+          Listed: the subject–term pairs with a grade ≥ 1 at baseline or after, a missing grade or a result not gradable. {count(leftOut)} more{' '}
+          {leftOut === 1 ? 'pair' : 'pairs'} in the study {leftOut === 1 ? 'is' : 'are'} grade 0 at baseline and at every result after (counted in the shift table above).{' '}
+          <button type="button" className="btn btn-small" onClick={() => setAllRows(true)} disabled={all.status === 'loading'}>
+            {all.status === 'loading' ? 'Listing them…' : 'List them too'}
           </button>
+          {all.status === 'error' && <span className="warn"> They could not be loaded: {String(all.error instanceof Error ? all.error.message : all.error)}</span>}
         </p>
       )}
       <DataGrid
         title="Worst CTCAE grade per subject and term"
-        footnote={shift.subjectRowsLeftOut > 0 ? `${footnote} · subject–term pairs graded 0 throughout not listed` : footnote}
+        footnote={leftOut > 0 ? `${footnote} · subject–term pairs graded 0 throughout not listed` : footnote}
         rows={worstRows}
         columnDefs={worstCols}
         testId="lab-worst"

@@ -325,10 +325,13 @@ function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, rev
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
   const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
-  // The markers of the lanes shown only (a page of 200 of 10,000 subjects asks for 200 subjects' events, not 30 MB).
-  const only = shown.length < tl.subjects.length ? shown.map((l) => l.usubjid) : undefined;
-  const [marks, retryMarks] = useCall(shown.length ? () => loadLaneMarks(snapshotId, only) : null, [snapshotId, dataVersion, only?.join('\u0000')]);
-  const data = useMemo<SwimmerData | null>(() => (marks.status === 'ok' ? { timeline: tl, ...marks.data } : null), [marks, tl]);
+  // With more than one page, the markers of the page's lanes only (200 of 10,000 subjects' events, not
+  // 30 MB); a study of one page asks once for all, so that filters and sorting redraw without a call.
+  const only = pages > 1 ? shown.map((l) => l.usubjid).sort() : undefined;
+  const key = only?.join('\u0000') ?? '';
+  const [marks, retryMarks] = useCall(shown.length ? async () => ({ key, ...(await loadLaneMarks(snapshotId, only)) }) : null, [snapshotId, dataVersion, key]);
+  // The answer of another page (the call for this one still running) is not drawn on these lanes.
+  const data = useMemo<SwimmerData | null>(() => (marks.status === 'ok' && marks.data.key === key ? { timeline: tl, ...marks.data } : null), [marks, tl, key]);
   // The review object is new on every render; its members are stable callbacks, named here.
   const { doseColor, doseLabel, subjectStatus, presentation } = review;
   const fig = useMemo(() => (data ? swimmerFigure(shown, data, { doseColor, doseLabel, subjectStatus }, presentation) : null), [shown, data, doseColor, doseLabel, subjectStatus, presentation]);

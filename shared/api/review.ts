@@ -55,8 +55,8 @@ const Stage = lazySchema(() => z.enum(['start', 'lock']));
 
 export const reviewApi = {
   'review.list': method(
-    "Every subject of a snapshot (or the ones named) with its reviewers' marks in force: current when the subject's records are as reviewed, changed (with the list of added, changed and removed records) otherwise, none without a mark.",
-    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    "Every subject of a snapshot (or the ones named) with its reviewers' marks in force: current when the subject's records are as reviewed, changed (with the list of added, changed and removed records) otherwise, none without a mark. With marked, only the subjects that have a mark (a subject left out has none).",
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids, marked: z.boolean().default(false) }),
     () => z.object({ snapshotId: SnapshotId, subjects: z.array(SubjectReview) }),
   ),
   'review.mark': method(

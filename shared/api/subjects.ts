@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lazySchema } from '../lazySchema';
-import { method, SnapshotId } from './method';
+import { method, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the subjects feature (merged into shared/contract.ts): each treated subject's
 // timeline (demographics, exposure segments per dose over time, end of treatment, death,
@@ -52,8 +52,8 @@ export type SubjectTimeline = z.infer<typeof SubjectTimeline>;
 
 export const subjectsApi = {
   'subjects.timeline': method(
-    'Per treated subject (first dose on or before the cut-off): demographics, exposure segments per dose over time (study days), end of treatment with its reason, death, disposition records, DLT window end.',
-    () => z.object({ snapshotId: SnapshotId }),
+    'Per treated subject (first dose on or before the cut-off): demographics, exposure segments per dose over time (study days), end of treatment with its reason, death, disposition records, DLT window end. With usubjids, only those subjects are listed (a page of swimmer lanes, one profile).',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({
       snapshotId: SnapshotId,
       dataCutoff: z.string().nullable(),
@@ -64,6 +64,24 @@ export const subjectsApi = {
       subjects: z.array(SubjectTimeline),
       /** Subjects in DM without a dose on or before the cut-off. */
       notTreated: z.array(z.string()),
+    }),
+  ),
+  'subjects.lanes': method(
+    "The treated subjects' lane index, as columns (one entry per subject, in the timeline's order): subject, dose level, part, first dose, lane end day. What the swimmer sorts, filters and pages and the profile orders (J/K), without every subject's whole timeline; with the timeline's study facts.",
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
+      snapshotId: SnapshotId,
+      dataCutoff: z.string().nullable(),
+      dltWindowDays: z.number().int(),
+      domains: z.array(z.string()),
+      lanes: z.object({
+        usubjid: z.array(z.string()),
+        level: z.array(z.number().int().nullable()),
+        part: z.array(Part),
+        firstDoseDtc: z.array(z.string()),
+        laneEndDay: z.array(z.number().int().nullable()),
+      }),
+      notTreated: z.number().int(),
     }),
   ),
   'subjects.labs': method(

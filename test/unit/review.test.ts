@@ -170,6 +170,10 @@ describe.each(FORMATS)('review marks on two imported cuts (%s)', (format) => {
     expect(by.get('01-701-1015')!.marks[0]!.changes).toEqual(EXPECTED_1015);
     expect(by.get('01-701-1023')).toMatchObject({ status: 'current', marks: [{ snapshotId: cut1, status: 'current', changes: [] }] });
     expect(by.get('01-701-1028')).toEqual({ usubjid: '01-701-1028', status: 'none', marks: [] });
+    // marked: only the subjects with a mark (what the app's badges read), the same entries
+    const marked = await core.call('review.list', { snapshotId: cut2, marked: true });
+    expect(marked.subjects).toEqual(list.subjects.filter((s) => s.marks.length > 0));
+    expect(marked.subjects.map((s) => s.usubjid).sort()).toEqual(['01-701-1015', '01-701-1023']);
     // the past snapshot is untouched: on cut 1 the marks still hold
     const old = await core.call('review.list', { snapshotId: cut1, usubjids: ['01-701-1015'] });
     expect(old.subjects[0]).toMatchObject({ status: 'current', marks: [{ status: 'current', changes: [] }] });

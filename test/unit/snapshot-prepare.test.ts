@@ -62,7 +62,7 @@ describe('preparing the views after an import', () => {
       }
       const derivedLater = memoStats(later.ctx.db).computed;
       const derivedFresh = memoStats(unprepared.ctx.db).computed;
-      for (const name of ['cohorts.summary', 'safety.dltTable', 'subjects.timeline', 'subjects', 'aes', 'mapping', 'labs.shift', 'labs.edish', 'ecg.qtcf', 'ecg.categories', 'efficacy.tumourSeries', 'efficacy.responses', 'safety.aeAction', 'safety.relatedIncidence', 'safety.listings', 'safety.lookahead']) {
+      for (const name of ['cohorts.summary', 'safety.dltTable', 'subjects.timeline', 'subjects.lanes', 'subjects', 'aes', 'mapping', 'labs.shift', 'labs.edish', 'ecg.qtcf', 'ecg.categories', 'efficacy.tumourSeries', 'efficacy.responses', 'safety.aeAction', 'safety.relatedIncidence', 'safety.listings', 'safety.lookahead']) {
         expect(derivedFresh[name], `${name} derived by the unprepared core`).toBeGreaterThanOrEqual(1);
         expect(derivedLater[name], `${name} read from the store by the prepared one`).toBeUndefined();
       }

@@ -2,7 +2,7 @@
 // (usubjids), not the whole study: safety.dltTable lists only those subjects in each level and keeps
 // the level's counts and the recommendation; safety.ada, efficacy.responses, efficacy.tumourSeries and exposure.summary list
 // only those subjects and keep the rest (incidence, levels) the study's; safety.listings keeps those
-// subjects' rows. Checked on the shipped demo (resources/demo/cut2) against the unfiltered answers.
+// subjects' rows; subjects.timeline those subjects' lanes (subjects.lanes: every lane's index). Checked on the shipped demo (resources/demo/cut2) against the unfiltered answers.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,5 +70,31 @@ describe('one subject of a study-wide answer (usubjids)', () => {
     for (const k of ['saes', 'dlts', 'possibleDltsNotFlagged', 'notScreenedGradeNotCollected', 'possibleDltLabs', 'discontinuations', 'deaths'] as const)
       expect(only[k], k).toEqual((all[k] as { usubjid: string }[]).filter((r) => ids.includes(r.usubjid)));
     expect(only.saes.length).toBeGreaterThan(0);
+  });
+
+  it('subjects.timeline: only the subjects asked for; subjects.lanes is its index, column by column', async () => {
+    const all = await core.call('subjects.timeline', { snapshotId });
+    const ids = all.subjects.filter((s) => s.segments.length > 1 || s.death).slice(0, 2).map((s) => s.usubjid);
+    expect(ids.length).toBe(2);
+    const only = await core.call('subjects.timeline', { snapshotId, usubjids: ids });
+    expect(only).toEqual({ ...all, subjects: all.subjects.filter((s) => ids.includes(s.usubjid)) });
+    const index = await core.call('subjects.lanes', { snapshotId });
+    expect(index).toEqual({
+      snapshotId,
+      dataCutoff: all.dataCutoff,
+      dltWindowDays: all.dltWindowDays,
+      domains: all.domains,
+      lanes: {
+        usubjid: all.subjects.map((s) => s.usubjid),
+        level: all.subjects.map((s) => s.level),
+        part: all.subjects.map((s) => s.part),
+        firstDoseDtc: all.subjects.map((s) => s.firstDoseDtc),
+        laneEndDay: all.subjects.map((s) => s.laneEndDay),
+      },
+      notTreated: all.notTreated.length,
+    });
+    // The demo has subjects in both parts and lanes that end on different days: the columns are not constant.
+    expect(new Set(index.lanes.part).size).toBe(2);
+    expect(new Set(index.lanes.laneEndDay).size).toBeGreaterThan(5);
   });
 });

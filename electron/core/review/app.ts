@@ -22,7 +22,7 @@ import { insertAcknowledgement, insertMark, marksInForce, snapshotSubjects, subj
 type In<M extends keyof typeof contract> = z.output<(typeof contract)[M]['input']>;
 
 export function registerReview(app: App): void {
-  app.method('review.list', ({ snapshotId, usubjids }, ctx) => ({ snapshotId, subjects: reviewsOf(ctx, snapshotId, usubjids) }));
+  app.method('review.list', ({ snapshotId, usubjids, marked }, ctx) => ({ snapshotId, subjects: reviewsOf(ctx, snapshotId, usubjids).filter((r) => !marked || r.marks.length > 0) }));
   app.method('review.mark', (input, ctx) => mark(ctx, input));
   app.method('review.unmark', (input, ctx) => unmark(ctx, input));
   app.method('review.pending', ({ snapshotId, levels }, ctx) => ({ snapshotId, levels: [...new Set(levels)].sort((a, b) => a - b), subjects: unreviewedOf(ctx, snapshotId, levels) }));

@@ -19,6 +19,7 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'safety.dltTable', input: {} },
   { method: 'safety.lookahead', input: { patients: 3 } },
   { method: 'snapshot.mapping', input: {} },
+  { method: 'subjects.lanes', input: {} },
   { method: 'subjects.timeline', input: {} },
   { method: 'safety.listings', input: {} },
   { method: 'efficacy.responses', input: {} },

@@ -3,7 +3,8 @@ import { doseLevelOf } from '../../../shared/dlt';
 import { exposureSegments, laneEndDtc, type Administration } from '../../../shared/exposure';
 import type { Output } from '../../../shared/contract';
 import type { App, CoreContext } from '../context';
-import { snapshotContext } from '../cohorts/app';
+import { snapshotAnswer, snapshotContext } from '../cohorts/app';
+import { onlySubjects } from '../snapshots/onlySubjects';
 import { loadSubjects } from '../queries/subjects';
 import { domainHasRows, loadDisposition, loadDmRaceCountry, loadExAdministrations, loadSubjectLabs } from './queries';
 import { ctcaeLabGrade, termsOfTestcd, type LabGrade } from '../../../shared/labs';
@@ -15,7 +16,8 @@ import type { StudyDefinition } from '../../../shared/study';
 // subject's labs. Queries gather the rows; the exposure rule is shared/exposure.ts.
 
 export function registerSubjects(app: App): void {
-  app.method('subjects.timeline', ({ snapshotId }, ctx) => timeline(ctx, snapshotId));
+  app.method('subjects.timeline', ({ snapshotId, usubjids }, ctx) => onlySubjects(timeline(ctx, snapshotId), usubjids));
+  app.method('subjects.lanes', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'subjects.lanes', () => lanes(timeline(ctx, snapshotId))));
   app.method('subjects.labs', ({ snapshotId, usubjid }, ctx) => labs(ctx, snapshotId, usubjid));
 }
 
@@ -104,6 +106,25 @@ function deriveTimeline(ctx: CoreContext, snapshotId: number, definition: StudyD
     domains: domainsPresent(ctx, snapshotId),
     subjects,
     notTreated,
+  };
+}
+
+/** The lane index: what sorting, filtering and paging the lanes read, one column per field (a tenth of the timeline's bytes). */
+function lanes(t: Output<'subjects.timeline'>): Output<'subjects.lanes'> {
+  const s = t.subjects;
+  return {
+    snapshotId: t.snapshotId,
+    dataCutoff: t.dataCutoff,
+    dltWindowDays: t.dltWindowDays,
+    domains: t.domains,
+    lanes: {
+      usubjid: s.map((l) => l.usubjid),
+      level: s.map((l) => l.level),
+      part: s.map((l) => l.part),
+      firstDoseDtc: s.map((l) => l.firstDoseDtc),
+      laneEndDay: s.map((l) => l.laneEndDay),
+    },
+    notTreated: t.notTreated.length,
   };
 }
 

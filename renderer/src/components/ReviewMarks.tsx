@@ -24,7 +24,8 @@ function load(snapshotId: number): void {
   const e = cache.get(snapshotId) ?? { data: null, error: null, loading: null };
   cache.set(snapshotId, e);
   if (e.loading) return;
-  e.loading = invoke('review.list', { snapshotId }).then(
+  // Only the subjects with a mark: at 10,000 subjects the unmarked ones were 0.6 MB of "none".
+  e.loading = invoke('review.list', { snapshotId, marked: true }).then(
     (r) => {
       e.data = new Map(r.subjects.map((s) => [s.usubjid, s]));
       e.error = null;
@@ -45,7 +46,10 @@ export function invalidateReviews(): void {
   notify();
 }
 
-/** The review of each subject of a snapshot (null while loading). */
+/** A subject nobody's mark covers (review.list with `marked` leaves it out). */
+const notReviewed = (usubjid: string): SubjectReview => ({ usubjid, status: 'none', marks: [] });
+
+/** The review of each subject with a mark, of a snapshot (null while loading; a subject absent has none: `reviewOf`). */
 export function useReviews(snapshotId: number | null): Reviews | null {
   const v = useSyncExternalStore(
     (l) => {
@@ -99,8 +103,8 @@ function reviewTitle(r: SubjectReview): string {
 export function ReviewBadge({ snapshotId, usubjid }: { snapshotId: number; usubjid: string }) {
   const reviews = useReviews(snapshotId);
   const auth = useAuth();
-  const r = reviews?.get(usubjid);
-  if (!r) return null;
+  if (!reviews) return null;
+  const r = reviews.get(usubjid) ?? notReviewed(usubjid);
   return (
     <span className={`review-badge review-${r.status}`} data-testid="review-badge" data-status={r.status} title={reviewTitle(r)}>
       {r.status === 'current' ? '✓ ' : r.status === 'changed' ? '△ ' : ''}
@@ -120,7 +124,7 @@ export function ReviewPanel({ snapshotId, usubjid }: { snapshotId: number; usubj
     setComment('');
     setError(null);
   }, [usubjid, snapshotId]);
-  const r = reviews?.get(usubjid) ?? null;
+  const r = reviews ? (reviews.get(usubjid) ?? notReviewed(usubjid)) : null;
   const me = auth.user?.username ?? null;
   const mine = r?.marks.find((m) => m.username === me) ?? null;
 

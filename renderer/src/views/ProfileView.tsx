@@ -12,23 +12,26 @@ import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
+import { laneKeys, type LaneIndex, type LaneKey } from '../lanes';
 
 // Patient profile (README.md#the-views): one subject on one time axis (study day, day 1 = first dose):
 // exposure with the doses given, AEs as bars by grade (serious and DLT marked), tumour response
 // (% change of the sum of diameters, time-point responses), PK concentrations, ADA, labs when LB
 // is present; demographics and disposition in the header. J / K: previous / next subject.
 
-type Timeline = Output<'subjects.timeline'>;
-type Lane = Timeline['subjects'][number];
+type Lane = Output<'subjects.timeline'>['subjects'][number];
 
-/** What every subject's profile shares: the lanes (for the order and the header). */
+/** What every subject's profile shares: the lane index (the J/K order, the study's dose levels and domains). */
 interface SnapshotData {
-  timeline: Timeline;
+  index: LaneIndex;
+  keys: LaneKey[];
   missing: string[];
 }
 
 /** One subject's records, asked for when the subject is opened (a large study is not read whole for one profile). */
 interface SubjectData {
+  /** The subject's timeline (header, exposure track); null when the timeline does not list it. */
+  lane: Lane | null;
   /** ADA status and samples, and the DLT table's row: of this subject only. */
   ada: Output<'safety.ada'> | null;
   dlt: Output<'safety.dltTable'> | null;
@@ -51,13 +54,15 @@ async function optional<T>(p: Promise<T>, what: string, missing: string[]): Prom
 }
 
 async function loadSnapshotData(snapshotId: number): Promise<SnapshotData> {
-  return { timeline: await invoke('subjects.timeline', { snapshotId }), missing: [] };
+  const index = await invoke('subjects.lanes', { snapshotId });
+  return { index, keys: laneKeys(index), missing: [] };
 }
 
 async function loadSubjectData(snapshotId: number, usubjid: string): Promise<SubjectData> {
   const missing: string[] = [];
   const usubjids = [usubjid];
-  const [ada, dlt, aes, tumour, pk1, pk2] = await Promise.all([
+  const [timeline, ada, dlt, aes, tumour, pk1, pk2] = await Promise.all([
+    invoke('subjects.timeline', { snapshotId, usubjids }),
     optional(invoke('safety.ada', { snapshotId, usubjids }), 'anti-drug antibodies', missing),
     optional(invoke('safety.dltTable', { snapshotId, usubjids }), 'DLT table', missing),
     optional(invoke('safety.aeListing', { snapshotId, usubjids }), 'adverse events', missing),
@@ -66,11 +71,11 @@ async function loadSubjectData(snapshotId: number, usubjid: string): Promise<Sub
     optional(invoke('pk.profiles', { snapshotId, interval: 'steady', usubjids }), 'PK (steady state)', []),
   ]);
   const cm = await optional(invoke('cm.listing', { snapshotId, usubjids }), 'concomitant medications', missing);
-  return { ada, dlt, aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
+  return { lane: timeline.subjects[0] ?? null, ada, dlt, aes, tumour, pk: [pk1, pk2].filter((x): x is Output<'pk.profiles'> => !!x), cm, missing };
 }
 
 /** Subjects in profile order (J/K): dose level, then subject id; only those passing the filters (the current one always). */
-export function profileOrder(lanes: Lane[], inFilter: Review['inFilter'], current: string | null): Lane[] {
+export function profileOrder(lanes: LaneKey[], inFilter: Review['inFilter'], current: string | null): LaneKey[] {
   return lanes.filter((l) => l.usubjid === current || inFilter(l)).sort((a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || a.usubjid.localeCompare(b.usubjid));
 }
 
@@ -131,8 +136,8 @@ export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
 }
 
 function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: SnapshotData; review: Review; snapshotId: number; dataVersion: ViewProps['dataVersion'] }) {
-  const order = useMemo(() => profileOrder(shared.timeline.subjects, review.inFilter, review.profileSubject), [shared, review.inFilter, review.profileSubject]);
-  const lane = shared.timeline.subjects.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
+  const order = useMemo(() => profileOrder(shared.keys, review.inFilter, review.profileSubject), [shared, review.inFilter, review.profileSubject]);
+  const lane = shared.keys.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
   const idx = lane ? order.findIndex((s) => s.usubjid === lane.usubjid) : -1;
   const { setProfileSubject } = review;
   const [subject, retrySubject] = useCall<SubjectData>(lane ? () => loadSubjectData(snapshotId, lane.usubjid) : null, [snapshotId, lane?.usubjid, dataVersion]);
@@ -204,11 +209,13 @@ function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: 
         <ErrorState title={`The records of ${lane.usubjid} could not be loaded`} error={subject.error} onRetry={retrySubject} />
       ) : !data ? (
         <LoadingState what={`the records of ${lane.usubjid}`} />
+      ) : !data.lane ? (
+        <ErrorState title={`The timeline of ${lane.usubjid} could not be found`} error={new Error(`subjects.timeline does not list ${lane.usubjid}`)} onRetry={retrySubject} />
       ) : (
         <>
-          <ProfileHeader lane={lane} data={data} review={review} />
+          <ProfileHeader lane={data.lane} data={data} review={review} />
           <ReviewPanel snapshotId={snapshotId} usubjid={lane.usubjid} />
-          <ProfileTracks lane={lane} data={data} review={review} snapshotId={snapshotId} />
+          <ProfileTracks lane={data.lane} data={data} review={review} snapshotId={snapshotId} />
         </>
       )}
     </>
@@ -533,22 +540,22 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
       (layout.annotations as unknown[]).push({ xref: 'paper', yref: 'paper', x: 0, y: top, xanchor: 'left', yanchor: 'bottom', text: `<b>${t.title}</b>`, showarrow: false, font: { size: review.presentation ? 15 : 12 } });
       (layout.shapes as unknown[]).push(...(t.shapes ?? []));
       // The DLT window, shaded across every track.
-      (layout.shapes as unknown[]).push({ type: 'rect', xref: 'x', yref: `${n === 1 ? 'y' : `y${n}`} domain`, x0: 0.5, x1: data.timeline.dltWindowDays + 0.5, y0: 0, y1: 1, fillcolor: 'rgba(31,95,174,0.07)', line: { width: 0 }, layer: 'below' });
+      (layout.shapes as unknown[]).push({ type: 'rect', xref: 'x', yref: `${n === 1 ? 'y' : `y${n}`} domain`, x0: 0.5, x1: data.index.dltWindowDays + 0.5, y0: 0, y1: 1, fillcolor: 'rgba(31,95,174,0.07)', line: { width: 0 }, layer: 'below' });
       top = top - h - gap;
     }
     return { data: tracks.flatMap((t) => t.traces), layout, height: Math.max(420, tracks.reduce((n, t) => n + t.weight, 0) * 70 + 140) };
-  }, [tracks, end, data.timeline.dltWindowDays, review.presentation]);
+  }, [tracks, end, data.index.dltWindowDays, review.presentation]);
 
   const absent = [
-    !data.timeline.domains.includes('AE') && 'AE',
-    !data.timeline.domains.includes('TR') && !data.timeline.domains.includes('RS') && 'TR/RS (tumour response)',
-    !data.timeline.domains.includes('PC') && 'PC (PK)',
-    !data.timeline.domains.includes('IS') && 'IS (ADA)',
+    !data.index.domains.includes('AE') && 'AE',
+    !data.index.domains.includes('TR') && !data.index.domains.includes('RS') && 'TR/RS (tumour response)',
+    !data.index.domains.includes('PC') && 'PC (PK)',
+    !data.index.domains.includes('IS') && 'IS (ADA)',
     labData && !labData.present && 'LB (labs)',
   ].filter(Boolean);
 
   const selectedTest = labData?.tests.find((t) => t.testcd === testcd) ?? null;
-  const studyLevels = [...new Set(data.timeline.subjects.map((s) => s.level))].sort((a, b) => (a ?? 1e9) - (b ?? 1e9));
+  const studyLevels = [...new Set(data.index.lanes.level)].sort((a, b) => (a ?? 1e9) - (b ?? 1e9));
   const received = new Set(lane.segments.map((s) => s.level));
   return (
     <>
@@ -586,7 +593,7 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
         description={`Tracks: ${tracks.map((t) => t.title).join(', ')}.`}
         legendNote={
           <>
-            Shaded: the DLT window (days 1–{data.timeline.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
+            Shaded: the DLT window (days 1–{data.index.dltWindowDays}). AE bars run from onset to resolution (to the lane end when not resolved), coloured
             by CTCAE grade; a black outline marks a serious AE, ◆ a DLT. Concomitant medications are grey bars, orange when started in the DLT
             window (a medication taken since before the first dose is drawn from day {PRIOR_CM_DAY}; its start date is in the hover). Exposure bars and the tumour line have the colour of the dose level (✓ above: levels this
             subject received). Tumour: dashed lines at +20% (progression) and −30% (partial response); ☆ marks the assessment giving the best overall response

@@ -11,6 +11,7 @@ import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
 import { exposureHoverLine } from '../components/exposureHover';
+import { laneKeys, type LaneIndex, type LaneKey } from '../lanes';
 
 // Swimmer (README.md#the-views): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -45,10 +46,11 @@ async function settle<T>(p: Promise<T>, what: string, missing: string[]): Promis
   }
 }
 
-/** What is drawn on the lanes (responses, SAEs and DLTs, ADA, exposure for the hover), of the subjects `usubjids` (all without). */
-export async function loadLaneMarks(snapshotId: number, usubjids?: string[]): Promise<Omit<SwimmerData, 'timeline'>> {
+/** The lanes of the subjects `usubjids` (all without) and what is drawn on them (responses, SAEs and DLTs, ADA, exposure for the hover). */
+export async function loadLanes(snapshotId: number, usubjids?: string[]): Promise<SwimmerData> {
   const missing: string[] = [];
-  const [responses, listings, ada, exposure] = await Promise.all([
+  const [timeline, responses, listings, ada, exposure] = await Promise.all([
+    invoke('subjects.timeline', { snapshotId, usubjids }),
     settle(invoke('efficacy.responses', { snapshotId, usubjids }), 'responses (efficacy.responses)', missing),
     settle(invoke('safety.listings', { snapshotId, usubjids }), 'SAEs and DLTs (safety.listings)', missing),
     settle(invoke('safety.ada', { snapshotId, usubjids }), 'anti-drug antibodies (safety.ada)', missing),
@@ -56,7 +58,7 @@ export async function loadLaneMarks(snapshotId: number, usubjids?: string[]): Pr
   ]);
   // An AE both serious and a DLT is in both listings: taken once, from the SAEs.
   const aes = listings ? { rows: [...listings.saes, ...listings.dlts.filter((r) => !r.serious)] } : null;
-  return { responses, aes, ada, exposure, missing };
+  return { timeline, responses, aes, ada, exposure, missing };
 }
 
 export type SwimmerSort = 'level-duration' | 'duration' | 'first-dose' | 'subject';
@@ -67,12 +69,12 @@ const SORTS: { id: SwimmerSort; label: string }[] = [
   { id: 'subject', label: 'Subject' },
 ];
 
-const duration = (l: Lane) => l.laneEndDay ?? 0;
+const duration = (l: LaneKey) => l.laneEndDay ?? 0;
 
 /** Lanes in display order (top first). */
-export function sortLanes(lanes: Lane[], sort: SwimmerSort): Lane[] {
-  const bySubject = (a: Lane, b: Lane) => a.usubjid.localeCompare(b.usubjid);
-  const cmp: Record<SwimmerSort, (a: Lane, b: Lane) => number> = {
+export function sortLanes<L extends LaneKey>(lanes: L[], sort: SwimmerSort): L[] {
+  const bySubject = (a: LaneKey, b: LaneKey) => a.usubjid.localeCompare(b.usubjid);
+  const cmp: Record<SwimmerSort, (a: LaneKey, b: LaneKey) => number> = {
     'level-duration': (a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || duration(b) - duration(a) || bySubject(a, b),
     duration: (a, b) => duration(b) - duration(a) || bySubject(a, b),
     'first-dose': (a, b) => a.firstDoseDtc.localeCompare(b.firstDoseDtc) || bySubject(a, b),
@@ -279,7 +281,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
 export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
   const review = useReview();
   // The lanes first (sort, filters, pager); what is drawn on them is asked for the lanes shown (SwimmerBody).
-  const [state, retry] = useCall<Timeline>(snapshot ? () => invoke('subjects.timeline', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useCall<LaneIndex>(snapshot ? () => invoke('subjects.lanes', { snapshotId: snapshot.snapshotId }) : null, [snapshot?.snapshotId, dataVersion]);
   const [sort, setSort] = useState<SwimmerSort>('level-duration');
 
   return (
@@ -305,7 +307,7 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
       ) : state.status === 'error' ? (
         <ErrorState title="The swimmer plot could not be loaded" error={state.error} onRetry={retry} />
       ) : (
-        <SwimmerBody timeline={state.data} snapshotId={snapshot.snapshotId} dataVersion={dataVersion} sort={sort} setSort={setSort} review={review} />
+        <SwimmerBody index={state.data} snapshotId={snapshot.snapshotId} dataVersion={dataVersion} sort={sort} setSort={setSort} review={review} />
       )}
     </section>
   );
@@ -314,10 +316,11 @@ export function SwimmerView({ snapshot, onImport, dataVersion }: ViewProps) {
 /** Lanes drawn at once; more are reached with the pager. */
 export const LANES_PER_PAGE = 200;
 
-function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, review }: { timeline: Timeline; snapshotId: number; dataVersion: ViewProps['dataVersion']; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
+function SwimmerBody({ index, snapshotId, dataVersion, sort, setSort, review }: { index: LaneIndex; snapshotId: number; dataVersion: ViewProps['dataVersion']; sort: SwimmerSort; setSort(s: SwimmerSort): void; review: Review }) {
   const { inFilter } = review;
-  const lanes = useMemo(() => sortLanes(tl.subjects.filter((l) => inFilter(l)), sort), [tl, sort, inFilter]);
-  useViewCount('swimmer', lanes.length, tl.subjects.length, 'subjects');
+  const keys = useMemo(() => laneKeys(index), [index]);
+  const lanes = useMemo(() => sortLanes(keys.filter((l) => inFilter(l)), sort), [keys, sort, inFilter]);
+  useViewCount('swimmer', lanes.length, keys.length, 'subjects');
   // A large study is drawn a page of lanes at a time: a few hundred lanes are all a room can read,
   // and thousands of SVG lanes would hold the screen for seconds.
   const [page, setPage] = useState(0);
@@ -325,28 +328,35 @@ function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, rev
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
   const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
-  // With more than one page, the markers of the page's lanes only (200 of 10,000 subjects' events, not
+  // With more than one page, the lanes and markers of the page only (200 of 10,000 subjects, not
   // 30 MB); a study of one page asks once for all, so that filters and sorting redraw without a call.
   const only = pages > 1 ? shown.map((l) => l.usubjid).sort() : undefined;
   const key = only?.join('\u0000') ?? '';
-  const [marks, retryMarks] = useCall(shown.length ? async () => ({ key, ...(await loadLaneMarks(snapshotId, only)) }) : null, [snapshotId, dataVersion, key]);
+  const [marks, retryMarks] = useCall(shown.length ? async () => ({ key, ...(await loadLanes(snapshotId, only)) }) : null, [snapshotId, dataVersion, key]);
   // The answer of another page (the call for this one still running) is not drawn on these lanes.
-  const data = useMemo<SwimmerData | null>(() => (marks.status === 'ok' && marks.data.key === key ? { timeline: tl, ...marks.data } : null), [marks, tl, key]);
+  const data = marks.status === 'ok' && marks.data.key === key ? marks.data : null;
   // The review object is new on every render; its members are stable callbacks, named here.
   const { doseColor, doseLabel, subjectStatus, presentation } = review;
-  const fig = useMemo(() => (data ? swimmerFigure(shown, data, { doseColor, doseLabel, subjectStatus }, presentation) : null), [shown, data, doseColor, doseLabel, subjectStatus, presentation]);
-  if (!tl.domains.includes('EX') || tl.subjects.length === 0) {
+  // The page's lanes in the index's sorted order, with their timelines.
+  const drawn = useMemo(() => {
+    if (!data) return [];
+    const byId = new Map(data.timeline.subjects.map((l) => [l.usubjid, l]));
+    return shown.map((k) => byId.get(k.usubjid)).filter((l): l is Lane => !!l);
+  }, [shown, data]);
+  const fig = useMemo(() => (data ? swimmerFigure(drawn, data, { doseColor, doseLabel, subjectStatus }, presentation) : null), [drawn, data, doseColor, doseLabel, subjectStatus, presentation]);
+  if (!index.domains.includes('EX') || keys.length === 0) {
     return (
-      <EmptyState title={!tl.domains.includes('EX') ? 'This snapshot has no EX domain' : 'No treated subject at this data cut-off'}>
+      <EmptyState title={!index.domains.includes('EX') ? 'This snapshot has no EX domain' : 'No treated subject at this data cut-off'}>
         <p>The swimmer plot draws each subject's exposure from EX (EXSTDTC, EXDOSE). Import a snapshot with EX records dated on or before the data cut-off.</p>
       </EmptyState>
     );
   }
-  const W = tl.dltWindowDays;
+  const W = index.dltWindowDays;
+  const domains = index.domains;
   const notes = [
-    !tl.domains.includes('RS') && !tl.domains.includes('TR') ? 'no RS/TR: no response markers' : null,
-    !tl.domains.includes('AE') ? 'no AE: no DLT/SAE markers' : null,
-    !tl.domains.includes('IS') ? 'no IS: no ADA markers' : null,
+    !domains.includes('RS') && !domains.includes('TR') ? 'no RS/TR: no response markers' : null,
+    !domains.includes('AE') ? 'no AE: no DLT/SAE markers' : null,
+    !domains.includes('IS') ? 'no IS: no ADA markers' : null,
     ...(data?.missing ?? []).map((m) => `${m} could not be loaded`),
   ].filter(Boolean);
   return (
@@ -363,7 +373,7 @@ function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, rev
           </select>
         </label>
         <span className="filter-info" data-testid="swimmer-count">
-          {count(lanes.length)} of {count(tl.subjects.length)} treated subjects
+          {count(lanes.length)} of {count(keys.length)} treated subjects
         </span>
         {range && (
           <span className="pager" role="group" aria-label="Pages of lanes">
@@ -407,7 +417,7 @@ function SwimmerBody({ timeline: tl, snapshotId, dataVersion, sort, setSort, rev
             </>
           }
         >
-          <LaneTable lanes={shown} review={review} />
+          <LaneTable lanes={drawn} review={review} />
         </Plot>
       )}
     </>

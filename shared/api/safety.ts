@@ -409,6 +409,11 @@ export const safetyApi = {
     () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => AdaResult,
   ),
+  'safety.adaEmergent': method(
+    'The subjects with treatment-emergent ADA (induced or boosted; safety.ada), as a list of USUBJID: what the PK view marks on its curves, without the samples.',
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({ snapshotId: SnapshotId, present: z.boolean(), treatmentEmergent: z.array(z.string()) }),
+  ),
   'safety.recommend': method(
     'The escalation rule on a history in the reference notation ("1NNN 2NNT"): action, next level, whether the trial continues, recommended level, explanation.',
     () => RecommendInput,

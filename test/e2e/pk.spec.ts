@@ -243,6 +243,8 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   // Dose proportionality: b and its 90% CI printed as the core estimates them.
   const dp = await app.core.call('pk.doseProportionality', { snapshotId });
   const cmaxFit = dp.parameters.find((p) => p.PPTESTCD === 'CMAX')!.fit!;
+  // The section loads when scrolled near (below the NCA table).
+  await page.getByRole('heading', { name: 'Dose proportionality' }).scrollIntoViewIfNeeded();
   await expect(page.locator('[data-testid=pk-dp-row][data-code=CMAX] [data-col=slope]')).toHaveText(cmaxFit.slope.toFixed(3));
   await expect(page.locator('[data-testid=pk-dp-row][data-code=CMAX] [data-col=ci]')).toHaveText(`90% CI ${cmaxFit.ciLower.toFixed(3)}–${cmaxFit.ciUpper.toFixed(3)}`);
 

@@ -45,6 +45,10 @@ describe('one subject of a study-wide answer (usubjids)', () => {
     const only = await core.call('safety.ada', { snapshotId, usubjids: [...pick.map((s) => s.usubjid), 'NOT-A-SUBJECT'] });
     expect(only.subjects).toEqual(pick);
     expect({ ...only, subjects: [] }).toEqual({ ...all, subjects: [] });
+    // safety.adaEmergent: the ids of the treatment-emergent subjects, nothing else
+    const emergent = await core.call('safety.adaEmergent', { snapshotId });
+    expect(emergent).toEqual({ snapshotId, present: true, treatmentEmergent: all.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) });
+    expect(emergent.treatmentEmergent.length).toBeGreaterThan(0);
   });
 
   it('efficacy.responses, exposure.summary, efficacy.tumourSeries: only the subjects asked for, the rest unchanged', async () => {

@@ -55,12 +55,18 @@ export function registerSafety(app: App): void {
   });
   app.method('safety.dltTable', ({ snapshotId, usubjids }, ctx) => {
     const t = dltTableOf(ctx, snapshotId);
-    if (!usubjids) return t;
-    const only = new Set(usubjids);
-    return { ...t, levels: t.levels.map((l) => ({ ...l, subjects: l.subjects.filter((s) => only.has(s.usubjid)) })) };
+    return usubjids ? { ...t, levels: t.levels.map((l) => onlySubjects(l, usubjids)) } : t;
   });
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
-  app.method('safety.ada', ({ snapshotId, usubjids }, ctx) => onlySubjects(snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId)), usubjids));
+  const adaOf = (ctx: CoreContext, snapshotId: number) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId));
+  app.method('safety.ada', ({ snapshotId, usubjids }, ctx) => onlySubjects(adaOf(ctx, snapshotId), usubjids));
+  // The PK view marks these subjects' curves: their ids, not every subject's samples (9.5 MB at 10,000 subjects).
+  app.method('safety.adaEmergent', ({ snapshotId }, ctx) =>
+    snapshotAnswer(ctx, snapshotId, 'safety.adaEmergent', () => {
+      const a = adaOf(ctx, snapshotId);
+      return { snapshotId, present: a.present, treatmentEmergent: a.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) };
+    }),
+  );
   app.method('safety.recommend', (input) => recommendOnHistory(input));
   app.method('safety.lookahead', ({ snapshotId, patients }, ctx) => snapshotAnswer(ctx, snapshotId, 'safety.lookahead', () => lookaheadOf(ctx, snapshotId, patients), { patients }));
 }

@@ -24,6 +24,7 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'safety.listings', input: {} },
   { method: 'efficacy.responses', input: {} },
   { method: 'safety.ada', input: {} },
+  { method: 'safety.adaEmergent', input: {} },
   { method: 'exposure.summary', input: {} },
   { method: 'efficacy.tumourSeries', input: {} },
   { method: 'safety.aeListingPage', input: { limit: 1 } },

@@ -15,7 +15,8 @@ import { ViewToggle } from '../components/ViewToggle';
 import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
-import { useCall, useSharedCall, type CallState } from '../useCall';
+import { useCall, type CallState } from '../useCall';
+import { WhenNear } from '../components/WhenNear';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -42,7 +43,7 @@ interface SubjectRow {
   measured: number;
   blq: number;
 }
-type Ada = Output<'safety.ada'>;
+type AdaEmergent = Output<'safety.adaEmergent'>;
 
 export function PkView({ snapshot, study, onImport, dataVersion }: ViewProps) {
   return (
@@ -116,7 +117,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
 
   // Every subject and the level means (small); the samples come with the plot call below, only when drawn.
   const [profilesState, retryProfiles] = useCall<PkCurves>(() => invoke('pk.curves', { snapshotId, ...choice, interval, timeBasis, individual: false }), [snapshotId, choice, interval, timeBasis, dataVersion]);
-  const [adaState] = useSharedCall<Ada>(`safety.ada|${snapshotId}|${outerVersion}|${saves}`, () => invoke('safety.ada', { snapshotId }));
+  const [adaState] = useCall<AdaEmergent>(() => invoke('safety.adaEmergent', { snapshotId }), [snapshotId, dataVersion]);
 
   const profiles = profilesState.status === 'ok' ? profilesState.data : null;
   const { inFilter } = review;
@@ -146,7 +147,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
   /** The row pk.setLambdaZ returned for the selected subject (shown at once, before any refetch). */
   const [lzRow, setLzRow] = useState<{ key: string; row: NcaRow } | null>(null);
 
-  const adaPositive = useMemo(() => new Set(adaState.status === 'ok' ? adaState.data.subjects.filter((s) => s.treatmentEmergent).map((s) => s.usubjid) : []), [adaState]);
+  const adaPositive = useMemo(() => new Set(adaState.status === 'ok' ? adaState.data.treatmentEmergent : []), [adaState]);
   const levelBySubject = useMemo(() => new Map(subjectRows.map((p) => [p.usubjid, p.doseLevel])), [subjectRows]);
 
   const available = profiles?.available ?? [];
@@ -252,6 +253,7 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
   const figOpts = { yScale, timeBasis, concUnit, doseColor: review.doseColor, doseLabel: review.doseLabel, adaPositive };
   const selectedProfile = selected && selectedState.status === 'ok' ? (selectedState.data.profiles.find((p) => p.usubjid === selected) ?? null) : null;
   const ncaData = nca.state.status === 'ok' ? nca.state.data : null;
+  const ncaSettled = nca.state.status === 'ok' || nca.state.status === 'error';
   // The λz panel needs the subject's whole row (every parameter and the λz points): the table's rows carry only what it shows.
   const selectedRow = selected ? (lzRow?.key === selectedKey ? lzRow.row : selectedNca.status === 'ok' ? (selectedNca.data.rows[0] ?? null) : null) : null;
   const onRow = (row: NcaRow) => {
@@ -332,11 +334,20 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
         </>
       )}
 
+      {/* Below the NCA: mounted after it, when scrolled near (10,000 subjects: 1.9 MB and 11 MB that the curves and the NCA table do not wait for). */}
       <h2 className="section-title">Dose proportionality</h2>
-      <DoseProportionality snapshotId={snapshotId} choice={choice} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => levelBySubject.get(u) ?? null} />
+      {ncaSettled && (
+        <WhenNear what="the dose proportionality fit">
+          <DoseProportionality snapshotId={snapshotId} choice={choice} interval={interval} timeBasis={timeBasis} dataVersion={dataVersion} levelOf={(u) => levelBySubject.get(u) ?? null} />
+        </WhenNear>
+      )}
 
       <h2 className="section-title">Reported (PP) against computed</h2>
-      <CompareReported snapshotId={snapshotId} choice={choice} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
+      {ncaSettled && (
+        <WhenNear what="the reported PK parameters">
+          <CompareReported snapshotId={snapshotId} choice={choice} timeBasis={timeBasis} interval={interval} dataVersion={dataVersion} subjects={inSelection.map((p) => p.usubjid)} />
+        </WhenNear>
+      )}
     </>
   );
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { clopperPearson } from '../../shared/binomial';
 import { kmFigure, kmLastTime, kmTicks, kmTickStep, rateText, type KmResult } from '../../renderer/src/components/EfficacyFigures';
 import { kaplanMeier } from '../../shared/survival';
-import { hasSpiderLine, RECIST_LINES, spiderFigure, type TumourSubject } from '../../renderer/src/components/SpiderFigure';
+import { hasSpiderLine, RECIST_LINES, spiderFigure } from '../../renderer/src/components/SpiderFigure';
+import type { TumourSubject } from '../../shared/api/efficacy';
 import { borLabel, waterfallBars, waterfallFigure, WEBGL_BARS } from '../../renderer/src/components/WaterfallFigure';
 
 // The figure builders of the spider, waterfall and efficacy views: pure functions from contract

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scatterType, svgScatterPoints, WEBGL_POINTS, webglWhenLarge } from '../../renderer/src/components/webgl';
-import { spiderFigure, WEBGL_POINTS as SPIDER_WEBGL_POINTS, type TumourSubject } from '../../renderer/src/components/SpiderFigure';
+import { spiderFigure, WEBGL_POINTS as SPIDER_WEBGL_POINTS } from '../../renderer/src/components/SpiderFigure';
+import type { TumourSubject } from '../../shared/api/efficacy';
 import { waterfallBars, waterfallFigure, WEBGL_BARS } from '../../renderer/src/components/WaterfallFigure';
 
 // When a figure is drawn with WebGL (renderer/src/components/webgl.ts): above 1,000 scatter points

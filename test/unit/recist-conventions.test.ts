@@ -16,6 +16,8 @@ import { mappingContributors } from '../../electron/core/mapping/contributors';
 import type { Cell } from '../../electron/core/readers/types';
 import { FORMATS, table, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
+import { plottedFields } from '../helpers/plotColumns';
+import { decodeTumourColumns } from '../../shared/efficacy/columns';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -127,6 +129,13 @@ for (const format of FORMATS) {
       const r = await importFixture(format);
       id = r.snapshotId!;
       warnings = r.warnings as never;
+    });
+
+    it('the spider and waterfall columns (efficacy.plotColumns) carry these derived sums and the accepted reader\'s points', async () => {
+      const s = await core.call('efficacy.tumourSeries', { snapshotId: id });
+      const c = await core.call('efficacy.plotColumns', { snapshotId: id });
+      expect(decodeTumourColumns(c)).toEqual(s.subjects.map((x) => plottedFields(x)));
+      expect(c.points.derived.length).toBeGreaterThan(0);
     });
 
     it('TU key includes TUEVALID: two radiologists\' records of the same lesion are not duplicates', () => {

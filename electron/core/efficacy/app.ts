@@ -12,6 +12,7 @@ import { objectiveResponseSummary, type BestResponse } from '../../../shared/rec
 import type { StudyDefinition } from '../../../shared/study';
 import { CallError, type App, type CoreContext } from '../context';
 import { snapshotAnswer, snapshotContext } from '../cohorts/app';
+import { encodeTumourColumns } from '../../../shared/efficacy/columns';
 import { loadSubjects } from '../queries/subjects';
 import { snapshotMemo } from '../snapshots/memo';
 import { onlySubjects } from '../snapshots/onlySubjects';
@@ -22,7 +23,14 @@ import { loadDeaths, loadLastRecordDates, loadTumourRecords, type DeathFacts, ty
 // the validation entry points used by the CLI (KM of a CSV file, binomial CI).
 export function registerEfficacy(app: App): void {
   // Derived (and stored) for every subject; a profile's subject is cut from it (no efficacy derivation after a restart).
-  app.method('efficacy.tumourSeries', (input, ctx) => onlySubjects(snapshotAnswer(ctx, input.snapshotId, 'efficacy.tumourSeries', () => tumourSeries(ctx, input.snapshotId)), input.usubjids));
+  const seriesOf = (ctx: CoreContext, snapshotId: number) => snapshotAnswer(ctx, snapshotId, 'efficacy.tumourSeries', () => tumourSeries(ctx, snapshotId));
+  app.method('efficacy.tumourSeries', (input, ctx) => onlySubjects(seriesOf(ctx, input.snapshotId), input.usubjids));
+  app.method('efficacy.plotColumns', ({ snapshotId, points }, ctx) =>
+    snapshotAnswer(ctx, snapshotId, 'efficacy.plotColumns', () => {
+      const t = seriesOf(ctx, snapshotId);
+      return { snapshotId, dataCutoff: t.dataCutoff, confirmationDays: t.confirmationDays, ...encodeTumourColumns(t.subjects, points) };
+    }, { points }),
+  );
   app.method('efficacy.responseSummary', (input, ctx) => responseSummary(ctx, input));
   app.method('efficacy.km', (input, ctx) => km(ctx, input));
   app.method('efficacy.responses', (input, ctx) => onlySubjects(snapshotAnswer(ctx, input.snapshotId, 'efficacy.responses', () => responses(ctx, input.snapshotId)), input.usubjids));

@@ -27,6 +27,8 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'safety.adaEmergent', input: {} },
   { method: 'exposure.summary', input: {} },
   { method: 'efficacy.tumourSeries', input: {} },
+  { method: 'efficacy.plotColumns', input: { points: true } },
+  { method: 'efficacy.plotColumns', input: { points: false } },
   { method: 'safety.aeListingPage', input: { limit: 1 } },
   { method: 'safety.incidence', input: { by: 'level', minGrade: 1 } },
   { method: 'safety.incidence', input: { by: 'level', minGrade: 3 } },

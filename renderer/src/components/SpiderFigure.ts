@@ -1,13 +1,14 @@
-import type { Output } from '../../../shared/contract';
+import type { PlotSubject } from '../../../shared/efficacy/columns';
 import { scatterType } from './webgl';
 
 // The spider plot's figure (README.md#the-views): % change of the sum of target-lesion diameters from
 // baseline over time, one line per subject, coloured by dose level, with the RECIST 1.1 thresholds
 // (+20 % progression, −30 % partial response; Eisenhauer 2009 §4.3.1) drawn as labelled reference
-// lines. Pure: data in, plotly traces and layout out. The values come from efficacy.tumourSeries;
-// nothing clinical is computed here.
+// lines. Pure: data in, plotly traces and layout out. The values come from efficacy.tumourSeries
+// (as efficacy.plotColumns sends them); nothing clinical is computed here.
 
-export type TumourSubject = Output<'efficacy.tumourSeries'>['subjects'][number];
+/** What the spider and the waterfall read of a subject (efficacy.tumourSeries' TumourSubject is one). */
+export type TumourSubject = PlotSubject;
 export type PlotTrace = Record<string, unknown>;
 export type PlotLayout = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
-import type { Output } from '../../../shared/contract';
+import { decodeTumourColumns, type PlotSubject } from '../../../shared/efficacy/columns';
 import { invoke } from '../api';
 import '../components/EfficacyViews.css';
 import { Plot } from '../components/Plot';
@@ -9,17 +9,23 @@ import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useSharedCall } from '../useCall';
+import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 
 // Spider plot (README.md#the-views): % change of the sum of target-lesion diameters from baseline over time,
 // one line per subject coloured by dose level, the RECIST 1.1 +20 % / −30 % reference lines, new
-// lesions marked. Data: efficacy.tumourSeries (the accepted evaluator's sums; SUMDIAM or derived).
+// lesions marked. Data: efficacy.tumourSeries as efficacy.plotColumns sends it (the accepted evaluator's sums; SUMDIAM or derived).
 
-type Series = Output<'efficacy.tumourSeries'>;
+type Series = { subjects: PlotSubject[]; assessed: number; confirmationDays: number };
+
+/** The spider's columns (efficacy.plotColumns) as one object per subject. */
+async function loadSeries(snapshotId: number): Promise<Series> {
+  const c = await invoke('efficacy.plotColumns', { snapshotId, points: true });
+  return { subjects: decodeTumourColumns(c), assessed: c.assessed, confirmationDays: c.confirmationDays };
+}
 
 export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useSharedCall<Series>(snapshot ? `efficacy.tumourSeries|${snapshot.snapshotId}|${dataVersion}` : null, () => invoke('efficacy.tumourSeries', { snapshotId: snapshot!.snapshotId }));
+  const [state, retry] = useCall<Series>(snapshot ? () => loadSeries(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -53,7 +59,7 @@ function SpiderBody({ series }: { series: Series }) {
     [selected, unit, review.doseColor, review.doseLabel, review.isNew, review.newSince.changes],
   );
   const withoutLine = selected.filter((s) => !hasSpiderLine(s));
-  const anyTumourData = series.subjects.some((s) => s.points.length > 0);
+  const anyTumourData = series.assessed > 0;
 
   if (!anyTumourData)
     return (

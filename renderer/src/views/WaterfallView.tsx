@@ -1,6 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
-import type { Output } from '../../../shared/contract';
+import { decodeTumourColumns, type PlotSubject } from '../../../shared/efficacy/columns';
 import { invoke } from '../api';
 import '../components/EfficacyViews.css';
 import { Plot } from '../components/Plot';
@@ -9,19 +9,25 @@ import { ViewToggle } from '../components/ViewToggle';
 import { borLabel, waterfallBars, waterfallFigure, type BorKind, type ColourBy } from '../components/WaterfallFigure';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
-import { useSharedCall } from '../useCall';
+import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
 // Waterfall plot (README.md#the-views): best % change of the sum of target-lesion diameters from baseline per
 // subject, sorted, coloured by dose level or by best overall response (BOR), BOR labels, the
 // RECIST 1.1 +20 % / −30 % lines. Subjects without a post-baseline sum are listed, not drawn.
-// Data: efficacy.tumourSeries.
+// Data: efficacy.tumourSeries, as efficacy.plotColumns sends it.
 
-type Series = Output<'efficacy.tumourSeries'>;
+type Series = { subjects: PlotSubject[]; assessed: number; confirmationDays: number };
+
+/** The waterfall's columns (efficacy.plotColumns, without the scans) as one object per subject. */
+async function loadSeries(snapshotId: number): Promise<Series> {
+  const c = await invoke('efficacy.plotColumns', { snapshotId, points: false });
+  return { subjects: decodeTumourColumns(c), assessed: c.assessed, confirmationDays: c.confirmationDays };
+}
 
 export function WaterfallView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useSharedCall<Series>(snapshot ? `efficacy.tumourSeries|${snapshot.snapshotId}|${dataVersion}` : null, () => invoke('efficacy.tumourSeries', { snapshotId: snapshot!.snapshotId }));
+  const [state, retry] = useCall<Series>(snapshot ? () => loadSeries(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -56,7 +62,7 @@ function WaterfallBody({ series }: { series: Series }) {
   const fig = useMemo(() => waterfallFigure(bars, { colourBy, kind, doseColor: review.doseColor, doseLabel: review.doseLabel }), [bars, colourBy, kind, review.doseColor, review.doseLabel]);
   const notDrawn = selected.filter((s) => s.bestPctChange === null);
 
-  if (!series.subjects.some((s) => s.points.length > 0))
+  if (series.assessed === 0)
     return (
       <EmptyState title="This snapshot has no tumour measurements">
         <p>

@@ -404,6 +404,20 @@ export const safetyApi = {
     () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => DltTableResult,
   ),
+  'safety.dltIndex': method(
+    "The DLT table's subjects in its order, per dose level and part, as columns: subject, DLT-window status, number of DLTs. What the Cohorts view windows, filters and compares with an earlier snapshot; the rows on screen come from safety.dltTable with usubjids.",
+    () => z.object({ snapshotId: SnapshotId }),
+    () => z.object({
+      snapshotId: SnapshotId,
+      levels: z.array(z.object({
+        level: z.number().int(),
+        part: Part,
+        usubjid: z.array(z.string()),
+        status: z.array(z.enum(['dlt', 'completed', 'in-window', 'not-evaluable'])),
+        dlts: z.array(z.number().int()),
+      })),
+    }),
+  ),
   'safety.ada': method(
     'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level. With usubjids, only those subjects are listed (the incidence stays the whole study\'s).',
     () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),

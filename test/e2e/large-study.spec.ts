@@ -38,3 +38,36 @@ test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of th
     await expect(more).toHaveCount(0);
   }
 });
+
+test('the DLT table of 1,000 subjects asks for the rows in view as the reader scrolls; its CSV holds every row', async ({ page, app }) => {
+  test.setTimeout(240_000);
+  const dir = path.join(app.tmp, 'study-1000-dlt');
+  await writeSnapshot(dir, generateStudy({ subjects: 1000 }), { format: 'csv' });
+  const r = await app.core.call('snapshot.import', { path: dir });
+  expect(r.status).toBe('imported');
+  const truth = await app.core.call('safety.dltTable', { snapshotId: r.snapshotId! });
+  const subjects = truth.levels.flatMap((l) => l.subjects);
+  expect(subjects.length).toBeGreaterThan(200);
+  const asked: string[][] = [];
+  page.on('request', (q) => {
+    if (q.url().endsWith('/api/safety.dltTable')) asked.push((JSON.parse(q.postData() ?? '{}') as { usubjids?: string[] }).usubjids ?? ['(all)']);
+  });
+
+  await page.goto(app.url);
+  const region = page.locator('[data-windowed="true"]');
+  await expect(region).toBeVisible();
+  // The first rows drawn are the core's rows of those subjects.
+  const first = page.getByTestId('dlt-subject').first();
+  await expect(first).toHaveAttribute('data-usubjid', subjects[0]!.usubjid);
+  await expect(first).toHaveAttribute('data-status', subjects[0]!.status);
+  expect(asked.some((a) => a[0] === '(all)'), 'the whole table is not asked for').toBe(false);
+  expect(Math.max(...asked.map((a) => a.length)), 'rows asked at a time').toBeLessThanOrEqual(300);
+  // Scrolled to the end: the last subject's row comes with its status.
+  await region.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  const last = subjects.at(-1)!;
+  await expect(page.locator(`[data-testid="dlt-subject"][data-usubjid="${last.usubjid}"]`)).toHaveAttribute('data-status', last.status);
+  await region.scrollIntoViewIfNeeded();
+  await screenshot(page, 'cohorts-dlt-windowed', { fullPage: false });
+  const { lines } = await exportTable(page, () => page.getByTestId('dlt-table-export-csv').click());
+  expect(lines.length - 1, 'CSV rows: every subject').toBe(subjects.length);
+});

@@ -38,6 +38,20 @@ describe('one subject of a study-wide answer (usubjids)', () => {
     expect((await core.call('safety.dltTable', { snapshotId })).levels.flatMap((l) => l.subjects)).toHaveLength(subjects.length);
   });
 
+  it('safety.dltIndex: each level\'s subjects in the table\'s order with their status and DLT count', async () => {
+    const all = await core.call('safety.dltTable', { snapshotId });
+    const index = await core.call('safety.dltIndex', { snapshotId });
+    expect(index).toEqual({
+      snapshotId,
+      levels: all.levels.map((l) => ({ level: l.level, part: l.part, usubjid: l.subjects.map((s) => s.usubjid), status: l.subjects.map((s) => s.status), dlts: l.subjects.map((s) => s.dlts.length) })),
+    });
+    expect(index.levels.flatMap((l) => l.dlts).some((n) => n > 0)).toBe(true);
+    // The Cohorts view's head: the table without subject rows (usubjids: []), counts unchanged.
+    const head = await core.call('safety.dltTable', { snapshotId, usubjids: [] });
+    expect(head.levels.every((l) => l.subjects.length === 0)).toBe(true);
+    expect(head.levels.map((l) => l.treated)).toEqual(all.levels.map((l) => l.treated));
+  });
+
   it('safety.ada: only the subjects asked for; the incidence is the study\'s', async () => {
     const all = await core.call('safety.ada', { snapshotId });
     const pick = all.subjects.filter((s) => s.treatmentEmergent).slice(0, 2);

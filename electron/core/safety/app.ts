@@ -57,6 +57,12 @@ export function registerSafety(app: App): void {
     const t = dltTableOf(ctx, snapshotId);
     return usubjids ? { ...t, levels: t.levels.map((l) => onlySubjects(l, usubjids)) } : t;
   });
+  app.method('safety.dltIndex', ({ snapshotId }, ctx) =>
+    snapshotAnswer(ctx, snapshotId, 'safety.dltIndex', () => ({
+      snapshotId,
+      levels: dltTableOf(ctx, snapshotId).levels.map((l) => ({ level: l.level, part: l.part, usubjid: l.subjects.map((s) => s.usubjid), status: l.subjects.map((s) => s.status), dlts: l.subjects.map((s) => s.dlts.length) })),
+    })),
+  );
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
   const adaOf = (ctx: CoreContext, snapshotId: number) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId));
   app.method('safety.ada', ({ snapshotId, usubjids }, ctx) => onlySubjects(adaOf(ctx, snapshotId), usubjids));

@@ -17,6 +17,7 @@ type Step = { [M in MethodName]: { method: M; input: Omit<Input<M>, 'snapshotId'
 export const PREPARE_STEPS: readonly Step[] = [
   { method: 'cohorts.summary', input: {} },
   { method: 'safety.dltTable', input: {} },
+  { method: 'safety.dltIndex', input: {} },
   { method: 'safety.lookahead', input: { patients: 3 } },
   { method: 'snapshot.mapping', input: {} },
   { method: 'subjects.lanes', input: {} },

@@ -150,40 +150,58 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   // Compared with the "new since" snapshot when chosen, else with the snapshot just before this one.
   const idx = snapshots.findIndex((s) => s.snapshotId === snapshotId);
   const base = newSince.snapshotId !== null ? (snapshots.find((s) => s.snapshotId === newSince.snapshotId) ?? null) : idx >= 0 ? (snapshots[idx + 1] ?? null) : null;
+  // The table's head (levels' counts, history, rules: safety.dltTable without subject rows) and its
+  // index (each level's subjects in order, with status); the rows themselves come with useRows.
   const [state, retry] = useCall(
     async () => {
-      const [now, before, changes] = await Promise.all([
-        invoke('safety.dltTable', { snapshotId }),
-        base ? invoke('safety.dltTable', { snapshotId: base.snapshotId }) : Promise.resolve(null),
+      const [now, index, before, beforeIndex, changes] = await Promise.all([
+        invoke('safety.dltTable', { snapshotId, usubjids: [] }),
+        invoke('safety.dltIndex', { snapshotId }),
+        base ? invoke('safety.dltTable', { snapshotId: base.snapshotId, usubjids: [] }) : Promise.resolve(null),
+        base ? invoke('safety.dltIndex', { snapshotId: base.snapshotId }) : Promise.resolve(null),
         base ? invoke('snapshot.changes', { base: base.snapshotId, target: snapshotId }) : Promise.resolve(null),
       ]);
-      return { now, before, changes };
+      return { now, index, before, beforeIndex, changes };
     },
     [snapshotId, base?.snapshotId, dataVersion],
   );
   // The Cohorts view is drawn once the cohort table's rows and the DLT panel are on screen (the bench reads this mark).
   const ready = state.status === 'ok';
-  // Rows of the table in view (windowed above WINDOW_ABOVE subjects); counted over every level, as an upper bound before the filters.
-  const totalItems = state.status === 'ok' ? state.data.now.levels.reduce((n, l) => n + l.subjects.length + 1, 0) : 0;
-  const win = useWindow(totalItems, totalItems > WINDOW_ABOVE);
+  const index = state.status === 'ok' ? state.data.index : null;
+  const levels = useMemo(() => {
+    if (state.status !== 'ok') return [];
+    const ids = new Map(state.data.index.levels.map((l) => [`${l.part}|${l.level}`, l.usubjid]));
+    const { doseLevels, part } = review.filters;
+    return state.data.now.levels
+      .filter((l) => (l.placebo || !doseLevels || doseLevels.includes(l.level)) && (part === 'all' || part === l.part))
+      .map((l) => ({ ...l, ids: ids.get(`${l.part}|${l.level}`) ?? [] }));
+  }, [state, review.filters]);
+  const shownSubjects = levels.reduce((n, l) => n + l.ids.length, 0);
+  const windowed = shownSubjects > WINDOW_ABOVE;
+  // Rows of the table in view (windowed above WINDOW_ABOVE subjects).
+  const win = useWindow(shownSubjects + levels.length, windowed);
+  const rows = useRows(snapshotId, dataVersion, levels, windowed ? win.range : null);
   useEffect(() => {
     if (!ready) return;
-    return markWhenShown('view:cohorts:drawn', () => document.querySelector('[data-testid="cohorts-table"] [data-testid="cohort-row"]') !== null && document.querySelector('.dlt-panel') !== null);
+    // … with its subject rows, once they came (a filtered-out table has none to wait for).
+    const rowsIn = () => document.querySelector('[data-testid="dlt-subject"]') !== null || document.querySelector('[data-testid="dlt-subject-pending"]') === null;
+    return markWhenShown('view:cohorts:drawn', () => document.querySelector('[data-testid="cohorts-table"] [data-testid="cohort-row"]') !== null && document.querySelector('.dlt-panel') !== null && rowsIn());
   }, [ready]);
-  if (state.status === 'idle' || state.status === 'loading') return <LoadingState what="the DLT table and the escalation rule" />;
+  if (state.status === 'idle' || state.status === 'loading' || !index) return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;
-  const { now, before, changes } = state.data;
-  const levels = now.levels.filter((l) => (l.placebo || !review.filters.doseLevels || review.filters.doseLevels.includes(l.level)) && (review.filters.part === 'all' || review.filters.part === l.part));
+  const { now, before, beforeIndex, changes } = state.data;
   const newSet = new Set(changes?.newSubjects ?? []);
   const changedSet = new Set(changes?.changedSubjects ?? []);
   // "new" / "changed" badges only when the reader chose a comparison snapshot ("New since"); the
   // section below still summarises the changes since the snapshot before this one.
   const compared = newSince.snapshotId !== null;
   const mark = (u: string) => (!compared ? null : newSet.has(u) ? 'new' : changedSet.has(u) ? 'changed' : null);
-  const shownSubjects = levels.reduce((n, l) => n + l.subjects.length, 0);
-  const windowed = shownSubjects > WINDOW_ABOVE;
   const range = win.range;
-  const allSubjects = now.levels.reduce((n, l) => n + l.subjects.length, 0);
+  const allSubjects = index.levels.reduce((n, l) => n + l.usubjid.length, 0);
+  const row = (u: string) => {
+    const s = rows.rows.get(u);
+    return s ? <SubjectRow key={u} s={s} onOpen={review.openSubject} mark={mark(u)} snapshotId={snapshotId} /> : <PendingRow key={u} usubjid={u} failed={rows.error} onRetry={rows.retry} />;
+  };
   const footnote = review.footnote(
     `DLT window ${now.dltWindowDays} days from the first dose; design ${DESIGN_LABEL[now.design.design]}${shownSubjects < allSubjects ? ` · ${count(shownSubjects)} of ${count(allSubjects)} subjects shown` : ''}`,
   );
@@ -216,7 +234,7 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
         </ul>
       )}
 
-      <ChangesSince now={now} before={before} base={base} changes={changes} />
+      <ChangesSince now={now} index={index} before={before} beforeIndex={beforeIndex} base={base} changes={changes} />
 
       <div className="table-tools">
         <h2 className="section-title table-tools-title">DLT table by dose level</h2>
@@ -225,18 +243,21 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
             type="button"
             className="btn btn-small"
             data-testid="dlt-table-export-csv"
-            onClick={() => {
+            onClick={async () => {
               const filtered = levels.length < now.levels.length ? cohortFilterText(review.filters.doseLevels, review.filters.part) : null;
+              // Every subject row of the levels shown (the screen holds only the rows in view).
+              const full = await invoke('safety.dltTable', { snapshotId });
+              const shown = new Set(levels.map((l) => `${l.part}|${l.level}`));
               downloadTableCsv({
                 fileName: `dlt-table-${shortHash(review.snapshot?.contentHash)}.csv`,
                 title: 'DLT table by dose level',
                 header: DLT_CSV_HEADER,
-                rows: dltCsvRows(levels),
+                rows: dltCsvRows(full.levels.filter((l) => shown.has(`${l.part}|${l.level}`))),
                 footnote,
                 snapshot: review.snapshot,
                 viewFilters: review.filtersText,
                 tableFilters: filtered ? [filtered] : [],
-                total: now.levels.reduce((n, l) => n + l.subjects.length, 0),
+                total: allSubjects,
               });
             }}
           >
@@ -266,13 +287,11 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
               </tr>
             </thead>
             {windowed ? (
-              <WindowedBodies levels={levels} range={range} render={(l) => <LevelRow l={l} />} row={(s) => <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} snapshotId={snapshotId} />} />
+              <WindowedBodies levels={levels} range={range} render={(l) => <LevelRow l={l} />} row={row} />
             ) : levels.map((l) => (
               <tbody key={`${l.part}-${l.level}`} data-testid="dlt-level" data-level={l.level} data-part={l.part}>
                 <LevelRow l={l} />
-                {l.subjects.map((s) => (
-                  <SubjectRow key={s.usubjid} s={s} onOpen={review.openSubject} mark={mark(s.usubjid)} snapshotId={snapshotId} />
-                ))}
+                {l.ids.map(row)}
               </tbody>
             ))}
           </table>
@@ -317,13 +336,81 @@ interface Range {
   last: number;
 }
 
-function flatItems(levels: readonly Level[]): { l: Level; s: Subj | null }[] {
-  const items: { l: Level; s: Subj | null }[] = [];
+/** A level of the table: its head (counts) and its subjects' ids in order (safety.dltIndex). */
+type ShownLevel = Level & { ids: string[] };
+
+function flatItems(levels: readonly ShownLevel[]): { l: ShownLevel; u: string | null }[] {
+  const items: { l: ShownLevel; u: string | null }[] = [];
   for (const l of levels) {
-    items.push({ l, s: null });
-    for (const s of l.subjects) items.push({ l, s });
+    items.push({ l, u: null });
+    for (const u of l.ids) items.push({ l, u });
   }
   return items;
+}
+
+/** Rows asked at a time when the table is windowed: the rows in view, rounded out to blocks of this many. */
+const ROW_BLOCK = 100;
+
+/**
+ * The subject rows of the table: all of them at once for a table that is not windowed; else the
+ * rows in view (and around them), asked with safety.dltTable's usubjids as the reader scrolls, and
+ * kept. 10,000 subjects' rows were 5 MB, more than the rest of the view together.
+ */
+function useRows(snapshotId: number, dataVersion: number, levels: readonly ShownLevel[], range: Range | null): { rows: Map<string, Subj>; error: boolean; retry(): void } {
+  const [rows, setRows] = useState<Map<string, Subj>>(() => new Map());
+  const [error, setError] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => setRows(new Map()), [snapshotId, dataVersion]);
+  const items = useMemo(() => flatItems(levels), [levels]);
+  const from = range ? Math.floor(range.first / ROW_BLOCK) * ROW_BLOCK : 0;
+  const to = range ? Math.ceil(range.last / ROW_BLOCK) * ROW_BLOCK : items.length;
+  const missing = useMemo(() => items.slice(from, to).flatMap((it) => (it.u !== null && !rows.has(it.u) ? [it.u] : [])), [items, from, to, rows]);
+  const key = missing.join('\u0000');
+  useEffect(() => {
+    if (!missing.length || !levels.length) return;
+    let live = true;
+    setError(false);
+    // Not windowed: every row, as the stored answer holds it (no list of ids to send).
+    invoke('safety.dltTable', range ? { snapshotId, usubjids: missing } : { snapshotId }).then(
+      (t) => {
+        if (!live) return;
+        setRows((old) => {
+          const next = new Map(old);
+          for (const l of t.levels) for (const s of l.subjects) next.set(s.usubjid, s);
+          return next;
+        });
+      },
+      () => live && setError(true),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for missing; range only says whether to send ids
+  }, [snapshotId, key, attempt]);
+  return { rows, error, retry: () => setAttempt((a) => a + 1) };
+}
+
+/** A row of the table whose data are on their way (or failed: with a retry). */
+function PendingRow({ usubjid, failed, onRetry }: { usubjid: string; failed: boolean; onRetry(): void }) {
+  return (
+    <tr data-testid="dlt-subject-pending" data-usubjid={usubjid}>
+      <th scope="row" className="mono">
+        {usubjid}
+      </th>
+      <td colSpan={6} className="muted">
+        {failed ? (
+          <>
+            This row could not be loaded.{' '}
+            <button type="button" className="btn btn-small" onClick={onRetry}>
+              Retry
+            </button>
+          </>
+        ) : (
+          'Loading…'
+        )}
+      </td>
+    </tr>
+  );
 }
 
 function useWindow(total: number, enabled: boolean): { ref: (el: HTMLDivElement | null) => void; range: Range } {
@@ -347,11 +434,11 @@ function useWindow(total: number, enabled: boolean): { ref: (el: HTMLDivElement 
   return { ref: setEl, range };
 }
 
-function WindowedBodies({ levels, range, render, row }: { levels: readonly Level[]; range: Range; render(l: Level): ReactNode; row(s: Subj): ReactNode }) {
+function WindowedBodies({ levels, range, render, row }: { levels: readonly ShownLevel[]; range: Range; render(l: Level): ReactNode; row(u: string): ReactNode }) {
   const items = useMemo(() => flatItems(levels), [levels]);
   const shown = items.slice(range.first, range.last);
   // Consecutive items of one level share a tbody (the e2e and the CSV read rows per level).
-  const groups: { l: Level; items: typeof shown }[] = [];
+  const groups: { l: ShownLevel; items: typeof shown }[] = [];
   for (const it of shown) {
     const g = groups[groups.length - 1];
     if (g && g.l === it.l) g.items.push(it);
@@ -364,7 +451,7 @@ function WindowedBodies({ levels, range, render, row }: { levels: readonly Level
       </tbody>
       {groups.map((g) => (
         <tbody key={`${g.l.part}-${g.l.level}`} data-testid="dlt-level" data-level={g.l.level} data-part={g.l.part}>
-          {g.items.map((it) => (it.s ? row(it.s) : <Fragment key="level">{render(it.l)}</Fragment>))}
+          {g.items.map((it) => (it.u !== null ? row(it.u) : <Fragment key="level">{render(it.l)}</Fragment>))}
         </tbody>
       ))}
       <tbody aria-hidden="true">
@@ -374,23 +461,27 @@ function WindowedBodies({ levels, range, render, row }: { levels: readonly Level
   );
 }
 
-function ChangesSince({ now, before, base, changes }: { now: DltTable; before: DltTable | null; base: { label: string; dataCutoff: string | null; contentHash: string } | null; changes: Output<'snapshot.changes'> | null }) {
-  if (!base || !before || !changes) {
+type DltIndex = Output<'safety.dltIndex'>;
+
+function ChangesSince({ now, index, before, beforeIndex, base, changes }: { now: DltTable; index: DltIndex; before: DltTable | null; beforeIndex: DltIndex | null; base: { label: string; dataCutoff: string | null; contentHash: string } | null; changes: Output<'snapshot.changes'> | null }) {
+  if (!base || !before || !beforeIndex || !changes) {
     return (
       <p className="changes muted" data-testid="changes-since">
         No earlier snapshot of this study to compare with.
       </p>
     );
   }
-  const prev = new Map(before.levels.flatMap((l) => l.subjects.map((s) => [s.usubjid, s] as const)));
+  const prev = new Map(beforeIndex.levels.flatMap((l) => l.usubjid.map((u, i) => [u, { status: l.status[i]!, dlts: l.dlts[i]! }] as const)));
+  const placebo = new Set(now.levels.filter((l) => l.placebo).map((l) => `${l.part}|${l.level}`));
   const items: string[] = [];
-  for (const l of now.levels)
-    for (const s of l.subjects) {
-      const p = prev.get(s.usubjid);
-      if (!p) items.push(`${s.usubjid} new at ${l.placebo ? "Placebo" : `DL${l.level}`} (${STATUS_TEXT[s.status].toLowerCase()})`);
-      else if (p.status !== s.status) items.push(`${s.usubjid}: ${STATUS_TEXT[p.status].toLowerCase()} → ${STATUS_TEXT[s.status].toLowerCase()}`);
-      else if (s.dlts.length > p.dlts.length) items.push(`${s.usubjid}: new DLT`);
-    }
+  for (const l of index.levels)
+    l.usubjid.forEach((u, i) => {
+      const status = l.status[i]!;
+      const p = prev.get(u);
+      if (!p) items.push(`${u} new at ${placebo.has(`${l.part}|${l.level}`) ? 'Placebo' : `DL${l.level}`} (${STATUS_TEXT[status].toLowerCase()})`);
+      else if (p.status !== status) items.push(`${u}: ${STATUS_TEXT[p.status].toLowerCase()} → ${STATUS_TEXT[status].toLowerCase()}`);
+      else if (l.dlts[i]! > p.dlts) items.push(`${u}: new DLT`);
+    });
   const r0 = before.recommendation;
   const r1 = now.recommendation;
   const recChanged = r0.action !== r1.action || r0.nextLevel !== r1.nextLevel || r0.recommendedLevel !== r1.recommendedLevel;

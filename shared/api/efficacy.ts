@@ -130,7 +130,7 @@ export const efficacyApi = {
     }),
   ),
   'efficacy.plotColumns': method(
-    "What the spider and waterfall plots draw of efficacy.tumourSeries, as columns (shared/efficacy/columns.ts): per subject the level, part, best % change (0.1), BOR confirmed and unconfirmed, notes; with points, every assessment's date, study day, % change from baseline (0.1), response, baseline / new-lesion / sum-source flags.",
+    "What the spider and waterfall plots and the best-response table show of efficacy.tumourSeries, as columns (shared/efficacy/columns.ts): per subject the level, part, best % change (0.1), BOR confirmed and unconfirmed with the first response date, duration of the confirmed response, notes; with points, every assessment's date, study day, % change from baseline (0.1), response, baseline / new-lesion / sum-source flags.",
     () => z.object({ snapshotId: SnapshotId, points: z.boolean().default(true) }),
     () => z.object({
       snapshotId: SnapshotId,
@@ -143,6 +143,10 @@ export const efficacyApi = {
         bestPctChange: z.array(z.number().nullable()),
         borConfirmed: z.array(BestResponse),
         borUnconfirmed: z.array(BestResponse),
+        firstResponseConfirmed: z.array(z.string().nullable()),
+        firstResponseUnconfirmed: z.array(z.string().nullable()),
+        dorDays: z.array(z.number().nullable()),
+        dorEvent: z.array(z.boolean().nullable()),
         notes: z.array(z.array(z.string())),
         start: z.array(z.number().int()),
       }),

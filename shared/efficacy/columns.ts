@@ -1,5 +1,5 @@
-// The spider and waterfall plots' data as columns (efficacy.plotColumns): what the two figures draw of
-// efficacy.tumourSeries, one array per field instead of one object per subject and scan, so that
+// The spider and waterfall plots' and the efficacy view's best-response table's data as columns
+// (efficacy.plotColumns): what they show of efficacy.tumourSeries, one array per field instead of one object per subject and scan, so that
 // 10,000 subjects travel as 1.5 MB instead of 12 MB. Pure. `encodeTumourColumns` takes the series;
 // `decodeTumourColumns` gives back per-subject objects with the fields the figures read (a subset of
 // TumourSubject, equal to it field by field: test/unit/efficacy-columns.test.ts).
@@ -22,14 +22,17 @@ export interface PlotPoint {
   sumSource: 'SUMDIAM' | 'derived' | null;
 }
 
-/** The fields of a subject the spider and the waterfall read. */
+/** The fields of a subject the spider, the waterfall and the best-response table read. */
 export interface PlotSubject {
   usubjid: string;
   level: number | null;
   part: ColumnPart;
   points: PlotPoint[];
   bestPctChange: number | null;
-  bor: { confirmed: { response: ColumnBestResponse }; unconfirmed: { response: ColumnBestResponse } };
+  bor: {
+    confirmed: { response: ColumnBestResponse; firstResponseDtc: string | null; dor: { days: number; event: boolean } | null };
+    unconfirmed: { response: ColumnBestResponse; firstResponseDtc: string | null };
+  };
   notes: string[];
 }
 
@@ -42,6 +45,11 @@ export interface TumourColumns {
     bestPctChange: (number | null)[];
     borConfirmed: ColumnBestResponse[];
     borUnconfirmed: ColumnBestResponse[];
+    firstResponseConfirmed: (string | null)[];
+    firstResponseUnconfirmed: (string | null)[];
+    /** Duration of the confirmed response (days) and whether it ended (PD or death); null without one. */
+    dorDays: (number | null)[];
+    dorEvent: (boolean | null)[];
     notes: string[][];
     /** Subject k's points are start[k] … start[k+1] − 1 (one more entry than subjects). */
     start: number[];
@@ -69,7 +77,7 @@ export const round1 = (v: number | null): number | null => (v === null ? null : 
 
 export function encodeTumourColumns(subjects: readonly PlotSubject[], withPoints: boolean): TumourColumns {
   const c: TumourColumns = {
-    subjects: { usubjid: [], level: [], part: [], bestPctChange: [], borConfirmed: [], borUnconfirmed: [], notes: [], start: [0] },
+    subjects: { usubjid: [], level: [], part: [], bestPctChange: [], borConfirmed: [], borUnconfirmed: [], firstResponseConfirmed: [], firstResponseUnconfirmed: [], dorDays: [], dorEvent: [], notes: [], start: [0] },
     points: { dtc: [], studyDay: [], pctFromBaseline: [], response: [], baseline: [], newLesion: [], derived: [], sumdiam: [] },
     assessed: 0,
   };
@@ -82,6 +90,10 @@ export function encodeTumourColumns(subjects: readonly PlotSubject[], withPoints
     s.bestPctChange.push(round1(x.bestPctChange));
     s.borConfirmed.push(x.bor.confirmed.response);
     s.borUnconfirmed.push(x.bor.unconfirmed.response);
+    s.firstResponseConfirmed.push(x.bor.confirmed.firstResponseDtc);
+    s.firstResponseUnconfirmed.push(x.bor.unconfirmed.firstResponseDtc);
+    s.dorDays.push(x.bor.confirmed.dor?.days ?? null);
+    s.dorEvent.push(x.bor.confirmed.dor?.event ?? null);
     s.notes.push([...x.notes]);
     if (x.points.length > 0) c.assessed++;
     if (withPoints)
@@ -126,7 +138,10 @@ export function decodeTumourColumns(c: TumourColumns): PlotSubject[] {
       part: s.part[k]!,
       points,
       bestPctChange: s.bestPctChange[k]!,
-      bor: { confirmed: { response: s.borConfirmed[k]! }, unconfirmed: { response: s.borUnconfirmed[k]! } },
+      bor: {
+        confirmed: { response: s.borConfirmed[k]!, firstResponseDtc: s.firstResponseConfirmed[k]!, dor: s.dorDays[k] === null ? null : { days: s.dorDays[k]!, event: s.dorEvent[k]! } },
+        unconfirmed: { response: s.borUnconfirmed[k]!, firstResponseDtc: s.firstResponseUnconfirmed[k]! },
+      },
       notes: s.notes[k]!,
     };
   });

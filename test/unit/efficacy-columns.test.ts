@@ -1,4 +1,4 @@
-// efficacy.plotColumns: the spider's and the waterfall's data as columns (shared/efficacy/columns.ts).
+// efficacy.plotColumns: the spider's, the waterfall's and the best-response table's data as columns (shared/efficacy/columns.ts).
 // Decoded, they equal efficacy.tumourSeries field by field (the % changes at the 0.1 the figures
 // draw), and the figures built from them are the figures built from the series: checked on the
 // shipped demo (resources/demo/cut2). Derived sums and two evaluators: test/unit/recist-conventions.test.ts.
@@ -39,6 +39,7 @@ describe('efficacy.plotColumns', () => {
     expect(c.points.baseline.length).toBeGreaterThan(5);
     expect(c.points.newLesion.length).toBeGreaterThan(0);
     expect(c.subjects.borConfirmed.some((b, i) => b !== c.subjects.borUnconfirmed[i])).toBe(true);
+    expect(c.subjects.dorDays.some((d) => d !== null) && c.subjects.firstResponseConfirmed.some((d) => d !== null)).toBe(true);
     expect(c.assessed).toBe(series.subjects.filter((s) => s.points.length > 0).length);
     expect(c.confirmationDays).toBe(series.confirmationDays);
     for (const unit of ['days', 'weeks'] as const) expect(spiderFigure(decoded, { unit, ...opts })).toEqual(spiderFigure(series.subjects, { unit, ...opts }));

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { FORMATS, table, writeFixture } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
+import { labSafetyOf, subjectLabSafety } from '../../electron/core/labs/app';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -153,6 +154,10 @@ describe('laboratory safety on an admiral/CDISC-pilot-convention LB', () => {
         ['LB1-003', 'K', 3, 8, 'LBTOXGR'],
       ]);
       expect(dlt.levels.map((l) => l.possibleDltLabs)).toEqual([2, 1]);
+
+      // The profile grades one subject as the study's grades do (dosed or not).
+      const L = labSafetyOf(core.ctx, snapshotId);
+      for (const u of new Set([...L.subjects.keys(), ...L.untreatedRows.map((r) => r.usubjid)])) expect(subjectLabSafety(core.ctx, snapshotId, u), u).toEqual({ labs: L.subjects.get(u), treated: L.firstDose.has(u) });
 
       // Mapping report: the GLUC row (no rule) and the three not-gradable rows are not used.
       const m = (await core.call('snapshot.mapping', { snapshotId })).find((x) => x.domain === 'LB' && x.analysis.startsWith('Laboratory'))!;

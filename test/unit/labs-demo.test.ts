@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { ctcaeLabGrade, termsOfTestcd } from '../../shared/labs';
 import { tmpDir } from '../helpers/snapshot';
+import { labSafetyOf, subjectLabSafety } from '../../electron/core/labs/app';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CUT2 = path.resolve(here, '../../resources/demo/cut2');
@@ -71,6 +72,14 @@ describe('laboratory safety on the demo (cut 2)', () => {
     expect(notable.subjectCount).toBe(new Set(all.subjects.map((x) => x.usubjid)).size);
     expect(all.subjectCount).toBe(notable.subjectCount);
     expect(notable.blocks).toEqual(all.blocks);
+  });
+
+  it("one subject's grades (the profile) are the study's grades of that subject, for every subject", async () => {
+    const L = labSafetyOf(core.ctx, snapshotId);
+    const { subjects } = await core.call('subjects.timeline', { snapshotId });
+    expect(subjects.length).toBeGreaterThan(10);
+    for (const { usubjid } of subjects) expect(subjectLabSafety(core.ctx, snapshotId, usubjid), usubjid).toEqual({ labs: L.subjects.get(usubjid), treated: L.firstDose.has(usubjid) });
+    expect(subjectLabSafety(core.ctx, snapshotId, 'NOT-A-SUBJECT')).toEqual({ labs: undefined, treated: false });
   });
 
   it('the mapping report accounts for every LB row: graded, or not used with a reason', async () => {

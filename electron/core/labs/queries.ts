@@ -17,17 +17,17 @@ export function limitOf(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Every LB row of the snapshot (all tests), in file order. */
-export function loadLbRows(db: Db, snapshotId: number): LbRow[] {
+/** Every LB row of the snapshot (all tests), or of one subject, in file order. */
+export function loadLbRows(db: Db, snapshotId: number, usubjid?: string): LbRow[] {
   const rows = db
     .prepare(
       `SELECT l.usubjid, l.lbtestcd, l.lbdtc, l.lbstresn, l.lbstresc, l.lbstresu, l.lbtoxgr, l.lbnrind, l.row_no, f.file_name,
               json_extract(l.extra, '$.LBSTNRLO') lo, json_extract(l.extra, '$.LBSTNRHI') hi,
               json_extract(l.extra, '$.LBBLFL') blfl, json_extract(l.extra, '$.LBLOBXFL') lobxfl
        FROM rec_lb l LEFT JOIN snapshot_file f ON f.file_id = l.file_id
-       WHERE l.snapshot_id = ? ORDER BY l.usubjid, l.lbtestcd, l.lbdtc, l.row_no`,
+       WHERE l.snapshot_id = ?${usubjid === undefined ? '' : ' AND l.usubjid = ?'} ORDER BY l.usubjid, l.lbtestcd, l.lbdtc, l.row_no`,
     )
-    .all(snapshotId) as {
+    .all(...(usubjid === undefined ? [snapshotId] : [snapshotId, usubjid])) as {
     usubjid: string; lbtestcd: string; lbdtc: string | null; lbstresn: number | null; lbstresc: string | null; lbstresu: string | null;
     lbtoxgr: string | null; lbnrind: string | null; row_no: number; file_name: string | null; lo: unknown; hi: unknown; blfl: unknown; lobxfl: unknown;
   }[];

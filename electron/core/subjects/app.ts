@@ -8,7 +8,7 @@ import { onlySubjects } from '../snapshots/onlySubjects';
 import { loadSubjects } from '../queries/subjects';
 import { domainHasRows, loadDisposition, loadDmRaceCountry, loadExAdministrations, loadSubjectLabs } from './queries';
 import { ctcaeLabGrade, termsOfTestcd, type LabGrade } from '../../../shared/labs';
-import { labSafetyOf } from '../labs/app';
+import { subjectLabSafety } from '../labs/app';
 import { snapshotMemo } from '../snapshots/memo';
 import type { StudyDefinition } from '../../../shared/study';
 
@@ -156,16 +156,15 @@ const pointGrade = (term: string, g: LabGrade): PointGrade =>
   g.grade === null ? { term, grade: null, source: null, basis: null, notGradable: g.notGradable } : { term, grade: g.grade, source: g.source, basis: g.basis, notGradable: null };
 
 /**
- * The CTCAE grades of one subject's LB rows, taken from the laboratory-safety feature (labSafetyOf:
+ * The CTCAE grades of one subject's LB rows, taken from the laboratory-safety feature (subjectLabSafety:
  * the grades the Laboratory view, the shift table and the DLT screen use), so the profile never
  * grades differently. Rows that feature does not grade get the reason; a pre-dose row other than the
  * baseline is graded like the baseline (ctcaeLabGrade without a baseline).
  */
 function labGrades(ctx: CoreContext, snapshotId: number, usubjid: string): (testcd: string, rowNo: number, dtc: string | null) => PointGrade[] {
-  const L = labSafetyOf(ctx, snapshotId);
+  const { labs: sl, treated } = subjectLabSafety(ctx, snapshotId, usubjid);
   const key = (testcd: string, rowNo: number, dtc: string | null) => `${testcd.trim().toUpperCase()}\u0000${rowNo}\u0000${dtc ?? ''}`;
   const graded = new Map<string, PointGrade[]>();
-  const sl = L.subjects.get(usubjid);
   for (const g of sl?.graded ?? []) {
     const k = key(g.record.testcd, g.record.rowNo, g.record.dtc);
     let l = graded.get(k);
@@ -174,7 +173,6 @@ function labGrades(ctx: CoreContext, snapshotId: number, usubjid: string): (test
   }
   const undated = new Set((sl?.undated ?? []).map((r) => key(r.testcd, r.rowNo, r.dtc)));
   const preDose = new Map((sl?.preDose ?? []).map((r) => [key(r.testcd, r.rowNo, r.dtc), r]));
-  const treated = L.firstDose.has(usubjid);
   return (testcd, rowNo, dtc) => {
     const terms = termsOfTestcd(testcd.trim().toUpperCase());
     if (!terms.length) return [];

@@ -180,6 +180,8 @@ export const efficacyApi = {
       unit: z.enum(['days', 'months']).default('months'),
       at: AtTimes.optional(),
       usubjids: Usubjids,
+      /** False: without the per-subject times (`subjects` empty), for a caller that draws the curves only. */
+      subjects: z.boolean().default(true),
     }),
     () => z.object({
       snapshotId: SnapshotId,

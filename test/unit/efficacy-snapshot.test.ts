@@ -136,6 +136,9 @@ describe('hand-made TU/TR/RS/DS snapshot', () => {
       ['S1-003', false, '2025-03-03', 1, 'last known alive'],
     ]);
     expect(os.subjects[1]!.imputed).toMatch(/partial death date/);
+    // subjects: false (the view): the same curves, without the per-subject times.
+    const curvesOnly = await core.call('efficacy.km', { snapshotId: id, endpoint: 'OS', unit: 'days', by: 'level', at: [0, 30, 60], subjects: false });
+    expect(curvesOnly).toEqual({ ...os, subjects: [] });
     expect(os.groups.map((g) => [g.label, g.n, g.events])).toEqual([['Level 1 (0.01 mg/kg)', 1, 0], ['Level 2 (0.03 mg/kg)', 2, 1]]);
     // Level 2: at risk 2 at day 0, then S1-003 censored at day 1 → 1 at risk at day 30.
     expect(os.groups[1]!.at.map((a) => a.nRisk)).toEqual([2, 1, 1]);

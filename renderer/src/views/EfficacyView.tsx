@@ -73,8 +73,8 @@ function EfficacyBody({ series, snapshotId, dataVersion }: { series: Series; sna
   const [byLevel, retryLevel] = useCall<Summary>(() => invoke('efficacy.responseSummary', { snapshotId, confirm, by: 'level', usubjids }), key);
   const [byPart, retryPart] = useCall<Summary>(() => invoke('efficacy.responseSummary', { snapshotId, confirm, by: 'part', usubjids }), key);
   const kmKey = [snapshotId, dataVersion, kmBy, usubjids?.join(',') ?? 'all'];
-  const [pfs, retryPfs] = useCall<KmResult>(() => invoke('efficacy.km', { snapshotId, endpoint: 'PFS', by: kmBy, unit: 'months', at: AT_MONTHS, usubjids }), kmKey);
-  const [os, retryOs] = useCall<KmResult>(() => invoke('efficacy.km', { snapshotId, endpoint: 'OS', by: kmBy, unit: 'months', at: AT_MONTHS, usubjids }), kmKey);
+  const [pfs, retryPfs] = useCall<KmResult>(() => invoke('efficacy.km', { snapshotId, endpoint: 'PFS', by: kmBy, unit: 'months', at: AT_MONTHS, usubjids, subjects: false }), kmKey);
+  const [os, retryOs] = useCall<KmResult>(() => invoke('efficacy.km', { snapshotId, endpoint: 'OS', by: kmBy, unit: 'months', at: AT_MONTHS, usubjids, subjects: false }), kmKey);
 
   if (selected.length === 0)
     return (

@@ -27,9 +27,10 @@ export function useCall<T>(fn: (() => Promise<T>) | null, deps: unknown[]): [Cal
   return [state, retry];
 }
 
-// Results that depend only on the snapshot (and the data version) are asked once and shared by every
-// view that shows them: efficacy.tumourSeries feeds the spider, waterfall and efficacy views, safety.ada
-// the PK and immunogenicity views. A failed call is forgotten, so that a retry asks again.
+// Results that depend only on the snapshot (and the data version) asked once and kept across view
+// switches: safety.ada, every subject's ADA samples, which the immunogenicity view shows (the other
+// views ask for small parts: efficacy.plotColumns, safety.adaEmergent). A failed call is forgotten,
+// so that a retry asks again.
 const SHARED_MAX = 8;
 const shared = new Map<string, Promise<unknown>>();
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, SCREENSHOT_DIR, seriousViolations, test } from './fixtures';
+import { expect, revealSections, SCREENSHOT_DIR, seriousViolations, test } from './fixtures';
 
 // The committee's AE tables in the AE view on the demo (newest cut): treatment-related AEs
 // (safety.relatedIncidence), AEs leading to dose change or discontinuation (safety.aeAction) and the
@@ -23,6 +23,9 @@ test('AEs: treatment-related, dose-change and SOC × level worst-grade tables on
 
   await page.goto(app.url);
   await openView(page, 'AEs');
+  // The committee tables load below the incidence tables when scrolled near.
+  await expect(page.getByTestId('ae-worst-grade')).toBeVisible({ timeout: 60_000 });
+  await revealSections(page);
   const rel = page.getByTestId('ae-related');
   await expect(rel).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Treatment-related AEs' })).toBeVisible();

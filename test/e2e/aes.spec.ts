@@ -6,7 +6,7 @@ import { writeFixture } from '../helpers/conventions';
 import { domains, STUDY } from '../helpers/safetyConventions';
 import { exportTable } from './downloads';
 import { referencePath } from '../helpers/reference';
-import { DEMO_DIR, expect, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
+import { DEMO_DIR, expect, revealSections, SCREENSHOT_DIR, screenshot, seriousViolations, test } from './fixtures';
 
 // Adverse events on the demo study (newest shipped cut). What a person checks: the grid holds every
 // AE record of the snapshot (safety.aeListing; the generator's truth counts them per subject,
@@ -112,7 +112,8 @@ test('AEs: every AE in the grid, quick filter, CSV of header and rows with a sid
     await expect(row.locator('td[data-group=total][data-grade=any]')).toHaveText(pct(r.total.subjects, any.totalN));
   }
 
-  // Listings: the truth's SAEs and DLTs.
+  // Listings: the truth's SAEs and DLTs (loaded when scrolled near).
+  await revealSections(page);
   const listings = await app.core.call('safety.listings', { snapshotId: sid });
   expect(listings.saes.length).toBe(truth.subjects.reduce((n, s) => n + s.saeCount, 0));
   expect(listings.dlts.length).toBe(truth.subjects.reduce((n, s) => n + s.dltCount, 0));
@@ -218,6 +219,7 @@ test.describe('sponsor conventions: grades not collected, fatal AE not serious, 
     await expect(worst.locator('td[data-line=g3][data-group=L2] [data-testid=g3-not-collected]')).toHaveText('grade not collected for 2 AEs');
     await expect(worst.locator('thead th[data-group=placebo]')).toContainText('Placebo');
     // The possible-DLT screen's blind spot, listed: 1001's related headache in the window has no grade.
+    await revealSections(page);
     await expect(page.getByTestId('ae-not-screened')).toContainText('01-701-1001');
     await expect(page.getByTestId('ae-not-screened')).toContainText('HEADACHE');
     await screenshot(page, 'aes-sponsor-conventions');

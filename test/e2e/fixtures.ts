@@ -47,6 +47,16 @@ export const test = base.extend<{ seedDemo: boolean; app: DoseDeskApp }>({
 export { expect };
 
 /** A screenshot in test-results/screenshots/<name>.png (looked at by a person after the run): the full page, or the viewport when a modal dialog is open. */
+/** Scrolls to each section of the view that loads when scrolled near (components/WhenNear.tsx) until none is waiting. */
+export async function revealSections(page: Page): Promise<void> {
+  const waiting = page.locator('[data-when-near="waiting"]');
+  for (let i = 0; i < 20 && (await waiting.count()) > 0; i++) {
+    // The section may load on its own between the count and the scroll (then there is nothing to scroll to).
+    await waiting.first().scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => undefined);
+    await page.waitForTimeout(50);
+  }
+}
+
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: opts.fullPage ?? true, animations: 'disabled' });

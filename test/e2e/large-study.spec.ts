@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 import { exportTable } from './downloads';
-import { expect, screenshot, test } from './fixtures';
+import { expect, revealSections, screenshot, test } from './fixtures';
 
 // A larger generated study (1,000 subjects, about 20,000 AEs): the plain listings draw their first 100
 // rows and offer the rest on request, while the CSV holds every row (components/MoreRows.tsx); grids
@@ -21,6 +21,9 @@ test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of th
 
   await page.goto(app.url);
   await page.locator('nav[aria-label="Views"] .nav-item', { hasText: /^AEs$/ }).click();
+  // The listings load below the incidence tables when scrolled near.
+  await expect(page.getByTestId('ae-worst-grade')).toBeVisible({ timeout: 60_000 });
+  await revealSections(page);
   const table = page.getByTestId('ae-saes');
   await expect(table.locator('tbody tr')).toHaveCount(100);
   const more = page.getByTestId('ae-saes-more');

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { addUser, bootstrapAdmin } from '../unit/meetings-helpers';
-import { expect, screenshot, test } from './fixtures';
+import { expect, revealSections, screenshot, test } from './fixtures';
 
 // Issue 12 item 8, "nothing cut off": on every view of the demo, at 1600×1000 and in presentation
 // mode at 1280×720, no table loses columns off screen. Each table (AG Grid or plain HTML) either fits
@@ -230,6 +230,10 @@ test('every table on every view fits or scrolls in its own container with a pinn
         await expect(page.getByTestId('profile-subject')).toBeVisible();
       }
       if (view === 'Meetings') await page.getByText(`Dose-escalation meeting: DL${current}`).first().click();
+      // Sections that load when scrolled near (the AE committee tables and listings, PK dose proportionality and PP): brought in.
+      if (view === 'AEs') await expect(page.getByTestId('ae-worst-grade')).toBeVisible();
+      if (view === 'PK') await expect(page.getByTestId('pk-nca-facts')).toBeVisible();
+      await revealSections(page);
       if (view === 'Laboratory') {
         // The ECG section loads when scrolled near (useNearScreen): bring it in, so that its tables are checked too.
         await page.getByTestId('ecg-section').scrollIntoViewIfNeeded();

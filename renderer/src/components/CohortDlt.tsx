@@ -181,14 +181,15 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
   // Rows of the table in view (windowed above WINDOW_ABOVE subjects).
   const win = useWindow(shownSubjects + levels.length, windowed);
   const rows = useRows(snapshotId, dataVersion, levels, windowed ? win.range : null);
+  const [csvError, setCsvError] = useState<unknown>(null);
   useEffect(() => {
     if (!ready) return;
     // … with its subject rows, once they came (a filtered-out table has none to wait for).
     const rowsIn = () => document.querySelector('[data-testid="dlt-subject"]') !== null || document.querySelector('[data-testid="dlt-subject-pending"]') === null;
     return markWhenShown('view:cohorts:drawn', () => document.querySelector('[data-testid="cohorts-table"] [data-testid="cohort-row"]') !== null && document.querySelector('.dlt-panel') !== null && rowsIn());
   }, [ready]);
-  if (state.status === 'idle' || state.status === 'loading' || !index) return <LoadingState what="the DLT table and the escalation rule" />;
   if (state.status === 'error') return <ErrorState title="The DLT table could not be loaded" error={state.error} onRetry={retry} />;
+  if (state.status !== 'ok' || !index) return <LoadingState what="the DLT table and the escalation rule" />;
   const { now, before, beforeIndex, changes } = state.data;
   const newSet = new Set(changes?.newSubjects ?? []);
   const changedSet = new Set(changes?.changedSubjects ?? []);
@@ -246,7 +247,9 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
             onClick={async () => {
               const filtered = levels.length < now.levels.length ? cohortFilterText(review.filters.doseLevels, review.filters.part) : null;
               // Every subject row of the levels shown (the screen holds only the rows in view).
-              const full = await invoke('safety.dltTable', { snapshotId });
+              setCsvError(null);
+              const full = await invoke('safety.dltTable', { snapshotId }).catch((e: unknown) => (setCsvError(e), null));
+              if (!full) return;
               const shown = new Set(levels.map((l) => `${l.part}|${l.level}`));
               downloadTableCsv({
                 fileName: `dlt-table-${shortHash(review.snapshot?.contentHash)}.csv`,
@@ -265,6 +268,7 @@ export function CohortDltPanel({ snapshotId, dataVersion }: { snapshotId: number
           </button>
         )}
       </div>
+      {csvError !== null && <ErrorState title="The DLT table's CSV could not be made" error={csvError} />}
       {levels.length === 0 ? (
         <EmptyState title="No dose level matches the filters">
           <p>Clear the dose-level or part filter to see the DLT table.</p>
@@ -352,9 +356,9 @@ function flatItems(levels: readonly ShownLevel[]): { l: ShownLevel; u: string | 
 const ROW_BLOCK = 100;
 
 /**
- * The subject rows of the table: all of them at once for a table that is not windowed; else the
- * rows in view (and around them), asked with safety.dltTable's usubjids as the reader scrolls, and
- * kept. 10,000 subjects' rows were 5 MB, more than the rest of the view together.
+ * The subject rows of the table, asked with safety.dltTable's usubjids and kept: those of every level
+ * shown when the table is not windowed, else the rows in view (and around them) as the reader
+ * scrolls. 10,000 subjects' rows were 5 MB, more than the rest of the view together.
  */
 function useRows(snapshotId: number, dataVersion: number, levels: readonly ShownLevel[], range: Range | null): { rows: Map<string, Subj>; error: boolean; retry(): void } {
   const [rows, setRows] = useState<Map<string, Subj>>(() => new Map());
@@ -370,8 +374,7 @@ function useRows(snapshotId: number, dataVersion: number, levels: readonly Shown
     if (!missing.length || !levels.length) return;
     let live = true;
     setError(false);
-    // Not windowed: every row, as the stored answer holds it (no list of ids to send).
-    invoke('safety.dltTable', range ? { snapshotId, usubjids: missing } : { snapshotId }).then(
+    invoke('safety.dltTable', { snapshotId, usubjids: missing }).then(
       (t) => {
         if (!live) return;
         setRows((old) => {
@@ -385,7 +388,7 @@ function useRows(snapshotId: number, dataVersion: number, levels: readonly Shown
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for missing; range only says whether to send ids
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- key stands for missing
   }, [snapshotId, key, attempt]);
   return { rows, error, retry: () => setAttempt((a) => a + 1) };
 }

@@ -5,6 +5,7 @@ import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
 import { DeathsTable, gradeCellStyle, groupLevel, IncidenceBySocTable, LabDltTable, ListingTable, WorstGradeTable, type Incidence } from '../components/AesTables';
 import { AeCommitteeTables } from '../components/AeCommitteeTables';
+import { WhenNear } from '../components/WhenNear';
 import { AeGrid } from '../components/AeGrid';
 import { FATAL_NOT_SERIOUS_QUERY, ynOf } from '../../../shared/safety/aeFacts';
 import '../components/EfficacyViews.css';
@@ -115,7 +116,6 @@ export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
   const [listing, retry] = useCall<Listing>(id ? () => invoke('safety.aeListingPage', { snapshotId: id, limit: 1 }) : null, deps);
   const [any, retryAny] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 1 }) : null, deps);
   const [g3, retryG3] = useCall<Incidence>(id ? () => invoke('safety.incidence', { snapshotId: id, by: 'level', minGrade: 3 }) : null, deps);
-  const [listings, retryListings] = useCall<Listings>(id ? () => invoke('safety.listings', { snapshotId: id }) : null, deps);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -135,7 +135,6 @@ export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
         <AesBody
           listing={listing.data}
           incidence={any.status === 'ok' && g3.status === 'ok' ? { any: any.data, g3: g3.data } : any.status === 'error' || g3.status === 'error' ? { error: any.status === 'error' ? any.error : (g3 as { error: unknown }).error, retry: () => (retryAny(), retryG3()) } : null}
-          listings={listings.status === 'ok' ? listings.data : listings.status === 'error' ? { error: listings.error, retry: retryListings } : null}
           hash={snapshot.contentHash}
         />
       )}
@@ -146,7 +145,7 @@ export function AesView({ snapshot, onImport, dataVersion }: ViewProps) {
 type Loadable<T> = T | { error: unknown; retry(): void } | null;
 const failed = <T extends object>(v: Loadable<T>): v is { error: unknown; retry(): void } => !!v && 'error' in v && 'retry' in v;
 
-function AesBody({ listing, incidence, listings, hash }: { listing: Listing; incidence: Loadable<{ any: Incidence; g3: Incidence }>; listings: Loadable<Listings>; hash: string }) {
+function AesBody({ listing, incidence, hash }: { listing: Listing; incidence: Loadable<{ any: Incidence; g3: Incidence }>; hash: string }) {
   const review = useReview();
   const { filters, newSince } = review;
   // The review filters as the core applies them (review.tsx inFilter): dose levels, part, subjects, new only.
@@ -196,15 +195,18 @@ function AesBody({ listing, incidence, listings, hash }: { listing: Listing; inc
         <IncidenceSection any={incidence.any} g3={incidence.g3} hash={hash} partial={!!subjectsFiltered} />
       )}
 
-      <AeCommitteeTables snapshotId={listing.snapshotId} dataVersion={listing} />
-
-      <h2 className="section-title">Listings</h2>
-      {listings === null ? (
-        <LoadingState what="the safety listings" />
-      ) : failed(listings) ? (
-        <ErrorState title="The safety listings could not be loaded" error={listings.error} onRetry={listings.retry} />
-      ) : (
-        <ListingsSection listings={listings} />
+      {/* Below the incidence (mounted once it answered) and loaded when scrolled near: at 10,000
+          subjects the committee tables and the listings were 5.5 MB that the grid did not wait for. */}
+      {incidence !== null && (
+        <>
+          <WhenNear what="the committee tables" margin={BELOW_MARGIN}>
+            <AeCommitteeTables snapshotId={listing.snapshotId} dataVersion={listing} />
+          </WhenNear>
+          <h2 className="section-title">Listings</h2>
+          <WhenNear what="the safety listings" margin={BELOW_MARGIN}>
+            <AeListings snapshotId={listing.snapshotId} dataVersion={listing} />
+          </WhenNear>
+        </>
       )}
     </>
   );
@@ -238,6 +240,16 @@ function IncidenceSection({ any, g3, hash, partial }: { any: Incidence; g3: Inci
       </details>
     </>
   );
+}
+
+/** How near the screen (px) the sections below the incidence tables start loading. */
+const BELOW_MARGIN = '200px';
+
+function AeListings({ snapshotId, dataVersion }: { snapshotId: number; dataVersion: unknown }) {
+  const [listings, retry] = useCall<Listings>(() => invoke('safety.listings', { snapshotId }), [snapshotId, dataVersion]);
+  if (listings.status === 'error') return <ErrorState title="The safety listings could not be loaded" error={listings.error} onRetry={retry} />;
+  if (listings.status !== 'ok') return <LoadingState what="the safety listings" />;
+  return <ListingsSection listings={listings.data} />;
 }
 
 function ListingsSection({ listings }: { listings: Listings }) {

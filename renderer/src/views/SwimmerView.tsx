@@ -328,9 +328,10 @@ function SwimmerBody({ index, snapshotId, dataVersion, sort, setSort, review }: 
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => (pages === 1 ? lanes : lanes.slice(current * LANES_PER_PAGE, (current + 1) * LANES_PER_PAGE)), [lanes, pages, current]);
   const range = pages === 1 ? null : `lanes ${count(current * LANES_PER_PAGE + 1)}–${count(current * LANES_PER_PAGE + shown.length)} of ${count(lanes.length)}`;
-  // With more than one page, the lanes and markers of the page only (200 of 10,000 subjects, not
-  // 30 MB); a study of one page asks once for all, so that filters and sorting redraw without a call.
-  const only = pages > 1 ? shown.map((l) => l.usubjid).sort() : undefined;
+  // A study of more than one page asks for the lanes and markers of the lanes shown only (200 of
+  // 10,000 subjects, not 30 MB; also when the filters leave one page); a study of one page asks once
+  // for all, so that filters and sorting redraw without a call.
+  const only = keys.length > LANES_PER_PAGE ? shown.map((l) => l.usubjid).sort() : undefined;
   const key = only?.join('\u0000') ?? '';
   const [marks, retryMarks] = useCall(shown.length ? async () => ({ key, ...(await loadLanes(snapshotId, only)) }) : null, [snapshotId, dataVersion, key]);
   // The answer of another page (the call for this one still running) is not drawn on these lanes.

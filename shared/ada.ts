@@ -148,6 +148,11 @@ export function linearTitre(titre: number | null, scale: TitreScale | null): num
   return scale === 'log10' ? 10 ** titre : titre;
 }
 
+/** A subject with at least one positive ADA sample (baseline or after). */
+export function hasPositiveSample(s: { samples: readonly { result: AdaResult | null }[] }): boolean {
+  return s.samples.some((x) => x.result === 'POSITIVE');
+}
+
 export interface AdaSample {
   /** Collection date (YYYY-MM-DD or partial as given). */
   dtc: string | null;

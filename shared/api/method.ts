@@ -37,3 +37,6 @@ export const Usubjids = lazySchema(() => z.array(z.string()).max(1_000_000).opti
  * refuses a write without a session once any account exists (electron/core/access/actor.ts).
  */
 export const WriteSession = lazySchema(() => z.string().min(16).max(200).optional());
+
+/** Rows (the default) or columns (shared/columns.ts: the same rows in a fraction of the bytes, for a view of 10,000 subjects). */
+export const RowsAs = lazySchema(() => z.enum(['rows', 'columns']).default('rows'));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { columnsOf } from '../columns';
 import { lazySchema } from '../lazySchema';
-import { method, SnapshotId, Usubjids } from './method';
+import { method, RowsAs, SnapshotId, Usubjids } from './method';
 
 // Contract methods of the safety feature (merged into shared/contract.ts): AE listing, incidence
 // tables, safety listings, the DLT table with the escalation recommendation, immunogenicity (ADA),
@@ -238,6 +239,31 @@ const AdaSample = lazySchema(() => z.object({
   baselineFlag: z.boolean(),
 }));
 
+const AdaSubjectFacts = lazySchema(() => z.object({
+  usubjid: z.string(),
+  level: z.number().int().nullable(),
+  part: Part,
+  baselineStatus: z.enum(['positive', 'negative', 'missing']),
+  baselineTitre: z.number().nullable(),
+  postBaselineSamples: z.number().int(),
+  treatmentInduced: z.boolean(),
+  treatmentBoosted: z.boolean(),
+  treatmentEmergent: z.boolean(),
+  evaluable: z.boolean(),
+  category: z.enum(['treatment-induced', 'treatment-boosted', 'baseline-positive', 'negative', 'no-post-baseline-sample']),
+  persistence: z.enum(['persistent', 'transient']).nullable(),
+  maxPostTitre: z.number().nullable(),
+  maxFoldRise: z.number().nullable(),
+  nabPositive: z.boolean().nullable(),
+  notes: z.array(z.string()),
+}));
+
+/** An ADA subject's status and samples (Shankar et al. 2014). */
+const AdaSubject = lazySchema(() => AdaSubjectFacts.extend({ samples: z.array(AdaSample) }));
+
+/** A sample and the index of its subject (safety.ada as columns). */
+const AdaSampleOf = lazySchema(() => AdaSample.extend({ subject: z.number().int() }));
+
 export const AdaResult = lazySchema(() => z.object({
   snapshotId: SnapshotId,
   boostFold: z.number(),
@@ -252,27 +278,10 @@ export const AdaResult = lazySchema(() => z.object({
   unrecognisedTestcds: z.array(z.object({ value: z.string(), count: z.number().int() })),
   /** Located warnings: titre scale unknown, unparseable results. */
   warnings: z.array(z.string()),
-  subjects: z.array(
-    z.object({
-      usubjid: z.string(),
-      level: z.number().int().nullable(),
-      part: Part,
-      baselineStatus: z.enum(['positive', 'negative', 'missing']),
-      baselineTitre: z.number().nullable(),
-      postBaselineSamples: z.number().int(),
-      treatmentInduced: z.boolean(),
-      treatmentBoosted: z.boolean(),
-      treatmentEmergent: z.boolean(),
-      evaluable: z.boolean(),
-      category: z.enum(['treatment-induced', 'treatment-boosted', 'baseline-positive', 'negative', 'no-post-baseline-sample']),
-      persistence: z.enum(['persistent', 'transient']).nullable(),
-      maxPostTitre: z.number().nullable(),
-      maxFoldRise: z.number().nullable(),
-      nabPositive: z.boolean().nullable(),
-      samples: z.array(AdaSample),
-      notes: z.array(z.string()),
-    }),
-  ),
+  subjects: z.array(AdaSubject),
+  /** Asked `as: 'columns'` (`subjects` is then empty): the subjects without their samples, and their samples with the subject's index; null as rows. */
+  subjectColumns: columnsOf(AdaSubjectFacts).nullable(),
+  sampleColumns: columnsOf(AdaSampleOf).nullable(),
   incidence: z.array(
     z.object({
       key: z.string(),
@@ -419,8 +428,8 @@ export const safetyApi = {
     }),
   ),
   'safety.ada': method(
-    'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level. With usubjids, only those subjects are listed (the incidence stays the whole study\'s).',
-    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
+    'Immunogenicity: ADA status per subject (Shankar et al. 2014), titres over time, incidence by dose level. With usubjids, only those subjects are listed (the incidence stays the whole study\'s). samples "positive": every sample of the subjects with a positive sample, the baseline sample alone of the others (what the Immunogenicity view draws and lists).',
+    () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids, samples: z.enum(['all', 'positive']).default('all'), as: RowsAs }),
     () => AdaResult,
   ),
   'safety.adaEmergent': method(

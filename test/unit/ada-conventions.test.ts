@@ -15,6 +15,7 @@ import { dm, ex, isDomain, study } from '../helpers/adaAdmiral';
 import { FORMATS, writeFixture, type FixtureFormat } from '../helpers/conventions';
 import type { Domain } from '../../electron/core/demo/table';
 import { tmpDir } from '../helpers/snapshot';
+import { expectColumnsEqualRows } from '../helpers/columns';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -48,6 +49,8 @@ for (const format of FORMATS) {
       const r = await core.call('safety.ada', { snapshotId: id });
       expect(r.present).toBe(true);
       expect(r.titreScale).toEqual({ scale: 'log10', source: 'unit "log10 titer"' });
+      // What the Immunogenicity view asks for (positive subjects' samples, as columns) is these rows (test/helpers/columns.ts).
+      await expectColumnsEqualRows(core, id);
       // 19 IS rows; ADA_IGE is not an ADA test code this study defines.
       expect([r.isRows, r.adaRows]).toEqual([19, 18]);
       expect(r.unrecognisedTestcds).toEqual([{ value: 'ADA_IGE', count: 1 }]);

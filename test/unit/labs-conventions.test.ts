@@ -13,6 +13,7 @@ import { createCore, type Core } from '../../electron/core/app';
 import { FORMATS, table, writeFixture } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
 import { labSafetyOf, subjectLabSafety } from '../../electron/core/labs/app';
+import { expectColumnsEqualRows } from '../helpers/columns';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -112,6 +113,8 @@ describe('laboratory safety on an admiral/CDISC-pilot-convention LB', () => {
       const snapshotId = await importFixture(format);
       const shift = await core.call('labs.shift', { snapshotId });
       expect(shift.present).toBe(true);
+      // What the Laboratory view asks for, as columns, is these rows (test/helpers/columns.ts).
+      await expectColumnsEqualRows(core, snapshotId);
       expect(shift.groups.map((g) => g.key)).toEqual(['L1', 'L2']);
       const worst = (u: string, term: string) => shift.subjects.find((s) => s.usubjid === u && s.term === term);
       expect(['Alanine aminotransferase increased', 'Aspartate aminotransferase increased', 'Blood bilirubin increased'].map((t) => worst('LB1-001', t)?.worstGrade)).toEqual([2, 2, 2]);

@@ -1,3 +1,4 @@
+import { toColumns } from '../../../shared/columns';
 import type { Output } from '../../../shared/contract';
 import { edishPoint, LAB_TERMS, shiftTable, subjectLabs, type LabRecord, type SubjectLabs } from '../../../shared/labs';
 import type { App, CoreContext } from '../context';
@@ -13,8 +14,14 @@ import { isGradedTest, loadLbRows, type LbRow } from './queries';
 // grades, baseline, shift, eDISH) are in shared/labs/.
 
 export function registerLabs(app: App): void {
-  app.method('labs.shift', ({ snapshotId, subjectRows }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.shift', () => shift(ctx, snapshotId, subjectRows), { subjectRows }));
-  app.method('labs.edish', ({ snapshotId }, ctx) => snapshotAnswer(ctx, snapshotId, 'labs.edish', () => edish(ctx, snapshotId)));
+  app.method('labs.shift', ({ snapshotId, subjectRows, as }, ctx) => {
+    const t = snapshotAnswer(ctx, snapshotId, 'labs.shift', () => shift(ctx, snapshotId, subjectRows), { subjectRows });
+    return as === 'columns' ? { ...t, subjects: [], subjectColumns: toColumns(t.subjects) } : t;
+  });
+  app.method('labs.edish', ({ snapshotId, as }, ctx) => {
+    const e = snapshotAnswer(ctx, snapshotId, 'labs.edish', () => edish(ctx, snapshotId));
+    return as === 'columns' ? { ...e, points: [], pointColumns: toColumns(e.points) } : e;
+  });
 }
 
 export interface LabSafety {
@@ -140,7 +147,7 @@ function shift(ctx: CoreContext, snapshotId: number, subjectRows: 'all' | 'notab
   if (undated) notes.push(`${undated} result(s) without a full date could not be placed before or after the first dose and are left out.`);
   if (L.untreatedRows.length) notes.push(`${L.untreatedRows.length} result(s) belong to subjects not dosed by the data cut-off and are left out.`);
   notes.push('Baseline: the LBBLFL = Y record, else the last result on or before the first dose (a first-dose-day result without a time counts as pre-dose). Worst grade: the highest grade among post-baseline results.');
-  return { snapshotId, present: subs.length > 0, groups: L.groups, subjectCount: subs.length, subjectRowsLeftOut, blocks, subjects, notGradable, notes };
+  return { snapshotId, present: subs.length > 0, groups: L.groups, subjectCount: subs.length, subjectRowsLeftOut, blocks, subjects, subjectColumns: null, notGradable, notes };
 }
 
 function edish(ctx: CoreContext, snapshotId: number): Output<'labs.edish'> {
@@ -159,5 +166,5 @@ function edish(ctx: CoreContext, snapshotId: number): Output<'labs.edish'> {
   const notes = ['Peaks of post-baseline results over their own ULN; the ALT or AST peak and the bilirubin peak may be on different days (dates given): a potential Hy\'s law case needs its timing and other causes examined (FDA DILI guidance 2009).'];
   if (skippedResults) notes.push(`${skippedResults} post-baseline ALT/AST/bilirubin result(s) without a numeric value or an upper limit of normal are left out of the peaks.`);
   if (notPlotted.length) notes.push(`${notPlotted.length} subject(s) have no point: ${notPlotted.map((n) => n.usubjid).join(', ')}.`);
-  return { snapshotId, present: points.length + notPlotted.length > 0, groups: L.groups, points, notPlotted, skippedResults, notes };
+  return { snapshotId, present: points.length + notPlotted.length > 0, groups: L.groups, points, pointColumns: null, notPlotted, skippedResults, notes };
 }

@@ -1,5 +1,6 @@
 import type { Output } from '../../../shared/contract';
-import { adaIncidence, adaSubjectStatus, type IsRecord } from '../../../shared/ada';
+import { adaIncidence, adaSubjectStatus, hasPositiveSample, type IsRecord } from '../../../shared/ada';
+import { toColumns } from '../../../shared/columns';
 import { doseLevelOf } from '../../../shared/dlt';
 import { HistoryParseError } from '../../../shared/escalation/history';
 import { recommend } from '../../../shared/escalation/index';
@@ -65,7 +66,7 @@ export function registerSafety(app: App): void {
   );
   // Derived from the snapshot and the study definition only: once per snapshot (the PK, swimmer, profile and immunogenicity views all ask).
   const adaOf = (ctx: CoreContext, snapshotId: number) => snapshotAnswer(ctx, snapshotId, 'safety.ada', () => ada(ctx, snapshotId));
-  app.method('safety.ada', ({ snapshotId, usubjids }, ctx) => onlySubjects(adaOf(ctx, snapshotId), usubjids));
+  app.method('safety.ada', ({ snapshotId, usubjids, samples, as }, ctx) => adaAnswer(onlySubjects(adaOf(ctx, snapshotId), usubjids), samples, as));
   // The PK view marks these subjects' curves: their ids, not every subject's samples (9.5 MB at 10,000 subjects).
   app.method('safety.adaEmergent', ({ snapshotId }, ctx) =>
     snapshotAnswer(ctx, snapshotId, 'safety.adaEmergent', () => {
@@ -294,7 +295,25 @@ function ada(ctx: CoreContext, snapshotId: number) {
       const sub = info.get(s.usubjid)!;
       return { ...s, level: sub.placebo ? 0 : (doseLevelOf(sub.firstDose, definition.doseLevels)?.level ?? null), part: sub.part };
     }),
+    subjectColumns: null,
+    sampleColumns: null,
     incidence: adaIncidence(statuses, groups, groupOf),
+  };
+}
+
+/**
+ * safety.ada as a view asks for it. samples "positive": the Immunogenicity view draws the titres of the
+ * subjects with a positive sample and lists the others' baseline (10,000 subjects: 9.5 MB with every
+ * sample). As columns: the subjects without samples, and the samples with their subject's index.
+ */
+function adaAnswer(a: Output<'safety.ada'>, samples: 'all' | 'positive', as: 'rows' | 'columns'): Output<'safety.ada'> {
+  const subjects = samples === 'all' ? a.subjects : a.subjects.map((s) => (hasPositiveSample(s) ? s : { ...s, samples: s.samples.filter((x) => x.baselineFlag) }));
+  if (as === 'rows') return samples === 'all' ? a : { ...a, subjects };
+  return {
+    ...a,
+    subjects: [],
+    subjectColumns: toColumns(subjects.map(({ samples: _, ...facts }) => facts)),
+    sampleColumns: toColumns(subjects.flatMap((s, subject) => s.samples.map((x) => ({ ...x, subject })))),
   };
 }
 

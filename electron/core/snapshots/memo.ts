@@ -27,7 +27,7 @@ import { deleteOtherVersions, setBusyTimeout, storeDerivation, storedDerivation 
 // numbers, booleans and null are; class instances, objects shared between two places and Maps keyed
 // by objects are not: such a result stays in memory only, e.g. labSafety's record-to-file Map).
 
-export const DERIVATION_CODE = 1;
+export const DERIVATION_CODE = 2;
 export const DERIVATION_VERSION = `derivations-${DERIVATION_CODE}`;
 
 const MAX_ENTRIES = 32;

@@ -1,3 +1,5 @@
+import { hasPositiveSample } from '../../../shared/ada';
+import { fromColumns } from '../../../shared/columns';
 import type { Output } from '../../../shared/contract';
 
 // The immunogenicity view's figures (README.md#the-views): treatment-emergent ADA incidence by dose level
@@ -63,8 +65,17 @@ export function incidenceFigure(rows: readonly AdaIncidence[], o: { doseColor(l:
 }
 
 /** A subject is drawn on the titre plot when any sample is ADA-positive. */
-export function isAdaPositive(s: AdaSubject): boolean {
-  return s.samples.some((x) => x.result === 'POSITIVE');
+export const isAdaPositive: (s: AdaSubject) => boolean = hasPositiveSample;
+
+/**
+ * safety.ada asked as columns, with its subjects back; each subject's samples are those sent (with
+ * samples "positive", a subject without a positive sample has its baseline sample alone).
+ */
+export function adaRows(a: AdaResult): AdaResult {
+  if (!a.subjectColumns || !a.sampleColumns) return a;
+  const subjects: AdaSubject[] = fromColumns(a.subjectColumns).map((s) => ({ ...s, samples: [] }));
+  for (const { subject, ...x } of fromColumns(a.sampleColumns)) subjects[subject]!.samples.push(x);
+  return { ...a, subjects, subjectColumns: null, sampleColumns: null };
 }
 
 /**

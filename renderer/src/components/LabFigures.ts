@@ -1,3 +1,4 @@
+import { fromColumns } from '../../../shared/columns';
 import type { Output } from '../../../shared/contract';
 
 // The laboratory view's eDISH figure (FDA DILI guidance 2009; Watkins et al. 2008): one point per
@@ -8,6 +9,11 @@ export type EdishResult = Output<'labs.edish'>;
 export type ShiftResult = Output<'labs.shift'>;
 type Trace = Record<string, unknown>;
 type Layout = Record<string, unknown>;
+
+/** labs.shift asked as columns (10,000 subjects: 1.2 MB instead of 7 MB), with its rows back. */
+export const shiftRows = (s: ShiftResult): ShiftResult => (s.subjectColumns ? { ...s, subjects: fromColumns(s.subjectColumns), subjectColumns: null } : s);
+/** labs.edish asked as columns, with its points back. */
+export const edishRows = (e: EdishResult): EdishResult => (e.pointColumns ? { ...e, points: fromColumns(e.pointColumns), pointColumns: null } : e);
 
 /** The dose level of a group key ("L4" → 4, "placebo" → 0); null for subjects off the plan. */
 export function groupLevel(key: string): number | null {

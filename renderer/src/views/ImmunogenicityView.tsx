@@ -4,7 +4,7 @@ import { useCallback, useMemo } from 'react';
 import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
-import { CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaResult } from '../components/ImmunogenicityFigures';
+import { adaRows, CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaResult } from '../components/ImmunogenicityFigures';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
@@ -20,7 +20,10 @@ import type { ViewProps } from './types';
 // lays them out. ADA-positive marks on the swimmer and the PK curves come from the same method.
 
 export function ImmunogenicityView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useSharedCall<AdaResult>(snapshot ? `safety.ada|${snapshot.snapshotId}|${dataVersion}|0` : null, () => invoke('safety.ada', { snapshotId: snapshot!.snapshotId }));
+  // The samples it draws (positive subjects) and lists (baselines), as columns: 10,000 subjects in 1.4 MB instead of 9.5 MB.
+  const [state, retry] = useSharedCall<AdaResult>(snapshot ? `safety.ada|${snapshot.snapshotId}|${dataVersion}|positive` : null, async () =>
+    adaRows(await invoke('safety.ada', { snapshotId: snapshot!.snapshotId, samples: 'positive', as: 'columns' })),
+  );
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">

@@ -4,7 +4,7 @@ import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
 import { EcgSection } from '../components/EcgSection';
-import { edishFigure, groupLevel, type EdishResult, type ShiftResult } from '../components/LabFigures';
+import { edishFigure, edishRows, groupLevel, shiftRows, type EdishResult, type ShiftResult } from '../components/LabFigures';
 import { MappingBanner } from '../components/MappingBanner';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
@@ -28,8 +28,8 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
   const [state, retry] = useCall<LabData>(
     snapshot
       ? async () => ({
-          shift: await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: 'notable' }),
-          edish: await invoke('labs.edish', { snapshotId: snapshot.snapshotId }),
+          shift: shiftRows(await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: 'notable', as: 'columns' })),
+          edish: edishRows(await invoke('labs.edish', { snapshotId: snapshot.snapshotId, as: 'columns' })),
         })
       : null,
     [snapshot?.snapshotId, dataVersion],
@@ -67,7 +67,7 @@ const GRADES = ['0', '1', '2', '3', '4', 'missing'] as const;
 function LabsBody({ data: { shift, edish }, snapshotId }: { data: LabData; snapshotId: number }) {
   // "List them too": every subject–term pair, asked apart so that the rest of the view stays as it is.
   const [allRows, setAllRows] = useState(false);
-  const [all] = useCall(allRows ? () => invoke('labs.shift', { snapshotId, subjectRows: 'all' }) : null, [allRows, snapshotId]);
+  const [all] = useCall(allRows ? async () => shiftRows(await invoke('labs.shift', { snapshotId, subjectRows: 'all', as: 'columns' })) : null, [allRows, snapshotId]);
   const pairs = all.status === 'ok' ? all.data.subjects : shift.subjects;
   const leftOut = all.status === 'ok' ? 0 : shift.subjectRowsLeftOut;
   const review = useReview();

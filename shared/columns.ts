@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazySchema';
 
 // Rows sent as columns: one array per field instead of one object per row, so that a field's name
 // travels once, not 25,000 times, and a field with few distinct values (a grade, a dose level, a
@@ -16,14 +17,15 @@ export interface Columns<R> {
   readonly row?: R;
 }
 
-const ColumnsSchema = z.object({
+// Built on first use, as the contract's schemas are (shared/lazySchema.ts).
+const ColumnsSchema = lazySchema(() => z.object({
   n: z.number().int().min(0),
   fields: z.record(z.string(), z.union([z.object({ values: z.array(z.unknown()) }), z.object({ dict: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])), index: z.array(z.number().int()) })])),
-});
+}));
 
-/** The contract's schema of rows of `row`'s type sent as columns. */
-export function columnsOf<S extends z.ZodType>(_row: S): z.ZodType<Columns<z.output<S>>> {
-  return ColumnsSchema as unknown as z.ZodType<Columns<z.output<S>>>;
+/** The contract's schema of rows of type R (`row`'s output type, when given) sent as columns. */
+export function columnsOf<R>(_row?: z.ZodType<R>): z.ZodType<Columns<R>> {
+  return ColumnsSchema as unknown as z.ZodType<Columns<R>>;
 }
 
 type Scalar = string | number | boolean | null;

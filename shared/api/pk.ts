@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { columnsOf } from '../columns';
 import { lazySchema } from '../lazySchema';
-import { method, SnapshotId, Usubjids, WriteSession } from './method';
+import type { NcaTableRow } from '../pk/ncaTable';
+import { method, RowsAs, SnapshotId, Usubjids, WriteSession } from './method';
 
 // Contract methods of the pk feature (merged into shared/contract.ts). The rules behind them:
 // shared/pk/profiles.ts (profiles from PC/EX), shared/nca (NCA), shared/pk/summary.ts (statistics).
@@ -171,6 +173,8 @@ const NcaOutput = lazySchema(() => z.object({
   ...Conventions,
   units: Units,
   rows: z.array(NcaRow),
+  /** Asked with fields 'table' as columns: the NCA table's rows (`codes` = the parameters of their `values`); else null. */
+  table: z.object({ codes: z.array(z.string()), rows: columnsOf<NcaTableRow>() }).nullable(),
   summary: z.array(
     z.object({ doseLevel: z.number().int().nullable(), doseLevelLabel: z.string().nullable(), n: z.number().int(), parameters: z.array(SummaryStat) }),
   ),
@@ -281,6 +285,10 @@ export const pkApi = {
       usubjids: Usubjids,
       /** 'table': each row only with the parameters the NCA table shows (the summary's and AUCPEO) and without λz points (lambdaZ.points and excludedTimes empty; ask for the subject alone for them). */
       fields: z.enum(['all', 'table']).default('all'),
+      /** With fields 'table': 'columns' sends the table's cells (shared/pk/ncaTable.ts) as `table`, and `rows` empty. */
+      as: RowsAs,
+      /** Significant digits of the table's numbers when sent as columns (the cells show 4); null = full values. */
+      digits: z.number().int().min(1).max(17).nullable().default(null),
     }),
     () => NcaOutput,
   ),

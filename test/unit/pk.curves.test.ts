@@ -2,13 +2,18 @@
 // comes back exactly from the columns (decodePoints), on both time bases and both intervals, for a
 // generated study written in CSV, Dataset-JSON and XPT; a selection gives the selected subjects'
 // part of the whole; the per-level mean curve equals the renderer's former meanProfile (kept below as
-// the oracle) and its geometric mean and SD are the ones worked by hand (Kirkwood 1979).
+// the oracle) and its geometric mean and SD are the ones worked by hand (Kirkwood 1979). The NCA table
+// sent as columns (pk.nca fields 'table', as 'columns') decodes to the full rows' parameters, exactly
+// or at the 4 significant digits its cells show (shared/pk/ncaTable.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 import { decodePoints, encodeCurves, meanCurve, type CurvePoint } from '../../shared/pk/curves';
+import { ncaTableRow, significant, type NcaRowFields } from '../../shared/pk/ncaTable';
+import { fromColumns } from '../../shared/columns';
+import { sig } from '../../renderer/src/components/PkFigures';
 import { FORMATS } from '../helpers/conventions';
 import { tmpDir } from '../helpers/snapshot';
 
@@ -143,5 +148,63 @@ describe.each(FORMATS)('pk.curves on a generated study (%s)', (format) => {
     );
     expect(some.levels).toEqual(oracle.levels);
     expect(some.levels.flatMap((l) => l.subjects).sort((a, b) => a - b).map((i) => some.subjects.usubjid[i])).toEqual(usubjids);
+  });
+  for (const interval of ['single', 'steady'] as const)
+    it(`${interval}: the NCA table as columns decodes to the full rows' parameters, exactly or at 4 significant digits`, async () => {
+      const all = await core.call('pk.nca', { snapshotId, interval });
+      const full = await core.call('pk.nca', { snapshotId, interval, fields: 'table', as: 'columns' });
+      const shown = await core.call('pk.nca', { snapshotId, interval, fields: 'table', as: 'columns', digits: 4 });
+      expect(all.rows.length).toBeGreaterThan(5);
+      expect([full.rows, shown.rows, all.table]).toEqual([[], [], null]);
+      const { codes } = full.table!;
+      // the summary's parameters, then AUCPEO
+      expect(codes).toEqual([...new Set([...all.summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD)), 'AUCPEO'])]);
+      const cells = fromColumns(full.table!.rows);
+      const rounded = fromColumns(shown.table!.rows);
+      expect(cells.map((c) => c.usubjid)).toEqual(all.rows.map((r) => r.usubjid));
+      all.rows.forEach((r, k) => {
+        const c = cells[k]!;
+        codes.forEach((code, i) => {
+          const p = r.parameters.find((q) => q.PPTESTCD === code);
+          expect(c.values[i], `${r.usubjid} ${code}`).toBe(p?.value ?? null);
+          // the cell prints what the full value prints
+          expect(sig(rounded[k]!.values[i])).toBe(sig(p?.value ?? null));
+        });
+        expect([c.cycle, c.doseMg, c.lzPoints, c.lzAdjR2, c.lzLower, c.lzUpper, c.lzNote]).toEqual([r.dose.cycle, r.dose.doseMg, r.lambdaZ?.nPoints ?? null, r.lambdaZ?.adjR2 ?? null, r.lambdaZ?.lower ?? null, r.lambdaZ?.upper ?? null, r.lambdaZNote]);
+      });
+      expect(rounded).toEqual(all.rows.map((r) => ncaTableRow(r, codes, 4)));
+      // the rows of fields 'table' (as rows) carry the same parameters
+      const asRows = await core.call('pk.nca', { snapshotId, interval, fields: 'table' });
+      expect(asRows.rows.map((r) => ncaTableRow(r, codes, null))).toEqual(cells);
+    });
+});
+
+describe('ncaTableRow worked by hand', () => {
+  const row: NcaRowFields = {
+    usubjid: 'S-1',
+    doseLevel: 3,
+    part: 'escalation',
+    dose: { cycle: 1, doseMg: 7.123456 },
+    notes: ['pre-dose sample above LLOQ'],
+    parameters: [
+      { PPTESTCD: 'CMAX', value: 123.456789 },
+      { PPTESTCD: 'AUCLST', value: 98765.4321 },
+      { PPTESTCD: 'LAMZHL', value: null, reason: 'not estimable: only 2 points after Cmax' },
+    ],
+    lambdaZ: null,
+    lambdaZNote: 'not estimable: only 2 points after Cmax',
+    choice: { choice: { kind: 'range' }, by: 'jdoe', at: '2026-11-21T13:03:00Z' },
+  };
+  it('values in the order of the codes, a missing parameter null, the reason of an empty one kept', () => {
+    const t = ncaTableRow(row, ['CMAX', 'LAMZHL', 'AUCLST', 'AUCPEO'], null);
+    expect(t.values).toEqual([123.456789, null, 98765.4321, null]);
+    expect(t.why).toEqual({ LAMZHL: 'not estimable: only 2 points after Cmax' });
+    expect([t.lzMethod, t.lzPoints, t.lzLower, t.choiceKind, t.choiceBy, t.cycle, t.doseMg]).toEqual([null, null, null, 'range', 'jdoe', 1, 7.123456]);
+  });
+  it('at 4 significant digits: 123.5, whole numbers from 10,000 up (98765), 7.123', () => {
+    const t = ncaTableRow(row, ['CMAX', 'AUCLST'], 4);
+    expect(t.values).toEqual([123.5, 98765]);
+    expect(t.doseMg).toBe(7.123);
+    expect([significant(0, 4), significant(-0.000123456, 4), significant(null, 4), significant(9999.6, 4)]).toEqual([0, -0.0001235, null, 10000]);
   });
 });

@@ -27,6 +27,8 @@ import {
   type TimeFallback,
 } from '../../../shared/pk';
 import { encodeCurves } from '../../../shared/pk/curves';
+import { ncaTableRow } from '../../../shared/pk/ncaTable';
+import { toColumns } from '../../../shared/columns';
 import { CallError, type App, type CoreContext } from '../context';
 import { auditLambdaZ } from '../audit/hooks';
 import { utcIso } from '../audit/clock';
@@ -475,15 +477,22 @@ function ncaOf(ctx: CoreContext, input: In<'pk.nca'>): Output<'pk.nca'> {
     tauH: g.tauH,
     ...conventions(g, input.interval, input.timeBasis),
     units: unitsOf(g.profiles),
-    rows: input.fields === 'table' ? tableRows(rows, summary) : rows,
+    ...(input.fields === 'all' ? { rows, table: null } : tableOf(rows, summary, input.as, input.digits)),
     summary,
     notes: g.notes,
   };
 }
 
+/** The NCA table's part of the rows (fields 'table'); as columns, its cells (shared/pk/ncaTable.ts) at `digits` significant digits. */
+function tableOf(rows: readonly NcaRow[], summary: ReturnType<typeof summarise>, as: 'rows' | 'columns', digits: number | null): Pick<Output<'pk.nca'>, 'rows' | 'table'> {
+  const codes = [...new Set([...summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD)), 'AUCPEO'])];
+  if (as === 'columns') return { rows: [], table: { codes, rows: toColumns(rows.map((r) => ncaTableRow(r, codes, digits))) } };
+  return { rows: tableRows(rows, codes), table: null };
+}
+
 /** The NCA table's part of each row (pk.nca `fields: 'table'`): the summary's parameters and AUCPEO, no λz points. */
-function tableRows(rows: readonly NcaRow[], summary: ReturnType<typeof summarise>): NcaRow[] {
-  const shown = new Set(['AUCPEO', ...summary.flatMap((g) => g.parameters.map((p) => p.PPTESTCD))]);
+function tableRows(rows: readonly NcaRow[], codes: readonly string[]): NcaRow[] {
+  const shown = new Set(codes);
   return rows.map((r) => ({
     ...r,
     parameters: r.parameters.filter((p) => shown.has(p.PPTESTCD)),

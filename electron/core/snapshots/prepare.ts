@@ -41,7 +41,7 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'ecg.qtcf', input: {} },
   { method: 'ecg.categories', input: {} },
   { method: 'pk.curves', input: { individual: false } },
-  { method: 'pk.nca', input: { fields: 'table' } },
+  { method: 'pk.nca', input: { fields: 'table', as: 'columns', digits: 4 } },
 ];
 
 export interface PreparedStep {

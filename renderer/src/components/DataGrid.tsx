@@ -75,6 +75,12 @@ export interface DataGridProps<T extends Row = Row> {
   rowNoField?: string;
   /** Grid height in pixels, or 'auto' (the grid grows with its rows, up to AUTO_HEIGHT_ROWS rows). */
   height?: number | 'auto';
+  /**
+   * The rows with their full values, for a grid that holds them rounded (the NCA table at 10,000
+   * subjects): the CSV keeps the grid's order, filters and columns and takes each cell from the row of
+   * the same subject.
+   */
+  exportRows?(): Promise<T[]>;
 }
 
 const GROUP_COL = '__group';
@@ -84,7 +90,7 @@ const PRESENTATION_SCALE = 17 / 13;
 /** The most rows a grid of height 'auto' draws all at once; more scroll in a fixed height. */
 export const AUTO_HEIGHT_ROWS = 60;
 
-export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height: asked = 520 }: DataGridProps<T>) {
+export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, testId, exportName, onSubjectClick, subjectField = 'usubjid', groupable, recordDomain, rowNoField = 'rowNo', height: asked = 520, exportRows }: DataGridProps<T>) {
   // 'auto' draws every row into the page (no virtual scrolling): above AUTO_HEIGHT_ROWS rows the grid scrolls in a fixed height instead.
   const height = asked === 'auto' && rows.length > AUTO_HEIGHT_ROWS ? 520 : asked;
   const review = useReview();
@@ -264,13 +270,36 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
   };
 
   const shownFootnote = `${footnote} · ${gridFootnote(gridFilter.parts, gridFilter.shown, rows.length)}`;
-  const exportCsv = () => {
+  const [exportError, setExportError] = useState<string | null>(null);
+  const exportCsv = async () => {
     const a = api.current;
     if (!a) return;
+    setExportError(null);
+    let full: Map<string, T> | null = null;
+    if (exportRows) {
+      try {
+        full = new Map((await exportRows()).map((r) => [String(r[subjectField]), r]));
+      } catch (e) {
+        setExportError(e instanceof Error ? e.message : String(e));
+        return;
+      }
+    }
     const fileName = `${exportName}-${shortHash(snapshot?.contentHash)}.csv`;
     const columns = a.getAllGridColumns().filter((c) => c.isVisible() && c.getColId() !== GROUP_COL);
     // Header and rows only (AG Grid exports the rows after filter and sort); the rest goes in the sidecar.
-    a.exportDataAsCsv({ fileName, columnKeys: columns.map((c) => c.getColId()) });
+    a.exportDataAsCsv({
+      fileName,
+      columnKeys: columns.map((c) => c.getColId()),
+      ...(full && {
+        processCellCallback: (p) => {
+          const row = p.node?.data ? full.get(String(p.node.data[subjectField])) : undefined;
+          const id = p.column.getColId();
+          if (!row || !(id in row)) return p.value as string;
+          const v = row[id];
+          return v === null || v === undefined ? '' : String(v);
+        },
+      }),
+    });
     const parts = gridFilterParts(quick, a.getFilterModel() as Record<string, ColumnFilter>, headerOf);
     const shown = a.getDisplayedRowCount();
     const sidecar: ExportSidecar = {
@@ -357,6 +386,11 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
           />
         </div>
       </header>
+      {exportError && (
+        <p className="form-problem" role="alert" data-testid={`${testId}-export-error`}>
+          The CSV could not be made: {exportError}
+        </p>
+      )}
       {(offView.left.length > 0 || offView.right.length > 0) && (
         <p className="grid-more" data-testid={`${testId}-more-columns`}>
           {offView.left.length > 0 && (

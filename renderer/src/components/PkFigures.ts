@@ -1,6 +1,7 @@
 import type { Output } from '../../../shared/contract';
 import { scatterType } from './webgl';
 import { displayUnit } from '../../../shared/units';
+import { significant } from '../../../shared/pk/ncaTable';
 import { palette } from '../theme';
 
 // The PK view's figures (README.md#the-views PK): concentration–time per subject and mean ± SD per dose
@@ -38,9 +39,7 @@ export interface PkFigureOptions {
 /** Numbers for hover text and table cells: 4 significant digits, whole numbers from 1000 up (no exponent, no separators, so the text reads back as the number). */
 export function sig(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '';
-  if (v === 0) return '0';
-  if (Math.abs(v) >= 10 ** digits) return String(Math.round(v));
-  return String(Number(v.toPrecision(digits)));
+  return String(significant(v, digits));
 }
 
 /** Where a BLQ sample is drawn: at LLOQ/2 (a common display convention, e.g. Phoenix WinNonlin plots), or null when the LLOQ is unknown. */

@@ -1,10 +1,11 @@
 import type { ColDef } from 'ag-grid-community';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { Output } from '../../../shared/contract';
 import { displayUnit } from '../../../shared/units';
 import { localTimestamp } from '../format';
 import { useReview } from '../review';
 import { DataGrid, type Row } from './DataGrid';
+import type { NcaTableRow } from '../../../shared/pk/ncaTable';
 import { sig, type NcaResult, type NcaRow } from './PkFigures';
 
 // The PK view's tables (README.md#the-views PK): the NCA table (one row per subject, the seed's parameters
@@ -50,6 +51,9 @@ export function choiceText(row: NcaRow): string {
 
 const methodText: Record<string, string> = { auto: 'automatic', 'manual-range': 'manual range', 'manual-exclusion': 'manual exclusion' };
 
+/** Significant digits of the NCA table's cells (pk.nca sends them so; the CSV asks for the full values). */
+export const TABLE_DIGITS = 4;
+
 /** Suffix of the row key that holds why a parameter is empty (λz not estimable). */
 const WHY = ':why';
 
@@ -70,40 +74,49 @@ const num = (headerName: string, field: string, extra: Partial<ColDef<Row>> = {}
   ...extra,
 });
 
-export function ncaTableRows(nca: NcaResult, rows: readonly NcaRow[], doseLabel: (l: number | null) => string): Row[] {
-  const cols = seedColumns(nca);
+export function ncaTableRows(codes: readonly string[], rows: readonly NcaTableRow[], doseLabel: (l: number | null) => string): Row[] {
   return rows.map((r) => {
     const out: Row = {
       usubjid: r.usubjid,
       level: doseLabel(r.doseLevel),
       levelNo: r.doseLevel ?? 1e9,
       part: r.part,
-      cycle: r.dose.cycle,
-      doseMg: r.dose.doseMg,
+      cycle: r.cycle,
+      doseMg: r.doseMg,
       // "not estimable: only 2 points after Cmax, …" is the visible reason for the empty λz columns.
-      lzMethod: r.lambdaZ ? methodText[r.lambdaZ.method] : r.lambdaZNote?.startsWith('not estimable') ? r.lambdaZNote : 'no fit',
-      lzPoints: r.lambdaZ?.nPoints ?? null,
-      lzAdjR2: r.lambdaZ?.adjR2 ?? null,
-      lzRange: r.lambdaZ ? `${sig(r.lambdaZ.lower)}–${sig(r.lambdaZ.upper)}` : '',
-      lzBy: r.choice ? `${r.choice.by}, ${localTimestamp(r.choice.at)}` : '',
-      AUCPEO: r.parameters.find((p) => p.PPTESTCD === 'AUCPEO')?.value ?? null,
-      notes: [...r.notes, ...(r.lambdaZNote ? [r.lambdaZNote] : [])].join('; '),
+      lzMethod: r.lzMethod ? methodText[r.lzMethod] : r.lzNote?.startsWith('not estimable') ? r.lzNote : 'no fit',
+      lzPoints: r.lzPoints,
+      lzAdjR2: r.lzAdjR2,
+      lzRange: r.lzLower !== null && r.lzUpper !== null ? `${sig(r.lzLower)}–${sig(r.lzUpper)}` : '',
+      lzBy: r.choiceBy && r.choiceAt ? `${r.choiceBy}, ${localTimestamp(r.choiceAt)}` : '',
+      notes: [...r.notes, ...(r.lzNote ? [r.lzNote] : [])].join('; '),
     };
-    for (const c of cols) {
-      const p = r.parameters.find((q) => q.PPTESTCD === c.code);
-      out[c.code] = p?.value ?? null;
-      if (p?.value === null && p.reason) out[`${c.code}${WHY}`] = p.reason;
-    }
-    const pe = r.parameters.find((p) => p.PPTESTCD === 'AUCPEO');
-    if (pe?.value === null && pe.reason) out[`AUCPEO${WHY}`] = pe.reason;
+    codes.forEach((code, i) => {
+      out[code] = r.values[i] ?? null;
+      if (r.why[code]) out[`${code}${WHY}`] = r.why[code];
+    });
     return out;
   });
 }
 
-export function NcaTable({ nca, rows, footnote, onSelect }: { nca: NcaResult; rows: readonly NcaRow[]; footnote: string; onSelect(usubjid: string): void }) {
+/** The NCA table's rows as pk.nca sends them (fields 'table', as columns), decoded. */
+export interface NcaTableData {
+  codes: string[];
+  rows: NcaTableRow[];
+}
+
+/**
+ * The NCA table: the cells at the 4 significant digits they show (`table`); the CSV asks for the full
+ * values (`fullTable`) and writes them in the grid's order, filters and columns.
+ */
+export function NcaTable({ nca, table, fullTable, footnote, onSelect }: { nca: NcaResult; table: NcaTableData; fullTable(): Promise<NcaTableData>; footnote: string; onSelect(usubjid: string): void }) {
   const review = useReview();
   const cols = seedColumns(nca);
-  const data = useMemo(() => ncaTableRows(nca, rows, review.doseLabel), [nca, rows, review.doseLabel]);
+  const data = useMemo(() => ncaTableRows(table.codes, table.rows, review.doseLabel), [table, review.doseLabel]);
+  const exportRows = useCallback(async () => {
+    const full = await fullTable();
+    return ncaTableRows(full.codes, full.rows, review.doseLabel);
+  }, [fullTable, review.doseLabel]);
   const columnDefs = useMemo<ColDef<Row>[]>(
     () => [
       { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
@@ -127,6 +140,7 @@ export function NcaTable({ nca, rows, footnote, onSelect }: { nca: NcaResult; ro
       title={`NCA parameters — ${nca.interval === 'steady' ? 'steady state' : 'single dose (cycle 1)'}, ${nca.analyte ?? ''}`}
       footnote={footnote}
       rows={data}
+      exportRows={exportRows}
       columnDefs={columnDefs}
       testId="pk-nca"
       exportName="pk-nca"

@@ -1,6 +1,8 @@
 import { MappingBanner } from '../components/MappingBanner';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Output, StudyInfo } from '../../../shared/contract';
+import type { Input, Output, StudyInfo } from '../../../shared/contract';
+import { fromColumns } from '../../../shared/columns';
+import { ncaTableRow } from '../../../shared/pk/ncaTable';
 import { isExcretaMatrix } from '../../../shared/pk/profiles';
 import { invoke } from '../api';
 import '../components/EfficacyViews.css';
@@ -8,7 +10,7 @@ import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
 import { doseProportionalityFigure, individualFigure, INDIVIDUAL_CURVES_MAX, meanFigure, slopeText, type NcaResult, type NcaRow, type PkCurves, type PkProfiles, type YScale } from '../components/PkFigures';
 import { LambdaZPanel } from '../components/PkLambdaZPanel';
-import { CompareReportedTable, NcaSummaryTable, NcaTable } from '../components/PkTables';
+import { CompareReportedTable, NcaSummaryTable, NcaTable, TABLE_DIGITS, type NcaTableData } from '../components/PkTables';
 import { AlsoInSnapshot, matrixName, PkConventions, UrineSection } from '../components/PkConventions';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { ViewToggle } from '../components/ViewToggle';
@@ -70,35 +72,54 @@ interface Choice {
   matrix?: string;
 }
 
+/** The NCA as the view holds it: the conventions and summary (`nca`), and the table's rows decoded from columns. */
+interface NcaState {
+  nca: NcaResult;
+  table: NcaTableData;
+}
+
+/** The NCA table's cells at the 4 significant digits they show; null digits = the full values (for the CSV). */
+async function fetchNca(input: Omit<Input<'pk.nca'>, 'fields' | 'as' | 'digits'>, digits: number | null): Promise<NcaState> {
+  const nca = await invoke('pk.nca', { ...input, fields: 'table', as: 'columns', digits });
+  if (!nca.table) throw new Error('pk.nca sent no table');
+  return { nca, table: { codes: nca.table.codes, rows: fromColumns(nca.table.rows) } };
+}
+
 /** pk.nca as state that can be refreshed without a loading flash (after a λz change). */
 function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasis: TimeBasis, usubjids: string[] | undefined, ready: boolean, dataVersion: number) {
-  const [state, setState] = useState<CallState<NcaResult>>({ status: 'idle' });
+  const [state, setState] = useState<CallState<NcaState>>({ status: 'idle' });
   const [attempt, setAttempt] = useState(0);
   const key = `${snapshotId}|${choice.analyte ?? ''}|${choice.matrix ?? ''}|${interval}|${timeBasis}|${usubjids?.join(',') ?? 'all'}|${dataVersion}|${attempt}`;
+  const input = useMemo(() => ({ snapshotId, ...choice, interval, timeBasis, ...(usubjids ? { usubjids } : {}) }), [key]); // eslint-disable-line react-hooks/exhaustive-deps -- `key` encodes every part of the input
   useEffect(() => {
     if (!ready) return;
     let live = true;
     setState({ status: 'loading' });
-    invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, fields: 'table', ...(usubjids ? { usubjids } : {}) }).then(
+    fetchNca(input, TABLE_DIGITS).then(
       (data) => live && setState({ status: 'ok', data }),
       (error: unknown) => live && setState({ status: 'error', error }),
     );
     return () => {
       live = false;
     };
-  }, [key, ready]); // eslint-disable-line react-hooks/exhaustive-deps -- `key` encodes every input of the request (snapshot, analyte, matrix, interval, time basis, subjects, data version, retry): the call is made again when the request changes, not when an equal choice object or subject array is rebuilt
-  /** A stored λz choice: the row is replaced at once, then the summary statistics are fetched again (quietly). */
+  }, [input, ready]);
+  /** A stored λz choice: the row is replaced at once, then the table and summary statistics are fetched again (quietly). */
   const replaceRow = useCallback(
     (row: NcaRow) => {
-      setState((s) => (s.status === 'ok' ? { status: 'ok', data: { ...s.data, rows: s.data.rows.map((r) => (r.usubjid === row.usubjid ? row : r)) } } : s));
-      invoke('pk.nca', { snapshotId, ...choice, interval, timeBasis, fields: 'table', ...(usubjids ? { usubjids } : {}) }).then(
+      setState((s) => {
+        if (s.status !== 'ok') return s;
+        const rows = s.data.table.rows.map((r) => (r.usubjid === row.usubjid ? ncaTableRow(row, s.data.table.codes, TABLE_DIGITS) : r));
+        return { status: 'ok', data: { ...s.data, table: { ...s.data.table, rows } } };
+      });
+      fetchNca(input, TABLE_DIGITS).then(
         (data) => setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
         () => undefined,
       );
     },
-    [snapshotId, choice, interval, timeBasis, usubjids],
+    [input],
   );
-  return { state, retry: () => setAttempt((a) => a + 1), replaceRow };
+  const fullTable = useCallback(async () => (await fetchNca(input, null)).table, [input]);
+  return { state, retry: () => setAttempt((a) => a + 1), replaceRow, fullTable };
 }
 
 function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: number; study: StudyInfo | null; dataVersion: number }) {
@@ -301,10 +322,10 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
         <>
           <p className="view-facts" data-testid="pk-nca-facts">
             <span>
-              <strong>{count(ncaData.rows.length)}</strong> {ncaData.rows.length === 1 ? 'subject' : 'subjects'} · AUC {ncaData.aucMethod === 'linear' ? 'linear trapezoidal' : 'linear-up/log-down'}
+              <strong>{count(ncaData.table.rows.length)}</strong> {ncaData.table.rows.length === 1 ? 'subject' : 'subjects'} · AUC {ncaData.nca.aucMethod === 'linear' ? 'linear trapezoidal' : 'linear-up/log-down'}
             </span>
             <span>
-              <strong>{count(ncaData.rows.filter((r) => r.choice && r.choice.choice.kind !== 'auto').length)}</strong> with a reviewer's λz choice
+              <strong>{count(ncaData.table.rows.filter((r) => r.choiceKind !== null && r.choiceKind !== 'auto').length)}</strong> with a reviewer's λz choice
             </span>
             <span className="muted">Click a row to see and edit that subject's λz fit.</span>
           </p>
@@ -322,8 +343,8 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
               onClose={() => setSelected(null)}
             />
           )}
-          <NcaTable nca={ncaData} rows={ncaData.rows} footnote={footnote} onSelect={setSelected} />
-          <NcaSummaryTable nca={ncaData} footnote={footnote} />
+          <NcaTable nca={ncaData.nca} table={ncaData.table} fullTable={nca.fullTable} footnote={footnote} onSelect={setSelected} />
+          <NcaSummaryTable nca={ncaData.nca} footnote={footnote} />
         </>
       )}
 

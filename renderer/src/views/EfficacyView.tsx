@@ -12,7 +12,7 @@ import { ViewToggle } from '../components/ViewToggle';
 import { count, plural, responseWords } from '../format';
 import { useReview, useViewCount } from '../review';
 import { useCall } from '../useCall';
-import { decodeTumourColumns, type PlotSubject } from '../../../shared/efficacy/columns';
+import { loadTumourSeries, type TumourSeries } from '../tumourSeries';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -22,13 +22,6 @@ import { TableCsvButton } from '../components/TableCsvButton';
 // rules. Data: efficacy.tumourSeries (subjects, BOR; as efficacy.plotColumns sends it), efficacy.responseSummary, efficacy.km — all
 // computed in the core; the view only lays them out.
 
-type Series = { subjects: PlotSubject[]; assessed: number; confirmationDays: number };
-
-/** Each subject's best response (efficacy.plotColumns without the scans: 12 MB of series at 10,000 subjects, 0.8 MB as columns). */
-async function loadSeries(snapshotId: number): Promise<Series> {
-  const c = await invoke('efficacy.plotColumns', { snapshotId, points: false });
-  return { subjects: decodeTumourColumns(c), assessed: c.assessed, confirmationDays: c.confirmationDays };
-}
 type Summary = Output<'efficacy.responseSummary'>;
 type KmBy = 'none' | 'level' | 'part';
 
@@ -36,7 +29,7 @@ type KmBy = 'none' | 'level' | 'part';
 const AT_MONTHS = Array.from({ length: 200 }, (_, i) => i);
 
 export function EfficacyView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => loadSeries(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useCall<TumourSeries>(snapshot ? () => loadTumourSeries(snapshot.snapshotId, false) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -59,7 +52,7 @@ export function EfficacyView({ snapshot, onImport, dataVersion }: ViewProps) {
   );
 }
 
-function EfficacyBody({ series, snapshotId, dataVersion }: { series: Series; snapshotId: number; dataVersion: number }) {
+function EfficacyBody({ series, snapshotId, dataVersion }: { series: TumourSeries; snapshotId: number; dataVersion: number }) {
   const review = useReview();
   const [confirm, setConfirm] = useState(true);
   const [kmBy, setKmBy] = useState<KmBy>('none');
@@ -262,7 +255,7 @@ function ResponseRates({ byLevel, byPart, confirmationDays }: { byLevel: Summary
   );
 }
 
-function BestResponseTable({ subjects, confirmationDays }: { subjects: Series['subjects']; confirmationDays: number }) {
+function BestResponseTable({ subjects, confirmationDays }: { subjects: TumourSeries['subjects']; confirmationDays: number }) {
   const review = useReview();
   const rows = useMemo(
     () =>

@@ -1,7 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
-import { decodeTumourColumns, type PlotSubject } from '../../../shared/efficacy/columns';
-import { invoke } from '../api';
+import { loadTumourSeries, type TumourSeries } from '../tumourSeries';
 import '../components/EfficacyViews.css';
 import { Plot } from '../components/Plot';
 import { hasSpiderLine, spiderFigure, type TimeUnit } from '../components/SpiderFigure';
@@ -16,16 +15,8 @@ import type { ViewProps } from './types';
 // one line per subject coloured by dose level, the RECIST 1.1 +20 % / −30 % reference lines, new
 // lesions marked. Data: efficacy.tumourSeries as efficacy.plotColumns sends it (the accepted evaluator's sums; SUMDIAM or derived).
 
-type Series = { subjects: PlotSubject[]; assessed: number; confirmationDays: number };
-
-/** The spider's columns (efficacy.plotColumns) as one object per subject. */
-async function loadSeries(snapshotId: number): Promise<Series> {
-  const c = await invoke('efficacy.plotColumns', { snapshotId, points: true });
-  return { subjects: decodeTumourColumns(c), assessed: c.assessed, confirmationDays: c.confirmationDays };
-}
-
 export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => loadSeries(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useCall<TumourSeries>(snapshot ? () => loadTumourSeries(snapshot.snapshotId, true) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -48,7 +39,7 @@ export function SpiderView({ snapshot, onImport, dataVersion }: ViewProps) {
   );
 }
 
-function SpiderBody({ series }: { series: Series }) {
+function SpiderBody({ series }: { series: TumourSeries }) {
   const review = useReview();
   const [unit, setUnit] = useState<TimeUnit>('days');
   const { inFilter } = review;

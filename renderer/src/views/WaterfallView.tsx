@@ -1,7 +1,6 @@
 import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
-import { decodeTumourColumns, type PlotSubject } from '../../../shared/efficacy/columns';
-import { invoke } from '../api';
+import { loadTumourSeries, type TumourSeries } from '../tumourSeries';
 import '../components/EfficacyViews.css';
 import { Plot } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
@@ -18,16 +17,8 @@ import { TableCsvButton } from '../components/TableCsvButton';
 // RECIST 1.1 +20 % / −30 % lines. Subjects without a post-baseline sum are listed, not drawn.
 // Data: efficacy.tumourSeries, as efficacy.plotColumns sends it.
 
-type Series = { subjects: PlotSubject[]; assessed: number; confirmationDays: number };
-
-/** The waterfall's columns (efficacy.plotColumns, without the scans) as one object per subject. */
-async function loadSeries(snapshotId: number): Promise<Series> {
-  const c = await invoke('efficacy.plotColumns', { snapshotId, points: false });
-  return { subjects: decodeTumourColumns(c), assessed: c.assessed, confirmationDays: c.confirmationDays };
-}
-
 export function WaterfallView({ snapshot, onImport, dataVersion }: ViewProps) {
-  const [state, retry] = useCall<Series>(snapshot ? () => loadSeries(snapshot.snapshotId) : null, [snapshot?.snapshotId, dataVersion]);
+  const [state, retry] = useCall<TumourSeries>(snapshot ? () => loadTumourSeries(snapshot.snapshotId, false) : null, [snapshot?.snapshotId, dataVersion]);
   return (
     <section className="view" aria-labelledby="view-title">
       <header className="view-header">
@@ -50,7 +41,7 @@ export function WaterfallView({ snapshot, onImport, dataVersion }: ViewProps) {
   );
 }
 
-function WaterfallBody({ series }: { series: Series }) {
+function WaterfallBody({ series }: { series: TumourSeries }) {
   const review = useReview();
   const [colourBy, setColourBy] = useState<ColourBy>('level');
   const [kind, setKind] = useState<BorKind>('confirmed');

@@ -31,13 +31,13 @@ export function loadCmRows(db: Db, snapshotId: number, usubjids?: readonly strin
   const rows = db
     .prepare(
       `SELECT g.row_no, g.usubjid, g.extra, f.file_name FROM rec_generic g LEFT JOIN snapshot_file f ON f.file_id = g.file_id
-       WHERE g.snapshot_id = ? AND g.domain = 'CM' ORDER BY g.usubjid, f.file_name, g.row_no`,
+       WHERE g.snapshot_id = ? AND g.domain = 'CM' ${usubjids ? 'AND g.usubjid IN (SELECT value FROM json_each(?))' : ''}
+       ORDER BY g.usubjid, f.file_name, g.row_no`,
     )
-    .all(snapshotId) as { row_no: number; usubjid: string | null; extra: string | null; file_name: string | null }[];
-  const only = usubjids ? new Set(usubjids) : null;
+    // Some subjects (the patient profile's one): their rows through the subject index, not every CM row parsed.
+    .all(...(usubjids ? [snapshotId, JSON.stringify(usubjids)] : [snapshotId])) as { row_no: number; usubjid: string | null; extra: string | null; file_name: string | null }[];
   const out: CmRecord[] = [];
   for (const r of rows) {
-    if (only && !only.has(r.usubjid ?? '')) continue;
     const x = JSON.parse(r.extra ?? '{}') as Record<string, unknown>;
     const seq = Number(text(x.CMSEQ));
     out.push({

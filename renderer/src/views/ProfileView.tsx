@@ -12,6 +12,7 @@ import { GRADE_COLORS, RESPONSE_COLORS } from '../theme';
 import { useCall } from '../useCall';
 import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
+import { SubjectPicker } from '../components/SubjectPicker';
 import { laneKeys, type LaneIndex, type LaneKey } from '../lanes';
 
 // Patient profile (README.md#the-views): one subject on one time axis (study day, day 1 = first dose):
@@ -137,6 +138,7 @@ export function ProfileView({ snapshot, onImport, dataVersion }: ViewProps) {
 
 function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: SnapshotData; review: Review; snapshotId: number; dataVersion: ViewProps['dataVersion'] }) {
   const order = useMemo(() => profileOrder(shared.keys, review.inFilter, review.profileSubject), [shared, review.inFilter, review.profileSubject]);
+  const orderIds = useMemo(() => order.map((s) => s.usubjid), [order]);
   const lane = shared.keys.find((s) => s.usubjid === review.profileSubject) ?? order[0] ?? null;
   const idx = lane ? order.findIndex((s) => s.usubjid === lane.usubjid) : -1;
   const { setProfileSubject } = review;
@@ -193,16 +195,7 @@ function ProfileBody({ data: shared, review, snapshotId, dataVersion }: { data: 
           <button type="button" className="btn btn-small" disabled={idx < 0 || idx >= order.length - 1} onClick={() => order[idx + 1] && setProfileSubject(order[idx + 1]!.usubjid)} title="Next subject (J)">
             Next <kbd>J</kbd> →
           </button>
-          <label className="picker">
-            <span className="sr-only">Subject</span>
-            <select className="input input-compact mono" value={lane.usubjid} onChange={(e) => setProfileSubject(e.target.value)} data-testid="profile-picker">
-              {order.map((s) => (
-                <option key={s.usubjid} value={s.usubjid}>
-                  {s.usubjid}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SubjectPicker ids={orderIds} current={lane.usubjid} onPick={setProfileSubject} testId="profile-picker" />
         </div>
       </header>
       {subject.status === 'error' ? (

@@ -58,6 +58,19 @@ test('AEs: every AE in the grid, quick filter, CSV of header and rows with a sid
   expect(await page.evaluate(() => performance.getEntriesByName('view:aes:filtered').length)).toBeGreaterThan(0);
   await page.getByTestId('aes-search').fill('');
   await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
+  // Typed a key at a time while the pages of the earlier words are still on their way (each answer held
+  // 300 ms): the grid shows the last word's rows. It stayed empty when the answers of words typed over
+  // were never handed back to AG Grid (two of them held its two page loads for good).
+  await page.route('**/api/safety.aeListingPage', async (route) => {
+    await new Promise((r) => setTimeout(r, 300));
+    await route.continue();
+  });
+  await page.getByTestId('aes-search').pressSequentially(term, { delay: 40 });
+  await expect.poll(() => gridRows(grid), { timeout: 20_000 }).toBe(matching);
+  await expect(grid.locator('.ag-row[row-index="0"]').first()).toContainText(/nausea/i);
+  await page.unroute('**/api/safety.aeListingPage');
+  await page.getByTestId('aes-search').fill('');
+  await expect.poll(() => gridRows(grid)).toBe(listing.rows.length);
 
   // CSV export: the header and every record, nothing else (issue 12 item 6); title, snapshot and
   // filters are in the sidecar JSON.

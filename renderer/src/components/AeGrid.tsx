@@ -111,8 +111,14 @@ export function AeGrid<T extends Row>({ snapshotId, title, footnote, columnDefs,
         };
         invoke('safety.aeListingPage', query).then(
           (r) => {
-            // A page of a query the user has since changed (typing on): AG Grid drops it; so do the counts.
-            if (current.current !== ds) return;
+            // A page of a query the user has since changed (typing on) is still handed to AG Grid, which
+            // drops it (its block is gone) and frees its place: a page never answered holds one of the
+            // grid's two loads for good, and after two the grid stopped asking (empty while typing).
+            // The counts and marks are the current query's only.
+            if (current.current !== ds) {
+              p.successCallback([], 0);
+              return;
+            }
             setError(null);
             groupCounts.current = new Map(r.groups.map((g) => [g.key, g.rows]));
             p.successCallback(r.rows.map(toRow), r.total);
@@ -131,7 +137,10 @@ export function AeGrid<T extends Row>({ snapshotId, title, footnote, columnDefs,
             }
           },
           (e: unknown) => {
-            if (current.current !== ds) return;
+            if (current.current !== ds) {
+              p.failCallback();
+              return;
+            }
             setError(e);
             p.failCallback();
           },

@@ -73,9 +73,10 @@ export function toGridRow(r: AeRow): AeGridRow {
   };
 }
 
-const levelText = (p: { value?: unknown }) => (p.value === 0 ? 'Placebo' : typeof p.value === 'number' ? `DL${p.value}` : 'not in plan');
+// A row still loading (the grid's page not yet answered) has no data: its cells stay blank, not "not in plan".
+const levelText = (p: { value?: unknown; data?: unknown }) => (!p.data ? '' : p.value === 0 ? 'Placebo' : typeof p.value === 'number' ? `DL${p.value}` : 'not in plan');
 /** A missing CTCAE grade is "not collected", never 0 or blank (AESEV is a separate column). */
-const gradeText = (p: { value?: unknown }) => (typeof p.value === 'number' ? String(p.value) : 'not collected');
+const gradeText = (p: { value?: unknown; data?: unknown }) => (!p.data ? '' : typeof p.value === 'number' ? String(p.value) : 'not collected');
 const QUERY_STYLE: CellStyle = { color: '#8a3b00', fontWeight: '700' };
 const FLAG_Y: CellStyle = { fontWeight: '700' };
 const FLAG_N: CellStyle = { color: '#5b6472' };

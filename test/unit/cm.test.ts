@@ -103,6 +103,11 @@ describe('CM listing on pharmaverse-convention CM', () => {
       expect(t.notes.some((n) => n.startsWith('1 medication(s) have a partial start date'))).toBe(true);
       const one = await core.call('cm.listing', { snapshotId: r.snapshotId!, usubjids: ['CM1-002'] });
       expect(one.rows.map((x) => x.cmdecod)).toEqual(['DEXAMETHASONE']);
+      // Some subjects' rows (read through the subject index) are exactly their rows of the whole listing.
+      expect(one.rows).toEqual(t.rows.filter((x) => x.usubjid === 'CM1-002'));
+      const both = await core.call('cm.listing', { snapshotId: r.snapshotId!, usubjids: ['CM1-002', 'CM1-001', 'NO-SUCH'] });
+      expect(both.rows).toEqual(t.rows);
+      expect((await core.call('cm.listing', { snapshotId: r.snapshotId!, usubjids: ['NO-SUCH'] })).present).toBe(false);
       const m = (await core.call('snapshot.mapping', { snapshotId: r.snapshotId! })).filter((x) => x.domain === 'CM');
       const e = m.find((x) => x.analysis === 'Concomitant medications')!;
       expect([e.rowsRead, e.rowsUsed, e.unused.map((u) => [u.variable, u.rows])]).toEqual([6, 5, [['USUBJID', 1]]]);

@@ -212,6 +212,9 @@ function painted(c: HTMLCanvasElement): boolean {
 async function verifyDrawn(node: HTMLElement, data: readonly Trace[], alive: () => boolean): Promise<string | null> {
   const expected = expectsMarks(data);
   let reason: string | null = null;
+  // Reading a WebGL canvas back waits for its frame to be drawn (in software, without a GPU, seconds for
+  // 10,000 lines): two frames first, so that the window goes on drawing the view's tables meanwhile.
+  if (expected.gl) for (let f = 0; f < 2 && alive(); f++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   for (let i = 0; i < 30 && alive(); i++) {
     reason = drawFailure(node, expected);
     if (reason === null || reason.startsWith('WebGL is not')) return reason;

@@ -157,6 +157,18 @@ async function expectSameAsPure(core: Core, snapshotId: number) {
   const reviewed = await page(core, { snapshotId, levels: [level], part: 'escalation', search: 'zzz-no-such-text' });
   expect([reviewed.total, reviewed.selected, reviewed.unfiltered]).toEqual([0, inLevel.length, listing.length]);
   expect((await page(core, { snapshotId, levels: [level], part: 'escalation' })).rows).toEqual(inLevel);
+  // The search with other filters: the total counts the rows that pass all of them, not the search's matches.
+  const narrowed: [Partial<Input<'safety.aeListingPage'>>, (r: Row) => boolean][] = [
+    [{ levels: [level], part: 'escalation' }, (r) => r.level === level && r.part === 'escalation'],
+    [{ filters: { grade: { filterType: 'number', type: 'lessThan', filter: 2 } } }, (r) => r.grade !== null && r.grade < 2],
+  ];
+  for (const [input, keep] of narrowed) {
+    const both = await page(core, { snapshotId, search: someTerm, ...input });
+    const want = gridOracle(listing, { search: someTerm, keep });
+    expect(both.rows, JSON.stringify(input)).toEqual(want);
+    expect(both.total).toBe(want.length);
+    expect((await page(core, { snapshotId, search: someTerm, ...input, offset: 1, limit: 2 })).rows).toEqual(want.slice(1, 3));
+  }
   const two = [...new Set(listing.map((r) => r.usubjid))].slice(0, 2);
   expect((await page(core, { snapshotId, usubjids: two })).rows).toEqual(listing.filter((r) => two.includes(r.usubjid)));
   // Group by SOC: rows by the group label in localeCompare order (DataGrid.tsx postSortRows), then the sort.

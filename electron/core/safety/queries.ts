@@ -241,8 +241,22 @@ function conditionSql(col: GridColumn, c: GridCondition, p: Record<string, unkno
   }
 }
 
-/** The WHERE clause of a page query (review filters, column filters, quick search) and its parameters. */
-function pageWhere(q: AePageQuery): { where: string; params: Record<string, unknown> } {
+/**
+ * The `ord` of each of the snapshot's AE facts whose search text holds every word. LIKE '%word%' lets
+ * the trigram index find the candidates (a word with % or _ only widens it); instr() then keeps the rows
+ * that hold the word itself. Searched once per page request: the page and its count both read the list.
+ */
+function searchOrds(db: Db, snapshotId: number, words: readonly string[]): number[] {
+  const params: Record<string, unknown> = { lo: snapshotId * SEARCH_ROWID, hi: snapshotId * SEARCH_ROWID + SEARCH_ROWID - 1 };
+  const conds = words.map((w, i) => {
+    params[`w${i}`] = w;
+    return `s.search LIKE '%' || @w${i} || '%' AND instr(s.search, @w${i}) > 0`;
+  });
+  return db.prepare(`SELECT s.rowid - @lo FROM ae_fact_search s WHERE ${conds.join(' AND ')} AND s.rowid BETWEEN @lo AND @hi`).pluck().all(params) as number[];
+}
+
+/** The WHERE clause of a page query (review filters, column filters, the quick search's `ords`) and its parameters. */
+function pageWhere(q: AePageQuery, ords: readonly number[] | null): { where: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = { id: q.snapshotId, query: q.queryText };
   const and: string[] = ['snapshot_id = @id'];
   if (q.levels) {
@@ -264,16 +278,9 @@ function pageWhere(q: AePageQuery): { where: string; params: Record<string, unkn
     const parts = conds.map((c) => conditionSql(col, c, params)).filter((s): s is string => s !== null);
     if (parts.length) and.push(`(${parts.join(f.operator === 'OR' ? ' OR ' : ' AND ')})`);
   }
-  if (q.words.length) {
-    // LIKE '%word%' lets the trigram index find the candidates (a word with % or _ only widens it);
-    // instr() then keeps the rows that hold the word itself.
-    const words = q.words.map((w, i) => {
-      params[`w${i}`] = w;
-      return `s.search LIKE '%' || @w${i} || '%' AND instr(s.search, @w${i}) > 0`;
-    });
-    params.lo = q.snapshotId * SEARCH_ROWID;
-    params.hi = q.snapshotId * SEARCH_ROWID + SEARCH_ROWID - 1;
-    and.push(`ord IN (SELECT s.rowid - @lo FROM ae_fact_search s WHERE ${words.join(' AND ')} AND s.rowid BETWEEN @lo AND @hi)`);
+  if (ords) {
+    params.ords = JSON.stringify(ords);
+    and.push('ord IN (SELECT value FROM json_each(@ords))');
   }
   return { where: and.join(' AND '), params };
 }
@@ -289,7 +296,8 @@ export const AE_GROUP_COLUMNS: readonly string[] = Object.keys(GROUP_RANK);
  * rows per group.
  */
 export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total: number; selected: number; unfiltered: number; groups: { rank: number; value: unknown; rows: number }[] } {
-  const { where, params } = pageWhere(q);
+  const ords = q.words.length ? searchOrds(db, q.snapshotId, q.words) : null;
+  const { where, params } = pageWhere(q, ords);
   const order: string[] = [];
   const rank = q.groupBy ? GROUP_RANK[q.groupBy] : undefined;
   if (rank) order.push(rank);
@@ -299,9 +307,11 @@ export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total:
   }
   order.push('ord');
   const rows = db.prepare(`SELECT * FROM ae_fact WHERE ${where} ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as AeFactRow[];
-  const total = (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
+  // Searched and nothing else narrowing: the words' matches are the rows (each search row is one AE fact's).
+  const onlySearch = ords !== null && pageWhere({ ...q, words: [] }, null).where === 'snapshot_id = @id';
+  const total = onlySearch ? ords.length : (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
   const unfiltered = (db.prepare('SELECT count(*) n FROM ae_fact WHERE snapshot_id = ?').get(q.snapshotId) as { n: number }).n;
-  const review = q.levels || q.part || q.usubjids ? pageWhere({ ...q, filters: {}, words: [] }) : null;
+  const review = q.levels || q.part || q.usubjids ? pageWhere({ ...q, filters: {}, words: [] }, null) : null;
   const selected = review ? (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${review.where}`).get(review.params) as { n: number }).n : unfiltered;
   // The column's value of any row of the group names it (every row of one rank has the same value).
   const groups = rank ? (db.prepare(`SELECT ${rank} rank, ${q.groupBy} value, count(*) rows FROM ae_fact WHERE ${where} GROUP BY ${rank} ORDER BY ${rank}`).all(params) as { rank: number; value: unknown; rows: number }[]) : [];

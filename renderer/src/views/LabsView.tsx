@@ -27,10 +27,14 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
   // The per-subject table lists the subject–term pairs with something to read; the others (grade 0 throughout) on request (LabsBody).
   const [state, retry] = useCall<LabData>(
     snapshot
-      ? async () => ({
-          shift: shiftRows(await invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: 'notable', as: 'columns' })),
-          edish: edishRows(await invoke('labs.edish', { snapshotId: snapshot.snapshotId, as: 'columns' })),
-        })
+      ? async () => {
+          // Both asked at once: the eDISH answer travels while the shift columns are decoded.
+          const [shift, edish] = await Promise.all([
+            invoke('labs.shift', { snapshotId: snapshot.snapshotId, subjectRows: 'notable', as: 'columns' }),
+            invoke('labs.edish', { snapshotId: snapshot.snapshotId, as: 'columns' }),
+          ]);
+          return { shift: shiftRows(shift), edish: edishRows(edish) };
+        }
       : null,
     [snapshot?.snapshotId, dataVersion],
   );

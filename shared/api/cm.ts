@@ -14,7 +14,7 @@ export const cmApi = {
     () => z.object({ snapshotId: SnapshotId, usubjids: Usubjids }),
     () => z.object({
       snapshotId: SnapshotId,
-      /** False when the snapshot has no CM record. */
+      /** False when the snapshot has no CM record (asked with `usubjids`: when those subjects have none). */
       present: z.boolean(),
       dltWindowDays: z.number().int(),
       groups: z.array(z.object({ key: z.string(), label: z.string() })),

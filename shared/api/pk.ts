@@ -285,9 +285,9 @@ export const pkApi = {
       usubjids: Usubjids,
       /** 'table': each row only with the parameters the NCA table shows (the summary's and AUCPEO) and without λz points (lambdaZ.points and excludedTimes empty; ask for the subject alone for them). */
       fields: z.enum(['all', 'table']).default('all'),
-      /** With fields 'table': 'columns' sends the table's cells (shared/pk/ncaTable.ts) as `table`, and `rows` empty. */
+      /** With fields 'table': 'columns' sends the table's cells (shared/pk/ncaTable.ts) as `table`, and `rows` empty; with fields 'all' it is not used. */
       as: RowsAs,
-      /** Significant digits of the table's numbers when sent as columns (the cells show 4); null = full values. */
+      /** Significant digits of the table's numbers when sent as columns (the cells show 4; whole numbers from 10^digits up); null = full values. Not used for rows. */
       digits: z.number().int().min(1).max(17).nullable().default(null),
     }),
     () => NcaOutput,

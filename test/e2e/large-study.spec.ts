@@ -90,10 +90,21 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await picker.press('Enter');
   await expect(page.getByTestId('profile-subject')).toHaveText(target);
   await expect(picker).toHaveValue('');
-  // Text no id contains is marked, and Enter leaves the profile where it is.
+  // A whole id in any case and Enter opens it.
+  const another = ids[1]!;
+  await picker.fill(another.toLowerCase());
+  await picker.press('Enter');
+  await expect(page.getByTestId('profile-subject')).toHaveText(another);
+  // Enter on text several ids contain says so and stays.
+  await picker.fill(another.slice(0, 8));
+  await picker.press('Enter');
+  await expect(page.getByTestId('profile-picker-problem')).toContainText(`contain “${another.slice(0, 8)}”: type more or choose one`);
+  await expect(page.getByTestId('profile-subject')).toHaveText(another);
+  // Text no id contains is marked and said, and Enter leaves the profile where it is.
   await picker.fill('no-such-subject');
   await expect(picker).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('profile-picker-problem')).toHaveText('No subject id contains “no-such-subject”');
   await picker.press('Enter');
-  await expect(page.getByTestId('profile-subject')).toHaveText(target);
+  await expect(page.getByTestId('profile-subject')).toHaveText(another);
   await screenshot(page, 'profile-subject-picker', { fullPage: false });
 });

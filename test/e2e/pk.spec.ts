@@ -185,6 +185,22 @@ test('pk: NCA table equals pk.nca, Cmax = max observed, BLQ shown, log scale, λ
   const body = csv.slice(1).map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
   expect(body.map((r) => r[iSubj]).sort()).toEqual(nca.rows.map((r) => r.usubjid).sort());
   for (const r of body) expect(Number(r[iCmax])).toBe(nca.rows.find((x) => x.usubjid === r[iSubj])!.parameters.find((p) => p.PPTESTCD === 'CMAX')!.value);
+  // Every parameter column holds the full value (the cells show 4 significant digits): AUC, t½, CL
+  // and λz have more digits than that, so a CSV of the cells' values would fail here.
+  const now = await app.core.call('pk.nca', { snapshotId }); // after the λz choices above
+  const fullDigits: string[] = [];
+  for (const code of codes) {
+    const label = nca.summary.flatMap((g) => g.parameters).find((p) => p.PPTESTCD === code)!;
+    const shownLabel = label.label === 'lambda_z' ? 'λz' : label.label;
+    const i = header.findIndex((h) => h === shownLabel || h.startsWith(`${shownLabel} (`));
+    expect(i, `CSV column of ${code}`).toBeGreaterThan(iSubj);
+    for (const r of body) {
+      const value = now.rows.find((x) => x.usubjid === r[iSubj])!.parameters.find((p) => p.PPTESTCD === code)?.value ?? null;
+      expect(r[i] === '' ? null : Number(r[i]), `${r[iSubj]} ${code}`).toBe(value);
+      if (value !== null && Number(value.toPrecision(4)) !== value) fullDigits.push(code);
+    }
+  }
+  expect(fullDigits.length, 'values with more than 4 significant digits in the CSV').toBeGreaterThan(body.length);
 
   // Reset to automatic: stored too, the table shows the automatic fit again.
   await page.getByTestId('pk-lz-reset').click();

@@ -271,16 +271,31 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
 
   const shownFootnote = `${footnote} · ${gridFootnote(gridFilter.parts, gridFilter.shown, rows.length)}`;
   const [exportError, setExportError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
   const exportCsv = async () => {
     const a = api.current;
-    if (!a) return;
+    if (!a || exporting) return;
     setExportError(null);
     let full: Map<string, T> | null = null;
     if (exportRows) {
+      setExporting(true);
       try {
         full = new Map((await exportRows()).map((r) => [String(r[subjectField]), r]));
       } catch (e) {
         setExportError(e instanceof Error ? e.message : String(e));
+        return;
+      } finally {
+        setExporting(false);
+      }
+      // The grid may have gone (another analyte or interval chosen) while the full values came.
+      if (a.isDestroyed()) return;
+      const missing: string[] = [];
+      a.forEachNodeAfterFilterAndSort((n) => {
+        const id = n.data ? String(n.data[subjectField]) : null;
+        if (id !== null && !full!.has(id)) missing.push(id);
+      });
+      if (missing.length) {
+        setExportError(`the full values of ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''} were not in the answer; the table may have changed: export again`);
         return;
       }
     }
@@ -367,7 +382,7 @@ export function DataGrid<T extends Row>({ title, footnote, rows, columnDefs, tes
               </fieldset>
             )}
           </div>
-          <button type="button" className="btn btn-small" onClick={exportCsv} data-testid={`${testId}-export-csv`}>
+          <button type="button" className="btn btn-small" onClick={exportCsv} disabled={exporting} aria-busy={exporting || undefined} data-testid={`${testId}-export-csv`}>
             CSV
           </button>
           <CaptureButton

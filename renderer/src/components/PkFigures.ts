@@ -36,7 +36,7 @@ export interface PkFigureOptions {
   adaPositive: ReadonlySet<string>;
 }
 
-/** Numbers for hover text and table cells: 4 significant digits, whole numbers from 1000 up (no exponent, no separators, so the text reads back as the number). */
+/** Numbers for hover text and table cells: 4 significant digits, whole numbers from 10,000 (10^digits) up (no exponent, no separators, so the text reads back as the number). */
 export function sig(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '';
   return String(significant(v, digits));

@@ -138,7 +138,7 @@ export function NcaTable({ nca, table, fullTable, footnote, onSelect }: { nca: N
   return (
     <DataGrid
       title={`NCA parameters — ${nca.interval === 'steady' ? 'steady state' : 'single dose (cycle 1)'}, ${nca.analyte ?? ''}`}
-      footnote={footnote}
+      footnote={`${footnote} · cells, their sorting and number filters at ${TABLE_DIGITS} significant digits; the CSV holds the full values`}
       rows={data}
       exportRows={exportRows}
       columnDefs={columnDefs}

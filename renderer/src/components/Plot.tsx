@@ -208,7 +208,7 @@ function painted(c: HTMLCanvasElement): boolean {
   return false;
 }
 
-/** Waits (a few frames, at most ~1.5 s) for the draw to show; the last reason when it never does. */
+/** Waits (a few frames, then at most ~1.5 s; frames do not come while the window is hidden) for the draw to show; the last reason when it never does. */
 async function verifyDrawn(node: HTMLElement, data: readonly Trace[], alive: () => boolean): Promise<string | null> {
   const expected = expectsMarks(data);
   let reason: string | null = null;

@@ -1,5 +1,5 @@
 import { MappingBanner } from '../components/MappingBanner';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Input, Output, StudyInfo } from '../../../shared/contract';
 import { fromColumns } from '../../../shared/columns';
 import { ncaTableRow } from '../../../shared/pk/ncaTable';
@@ -103,6 +103,9 @@ function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasi
       live = false;
     };
   }, [input, ready]);
+  // The request in force: a quiet refresh of an earlier one (another analyte or interval chosen since) is dropped.
+  const current = useRef(input);
+  current.current = input;
   /** A stored λz choice: the row is replaced at once, then the table and summary statistics are fetched again (quietly). */
   const replaceRow = useCallback(
     (row: NcaRow) => {
@@ -112,7 +115,7 @@ function useNca(snapshotId: number, choice: Choice, interval: Interval, timeBasi
         return { status: 'ok', data: { ...s.data, table: { ...s.data.table, rows } } };
       });
       fetchNca(input, TABLE_DIGITS).then(
-        (data) => setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
+        (data) => current.current === input && setState((s) => (s.status === 'ok' ? { status: 'ok', data } : s)),
         () => undefined,
       );
     },

@@ -1,0 +1,119 @@
+// Where one view's time goes (issue 14): `node --import tsx test/bench/view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE`,
+// with the UI built (`npx electron-vite build`). Opens the built renderer through the browser host in
+// Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
+// then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
+// mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
+// the functions with the most self time. A SNAPSHOT_DIR is imported into a new database and the
+// views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
+// core may store derivations in it). VIEW is the navigation's label: "Patient profile", "Spider", …
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Request } from '@playwright/test';
+import { createCore } from '../../electron/core/app';
+import { startHost } from '../../electron/core/host/server';
+import { RENDERER_DIR } from '../../electron/core/host/run';
+import { prepareViews } from '../../electron/core/snapshots/prepare';
+
+/** The drawn marks of each view, as test/bench/views.bench.ts reads them. */
+const MARKS: Record<string, string> = {
+  Cohorts: '^view:cohorts:drawn$',
+  Swimmer: '^view:swimmer:drawn$',
+  Spider: '^view:spider:drawn$',
+  Waterfall: '^view:waterfall:drawn$',
+  PK: '^view:pk[a-z0-9-]*:drawn$',
+  AEs: '^view:aes:drawn$',
+  Efficacy: '^view:(efficacy|km)[a-z0-9-]*:drawn$',
+  Immunogenicity: '^view:ada[a-z0-9-]*:drawn$',
+  Laboratory: '^view:lab[a-z0-9-]*:drawn$',
+  'Patient profile': '^view:profile:drawn$',
+};
+
+const [view, source] = process.argv.slice(2);
+if (!view || !source || !MARKS[view]) throw new Error(`usage: view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE (VIEW one of ${Object.keys(MARKS).join(', ')})`);
+if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('the UI is not built: npx electron-vite build');
+
+const fromFolder = fs.statSync(source).isDirectory();
+const dbPath = fromFolder ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-view-profile-')), 'db.sqlite') : source;
+const core = createCore({ dbPath });
+if (fromFolder) {
+  const r = await core.call('snapshot.import', { path: source });
+  if (r.status !== 'imported') throw new Error(`import failed: ${JSON.stringify(r.errors.slice(0, 2))}`);
+  await prepareViews(core, r.snapshotId!);
+}
+const host = await startHost({ core, rendererDir: RENDERER_DIR });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  let clickAt = 0;
+  const sent = new WeakMap<Request, number>();
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    if (clickAt && /\/api\/(?!events\b)/.test(r.url())) sent.set(r, Date.now() - clickAt);
+  });
+  page.on('requestfinished', (r) => {
+    const at = sent.get(r);
+    if (at === undefined) return;
+    const done = Date.now() - clickAt;
+    void r.sizes().then((s) => calls.push(`${String(at).padStart(6)} → ${String(done).padStart(6)} ms ${(s.responseBodySize / 1e3).toFixed(0).padStart(6)} KB ${r.url().split('/api/')[1]} ${(r.postData() ?? '').slice(0, 100)}`));
+  });
+  await page.goto(host.url);
+  const nav = page.locator('nav[aria-label="Views"] .nav-item');
+  await nav.first().waitFor({ timeout: 300_000 });
+  const target = nav.filter({ hasText: new RegExp(`^${view}$`) }).first();
+  const other = nav.filter({ hasText: view === 'Cohorts' ? /^Swimmer$/ : /^Cohorts$/ }).first();
+  await target.click();
+  await page.waitForTimeout(8000);
+  await other.click();
+  await page.waitForTimeout(5000);
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.evaluate(() => {
+    performance.clearMarks();
+    performance.mark('bench:click');
+  });
+  clickAt = Date.now();
+  await target.click();
+  const ms = await page
+    .waitForFunction(
+      (own) => {
+        const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
+        const drawn = performance.getEntriesByType('mark').filter((m) => new RegExp(own).test(m.name) && m.startTime >= start);
+        return drawn.length ? Math.max(...drawn.map((m) => m.startTime)) - start : null;
+      },
+      MARKS[view],
+      { timeout: 120_000, polling: 20 },
+    )
+    .then((h) => h.jsonValue() as Promise<number>);
+  const { profile } = await cdp.send('Profiler.stop');
+  await page.waitForTimeout(1000);
+  console.log(`view_profile_ms_${view.toLowerCase().replace(/[^a-z0-9]+/g, '_')}=${Math.round(ms)}`);
+  const marks = await page.evaluate(() => {
+    const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
+    return performance
+      .getEntriesByType('mark')
+      .filter((m) => m.startTime >= start)
+      .map((m) => `${Math.round(m.startTime - start)} ms ${m.name}`);
+  });
+  console.log(`# marks\n${marks.join('\n')}\n# core calls (sent → answered, after the click)\n${calls.join('\n')}`);
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples?.forEach((id, i) => {
+    const f = nodes.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
+  });
+  console.log('# self time (ms)');
+  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(Math.round(us / 1000)).padStart(6)}  ${k}`);
+} finally {
+  await browser.close();
+  await host.close();
+  core.close();
+}

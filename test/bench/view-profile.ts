@@ -14,23 +14,11 @@ import { createCore } from '../../electron/core/app';
 import { startHost } from '../../electron/core/host/server';
 import { RENDERER_DIR } from '../../electron/core/host/run';
 import { prepareViews } from '../../electron/core/snapshots/prepare';
-
-/** The drawn marks of each view, as test/bench/views.bench.ts reads them. */
-const MARKS: Record<string, string> = {
-  Cohorts: '^view:cohorts:drawn$',
-  Swimmer: '^view:swimmer:drawn$',
-  Spider: '^view:spider:drawn$',
-  Waterfall: '^view:waterfall:drawn$',
-  PK: '^view:pk[a-z0-9-]*:drawn$',
-  AEs: '^view:aes:drawn$',
-  Efficacy: '^view:(efficacy|km)[a-z0-9-]*:drawn$',
-  Immunogenicity: '^view:ada[a-z0-9-]*:drawn$',
-  Laboratory: '^view:lab[a-z0-9-]*:drawn$',
-  'Patient profile': '^view:profile:drawn$',
-};
+import { drawnAfterClick, VIEW_MARKS } from './views.bench';
 
 const [view, source] = process.argv.slice(2);
-if (!view || !source || !MARKS[view]) throw new Error(`usage: view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE (VIEW one of ${Object.keys(MARKS).join(', ')})`);
+const own = VIEW_MARKS.find(([name]) => name.test(view ?? ''))?.[1];
+if (!view || !source || !own) throw new Error(`usage: view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE (VIEW one of ${VIEW_MARKS.map(([n]) => n.source.replace(/[\^$]/g, '')).join(', ')})`);
 if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('the UI is not built: npx electron-vite build');
 
 const fromFolder = fs.statSync(source).isDirectory();
@@ -81,17 +69,7 @@ try {
   });
   clickAt = Date.now();
   await target.click();
-  const ms = await page
-    .waitForFunction(
-      (own) => {
-        const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
-        const drawn = performance.getEntriesByType('mark').filter((m) => new RegExp(own).test(m.name) && m.startTime >= start);
-        return drawn.length ? Math.max(...drawn.map((m) => m.startTime)) - start : null;
-      },
-      MARKS[view],
-      { timeout: 120_000, polling: 20 },
-    )
-    .then((h) => h.jsonValue() as Promise<number>);
+  const ms = await drawnAfterClick(page, own);
   const { profile } = await cdp.send('Profiler.stop');
   await page.waitForTimeout(1000);
   console.log(`view_profile_ms_${view.toLowerCase().replace(/[^a-z0-9]+/g, '_')}=${Math.round(ms)}`);

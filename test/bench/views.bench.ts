@@ -30,7 +30,7 @@ const VIEW_TIMEOUT_MS = 120_000;
 /** After a view is drawn, its calls still running (a banner, a second table) count to its bytes: wait until none has been in flight for this long. */
 const QUIET_MS = 500;
 /** The views that set `view:<id>:drawn` marks, and the ids of their plots and grids. */
-const VIEW_MARKS: [RegExp, string][] = [
+export const VIEW_MARKS: [RegExp, string][] = [
   [/^cohorts$/i, '^view:cohorts:drawn$'],
   [/^swimmer$/i, '^view:swimmer:drawn$'],
   [/^spider$/i, '^view:spider:drawn$'],
@@ -108,6 +108,22 @@ class ApiTraffic {
   }
 }
 
+/** Milliseconds from the page's `bench:click` mark to the view's drawn marks (`own`, a pattern): the latest present when the first is seen; NaN when none comes in time. */
+export function drawnAfterClick(page: Page, own: string): Promise<number> {
+  return page
+    .waitForFunction(
+      (ownMark) => {
+        const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
+        const drawn = performance.getEntriesByType('mark').filter((m) => new RegExp(ownMark).test(m.name) && m.startTime >= start);
+        return drawn.length ? Math.max(...drawn.map((m) => m.startTime)) - start : null;
+      },
+      own,
+      { timeout: VIEW_TIMEOUT_MS, polling: 20 },
+    )
+    .then((h) => h.jsonValue() as Promise<number>)
+    .catch(() => NaN);
+}
+
 /** Times each view with a drawn mark (click → mark); with `traffic`, also the bytes of its calls. Returns the slowest time. */
 export async function timeViews(page: Page, label: string, report: Report, traffic?: ApiTraffic): Promise<number> {
   const nav = page.locator('nav[aria-label="Views"] .nav-item');
@@ -136,18 +152,7 @@ export async function timeViews(page: Page, label: string, report: Report, traff
     });
     const window = traffic?.open();
     await nav.nth(i).click({ timeout: VIEW_TIMEOUT_MS });
-    const ms = await page
-      .waitForFunction(
-        (ownMark) => {
-          const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
-          const drawn = performance.getEntriesByType('mark').filter((m) => new RegExp(ownMark).test(m.name) && m.startTime >= start);
-          return drawn.length ? Math.max(...drawn.map((m) => m.startTime)) - start : null;
-        },
-        own,
-        { timeout: VIEW_TIMEOUT_MS, polling: 20 },
-      )
-      .then((h) => h.jsonValue() as Promise<number>)
-      .catch(() => NaN);
+    const ms = await drawnAfterClick(page, own);
     report(`view_ms_${label}_${slug(name)}`, Number.isFinite(ms) ? Math.round(ms) : `no-mark-within-${VIEW_TIMEOUT_MS}`);
     // A view that never draws counts as the timeout.
     slowest = Math.max(slowest, Number.isFinite(ms) ? ms : VIEW_TIMEOUT_MS);

@@ -137,11 +137,7 @@ export function AeGrid<T extends Row>({ snapshotId, title, footnote, columnDefs,
             }
           },
           (e: unknown) => {
-            if (current.current !== ds) {
-              p.failCallback();
-              return;
-            }
-            setError(e);
+            if (current.current === ds) setError(e);
             p.failCallback();
           },
         );

@@ -82,7 +82,8 @@ interface NcaState {
 async function fetchNca(input: Omit<Input<'pk.nca'>, 'fields' | 'as' | 'digits'>, digits: number | null): Promise<NcaState> {
   const nca = await invoke('pk.nca', { ...input, fields: 'table', as: 'columns', digits });
   if (!nca.table) throw new Error('pk.nca sent no table');
-  return { nca, table: { codes: nca.table.codes, rows: fromColumns(nca.table.rows) } };
+  // The view keeps the decoded rows only, not the columns they came in.
+  return { nca: { ...nca, table: null }, table: { codes: nca.table.codes, rows: fromColumns(nca.table.rows) } };
 }
 
 /** pk.nca as state that can be refreshed without a loading flash (after a λz change). */

@@ -10,7 +10,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      // core-thread: the core's worker threads (electron/core/worker/pool.ts looks for it beside index.js).
+      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts'), 'core-thread': resolve(__dirname, 'electron/core/worker/thread.ts') } },
     },
   },
   preload: {

@@ -40,7 +40,8 @@ const englishOnly = {
 // Chunk names change with their content: start from an empty folder so that no stale chunk remains.
 fs.rmSync(out, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { cli: path.join(root, 'electron/core/cli.ts') },
+  // core-thread: the core's worker threads of `serve` (electron/core/worker/pool.ts looks for it beside its chunk).
+  entryPoints: { cli: path.join(root, 'electron/core/cli.ts'), 'core-thread': path.join(root, 'electron/core/worker/thread.ts') },
   outdir: out,
   bundle: true,
   splitting: true,

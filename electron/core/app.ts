@@ -14,6 +14,7 @@ import { registerAudit } from './audit/app';
 import { registerMeetings } from './meetings/app';
 import { preloadPdfStack, registerMinutes } from './minutes/app';
 import { Mutex } from './access/mutex';
+import { isWrite } from './access/writes';
 import { checkUiPaths } from './access/paths';
 import { callContext, resolveActor } from './access/actor';
 import { registerMapping } from './mapping/app';
@@ -26,7 +27,7 @@ import { systemClock, type Clock } from './audit/clock';
 import { prepareInBackground } from './snapshots/prepare';
 import type { ImportResult } from '../../shared/contract';
 
-export { CallError, type App, type Core, type CoreContext, type Handler, type Transport } from './context';
+export { CallError, type App, type Core, type CoreClient, type CoreContext, type Handler, type Transport } from './context';
 
 // The core: one handler per contract method, registered by feature (one folder each, as in Actual
 // Budget's server/*/app.ts). Electron IPC, the browser host and the CLI all go through `call`,
@@ -44,7 +45,11 @@ export { CallError, type App, type Core, type CoreContext, type Handler, type Tr
  * derive in the background what its views read first (snapshots/prepare.ts). Off for the CLI and tests,
  * whose calls must not race a background derivation.
  */
-export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean; clock?: Clock; prepareAfterImport?: boolean }): Core {
+/**
+ * `writeGate`: the lock word of a write gate shared with other threads' cores on the same database
+ * (worker/pool.ts), so that a read's derivation that writes (AE facts) waits for another thread's import.
+ */
+export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean; clock?: Clock; prepareAfterImport?: boolean; writeGate?: SharedArrayBuffer }): Core {
   const listeners = new Set<(e: CoreEvent) => void>();
   let db = opts.lazy ? undefined : openDb(opts.dbPath);
   if (!opts.lazy) preloadPdfStack();
@@ -60,7 +65,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
     emit: (e) => listeners.forEach((l) => l(e)),
     actor: null,
     imports: new Map(),
-    writeGate: new Mutex(),
+    writeGate: new Mutex(opts.writeGate),
     readRoots: new Set(),
     stagingRoots: new Set(),
   };
@@ -144,29 +149,6 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
       db?.close();
     },
   };
-}
-
-/**
- * Methods that write to the database: every method that takes a session (a live session's activity
- * time is written), and these, which write without one.
- */
-const WRITES_WITHOUT_SESSION = new Set(['users.bootstrap', 'auth.login', 'auth.changePassword', 'meetings.sign', 'meetings.exportRecord', 'snapshot.import', 'study.saveDefinition', 'pk.setLambdaZ']);
-// Per method on first ask, not for the whole contract at load: reading `input` builds that method's schema.
-const writeMethods = new Map<string, boolean>();
-export function isWrite(method: string): boolean {
-  let w = writeMethods.get(method);
-  if (w === undefined) {
-    const def = Object.hasOwn(contract, method) ? (contract as Record<string, { input: unknown }>)[method] : undefined;
-    w = WRITES_WITHOUT_SESSION.has(method) || (def !== undefined && inputKeys(def.input).includes('session'));
-    writeMethods.set(method, w);
-  }
-  return w;
-}
-
-function inputKeys(schema: unknown): string[] {
-  // z.object, or z.object(...).refine(...) (ZodEffects around the object)
-  const s = schema as { shape?: Record<string, unknown>; _def?: { schema?: { shape?: Record<string, unknown> } } };
-  return Object.keys(s.shape ?? s._def?.schema?.shape ?? {});
 }
 
 function safeUser(): string {

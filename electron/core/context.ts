@@ -80,14 +80,20 @@ export class CallError extends Error {
   }
 }
 
-export interface Core {
-  ctx: CoreContext;
+/** What a transport (Electron IPC, the browser host) uses of the core: the core itself, or its threads (worker/pool.ts). */
+export interface CoreClient {
   call<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
   /** Untyped entry for transports: the method name and input come from outside and are validated. */
   callRaw(method: string, input: unknown, transport?: Transport): Promise<unknown>;
   /** Lets UI calls read this file or folder (the user uploaded or picked it). */
   allowRead(p: string, staging?: boolean): void;
   onEvent(listener: (e: CoreEvent) => void): () => void;
+  close(): void | Promise<void>;
+}
+
+/** The core in this thread (the CLI, tests, and each thread of worker/pool.ts). */
+export interface Core extends CoreClient {
+  ctx: CoreContext;
   close(): void;
 }
 

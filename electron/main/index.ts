@@ -2,17 +2,16 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { contract } from '../../shared/contract';
-import { CallError, createCore, type Core } from '../core/app';
-import { seedDemoIfEmpty } from '../core/snapshots/seed';
-import { prepareInBackground } from '../core/snapshots/prepare';
+import { CallError, type CoreClient } from '../core/context';
+import { startCorePool, type CorePool } from '../core/worker/pool';
 import { defaultDbPath, PRODUCT_NAME } from '../core/paths';
 import { isOwnFrameUrl } from './frames';
 
-// The Electron shell: window, hardening, and one ipcMain handler per contract method, each
-// dispatching to the core's handler map (which validates the input). Nothing else lives here.
+// The Electron shell: window, hardening, and one ipcMain handler per contract method, each passed to
+// the core's threads (core/worker/pool.ts; the core validates the input). Nothing else lives here.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-let core: Core | undefined;
+let core: CorePool | undefined;
 
 /** The app's own page, exactly (issue 11: a substring test let any file:// page under a folder named out/renderer call the core). */
 const RENDERER_INDEX = path.join(here, '../renderer/index.html');
@@ -22,7 +21,7 @@ const isOwnFrame = (url: string | undefined): boolean => isOwnFrameUrl(url, OWN_
 
 const refused = { ok: false, error: { error: 'call from an unknown frame', kind: 'invalid-input' } };
 
-function registerIpc(c: Core): void {
+function registerIpc(c: CoreClient): void {
   for (const method of Object.keys(contract)) {
     ipcMain.handle(`api:${method}`, async (event, input: unknown) => {
       if (!isOwnFrame(event.senderFrame?.url)) return refused;
@@ -104,9 +103,9 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_d, cb) => cb({ cancel: true }));
   const dbPath = defaultDbPath();
-  core = createCore({ dbPath, prepareAfterImport: true });
-  // The demo, seeded into an empty database, is prepared like any import (snapshots/prepare.ts).
-  prepareInBackground(core, await seedDemoIfEmpty(core));
+  // The core in worker threads, off this process's thread (worker/pool.ts); the demo, seeded into an
+  // empty database, is prepared like any import (snapshots/prepare.ts).
+  core = await startCorePool({ dbPath, seedDemo: true, prepare: true });
   registerIpc(core);
   await createWindow();
 });
@@ -116,6 +115,5 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.on('window-all-closed', () => {
-  core?.close();
-  app.quit();
+  void (core?.close() ?? Promise.resolve()).finally(() => app.quit());
 });

@@ -14,6 +14,7 @@ import { createCore } from '../../electron/core/app';
 import { startHost } from '../../electron/core/host/server';
 import { RENDERER_DIR } from '../../electron/core/host/run';
 import { prepareViews } from '../../electron/core/snapshots/prepare';
+import { startCorePool } from '../../electron/core/worker/pool';
 import { drawnAfterClick, VIEW_MARKS } from './views.bench';
 
 const [view, source] = process.argv.slice(2);
@@ -23,12 +24,15 @@ if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('the 
 
 const fromFolder = fs.statSync(source).isDirectory();
 const dbPath = fromFolder ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-view-profile-')), 'db.sqlite') : source;
-const core = createCore({ dbPath });
 if (fromFolder) {
-  const r = await core.call('snapshot.import', { path: source });
+  const importer = createCore({ dbPath });
+  const r = await importer.call('snapshot.import', { path: source });
   if (r.status !== 'imported') throw new Error(`import failed: ${JSON.stringify(r.errors.slice(0, 2))}`);
-  await prepareViews(core, r.snapshotId!);
+  await prepareViews(importer, r.snapshotId!);
+  importer.close();
 }
+// The core in its threads, as the app runs it.
+const core = await startCorePool({ dbPath });
 const host = await startHost({ core, rendererDir: RENDERER_DIR });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -93,5 +97,5 @@ try {
 } finally {
   await browser.close();
   await host.close();
-  core.close();
+  await core.close();
 }

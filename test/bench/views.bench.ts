@@ -1,5 +1,5 @@
 // The UI's figures, through the browser host in Debian's Chromium (the built renderer, the real
-// core, a real SQLite file):
+// core in its worker threads as the app runs it, a real SQLite file):
 // - cold_start_ms_demo: a fresh page (empty cache) on a populated demo database and a freshly opened
 //   core, from navigation to the Cohorts view drawn (its `view:cohorts:drawn` mark);
 // - view_ms_<size>_<view>: from the click on a view in the navigation to its plot or grid drawn (the
@@ -22,6 +22,7 @@ import { createCore } from '../../electron/core/app';
 import { startHost } from '../../electron/core/host/server';
 import { RENDERER_DIR } from '../../electron/core/host/run';
 import { seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
+import { startCorePool } from '../../electron/core/worker/pool';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 
 type Report = (name: string, value: string | number) => void;
@@ -203,7 +204,7 @@ export async function coldStart(browser: Browser, dbPath: string, report: Report
   const times: number[] = [];
   const scripts: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const core = createCore({ dbPath });
+    const core = await startCorePool({ dbPath });
     const host = await startHost({ core, rendererDir: RENDERER_DIR });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     try {
@@ -220,7 +221,7 @@ export async function coldStart(browser: Browser, dbPath: string, report: Report
     } finally {
       await context.close();
       await host.close();
-      core.close();
+      await core.close();
     }
   }
   if (!times.length) return report('cold_start_ms_demo', 'no-mark');
@@ -303,13 +304,11 @@ export async function bench(report: Report, tmp: string): Promise<void> {
       }
       report(`prepare_ms_${label}`, Math.round(performance.now() - tp));
       for (const [m, ms] of perMethod) report(`prepare_ms_${label}_${m.replace('.', '_')}`, ms);
-      let viewsCore = core;
-      if (subjects === 0) {
-        // A populated demo database, opened afresh for each run; then the views on it, opened once more.
-        core.close();
-        await coldStart(browser, dbPath, report);
-        viewsCore = createCore({ dbPath });
-      }
+      core.close();
+      // A populated demo database, opened afresh for each run.
+      if (subjects === 0) await coldStart(browser, dbPath, report);
+      // The views on the core's threads, as the app runs them (electron/core/worker/pool.ts).
+      const viewsCore = await startCorePool({ dbPath });
       const host = await startHost({ core: viewsCore, rendererDir: RENDERER_DIR });
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const traffic = new ApiTraffic(page);
@@ -325,7 +324,7 @@ export async function bench(report: Report, tmp: string): Promise<void> {
       }
       await page.close();
       await host.close();
-      viewsCore.close();
+      await viewsCore.close();
     }
     // Growth from 2,000 to 10,000 subjects (5×): about 5 when linear, more when something grows faster.
     const ratio = (m: Map<string, number>) => (m.has('2000') && m.has('10k') ? (m.get('10k')! / m.get('2000')!).toFixed(2) : null);

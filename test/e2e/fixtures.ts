@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from '../../electron/core/app';
+import { startCorePool, type CorePool } from '../../electron/core/worker/pool';
 import { startHost } from '../../electron/core/host/server';
-import { demoDir, seedDemoIfEmpty } from '../../electron/core/snapshots/seed';
+import { demoDir } from '../../electron/core/snapshots/seed';
 
-// One fresh DoseDesk per test: a temporary SQLite file, the real core, the browser host serving the
-// built renderer. The page is pointed at the host's URL (with its per-run token).
+// One fresh DoseDesk per test: a temporary SQLite file, the real core in its worker threads (as the
+// app runs it: electron/core/worker/pool.ts), the browser host serving the built renderer. The page is pointed at the host's URL (with its per-run token).
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
@@ -18,7 +18,9 @@ export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
 export const DEMO_DIR = demoDir();
 
 export interface DoseDeskApp {
-  core: Core;
+  core: CorePool;
+  /** The database file, for a test's own read-only look at the stored rows. */
+  dbPath: string;
   url: string;
   /** A temporary folder of this test (deleted afterwards). */
   tmp: string;
@@ -31,14 +33,14 @@ export const test = base.extend<{ seedDemo: boolean; app: DoseDeskApp }>({
   app: async ({ seedDemo }, use) => {
     if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR} has no build: run \`npx electron-vite build\` first`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dosedesk-e2e-'));
-    const core = createCore({ dbPath: path.join(tmp, 'dosedesk.sqlite'), user: 'e2e-tester' });
-    const snapshotIds = seedDemo ? await seedDemoIfEmpty(core) : [];
+    const dbPath = path.join(tmp, 'dosedesk.sqlite');
+    const core = await startCorePool({ dbPath, user: 'e2e-tester', seedDemo });
     const host = await startHost({ core, rendererDir: RENDERER_DIR });
     try {
-      await use({ core, url: host.url, tmp, snapshotIds });
+      await use({ core, dbPath, url: host.url, tmp, snapshotIds: core.seeded });
     } finally {
       await host.close();
-      core.close();
+      await core.close();
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   },

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { expect, screenshot, seriousViolations, test } from './fixtures';
 
 // Review marks that follow the data (issue 15 item 2) on the shipped demo, which the first start
@@ -77,8 +78,9 @@ test('review marks: mark on cut 1, switch to cut 2, "changed since your review" 
   const sql = changes.records.filter((r) => r.usubjid === changed);
   expect(sql.length).toBeGreaterThan(0);
   const shown = await panel.getByTestId('review-change').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-domain')} ${r.getAttribute('data-change')} ${r.querySelector('td.mono')?.textContent ?? ''}`));
+  const db = new Database(app.dbPath, { readonly: true });
   const stored = (snapshotId: number, domain: string, recKey: string) => {
-    const row = app.core.ctx.db.prepare(`SELECT * FROM rec_${domain.toLowerCase()} WHERE snapshot_id = ? AND rec_key = ?`).get(snapshotId, recKey) as Record<string, unknown> | undefined;
+    const row = db.prepare(`SELECT * FROM rec_${domain.toLowerCase()} WHERE snapshot_id = ? AND rec_key = ?`).get(snapshotId, recKey) as Record<string, unknown> | undefined;
     if (!row) return undefined;
     for (const k of ['snapshot_id', 'file_id', 'row_no', `${domain.toLowerCase()}seq`]) delete row[k];
     return row;
@@ -93,6 +95,7 @@ test('review marks: mark on cut 1, switch to cut 2, "changed since your review" 
     expect(stored(cut2.snapshotId, r.domain, recKey), `${line} differs in more than --SEQ`).toEqual(stored(cut1.snapshotId, r.domain, recKey));
     renumbered++;
   }
+  db.close();
   expect(sql.length - renumbered).toBeGreaterThan(0);
   await screenshot(page, 'review-profile-changed-since', { fullPage: false });
   expect(await seriousViolations(page, '[data-testid=review-panel]'), 'axe: review panel').toEqual([]);

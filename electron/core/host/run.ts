@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createCore } from '../app';
 import { startHost } from './server';
-import { seedDemoIfEmpty } from '../snapshots/seed';
-import { prepareInBackground } from '../snapshots/prepare';
+import { startCorePool } from '../worker/pool';
 import { resourcesDir } from '../paths';
 
 // Runs the browser host until interrupted: the UI at a 127.0.0.1 address printed on stdout, opened
@@ -50,9 +48,8 @@ export async function runBrowserHost(opts: { dbPath: string; port?: number; open
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`the UI is not built (${RENDERER_DIR} is missing): run \`npm run build\` first`);
   }
-  const core = createCore({ dbPath: opts.dbPath, prepareAfterImport: true });
-  // The demo, seeded into an empty database, is prepared like any import (snapshots/prepare.ts).
-  prepareInBackground(core, await seedDemoIfEmpty(core));
+  // The core in worker threads (worker/pool.ts); the demo, seeded into an empty database, is prepared like any import (snapshots/prepare.ts).
+  const core = await startCorePool({ dbPath: opts.dbPath, seedDemo: true, prepare: true });
   const host = await startHost({ core, rendererDir: RENDERER_DIR, port: opts.port });
   process.stdout.write(`DoseDesk is serving on ${host.url}\n(database: ${opts.dbPath}; stop with Ctrl+C)\n`);
   const chromium = opts.open ? findChromium() : undefined;
@@ -66,7 +63,7 @@ export async function runBrowserHost(opts: { dbPath: string; port?: number; open
   }
   const stop = async () => {
     await host.close();
-    core.close();
+    await core.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

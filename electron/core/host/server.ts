@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { CallError, type Core } from '../context';
+import { CallError, type CoreClient } from '../context';
 import { checkEntryName } from '../import/sources';
 
 // The browser host: the built renderer and the contract over HTTP, on 127.0.0.1 only, a random
@@ -19,7 +19,7 @@ import { checkEntryName } from '../import/sources';
 // this run; writes need a session once accounts exist (access/actor.ts).
 
 export interface HostOptions {
-  core: Core;
+  core: CoreClient;
   rendererDir: string;
   port?: number;
 }

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CoreEvent, ImportResult, Input, MethodName, Output } from '../../../shared/contract';
+import { Mutex } from '../access/mutex';
+import { isWrite } from '../access/writes';
+import { CallError, type CoreClient, type Transport } from '../context';
+import { prepareInBackground } from '../snapshots/prepare';
+import type { FromThread, ThreadData, ThreadError, ToThread } from './thread';
+
+// The core off the window's thread (issue 14, item 4): the app's hosts (Electron's main process, the
+// browser host) run the core in worker threads, so that a long derivation or an import never holds up
+// the process that serves the window. One writer thread takes every write (they run one at a time,
+// in arrival order, as in one core) and `import.cancel`, which acts on its running import; reader
+// threads take the reads, each on its own SQLite connection (WAL: a reader sees every committed write
+// and is never blocked by the writer), so that a view's calls run side by side. All threads share one
+// write gate (access/mutex.ts), so that a read whose derivation writes (the AE facts) waits for an
+// import in another thread exactly as it would in one core. Derivations are stored in the database
+// (snapshots/memo.ts) and so shared between the threads.
+
+export interface CorePool extends CoreClient {
+  /** Snapshots the writer seeded from the demo at start (`seedDemo`), empty otherwise. */
+  seeded: number[];
+  /** Calls answered by each thread (tests and the bench read it): writer first. */
+  answered(): number[];
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  dbPath: string;
+  /** Operating-system account recorded as the actor on a database without accounts (tests set it). */
+  user?: string;
+  /** Reader threads: default one per core beyond the first, 1 to 3. */
+  readers?: number;
+  /** Seed the demo study into an empty database before the pool is ready (the app's start). */
+  seedDemo?: boolean;
+  /** After an import (and after seeding), derive what the views read first, in the background (snapshots/prepare.ts). */
+  prepare?: boolean;
+}
+
+const METHODS_OF_THE_WRITER = new Set(['import.cancel']);
+
+export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
+  const writeGate = Mutex.sharedBuffer();
+  const listeners = new Set<(e: CoreEvent) => void>();
+  const allowed: { path: string; staging: boolean }[] = [];
+  let closed = false;
+  let importsRunning = 0;
+  const spawn = (role: ThreadData['role'], seedDemo: boolean) =>
+    new Thread({ dbPath: opts.dbPath, user: opts.user, role, writeGate, seedDemo }, (e) => listeners.forEach((l) => l(e as CoreEvent)), allowed, () => closed);
+
+  // The writer first: it creates and migrates the database (and seeds the demo) before any reader opens it.
+  const writer = spawn('writer', opts.seedDemo ?? false);
+  const seeded = await writer.ready;
+  const readerCount = Math.max(1, Math.min(3, opts.readers ?? os.availableParallelism() - 1));
+  const readers = Array.from({ length: readerCount }, () => spawn('reader', false));
+  await Promise.all(readers.map((r) => r.ready));
+
+  let next = 0;
+  const readerFor = (): Thread => {
+    // The reader with the fewest calls in hand; among equals, the next in turn.
+    let best = readers[next++ % readers.length]!;
+    for (const r of readers) if (r.inHand < best.inHand) best = r;
+    return best;
+  };
+
+  const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
+    if (closed) throw new CallError('internal', 'the core has stopped (the app is closing)');
+    const toWriter = isWrite(method) || METHODS_OF_THE_WRITER.has(method);
+    if (method !== 'snapshot.import') return (toWriter ? writer : readerFor()).call(method, input, transport);
+    importsRunning++;
+    let r: ImportResult;
+    try {
+      r = (await writer.call(method, input, transport)) as ImportResult;
+    } finally {
+      importsRunning--;
+    }
+    // Stops when the pool closes or another import starts (that one prepares its own snapshot after).
+    if (opts.prepare && r.status === 'imported' && r.snapshotId !== null) prepareInBackground(pool, [r.snapshotId], () => closed || importsRunning > 0);
+    return r;
+  };
+
+  const pool: CorePool = {
+    seeded,
+    call: <M extends MethodName>(method: M, input: Input<M>) => callRaw(method, input) as Promise<Output<M>>,
+    callRaw,
+    allowRead(p, staging = false) {
+      allowed.push({ path: p, staging });
+      for (const t of [writer, ...readers]) t.send({ t: 'allowRead', path: p, staging });
+    },
+    onEvent(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    answered: () => [writer, ...readers].map((t) => t.answered),
+    async close() {
+      closed = true;
+      await Promise.all([writer, ...readers].map((t) => t.stop()));
+    },
+  };
+  if (opts.prepare) prepareInBackground(pool, seeded, () => closed || importsRunning > 0);
+  return pool;
+}
+
+/** One worker thread of the core, started again if it dies (its calls in hand fail with a message that says so). */
+class Thread {
+  private worker!: Worker;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private lastId = 0;
+  answered = 0;
+  ready!: Promise<number[]>;
+
+  constructor(
+    private readonly data: ThreadData,
+    private readonly onEvent: (e: unknown) => void,
+    private readonly allowed: readonly { path: string; staging: boolean }[],
+    private readonly closing: () => boolean,
+  ) {
+    this.start(data);
+  }
+
+  get inHand(): number {
+    return this.waiting.size;
+  }
+
+  private start(data: ThreadData): void {
+    const { file, boot } = threadScript();
+    const worker = new Worker(file, { workerData: { ...data, entry: boot } });
+    this.worker = worker;
+    for (const a of this.allowed) this.send({ t: 'allowRead', path: a.path, staging: a.staging });
+    this.ready = new Promise<number[]>((resolve, reject) => {
+      worker.on('message', (m: FromThread) => {
+        if (m.t === 'ready') resolve(m.seeded);
+        else if (m.t === 'failed') reject(new Error(`the core's ${data.role} thread could not start: ${m.message}`));
+        else if (m.t === 'event') this.onEvent(m.event);
+        else {
+          const w = this.waiting.get(m.id);
+          if (!w) return;
+          this.waiting.delete(m.id);
+          this.answered++;
+          if (m.ok) w.resolve(m.result);
+          else w.reject(errorOf(m.error));
+        }
+      });
+      const died = (why: string) => {
+        reject(new Error(`the core's ${data.role} thread stopped before it was ready: ${why}`));
+        if (this.worker !== worker) return;
+        for (const w of this.waiting.values()) w.reject(new CallError('internal', `the core's ${data.role} thread stopped (${why}) before it answered; try again`));
+        this.waiting.clear();
+        // Started again, without the demo seeding, unless the app is closing.
+        if (!this.closing()) this.start({ ...data, seedDemo: false });
+      };
+      worker.on('error', (e) => died(e.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+    });
+    // A restarted thread's readiness is awaited by nobody: its failure is reported through its calls.
+    this.ready.catch(() => undefined);
+  }
+
+  send(m: ToThread): void {
+    this.worker.postMessage(m);
+  }
+
+  call(method: string, input: unknown, transport: Transport): Promise<unknown> {
+    const id = ++this.lastId;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.send({ t: 'call', id, method, input, transport });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined as unknown as Worker;
+    for (const c of this.waiting.values()) c.reject(new CallError('internal', 'the core has stopped (the app is closing) before it answered'));
+    this.waiting.clear();
+    // better-sqlite3 closes the thread's connection as the thread ends (a write in progress is rolled back).
+    await w.terminate();
+  }
+}
+
+function errorOf(e: ThreadError): Error {
+  if (!e.internal) return new CallError(e.kind, e.message, e.details);
+  const err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * The thread's script: the bundle's core-thread.js (Electron's out/main) or core-thread.mjs (the CLI's
+ * out/cli), beside the code that starts it; from the TypeScript sources (tests, the bench, a checkout
+ * without a build), boot.mjs, which registers tsx and imports thread.ts.
+ */
+function threadScript(): { file: string; boot?: string } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  if (import.meta.url.endsWith('.ts')) return { file: path.join(here, 'boot.mjs'), boot: pathToFileURL(path.join(here, 'thread.ts')).href };
+  for (const name of ['core-thread.js', 'core-thread.mjs']) {
+    const file = path.join(here, name);
+    if (fs.existsSync(file)) return { file };
+  }
+  throw new Error(`the core's thread script (core-thread.js) is not beside ${here}: rebuild the app (npm run build)`);
+}

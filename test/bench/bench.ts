@@ -1,6 +1,6 @@
 // `npm run bench`: speed as ratios and throughputs measured in one run on this machine (never as
 // timed assertions in tests). Prints `name=value` lines; the headline figures come last.
-// `npm run bench -- --only cli` runs one section (cli, import, pk, efficacy, views); `--sizes demo,500,2000,10k`
+// `npm run bench -- --only cli` runs one section (cli, import, threads, pk, efficacy, views); `--sizes demo,500,2000,10k`
 // chooses the study sizes of the views section (views.bench.ts). The last lines are each goal with its
 // figure and whether it is met.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const report = (name: string, value: string | number) => {
 };
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
-const SECTIONS = ['cli', 'import', 'pk', 'efficacy', 'views'];
+const SECTIONS = ['cli', 'import', 'threads', 'pk', 'efficacy', 'views'];
 if (onlyAt > 0 && !SECTIONS.includes(only ?? '')) {
   console.error(`bench: --only expects one of ${SECTIONS.join(', ')}, found ${JSON.stringify(only ?? '')}`);
   process.exit(2);
@@ -180,6 +180,7 @@ async function optional(modulePath: string): Promise<void> {
 try {
   if (wants('cli')) cliStartBench();
   if (wants('import')) await importBench();
+  if (wants('threads')) await optional('./threads.bench.ts');
   if (wants('pk')) await optional('../../electron/core/pk/bench.ts');
   if (wants('efficacy')) await optional('../../electron/core/efficacy/bench.ts');
   if (wants('views')) await optional('./views.bench.ts');

@@ -32,7 +32,7 @@ export interface PoolOptions {
   dbPath: string;
   /** Operating-system account recorded as the actor on a database without accounts (tests set it). */
   user?: string;
-  /** Reader threads: default one per core beyond the first, 1 to 3. */
+  /** Reader threads: default one per core beyond the first, 2 to 3 (two, so that a view's two slow reads run side by side). */
   readers?: number;
   /** Seed the demo study into an empty database before the pool is ready (the app's start). */
   seedDemo?: boolean;
@@ -54,7 +54,7 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   // The writer first: it creates and migrates the database (and seeds the demo) before any reader opens it.
   const writer = spawn('writer', opts.seedDemo ?? false);
   const seeded = await writer.ready;
-  const readerCount = Math.max(1, Math.min(3, opts.readers ?? os.availableParallelism() - 1));
+  const readerCount = Math.max(1, Math.min(3, opts.readers ?? Math.max(2, os.availableParallelism() - 1)));
   const readers = Array.from({ length: readerCount }, () => spawn('reader', false));
   await Promise.all(readers.map((r) => r.ready));
 

@@ -51,12 +51,13 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   const spawn = (role: ThreadData['role'], seedDemo: boolean) =>
     new Thread({ dbPath: opts.dbPath, user: opts.user, role, writeGate, seedDemo }, (e) => listeners.forEach((l) => l(e as CoreEvent)), allowed, () => closed);
 
-  // The writer first: it creates and migrates the database (and seeds the demo) before any reader opens it.
+  // The pool is ready when the writer is: it has created and migrated the database (and seeded the
+  // demo). The readers start then, not awaited (the host starts and the page loads meanwhile); a call
+  // sent to a reader still starting waits in its port.
   const writer = spawn('writer', opts.seedDemo ?? false);
   const seeded = await writer.ready;
   const readerCount = Math.max(1, Math.min(3, opts.readers ?? Math.max(2, os.availableParallelism() - 1)));
   const readers = Array.from({ length: readerCount }, () => spawn('reader', false));
-  await Promise.all(readers.map((r) => r.ready));
 
   let next = 0;
   const readerFor = (): Thread => {
@@ -133,7 +134,12 @@ class Thread {
     this.ready = new Promise<number[]>((resolve, reject) => {
       worker.on('message', (m: FromThread) => {
         if (m.t === 'ready') resolve(m.seeded);
-        else if (m.t === 'failed') reject(new Error(`the core's ${data.role} thread could not start: ${m.message}`));
+        else if (m.t === 'failed') {
+          const e = new Error(`the core's ${data.role} thread could not start: ${m.message}`);
+          reject(e);
+          for (const w of this.waiting.values()) w.reject(new CallError('internal', e.message));
+          this.waiting.clear();
+        }
         else if (m.t === 'event') this.onEvent(m.event);
         else {
           const w = this.waiting.get(m.id);

@@ -39,6 +39,14 @@ describe('the core in worker threads', () => {
     expect(pool.answered()).toEqual([1, 1, 1]);
   });
 
+  it('a database that cannot be opened: the pool does not start, and says why', async () => {
+    dir = tmpDir('dosedesk-pool-');
+    // A folder where the database file should be.
+    const started = await startCorePool({ dbPath: dir }).catch((e: Error) => e);
+    if (!(started instanceof Error)) await started.close();
+    expect((started as Error).message).toMatch(/^the core's writer thread could not start: /);
+  });
+
   it('a failed call keeps its kind, message and details across the thread', async () => {
     dir = tmpDir('dosedesk-pool-');
     pool = await startCorePool({ dbPath: path.join(dir, 'db.sqlite'), readers: 1 });
@@ -71,6 +79,8 @@ describe('the core in worker threads', () => {
   it('reads are answered while an import runs in the writer, and the thread that serves the window stays free', async () => {
     dir = tmpDir('dosedesk-pool-');
     pool = await startCorePool({ dbPath: path.join(dir, 'db.sqlite'), readers: 1 });
+    // The reader started (readers start after the writer, without being awaited).
+    expect(await pool.call('snapshots.list', {})).toEqual([]);
     // The demo's second cut: an import of a few seconds in the writer thread.
     const order: string[] = [];
     let ticks = 0;

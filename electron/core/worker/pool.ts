@@ -62,8 +62,10 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   let next = 0;
   const readerFor = (): Thread => {
     // The reader with the fewest calls in hand; among equals, the next in turn.
-    let best = readers[next++ % readers.length]!;
-    for (const r of readers) if (r.inHand < best.inHand) best = r;
+    const running = readers.filter((r) => !r.stopped);
+    if (!running.length) return readers[0]!; // its call fails with the reason
+    let best = running[next++ % running.length]!;
+    for (const r of running) if (r.inHand < best.inHand) best = r;
     return best;
   };
 
@@ -112,6 +114,9 @@ class Thread {
   private lastId = 0;
   answered = 0;
   ready!: Promise<number[]>;
+  private readyOnce = false;
+  /** Why the thread is stopped for good (it could not start), else null. */
+  stopped: string | null = null;
 
   constructor(
     private readonly data: ThreadData,
@@ -127,20 +132,22 @@ class Thread {
   }
 
   private start(data: ThreadData): void {
+    this.readyOnce = false;
     const { file, boot } = threadScript();
     const worker = new Worker(file, { workerData: { ...data, entry: boot } });
     this.worker = worker;
     for (const a of this.allowed) this.send({ t: 'allowRead', path: a.path, staging: a.staging });
     this.ready = new Promise<number[]>((resolve, reject) => {
       worker.on('message', (m: FromThread) => {
-        if (m.t === 'ready') resolve(m.seeded);
-        else if (m.t === 'failed') {
-          const e = new Error(`the core's ${data.role} thread could not start: ${m.message}`);
-          reject(e);
-          for (const w of this.waiting.values()) w.reject(new CallError('internal', e.message));
+        if (m.t === 'ready') {
+          this.readyOnce = true;
+          resolve(m.seeded);
+        } else if (m.t === 'failed') {
+          this.stopped = `the core's ${data.role} thread could not start: ${m.message}`;
+          reject(new Error(this.stopped));
+          for (const w of this.waiting.values()) w.reject(new CallError('internal', this.stopped));
           this.waiting.clear();
-        }
-        else if (m.t === 'event') this.onEvent(m.event);
+        } else if (m.t === 'event') this.onEvent(m.event);
         else {
           const w = this.waiting.get(m.id);
           if (!w) return;
@@ -155,8 +162,11 @@ class Thread {
         if (this.worker !== worker) return;
         for (const w of this.waiting.values()) w.reject(new CallError('internal', `the core's ${data.role} thread stopped (${why}) before it answered; try again`));
         this.waiting.clear();
-        // Started again, without the demo seeding, unless the app is closing.
-        if (!this.closing()) this.start({ ...data, seedDemo: false });
+        if (this.closing()) return;
+        // Started again (without the demo seeding) when it had been running; one that cannot start
+        // stays stopped, and its calls fail at once with the reason, instead of starting again and again.
+        if (this.readyOnce) this.start({ ...data, seedDemo: false });
+        else this.stopped ??= `the core's ${data.role} thread could not start: ${why}`;
       };
       worker.on('error', (e) => died(e.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
@@ -170,6 +180,7 @@ class Thread {
   }
 
   call(method: string, input: unknown, transport: Transport): Promise<unknown> {
+    if (this.stopped) return Promise.reject(new CallError('internal', this.stopped));
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

@@ -3,7 +3,8 @@
 // Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
 // then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
 // mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
-// the functions with the most self time. A SNAPSHOT_DIR is imported into a new database and the
+// the functions with the most self time (`--search TEXT` after the AEs view: typing TEXT into its grid's
+// search box, to the filtered rows drawn, instead). A SNAPSHOT_DIR is imported into a new database and the
 // views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
 // core may store derivations in it). VIEW is the navigation's label: "Patient profile", "Spider", …
 import fs from 'node:fs';
@@ -17,7 +18,10 @@ import { prepareViews } from '../../electron/core/snapshots/prepare';
 import { startCorePool } from '../../electron/core/worker/pool';
 import { drawnAfterClick, VIEW_MARKS } from './views.bench';
 
-const [view, source] = process.argv.slice(2);
+const [view, source, flag, searchText] = process.argv.slice(2);
+// `--search TEXT` (the AEs view): profiles typing TEXT into the grid's search box instead of the click,
+// to the filtered rows drawn (the bench's ae_filter_ms_200k).
+const search = flag === '--search' ? searchText : undefined;
 const own = VIEW_MARKS.find(([name]) => name.test(view ?? ''))?.[1];
 if (!view || !source || !own) throw new Error(`usage: view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE (VIEW one of ${VIEW_MARKS.map(([n]) => n.source.replace(/[\^$]/g, '')).join(', ')})`);
 if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('the UI is not built: npx electron-vite build');
@@ -63,6 +67,13 @@ try {
   await other.click();
   await page.waitForTimeout(5000);
 
+  // --search: the view open and settled before the profile starts; the box found before the clock starts.
+  const box = search === undefined ? null : await (async () => {
+    await target.click();
+    await drawnAfterClick(page, own);
+    await page.waitForTimeout(3000);
+    return page.getByPlaceholder('Search…').first().elementHandle();
+  })();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -71,9 +82,23 @@ try {
     performance.clearMarks();
     performance.mark('bench:click');
   });
-  clickAt = Date.now();
-  await target.click();
-  const ms = await drawnAfterClick(page, own);
+  let ms: number;
+  if (search !== undefined) {
+    await page.evaluate(() => performance.mark('bench:search'));
+    clickAt = Date.now();
+    await box!.fill(search);
+    ms = await page
+      .waitForFunction(() => {
+        const start = performance.getEntriesByName('bench:search')[0]?.startTime ?? 0;
+        const m = performance.getEntriesByName('view:aes:filtered').filter((e) => e.startTime >= start);
+        return m.length ? m[m.length - 1]!.startTime - start : null;
+      }, undefined, { timeout: 60_000, polling: 10 })
+      .then((h) => h.jsonValue() as Promise<number>);
+  } else {
+    clickAt = Date.now();
+    await target.click();
+    ms = await drawnAfterClick(page, own);
+  }
   const { profile } = await cdp.send('Profiler.stop');
   await page.waitForTimeout(1000);
   console.log(`view_profile_ms_${view.toLowerCase().replace(/[^a-z0-9]+/g, '_')}=${Math.round(ms)}`);

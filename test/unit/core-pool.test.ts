@@ -39,6 +39,24 @@ describe('the core in worker threads', () => {
     expect(pool.answered()).toEqual([1, 1, 1]);
   });
 
+  it('a method goes back to the reader that last ran it (its warm caches) when that reader is free', async () => {
+    dir = tmpDir('dosedesk-pool-');
+    pool = await startCorePool({ dbPath: path.join(dir, 'db.sqlite'), readers: 2 });
+    for (let i = 0; i < 3; i++) await pool.call('snapshots.list', {});
+    expect(pool.answered().slice(1).sort()).toEqual([0, 3]);
+    // Another method, one after the other, stays with one reader too; two calls at once go one to each reader.
+    const delta = async (calls: () => Promise<unknown>) => {
+      const before = pool!.answered();
+      await calls();
+      return pool!.answered().map((n, i) => n - before[i]!).slice(1).sort();
+    };
+    expect(await delta(async () => {
+      await pool!.call('users.list', {});
+      await pool!.call('users.list', {});
+    })).toEqual([0, 2]);
+    expect(await delta(() => Promise.all([pool!.call('snapshots.list', {}), pool!.call('snapshots.list', {})]))).toEqual([1, 1]);
+  });
+
   it('a database that cannot be opened: the pool does not start, and says why', async () => {
     dir = tmpDir('dosedesk-pool-');
     // A folder where the database file should be.
@@ -69,7 +87,10 @@ describe('the core in worker threads', () => {
     fs.writeFileSync(csv, 'ID,TIME,CONC\nS1,0,0\nS1,1,10\nS1,2,8\nS1,4,4\nS1,8,1\n');
     const input = { path: csv, subject: 'ID', time: 'TIME', conc: 'CONC', dose: 100, route: 'extravascular' };
     // As the page sends it ('ui'): refused in both readers until the person picks or uploads the file.
-    for (let i = 0; i < 2; i++) expect(await pool.callRaw('pk.ncaFile', input, 'ui').catch((e: CallError) => e.message)).toMatch(/reads only files you uploaded or picked/);
+    // Sent together, so that one goes to each reader (one after the other, both would go to the reader that last ran the method).
+    const refused = await Promise.all([0, 1].map(() => pool!.callRaw('pk.ncaFile', input, 'ui').catch((e: CallError) => e.message)));
+    for (const m of refused) expect(m).toMatch(/reads only files you uploaded or picked/);
+    expect(pool.answered().slice(1)).toEqual([1, 1]);
     pool.allowRead(dir);
     const answers = (await Promise.all([pool.callRaw('pk.ncaFile', input, 'ui'), pool.callRaw('pk.ncaFile', input, 'ui')])) as { rows: { subject: string }[] }[];
     expect(answers.map((a) => a.rows.map((x) => x.subject))).toEqual([['S1'], ['S1']]);

@@ -131,6 +131,9 @@ export function writeAeFacts(db: Db, snapshotId: number, deps: string, builtAt: 
   for (const r of rows) ins.run({ snapshot_id: snapshotId, ...r });
   const insSearch = db.prepare('INSERT INTO ae_fact_search (rowid, search) VALUES (?, ?)');
   search.forEach((t, ord) => insSearch.run(snapshotId * SEARCH_ROWID + ord, t));
+  // One b-tree segment instead of the dozens a bulk insert leaves: a search reads every segment, and a
+  // connection's first search loads them all (at 200,000 AEs: first search ~105 → ~35 ms; 1.4 s here).
+  db.prepare("INSERT INTO ae_fact_search (ae_fact_search) VALUES ('optimize')").run();
   db.prepare('INSERT INTO ae_fact_build (snapshot_id, deps, built_at, row_count) VALUES (?, ?, ?, ?)').run(snapshotId, deps, builtAt, rows.length);
 }
 
@@ -308,9 +311,10 @@ export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total:
   order.push('ord');
   const rows = db.prepare(`SELECT * FROM ae_fact WHERE ${where} ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as AeFactRow[];
   // Searched and nothing else narrowing: the words' matches are the rows (each search row is one AE fact's).
+  // Nothing narrowing at all: every row (counted at the build, not again per page).
   const onlySearch = ords !== null && pageWhere({ ...q, words: [] }, null).where === 'snapshot_id = @id';
-  const total = onlySearch ? ords.length : (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
-  const unfiltered = (db.prepare('SELECT count(*) n FROM ae_fact WHERE snapshot_id = ?').get(q.snapshotId) as { n: number }).n;
+  const unfiltered = (db.prepare('SELECT row_count n FROM ae_fact_build WHERE snapshot_id = ?').get(q.snapshotId) as { n: number }).n;
+  const total = onlySearch ? ords.length : where === 'snapshot_id = @id' ? unfiltered : (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
   const review = q.levels || q.part || q.usubjids ? pageWhere({ ...q, filters: {}, words: [] }, null) : null;
   const selected = review ? (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${review.where}`).get(review.params) as { n: number }).n : unfiltered;
   // The column's value of any row of the group names it (every row of one rank has the same value).

@@ -44,6 +44,11 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:' && !opts.readonly) for (const f of [`${file}-wal`, `${file}-shm`]) chmodIfExists(f, 0o600);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Reads map the file (up to 1 GiB) instead of copying each page into this connection's cache: a
+  // connection's first AE search at 200,000 AEs read its index in ~30 ms instead of ~120 ms. SQLite
+  // writes through its usual calls either way. The cost: a disk error while reading a mapped page
+  // stops the process instead of failing the call (README, Performance).
+  if (file !== ':memory:') db.pragma('mmap_size = 1073741824');
   if (!opts.readonly) migrate(db);
   return db;
 }

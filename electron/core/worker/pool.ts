@@ -60,19 +60,26 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   const readers = Array.from({ length: readerCount }, () => spawn('reader', false));
 
   let next = 0;
-  const readerFor = (): Thread => {
-    // The reader with the fewest calls in hand; among equals, the next in turn.
+  // Each reader keeps its own warm state (prepared statements, SQLite's page cache, the FTS index's
+  // structure, in-memory derivations): a method goes back to the reader that last ran it when that
+  // reader is as free as any (the AE search's first page: ~45 instead of ~110 ms on a cold reader).
+  const lastReaderOf = new Map<string, Thread>();
+  const readerFor = (method: string): Thread => {
+    // The reader with the fewest calls in hand; among equals, the one that last ran the method, else the next in turn.
     const running = readers.filter((r) => !r.stopped);
     if (!running.length) return readers[0]!; // its call fails with the reason
     let best = running[next++ % running.length]!;
     for (const r of running) if (r.inHand < best.inHand) best = r;
+    const warm = lastReaderOf.get(method);
+    if (warm && !warm.stopped && warm.inHand === best.inHand) best = warm;
+    lastReaderOf.set(method, best);
     return best;
   };
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
     if (closed) throw new CallError('internal', 'the core has stopped (the app is closing)');
     const toWriter = isWrite(method) || METHODS_OF_THE_WRITER.has(method);
-    if (method !== 'snapshot.import') return (toWriter ? writer : readerFor()).call(method, input, transport);
+    if (method !== 'snapshot.import') return (toWriter ? writer : readerFor(method)).call(method, input, transport);
     importsRunning++;
     let r: ImportResult;
     try {

@@ -3,7 +3,7 @@
 // Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
 // then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
 // mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
-// the functions with the most self time (`--search TEXT` after the AEs view: typing TEXT into its grid's
+// the functions with the most self time (a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png; `--search TEXT` after the AEs view: typing TEXT into its grid's
 // search box, to the filtered rows drawn, instead). A SNAPSHOT_DIR is imported into a new database and the
 // views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
 // core may store derivations in it). VIEW is the navigation's label: "Patient profile", "Spider", …
@@ -100,6 +100,7 @@ try {
   }
   const { profile } = await cdp.send('Profiler.stop');
   await page.waitForTimeout(1000);
+  if (process.env.VIEW_PROFILE_SHOT) await page.screenshot({ path: process.env.VIEW_PROFILE_SHOT });
   console.log(`view_profile_ms_${view.toLowerCase().replace(/[^a-z0-9]+/g, '_')}=${Math.round(ms)}`);
   const marks = await page.evaluate(() => {
     const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;

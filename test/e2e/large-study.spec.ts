@@ -108,3 +108,58 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await expect(page.getByTestId('profile-subject')).toHaveText(another);
   await screenshot(page, 'profile-subject-picker', { fullPage: false });
 });
+
+type PathGraph = HTMLElement & {
+  data: { mode?: string; x: number[]; y: number[]; customdata?: unknown[][] }[];
+  _fullLayout: { xaxis: { l2p(v: number): number; _offset: number }; yaxis: { l2p(v: number): number; _offset: number } };
+};
+
+test('1,200 subjects: the spider and the waterfall draw their lines as one SVG path per group, without WebGL; hover names the subject, a click opens its profile', async ({ page, app }) => {
+  test.setTimeout(300_000);
+  const dir = path.join(app.tmp, 'study-1200-paths');
+  await writeSnapshot(dir, generateStudy({ subjects: 1200 }), { format: 'csv' });
+  const r = await app.core.call('snapshot.import', { path: dir });
+  expect(r.status).toBe('imported');
+  const series = await app.core.call('efficacy.tumourSeries', { snapshotId: r.snapshotId! });
+  const withPost = series.subjects.filter((s) => s.points.some((p) => !p.baseline && p.pctFromBaseline !== null));
+  expect(withPost.length, 'over 1,000 waterfall bars').toBeGreaterThan(1000);
+  const levels = new Set(withPost.map((s) => s.level ?? 0)).size;
+
+  await page.goto(app.url);
+  for (const view of ['Spider', 'Waterfall'] as const) {
+    await page.locator('nav[aria-label="Views"] .nav-item', { hasText: new RegExp(`^${view}$`) }).click();
+    const plot = page.getByTestId(view.toLowerCase());
+    await expect(plot.locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+    const gd = plot.locator('.js-plotly-plot');
+    // One path per dose level (waterfall coloured by dose level by default), no WebGL canvas, no path per subject.
+    const dom = await gd.evaluate((el) => ({
+      shapes: [...el.querySelectorAll('.shapelayer path')].filter((p) => (p.getAttribute('d') ?? '').length > 1000).length,
+      canvases: el.querySelectorAll('canvas.gl-canvas-context').length,
+      linePaths: el.querySelectorAll('.scatterlayer .js-line').length,
+    }));
+    expect(dom.shapes, `${view}: one long path per dose level`).toBe(levels);
+    expect(dom.canvases, `${view}: no WebGL`).toBe(0);
+    expect(dom.linePaths, `${view}: no SVG path per subject`).toBeLessThanOrEqual(levels);
+
+    // Hover at a subject's point (the spider: its last scan; the waterfall: the top of the largest increase): the label names it.
+    const target = await gd.evaluate((el) => {
+      const g = el as PathGraph;
+      const t = g.data.find((d) => d.mode === 'none')!;
+      const i = t.x.length - 1;
+      return { x: g._fullLayout.xaxis.l2p(t.x[i]!) + g._fullLayout.xaxis._offset, y: g._fullLayout.yaxis.l2p(t.y[i]!) + g._fullLayout.yaxis._offset, at: [t.x[i]!, t.y[i]!] };
+    });
+    const box = (await gd.boundingBox())!;
+    await page.mouse.move(box.x + target.x, box.y + target.y);
+    const label = gd.locator('.hoverlayer .hovertext');
+    await expect(label).toBeVisible();
+    const hovered = (/IBB0979-\d+-\d+/.exec((await label.textContent()) ?? '') ?? [''])[0];
+    // Another subject may share the pixel: the one named has a point there.
+    const near = withPost.find((s) => s.usubjid === hovered);
+    expect(near, `${view}: the hover names a subject of the study (${hovered})`).toBeDefined();
+    await screenshot(page, `${view.toLowerCase()}-1200-subjects`, { fullPage: false });
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await expect
+      .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string })))
+      .toMatchObject({ view: 'profile', subject: hovered });
+  }
+});

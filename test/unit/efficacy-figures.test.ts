@@ -4,7 +4,7 @@ import { kmFigure, kmLastTime, kmTicks, kmTickStep, rateText, type KmResult } fr
 import { kaplanMeier } from '../../shared/survival';
 import { hasSpiderLine, RECIST_LINES, spiderFigure } from '../../renderer/src/components/SpiderFigure';
 import type { TumourSubject } from '../../shared/api/efficacy';
-import { borLabel, waterfallBars, waterfallFigure, WEBGL_BARS } from '../../renderer/src/components/WaterfallFigure';
+import { borLabel, waterfallBars, waterfallFigure, PATH_BARS } from '../../renderer/src/components/WaterfallFigure';
 
 // The figure builders of the spider, waterfall and efficacy views: pure functions from contract
 // results to plotly data. The clinical values come from the core; these tests check what is drawn.
@@ -52,12 +52,24 @@ describe('waterfall figure', () => {
     expect((fig.layout.xaxis as { categoryarray: string[] }).categoryarray).toEqual(['A', 'E', 'B', 'C']);
     expect(fig.data.map((t) => t.name)).toEqual(['PR', 'Non-CR/non-PD', 'PD']);
   });
-  it('draws a large study as WebGL segments in the same order', () => {
-    const many = Array.from({ length: WEBGL_BARS + 1 }, (_, i) => subject(`S${String(i).padStart(5, '0')}`, 1, [0, (i % 200) - 100]));
+  it('draws a large study as segments in one SVG path, in the same order, each hovering with its subject and best change', () => {
+    const many = Array.from({ length: PATH_BARS + 1 }, (_, i) => subject(`S${String(i).padStart(5, '0')}`, 1, [0, (i % 200) - 100]));
     const fig = waterfallFigure(waterfallBars(many, 'confirmed'), { colourBy: 'level', kind: 'confirmed', ...opts });
-    expect(fig.data[0]!.type).toBe('scattergl');
-    const y = (fig.data[0]!.y as (number | null)[]).filter((v, i) => i % 3 === 1) as number[];
+    const [hover, legend] = fig.data;
+    expect(hover!.mode).toBe('none');
+    expect(legend).toMatchObject({ mode: 'lines', name: 'DL1', x: [null], legendgroup: hover!.legendgroup });
+    // Bar r: a segment from (r, 0) to (r, best), by rank of best change (largest increase first).
+    const path = ((fig.layout.shapes as { name: string; path: string }[]).find((s) => s.name === 'data:DL1'))!.path;
+    const segments = [...path.matchAll(/M(\d+),0L\1,(-?[\d.]+)/g)];
+    expect(segments).toHaveLength(PATH_BARS + 1);
+    expect(segments.map((m) => Number(m[1]))).toEqual(Array.from({ length: PATH_BARS + 1 }, (_, i) => i + 1));
+    const y = segments.map((m) => Number(m[2]));
     for (let i = 1; i < y.length; i++) expect(y[i]!).toBeLessThanOrEqual(y[i - 1]!);
+    // The hover at either end of a bar names its subject and its best change.
+    const cd = hover!.customdata as unknown[][];
+    expect(cd[0]).toEqual(cd[1]);
+    expect(cd[0]![3]).toBe(y[0]);
+    expect(hover!.hovertemplate).toContain('%{customdata[3]:.1f}%');
   });
 });
 

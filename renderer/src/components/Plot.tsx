@@ -6,6 +6,7 @@ import { palette } from '../theme';
 import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 import { webglWhenLarge } from './webgl';
+import { expectsMarks } from '../drawnMark';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
@@ -157,23 +158,14 @@ export function exportFigure(data: Trace[], layout: Layout, title: string, footn
   };
 }
 
-/** Does the figure have anything to draw (a visible trace with at least one value)? An empty figure shows axes only. */
-export function expectsMarks(data: readonly Trace[]): { svg: boolean; gl: boolean } {
-  let svg = false;
-  let gl = false;
-  for (const t of data) {
-    if (t.visible === false || t.visible === 'legendonly') continue;
-    const has = ['x', 'y'].some((k) => Array.isArray(t[k]) && (t[k] as unknown[]).some((v) => v !== null && v !== undefined && v !== ''));
-    if (!has) continue;
-    if (String(t.type ?? 'scatter').endsWith('gl')) gl = true;
-    else svg = true;
-  }
-  return { svg, gl };
-}
 
 /** Why a drawn figure shows nothing where it should: null when its SVG marks and WebGL pixels are there. */
-export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boolean }): string | null {
+export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boolean; shapes: number[] }): string | null {
   if (node.querySelector('.no-webgl')) return 'WebGL is not available in this window';
+  for (const i of expected.shapes) {
+    const d = node.querySelector(`.shapelayer path[data-index="${i}"]`)?.getAttribute('d') ?? '';
+    if (d.length < 4) return 'its lines were not drawn';
+  }
   if (expected.svg) {
     const marks = [...node.querySelectorAll<SVGElement>('.cartesianlayer .trace path, .cartesianlayer .trace text')].filter((m) => {
       if (m.tagName.toLowerCase() === 'text') return (m.textContent ?? '').trim() !== '';
@@ -209,12 +201,14 @@ function painted(c: HTMLCanvasElement): boolean {
 }
 
 /** Waits (a few frames, then at most ~1.5 s; frames do not come while the window is hidden) for the draw to show; the last reason when it never does. */
-async function verifyDrawn(node: HTMLElement, data: readonly Trace[], alive: () => boolean): Promise<string | null> {
-  const expected = expectsMarks(data);
+async function verifyDrawn(node: HTMLElement, data: readonly Trace[], layout: Layout, alive: () => boolean): Promise<string | null> {
+  const expected = expectsMarks(data, layout);
   let reason: string | null = null;
-  // Reading a WebGL canvas back waits for its frame to be drawn (in software, without a GPU, seconds for
-  // 10,000 lines): two frames first, so that the window goes on drawing the view's tables meanwhile.
-  if (expected.gl) for (let f = 0; f < 2 && alive(); f++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  // One frame first, so that a plot counts as drawn only after the page has laid out and painted its
+  // SVG (a 10,000-line path takes a frame of its own). Reading a WebGL canvas back waits for its frame
+  // to be drawn (in software, without a GPU, seconds for 10,000 lines): two frames there, so that the
+  // window goes on drawing the view's tables meanwhile.
+  for (let f = 0; f < (expected.gl ? 2 : 1) && alive(); f++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   for (let i = 0; i < 30 && alive(); i++) {
     reason = drawFailure(node, expected);
     if (reason === null || reason.startsWith('WebGL is not')) return reason;
@@ -322,7 +316,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
         const denser = crowdedLogAxes(node as HTMLElement & { _fullLayout?: Record<string, { type?: string; dtick?: unknown }> }, fullLayout);
         if (Object.keys(denser).length) await Plotly.relayout(node, denser);
         if (!live) return;
-        const reason = await verifyDrawn(node, drawData, () => live);
+        const reason = await verifyDrawn(node, drawData, fullLayout, () => live);
         if (!live) return;
         setFailure(reason);
         if (reason !== null) {

@@ -1,4 +1,5 @@
 import type { PlotSubject } from '../../../shared/efficacy/columns';
+import { pathLines, type PathPoint } from './pathLines';
 import { scatterType } from './webgl';
 
 // The spider plot's figure (README.md#the-views): % change of the sum of target-lesion diameters from
@@ -109,7 +110,9 @@ function levelKey(level: number | null): number {
 /**
  * One trace per dose level holding all its subjects' lines (separated by gaps), so that the figure
  * stays a handful of traces at 10,000 subjects; each point carries [usubjid, level label, scan
- * date, response] for the hover and the click. New lesions are a separate trace of open stars.
+ * date, response] for the hover and the click. Above WEBGL_POINTS points the lines of a level are
+ * one SVG path (pathLines.ts: no per-scan markers, the hover and the click kept). New lesions are a
+ * separate trace of open stars.
  */
 export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { data: PlotTrace[]; layout: PlotLayout; lines: number; points: number } {
   const withLines = subjects.filter(hasSpiderLine);
@@ -122,35 +125,42 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
   }
   let points = 0;
   for (const s of withLines) points += spiderPoints(s).length;
-  const type = scatterType(points);
+  const large = scatterType(points) === 'scattergl';
   const data: PlotTrace[] = [];
+  const lineShapes: PlotLayout[] = [];
+  const hovertemplate = `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Scan %{customdata[2]} (${o.unit === 'weeks' ? 'week' : 'day'} %{x})<br>%{y:.1f}% from baseline<br>Response: %{customdata[3]} %{customdata[4]}<extra></extra>`;
   for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
-    const x: (number | null)[] = [];
-    const y: (number | null)[] = [];
-    const customdata: (string[] | null)[] = [];
-    for (const s of byLevel.get(level)!) {
-      for (const p of spiderPoints(s)) {
-        x.push(timeValue(p.studyDay, o.unit));
-        y.push(Math.round(p.pctFromBaseline! * 10) / 10);
+    const name = level ? o.doseLabel(level) : 'Dose not in plan';
+    const color = level ? o.doseColor(level) : '#7f8c8d';
+    const lines: PathPoint[][] = byLevel.get(level)!.map((s) =>
+      spiderPoints(s).map((p) => {
         const extra = [p.newLesion ? '· new lesion' : '', o.isNew?.(s.usubjid) ? '<br><i>new or changed since the comparison snapshot</i>' : ''].join(' ');
-        customdata.push([s.usubjid, level ? o.doseLabel(level) : 'dose not in plan', p.dtc, p.baseline ? 'baseline' : (p.response ?? 'not assessed'), extra]);
-      }
-      x.push(null);
-      y.push(null);
-      customdata.push(null);
+        return {
+          x: timeValue(p.studyDay, o.unit),
+          y: Math.round(p.pctFromBaseline! * 10) / 10,
+          customdata: [s.usubjid, level ? o.doseLabel(level) : 'dose not in plan', p.dtc, p.baseline ? 'baseline' : (p.response ?? 'not assessed'), extra],
+        };
+      }),
+    );
+    if (large) {
+      const drawn = pathLines({ name, legendgroup: `L${level}`, color, width: 2, lines, hovertemplate });
+      lineShapes.push(drawn.shape);
+      data.push(...drawn.traces);
+      continue;
     }
+    const gap = <T,>(f: (p: PathPoint) => T) => lines.flatMap((l) => [...l.map(f), null]);
     data.push({
-      type,
+      type: 'scatter',
       mode: 'lines+markers',
-      name: level ? o.doseLabel(level) : 'Dose not in plan',
+      name,
       legendgroup: `L${level}`,
-      x,
-      y,
-      customdata,
+      x: gap((p) => p.x),
+      y: gap((p) => p.y),
+      customdata: gap((p) => p.customdata),
       connectgaps: false,
-      line: { color: level ? o.doseColor(level) : '#7f8c8d', width: 2 },
-      marker: { color: level ? o.doseColor(level) : '#7f8c8d', size: 6 },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Scan %{customdata[2]} (${o.unit === 'weeks' ? 'week' : 'day'} %{x})<br>%{y:.1f}% from baseline<br>Response: %{customdata[3]} %{customdata[4]}<extra></extra>`,
+      line: { color, width: 2 },
+      marker: { color, size: 6 },
+      hovertemplate,
     });
   }
   const nx: number[] = [];
@@ -164,7 +174,7 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
         ncd.push([s.usubjid, p.dtc, p.response ?? 'not assessed']);
       }
   data.push({
-    type,
+    type: 'scatter',
     mode: 'markers',
     name: 'New lesion',
     x: nx,
@@ -181,7 +191,7 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
     margin: { r: LABEL_MARGIN },
     xaxis: { title: { text: o.unit === 'weeks' ? 'Weeks since first dose (study day / 7)' : 'Study day (day 1 = first dose)' }, zeroline: false },
     yaxis: { title: { text: 'Change in sum of diameters from baseline (%)' }, zeroline: true, zerolinecolor: '#9aa3ad', ticksuffix: '%' },
-    shapes: ref.shapes,
+    shapes: [...lineShapes, ...ref.shapes],
     annotations: ref.annotations,
     hovermode: 'closest',
     legend: { title: { text: 'Dose level' }, orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },

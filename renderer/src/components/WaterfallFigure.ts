@@ -1,5 +1,6 @@
 import { RESPONSE_COLORS } from '../theme';
 import { WEBGL_POINTS } from './webgl';
+import { pathLines, type PathPoint } from './pathLines';
 import { referenceLines, type PlotLayout, type PlotTrace, type TumourSubject } from './SpiderFigure';
 import { responseWords } from '../format';
 
@@ -42,8 +43,8 @@ export function borColor(bor: string): string {
   return RESPONSE_COLORS.NE;
 }
 
-/** Above this many bars the bars are drawn as WebGL line segments (webgl.ts: SVG slows down past about a thousand marks). */
-export const WEBGL_BARS = WEBGL_POINTS;
+/** Above this many bars the bars are drawn as line segments in one SVG path per colour (pathLines.ts: plotly's bars slow down past about a thousand marks). */
+export const PATH_BARS = WEBGL_POINTS;
 
 const BOR_ORDER = ['CR', 'PR', 'SD', 'NON-CR/NON-PD', 'PD', 'NE', 'ND', 'MISSING'];
 
@@ -58,7 +59,7 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
   const groupOf = (b: WaterfallBar) => (o.colourBy === 'level' ? String(b.level ?? 0) : b.bor);
   const groups = [...new Set(bars.map(groupOf))].sort((a, b) => (o.colourBy === 'level' ? Number(a) - Number(b) : BOR_ORDER.indexOf(a) - BOR_ORDER.indexOf(b)));
   const labelled = bars.length <= MAX_LABELLED_BARS;
-  if (bars.length > WEBGL_BARS) return waterfallGl(bars, groups, groupOf, o);
+  if (bars.length > PATH_BARS) return waterfallPaths(bars, groups, groupOf, o);
   const data: PlotTrace[] = groups.map((g) => {
     const mine = bars.filter((b) => groupOf(b) === g);
     const level = o.colourBy === 'level' ? (Number(g) || null) : null;
@@ -102,43 +103,41 @@ export function waterfallFigure(bars: WaterfallBar[], o: WaterfallOptions): { da
 }
 
 /**
- * The large-study waterfall: each bar a vertical WebGL segment from 0 to its value at its rank
- * (1 = largest increase), one trace per colour group; same order, colours and reference lines.
+ * The large-study waterfall: each bar a vertical segment from 0 to its value at its rank
+ * (1 = largest increase), the segments of a colour group one SVG path (pathLines.ts); same order,
+ * colours, hover, click and reference lines.
  */
-function waterfallGl(bars: WaterfallBar[], groups: string[], groupOf: (b: WaterfallBar) => string, o: WaterfallOptions): { data: PlotTrace[]; layout: PlotLayout } {
+function waterfallPaths(bars: WaterfallBar[], groups: string[], groupOf: (b: WaterfallBar) => string, o: WaterfallOptions): { data: PlotTrace[]; layout: PlotLayout } {
   const rank = new Map(bars.map((b, i) => [b.usubjid, i + 1]));
-  const data: PlotTrace[] = groups.map((g) => {
-    const x: (number | null)[] = [];
-    const y: (number | null)[] = [];
-    const customdata: (string[] | null)[] = [];
+  const data: PlotTrace[] = [];
+  const lineShapes: PlotLayout[] = [];
+  for (const g of groups) {
+    const lines: PathPoint[][] = [];
     for (const b of bars) {
       if (groupOf(b) !== g) continue;
       const r = rank.get(b.usubjid)!;
-      x.push(r, r, null);
-      y.push(0, b.best, null);
-      const cd = [b.usubjid, o.doseLabel(b.level), responseWords(b.bor)];
-      customdata.push(cd, cd, null);
+      const customdata = [b.usubjid, o.doseLabel(b.level), responseWords(b.bor), b.best];
+      lines.push([{ x: r, y: 0, customdata }, { x: r, y: b.best, customdata }]);
     }
     const level = o.colourBy === 'level' ? (Number(g) || null) : null;
-    return {
-      type: 'scattergl',
-      mode: 'lines',
+    const drawn = pathLines({
       name: o.colourBy === 'level' ? o.doseLabel(level) : g,
-      x,
-      y,
-      customdata,
-      connectgaps: false,
-      line: { width: 2, color: o.colourBy === 'level' ? o.doseColor(level) : borColor(g) },
-      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{y:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
-    };
-  });
+      legendgroup: g,
+      color: o.colourBy === 'level' ? o.doseColor(level) : borColor(g),
+      width: 2,
+      lines,
+      hovertemplate: `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Best change %{customdata[3]:.1f}%<br>BOR (${o.kind}): %{customdata[2]}<extra></extra>`,
+    });
+    lineShapes.push(drawn.shape);
+    data.push(...drawn.traces);
+  }
   const ref = referenceLines('left');
   return {
     data,
     layout: {
       xaxis: { title: { text: `Subjects (n = ${bars.length}) by rank of best change` }, range: [0, bars.length + 1], zeroline: false },
       yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472' },
-      shapes: ref.shapes,
+      shapes: [...lineShapes, ...ref.shapes],
       annotations: ref.annotations,
       legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },
       hovermode: 'closest',

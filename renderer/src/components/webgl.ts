@@ -13,7 +13,8 @@ export function scatterType(points: number): 'scatter' | 'scattergl' {
   return points > WEBGL_POINTS ? 'scattergl' : 'scatter';
 }
 
-const isSvgScatter = (t: Trace) => (t.type ?? 'scatter') === 'scatter';
+// A trace that draws nothing (mode 'none': pathLines.ts's hover points) makes no DOM node and stays as it is.
+const isSvgScatter = (t: Trace) => (t.type ?? 'scatter') === 'scatter' && t.mode !== 'none';
 
 /** The points of a figure's SVG scatter traces (their x values, gaps included). */
 export function svgScatterPoints(data: readonly Trace[]): number {

@@ -3,7 +3,7 @@
 // Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
 // then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
 // mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
-// the functions with the most self time (a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png; `--search TEXT` after the AEs view: typing TEXT into its grid's
+// the functions with the most self time (`--cold`: its first opening instead; a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png; `--search TEXT` after the AEs view: typing TEXT into its grid's
 // search box, to the filtered rows drawn, instead). A SNAPSHOT_DIR is imported into a new database and the
 // views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
 // core may store derivations in it). VIEW is the navigation's label: "Patient profile", "Spider", …
@@ -22,6 +22,8 @@ const [view, source, flag, searchText] = process.argv.slice(2);
 // `--search TEXT` (the AEs view): profiles typing TEXT into the grid's search box instead of the click,
 // to the filtered rows drawn (the bench's ae_filter_ms_200k).
 const search = flag === '--search' ? searchText : undefined;
+// `--cold`: profiles the view's first opening (its code, plotly and the readers' first calls cold), as the bench times it.
+const cold = flag === '--cold';
 const own = VIEW_MARKS.find(([name]) => name.test(view ?? ''))?.[1];
 if (!view || !source || !own) throw new Error(`usage: view-profile.ts VIEW SNAPSHOT_DIR|DB_FILE (VIEW one of ${VIEW_MARKS.map(([n]) => n.source.replace(/[\^$]/g, '')).join(', ')})`);
 if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('the UI is not built: npx electron-vite build');
@@ -35,8 +37,8 @@ if (fromFolder) {
   await prepareViews(importer, r.snapshotId!);
   importer.close();
 }
-// The core in its threads, as the app runs it.
-const core = await startCorePool({ dbPath });
+// The core in its threads, as the app runs it (its readers warmed in the background: worker/pool.ts).
+const core = await startCorePool({ dbPath, prepare: true });
 const host = await startHost({ core, rendererDir: RENDERER_DIR });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -58,12 +60,16 @@ try {
     void r.sizes().then((s) => calls.push(`${String(at).padStart(6)} → ${String(done).padStart(6)} ms ${(s.responseBodySize / 1e3).toFixed(0).padStart(6)} KB ${r.url().split('/api/')[1]} ${(r.postData() ?? '').slice(0, 100)}`));
   });
   await page.goto(host.url);
+  // The readers warmed, as a minute after the app's start (`--cold` still opens the view for the first time).
+  await core.warmed();
   const nav = page.locator('nav[aria-label="Views"] .nav-item');
   await nav.first().waitFor({ timeout: 300_000 });
   const target = nav.filter({ hasText: new RegExp(`^${view}$`) }).first();
   const other = nav.filter({ hasText: view === 'Cohorts' ? /^Swimmer$/ : /^Cohorts$/ }).first();
-  await target.click();
-  await page.waitForTimeout(8000);
+  if (!cold) {
+    await target.click();
+    await page.waitForTimeout(8000);
+  }
   await other.click();
   await page.waitForTimeout(5000);
 

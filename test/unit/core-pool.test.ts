@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mutex } from '../../electron/core/access/mutex';
 import { CallError } from '../../electron/core/context';
+import { PREPARE_STEPS, WARM_STEPS } from '../../electron/core/snapshots/prepare';
 import { demoDir } from '../../electron/core/snapshots/seed';
 import { startCorePool, type CorePool } from '../../electron/core/worker/pool';
 import type { CoreEvent } from '../../shared/contract';
@@ -55,6 +56,34 @@ describe('the core in worker threads', () => {
       await pool!.call('users.list', {});
     })).toEqual([0, 2]);
     expect(await delta(() => Promise.all([pool!.call('snapshots.list', {}), pool!.call('snapshots.list', {})]))).toEqual([1, 1]);
+  });
+
+  it('with prepare (the app): after an import, and after a start on an existing database, every reader reads the views\' first calls into its memory', async () => {
+    dir = tmpDir('dosedesk-pool-');
+    const dbPath = path.join(dir, 'db.sqlite');
+    pool = await startCorePool({ dbPath, readers: 2, prepare: true });
+    const r = await pool.call('snapshot.import', { path: miniSnapshot(path.join(dir, 'snapshot')) });
+    expect(r.status).toBe('imported');
+    await pool.warmed();
+    // The import in the writer; the preparation spread over the readers, then every warm step in each reader.
+    const [writer, ...readers] = pool.answered();
+    expect(writer).toBe(1);
+    for (const n of readers) expect(n).toBeGreaterThanOrEqual(WARM_STEPS.length);
+    expect(readers[0]! + readers[1]!).toBeGreaterThanOrEqual(PREPARE_STEPS.length + 2 * WARM_STEPS.length);
+    await pool.close();
+
+    // The next start: nothing to prepare; shortly after, the readers warm up on the newest snapshot.
+    pool = await startCorePool({ dbPath, readers: 2, prepare: true });
+    expect(pool.answered()).toEqual([0, 0, 0]);
+    await pool.warmed();
+    const again = pool.answered();
+    expect(again[0]).toBe(0);
+    for (const n of again.slice(1)) expect(n).toBeGreaterThanOrEqual(WARM_STEPS.length);
+    // Without prepare (tests, the CLI's own core), nothing runs in the background.
+    await pool.close();
+    pool = await startCorePool({ dbPath, readers: 2 });
+    await pool.warmed();
+    expect(pool.answered()).toEqual([0, 0, 0]);
   });
 
   it('a database that cannot be opened: the pool does not start, and says why', async () => {

@@ -44,6 +44,19 @@ export const PREPARE_STEPS: readonly Step[] = [
   { method: 'pk.nca', input: { fields: 'table', as: 'columns', digits: 4 } },
 ];
 
+/**
+ * What each reader of the core's threads reads into its own memory (worker/pool.ts): the views' first
+ * reads, then the profile's per-subject reads, asked for no subject (they load the whole snapshot's
+ * derivations, then keep none of its rows).
+ */
+export const WARM_STEPS: readonly Step[] = [
+  ...PREPARE_STEPS,
+  { method: 'safety.aeListing', input: { usubjids: [] } },
+  { method: 'pk.profiles', input: { interval: 'single', usubjids: [] } },
+  { method: 'pk.profiles', input: { interval: 'steady', usubjids: [] } },
+  { method: 'cm.listing', input: { usubjids: [] } },
+];
+
 export interface PreparedStep {
   method: MethodName;
   ms: number;

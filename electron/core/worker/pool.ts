@@ -7,7 +7,7 @@ import type { CoreEvent, ImportResult, Input, MethodName, Output } from '../../.
 import { Mutex } from '../access/mutex';
 import { isWrite } from '../access/writes';
 import { CallError, type CoreClient, type Transport } from '../context';
-import { prepareInBackground } from '../snapshots/prepare';
+import { prepareViews, WARM_STEPS } from '../snapshots/prepare';
 import type { FromThread, ThreadData, ThreadError, ToThread } from './thread';
 
 // The core off the window's thread (issue 14, item 4): the app's hosts (Electron's main process, the
@@ -23,6 +23,8 @@ import type { FromThread, ThreadData, ThreadError, ToThread } from './thread';
 export interface CorePool extends CoreClient {
   /** Snapshots the writer seeded from the demo at start (`seedDemo`), empty otherwise. */
   seeded: number[];
+  /** With `prepare`: the readers' latest warm-up (resolves at once when none ran); tests await it. */
+  warmed(): Promise<void>;
   /** Calls answered by each thread (tests and the bench read it): writer first. */
   answered(): number[];
   close(): Promise<void>;
@@ -36,9 +38,15 @@ export interface PoolOptions {
   readers?: number;
   /** Seed the demo study into an empty database before the pool is ready (the app's start). */
   seedDemo?: boolean;
-  /** After an import (and after seeding), derive what the views read first, in the background (snapshots/prepare.ts). */
+  /**
+   * After an import (and after seeding), derive what the views read first, in the background
+   * (snapshots/prepare.ts); then, and shortly after start, warm every reader with the snapshot in use.
+   */
   prepare?: boolean;
 }
+
+/** After start, the readers warm up this much later: after the window's first view, not in its way. */
+const WARM_DELAY_MS = 1500;
 
 const METHODS_OF_THE_WRITER = new Set(['import.cancel']);
 
@@ -76,8 +84,37 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
     return best;
   };
 
+  // Warm readers: derivations are stored once in the database, but each reader parses them into its
+  // own memory at its first call (at 10,000 subjects about 4 s per reader: 1.1 s for the AEs alone),
+  // and without a warm-up that time falls on the committee's first opening of each view. The readers,
+  // one after the other (the others stay free for the window), read the views' first calls
+  // (WARM_STEPS) one at a time, as ordinary calls (the routing sees them in hand and sends the
+  // window's calls elsewhere), for the snapshot the window last asked about, else the newest; the
+  // warm-up stops at an import or at close.
+  let inUse: number | null = null;
+  let warming: Promise<unknown> = Promise.resolve();
+  const stop = () => closed || importsRunning > 0;
+  const warm = async (snapshotId: number) => {
+    for (const r of readers)
+      for (const step of WARM_STEPS) {
+        if (stop()) return;
+        if (!r.stopped) await r.call(step.method, { ...step.input, snapshotId }, 'local').catch(() => undefined);
+      }
+  };
+  const warmInUse = async () => {
+    if (stop()) return;
+    const newest = inUse ?? ((await readerFor('snapshots.list').call('snapshots.list', {}, 'local').catch(() => [])) as { snapshotId: number }[])[0]?.snapshotId;
+    if (newest !== undefined) await warm(newest);
+  };
+  /** Runs `work` in the background; warmed() waits for it (and for what ran before). */
+  const background = (work: () => Promise<unknown>) => {
+    warming = Promise.all([warming, work().catch(() => undefined)]);
+  };
+
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
     if (closed) throw new CallError('internal', 'the core has stopped (the app is closing)');
+    const asked = (input as { snapshotId?: unknown } | null)?.snapshotId;
+    if (transport === 'ui' && typeof asked === 'number') inUse = asked;
     const toWriter = isWrite(method) || METHODS_OF_THE_WRITER.has(method);
     if (method !== 'snapshot.import') return (toWriter ? writer : readerFor(method)).call(method, input, transport);
     importsRunning++;
@@ -88,12 +125,16 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
       importsRunning--;
     }
     // Stops when the pool closes or another import starts (that one prepares its own snapshot after).
-    if (opts.prepare && r.status === 'imported' && r.snapshotId !== null) prepareInBackground(pool, [r.snapshotId], () => closed || importsRunning > 0);
+    if (opts.prepare && r.status === 'imported' && r.snapshotId !== null) {
+      const id = r.snapshotId;
+      background(() => prepareViews(pool, id, stop).then(() => warm(id)));
+    }
     return r;
   };
 
   const pool: CorePool = {
     seeded,
+    warmed: () => warming.then(() => undefined),
     call: <M extends MethodName>(method: M, input: Input<M>) => callRaw(method, input) as Promise<Output<M>>,
     callRaw,
     allowRead(p, staging = false) {
@@ -110,7 +151,12 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
       await Promise.all([writer, ...readers].map((t) => t.stop()));
     },
   };
-  if (opts.prepare) prepareInBackground(pool, seeded, () => closed || importsRunning > 0);
+  if (opts.prepare)
+    background(async () => {
+      for (const id of seeded) await prepareViews(pool, id, stop);
+      if (!seeded.length) await new Promise((r) => setTimeout(r, WARM_DELAY_MS).unref());
+      await warmInUse();
+    });
   return pool;
 }
 

@@ -72,9 +72,12 @@ describe('the core in worker threads', () => {
     expect(readers[0]! + readers[1]!).toBeGreaterThanOrEqual(PREPARE_STEPS.length + 2 * WARM_STEPS.length);
     await pool.close();
 
-    // The next start: nothing to prepare; shortly after, the readers warm up on the newest snapshot.
+    // The next start: nothing to prepare; once the window has been quiet after its first call, the
+    // readers warm up on the snapshot it asked about.
     pool = await startCorePool({ dbPath, readers: 2, prepare: true });
     expect(pool.answered()).toEqual([0, 0, 0]);
+    await pool.callRaw('cohorts.summary', { snapshotId: r.snapshotId }, 'ui');
+    expect(pool.answered().reduce((a, b) => a + b)).toBe(1);
     await pool.warmed();
     const again = pool.answered();
     expect(again[0]).toBe(0);

@@ -311,8 +311,8 @@ export function aeFactsPage(db: Db, q: AePageQuery): { rows: AeFactRow[]; total:
   order.push('ord');
   const rows = db.prepare(`SELECT * FROM ae_fact WHERE ${where} ORDER BY ${order.join(', ')} LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit, offset: q.offset }) as AeFactRow[];
   // Searched and nothing else narrowing: the words' matches are the rows (each search row is one AE fact's).
-  // Nothing narrowing at all: every row (counted at the build, not again per page).
   const onlySearch = ords !== null && pageWhere({ ...q, words: [] }, null).where === 'snapshot_id = @id';
+  // Nothing narrowing at all: every row (counted at the build, not again per page).
   const unfiltered = (db.prepare('SELECT row_count n FROM ae_fact_build WHERE snapshot_id = ?').get(q.snapshotId) as { n: number }).n;
   const total = onlySearch ? ords.length : where === 'snapshot_id = @id' ? unfiltered : (db.prepare(`SELECT count(*) n FROM ae_fact WHERE ${where}`).get(params) as { n: number }).n;
   const review = q.levels || q.part || q.usubjids ? pageWhere({ ...q, filters: {}, words: [] }, null) : null;

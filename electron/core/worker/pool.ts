@@ -45,8 +45,10 @@ export interface PoolOptions {
   prepare?: boolean;
 }
 
-/** After start, the readers warm up this much later: after the window's first view, not in its way. */
-const WARM_DELAY_MS = 1500;
+/** After start, the readers warm up once the window has asked nothing for this long (its first view drawn), not in its way. */
+const WARM_QUIET_MS = 1500;
+/** …or this long after start when no window has asked anything. */
+const WARM_AT_THE_LATEST_MS = 10_000;
 
 const METHODS_OF_THE_WRITER = new Set(['import.cancel']);
 
@@ -90,8 +92,11 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   // one after the other (the others stay free for the window), read the views' first calls
   // (WARM_STEPS) one at a time, as ordinary calls (the routing sees them in hand and sends the
   // window's calls elsewhere), for the snapshot the window last asked about, else the newest; the
-  // warm-up stops at an import or at close.
+  // warm-up starts once the window has been quiet for a moment after start (its first view drawn), and
+  // stops at an import or at close.
   let inUse: number | null = null;
+  let uiInHand = 0;
+  let uiLastAt = 0;
   let warming: Promise<unknown> = Promise.resolve();
   const stop = () => closed || importsRunning > 0;
   const warm = async (snapshotId: number) => {
@@ -113,8 +118,21 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
 
   const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
     if (closed) throw new CallError('internal', 'the core has stopped (the app is closing)');
-    const asked = (input as { snapshotId?: unknown } | null)?.snapshotId;
-    if (transport === 'ui' && typeof asked === 'number') inUse = asked;
+    if (transport === 'ui') {
+      const asked = (input as { snapshotId?: unknown } | null)?.snapshotId;
+      if (typeof asked === 'number') inUse = asked;
+      uiInHand++;
+      try {
+        return await callPooled(method, input, transport);
+      } finally {
+        uiInHand--;
+        uiLastAt = Date.now();
+      }
+    }
+    return callPooled(method, input, transport);
+  };
+
+  const callPooled = async (method: string, input: unknown, transport: Transport): Promise<unknown> => {
     const toWriter = isWrite(method) || METHODS_OF_THE_WRITER.has(method);
     if (method !== 'snapshot.import') return (toWriter ? writer : readerFor(method)).call(method, input, transport);
     importsRunning++;
@@ -154,7 +172,9 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
   if (opts.prepare)
     background(async () => {
       for (const id of seeded) await prepareViews(pool, id, stop);
-      if (!seeded.length) await new Promise((r) => setTimeout(r, WARM_DELAY_MS).unref());
+      const started = Date.now();
+      const quiet = () => uiInHand === 0 && (uiLastAt ? Date.now() - uiLastAt >= WARM_QUIET_MS : Date.now() - started >= WARM_AT_THE_LATEST_MS);
+      while (!quiet() && !stop()) await new Promise((r) => setTimeout(r, 250).unref());
       await warmInUse();
     });
   return pool;

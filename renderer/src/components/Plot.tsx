@@ -158,7 +158,6 @@ export function exportFigure(data: Trace[], layout: Layout, title: string, footn
   };
 }
 
-
 /** Why a drawn figure shows nothing where it should: null when its SVG marks and WebGL pixels are there. */
 export function drawFailure(node: HTMLElement, expected: { svg: boolean; gl: boolean; shapes: number[] }): string | null {
   if (node.querySelector('.no-webgl')) return 'WebGL is not available in this window';

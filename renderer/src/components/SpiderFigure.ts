@@ -19,7 +19,7 @@ export const RECIST_LINES = [
   { value: -30, label: '−30% (partial response threshold)' },
 ] as const;
 
-/** WebGL traces above this many points (webgl.ts: plotly's SVG scatter slows down past about a thousand). */
+/** Lines as one SVG path per dose level above this many points (pathLines.ts; webgl.ts: plotly's SVG scatter slows down past about a thousand). */
 export { WEBGL_POINTS } from './webgl';
 
 export type TimeUnit = 'days' | 'weeks';

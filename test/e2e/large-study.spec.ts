@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 import { exportTable } from './downloads';
-import { expect, revealSections, screenshot, test } from './fixtures';
+import { expect, revealSections, screenshot, test, type DoseDeskApp } from './fixtures';
 
 // A larger generated study (1,000 subjects, about 20,000 AEs): the plain listings draw their first 100
 // rows and offer the rest on request, while the CSV holds every row (components/MoreRows.tsx); grids
@@ -9,13 +9,19 @@ import { expect, revealSections, screenshot, test } from './fixtures';
 
 test.use({ seedDemo: false });
 
-test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of them', async ({ page, app }) => {
-  test.setTimeout(240_000);
-  const dir = path.join(app.tmp, 'study-1000');
-  await writeSnapshot(dir, generateStudy({ subjects: 1000 }), { format: 'csv' });
+/** A generated study of `subjects` written as CSV into the test's folder and imported; its snapshot id. */
+async function importGenerated(app: DoseDeskApp, name: string, subjects: number): Promise<number> {
+  const dir = path.join(app.tmp, name);
+  await writeSnapshot(dir, generateStudy({ subjects }), { format: 'csv' });
   const r = await app.core.call('snapshot.import', { path: dir });
   expect(r.status).toBe('imported');
-  const listings = await app.core.call('safety.listings', { snapshotId: r.snapshotId! });
+  return r.snapshotId!;
+}
+
+test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of them', async ({ page, app }) => {
+  test.setTimeout(240_000);
+  const snapshotId = await importGenerated(app, 'study-1000', 1000);
+  const listings = await app.core.call('safety.listings', { snapshotId });
   const saes = listings.saes.length;
   expect(saes, 'the generated study has more SAEs than one block of rows').toBeGreaterThan(100);
 
@@ -44,11 +50,8 @@ test('a listing of hundreds of rows draws 100 at a time; its CSV holds all of th
 
 test('the DLT table of 1,000 subjects asks for the rows in view as the reader scrolls; its CSV holds every row', async ({ page, app }) => {
   test.setTimeout(240_000);
-  const dir = path.join(app.tmp, 'study-1000-dlt');
-  await writeSnapshot(dir, generateStudy({ subjects: 1000 }), { format: 'csv' });
-  const r = await app.core.call('snapshot.import', { path: dir });
-  expect(r.status).toBe('imported');
-  const truth = await app.core.call('safety.dltTable', { snapshotId: r.snapshotId! });
+  const snapshotId = await importGenerated(app, 'study-1000-dlt', 1000);
+  const truth = await app.core.call('safety.dltTable', { snapshotId });
   const subjects = truth.levels.flatMap((l) => l.subjects);
   expect(subjects.length).toBeGreaterThan(200);
   const asked: string[][] = [];
@@ -116,11 +119,8 @@ type PathGraph = HTMLElement & {
 
 test('1,200 subjects: the spider and the waterfall draw their lines as one SVG path per group, without WebGL; hover names the subject, a click opens its profile', async ({ page, app }) => {
   test.setTimeout(300_000);
-  const dir = path.join(app.tmp, 'study-1200-paths');
-  await writeSnapshot(dir, generateStudy({ subjects: 1200 }), { format: 'csv' });
-  const r = await app.core.call('snapshot.import', { path: dir });
-  expect(r.status).toBe('imported');
-  const series = await app.core.call('efficacy.tumourSeries', { snapshotId: r.snapshotId! });
+  const snapshotId = await importGenerated(app, 'study-1200-paths', 1200);
+  const series = await app.core.call('efficacy.tumourSeries', { snapshotId });
   const withPost = series.subjects.filter((s) => s.points.some((p) => !p.baseline && p.pctFromBaseline !== null));
   expect(withPost.length, 'over 1,000 waterfall bars').toBeGreaterThan(1000);
   const levels = new Set(withPost.map((s) => s.level ?? 0)).size;

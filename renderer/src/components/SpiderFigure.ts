@@ -1,6 +1,6 @@
 import type { PlotSubject } from '../../../shared/efficacy/columns';
 import { pathLines, type PathPoint } from './pathLines';
-import { scatterType } from './webgl';
+import { WEBGL_POINTS } from './webgl';
 
 // The spider plot's figure (README.md#the-views): % change of the sum of target-lesion diameters from
 // baseline over time, one line per subject, coloured by dose level, with the RECIST 1.1 thresholds
@@ -125,7 +125,7 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
   }
   let points = 0;
   for (const s of withLines) points += spiderPoints(s).length;
-  const large = scatterType(points) === 'scattergl';
+  const large = points > WEBGL_POINTS;
   const data: PlotTrace[] = [];
   const lineShapes: PlotLayout[] = [];
   const hovertemplate = `<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Scan %{customdata[2]} (${o.unit === 'weeks' ? 'week' : 'day'} %{x})<br>%{y:.1f}% from baseline<br>Response: %{customdata[3]} %{customdata[4]}<extra></extra>`;

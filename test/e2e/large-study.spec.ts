@@ -68,10 +68,14 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await expect(first).toHaveAttribute('data-status', subjects[0]!.status);
   expect(asked.some((a) => a[0] === '(all)'), 'the whole table is not asked for').toBe(false);
   expect(Math.max(...asked.map((a) => a.length)), 'rows asked at a time').toBeLessThanOrEqual(300);
-  // Scrolled to the end: the last subject's row comes with its status.
-  await region.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  // Scrolled to the end: the last subject's row comes with its status. Rows drawn taller than the
+  // estimated height lengthen the list after the jump, as a reader's scroll bar would show: scroll to the
+  // end again until the end is reached.
   const last = subjects.at(-1)!;
-  await expect(page.locator(`[data-testid="dlt-subject"][data-usubjid="${last.usubjid}"]`)).toHaveAttribute('data-status', last.status);
+  await expect(async () => {
+    await region.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(page.locator(`[data-testid="dlt-subject"][data-usubjid="${last.usubjid}"]`)).toHaveAttribute('data-status', last.status, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await region.scrollIntoViewIfNeeded();
   await screenshot(page, 'cohorts-dlt-windowed', { fullPage: false });
   const { lines } = await exportTable(page, () => page.getByTestId('dlt-table-export-csv').click());

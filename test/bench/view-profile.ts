@@ -84,6 +84,9 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
+  // VIEW_PROFILE_TRACE=1 (or =FILE.json: kept for chrome://tracing, with the CPU profile in FILE.json.cpuprofile): also a timeline trace, summed by event on the page's main thread (style, layout, paint).
+  const trace = !!process.env.VIEW_PROFILE_TRACE;
+  if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'blink'] });
   await page.evaluate(() => {
     performance.clearMarks();
     performance.mark('bench:click');
@@ -105,8 +108,16 @@ try {
     ms = await drawnAfterClick(page, own);
   }
   const { profile } = await cdp.send('Profiler.stop');
+  const traced = trace ? (await browser.stopTracing()).toString() : '';
+  if (trace && process.env.VIEW_PROFILE_TRACE !== '1') {
+    fs.writeFileSync(process.env.VIEW_PROFILE_TRACE!, traced);
+    fs.writeFileSync(`${process.env.VIEW_PROFILE_TRACE!}.cpuprofile`, JSON.stringify(profile));
+  }
+  const timeline = trace ? mainThreadTotals(JSON.parse(traced) as { traceEvents: TraceEvent[] }) : [];
   await page.waitForTimeout(1000);
-  if (process.env.VIEW_PROFILE_SHOT) await page.screenshot({ path: process.env.VIEW_PROFILE_SHOT });
+  // VIEW_PROFILE_SHOT_OF=TESTID: the screenshot of that element (a plot below the fold) instead of the window.
+  const shotOf = process.env.VIEW_PROFILE_SHOT_OF;
+  if (process.env.VIEW_PROFILE_SHOT) await (shotOf ? page.getByTestId(shotOf) : page).screenshot({ path: process.env.VIEW_PROFILE_SHOT });
   console.log(`view_profile_ms_${view.toLowerCase().replace(/[^a-z0-9]+/g, '_')}=${Math.round(ms)}`);
   const marks = await page.evaluate(() => {
     const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
@@ -123,10 +134,26 @@ try {
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
   });
+  if (timeline.length) console.log(`# main thread, summed by event (ms)\n${timeline.join('\n')}`);
   console.log('# self time (ms)');
   for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(Math.round(us / 1000)).padStart(6)}  ${k}`);
 } finally {
   await browser.close();
   await host.close();
   await core.close();
+}
+
+type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string; data?: { url?: string; functionName?: string } } };
+/** The renderer main thread's tasks of 10 ms or more, in order (start after the first, duration), then the events inside them summed by name. */
+function mainThreadTotals({ traceEvents }: { traceEvents: TraceEvent[] }): string[] {
+  const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const own = traceEvents.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur);
+  const tasks = own.filter((e) => e.name === 'RunTask' && e.dur! >= 10_000);
+  const t0 = tasks[0]?.ts ?? 0;
+  const sums = new Map<string, number>();
+  for (const e of own) if (e.name !== 'RunTask') sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur! / 1000);
+  return [
+    ...tasks.map((t) => `  task at ${Math.round((t.ts - t0) / 1000)} ms: ${Math.round(t.dur! / 1000)} ms`),
+    ...[...sums].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, ms]) => `${String(Math.round(ms)).padStart(6)}  ${k}`),
+  ];
 }

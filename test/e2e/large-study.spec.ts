@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 import { exportTable } from './downloads';
-import { expect, revealSections, screenshot, test, type DoseDeskApp } from './fixtures';
+import { expect, revealSections, SCREENSHOT_DIR, screenshot, test, type DoseDeskApp } from './fixtures';
 
 // A larger generated study (1,000 subjects, about 20,000 AEs): the plain listings draw their first 100
 // rows and offer the rest on request, while the CSV holds every row (components/MoreRows.tsx); grids
@@ -161,6 +162,76 @@ test('1,200 subjects: the spider and the waterfall draw their lines as one SVG p
     const near = withPost.find((s) => s.usubjid === hovered);
     expect(near, `${view}: the hover names a subject of the study (${hovered})`).toBeDefined();
     await screenshot(page, `${view.toLowerCase()}-1200-subjects`, { fullPage: false });
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await expect
+      .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string })))
+      .toMatchObject({ view: 'profile', subject: hovered });
+  }
+});
+
+type MarkerGraph = HTMLElement & {
+  data: { mode?: string; x: number[]; y: number[] }[];
+  _fullLayout: { xaxis: { c2p(v: number): number; _offset: number }; yaxis: { c2p(v: number): number; _offset: number } };
+};
+
+test('2,200 subjects: the ADA titres and the eDISH draw their markers as SVG paths of dots, without WebGL; hover names the subject, a click opens its profile, the SVG export keeps the dots', async ({ page, app }) => {
+  test.setTimeout(360_000);
+  const snapshotId = await importGenerated(app, 'study-2200-markers', 2200);
+  const ada = await app.core.call('safety.ada', { snapshotId });
+  const samples = ada.subjects.filter((s) => s.samples.some((x) => x.result === 'POSITIVE')).reduce((n, s) => n + s.samples.filter((x) => x.studyDay !== null).length, 0);
+  expect(samples, 'over 1,000 titre samples').toBeGreaterThan(1000);
+  const edish = await app.core.call('labs.edish', { snapshotId });
+  expect(edish.points.length, 'over 1,000 eDISH points').toBeGreaterThan(1000);
+
+  await page.goto(app.url);
+  for (const [view, testId, subjects] of [
+    ['Immunogenicity', 'ada-titres', new Set(ada.subjects.map((s) => s.usubjid))],
+    ['Laboratory', 'lab-edish', new Set(edish.points.map((p) => p.usubjid))],
+  ] as const) {
+    await page.locator('nav[aria-label="Views"] .nav-item', { hasText: new RegExp(`^${view}$`) }).click();
+    const plot = page.getByTestId(testId);
+    await plot.scrollIntoViewIfNeeded();
+    await expect(plot.locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+    const gd = plot.locator('.js-plotly-plot');
+    const dom = await gd.evaluate((el) => {
+      const dots = [...el.querySelectorAll<SVGPathElement>('.shapelayer path[fill-rule="nonzero"]')];
+      return {
+        dots: dots.length,
+        longest: Math.max(0, ...dots.map((p) => (p.getAttribute('d') ?? '').length)),
+        caps: [...new Set(dots.map((p) => getComputedStyle(p).strokeLinecap))],
+        canvases: el.querySelectorAll('canvas.gl-canvas-context').length,
+        markers: el.querySelectorAll('.scatterlayer .point').length,
+      };
+    });
+    expect(dom.dots, `${view}: marker paths`).toBeGreaterThan(0);
+    expect(dom.longest, `${view}: many dots in a path`).toBeGreaterThan(1000);
+    expect(dom.caps, `${view}: each zero-length segment painted as a round dot`).toEqual(['round']);
+    expect(dom.canvases, `${view}: no WebGL`).toBe(0);
+    expect(dom.markers, `${view}: no SVG node per point (a few potential Hy's law diamonds at most)`).toBeLessThan(50);
+
+    // Hover at the last point of the first hover trace: the label names a subject of the study; a click opens its profile.
+    const target = await gd.evaluate((el) => {
+      const g = el as MarkerGraph;
+      const t = g.data.find((d) => d.mode === 'none')!;
+      const i = t.x.length - 1;
+      return { x: g._fullLayout.xaxis.c2p(t.x[i]!) + g._fullLayout.xaxis._offset, y: g._fullLayout.yaxis.c2p(t.y[i]!) + g._fullLayout.yaxis._offset };
+    });
+    const box = (await gd.boundingBox())!;
+    await page.mouse.move(box.x + target.x, box.y + target.y);
+    const label = gd.locator('.hoverlayer .hovertext');
+    await expect(label).toBeVisible();
+    const hovered = (/IBB0979-\d+-\d+/.exec((await label.textContent()) ?? '') ?? [''])[0];
+    expect(subjects.has(hovered), `${view}: the hover names a subject of the study (${hovered})`).toBe(true);
+    await plot.screenshot({ path: path.join(SCREENSHOT_DIR, `${testId}-2200-subjects.png`) });
+
+    // The SVG export has no page style: the dots are plotly markers there, one per point drawn.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${testId}-export-svg`).click()]);
+    const svg = fs.readFileSync((await download.path())!, 'utf8');
+    const exported = (svg.match(/class="point"/g) ?? []).length;
+    expect(exported, `${view}: the export's markers`).toBeGreaterThan(1000);
+    expect(svg, `${view}: no marker path left in the export`).not.toContain('fill-rule="nonzero"');
+    fs.writeFileSync(path.join(SCREENSHOT_DIR, `${testId}-2200-export.svg`), svg);
+
     await page.mouse.click(box.x + target.x, box.y + target.y);
     await expect
       .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string })))

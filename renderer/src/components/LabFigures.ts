@@ -1,5 +1,7 @@
 import { fromColumns } from '../../../shared/columns';
 import type { Output } from '../../../shared/contract';
+import { pathMarkers } from './pathLines';
+import { WEBGL_POINTS } from './webgl';
 
 // The laboratory view's eDISH figure (FDA DILI guidance 2009; Watkins et al. 2008): one point per
 // subject, peak post-baseline ALT or AST × ULN against peak total bilirubin × ULN on log axes, with
@@ -32,19 +34,36 @@ export function edishFigure(e: EdishResult, o: { doseColor(l: number | null): st
     else byGroup.set(p.group, [p]);
   }
   const order = (g: string) => groupLevel(g) ?? 1e9;
-  const data: Trace[] = [...byGroup].sort(([a], [b]) => order(a) - order(b)).map(([g, pts]) => {
-    const l = groupLevel(g);
-    return {
-      type: 'scatter',
-      mode: 'markers',
-      name: o.doseLabel(l),
-      x: pts.map((p) => p.aminoXUln),
-      y: pts.map((p) => p.biliXUln),
-      customdata: pts.map((p) => [p.usubjid, f2(p.altXUln), f2(p.astXUln), f2(p.biliXUln), p.quadrant, p.altDtc ?? '—', p.astDtc ?? '—', p.biliDtc ?? '—']),
-      marker: { color: o.doseColor(l), size: 10, line: { color: '#fff', width: 1 }, symbol: pts.map((p) => (p.quadrant === "Potential Hy's law" ? 'diamond' : 'circle')) },
-      hovertemplate: '<b>%{customdata[0]}</b><br>ALT %{customdata[1]} × ULN (%{customdata[5]})<br>AST %{customdata[2]} × ULN (%{customdata[6]})<br>Bilirubin %{customdata[3]} × ULN (%{customdata[7]})<br>%{customdata[4]}<extra></extra>',
-    };
-  });
+  const groups = [...byGroup].sort(([a], [b]) => order(a) - order(b));
+  const hy = (p: EdishResult['points'][number]) => p.quadrant === "Potential Hy's law";
+  const customdata = (p: EdishResult['points'][number]) => [p.usubjid, f2(p.altXUln), f2(p.astXUln), f2(p.biliXUln), p.quadrant, p.altDtc ?? '—', p.astDtc ?? '—', p.biliDtc ?? '—'];
+  const hovertemplate = '<b>%{customdata[0]}</b><br>ALT %{customdata[1]} × ULN (%{customdata[5]})<br>AST %{customdata[2]} × ULN (%{customdata[6]})<br>Bilirubin %{customdata[3]} × ULN (%{customdata[7]})<br>%{customdata[4]}<extra></extra>';
+  const dataShapes: Trace[] = [];
+  // Above WEBGL_POINTS subjects a level's points are one SVG path of dots (pathLines.ts) instead of a
+  // WebGL canvas; the potential Hy's law cases stay diamonds drawn by plotly, over them.
+  const data: Trace[] =
+    e.points.length > WEBGL_POINTS
+      ? groups.flatMap(([g, pts]) => {
+          const l = groupLevel(g);
+          const cases = pts.filter(hy);
+          const drawn = pathMarkers({ name: o.doseLabel(l), legendgroup: g, color: o.doseColor(l), size: 10, points: pts.filter((p) => !hy(p)).map((p) => ({ x: p.aminoXUln, y: p.biliXUln, customdata: customdata(p) })), hovertemplate, log: { x: true, y: true } });
+          dataShapes.push(...drawn.shapes);
+          const diamonds = { type: 'scatter', mode: 'markers', name: o.doseLabel(l), legendgroup: g, showlegend: false, x: cases.map((p) => p.aminoXUln), y: cases.map((p) => p.biliXUln), customdata: cases.map(customdata), marker: { color: o.doseColor(l), size: 10, symbol: 'diamond', line: { color: '#fff', width: 1 } }, hovertemplate };
+          return [...drawn.traces, ...(cases.length ? [diamonds] : [])];
+        })
+      : groups.map(([g, pts]) => {
+          const l = groupLevel(g);
+          return {
+            type: 'scatter',
+            mode: 'markers',
+            name: o.doseLabel(l),
+            x: pts.map((p) => p.aminoXUln),
+            y: pts.map((p) => p.biliXUln),
+            customdata: pts.map(customdata),
+            marker: { color: o.doseColor(l), size: 10, line: { color: '#fff', width: 1 }, symbol: pts.map((p) => (hy(p) ? 'diamond' : 'circle')) },
+            hovertemplate,
+          };
+        });
   const xs = e.points.map((p) => p.aminoXUln).filter((x) => x > 0);
   const ys = e.points.map((p) => p.biliXUln).filter((y) => y > 0);
   const lo = (v: number[], floor: number) => Math.log10(Math.min(floor, ...v) / 1.5);
@@ -60,6 +79,7 @@ export function edishFigure(e: EdishResult, o: { doseColor(l: number | null): st
       shapes: [
         { type: 'line', xref: 'x', yref: 'paper', x0: 3, x1: 3, y0: 0, y1: 1, line: { color: '#b42318', width: 1.5, dash: 'dash' } },
         { type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 2, y1: 2, line: { color: '#b42318', width: 1.5, dash: 'dash' } },
+        ...dataShapes,
       ],
       // annotations on a log axis take log10 of the position (plotly); shapes take the value itself
       annotations: [

@@ -6,6 +6,7 @@ import { palette } from '../theme';
 import { readableLogAxes, resetAxesUpdate } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 import { webglWhenLarge } from './webgl';
+import { markersAsTraces } from './pathLines';
 import { expectsMarks } from '../drawnMark';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
@@ -364,7 +365,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
       const legendHeight = legend ? Math.ceil(legend.getBBox().height) : 0;
       const fig = exportFigure(data, readableLogAxes(mergeLayout(themeLayout(false), layout ?? {})), title, footnote, width, height + 120 + legendHeight, legendHeight);
       const Plotly = await loadPlotly();
-      const url = await Plotly.toImage(fig, { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
+      const url = await Plotly.toImage(markersAsTraces(fig), { format, width: fig.layout.width as number, height: fig.layout.height as number, scale: format === 'png' ? 2 : 1 });
       downloadUrl(url, `${exportName ?? testId}-${shortHash(snapshot?.contentHash)}.${format}`);
     } catch (e) {
       setExportError(e instanceof Error ? e.message : String(e));
@@ -395,7 +396,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
               // As shown, without the export's title and footnote: the minutes print them as the figure's title and caption.
               const width = Math.max(900, el.current?.clientWidth ?? 1100);
               const Plotly = await loadPlotly();
-              const url = await Plotly.toImage({ data, layout: readableLogAxes(mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false })) }, { format: 'png', width, height, scale: 2 });
+              const url = await Plotly.toImage(markersAsTraces({ data, layout: readableLogAxes(mergeLayout(mergeLayout(themeLayout(false), layout ?? {}), { width, height, autosize: false })) }), { format: 'png', width, height, scale: 2 });
               return { mime: 'image/png', dataBase64: dataUrlToBase64(url) };
             }}
           />

@@ -126,6 +126,13 @@ try {
       .filter((m) => m.startTime >= start)
       .map((m) => `${Math.round(m.startTime - start)} ms ${m.name}`);
   });
+  // What each plot drew: its traces, SVG nodes and data shapes (a plot of thousands of nodes is slow to draw).
+  const plots = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement & { data?: unknown[] }>('.js-plotly-plot')].map(
+      (gd) => `${gd.closest('[data-testid]')?.getAttribute('data-testid') ?? '?'}: ${gd.data?.length ?? 0} traces, ${gd.querySelectorAll('*').length} nodes, ${gd.querySelectorAll('.point').length} points, ${gd.querySelectorAll('text').length} texts, ${gd.querySelectorAll('.shapelayer path').length} shapes`,
+    ),
+  );
+  console.log(`# plots\n${plots.join('\n')}`);
   console.log(`# marks\n${marks.join('\n')}\n# core calls (sent → answered, after the click)\n${calls.join('\n')}`);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();

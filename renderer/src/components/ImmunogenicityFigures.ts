@@ -110,12 +110,13 @@ export function titreFigure(
       for (const smp of s.samples) {
         if (smp.studyDay === null) continue;
         const positive = smp.result === 'POSITIVE' && smp.titre !== null && lin(smp.titre)! > 0;
+        const result = (smp.result ?? 'no result').toLowerCase();
         line.push({
           x: smp.studyDay,
           y: positive ? lin(smp.titre)! : floor,
           positive,
-          result: (smp.result ?? 'no result').toLowerCase(),
-          customdata: [s.usubjid, CATEGORY_LABELS[s.category], smp.visit ?? smp.dtc ?? '', positive ? shown(smp.titre!, smp.belowReportable) : smp.result === 'POSITIVE' ? 'positive, titre not given' : (smp.result ?? 'no result').toLowerCase(), smp.nab ? `NAb ${smp.nab.toLowerCase()}` : '', smp.baselineFlag ? ' (baseline)' : ''],
+          result,
+          customdata: [s.usubjid, CATEGORY_LABELS[s.category], smp.visit ?? smp.dtc ?? '', positive ? shown(smp.titre!, smp.belowReportable) : smp.result === 'POSITIVE' ? 'positive, titre not given' : result, smp.nab ? `NAb ${smp.nab.toLowerCase()}` : '', smp.baselineFlag ? ' (baseline)' : ''],
         });
       }
       lines.push(line);
@@ -131,9 +132,10 @@ export function titreFigure(
     // The negatives' hover is the level's (its "negative" result); their legend entry hides them all, as below.
     const negatives: PlotLayout[] = [];
     for (const l of byLevel) {
-      const drawn = pathLines({ name: l.name, legendgroup: `L${l.level ?? 0}`, color: l.color, width: 2, lines: l.lines, hovertemplate, marker: { size: 9, color: l.color } });
+      const legendgroup = `L${l.level ?? 0}`;
+      const drawn = pathLines({ name: l.name, legendgroup, color: l.color, width: 2, lines: l.lines, hovertemplate, marker: { size: 9, color: l.color } });
       const points = l.lines.flat();
-      dataShapes.push(drawn.shape, ...markerShapes({ name: l.name, legendgroup: `L${l.level ?? 0}`, color: l.color, size: 10, points: points.filter((p) => p.positive), log: { y: true } }));
+      dataShapes.push(drawn.shape, ...markerShapes({ name: l.name, legendgroup, color: l.color, size: 10, points: points.filter((p) => p.positive), log: { y: true } }));
       negatives.push(...markerShapes({ name: `${negativeName} ${l.name}`, legendgroup: 'negative', color: l.color, size: 12, hollow: true, points: points.filter((p) => !p.positive), log: { y: true } }));
       data.push(...drawn.traces);
     }

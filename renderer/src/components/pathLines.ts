@@ -40,17 +40,24 @@ export function polylinePath(lines: readonly (readonly PathPoint[])[]): string {
   return parts.join('');
 }
 
+/** The trace that hovers and clicks a group's points without drawing them (plotly makes no node for mode 'none'). */
+function hoverTrace(g: { name: string; legendgroup: string; color: string; hovertemplate: string }, points: readonly PathPoint[]): Trace {
+  return {
+    type: 'scatter',
+    mode: 'none',
+    name: g.name,
+    legendgroup: g.legendgroup,
+    showlegend: false,
+    x: points.map((p) => p.x),
+    y: points.map((p) => p.y),
+    customdata: points.map((p) => p.customdata),
+    hovertemplate: g.hovertemplate,
+    hoverlabel: { bgcolor: g.color },
+  };
+}
+
 /** The group's shape (drawn between the grid and the traces, so that markers stay on top), its hover trace and its legend entry. */
 export function pathLines(g: PathLineGroup): { shape: Trace; traces: Trace[] } {
-  const x: number[] = [];
-  const y: number[] = [];
-  const customdata: unknown[][] = [];
-  for (const line of g.lines)
-    for (const p of line) {
-      x.push(p.x);
-      y.push(p.y);
-      customdata.push(p.customdata);
-    }
   return {
     shape: {
       type: 'path',
@@ -63,18 +70,7 @@ export function pathLines(g: PathLineGroup): { shape: Trace; traces: Trace[] } {
       name: `${DATA_SHAPE}${g.name}`,
     },
     traces: [
-      {
-        type: 'scatter',
-        mode: 'none',
-        name: g.name,
-        legendgroup: g.legendgroup,
-        showlegend: false,
-        x,
-        y,
-        customdata,
-        hovertemplate: g.hovertemplate,
-        hoverlabel: { bgcolor: g.color },
-      },
+      hoverTrace(g, g.lines.flat()),
       { type: 'scatter', mode: g.marker ? 'lines+markers' : 'lines', name: g.name, legendgroup: g.legendgroup, x: [null], y: [null], line: { color: g.color, width: g.width }, ...(g.marker && { marker: g.marker }), hoverinfo: 'skip' },
     ],
   };
@@ -131,21 +127,7 @@ export function markerShapes(g: MarkerGroup): Trace[] {
 export function pathMarkers(g: Omit<MarkerGroup, 'points'> & { points: readonly PathPoint[]; hovertemplate: string }): { shapes: Trace[]; traces: Trace[] } {
   return {
     shapes: markerShapes(g),
-    traces: [
-      {
-        type: 'scatter',
-        mode: 'none',
-        name: g.name,
-        legendgroup: g.legendgroup,
-        showlegend: false,
-        x: g.points.map((p) => p.x),
-        y: g.points.map((p) => p.y),
-        customdata: g.points.map((p) => p.customdata),
-        hovertemplate: g.hovertemplate,
-        hoverlabel: { bgcolor: g.color },
-      },
-      { type: 'scatter', mode: 'markers', name: g.name, legendgroup: g.legendgroup, x: [null], y: [null], marker: { size: g.size, color: g.color }, hoverinfo: 'skip' },
-    ],
+    traces: [hoverTrace(g, g.points), { type: 'scatter', mode: 'markers', name: g.name, legendgroup: g.legendgroup, x: [null], y: [null], marker: { size: g.size, color: g.color }, hoverinfo: 'skip' }],
   };
 }
 

@@ -2,6 +2,7 @@ import './zodConfig';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { prefetchLibrariesAfterFirstView } from './prefetch';
 import './styles.css';
 
 // The start-up bundle is evaluated: the bench's cold start reads this mark beside the Cohorts view's drawn mark.
@@ -12,3 +13,4 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+prefetchLibrariesAfterFirstView();

@@ -123,6 +123,27 @@ function expectFullValues(labels: string[], what: string): void {
   for (let i = 1; i < values.length; i++) expect(values[i]!, `${what}: ${labels.join(', ')} increase along the axis`).toBeGreaterThan(values[i - 1]!);
 }
 
+test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loaded in idle time, before any plot is opened (prefetch.ts)', async ({ page, app }) => {
+  const problems = await watch(page);
+  await page.goto(app.url);
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName('view:cohorts:drawn').length), { timeout: 60_000 }).toBe(1);
+  // Loaded after the view was drawn (resource timing of the page's own requests), with no plot on the page.
+  const loaded = await page
+    .waitForFunction(() => {
+      const plotly = performance.getEntriesByType('resource').find((r) => /plotly/.test(r.name));
+      return plotly ? { start: plotly.startTime, drawn: performance.getEntriesByName('view:cohorts:drawn')[0]!.startTime } : null;
+    }, undefined, { timeout: 30_000 })
+    .then((h) => h.jsonValue() as Promise<{ start: number; drawn: number }>);
+  expect(loaded.start, 'plotly asked for after the first view was drawn').toBeGreaterThan(loaded.drawn);
+  await expect(page.locator('.js-plotly-plot')).toHaveCount(0);
+  // The first plot opened draws with the library already there.
+  await page.locator('nav[aria-label="Views"] .nav-item', { hasText: /^Swimmer$/ }).click();
+  await expect(page.getByTestId('swimmer').locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /plotly/.test(r.name)).length), 'plotly fetched once').toBe(1);
+  expect(problems.csp, 'no CSP violation').toEqual([]);
+  expect(withoutFavicon(problems), 'no page or console error').toEqual([]);
+});
+
 test.describe('demo study', () => {
   test('every plotted view draws under the CSP (SVG), log axes read full values, KM axis covers the last time, Reset zoom, swimmer lanes, export keeps title and legend apart; 1600×1000 and 1280×720 presentation', async ({ page, app }) => {
     test.setTimeout(600_000);

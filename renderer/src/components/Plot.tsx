@@ -21,8 +21,9 @@ type Layout = Record<string, unknown>;
 type Trace = Record<string, unknown>;
 type Plotly = typeof PlotlyLib;
 
-// plotly (about 5 MB of script) is loaded at the first plot drawn, not at start-up: the first view
-// (Cohorts) has no plot, and views without one never load it (README.md#performance).
+// plotly (about 7 MB of script) is not loaded at start-up: the first view (Cohorts) has no plot. It is
+// loaded in idle time once the first view is drawn (prefetch.ts), or at the first plot drawn if that
+// comes first (README.md#performance).
 let plotlyLoading: Promise<Plotly> | null = null;
 let plotlyLoaded: Plotly | null = null;
 export function loadPlotly(): Promise<Plotly> {

@@ -133,6 +133,15 @@ try {
     ),
   );
   console.log(`# plots\n${plots.join('\n')}`);
+  // The view's scripts and styles fetched after the click (a view's first opening loads its chunks).
+  const resources = await page.evaluate(() => {
+    const start = performance.getEntriesByName('bench:click')[0]?.startTime ?? 0;
+    return performance
+      .getEntriesByType('resource')
+      .filter((r): r is PerformanceResourceTiming => r.startTime >= start && !r.name.includes('/api/'))
+      .map((r) => `${String(Math.round(r.startTime - start)).padStart(6)} → ${String(Math.round(r.responseEnd - start)).padStart(6)} ms ${r.name.split('/').pop()}`);
+  });
+  if (resources.length) console.log(`# files fetched (sent → received, after the click)\n${resources.join('\n')}`);
   console.log(`# marks\n${marks.join('\n')}\n# core calls (sent → answered, after the click)\n${calls.join('\n')}`);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();

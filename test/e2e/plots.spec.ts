@@ -144,6 +144,17 @@ test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loa
   expect(withoutFavicon(problems), 'no page or console error').toEqual([]);
 });
 
+test('a view whose code cannot be loaded says so in its place; Try again loads it (views/index.ts)', async ({ page, app }) => {
+  let blocked = true;
+  await page.route(/\/assets\/SpiderView-[^/]*\.js$/, (route) => (blocked ? route.abort('connectionrefused') : route.continue()));
+  await page.goto(app.url);
+  await page.locator('nav[aria-label="Views"] .nav-item', { hasText: /^Spider$/ }).click();
+  await expect(page.getByText('This view could not be loaded')).toBeVisible({ timeout: 30_000 });
+  blocked = false;
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('spider').locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+});
+
 test.describe('demo study', () => {
   test('every plotted view draws under the CSP (SVG), log axes read full values, KM axis covers the last time, Reset zoom, swimmer lanes, export keeps title and legend apart; 1600×1000 and 1280×720 presentation', async ({ page, app }) => {
     test.setTimeout(600_000);

@@ -1,4 +1,4 @@
-import { createElement, lazy, Suspense, type ComponentType } from 'react';
+import { createElement, useEffect, useState, type ComponentType } from 'react';
 import { ErrorState, LoadingState } from '../components/States';
 import { CohortsView } from './CohortsView';
 import type { ViewProps } from './types';
@@ -10,18 +10,48 @@ import type { ViewProps } from './types';
 // at its first opening (its own chunk, with plotly or AG Grid where it uses them), so that start-up
 // evaluates neither library (README.md#performance).
 
-/** A view loaded at its first opening; "Loading the view…" meanwhile, and the error in its place if its code cannot be loaded. */
+// Not React.lazy with Suspense: React holds a Suspense boundary's content back until 300 ms after its
+// fallback appeared (its fallback throttle), so every view's first opening waited that long even with
+// its code already there. A view whose code is loaded renders at once; prefetch.ts loads them in idle time.
+const views: { preload(): Promise<unknown> }[] = [];
+
+/** A view loaded at its first opening; "Loading the view…" meanwhile, and the error in its place if its code cannot be loaded (Try again reloads the window). */
 function lazyView(load: () => Promise<ComponentType<ViewProps>>): ComponentType<ViewProps> {
-  const Lazy = lazy(
-    (): Promise<{ default: ComponentType<ViewProps> }> =>
-      load().then(
-        (component) => ({ default: component }),
-        (error: unknown) => ({ default: () => createElement(ErrorState, { title: 'This view could not be loaded', error }) }),
-      ),
-  );
+  let loaded: ComponentType<ViewProps> | null = null;
+  let loading: Promise<ComponentType<ViewProps>> | null = null;
+  const preload = () =>
+    (loading ??= load().then(
+      (component) => (loaded = component),
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    ));
+  views.push({ preload });
   return function LazyView(props: ViewProps) {
-    return createElement(Suspense, { fallback: createElement(LoadingState, { what: 'the view' }) }, createElement(Lazy, { ...props }));
+    const [, setLoaded] = useState(false);
+    const [failure, setFailure] = useState<unknown>(null);
+    useEffect(() => {
+      if (loaded) return;
+      let live = true;
+      preload().then(
+        () => live && setLoaded(true),
+        (error: unknown) => live && setFailure(error ?? 'unknown error'),
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
+    if (loaded) return createElement(loaded, props);
+    // The browser keeps a failed script import failed for the page's life: trying again reloads the window (the view open is kept).
+    if (failure !== null) return createElement(ErrorState, { title: 'This view could not be loaded', error: failure, onRetry: () => window.location.reload() });
+    return createElement(LoadingState, { what: 'the view' });
   };
+}
+
+/** Loads every view's code, one view after the other (prefetch.ts, in idle time); a failure is left for the view's opening to show. */
+export async function preloadViews(): Promise<void> {
+  for (const v of views) await v.preload().catch(() => undefined);
 }
 
 const SwimmerView = lazyView(() => import('./SwimmerView').then((m) => m.SwimmerView));

@@ -1,10 +1,10 @@
 import { preloadViews } from './views';
 
-// The libraries of the plots and the grids, and each view's code, are loaded at their first use, not at
-// start-up (README.md#performance), so the first plot a committee opens waited for plotly: 7 MB of
-// script, about 0.5–0.9 s to fetch and evaluate on the bench's machine. Once the first view is drawn and
-// the window is idle, they are loaded in the background instead, one after the other. A view opened before that loads
-// them as before: each is loaded once either way, and a failed load is tried again at its first use.
+// The libraries of the plots and the grids, and each view's code, are not loaded at start-up
+// (README.md#performance); loaded at their first use, the first plot a committee opened waited for
+// plotly: 7 MB of script, about 0.5–0.9 s to fetch and evaluate on the bench's machine. Once the first
+// view is drawn and the window is idle, they are loaded in the background, one after the other. A view
+// opened before that loads what it needs itself: each is loaded once either way.
 
 const FIRST_VIEW_DRAWN = /^view:.+:drawn$/;
 

@@ -6,14 +6,14 @@ import type { ViewProps } from './types';
 // The views of the left navigation, in the order a committee reads them. Only views that exist are
 // listed (no dead links); later views join the 'review' group in this order: Swimmer, Spider,
 // Waterfall, PK, AEs, Efficacy, Immunogenicity, Profile, then Meeting in 'meeting'.
-// Cohorts, the view a committee opens first, is in the start-up bundle; every other view is loaded
-// at its first opening (its own chunk, with plotly or AG Grid where it uses them), so that start-up
-// evaluates neither library (README.md#performance).
+// Cohorts, the view a committee opens first, is in the start-up bundle; every other view is its own
+// chunk (with plotly or AG Grid where it uses them), loaded in idle time after the first view is drawn
+// (prefetch.ts) or at its first opening, so that start-up evaluates neither library (README.md#performance).
 
 // Not React.lazy with Suspense: React holds a Suspense boundary's content back until 300 ms after its
 // fallback appeared (its fallback throttle), so every view's first opening waited that long even with
 // its code already there. A view whose code is loaded renders at once; prefetch.ts loads them in idle time.
-const views: { preload(): Promise<unknown> }[] = [];
+const preloads: (() => Promise<unknown>)[] = [];
 
 /** A view loaded at its first opening; "Loading the view…" meanwhile, and the error in its place if its code cannot be loaded (Try again reloads the window). */
 function lazyView(load: () => Promise<ComponentType<ViewProps>>): ComponentType<ViewProps> {
@@ -27,7 +27,7 @@ function lazyView(load: () => Promise<ComponentType<ViewProps>>): ComponentType<
         throw error;
       },
     ));
-  views.push({ preload });
+  preloads.push(preload);
   return function LazyView(props: ViewProps) {
     const [, setLoaded] = useState(false);
     const [failure, setFailure] = useState<unknown>(null);
@@ -51,7 +51,7 @@ function lazyView(load: () => Promise<ComponentType<ViewProps>>): ComponentType<
 
 /** Loads every view's code, one view after the other (prefetch.ts, in idle time); a failure is left for the view's opening to show. */
 export async function preloadViews(): Promise<void> {
-  for (const v of views) await v.preload().catch(() => undefined);
+  for (const preload of preloads) await preload().catch(() => undefined);
 }
 
 const SwimmerView = lazyView(() => import('./SwimmerView').then((m) => m.SwimmerView));

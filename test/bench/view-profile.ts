@@ -3,7 +3,8 @@
 // Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
 // then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
 // mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
-// the functions with the most self time (`--cold`: its first opening instead; a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png; `--search TEXT` after the AEs view: typing TEXT into its grid's
+// the functions with the most self time (`--cold`: its first opening instead; a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png, of one element with VIEW_PROFILE_SHOT_OF=TESTID too; the main thread's
+// timeline with VIEW_PROFILE_TRACE=1 or =FILE.json; each plot's nodes and the files fetched are listed; `--search TEXT` after the AEs view: typing TEXT into its grid's
 // search box, to the filtered rows drawn, instead). A SNAPSHOT_DIR is imported into a new database and the
 // views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
 // core may store derivations in it). VIEW is the navigation's label: "Patient profile", "Spider", …
@@ -159,17 +160,11 @@ try {
   await core.close();
 }
 
-type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string; data?: { url?: string; functionName?: string } } };
-/** The renderer main thread's tasks of 10 ms or more, in order (start after the first, duration), then the events inside them summed by name. */
+type TraceEvent = { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } };
+/** The complete events on the renderer's main thread, summed by name (an event's time counts in its parents' too). */
 function mainThreadTotals({ traceEvents }: { traceEvents: TraceEvent[] }): string[] {
   const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const own = traceEvents.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur);
-  const tasks = own.filter((e) => e.name === 'RunTask' && e.dur! >= 10_000);
-  const t0 = tasks[0]?.ts ?? 0;
   const sums = new Map<string, number>();
-  for (const e of own) if (e.name !== 'RunTask') sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur! / 1000);
-  return [
-    ...tasks.map((t) => `  task at ${Math.round((t.ts - t0) / 1000)} ms: ${Math.round(t.dur! / 1000)} ms`),
-    ...[...sums].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, ms]) => `${String(Math.round(ms)).padStart(6)}  ${k}`),
-  ];
+  for (const e of traceEvents) if (main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur) sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur / 1000);
+  return [...sums].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, ms]) => `${String(Math.round(ms)).padStart(6)}  ${k}`);
 }

@@ -126,6 +126,11 @@ async function gridLastColumnsInView(page: Page): Promise<boolean[]> {
   await page.evaluate(() => {
     for (const s of document.querySelectorAll('.ag-root-wrapper .ag-body-horizontal-scroll-viewport')) (s as HTMLElement).scrollLeft = 0;
   });
+  // Back at the start before anything else scrolls: AG Grid follows its scroll bar into the columns'
+  // viewport, and for a moment after a scroll bar's move it takes no scroll from elsewhere (a "more
+  // columns" button's scroll then moved the columns but left the bar and the note where they were).
+  await page.waitForFunction(() => [...document.querySelectorAll('.ag-root-wrapper .ag-grid-viewport')].every((v) => v.scrollLeft === 0));
+  await page.waitForTimeout(1000);
   return ok;
 }
 

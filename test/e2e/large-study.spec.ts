@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
 import { generateStudy, writeSnapshot } from '../../electron/core/demo/generate';
 import { exportTable } from './downloads';
 import { expect, revealSections, SCREENSHOT_DIR, screenshot, test, type DoseDeskApp } from './fixtures';
@@ -117,10 +118,26 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await screenshot(page, 'profile-subject-picker', { fullPage: false });
 });
 
-type PathGraph = HTMLElement & {
-  data: { mode?: string; x: number[]; y: number[]; customdata?: unknown[][] }[];
-  _fullLayout: { xaxis: { l2p(v: number): number; _offset: number }; yaxis: { l2p(v: number): number; _offset: number } };
+type PlotGraph = HTMLElement & {
+  data: { mode?: string; x: number[]; y: number[] }[];
+  _fullLayout: { xaxis: { c2p(v: number): number; _offset: number }; yaxis: { c2p(v: number): number; _offset: number } };
 };
+
+/** Moves the mouse onto the last point of the plot's first hover trace (pathLines.ts: mode 'none'); the subject its label names, and where the point is. */
+async function hoverLastPoint(page: Page, gd: Locator): Promise<{ hovered: string; x: number; y: number }> {
+  const target = await gd.evaluate((el) => {
+    const g = el as PlotGraph;
+    const t = g.data.find((d) => d.mode === 'none')!;
+    const i = t.x.length - 1;
+    return { x: g._fullLayout.xaxis.c2p(t.x[i]!) + g._fullLayout.xaxis._offset, y: g._fullLayout.yaxis.c2p(t.y[i]!) + g._fullLayout.yaxis._offset };
+  });
+  const box = (await gd.boundingBox())!;
+  const at = { x: box.x + target.x, y: box.y + target.y };
+  await page.mouse.move(at.x, at.y);
+  const label = gd.locator('.hoverlayer .hovertext');
+  await expect(label).toBeVisible();
+  return { hovered: (/IBB0979-\d+-\d+/.exec((await label.textContent()) ?? '') ?? [''])[0], ...at };
+}
 
 test('1,200 subjects: the spider and the waterfall draw their lines as one SVG path per group, without WebGL; hover names the subject, a click opens its profile', async ({ page, app }) => {
   test.setTimeout(300_000);
@@ -147,32 +164,17 @@ test('1,200 subjects: the spider and the waterfall draw their lines as one SVG p
     expect(dom.linePaths, `${view}: no SVG path per subject`).toBeLessThanOrEqual(levels);
 
     // Hover at a subject's point (the spider: its last scan; the waterfall: the top of the largest increase): the label names it.
-    const target = await gd.evaluate((el) => {
-      const g = el as PathGraph;
-      const t = g.data.find((d) => d.mode === 'none')!;
-      const i = t.x.length - 1;
-      return { x: g._fullLayout.xaxis.l2p(t.x[i]!) + g._fullLayout.xaxis._offset, y: g._fullLayout.yaxis.l2p(t.y[i]!) + g._fullLayout.yaxis._offset, at: [t.x[i]!, t.y[i]!] };
-    });
-    const box = (await gd.boundingBox())!;
-    await page.mouse.move(box.x + target.x, box.y + target.y);
-    const label = gd.locator('.hoverlayer .hovertext');
-    await expect(label).toBeVisible();
-    const hovered = (/IBB0979-\d+-\d+/.exec((await label.textContent()) ?? '') ?? [''])[0];
+    const { hovered, x, y } = await hoverLastPoint(page, gd);
     // Another subject may share the pixel: the one named has a point there.
     const near = withPost.find((s) => s.usubjid === hovered);
     expect(near, `${view}: the hover names a subject of the study (${hovered})`).toBeDefined();
     await screenshot(page, `${view.toLowerCase()}-1200-subjects`, { fullPage: false });
-    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await page.mouse.click(x, y);
     await expect
       .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string })))
       .toMatchObject({ view: 'profile', subject: hovered });
   }
 });
-
-type MarkerGraph = HTMLElement & {
-  data: { mode?: string; x: number[]; y: number[] }[];
-  _fullLayout: { xaxis: { c2p(v: number): number; _offset: number }; yaxis: { c2p(v: number): number; _offset: number } };
-};
 
 test('2,200 subjects: the ADA titres and the eDISH draw their markers as SVG paths of dots, without WebGL; hover names the subject, a click opens its profile, the SVG export keeps the dots', async ({ page, app }) => {
   test.setTimeout(360_000);
@@ -210,17 +212,7 @@ test('2,200 subjects: the ADA titres and the eDISH draw their markers as SVG pat
     expect(dom.markers, `${view}: no SVG node per point (a few potential Hy's law diamonds at most)`).toBeLessThan(50);
 
     // Hover at the last point of the first hover trace: the label names a subject of the study; a click opens its profile.
-    const target = await gd.evaluate((el) => {
-      const g = el as MarkerGraph;
-      const t = g.data.find((d) => d.mode === 'none')!;
-      const i = t.x.length - 1;
-      return { x: g._fullLayout.xaxis.c2p(t.x[i]!) + g._fullLayout.xaxis._offset, y: g._fullLayout.yaxis.c2p(t.y[i]!) + g._fullLayout.yaxis._offset };
-    });
-    const box = (await gd.boundingBox())!;
-    await page.mouse.move(box.x + target.x, box.y + target.y);
-    const label = gd.locator('.hoverlayer .hovertext');
-    await expect(label).toBeVisible();
-    const hovered = (/IBB0979-\d+-\d+/.exec((await label.textContent()) ?? '') ?? [''])[0];
+    const { hovered, x, y } = await hoverLastPoint(page, gd);
     expect(subjects.has(hovered), `${view}: the hover names a subject of the study (${hovered})`).toBe(true);
     await plot.screenshot({ path: path.join(SCREENSHOT_DIR, `${testId}-2200-subjects.png`) });
 
@@ -232,7 +224,7 @@ test('2,200 subjects: the ADA titres and the eDISH draw their markers as SVG pat
     expect(svg, `${view}: no marker path left in the export`).not.toContain('fill-rule="nonzero"');
     fs.writeFileSync(path.join(SCREENSHOT_DIR, `${testId}-2200-export.svg`), svg);
 
-    await page.mouse.click(box.x + target.x, box.y + target.y);
+    await page.mouse.click(x, y);
     await expect
       .poll(() => page.evaluate(() => (JSON.parse(localStorage.getItem('dosedesk.selection.v1') ?? '{}') as { view?: string; subject?: string })))
       .toMatchObject({ view: 'profile', subject: hovered });

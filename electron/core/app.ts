@@ -136,6 +136,7 @@ export function createCore(opts: { dbPath: string; user?: string; lazy?: boolean
     ctx,
     call: (method, input) => callRaw(method, input) as never,
     callRaw,
+    callJson: async (method, input, transport) => JSON.stringify(await callRaw(method, input, transport)),
     allowRead: (p, staging = false) => {
       ctx.readRoots.add(p);
       if (staging) ctx.stagingRoots.add(p);

@@ -27,7 +27,8 @@ function registerIpc(c: CoreClient): void {
       if (!isOwnFrame(event.senderFrame?.url)) return refused;
       try {
         // 'ui': a page names no path to write and reads only what the user picked (core/access/paths.ts).
-        return { ok: true, result: await c.callRaw(method, input, 'ui') };
+        // JSON text (CoreClient.callJson): one string through IPC, parsed in the page (renderer/src/api.ts).
+        return { ok: true, json: await c.callJson(method, input, 'ui') };
       } catch (e) {
         return { ok: false, error: e instanceof CallError ? e.toJSON() : { error: (e as Error).message, kind: 'internal' } };
       }

@@ -1,10 +1,11 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CoreEvent, Input, MethodName, Output } from '../../shared/contract';
+import type { CoreEvent, Input, MethodName } from '../../shared/contract';
 
 // The preload exposes one typed client of the contract and nothing else (the renderer is sandboxed).
 
 export interface DoseDeskBridge {
-  invoke<M extends MethodName>(method: M, input: Input<M>): Promise<{ ok: true; result: Output<M> } | { ok: false; error: { error: string; kind: string } }>;
+  /** The answer as JSON text (parsed by the page: renderer/src/api.ts). */
+  invoke<M extends MethodName>(method: M, input: Input<M>): Promise<{ ok: true; json: string } | { ok: false; error: { error: string; kind: string } }>;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   pickSnapshot(kind: 'file' | 'folder'): Promise<string | null>;
 }

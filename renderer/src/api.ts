@@ -5,7 +5,8 @@ import { ApiCallError } from './apiError';
 // or, in the browser host, over HTTP with the per-run token.
 
 interface Bridge {
-  invoke(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { error: string; kind: string; details?: unknown } }>;
+  /** The answer as JSON text: the core's thread wrote it, and one string crosses IPC instead of a clone of the object graph. */
+  invoke(method: string, input: unknown): Promise<{ ok: true; json: string } | { ok: false; error: { error: string; kind: string; details?: unknown } }>;
   onEvent(listener: (e: CoreEvent) => void): () => void;
   pickSnapshot(kind: 'file' | 'folder'): Promise<string | null>;
 }
@@ -38,7 +39,7 @@ export async function invoke<M extends MethodName>(method: M, input: Input<M>): 
   if (window.dosedesk) {
     const r = await window.dosedesk.invoke(method, input);
     if (!r.ok) throw new ApiCallError(r.error.error, r.error.kind, r.error.details);
-    return r.result as Output<M>;
+    return JSON.parse(r.json) as Output<M>;
   }
   const res = await fetch(`/api/${method}`, {
     method: 'POST',

@@ -6,18 +6,23 @@
 import { DATA_SHAPE } from './components/pathLines';
 
 /**
- * Sets performance.mark(name) in the frame after `shown()` first holds (checked once per frame, for
- * at most `maxMs`; a view that never shows its content gets no mark). Returns a function that stops it.
+ * Sets performance.mark(name) once the frame in which `shown()` first holds has been painted (checked
+ * once per frame before its paint, for at most `maxMs`; a view that never shows its content gets no
+ * mark; the mark follows the paint as a plot's does, Plot.tsx verifyDrawn). Returns a function that stops it.
  */
 export function markWhenShown(name: string, shown: () => boolean, maxMs = 60_000): () => void {
   let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const end = performance.now() + maxMs;
   const tick = () => {
-    if (shown()) frame = requestAnimationFrame(() => performance.mark(name));
+    if (shown()) timer = setTimeout(() => performance.mark(name), 0);
     else if (performance.now() < end) frame = requestAnimationFrame(tick);
   };
   frame = requestAnimationFrame(tick);
-  return () => cancelAnimationFrame(frame);
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
 }
 
 /** Does the grid (AG Grid) inside `root` show rows with cells, or its "no rows" message when it has none? */

@@ -3,7 +3,7 @@
 // Debian's Chromium on a real core, opens VIEW once (its code and plotly loaded), goes to another view,
 // then opens VIEW again under a CPU profile and prints: the time from the click to the view's drawn
 // mark (as the bench reads it), the marks, each core call (sent → answered after the click, KB), and
-// the functions with the most self time (`--cold`: its first opening instead; a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png, of one element with VIEW_PROFILE_SHOT_OF=TESTID too; the main thread's
+// the functions with the most self time (none with VIEW_PROFILE_CPU=0; `--cold`: its first opening instead; a screenshot of the window after it with VIEW_PROFILE_SHOT=FILE.png, of one element with VIEW_PROFILE_SHOT_OF=TESTID too; the main thread's
 // timeline with VIEW_PROFILE_TRACE=1 or =FILE.json; each plot's nodes and the files fetched are listed; `--search TEXT` after the AEs view: typing TEXT into its grid's
 // search box, to the filtered rows drawn, instead). A SNAPSHOT_DIR is imported into a new database and the
 // views prepared, as the app does after an import; a DB_FILE is used as it is (a copy is safer: the
@@ -82,9 +82,13 @@ try {
     return page.getByPlaceholder('Search…').first().elementHandle();
   })();
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
+  // VIEW_PROFILE_CPU=0: no CPU profile (the profiler slows the page about 1.3–2×): times and calls as the bench sees them.
+  const cpu = process.env.VIEW_PROFILE_CPU !== '0';
+  if (cpu) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   // VIEW_PROFILE_TRACE=1 (or =FILE.json: kept for chrome://tracing, with the CPU profile in FILE.json.cpuprofile): also a timeline trace, summed by event on the page's main thread (style, layout, paint).
   const trace = !!process.env.VIEW_PROFILE_TRACE;
   if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'blink'] });
@@ -108,11 +112,11 @@ try {
     await target.click();
     ms = await drawnAfterClick(page, own);
   }
-  const { profile } = await cdp.send('Profiler.stop');
+  const profile = cpu ? (await cdp.send('Profiler.stop')).profile : null;
   const traced = trace ? (await browser.stopTracing()).toString() : '';
   if (trace && process.env.VIEW_PROFILE_TRACE !== '1') {
     fs.writeFileSync(process.env.VIEW_PROFILE_TRACE!, traced);
-    fs.writeFileSync(`${process.env.VIEW_PROFILE_TRACE!}.cpuprofile`, JSON.stringify(profile));
+    if (profile) fs.writeFileSync(`${process.env.VIEW_PROFILE_TRACE!}.cpuprofile`, JSON.stringify(profile));
   }
   const timeline = trace ? mainThreadTotals(JSON.parse(traced) as { traceEvents: TraceEvent[] }) : [];
   await page.waitForTimeout(1000);
@@ -144,16 +148,18 @@ try {
   });
   if (resources.length) console.log(`# files fetched (sent → received, after the click)\n${resources.join('\n')}`);
   console.log(`# marks\n${marks.join('\n')}\n# core calls (sent → answered, after the click)\n${calls.join('\n')}`);
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  profile.samples?.forEach((id, i) => {
-    const f = nodes.get(id)!.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
-  });
   if (timeline.length) console.log(`# main thread, summed by event (ms)\n${timeline.join('\n')}`);
-  console.log('# self time (ms)');
-  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(Math.round(us / 1000)).padStart(6)}  ${k}`);
+  if (profile) {
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    profile.samples?.forEach((id, i) => {
+      const f = nodes.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
+    });
+    console.log('# self time (ms)');
+    for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(Math.round(us / 1000)).padStart(6)}  ${k}`);
+  }
 } finally {
   await browser.close();
   await host.close();

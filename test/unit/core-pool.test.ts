@@ -112,6 +112,27 @@ describe('the core in worker threads', () => {
     expect((unknown as CallError).kind).toBe('not-found');
   });
 
+  it('callJson (the window\'s transports): the answer as the thread wrote it in JSON, equal to callRaw\'s; errors as callRaw\'s', async () => {
+    dir = tmpDir('dosedesk-pool-');
+    pool = await startCorePool({ dbPath: path.join(dir, 'db.sqlite'), readers: 1 });
+    // Through the writer (an import, its answer read by the pool too) and through a reader.
+    const imported = await pool.callJson('snapshot.import', { path: miniSnapshot(path.join(dir, 'snapshot')) }, 'local');
+    expect(typeof imported).toBe('string');
+    const { snapshotId } = JSON.parse(imported) as { snapshotId: number };
+    for (const [method, input] of [
+      ['snapshots.list', {}],
+      ['cohorts.summary', { snapshotId }],
+      ['efficacy.plotColumns', { snapshotId, points: true }],
+    ] as const) {
+      const json = await pool.callJson(method, input, 'ui');
+      expect(typeof json).toBe('string');
+      expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(await pool.callRaw(method, input, 'ui'))));
+    }
+    const missing = await pool.callJson('snapshot.get', { snapshotId: 999 }, 'ui').catch((e: unknown) => e);
+    expect((missing as CallError).kind).toBe('not-found');
+    expect((missing as CallError).message).toBe('no snapshot 999');
+  });
+
   it('a file the person handed over may be read by every thread (allowRead reaches the readers)', async () => {
     dir = tmpDir('dosedesk-pool-');
     pool = await startCorePool({ dbPath: path.join(dir, 'db.sqlite'), readers: 2 });

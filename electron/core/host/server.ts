@@ -127,8 +127,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
           return sendJson(res, 400, { ok: false, error: { error: 'body is not JSON', kind: 'invalid-input' } });
         }
         try {
-          const result = await opts.core.callRaw(decodeURIComponent(rest), input, 'ui');
-          return sendJson(res, 200, { ok: true, result });
+          // The answer's JSON text as the core's thread wrote it, inside the envelope (no second stringify here).
+          const json = await opts.core.callJson(decodeURIComponent(rest), input, 'ui');
+          res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+          return res.end(`{"ok":true,"result":${json}}`);
         } catch (e) {
           if (e instanceof CallError) return sendJson(res, HTTP_STATUS[e.kind], { ok: false, error: e.toJSON() });
           console.error(e);

@@ -116,25 +116,27 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
     warming = Promise.all([warming, work().catch(() => undefined)]);
   };
 
-  const callRaw = async (method: string, input: unknown, transport: Transport = 'local'): Promise<unknown> => {
+  /** The answer, or with `json` its JSON text (written by the thread). */
+  const callAny = async (method: string, input: unknown, transport: Transport, json: boolean): Promise<unknown> => {
     if (closed) throw new CallError('internal', 'the core has stopped (the app is closing)');
     if (transport === 'ui') {
       const asked = (input as { snapshotId?: unknown } | null)?.snapshotId;
       if (typeof asked === 'number') inUse = asked;
       uiInHand++;
       try {
-        return await callPooled(method, input, transport);
+        return await callPooled(method, input, transport, json);
       } finally {
         uiInHand--;
         uiLastAt = Date.now();
       }
     }
-    return callPooled(method, input, transport);
+    return callPooled(method, input, transport, json);
   };
+  const callRaw = (method: string, input: unknown, transport: Transport = 'local') => callAny(method, input, transport, false);
 
-  const callPooled = async (method: string, input: unknown, transport: Transport): Promise<unknown> => {
+  const callPooled = async (method: string, input: unknown, transport: Transport, json: boolean): Promise<unknown> => {
     const toWriter = isWrite(method) || METHODS_OF_THE_WRITER.has(method);
-    if (method !== 'snapshot.import') return (toWriter ? writer : readerFor(method)).call(method, input, transport);
+    if (method !== 'snapshot.import') return (toWriter ? writer : readerFor(method)).call(method, input, transport, json);
     importsRunning++;
     let r: ImportResult;
     try {
@@ -147,7 +149,7 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
       const id = r.snapshotId;
       background(() => prepareViews(pool, id, stop).then(() => warm(id)));
     }
-    return r;
+    return json ? JSON.stringify(r) : r;
   };
 
   const pool: CorePool = {
@@ -155,6 +157,7 @@ export async function startCorePool(opts: PoolOptions): Promise<CorePool> {
     warmed: () => warming.then(() => undefined),
     call: <M extends MethodName>(method: M, input: Input<M>) => callRaw(method, input) as Promise<Output<M>>,
     callRaw,
+    callJson: (method, input, transport = 'local') => callAny(method, input, transport, true) as Promise<string>,
     allowRead(p, staging = false) {
       allowed.push({ path: p, staging });
       for (const t of [writer, ...readers]) t.send({ t: 'allowRead', path: p, staging });
@@ -226,7 +229,7 @@ class Thread {
           if (!w) return;
           this.waiting.delete(m.id);
           this.answered++;
-          if (m.ok) w.resolve(m.result);
+          if (m.ok) w.resolve('json' in m ? m.json : m.result);
           else w.reject(errorOf(m.error));
         }
       });
@@ -252,12 +255,13 @@ class Thread {
     this.worker.postMessage(m);
   }
 
-  call(method: string, input: unknown, transport: Transport): Promise<unknown> {
+  /** The thread's answer; with `json`, as JSON text (CoreClient.callJson). */
+  call(method: string, input: unknown, transport: Transport, json = false): Promise<unknown> {
     if (this.stopped) return Promise.reject(new CallError('internal', this.stopped));
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.send({ t: 'call', id, method, input, transport });
+      this.send({ t: 'call', id, method, input, transport, json });
     });
   }
 

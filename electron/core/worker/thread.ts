@@ -15,7 +15,8 @@ export interface ThreadData {
   seedDemo: boolean;
 }
 
-export type ToThread = { t: 'call'; id: number; method: string; input: unknown; transport: Transport } | { t: 'allowRead'; path: string; staging: boolean };
+/** A call; with `json`, the answer comes back as JSON text (CoreClient.callJson). */
+export type ToThread = { t: 'call'; id: number; method: string; input: unknown; transport: Transport; json?: boolean } | { t: 'allowRead'; path: string; staging: boolean };
 
 /** A failed call as it crosses threads: a CallError's kind and details, or an unexpected error's message and stack. */
 export type ThreadError = { kind: CallError['kind']; message: string; details?: unknown; stack?: string; internal: boolean };
@@ -24,6 +25,7 @@ export type FromThread =
   | { t: 'ready'; seeded: number[] }
   | { t: 'failed'; message: string }
   | { t: 'answer'; id: number; ok: true; result: unknown }
+  | { t: 'answer'; id: number; ok: true; json: string }
   | { t: 'answer'; id: number; ok: false; error: ThreadError }
   | { t: 'event'; event: unknown };
 
@@ -38,7 +40,7 @@ try {
   port.on('message', (m: ToThread) => {
     if (m.t === 'allowRead') return core.allowRead(m.path, m.staging);
     core.callRaw(m.method, m.input, m.transport).then(
-      (result) => send({ t: 'answer', id: m.id, ok: true, result }),
+      (result) => send(m.json ? { t: 'answer', id: m.id, ok: true, json: JSON.stringify(result) } : { t: 'answer', id: m.id, ok: true, result }),
       (e: unknown) => send({ t: 'answer', id: m.id, ok: false, error: threadError(e) }),
     );
   });

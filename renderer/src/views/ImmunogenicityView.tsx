@@ -7,6 +7,7 @@ import '../components/EfficacyViews.css';
 import { adaRows, CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaResult } from '../components/ImmunogenicityFigures';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
+import { InTurn } from '../components/WhenNear';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
@@ -55,55 +56,6 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   useViewCount('immunogenicity', selected.length, ada.subjects.length, 'subjects');
   const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
   const bars = useMemo(() => incidenceFigure(incidence, { doseColor, doseLabel }), [incidence, doseColor, doseLabel]);
-  const titres = useMemo(() => titreFigure(selected, { doseColor: review.doseColor, doseLabel: review.doseLabel, scale: ada.titreScale.scale }), [selected, review.doseColor, review.doseLabel, ada.titreScale.scale]);
-  const scale = ada.titreScale.scale;
-  const titreText = useCallback((t: number | null) => (t === null ? '' : scale === 'log10' ? `${t} log10` : String(t)), [scale]);
-
-  const statusRows = useMemo<Row[]>(
-    () =>
-      selected.map((s) => {
-        const base = s.samples.find((x) => x.baselineFlag);
-        return {
-          usubjid: s.usubjid,
-          level: doseLabel(s.level),
-          levelNo: s.level ?? 1e9,
-          part: s.part,
-          baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${base?.belowReportable ? '<' : ''}${titreText(s.baselineTitre)})` : ''}`,
-          baselineDay: base?.studyDay ?? null,
-          category: CATEGORY_LABELS[s.category],
-          treatmentEmergent: s.evaluable ? yesNo(s.treatmentEmergent) : 'not evaluable',
-          treatmentInduced: yesNo(s.treatmentInduced),
-          treatmentBoosted: yesNo(s.treatmentBoosted),
-          persistence: s.persistence ?? '—',
-          maxPostTitre: s.maxPostTitre,
-          maxFoldRise: s.maxFoldRise,
-          nab: s.nabPositive === null ? 'not tested' : s.nabPositive ? 'Positive' : 'Negative',
-          postBaselineSamples: s.postBaselineSamples,
-          notes: s.notes.join('; '),
-        };
-      }),
-    [selected, doseLabel, titreText],
-  );
-  const statusCols = useMemo<ColDef<Row>[]>(
-    () => [
-      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160, width: 160 },
-      { headerName: 'Dose level', field: 'level', minWidth: 150, width: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
-      { headerName: 'Part', field: 'part', minWidth: 110, width: 110 },
-      { headerName: 'Baseline', field: 'baseline', minWidth: 150, width: 150 },
-      { headerName: 'ADA status', field: 'category', minWidth: 200, width: 250, wrapText: true, autoHeight: true },
-      { headerName: 'Treatment-emergent', field: 'treatmentEmergent', minWidth: 150, width: 150 },
-      { headerName: 'Induced', field: 'treatmentInduced', minWidth: 100, width: 100, hide: true },
-      { headerName: 'Boosted', field: 'treatmentBoosted', minWidth: 100, width: 100, hide: true },
-      { headerName: 'Persistence', field: 'persistence', minWidth: 120, width: 120 },
-      { headerName: 'Max post-baseline titre', field: 'maxPostTitre', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 130, width: 130 },
-      { headerName: 'Max fold rise', field: 'maxFoldRise', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, width: 110, valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : String(Number((p.value as number).toPrecision(3)))) },
-      { headerName: 'Neutralising (NAb)', field: 'nab', minWidth: 140, width: 140 },
-      { headerName: 'Post-baseline samples', field: 'postBaselineSamples', type: 'numericColumn', minWidth: 120, width: 120 },
-      { headerName: 'Notes', field: 'notes', minWidth: 220, width: 220, hide: true },
-    ],
-    [],
-  );
-
   const incRows = useMemo<Row[]>(
     () =>
       incidence.map((r) => ({
@@ -196,6 +148,95 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
       <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
       {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}
       <DataGrid title="Treatment-emergent ADA incidence by dose level" footnote={footnote} rows={incRows} columnDefs={incCols} testId="ada-incidence" exportName="ada-incidence" height="auto" />
+      <InTurn after='[data-testid="ada-incidence"] .ag-row .ag-cell, [data-testid="ada-incidence"] .ag-overlay-no-rows-wrapper' minHeight={1400}>
+        <AdaBelow ada={ada} selected={selected} bars={bars} footnote={footnote} />
+      </InTurn>
+
+      <section className="ada-defs" data-testid="ada-definitions" aria-labelledby="ada-defs-title">
+        <h3 id="ada-defs-title">Definitions</h3>
+        <dl>
+          <dt>Baseline positive</dt>
+          <dd>ADA detected in the baseline sample (the last sample on or before the first dose, or the one flagged ISBLFL = Y); not boosted = treatment-unaffected.</dd>
+          <dt>Treatment-induced</dt>
+          <dd>ADA negative (or missing) at baseline and positive in at least one post-baseline sample.</dd>
+          <dt>Treatment-boosted</dt>
+          <dd>ADA positive at baseline, with a post-baseline titre at least {ada.boostFold}-fold the baseline titre.</dd>
+          <dt>Treatment-emergent</dt>
+          <dd>Treatment-induced or treatment-boosted. Incidence = treatment-emergent subjects / evaluable subjects (a baseline and at least one post-baseline sample).</dd>
+          <dt>Persistent / transient</dt>
+          <dd>
+            Of treatment-emergent ADA. Persistent: positive at ≥ 2 post-baseline time points with the first and last positive ≥ 16 weeks apart, or positive at the last time
+            point. Transient: positive at one time point only (not the last), or at time points &lt; 16 weeks apart with the last sample negative.
+          </dd>
+          <dt>Negative</dt>
+          <dd>No positive sample after the first dose and not positive at baseline.</dd>
+          <dt>Neutralising (NAb)</dt>
+          <dd>A positive neutralising-antibody result in any sample, where the NAb assay was run.</dd>
+        </dl>
+        <p>
+          Source: <cite>Shankar G, Arkin S, Cocea L, et al. Assessment and reporting of the clinical immunogenicity of therapeutic proteins and peptides — harmonized terminology and
+          tactical recommendations. AAPS J. 2014;16(4):658–673. doi:10.1208/s12248-014-9599-2</cite>
+        </p>
+      </section>
+    </>
+  );
+}
+
+/** The incidence bars, the per-subject statuses and the titres: mounted once the incidence table above is painted (InTurn). */
+function AdaBelow({ ada, selected, bars, footnote }: { ada: AdaResult; selected: AdaResult['subjects']; bars: ReturnType<typeof incidenceFigure>; footnote: string }) {
+  const review = useReview();
+  const { doseLabel } = review;
+  const titres = useMemo(() => titreFigure(selected, { doseColor: review.doseColor, doseLabel: review.doseLabel, scale: ada.titreScale.scale }), [selected, review.doseColor, review.doseLabel, ada.titreScale.scale]);
+  const scale = ada.titreScale.scale;
+  const titreText = useCallback((t: number | null) => (t === null ? '' : scale === 'log10' ? `${t} log10` : String(t)), [scale]);
+
+  const statusRows = useMemo<Row[]>(
+    () =>
+      selected.map((s) => {
+        const base = s.samples.find((x) => x.baselineFlag);
+        return {
+          usubjid: s.usubjid,
+          level: doseLabel(s.level),
+          levelNo: s.level ?? 1e9,
+          part: s.part,
+          baseline: s.baselineStatus === 'missing' ? 'missing' : `${s.baselineStatus}${s.baselineTitre !== null ? ` (titre ${base?.belowReportable ? '<' : ''}${titreText(s.baselineTitre)})` : ''}`,
+          baselineDay: base?.studyDay ?? null,
+          category: CATEGORY_LABELS[s.category],
+          treatmentEmergent: s.evaluable ? yesNo(s.treatmentEmergent) : 'not evaluable',
+          treatmentInduced: yesNo(s.treatmentInduced),
+          treatmentBoosted: yesNo(s.treatmentBoosted),
+          persistence: s.persistence ?? '—',
+          maxPostTitre: s.maxPostTitre,
+          maxFoldRise: s.maxFoldRise,
+          nab: s.nabPositive === null ? 'not tested' : s.nabPositive ? 'Positive' : 'Negative',
+          postBaselineSamples: s.postBaselineSamples,
+          notes: s.notes.join('; '),
+        };
+      }),
+    [selected, doseLabel, titreText],
+  );
+  const statusCols = useMemo<ColDef<Row>[]>(
+    () => [
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160, width: 160 },
+      { headerName: 'Dose level', field: 'level', minWidth: 150, width: 150, comparator: (_a, _b, na, nb) => Number(na.data?.levelNo) - Number(nb.data?.levelNo) },
+      { headerName: 'Part', field: 'part', minWidth: 110, width: 110 },
+      { headerName: 'Baseline', field: 'baseline', minWidth: 150, width: 150 },
+      { headerName: 'ADA status', field: 'category', minWidth: 200, width: 250, wrapText: true, autoHeight: true },
+      { headerName: 'Treatment-emergent', field: 'treatmentEmergent', minWidth: 150, width: 150 },
+      { headerName: 'Induced', field: 'treatmentInduced', minWidth: 100, width: 100, hide: true },
+      { headerName: 'Boosted', field: 'treatmentBoosted', minWidth: 100, width: 100, hide: true },
+      { headerName: 'Persistence', field: 'persistence', minWidth: 120, width: 120 },
+      { headerName: 'Max post-baseline titre', field: 'maxPostTitre', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 130, width: 130 },
+      { headerName: 'Max fold rise', field: 'maxFoldRise', type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, width: 110, valueFormatter: (p) => (p.value === null || p.value === undefined ? '' : String(Number((p.value as number).toPrecision(3)))) },
+      { headerName: 'Neutralising (NAb)', field: 'nab', minWidth: 140, width: 140 },
+      { headerName: 'Post-baseline samples', field: 'postBaselineSamples', type: 'numericColumn', minWidth: 120, width: 120 },
+      { headerName: 'Notes', field: 'notes', minWidth: 220, width: 220, hide: true },
+    ],
+    [],
+  );
+
+  return (
+    <>
       <Plot
           title="Treatment-emergent ADA by dose level"
           footnote={footnote}
@@ -242,33 +283,6 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
           legendNote="Filled circles: positive samples at their titre. Hollow circles on the dotted line: negative samples (no titre). Click a line to open the subject's profile."
         />
       )}
-
-      <section className="ada-defs" data-testid="ada-definitions" aria-labelledby="ada-defs-title">
-        <h3 id="ada-defs-title">Definitions</h3>
-        <dl>
-          <dt>Baseline positive</dt>
-          <dd>ADA detected in the baseline sample (the last sample on or before the first dose, or the one flagged ISBLFL = Y); not boosted = treatment-unaffected.</dd>
-          <dt>Treatment-induced</dt>
-          <dd>ADA negative (or missing) at baseline and positive in at least one post-baseline sample.</dd>
-          <dt>Treatment-boosted</dt>
-          <dd>ADA positive at baseline, with a post-baseline titre at least {ada.boostFold}-fold the baseline titre.</dd>
-          <dt>Treatment-emergent</dt>
-          <dd>Treatment-induced or treatment-boosted. Incidence = treatment-emergent subjects / evaluable subjects (a baseline and at least one post-baseline sample).</dd>
-          <dt>Persistent / transient</dt>
-          <dd>
-            Of treatment-emergent ADA. Persistent: positive at ≥ 2 post-baseline time points with the first and last positive ≥ 16 weeks apart, or positive at the last time
-            point. Transient: positive at one time point only (not the last), or at time points &lt; 16 weeks apart with the last sample negative.
-          </dd>
-          <dt>Negative</dt>
-          <dd>No positive sample after the first dose and not positive at baseline.</dd>
-          <dt>Neutralising (NAb)</dt>
-          <dd>A positive neutralising-antibody result in any sample, where the NAb assay was run.</dd>
-        </dl>
-        <p>
-          Source: <cite>Shankar G, Arkin S, Cocea L, et al. Assessment and reporting of the clinical immunogenicity of therapeutic proteins and peptides — harmonized terminology and
-          tactical recommendations. AAPS J. 2014;16(4):658–673. doi:10.1208/s12248-014-9599-2</cite>
-        </p>
-      </section>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { ColDef } from 'ag-grid-community';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
@@ -8,7 +8,9 @@ import { edishFigure, edishRows, groupLevel, shiftRows, type EdishResult, type S
 import { MappingBanner } from '../components/MappingBanner';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
+import { InTurn } from '../components/WhenNear';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { markWhenShown } from '../drawnMark';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall } from '../useCall';
@@ -69,70 +71,17 @@ export function LabsView({ snapshot, onImport, dataVersion }: ViewProps) {
 const GRADES = ['0', '1', '2', '3', '4', 'missing'] as const;
 
 function LabsBody({ data: { shift, edish }, snapshotId }: { data: LabData; snapshotId: number }) {
-  // "List them too": every subject–term pair, asked apart so that the rest of the view stays as it is.
-  const [allRows, setAllRows] = useState(false);
-  const [all] = useCall(allRows ? async () => shiftRows(await invoke('labs.shift', { snapshotId, subjectRows: 'all', as: 'columns' })) : null, [allRows, snapshotId]);
-  const pairs = all.status === 'ok' ? all.data.subjects : shift.subjects;
-  const leftOut = all.status === 'ok' ? 0 : shift.subjectRowsLeftOut;
   const review = useReview();
-  // The dose-level, subject and "new only" filters apply; labs.shift has no part per subject, so the part filter does not (said below).
-  const shown = (usubjid: string, group: string) => review.inFilter({ usubjid, level: groupLevel(group), part: review.filters.part });
   const levelShown = (group: string) => !review.filters.doseLevels || (groupLevel(group) !== null && review.filters.doseLevels.includes(groupLevel(group)!));
   const terms = useMemo(() => [...new Set(shift.blocks.map((b) => b.term))], [shift]);
   const [term, setTerm] = useState(terms[0] ?? '');
   const blocks = shift.blocks.filter((b) => b.term === term && levelShown(b.group));
-  const shownEdish = useMemo(() => ({ ...edish, points: edish.points.filter((p) => shown(p.usubjid, p.group)) }), [edish, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   const groupLabel = (key: string) => shift.groups.find((g) => g.key === key)?.label ?? key;
-  const fig = useMemo(() => edishFigure(shownEdish, review), [shownEdish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
   const footnote = review.footnote('CTCAE v5.0 (NCI 2017); LBTOXGR where given, else derived from LBSTRESN and LBSTNRLO/LBSTNRHI');
   const hy = edish.points.filter((p) => p.quadrant === "Potential Hy's law");
   const severe = new Set(shift.subjects.filter((s) => (s.worstGrade ?? 0) >= 3).map((s) => s.usubjid));
-
-  const worstRows = useMemo<Row[]>(
-    () =>
-      pairs.filter((s) => shown(s.usubjid, s.group)).map((s) => ({
-        usubjid: s.usubjid,
-        level: review.doseLabel(groupLevel(s.group)),
-        term: s.term,
-        baselineGrade: s.baselineGrade ?? 'missing',
-        worstGrade: s.worstGrade ?? 'missing',
-        worstResult: s.worstResult === null ? '' : `${s.worstResult} ${displayUnit(s.worstUnit)}`.trim(),
-        worstDay: s.worstStudyDay,
-        source: s.worstSource === null ? '' : s.worstSource === 'LBTOXGR' ? 'LBTOXGR' : `derived: ${s.worstBasis ?? ''}`,
-        note: s.worstNote ?? '',
-        notGradable: s.notGradable,
-      })),
-    [pairs, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
-  );
-  const worstCols = useMemo<ColDef<Row>[]>(
-    () => [
-      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
-      { headerName: 'Dose level', field: 'level', minWidth: 140 },
-      { headerName: 'CTCAE term', field: 'term', minWidth: 230 },
-      { headerName: 'Baseline grade', field: 'baselineGrade', minWidth: 110 },
-      { headerName: 'Worst post-baseline grade', field: 'worstGrade', minWidth: 130 },
-      { headerName: 'Result', field: 'worstResult', minWidth: 110 },
-      { headerName: 'Study day', field: 'worstDay', type: 'numericColumn', minWidth: 90 },
-      { headerName: 'Grade from', field: 'source', minWidth: 260 },
-      { headerName: 'Note', field: 'note', minWidth: 220, hide: true },
-      { headerName: 'Not gradable', field: 'notGradable', type: 'numericColumn', minWidth: 100 },
-    ],
-    [],
-  );
-  const ngRows = useMemo<Row[]>(() => shift.notGradable.map((n) => ({ ...n, where: `${n.file ?? '?'} row ${n.rowNo}`, result: n.result === null ? '' : `${n.result} ${displayUnit(n.unit)}`.trim() })), [shift]);
-  const ngCols = useMemo<ColDef<Row>[]>(
-    () => [
-      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
-      { headerName: 'Test', field: 'testcd', minWidth: 90 },
-      { headerName: 'CTCAE term', field: 'term', minWidth: 220 },
-      { headerName: 'Date', field: 'dtc', minWidth: 120 },
-      { headerName: 'Result', field: 'result', minWidth: 110 },
-      { headerName: 'Where', field: 'where', minWidth: 130 },
-      { headerName: 'Why not gradable', field: 'reason', minWidth: 380, flex: 1 },
-    ],
-    [],
-  );
-
+  // The shift table is what the committee reads first: the view counts as drawn when its rows are painted; the eDISH and the grids follow (InTurn).
+  useEffect(() => markWhenShown('view:lab-shift:drawn', () => document.querySelector('[data-testid="lab-shift"] tbody tr') !== null), []);
   return (
     <>
       <p className="view-facts" data-testid="lab-facts">
@@ -213,6 +162,73 @@ function LabsBody({ data: { shift, edish }, snapshotId }: { data: LabData; snaps
       </div>
       <p className="muted">Subjects counted once, at the highest grade of their post-baseline results; "missing": no gradable result. {footnote}</p>
 
+      <InTurn after='[data-testid="lab-shift"] tbody tr, [data-testid="lab-shift"] tbody:empty' minHeight={560}>
+        <LabsBelow shift={shift} edish={edish} snapshotId={snapshotId} footnote={footnote} />
+      </InTurn>
+    </>
+  );
+}
+
+/** The eDISH and the per-subject grids, mounted once the shift table above is painted (InTurn). */
+function LabsBelow({ shift, edish, snapshotId, footnote }: { shift: ShiftResult; edish: EdishResult; snapshotId: number; footnote: string }) {
+  // "List them too": every subject–term pair, asked apart so that the rest of the view stays as it is.
+  const [allRows, setAllRows] = useState(false);
+  const [all] = useCall(allRows ? async () => shiftRows(await invoke('labs.shift', { snapshotId, subjectRows: 'all', as: 'columns' })) : null, [allRows, snapshotId]);
+  const pairs = all.status === 'ok' ? all.data.subjects : shift.subjects;
+  const leftOut = all.status === 'ok' ? 0 : shift.subjectRowsLeftOut;
+  const review = useReview();
+  // The dose-level, subject and "new only" filters apply; labs.shift has no part per subject, so the part filter does not (said above the shift table).
+  const shown = (usubjid: string, group: string) => review.inFilter({ usubjid, level: groupLevel(group), part: review.filters.part });
+  const shownEdish = useMemo(() => ({ ...edish, points: edish.points.filter((p) => shown(p.usubjid, p.group)) }), [edish, review.inFilter]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
+  const fig = useMemo(() => edishFigure(shownEdish, review), [shownEdish, review.doseColor, review.doseLabel]); // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
+
+  const worstRows = useMemo<Row[]>(
+    () =>
+      pairs.filter((s) => shown(s.usubjid, s.group)).map((s) => ({
+        usubjid: s.usubjid,
+        level: review.doseLabel(groupLevel(s.group)),
+        term: s.term,
+        baselineGrade: s.baselineGrade ?? 'missing',
+        worstGrade: s.worstGrade ?? 'missing',
+        worstResult: s.worstResult === null ? '' : `${s.worstResult} ${displayUnit(s.worstUnit)}`.trim(),
+        worstDay: s.worstStudyDay,
+        source: s.worstSource === null ? '' : s.worstSource === 'LBTOXGR' ? 'LBTOXGR' : `derived: ${s.worstBasis ?? ''}`,
+        note: s.worstNote ?? '',
+        notGradable: s.notGradable,
+      })),
+    [pairs, review.doseLabel, review.inFilter], // eslint-disable-line react-hooks/exhaustive-deps -- review is a new object each render; its members used are the inputs
+  );
+  const worstCols = useMemo<ColDef<Row>[]>(
+    () => [
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
+      { headerName: 'Dose level', field: 'level', minWidth: 140 },
+      { headerName: 'CTCAE term', field: 'term', minWidth: 230 },
+      { headerName: 'Baseline grade', field: 'baselineGrade', minWidth: 110 },
+      { headerName: 'Worst post-baseline grade', field: 'worstGrade', minWidth: 130 },
+      { headerName: 'Result', field: 'worstResult', minWidth: 110 },
+      { headerName: 'Study day', field: 'worstDay', type: 'numericColumn', minWidth: 90 },
+      { headerName: 'Grade from', field: 'source', minWidth: 260 },
+      { headerName: 'Note', field: 'note', minWidth: 220, hide: true },
+      { headerName: 'Not gradable', field: 'notGradable', type: 'numericColumn', minWidth: 100 },
+    ],
+    [],
+  );
+  const ngRows = useMemo<Row[]>(() => shift.notGradable.map((n) => ({ ...n, where: `${n.file ?? '?'} row ${n.rowNo}`, result: n.result === null ? '' : `${n.result} ${displayUnit(n.unit)}`.trim() })), [shift]);
+  const ngCols = useMemo<ColDef<Row>[]>(
+    () => [
+      { headerName: 'Subject', field: 'usubjid', pinned: 'left', minWidth: 160 },
+      { headerName: 'Test', field: 'testcd', minWidth: 90 },
+      { headerName: 'CTCAE term', field: 'term', minWidth: 220 },
+      { headerName: 'Date', field: 'dtc', minWidth: 120 },
+      { headerName: 'Result', field: 'result', minWidth: 110 },
+      { headerName: 'Where', field: 'where', minWidth: 130 },
+      { headerName: 'Why not gradable', field: 'reason', minWidth: 380, flex: 1 },
+    ],
+    [],
+  );
+
+  return (
+    <>
       <h2 className="section-title">eDISH: peak ALT or AST against peak total bilirubin</h2>
       {shownEdish.points.length === 0 ? (
         <EmptyState title="No subject has both an aminotransferase and a bilirubin result after baseline">

@@ -1,4 +1,5 @@
 import type { PlotSubject } from '../../../shared/efficacy/columns';
+import { legendAboveMargin } from './axes';
 import { pathLines, type PathPoint } from './pathLines';
 import { WEBGL_POINTS } from './webgl';
 
@@ -188,7 +189,10 @@ export function spiderFigure(subjects: TumourSubject[], o: SpiderOptions): { dat
   const ref = referenceLines('margin');
   const layout: PlotLayout = {
     // The reference labels sit in the right margin; the legend above the plot area, out of their way.
-    margin: { r: LABEL_MARGIN },
+    // The left and top margins hold the y axis ("−100%" and its title) and the legend (1.02 of the plot
+    // area's height up: about 12 px) from the first drawing (legendAboveMargin: plotly would otherwise
+    // draw the 10,000 lines twice).
+    margin: { l: 76, r: LABEL_MARGIN, t: legendAboveMargin(data, 12, 'Dose level', 12) },
     xaxis: { title: { text: o.unit === 'weeks' ? 'Weeks since first dose (study day / 7)' : 'Study day (day 1 = first dose)' }, zeroline: false },
     yaxis: { title: { text: 'Change in sum of diameters from baseline (%)' }, zeroline: true, zerolinecolor: '#9aa3ad', ticksuffix: '%' },
     shapes: [...lineShapes, ...ref.shapes],

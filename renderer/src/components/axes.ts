@@ -31,3 +31,20 @@ export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): L
   }
   return update;
 }
+
+/**
+ * The top margin (px) that holds a horizontal legend above the plot area from the first drawing.
+ * When plotly has to widen a margin for the legend or the axis labels (automargin), it draws the
+ * whole figure a second time: about a third of a large figure's drawing (the swimmer's 200 lanes, the
+ * spider's 10,000 lines). Estimated for a legend about `width` px wide at about 0.6 em per
+ * character and 46 px per entry's symbol and gaps (calibrated on the swimmer's and the spider's
+ * legends); where it falls short plotly still widens the margin (and draws twice, as before).
+ */
+export function legendAboveMargin(traces: readonly Layout[], font: number, legendTitle = '', yGap = 0, width = 820): number {
+  const entries = traces.filter((t) => t.showlegend !== false && t.visible !== false);
+  const names = new Set(entries.map((t) => String(t.legendgroup ?? t.name)));
+  const titleWidth = legendTitle ? legendTitle.length * font * 0.6 + 12 : 0;
+  const widthOf = [...names].reduce((w, g) => w + String(entries.find((t) => String(t.legendgroup ?? t.name) === g)?.name ?? '').length * font * 0.6 + 46, titleWidth);
+  // rows of (font + 7) px, 10 px of padding, the title's 10, 10 px below the legend and the legend's own offset above the plot area (`yGap`), 4 px spare
+  return Math.max(60, Math.ceil(widthOf / width) * (font + 7) + (legendTitle ? 10 : 0) + 24 + yGap);
+}

@@ -12,6 +12,7 @@ import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
 import { exposureHoverLine } from '../components/exposureHover';
 import { laneKeys, type LaneIndex, type LaneKey } from '../lanes';
+import { legendAboveMargin } from '../components/axes';
 
 // Swimmer (README.md#the-views): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -254,12 +255,19 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
   // the right margin holds the longest end-of-treatment reason (about 0.6 em per character) so that none is clipped
   const longest = Math.max(0, ...ended.map((l) => titleCase(l.endOfTreatment!.reason).length));
   const right = Math.max(60, Math.ceil(longest * (presentation ? 14 : 11) * 0.62) + 24);
+  // The left margin holds the lane labels and the top one the legend from the first drawing, so that
+  // plotly does not draw the figure twice to widen them (legendAboveMargin); the labels at about 0.62
+  // em per character, as above.
+  const font = presentation ? 17 : 12; // Plot.tsx themeLayout
+  const labelChars = Math.max(0, ...lanes.map((l, i) => l.usubjid.length + (tickText[i] !== l.usubjid ? 4 : 0)));
+  const left = Math.ceil(labelChars * font * 0.62) + 14;
+  const top = legendAboveMargin(traces, font);
   const layout = {
     barmode: 'overlay',
     bargap: 0,
     showlegend: true,
     legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', traceorder: 'normal' },
-    margin: { l: 10, r: right, t: 60, b: 50 },
+    margin: { l: left, r: right, t: top, b: 50 },
     xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: [0, xMax], zeroline: false },
     yaxis: {
       tickmode: 'array',

@@ -162,14 +162,12 @@ test('1,200 subjects: the spider and the waterfall draw their lines as one SVG p
     expect(dom.shapes, `${view}: one long path per dose level`).toBe(levels);
     expect(dom.canvases, `${view}: no WebGL`).toBe(0);
     expect(dom.linePaths, `${view}: no SVG path per subject`).toBeLessThanOrEqual(levels);
-    if (view === 'Spider') {
-      // The figure's own margins hold its legend and y axis: plotly did not widen one and draw the 1,200 lines a second time (legendAboveMargin).
-      const m = await gd.evaluate((el) => {
-        const fl = (el as HTMLElement & { _fullLayout: { margin: Record<string, number>; _size: Record<string, number> } })._fullLayout;
-        return { asked: [fl.margin.l, fl.margin.t], drawn: [fl._size.l, fl._size.t] };
-      });
-      expect(m.drawn, 'spider: left and top margins as the figure set them').toEqual(m.asked);
-    }
+    // The figure's own margins hold its legend and axes: plotly did not widen one and draw the 1,200 lines or bars a second time (axes.ts legendAboveMargin, withLegendRoom).
+    const m = await gd.evaluate((el) => {
+      const fl = (el as HTMLElement & { _fullLayout: { margin: Record<string, number>; _size: Record<string, number> } })._fullLayout;
+      return { asked: (['l', 'r', 't', 'b'] as const).map((k) => fl.margin[k]), drawn: (['l', 'r', 't', 'b'] as const).map((k) => fl._size[k]) };
+    });
+    expect(m.drawn, `${view}: margins as the figure set them`).toEqual(m.asked);
 
     // Hover at a subject's point (the spider: its last scan; the waterfall: the top of the largest increase): the label names it.
     const { hovered, x, y } = await hoverLastPoint(page, gd);

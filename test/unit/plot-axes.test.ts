@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { legendAboveMargin, readableLogAxes, resetAxesUpdate } from '../../renderer/src/components/axes';
+import { legendAboveMargin, readableLogAxes, resetAxesUpdate, withLegendRoom } from '../../renderer/src/components/axes';
 
 // Axis conventions every figure gets from Plot.tsx. plotly's attribute reference (plotly.js 3.x/4.x,
 // layout.xaxis.minorloglabels: "small digits" (default) | "complete" | "none"; exponentformat "none")
@@ -47,5 +47,23 @@ describe('legendAboveMargin', () => {
     expect(grouped).toBe(base);
     expect(legendAboveMargin([...Array.from({ length: 8 }, (_, i) => entry(`Level ${i}`)), entry('hidden', { showlegend: false })], 12, '', 0, 300)).toBe(base);
     expect(legendAboveMargin(Array.from({ length: 8 }, (_, i) => entry(`Level ${i}`)), 12, '', 12, 300)).toBe(base + 12);
+  });
+});
+
+describe('withLegendRoom', () => {
+  const levels = ['DL1 · 0.01 mg/kg', 'DL2 · 0.03 mg/kg'].map((name) => ({ name }));
+  const themed = { font: { size: 12 }, legend: { font: { size: 12 } }, margin: { l: 60, r: 24, t: 16, b: 48 } };
+  it('widens the right margin for a vertical legend at the right (the longest entry or title), and only a margin too small', () => {
+    // 16 characters: ceil(16 × 12 × 0.55) + 76 = 182 px; plotly drew 171 for this legend (the e2e probe)
+    expect((withLegendRoom(themed, levels).margin as Record<string, number>).r).toBe(182);
+    const titled = withLegendRoom({ ...themed, legend: { font: { size: 12 }, title: { text: 'A legend title of 30 characters' } } }, levels);
+    expect((titled.margin as Record<string, number>).r).toBe(Math.ceil(31 * 12 * 0.55) + 76);
+    expect((withLegendRoom({ ...themed, margin: { ...themed.margin, r: 300 } }, levels).margin as Record<string, number>).r).toBe(300);
+    expect((withLegendRoom(themed, levels).margin as Record<string, number>).l).toBe(60);
+  });
+  it('leaves the layout alone for a horizontal legend, one placed inside, a hidden one, or one entry', () => {
+    for (const layout of [{ ...themed, legend: { orientation: 'h' } }, { ...themed, legend: { x: 0.7 } }, { ...themed, showlegend: false }]) expect(withLegendRoom(layout, levels)).toBe(layout);
+    expect(withLegendRoom(themed, [levels[0]!, { name: 'hidden', showlegend: false }])).toBe(themed);
+    expect((withLegendRoom({ ...themed, showlegend: true }, [levels[0]!]).margin as Record<string, number>).r).toBe(182);
   });
 });

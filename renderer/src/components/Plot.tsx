@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
 import { palette } from '../theme';
-import { readableLogAxes, resetAxesUpdate } from './axes';
+import { readableLogAxes, resetAxesUpdate, withLegendRoom } from './axes';
 import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 import { webglWhenLarge } from './webgl';
 import { markersAsTraces } from './pathLines';
@@ -278,7 +278,7 @@ export function Plot({ title, footnote, data, layout, config, height = 420, test
   const [exporting, setExporting] = useState<null | 'png' | 'svg'>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const h = presentation ? Math.round(height * 1.15) : height;
-  const fullLayout = readableLogAxes(mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true }));
+  const fullLayout = withLegendRoom(readableLogAxes(mergeLayout(mergeLayout(themeLayout(presentation), layout ?? {}), { height: h, autosize: true })), data);
   // WebGL draws at the screen's own pixel ratio (plotly's default is 2 everywhere): on a 1× screen a
   // 2× canvas is four times the pixels to fill, and without a GPU that fill is most of a large plot's time.
   const plotConfig = { displaylogo: false, responsive: true, displayModeBar: false, plotGlPixelRatio: Math.max(1, Math.min(2, window.devicePixelRatio || 1)), ...config };

@@ -139,6 +139,8 @@ function waterfallPaths(bars: WaterfallBar[], groups: string[], groupOf: (b: Wat
       yaxis: { title: { text: 'Best change in sum of diameters from baseline (%)' }, ticksuffix: '%', zeroline: true, zerolinecolor: '#5b6472' },
       shapes: [...lineShapes, ...ref.shapes],
       annotations: ref.annotations,
+      // Room for the y axis ("−100%" and its title) from the first drawing (axes.ts legendAboveMargin: plotly would otherwise widen it and draw the bars twice).
+      margin: { l: 76 },
       legend: { title: { text: o.colourBy === 'level' ? 'Dose level' : `BOR (${o.kind})` } },
       hovermode: 'closest',
     },

@@ -48,3 +48,24 @@ export function legendAboveMargin(traces: readonly Layout[], font: number, legen
   // rows of (font + 7) px, 10 px of padding, the title's 10, 10 px below the legend and the legend's own offset above the plot area (`yGap`), 4 px spare
   return Math.max(60, Math.ceil(widthOf / width) * (font + 7) + (legendTitle ? 10 : 0) + 24 + yGap);
 }
+
+/**
+ * A vertical legend at the plot's right (plotly's default place): the right margin widened to hold
+ * it from the first drawing (see legendAboveMargin: plotly would otherwise widen it and draw the
+ * figure twice). About 0.55 em per character of the longest entry or the legend's title, 40 px for
+ * the symbol and 36 px of gaps (calibrated on the waterfall's, the eDISH's and the PK legends as
+ * drawn in Chromium: 171 and 221 px for entries of 16 and 26 characters); only a margin too small is
+ * widened, and a legend plotly would not show (fewer than two entries) is left alone.
+ */
+export function withLegendRoom(layout: Layout, traces: readonly Layout[]): Layout {
+  const legend = (layout.legend ?? {}) as Layout;
+  const font = Number(((legend.font ?? layout.font ?? {}) as Layout).size ?? 12);
+  if (layout.showlegend === false || legend.orientation === 'h' || (typeof legend.x === 'number' && legend.x < 1)) return layout;
+  const entries = traces.filter((t) => t.showlegend !== false && t.visible !== false);
+  if (layout.showlegend !== true && entries.length < 2) return layout;
+  const title = String(((legend.title ?? {}) as Layout).text ?? '');
+  const chars = Math.max(title.length, ...entries.map((t) => String(t.name ?? '').length));
+  const right = Math.ceil(chars * font * 0.55) + 76;
+  const margin = (layout.margin ?? {}) as Layout;
+  return typeof margin.r === 'number' && margin.r >= right ? layout : { ...layout, margin: { ...margin, r: right } };
+}

@@ -129,8 +129,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         try {
           // The answer's JSON text as the core's thread wrote it, inside the envelope (no second stringify here).
           const json = await opts.core.callJson(decodeURIComponent(rest), input, 'ui');
-          res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-          return res.end(`{"ok":true,"result":${json}}`);
+          return sendJsonText(res, 200, `{"ok":true,"result":${json}}`);
         } catch (e) {
           if (e instanceof CallError) return sendJson(res, HTTP_STATUS[e.kind], { ok: false, error: e.toJSON() });
           console.error(e);
@@ -172,7 +171,10 @@ const HTTP_STATUS: Record<CallError['kind'], number> = {
 };
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }

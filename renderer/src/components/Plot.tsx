@@ -61,9 +61,12 @@ export interface PlotProps {
 
 export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
 
+/** The theme's font size (px) for plotly: larger in presentation mode. */
+export const themeFontSize = (presentation: boolean): number => (presentation ? 17 : 12);
+
 /** The theme's fonts, axis and grid colours for plotly; presentation mode is larger and darker. */
 export function themeLayout(presentation: boolean): Layout {
-  const size = presentation ? 17 : 12;
+  const size = themeFontSize(presentation);
   const axis = { gridcolor: presentation ? '#c9ced6' : '#e6e9ed', linecolor: presentation ? '#1d2430' : '#aab2bd', zerolinecolor: '#aab2bd', tickfont: { size }, title: { font: { size: size + 1 } }, automargin: true };
   return {
     font: { family: FONT_FAMILY, size, color: presentation ? '#000000' : palette.text },

@@ -41,10 +41,11 @@ export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): L
  * legends); where it falls short plotly still widens the margin (and draws twice, as before).
  */
 export function legendAboveMargin(traces: readonly Layout[], font: number, legendTitle = '', yGap = 0, width = 820): number {
-  const entries = traces.filter((t) => t.showlegend !== false && t.visible !== false);
-  const names = new Set(entries.map((t) => String(t.legendgroup ?? t.name)));
+  // One entry per legend group (or per trace outside a group), named as its first trace.
+  const names = new Map<string, string>();
+  for (const t of traces) if (t.showlegend !== false && t.visible !== false && !names.has(String(t.legendgroup ?? t.name))) names.set(String(t.legendgroup ?? t.name), String(t.name ?? ''));
   const titleWidth = legendTitle ? legendTitle.length * font * 0.6 + 12 : 0;
-  const widthOf = [...names].reduce((w, g) => w + String(entries.find((t) => String(t.legendgroup ?? t.name) === g)?.name ?? '').length * font * 0.6 + 46, titleWidth);
+  const widthOf = [...names.values()].reduce((w, name) => w + name.length * font * 0.6 + 46, titleWidth);
   // rows of (font + 7) px, 10 px of padding, the title's 10, 10 px below the legend and the legend's own offset above the plot area (`yGap`), 4 px spare
   return Math.max(60, Math.ceil(widthOf / width) * (font + 7) + (legendTitle ? 10 : 0) + 24 + yGap);
 }

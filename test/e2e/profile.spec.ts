@@ -111,7 +111,7 @@ const PILOT = referencePath('sdtm-xpt/cdiscpilot01', 'profile.spec.ts (the CDISC
 test.describe('a real export with DM/AE/EX/DS/TS only (CDISC pilot)', () => {
   test.use({ seedDemo: false });
   test.skip(!PILOT, 'needs ../shared/reference/sdtm-xpt/cdiscpilot01 (reference data, not in this repository)');
-  test('swimmer (in pages of 200 lanes) and profile draw what the domains allow and say what is missing', async ({ page, app }) => {
+  test('swimmer (in pages of 100 lanes) and profile draw what the domains allow and say what is missing', async ({ page, app }) => {
     test.setTimeout(240_000);
     const dir = PILOT!;
     const r = await app.core.call('snapshot.import', { path: dir });
@@ -120,26 +120,35 @@ test.describe('a real export with DM/AE/EX/DS/TS only (CDISC pilot)', () => {
     expect(tl.subjects.length).toBeGreaterThan(0);
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Swimmer', exact: true }).click();
-    // 254 treated subjects: the swimmer draws them 200 lanes at a time (SwimmerView LANES_PER_PAGE).
+    // 254 treated subjects, more than one page holds (SwimmerView LANES_ONE_PAGE = 200): drawn 100
+    // lanes at a time (LANES_PER_PAGE), in three pages.
     const n = tl.subjects.length;
     expect(n).toBeGreaterThan(200);
+    expect(n).toBeLessThanOrEqual(300);
     const lanes = page.getByTestId('swimmer-lanes').locator('tbody tr');
-    await expect(lanes).toHaveCount(200);
+    const shown = () => lanes.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-usubjid')));
+    await expect(lanes).toHaveCount(100);
     await expect(page.getByTestId('swimmer-count')).toHaveText(`${n} of ${n} treated subjects`);
-    await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 1–200 of ${n}`);
-    await expect(page.locator('[data-testid=swimmer] .plot-footnote')).toContainText(`lanes 1–200 of ${n}`);
+    await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 1–100 of ${n}`);
+    await expect(page.locator('[data-testid=swimmer] .plot-footnote')).toContainText(`lanes 1–100 of ${n}`);
     await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no RS/TR: no response markers');
     await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no IS: no ADA markers');
     await screenshot(page, 'swimmer-cdiscpilot01');
-    const firstPage = await lanes.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-usubjid')));
-    await page.getByRole('button', { name: 'Next 200' }).click();
+    const pages = [await shown()];
+    await page.getByRole('button', { name: 'Next 100' }).click();
+    await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 101–200 of ${n}`);
+    await expect(lanes).toHaveCount(100);
+    pages.push(await shown());
+    await page.getByRole('button', { name: 'Next 100' }).click();
     await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 201–${n} of ${n}`);
     await expect(lanes).toHaveCount(n - 200);
-    await expect(page.getByRole('button', { name: 'Next 200' })).toBeDisabled();
-    const secondPage = await lanes.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-usubjid')));
-    expect(new Set([...firstPage, ...secondPage]).size, 'the two pages together hold every lane once').toBe(n);
-    await page.getByRole('button', { name: 'Previous 200' }).click();
-    await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 1–200 of ${n}`);
+    await expect(page.getByRole('button', { name: 'Next 100' })).toBeDisabled();
+    pages.push(await shown());
+    expect(new Set(pages.flat()).size, 'the three pages together hold every lane once').toBe(n);
+    await page.getByRole('button', { name: 'Previous 100' }).click();
+    await page.getByRole('button', { name: 'Previous 100' }).click();
+    await expect(page.getByTestId('swimmer-page')).toHaveText(`Showing lanes 1–100 of ${n}`);
+    await expect(page.getByRole('button', { name: 'Previous 100' })).toBeDisabled();
     await page.getByTestId('swimmer-lanes').getByRole('button').first().evaluate((b: HTMLElement) => b.click());
     await expect(page.getByTestId('profile-subject')).toHaveText(tl.subjects.slice().sort((a, b) => (a.level ?? 1e9) - (b.level ?? 1e9) || (b.laneEndDay ?? 0) - (a.laneEndDay ?? 0) || a.usubjid.localeCompare(b.usubjid))[0]!.usubjid);
     await expect(page.locator('[data-testid=profile] .plot-note')).toContainText('Not in this snapshot');

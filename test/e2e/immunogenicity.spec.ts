@@ -50,16 +50,18 @@ test('immunogenicity: incidence equals safety.ada, statuses equal the demo truth
   await page.goto(app.url);
   await page.locator('nav[aria-label="Views"]').getByRole('button', { name: 'Immunogenicity', exact: true }).click();
   const inc = page.getByTestId('ada-incidence');
-  await expect(inc.locator('.ag-row[row-index]')).toHaveCount(ada.incidence.length);
+  await expect(inc.locator('tbody tr')).toHaveCount(ada.incidence.length);
 
   // Incidence table: one row per dose level plus the total, numbers as safety.ada counts them.
-  const incRows = await gridRows(page, 'ada-incidence');
+  const head = await inc.locator('thead th').allInnerTexts();
+  expect(head).toEqual(['Dose level', 'Sampled', 'Evaluable (N)', 'Treatment-emergent n/N (%)', 'Treatment-induced', 'Treatment-boosted', 'Baseline positive', 'Persistent', 'Transient', 'NAb positive']);
+  const incRows = await inc.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText.trim())));
   expect(incRows).toHaveLength(ada.incidence.length);
   ada.incidence.forEach((r, i) => {
-    const row = incRows[i]!;
+    const [, sampled, evaluable, te, ...counts] = incRows[i]!;
     const pct = r.treatmentEmergentPercent === null ? '' : ` (${r.treatmentEmergentPercent.toFixed(1)}%)`;
-    expect(row.te, `${r.label}: treatment-emergent n/N (%)`).toBe(`${r.treatmentEmergent}/${r.evaluable}${pct}`);
-    expect([row.evaluable, row.treatmentInduced, row.treatmentBoosted, row.baselinePositive, row.nabPositive].map(Number)).toEqual([r.evaluable, r.treatmentInduced, r.treatmentBoosted, r.baselinePositive, r.nabPositive]);
+    expect(te, `${r.label}: treatment-emergent n/N (%)`).toBe(`${r.treatmentEmergent}/${r.evaluable}${pct}`);
+    expect([sampled, evaluable, ...counts].map(Number)).toEqual([r.sampled, r.evaluable, r.treatmentInduced, r.treatmentBoosted, r.baselinePositive, r.persistent, r.transient, r.nabPositive]);
   });
   // The total agrees with the truth: treatment-emergent = induced + boosted (Shankar et al. 2014).
   const total = ada.incidence.find((r) => r.key === 'total')!;

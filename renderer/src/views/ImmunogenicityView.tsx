@@ -1,13 +1,16 @@
 import { MappingBanner } from '../components/MappingBanner';
 import type { ColDef } from 'ag-grid-community';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { invoke } from '../api';
 import { DataGrid, type Row } from '../components/DataGrid';
 import '../components/EfficacyViews.css';
-import { adaRows, CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaResult } from '../components/ImmunogenicityFigures';
+import { adaRows, CATEGORY_LABELS, incidenceFigure, incidenceLevel, incidenceText, isAdaPositive, titreFigure, type AdaIncidence, type AdaResult } from '../components/ImmunogenicityFigures';
 import '../components/PkViews.css';
 import { Plot } from '../components/Plot';
 import { InTurn } from '../components/WhenNear';
+import { TableCsvButton } from '../components/TableCsvButton';
+import { CaptureTableButton } from '../components/meeting/capture';
+import { markWhenShown } from '../drawnMark';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { count, plural } from '../format';
 import { useReview, useViewCount } from '../review';
@@ -56,42 +59,6 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
   useViewCount('immunogenicity', selected.length, ada.subjects.length, 'subjects');
   const incidence = useMemo(() => ada.incidence.filter((r) => r.key === 'total' || !review.filters.doseLevels || (incidenceLevel(r.key) !== null && review.filters.doseLevels.includes(incidenceLevel(r.key)!))), [ada, review.filters.doseLevels]);
   const bars = useMemo(() => incidenceFigure(incidence, { doseColor, doseLabel }), [incidence, doseColor, doseLabel]);
-  const incRows = useMemo<Row[]>(
-    () =>
-      incidence.map((r) => ({
-        key: r.key,
-        group: incidenceLevel(r.key) !== null ? doseLabel(incidenceLevel(r.key)) : r.label,
-        sampled: r.sampled,
-        evaluable: r.evaluable,
-        te: incidenceText(r),
-        teN: r.treatmentEmergent,
-        tePct: r.treatmentEmergentPercent,
-        treatmentInduced: r.treatmentInduced,
-        treatmentBoosted: r.treatmentBoosted,
-        baselinePositive: r.baselinePositive,
-        persistent: r.persistent,
-        transient: r.transient,
-        nabPositive: r.nabPositive,
-      })),
-    [incidence, doseLabel],
-  );
-  const n = (headerName: string, field: string, hide = false): ColDef<Row> => ({ headerName, field, type: 'numericColumn', filter: 'agNumberColumnFilter', minWidth: 110, flex: 1, hide });
-  const incCols = useMemo<ColDef<Row>[]>(
-    () => [
-      { headerName: 'Dose level', field: 'group', minWidth: 170, flex: 1.4, sortable: false },
-      n('Sampled', 'sampled', true),
-      n('Evaluable (N)', 'evaluable'),
-      { headerName: 'Treatment-emergent n/N (%)', field: 'te', minWidth: 200, flex: 1.6, sortable: false },
-      n('Treatment-induced', 'treatmentInduced'),
-      n('Treatment-boosted', 'treatmentBoosted'),
-      n('Baseline positive', 'baselinePositive'),
-      n('Persistent', 'persistent'),
-      n('Transient', 'transient'),
-      n('NAb positive', 'nabPositive'),
-    ],
-    [],
-  );
-
   if (!ada.present)
     return ada.isRows > 0 ? (
       <EmptyState title="No IS test code is recognised as an ADA test">
@@ -147,8 +114,8 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
 
       <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
       {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}
-      <DataGrid title="Treatment-emergent ADA incidence by dose level" footnote={footnote} rows={incRows} columnDefs={incCols} testId="ada-incidence" exportName="ada-incidence" height="auto" />
-      <InTurn after='[data-testid="ada-incidence"] .ag-row .ag-cell, [data-testid="ada-incidence"] .ag-overlay-no-rows-wrapper' minHeight={1400}>
+      <IncidenceTable rows={incidence} footnote={footnote} />
+      <InTurn after='[data-testid="ada-incidence"] tbody tr' minHeight={1400}>
         <AdaBelow ada={ada} selected={selected} bars={bars} footnote={footnote} />
       </InTurn>
 
@@ -179,6 +146,79 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
         </p>
       </section>
     </>
+  );
+}
+
+const INCIDENCE_TITLE = 'Treatment-emergent ADA incidence by dose level';
+const INCIDENCE_COLUMNS: { label: string; count(r: AdaIncidence): number }[] = [
+  { label: 'Sampled', count: (r) => r.sampled },
+  { label: 'Evaluable (N)', count: (r) => r.evaluable },
+  { label: 'Treatment-induced', count: (r) => r.treatmentInduced },
+  { label: 'Treatment-boosted', count: (r) => r.treatmentBoosted },
+  { label: 'Baseline positive', count: (r) => r.baselinePositive },
+  { label: 'Persistent', count: (r) => r.persistent },
+  { label: 'Transient', count: (r) => r.transient },
+  { label: 'NAb positive', count: (r) => r.nabPositive },
+];
+
+/**
+ * The incidence as a plain table (a row per dose level and the total): what the committee reads
+ * first, so the view counts as drawn when its rows are painted. A grid (AG Grid) took 150–250 ms to
+ * start for these few rows at every opening.
+ */
+function IncidenceTable({ rows, footnote }: { rows: AdaIncidence[]; footnote: string }) {
+  const { doseLabel } = useReview();
+  useEffect(() => markWhenShown('view:ada-incidence:drawn', () => document.querySelector('[data-testid="ada-incidence"] tbody tr') !== null), []);
+  const cols = INCIDENCE_COLUMNS.slice(0, 2);
+  const rest = INCIDENCE_COLUMNS.slice(2);
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={INCIDENCE_TITLE}>
+      <table className="data-table compact-table" data-testid="ada-incidence">
+        <caption>
+          <span>{INCIDENCE_TITLE}</span> <TableCsvButton tableTestId="ada-incidence" title={INCIDENCE_TITLE} fileStem="ada-incidence" footnote={footnote} />{' '}
+          <CaptureTableButton tableTestId="ada-incidence" title={INCIDENCE_TITLE} footnote={footnote} testId="ada-incidence-capture" />
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Dose level</th>
+            {cols.map((c) => (
+              <th scope="col" className="num" key={c.label}>
+                {c.label}
+              </th>
+            ))}
+            <th scope="col" className="num">
+              Treatment-emergent n/N (%)
+            </th>
+            {rest.map((c) => (
+              <th scope="col" className="num" key={c.label}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} data-key={r.key} className={r.key === 'total' ? 'any-row' : undefined}>
+              <th scope="row">{incidenceLevel(r.key) !== null ? doseLabel(incidenceLevel(r.key)) : r.label}</th>
+              {cols.map((c) => (
+                <td className="num" key={c.label}>
+                  {c.count(r)}
+                </td>
+              ))}
+              <td className="num" data-col="te">
+                {incidenceText(r)}
+              </td>
+              {rest.map((c) => (
+                <td className="num" key={c.label}>
+                  {c.count(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="footnotes">{footnote}</p>
+    </div>
   );
 }
 

@@ -104,6 +104,10 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await picker.fill(another.toLowerCase());
   await picker.press('Enter');
   await expect(page.getByTestId('profile-subject')).toHaveText(another);
+  // The left margin holds the AE terms and medications from the first drawing (ProfileView): plotly did not widen it and draw the profile twice.
+  await expect(page.getByTestId('profile').locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
+  const profileMargins = await plotMargins(page.getByTestId('profile').locator('.js-plotly-plot'));
+  expect(profileMargins.drawn, 'profile: margins as the figure set them').toEqual(profileMargins.asked);
   // Enter on text several ids contain says so and stays.
   await picker.fill(another.slice(0, 8));
   await picker.press('Enter');
@@ -117,6 +121,14 @@ test('the DLT table of 1,000 subjects asks for the rows in view as the reader sc
   await expect(page.getByTestId('profile-subject')).toHaveText(another);
   await screenshot(page, 'profile-subject-picker', { fullPage: false });
 });
+
+/** The margins a figure asked for and those plotly drew it with (wider when it had to make room for a legend or labels, drawing the figure twice). */
+function plotMargins(gd: Locator): Promise<{ asked: number[]; drawn: number[] }> {
+  return gd.evaluate((el) => {
+    const fl = (el as HTMLElement & { _fullLayout: { margin: Record<string, number>; _size: Record<string, number> } })._fullLayout;
+    return { asked: (['l', 'r', 't', 'b'] as const).map((k) => fl.margin[k]!), drawn: (['l', 'r', 't', 'b'] as const).map((k) => fl._size[k]!) };
+  });
+}
 
 type PlotGraph = HTMLElement & {
   data: { mode?: string; x: number[]; y: number[] }[];
@@ -163,10 +175,7 @@ test('1,200 subjects: the spider and the waterfall draw their lines as one SVG p
     expect(dom.canvases, `${view}: no WebGL`).toBe(0);
     expect(dom.linePaths, `${view}: no SVG path per subject`).toBeLessThanOrEqual(levels);
     // The figure's own margins hold its legend and axes: plotly did not widen one and draw the 1,200 lines or bars a second time (axes.ts legendAboveMargin, withLegendRoom).
-    const m = await gd.evaluate((el) => {
-      const fl = (el as HTMLElement & { _fullLayout: { margin: Record<string, number>; _size: Record<string, number> } })._fullLayout;
-      return { asked: (['l', 'r', 't', 'b'] as const).map((k) => fl.margin[k]), drawn: (['l', 'r', 't', 'b'] as const).map((k) => fl._size[k]) };
-    });
+    const m = await plotMargins(gd);
     expect(m.drawn, `${view}: margins as the figure set them`).toEqual(m.asked);
 
     // Hover at a subject's point (the spider: its last scan; the waterfall: the top of the largest increase): the label names it.

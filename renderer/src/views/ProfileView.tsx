@@ -515,12 +515,17 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     const total = tracks.reduce((n, t) => n + t.weight, 0);
     const free = 1 - gap * (tracks.length - 1);
     let top = 1;
+    // The left margin holds the category tracks' labels (AE terms, medications) from the first drawing,
+    // at about 0.62 em per character as the swimmer's lane labels: plotly would otherwise widen it
+    // (automargin) and draw the whole figure again. A label longer than estimated still widens it.
+    const labelChars = Math.max(0, ...tracks.filter((t) => t.yaxis.type === 'category').flatMap((t) => t.traces.flatMap((tr) => (Array.isArray(tr.y) ? tr.y : [])).map((y) => (typeof y === 'string' ? y.length : 0))));
+    const left = Math.max(56, Math.ceil(labelChars * (review.presentation ? 14 : 11) * 0.62) + 14);
     const layout: Record<string, unknown> = {
       barmode: 'overlay',
       hovermode: 'closest',
       showlegend: true,
       legend: { orientation: 'v', x: 1.01, xanchor: 'left', y: 1, yanchor: 'top' },
-      margin: { l: 10, r: 170, t: 30, b: 50 },
+      margin: { l: left, r: 170, t: 30, b: 50 },
       xaxis: { title: { text: 'Study day (day 1 = first dose)' }, range: xRange(tracks, end), anchor: tracks.length ? `y${axisNo(tracks[tracks.length - 1]!.key)}`.replace('y1', 'y') : 'y' },
       annotations: [] as unknown[],
       shapes: [] as unknown[],

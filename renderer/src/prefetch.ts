@@ -4,7 +4,8 @@ import { preloadViews } from './views';
 // (README.md#performance); loaded at their first use, the first plot a committee opened waited for
 // plotly: 7 MB of script, about 0.5–0.9 s to fetch and evaluate on the bench's machine. Once the first
 // view is drawn and the window is idle, they are loaded in the background, one after the other. A view
-// opened before that loads what it needs itself: each is loaded once either way.
+// opened before that loads what it needs itself: each is loaded once either way. Plotly also draws two
+// small figures off screen then (warmUpPlotly), so that its code is compiled before a view draws.
 
 const FIRST_VIEW_DRAWN = /^view:.+:drawn$/;
 
@@ -21,7 +22,7 @@ export function prefetchLibrariesAfterFirstView(): void {
 
 async function prefetch(): Promise<void> {
   await idle();
-  await import('./components/Plot').then((m) => m.loadPlotly()).catch(() => undefined);
+  await import('./components/Plot').then((m) => m.warmUpPlotly(idle)).catch(() => undefined);
   await idle();
   await import('./components/DataGrid').catch(() => undefined);
   await idle();

@@ -37,6 +37,58 @@ export function loadPlotly(): Promise<Plotly> {
   return plotlyLoading;
 }
 
+/**
+ * Two small figures drawn off screen and removed, in idle time after plotly is loaded (prefetch.ts):
+ * the browser compiles plotly's code at its first use, so the first plot a committee opened paid for
+ * compiling the drawing of axes, bars, markers, lines, text, legends, shapes and annotations (the
+ * swimmer's first opening at 10,000 subjects: 100–150 ms more than its second). Draws the kinds of
+ * traces and axes the views draw; nothing of it stays in the page.
+ */
+export async function warmUpPlotly(next: () => Promise<void>): Promise<void> {
+  const Plotly = await loadPlotly();
+  const figures: { data: Record<string, unknown>[]; layout: Layout }[] = [
+    {
+      data: [
+        { type: 'bar', orientation: 'h', name: 'a', y: [0, 1], x: [20, 30], base: [0.5, 2.5], width: 0.5, customdata: [['a', 'a'], ['b', 'b']], hovertemplate: '%{customdata[1]}<extra></extra>' },
+        { type: 'scatter', mode: 'markers', name: 'b', x: [5, 9], y: [0, 1], marker: { symbol: 'diamond', size: 9, line: { color: '#ffffff', width: 1 } } },
+        { type: 'scatter', mode: 'lines+markers', name: 'c', x: [1, 4, null, 8], y: [0.2, 0.4, null, 0.8], line: { dash: 'dot' } },
+        { type: 'scatter', mode: 'text', name: 'd', x: [31], y: [1], text: ['Ended'], textposition: 'middle right', cliponaxis: false },
+      ],
+      layout: {
+        barmode: 'overlay',
+        legend: { orientation: 'h', x: 0, y: 1, yanchor: 'bottom' },
+        yaxis: { tickmode: 'array', tickvals: [0, 1], ticktext: ['A <b>NEW</b>', 'B'], range: [1.5, -0.5], minor: { tickmode: 'array', tickvals: [0.5], showgrid: true } },
+        shapes: [
+          { type: 'path', xref: 'x', yref: 'y', path: 'M1,0L4,1M5,0L6,1', line: { width: 1 } },
+          { type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: 0.5, y1: 0.5, line: { dash: 'dash' } },
+        ],
+        annotations: [{ xref: 'paper', x: 1, y: 0.5, yref: 'y', text: 'a<br>b', showarrow: false, xanchor: 'left' }],
+      },
+    },
+    {
+      data: [
+        { type: 'bar', name: 'a', x: ['A', 'B'], y: [10, 30], text: ['1/3', '2/5'], textposition: 'outside', marker: { color: ['#1f5fae', '#c0392b'] } },
+        { type: 'scatter', mode: 'lines+markers', name: 'b', x: ['A', 'B'], y: [5, 50], error_y: { type: 'data', array: [1, 2] } },
+      ],
+      layout: { yaxis: { type: 'log' }, legend: { orientation: 'v', x: 1.02 } },
+    },
+  ];
+  for (const f of figures) {
+    await next();
+    const el = document.createElement('div');
+    el.setAttribute('aria-hidden', 'true');
+    el.dataset.plotlyWarmUp = '';
+    el.style.cssText = 'position:fixed;left:-10000px;top:0;width:700px;height:400px;visibility:hidden;pointer-events:none';
+    document.body.appendChild(el);
+    try {
+      await Plotly.newPlot(el, f.data, mergeLayout(themeLayout(false), f.layout), { displaylogo: false, displayModeBar: false });
+    } finally {
+      Plotly.purge(el);
+      el.remove();
+    }
+  }
+}
+
 export interface PlotProps {
   title: string;
   footnote: string;

@@ -18,7 +18,7 @@ import { displayUnit } from '../../../shared/units';
 import { count, plural } from '../format';
 import { useReview } from '../review';
 import { useCall, type CallState } from '../useCall';
-import { WhenNear } from '../components/WhenNear';
+import { InTurn, WhenNear } from '../components/WhenNear';
 import type { ViewProps } from './types';
 import { TableCsvButton } from '../components/TableCsvButton';
 
@@ -347,8 +347,11 @@ function PkBody({ snapshotId, study, dataVersion: outerVersion }: { snapshotId: 
               onClose={() => setSelected(null)}
             />
           )}
-          <NcaTable nca={ncaData.nca} table={ncaData.table} fullTable={nca.fullTable} footnote={footnote} onSelect={setSelected} />
-          <NcaSummaryTable nca={ncaData.nca} footnote={footnote} />
+          {/* After the curves are drawn (or failed): building the two grids took 250 ms of the window's thread before the plot could draw. */}
+          <InTurn after='[data-testid="pk"] .plot-area[data-drawn="true"], [data-testid="pk"] .plot-area[data-drawn="failed"]' minHeight={640}>
+            <NcaTable nca={ncaData.nca} table={ncaData.table} fullTable={nca.fullTable} footnote={footnote} onSelect={setSelected} />
+            <NcaSummaryTable nca={ncaData.nca} footnote={footnote} />
+          </InTurn>
         </>
       )}
 

@@ -123,11 +123,11 @@ function expectFullValues(labels: string[], what: string): void {
   for (let i = 1; i < values.length; i++) expect(values[i]!, `${what}: ${labels.join(', ')} increase along the axis`).toBeGreaterThan(values[i - 1]!);
 }
 
-test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loaded in idle time, before any plot is opened (prefetch.ts), and draws its warm-up figures off screen, leaving nothing', async ({ page, app }) => {
+test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loaded in idle time, before any plot is opened (prefetch.ts), and draws its warm-up figures (and AG Grid a grid) off screen, leaving nothing', async ({ page, app }) => {
   const problems = await watch(page);
   // The warm-up figures (Plot.tsx warmUpPlotly) as they come and go.
   await page.addInitScript(() => {
-    const seen = { added: 0, removed: 0, drawn: 0 };
+    const seen = { added: 0, removed: 0, drawn: 0, grids: 0, gridsWithRows: 0 };
     (window as unknown as { warmUps: typeof seen }).warmUps = seen;
     // A figure counts as drawn when traces (g.trace) were added inside it before it was removed (plotly's purge empties it first).
     const withTraces = new WeakSet<Element>();
@@ -138,9 +138,16 @@ test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loa
           if (n instanceof HTMLElement && n.dataset.plotlyWarmUp !== undefined) seen.added++;
           const host = n.closest('[data-plotly-warm-up]');
           if (host && (n.matches('g.trace') || n.querySelector('g.trace'))) withTraces.add(host);
+          const grid = n.closest('[data-grid-warm-up]');
+          if (grid && (n.matches('.ag-row .ag-cell, .ag-row') || n.querySelector('.ag-row .ag-cell'))) withTraces.add(grid);
         }
         for (const n of r.removedNodes) {
-          if (!(n instanceof HTMLElement) || n.dataset.plotlyWarmUp === undefined) continue;
+          if (!(n instanceof HTMLElement)) continue;
+          if (n.dataset.gridWarmUp !== undefined) {
+            seen.grids++;
+            if (withTraces.has(n)) seen.gridsWithRows++;
+          }
+          if (n.dataset.plotlyWarmUp === undefined) continue;
           seen.removed++;
           if (withTraces.has(n)) seen.drawn++;
         }
@@ -162,9 +169,9 @@ test('plotly is not loaded at start-up; once the Cohorts view is drawn it is loa
   await page.locator('nav[aria-label="Views"] .nav-item', { hasText: /^Swimmer$/ }).click();
   await expect(page.getByTestId('swimmer').locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
   expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /plotly/.test(r.name)).length), 'plotly fetched once').toBe(1);
-  // Two warm-up figures were drawn (marks in their SVG) and removed; none is left in the page.
-  await expect.poll(() => page.evaluate(() => (window as unknown as { warmUps: { added: number; removed: number; drawn: number } }).warmUps), { timeout: 30_000 }).toEqual({ added: 2, removed: 2, drawn: 2 });
-  await expect(page.locator('[data-plotly-warm-up]')).toHaveCount(0);
+  // Two warm-up figures were drawn (marks in their SVG) and removed, then a warm-up grid (its rows drawn, DataGrid.tsx warmUpGrid); none is left in the page.
+  await expect.poll(() => page.evaluate(() => (window as unknown as { warmUps: Record<string, number> }).warmUps), { timeout: 30_000 }).toEqual({ added: 2, removed: 2, drawn: 2, grids: 1, gridsWithRows: 1 });
+  await expect(page.locator('[data-plotly-warm-up], [data-grid-warm-up]')).toHaveCount(0);
   expect(problems.csp, 'no CSP violation').toEqual([]);
   expect(withoutFavicon(problems), 'no page or console error').toEqual([]);
 });

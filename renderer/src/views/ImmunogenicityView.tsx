@@ -150,15 +150,16 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
 }
 
 const INCIDENCE_TITLE = 'Treatment-emergent ADA incidence by dose level';
-const INCIDENCE_COLUMNS: { label: string; count(r: AdaIncidence): number }[] = [
-  { label: 'Sampled', count: (r) => r.sampled },
-  { label: 'Evaluable (N)', count: (r) => r.evaluable },
-  { label: 'Treatment-induced', count: (r) => r.treatmentInduced },
-  { label: 'Treatment-boosted', count: (r) => r.treatmentBoosted },
-  { label: 'Baseline positive', count: (r) => r.baselinePositive },
-  { label: 'Persistent', count: (r) => r.persistent },
-  { label: 'Transient', count: (r) => r.transient },
-  { label: 'NAb positive', count: (r) => r.nabPositive },
+const INCIDENCE_COLUMNS: { label: string; cell(r: AdaIncidence): string | number }[] = [
+  { label: 'Sampled', cell: (r) => r.sampled },
+  { label: 'Evaluable (N)', cell: (r) => r.evaluable },
+  { label: 'Treatment-emergent n/N (%)', cell: incidenceText },
+  { label: 'Treatment-induced', cell: (r) => r.treatmentInduced },
+  { label: 'Treatment-boosted', cell: (r) => r.treatmentBoosted },
+  { label: 'Baseline positive', cell: (r) => r.baselinePositive },
+  { label: 'Persistent', cell: (r) => r.persistent },
+  { label: 'Transient', cell: (r) => r.transient },
+  { label: 'NAb positive', cell: (r) => r.nabPositive },
 ];
 
 /**
@@ -169,8 +170,6 @@ const INCIDENCE_COLUMNS: { label: string; count(r: AdaIncidence): number }[] = [
 function IncidenceTable({ rows, footnote }: { rows: AdaIncidence[]; footnote: string }) {
   const { doseLabel } = useReview();
   useEffect(() => markWhenShown('view:ada-incidence:drawn', () => document.querySelector('[data-testid="ada-incidence"] tbody tr') !== null), []);
-  const cols = INCIDENCE_COLUMNS.slice(0, 2);
-  const rest = INCIDENCE_COLUMNS.slice(2);
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={INCIDENCE_TITLE}>
       <table className="data-table compact-table" data-testid="ada-incidence">
@@ -181,15 +180,7 @@ function IncidenceTable({ rows, footnote }: { rows: AdaIncidence[]; footnote: st
         <thead>
           <tr>
             <th scope="col">Dose level</th>
-            {cols.map((c) => (
-              <th scope="col" className="num" key={c.label}>
-                {c.label}
-              </th>
-            ))}
-            <th scope="col" className="num">
-              Treatment-emergent n/N (%)
-            </th>
-            {rest.map((c) => (
+            {INCIDENCE_COLUMNS.map((c) => (
               <th scope="col" className="num" key={c.label}>
                 {c.label}
               </th>
@@ -200,17 +191,9 @@ function IncidenceTable({ rows, footnote }: { rows: AdaIncidence[]; footnote: st
           {rows.map((r) => (
             <tr key={r.key} data-key={r.key} className={r.key === 'total' ? 'any-row' : undefined}>
               <th scope="row">{incidenceLevel(r.key) !== null ? doseLabel(incidenceLevel(r.key)) : r.label}</th>
-              {cols.map((c) => (
+              {INCIDENCE_COLUMNS.map((c) => (
                 <td className="num" key={c.label}>
-                  {c.count(r)}
-                </td>
-              ))}
-              <td className="num" data-col="te">
-                {incidenceText(r)}
-              </td>
-              {rest.map((c) => (
-                <td className="num" key={c.label}>
-                  {c.count(r)}
+                  {c.cell(r)}
                 </td>
               ))}
             </tr>

@@ -133,6 +133,8 @@ test.describe('a real export with DM/AE/EX/DS/TS only (CDISC pilot)', () => {
     await expect(page.locator('[data-testid=swimmer] .plot-footnote')).toContainText(`lanes 1–100 of ${n}`);
     await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no RS/TR: no response markers');
     await expect(page.locator('[data-testid=swimmer] .plot-note')).toContainText('no IS: no ADA markers');
+    // The lanes' table comes with the data; the plot draws after it: the screenshot shows the drawn plot.
+    await expect(page.getByTestId('swimmer').locator('.plot-area')).toHaveAttribute('data-drawn', 'true', { timeout: 60_000 });
     await screenshot(page, 'swimmer-cdiscpilot01');
     const pages = [await shown()];
     await page.getByRole('button', { name: 'Next 100' }).click();

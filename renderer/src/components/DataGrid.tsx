@@ -19,6 +19,7 @@ import {
   type ColDef, type GridApi, type ICellRendererParams, type IRowNode, type RowClassParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { createRoot } from 'react-dom/client';
+import { offScreenHost } from './offScreen';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shortHash } from '../format';
 import { useReview } from '../review';
@@ -65,11 +66,7 @@ export type Row = Record<string, unknown>;
  * compiling its start, columns, filters, rows and measured row heights. Nothing of it stays in the page.
  */
 export async function warmUpGrid(): Promise<void> {
-  const el = document.createElement('div');
-  el.setAttribute('aria-hidden', 'true');
-  el.dataset.gridWarmUp = '';
-  el.style.cssText = 'position:fixed;left:-10000px;top:0;width:800px;height:400px;visibility:hidden;pointer-events:none';
-  document.body.appendChild(el);
+  const el = offScreenHost('grid-warm-up', 800);
   const root = createRoot(el);
   const rowData = Array.from({ length: 30 }, (_, i) => ({ id: `S-${i}`, n: i, text: i % 3 ? 'short' : 'a longer text that wraps onto a second line in its cell' }));
   const columnDefs: ColDef[] = [

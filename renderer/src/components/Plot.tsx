@@ -8,6 +8,7 @@ import { CaptureButton, dataUrlToBase64 } from './meeting/capture';
 import { webglWhenLarge } from './webgl';
 import { markersAsTraces } from './pathLines';
 import { expectsMarks } from '../drawnMark';
+import { offScreenHost } from './offScreen';
 
 // A small React wrapper over plotly.js: responsive, theme-aware fonts (bigger in presentation mode),
 // a click on a point opens the subject (its usubjid is the point's customdata, or customdata[0]),
@@ -75,11 +76,7 @@ export async function warmUpPlotly(next: () => Promise<void>): Promise<void> {
   ];
   for (const f of figures) {
     await next();
-    const el = document.createElement('div');
-    el.setAttribute('aria-hidden', 'true');
-    el.dataset.plotlyWarmUp = '';
-    el.style.cssText = 'position:fixed;left:-10000px;top:0;width:700px;height:400px;visibility:hidden;pointer-events:none';
-    document.body.appendChild(el);
+    const el = offScreenHost('plotly-warm-up', 700);
     try {
       await Plotly.newPlot(el, f.data, mergeLayout(themeLayout(false), f.layout), { displaylogo: false, displayModeBar: false });
     } finally {

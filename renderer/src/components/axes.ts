@@ -32,6 +32,11 @@ export function resetAxesUpdate(layout: Layout, drawnKeys: readonly string[]): L
   return update;
 }
 
+/** The left margin (px) that holds axis labels of `chars` characters at `font` px from the first drawing (about 0.62 em per character; see legendAboveMargin). */
+export function labelMargin(chars: number, font: number): number {
+  return Math.ceil(chars * font * 0.62) + 14;
+}
+
 /**
  * The top margin (px) that holds a horizontal legend above the plot area from the first drawing.
  * When plotly has to widen a margin for the legend or the axis labels (automargin), it draws the

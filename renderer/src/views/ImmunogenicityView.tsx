@@ -115,7 +115,7 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
       <h2 className="section-title">Treatment-emergent ADA incidence by dose level</h2>
       {filtered && <p className="muted">The incidence counts all subjects of each dose level; the part, subject and "new only" filters apply to the subject table and the titres.</p>}
       <IncidenceTable rows={incidence} footnote={footnote} />
-      <InTurn after='[data-testid="ada-incidence"] tbody tr' minHeight={1400}>
+      <InTurn after={INCIDENCE_ROWS} minHeight={1400}>
         <AdaBelow ada={ada} selected={selected} bars={bars} footnote={footnote} />
       </InTurn>
 
@@ -150,6 +150,8 @@ function ImmunogenicityBody({ ada }: { ada: AdaResult }) {
 }
 
 const INCIDENCE_TITLE = 'Treatment-emergent ADA incidence by dose level';
+/** The incidence table's rows: the view's drawn mark, and what the rest of the view waits for (InTurn). */
+const INCIDENCE_ROWS = '[data-testid="ada-incidence"] tbody tr';
 const INCIDENCE_COLUMNS: { label: string; cell(r: AdaIncidence): string | number }[] = [
   { label: 'Sampled', cell: (r) => r.sampled },
   { label: 'Evaluable (N)', cell: (r) => r.evaluable },
@@ -169,7 +171,7 @@ const INCIDENCE_COLUMNS: { label: string; cell(r: AdaIncidence): string | number
  */
 function IncidenceTable({ rows, footnote }: { rows: AdaIncidence[]; footnote: string }) {
   const { doseLabel } = useReview();
-  useEffect(() => markWhenShown('view:ada-incidence:drawn', () => document.querySelector('[data-testid="ada-incidence"] tbody tr') !== null), []);
+  useEffect(() => markWhenShown('view:ada-incidence:drawn', () => document.querySelector(INCIDENCE_ROWS) !== null), []);
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={INCIDENCE_TITLE}>
       <table className="data-table compact-table" data-testid="ada-incidence">

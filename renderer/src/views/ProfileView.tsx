@@ -5,6 +5,7 @@ import type { Output } from '../../../shared/contract';
 import { studyDayFromIso } from '../../../shared/dates';
 import { invoke } from '../api';
 import { Plot } from '../components/Plot';
+import { labelMargin } from '../components/axes';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { isoDate, responseWords } from '../format';
 import { useReview, type Review } from '../review';
@@ -516,10 +517,10 @@ function ProfileTracks({ lane, data, review, snapshotId }: { lane: Lane; data: P
     const free = 1 - gap * (tracks.length - 1);
     let top = 1;
     // The left margin holds the category tracks' labels (AE terms, medications) from the first drawing,
-    // at about 0.62 em per character as the swimmer's lane labels: plotly would otherwise widen it
+    // as the swimmer's lane labels (labelMargin): plotly would otherwise widen it
     // (automargin) and draw the whole figure again. A label longer than estimated still widens it.
     const labelChars = Math.max(0, ...tracks.filter((t) => t.yaxis.type === 'category').flatMap((t) => t.traces.flatMap((tr) => (Array.isArray(tr.y) ? tr.y : [])).map((y) => (typeof y === 'string' ? y.length : 0))));
-    const left = Math.max(56, Math.ceil(labelChars * (review.presentation ? 14 : 11) * 0.62) + 14);
+    const left = Math.max(56, labelMargin(labelChars, review.presentation ? 14 : 11));
     const layout: Record<string, unknown> = {
       barmode: 'overlay',
       hovermode: 'closest',

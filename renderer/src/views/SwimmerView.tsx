@@ -12,7 +12,7 @@ import type { ViewProps } from './types';
 import { displayUnit } from '../../../shared/units';
 import { exposureHoverLine } from '../components/exposureHover';
 import { laneKeys, type LaneIndex, type LaneKey } from '../lanes';
-import { legendAboveMargin } from '../components/axes';
+import { labelMargin, legendAboveMargin } from '../components/axes';
 
 // Swimmer (README.md#the-views): one lane per treated subject from the first dose (study day 1) to the end of
 // treatment (or the cut-off while ongoing), coloured by the dose actually given over time (EX
@@ -261,7 +261,7 @@ export function swimmerFigure(lanes: Lane[], d: SwimmerData, r: Pick<Review, 'do
   // em per character, as above.
   const font = themeFontSize(presentation);
   const labelChars = Math.max(0, ...lanes.map((l, i) => l.usubjid.length + (tickText[i] !== l.usubjid ? 4 : 0)));
-  const left = Math.ceil(labelChars * font * 0.62) + 14;
+  const left = labelMargin(labelChars, font);
   const top = legendAboveMargin(traces, font);
   const layout = {
     barmode: 'overlay',
